@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { accessCommandSchemas } from './access/accessCommands';
+import { assignmentRuleCommandSchemas } from './assignmentRule/assignmentRuleCommands';
+import { courseCommandSchemas } from './course/courseCommands';
+import { groupCommandSchemas } from './group/groupCommands';
+import { orgUnitCommandSchemas } from './orgUnit/orgUnitCommands';
+import { portalCommandSchemas } from './portal/portalCommands';
+import { CommandIdSchema, IdSchema, ReasonSchema } from './shared/primitives';
+import { trainingCommandSchemas } from './userTraining/trainingCommands';
+import { userCommandSchemas } from './user/userCommands';
+
+/** Every command's data schema, by command type (DESIGN.md section 4). */
+export const commandDataSchemas = {
+  ...portalCommandSchemas,
+  ...orgUnitCommandSchemas,
+  ...userCommandSchemas,
+  ...courseCommandSchemas,
+  ...groupCommandSchemas,
+  ...assignmentRuleCommandSchemas,
+  ...trainingCommandSchemas,
+  ...accessCommandSchemas,
+} as const;
+
+export type CommandType = keyof typeof commandDataSchemas;
+export const commandTypes = Object.keys(commandDataSchemas) as CommandType[];
+
+export const ActorSchema = z.object({ userId: IdSchema }).strict();
+
+/** The envelope every command travels in; `data` is checked against the schema of its `type`. */
+export const CommandEnvelopeSchema = z
+  .object({
+    commandId: CommandIdSchema,
+    type: z.string().min(1).max(64),
+    actor: ActorSchema,
+    data: z.unknown(),
+    reason: ReasonSchema.optional(),
+    notes: z.string().max(4000).optional(),
+    correlationId: z.string().min(1).max(128).optional(),
+  })
+  .strict();
+export type CommandEnvelope = z.infer<typeof CommandEnvelopeSchema>;
+
+export type Command = {
+  [Type in CommandType]: Omit<CommandEnvelope, 'type' | 'data'> & { type: Type; data: z.output<(typeof commandDataSchemas)[Type]> };
+}[CommandType];
+export type CommandOf<Type extends CommandType> = Extract<Command, { type: Type }>;
+
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+export type ParsedCommand = { ok: true; command: Command } | { ok: false; commandId: string | null; message: string; issues: ValidationIssue[] };
+
+export function isCommandType(type: string): type is CommandType {
+  return Object.prototype.hasOwnProperty.call(commandDataSchemas, type);
+}
+
+/** Validates an envelope and its data; the message says what to fix. */
+export function parseCommand(input: unknown): ParsedCommand {
+  const envelope = CommandEnvelopeSchema.safeParse(input);
+  const commandId = typeof (input as { commandId?: unknown } | null)?.commandId === 'string' ? ((input as { commandId: string }).commandId) : null;
+  if (!envelope.success) return invalid(commandId, 'the command envelope is invalid', envelope.error.issues);
+  const { type } = envelope.data;
+  if (!isCommandType(type)) {
+    return { ok: false, commandId, message: `unknown command type ${JSON.stringify(type)}: expected one of ${commandTypes.join(', ')}`, issues: [{ path: 'type', message: 'unknown command type' }] };
+  }
+  const data = commandDataSchemas[type].safeParse(envelope.data.data);
+  if (!data.success) return invalid(commandId, `${type} data is invalid`, data.error.issues, 'data');
+  return { ok: true, command: { ...envelope.data, type, data: data.data } as Command };
+}
+
+function invalid(commandId: string | null, headline: string, zodIssues: readonly z.core.$ZodIssue[], prefix?: string): ParsedCommand {
+  const issues = zodIssues.map((issue) => ({ path: formatPath(prefix, issue.path), message: issue.message }));
+  const summary = issues.slice(0, 5).map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ');
+  return { ok: false, commandId, message: `${headline}: ${summary}${issues.length > 5 ? `; and ${issues.length - 5} more` : ''}`, issues };
+}
+
+export function formatPath(prefix: string | undefined, path: readonly PropertyKey[]): string {
+  let text = prefix ?? '';
+  for (const key of path) text += typeof key === 'number' ? `[${key}]` : `${text ? '.' : ''}${String(key)}`;
+  return text;
+}

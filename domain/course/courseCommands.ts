@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { IdSchema } from '../shared/primitives';
+import { CourseDefinitionSchema } from './courseEvents';
+
+export const CreateCourseSchema = CourseDefinitionSchema.extend({
+  versioning: CourseDefinitionSchema.shape.versioning.default('standard'),
+  validityDays: CourseDefinitionSchema.shape.validityDays.default(null),
+  visibility: CourseDefinitionSchema.shape.visibility.default({ kind: 'everyone' }),
+  location: CourseDefinitionSchema.shape.location.default(null),
+}).strict();
+export type CreateCourse = z.infer<typeof CreateCourseSchema>;
+
+export const UpgradeVersionSchema = z.object({ courseId: IdSchema, notes: z.string().max(2000).optional() }).strict();
+export type UpgradeVersion = z.infer<typeof UpgradeVersionSchema>;
+
+export const DeactivateCourseSchema = z.object({ courseId: IdSchema }).strict();
+export const ActivateCourseSchema = z.object({ courseId: IdSchema }).strict();
+
+export const courseCommandSchemas = {
+  CreateCourse: CreateCourseSchema,
+  UpgradeVersion: UpgradeVersionSchema,
+  DeactivateCourse: DeactivateCourseSchema,
+  ActivateCourse: ActivateCourseSchema,
+} as const;

@@ -1,0 +1,186 @@
+import type { AccessState } from '../access/accessDecider';
+import { evolveAccess, initialAccessState } from '../access/accessDecider';
+import type { ActiveRule } from '../assignmentRule/assignmentRuleDecider';
+import { evolveAssignmentRule } from '../assignmentRule/assignmentRuleDecider';
+import type { ExistingCourse } from '../course/courseDecider';
+import { evolveCourse } from '../course/courseDecider';
+import type { DomainEvent } from '../events';
+import type { GroupState } from '../group/groupDecider';
+import { evolveGroup } from '../group/groupDecider';
+import type { OrgUnitState } from '../orgUnit/orgUnitDecider';
+import { evolveOrgUnit } from '../orgUnit/orgUnitDecider';
+import type { Actor, ScopeDirectory } from '../policies/permissionPolicy';
+import type { PortalState } from '../portal/portalDecider';
+import { evolvePortal, initialPortalState } from '../portal/portalDecider';
+import type { UserState } from '../user/userDecider';
+import { evolveUser } from '../user/userDecider';
+
+export type ExistingUser = Extract<UserState, { exists: true }>;
+export type ExistingGroup = Extract<GroupState, { exists: true }>;
+export type ExistingOrgUnit = Extract<OrgUnitState, { exists: true }>;
+
+/**
+ * The reference data every decision consults: portal preferences, the org tree, users and reporting lines,
+ * courses, groups, rules and grants. Built by folding events in order with each aggregate's own `evolve`;
+ * collections are updated in place because a portal holds hundreds of thousands of users.
+ */
+export class Directory {
+  preferences: PortalState = initialPortalState();
+  readonly orgUnits = new Map<string, ExistingOrgUnit>();
+  readonly users = new Map<string, ExistingUser>();
+  readonly courses = new Map<string, ExistingCourse>();
+  readonly groups = new Map<string, ExistingGroup>();
+  readonly rules = new Map<string, ActiveRule>();
+  readonly access = new Map<string, AccessState>();
+  private readonly emails = new Map<string, string>();
+  private readonly reports = new Map<string, Set<string>>();
+  private readonly groupsOfUser = new Map<string, Set<string>>();
+  private readonly rulesOfGroup = new Map<string, Set<string>>();
+
+  constructor(readonly bootstrapAdminId: string | null = null) {}
+
+  apply(event: DomainEvent): void {
+    switch (event.type) {
+      case 'AssignmentPreferencesSet':
+        this.preferences = evolvePortal(this.preferences, event);
+        return;
+      case 'OrgUnitDefined': {
+        const next = evolveOrgUnit(this.orgUnits.get(event.data.orgUnitId) ?? { exists: false }, event);
+        if (next.exists) this.orgUnits.set(next.orgUnitId, next);
+        return;
+      }
+      case 'UserRegistered':
+      case 'UserProfileUpdated':
+      case 'UserDeactivated': {
+        const previous = this.users.get(event.data.userId);
+        const next = evolveUser(previous ?? { exists: false }, event);
+        if (!next.exists) return;
+        this.users.set(next.userId, next);
+        if (previous?.email !== next.email) {
+          if (previous) this.emails.delete(previous.email.toLowerCase());
+          this.emails.set(next.email.toLowerCase(), next.userId);
+        }
+        if (previous?.managerId !== next.managerId) {
+          if (previous?.managerId) this.reports.get(previous.managerId)?.delete(next.userId);
+          if (next.managerId) setOf(this.reports, next.managerId).add(next.userId);
+        }
+        return;
+      }
+      case 'CourseCreated':
+      case 'CourseVersionUpgraded':
+      case 'CourseDeactivated':
+      case 'CourseActivated': {
+        const next = evolveCourse(this.courses.get(event.data.courseId) ?? { exists: false }, event);
+        if (next.exists) this.courses.set(next.courseId, next);
+        return;
+      }
+      case 'GroupCreated':
+      case 'GroupMemberAdded':
+      case 'GroupMemberRemoved': {
+        const next = evolveGroup(this.groups.get(event.data.groupId) ?? { exists: false }, event);
+        if (!next.exists) return;
+        this.groups.set(next.groupId, next);
+        if (event.type === 'GroupMemberAdded') setOf(this.groupsOfUser, event.data.userId).add(next.groupId);
+        if (event.type === 'GroupMemberRemoved') this.groupsOfUser.get(event.data.userId)?.delete(next.groupId);
+        return;
+      }
+      case 'AssignmentRuleCreated':
+      case 'AssignmentRuleUpdated':
+      case 'AssignmentRuleRetired': {
+        const previous = this.rules.get(event.data.ruleId);
+        const next = evolveAssignmentRule(previous ? { exists: true, ...previous } : { exists: false }, event);
+        if (!next.exists) return;
+        const { exists: _exists, ...rule } = next;
+        this.rules.set(rule.ruleId, rule);
+        if (rule.target.kind === 'group') setOf(this.rulesOfGroup, rule.target.groupId).add(rule.ruleId);
+        return;
+      }
+      case 'PermissionGranted':
+      case 'PermissionRevoked':
+        this.access.set(event.data.userId, evolveAccess(this.access.get(event.data.userId) ?? initialAccessState(), event));
+        return;
+      default:
+        return;
+    }
+  }
+
+  // --- org tree and reporting lines ------------------------------------------------------------
+
+  /** The org unit and its ancestors up to the root. */
+  orgUnitPath(orgUnitId: string): string[] {
+    const path: string[] = [];
+    let current: string | null = orgUnitId;
+    while (current !== null && !path.includes(current)) {
+      path.push(current);
+      current = this.orgUnits.get(current)?.parentId ?? null;
+    }
+    return path;
+  }
+
+  managementChain(userId: string): string[] {
+    const chain: string[] = [];
+    let current = this.users.get(userId)?.managerId ?? null;
+    while (current !== null && !chain.includes(current)) {
+      chain.push(current);
+      current = this.users.get(current)?.managerId ?? null;
+    }
+    return chain;
+  }
+
+  directReports(managerId: string): string[] {
+    return [...(this.reports.get(managerId) ?? [])];
+  }
+
+  /** Everyone below a manager in the reporting line. */
+  reportingLine(managerId: string): string[] {
+    const found: string[] = [];
+    const queue = [managerId];
+    const seen = new Set(queue);
+    while (queue.length > 0) {
+      for (const report of this.reports.get(queue.shift() as string) ?? []) {
+        if (seen.has(report)) continue;
+        seen.add(report);
+        found.push(report);
+        queue.push(report);
+      }
+    }
+    return found;
+  }
+
+  emailOwner(email: string): string | undefined {
+    return this.emails.get(email.toLowerCase());
+  }
+
+  timeZoneOf(userId: string): string {
+    return this.users.get(userId)?.timeZone ?? this.preferences.timeZone;
+  }
+
+  groupsOf(userId: string): ReadonlySet<string> {
+    return this.groupsOfUser.get(userId) ?? new Set();
+  }
+
+  rulesTargeting(groupId: string): ActiveRule[] {
+    return [...(this.rulesOfGroup.get(groupId) ?? [])].map((ruleId) => this.rules.get(ruleId)).filter((rule): rule is ActiveRule => rule !== undefined);
+  }
+
+  // --- permissions -----------------------------------------------------------------------------
+
+  actor(userId: string): Actor {
+    return { userId, isBootstrapAdmin: userId === this.bootstrapAdminId, grants: this.access.get(userId)?.grants ?? [] };
+  }
+
+  readonly scope: ScopeDirectory = {
+    orgUnitPath: (orgUnitId) => this.orgUnitPath(orgUnitId),
+    userOrgUnit: (userId) => this.users.get(userId)?.orgUnitId,
+    managementChain: (userId) => this.managementChain(userId),
+  };
+}
+
+function setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
+  let set = map.get(key);
+  if (!set) {
+    set = new Set();
+    map.set(key, set);
+  }
+  return set;
+}

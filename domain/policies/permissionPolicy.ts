@@ -1,0 +1,137 @@
+import type { Grant } from '../access/accessDecider';
+import type { GrantConstraints, Permission } from '../access/accessEvents';
+import { forbidden } from '../shared/domainError';
+
+/** R17: who may do what to which training and which users. */
+
+export interface Actor {
+  userId: string;
+  /** Named in configuration; holds every permission without constraint. */
+  isBootstrapAdmin: boolean;
+  grants: readonly Grant[];
+}
+
+export interface TrainingFacts {
+  courseId: string;
+  provider: string;
+  trainingType: string;
+  location: string | null;
+}
+
+/** What the user side of a constraint needs to know about the org tree and reporting lines. */
+export interface ScopeDirectory {
+  /** The org unit and its ancestors up to the root. */
+  orgUnitPath(orgUnitId: string): readonly string[];
+  userOrgUnit(userId: string): string | undefined;
+  /** The user's managers upwards. */
+  managementChain(userId: string): readonly string[];
+}
+
+export interface Demand {
+  permission: Permission;
+  course?: TrainingFacts;
+  userId?: string;
+}
+
+export type Authorization = { allowed: true } | { allowed: false; message: string; permission: Permission; constraint?: string };
+
+/** Permissions that include another: a dynamic-assignment grant also allows standard assignment. */
+const implied: Partial<Record<Permission, Permission[]>> = { 'assignment.standard': ['assignment.dynamic'] };
+
+export function grantsFor(actor: Actor, permission: Permission): Grant[] {
+  const accepted = [permission, ...(implied[permission] ?? [])];
+  return actor.grants.filter((grant) => accepted.includes(grant.permission));
+}
+
+export function authorize(actor: Actor, demand: Demand, directory: ScopeDirectory): Authorization {
+  if (actor.isBootstrapAdmin) return { allowed: true };
+  const grants = grantsFor(actor, demand.permission);
+  if (grants.length === 0) {
+    return { allowed: false, permission: demand.permission, message: `user ${actor.userId} lacks the permission ${demand.permission}` };
+  }
+  let refusal: string | undefined;
+  for (const grant of grants) {
+    const trainingRefusal = demand.course ? trainingSideRefusal(grant.constraints, demand.course) : undefined;
+    const userRefusal = demand.userId !== undefined ? userSideRefusal(actor, grant.constraints, demand.userId, directory) : undefined;
+    if (!trainingRefusal && !userRefusal) return { allowed: true };
+    refusal ??= trainingRefusal ?? userRefusal;
+  }
+  return {
+    allowed: false,
+    permission: demand.permission,
+    constraint: refusal,
+    message: `user ${actor.userId} holds ${demand.permission} only within constraints: ${refusal}`,
+  };
+}
+
+/** Throws FORBIDDEN with the refusal's message. */
+export function requirePermission(actor: Actor, demand: Demand, directory: ScopeDirectory): void {
+  const decision = authorize(actor, demand, directory);
+  if (!decision.allowed) {
+    throw forbidden(decision.message, { permission: decision.permission, ...(decision.constraint ? { constraint: decision.constraint } : {}) });
+  }
+}
+
+/** True when one of the actor's grants of the permission admits the user (queries filter their rows with this). */
+export function userInScope(actor: Actor, permission: Permission, userId: string, directory: ScopeDirectory): boolean {
+  return authorize(actor, { permission, userId }, directory).allowed;
+}
+
+/**
+ * The user-side constraints that bound what an actor's grants of a permission reach, or null when one grant
+ * reaches every user. A rule records this as its audience scope (R17).
+ */
+export function userScopeOf(actor: Actor, permission: Permission): GrantConstraints[] | null {
+  if (actor.isBootstrapAdmin) return null;
+  const grants = grantsFor(actor, permission);
+  if (grants.some((grant) => userSideKinds(grant.constraints).length === 0)) return null;
+  return grants.map((grant) => {
+    const { orgUnitIds, userIds, selfAndSubordinates, ownOrgUnit } = grant.constraints;
+    return { orgUnitIds, userIds, selfAndSubordinates, ownOrgUnit };
+  });
+}
+
+function trainingSideRefusal(constraints: GrantConstraints, course: TrainingFacts): string | undefined {
+  if (constraints.providers && !constraints.providers.includes(course.provider)) {
+    return `course ${course.courseId} is from provider ${course.provider}, outside providers [${constraints.providers.join(', ')}]`;
+  }
+  if (constraints.trainingTypes && !constraints.trainingTypes.includes(course.trainingType)) {
+    return `course ${course.courseId} is of training type ${course.trainingType}, outside training types [${constraints.trainingTypes.join(', ')}]`;
+  }
+  if (constraints.courseIds && !constraints.courseIds.includes(course.courseId)) {
+    return `course ${course.courseId} is not among training items [${constraints.courseIds.join(', ')}]`;
+  }
+  if (constraints.locations && (course.location === null || !constraints.locations.includes(course.location))) {
+    return `course ${course.courseId} is held ${course.location === null ? 'at no location' : `at ${course.location}`}, outside locations [${constraints.locations.join(', ')}]`;
+  }
+  return undefined;
+}
+
+function userSideKinds(constraints: GrantConstraints): string[] {
+  const kinds: string[] = [];
+  if (constraints.orgUnitIds) kinds.push(`org units [${constraints.orgUnitIds.join(', ')}] with their descendants`);
+  if (constraints.userIds) kinds.push(`users [${constraints.userIds.join(', ')}]`);
+  if (constraints.selfAndSubordinates) kinds.push('themselves and their subordinates');
+  if (constraints.ownOrgUnit) kinds.push('their own org unit');
+  return kinds;
+}
+
+/** Whether user-side constraints held by `actorId` admit a user (also used for a rule's audience scope). */
+export function admitsUser(actorId: string, constraints: GrantConstraints, userId: string, directory: ScopeDirectory): boolean {
+  return userSideRefusal({ userId: actorId }, constraints, userId, directory) === undefined;
+}
+
+function userSideRefusal(actor: Pick<Actor, 'userId'>, constraints: GrantConstraints, userId: string, directory: ScopeDirectory): string | undefined {
+  const kinds = userSideKinds(constraints);
+  if (kinds.length === 0) return undefined;
+  const userOrgUnit = directory.userOrgUnit(userId);
+  const path = userOrgUnit === undefined ? [] : directory.orgUnitPath(userOrgUnit);
+  if (constraints.orgUnitIds?.some((orgUnitId) => path.includes(orgUnitId))) return undefined;
+  if (constraints.userIds?.includes(userId)) return undefined;
+  if (constraints.selfAndSubordinates && (userId === actor.userId || directory.managementChain(userId).includes(actor.userId))) return undefined;
+  if (constraints.ownOrgUnit) {
+    const actorOrgUnit = directory.userOrgUnit(actor.userId);
+    if (actorOrgUnit !== undefined && path.includes(actorOrgUnit)) return undefined;
+  }
+  return `user ${userId} is outside ${kinds.join(' or ')}`;
+}

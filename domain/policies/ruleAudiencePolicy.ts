@@ -1,0 +1,63 @@
+import type { ActiveRule } from '../assignmentRule/assignmentRuleDecider';
+import type { Directory } from '../directory/directory';
+import type { RuleFacts } from '../userTraining/trainingDecider';
+import { matchesCriteria } from './criteriaPolicy';
+import { admitsUser } from './permissionPolicy';
+
+/**
+ * R10, R18, R19: whether a live rule's target currently takes in a user. New-starter rules take in users at
+ * registration only (the reactor applies them then), so they never match on re-evaluation.
+ */
+export function ruleMatches(rule: ActiveRule, userId: string, directory: Directory): boolean {
+  if (rule.retired) return false;
+  const user = directory.users.get(userId);
+  if (!user?.active) return false;
+  if (!withinAudienceScope(rule, userId, directory)) return false;
+  switch (rule.target.kind) {
+    case 'allUsers':
+      return true;
+    case 'newStarters':
+      return false;
+    case 'group': {
+      const group = directory.groups.get(rule.target.groupId);
+      if (!group) return false;
+      return group.kind === 'static' ? group.members.has(userId) : group.criteria !== null && matchesCriteria(group.criteria, user, (id) => directory.orgUnitPath(id));
+    }
+  }
+}
+
+/** R17: a rule made by a constrained admin reaches only users within that admin's user-side constraints. */
+export function withinAudienceScope(rule: ActiveRule, userId: string, directory: Directory): boolean {
+  return rule.audienceScope === null || rule.audienceScope.some((constraints) => admitsUser(rule.createdBy, constraints, userId, directory.scope));
+}
+
+/** The users a rule reaches now, sorted so bulk work is chunked the same way every time. */
+export function ruleAudience(rule: ActiveRule, directory: Directory): string[] {
+  let candidates: Iterable<string>;
+  if (rule.target.kind === 'group') {
+    const group = directory.groups.get(rule.target.groupId);
+    candidates = group?.kind === 'static' ? group.members : directory.users.keys();
+  } else {
+    candidates = directory.users.keys();
+  }
+  const audience: string[] = [];
+  for (const userId of candidates) if (ruleMatches(rule, userId, directory)) audience.push(userId);
+  return audience.sort();
+}
+
+export function ruleFacts(rule: ActiveRule, directory: Directory): RuleFacts {
+  const kind = rule.target.kind === 'group' ? 'group' : rule.target.kind === 'allUsers' ? 'mandatory' : 'newStarter';
+  const groupId = rule.target.kind === 'group' ? rule.target.groupId : null;
+  return {
+    ruleId: rule.ruleId,
+    courseId: rule.courseId,
+    kind,
+    groupId,
+    groupName: groupId === null ? null : (directory.groups.get(groupId)?.name ?? groupId),
+    due: rule.due,
+    required: rule.required,
+    dynamic: rule.mode === 'dynamic',
+    dynamicReassignment: rule.dynamicReassignment,
+    upgradeToLatestVersion: rule.upgradeToLatestVersion,
+  };
+}

@@ -1,0 +1,19 @@
+/** Stream names of DESIGN.md section 2; adapters may add a configurable prefix. */
+export const streams = {
+  portal: () => 'portal',
+  orgUnit: (orgUnitId: string) => `orgunit-${orgUnitId}`,
+  user: (userId: string) => `user-${userId}`,
+  course: (courseId: string) => `course-${courseId}`,
+  group: (groupId: string) => `group-${groupId}`,
+  rule: (ruleId: string) => `rule-${ruleId}`,
+  training: (userId: string) => `training-${userId}`,
+  access: (userId: string) => `access-${userId}`,
+} as const;
+
+export type StreamCategory = 'portal' | 'orgunit' | 'user' | 'course' | 'group' | 'rule' | 'training' | 'access';
+
+export function categoryOf(stream: string): StreamCategory | undefined {
+  const dash = stream.indexOf('-');
+  const category = dash === -1 ? stream : stream.slice(0, dash);
+  return (['portal', 'orgunit', 'user', 'course', 'group', 'rule', 'training', 'access'] as const).find((known) => known === category);
+}

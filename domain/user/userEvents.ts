@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { CalendarDateSchema, IdSchema, LabelSchema, NameSchema, TimeZoneSchema } from '../shared/primitives';
+
+export const UserProfileSchema = z.object({
+  name: NameSchema,
+  email: z.email({ error: 'a valid email address' }).max(320),
+  orgUnitId: IdSchema,
+  department: LabelSchema.nullable(),
+  role: LabelSchema.nullable(),
+  location: LabelSchema.nullable(),
+  managerId: IdSchema.nullable(),
+  hireDate: CalendarDateSchema,
+  /** null: the portal's time zone applies. */
+  timeZone: TimeZoneSchema.nullable(),
+});
+export type UserProfile = z.infer<typeof UserProfileSchema>;
+
+export const UserRegisteredSchema = UserProfileSchema.extend({ userId: IdSchema });
+export const UserProfileUpdatedSchema = z.object({
+  userId: IdSchema,
+  changed: z.array(z.string()),
+  profile: UserProfileSchema,
+});
+export const UserDeactivatedSchema = z.object({ userId: IdSchema });
+
+export const userEventSchemas = {
+  UserRegistered: UserRegisteredSchema,
+  UserProfileUpdated: UserProfileUpdatedSchema,
+  UserDeactivated: UserDeactivatedSchema,
+} as const;

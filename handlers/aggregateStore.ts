@@ -1,0 +1,48 @@
+import type { DomainEvent } from '../domain/events';
+import { asDomainEvent } from '../domain/events';
+import type { EventStore } from '../infra/eventstore/eventStore';
+
+/** How to fold one kind of aggregate from its stream. */
+export interface AggregateKind<State> {
+  initial(): State;
+  evolve(state: State, event: DomainEvent): State;
+}
+
+export interface Loaded<State> {
+  state: State;
+  /** Revision of the stream's last event, -1 for a new stream: the expected revision of the next append. */
+  revision: number;
+}
+
+/**
+ * Loads aggregate state, keeping each stream's folded state keyed by its revision so the next load reads only
+ * the events appended since. Bounded: the least recently loaded streams are dropped first.
+ */
+export class AggregateStore {
+  private readonly cache = new Map<string, Loaded<unknown>>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly maxCached = 300_000,
+  ) {}
+
+  async load<State>(stream: string, kind: AggregateKind<State>): Promise<Loaded<State>> {
+    const cached = this.cache.get(stream) as Loaded<State> | undefined;
+    let { state, revision } = cached ?? { state: kind.initial(), revision: -1 };
+    const events = await this.store.readStream(stream, revision + 1);
+    for (const stored of events) {
+      const event = asDomainEvent(stored);
+      if (event) state = kind.evolve(state, event);
+      revision = stored.revision;
+    }
+    this.cache.delete(stream);
+    this.cache.set(stream, { state, revision });
+    if (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value as string);
+    return { state, revision };
+  }
+
+  /** Drops a stream's cached state (after a conflict, the next load folds it afresh from the store). */
+  forget(stream: string): void {
+    this.cache.delete(stream);
+  }
+}

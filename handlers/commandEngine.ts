@@ -1,0 +1,171 @@
+import type { Logger } from 'pino';
+import type { Command } from '../domain/commands';
+import { parseCommand } from '../domain/commands';
+import { requirePermission } from '../domain/policies/permissionPolicy';
+import { DomainError } from '../domain/shared/domainError';
+import type { CommandRecord, EventStore, NewEvent, StreamWrite } from '../infra/eventstore/eventStore';
+import { DuplicateCommandError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../infra/eventstore/eventStore';
+import { AggregateStore } from './aggregateStore';
+import type { Clock } from './clock';
+import { DirectoryFeed } from './directoryFeed';
+import { eventIdFor } from './eventIds';
+import type { CommandMeta, Plan, Planner } from './plan';
+import { planCommand } from './planners/planCommand';
+import type { CommandFailure, CommandReply, CommandSuccess } from './reply';
+
+export interface CommandEngineOptions {
+  store: EventStore;
+  clock: Clock;
+  bootstrapAdminId: string | null;
+  logger?: Logger;
+  /** Attempts on an expected-revision conflict before answering CONFLICT (R21). */
+  maxAttempts?: number;
+}
+
+/**
+ * Handles commands: validate, return the first reply for a command id seen before, authorize, load, decide,
+ * append with expected revisions (retrying on conflict), and record the reply in the same transaction (R21).
+ */
+export class CommandEngine {
+  readonly store: EventStore;
+  readonly feed: DirectoryFeed;
+  readonly aggregates: AggregateStore;
+  private readonly clock: Clock;
+  private readonly logger: Logger | undefined;
+  private readonly maxAttempts: number;
+  /** Conflicts met and retried, for operators and tests. */
+  conflictRetries = 0;
+
+  constructor(options: CommandEngineOptions) {
+    this.store = options.store;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.feed = new DirectoryFeed(options.store, options.bootstrapAdminId);
+    this.aggregates = new AggregateStore(options.store);
+  }
+
+  get directory() {
+    return this.feed.directory;
+  }
+
+  /** Entry point for every transport: anything in, a reply out; never throws for bad input. */
+  async handle(input: unknown): Promise<CommandReply> {
+    const parsed = parseCommand(input);
+    if (!parsed.ok) {
+      return failure(parsed.commandId, new DomainError('VALIDATION_FAILED', parsed.message, { issues: parsed.issues }));
+    }
+    const command = parsed.command;
+    return this.execute(metaOf(command), (context) => planCommand(command, context));
+  }
+
+  /** Runs a planner under the engine's guarantees; reactors use it for the per-user work they derive. */
+  async execute(meta: CommandMeta, planner: Planner): Promise<CommandReply> {
+    try {
+      const prior = await this.store.findCommand(meta.commandId);
+      if (prior) return replayed(prior);
+      for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+        await this.feed.catchUp();
+        const now = this.clock.now();
+        let plan: Plan;
+        try {
+          plan = await planner({
+            meta,
+            now,
+            directory: this.directory,
+            aggregates: this.aggregates,
+            actor: this.directory.actor(meta.actorId),
+            require: (demand) => requirePermission(this.directory.actor(meta.actorId), demand, this.directory.scope),
+          });
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          // A refusal is the command's result too: the same command id gets it again (R21).
+          const reply = failure(meta.commandId, error);
+          await this.store.append([], { command: { commandId: meta.commandId, reply } });
+          return reply;
+        }
+        try {
+          return await this.commit(meta, now, plan);
+        } catch (error) {
+          if (error instanceof WrongExpectedRevisionError) {
+            this.conflictRetries++;
+            this.aggregates.forget(error.stream);
+            this.logger?.debug({ commandId: meta.commandId, stream: error.stream, attempt }, 'expected revision conflict; retrying');
+            continue;
+          }
+          if (error instanceof DuplicateCommandError) {
+            const first = await this.store.findCommand(meta.commandId);
+            if (first) return replayed(first);
+          }
+          throw error;
+        }
+      }
+      return failure(meta.commandId, new DomainError('CONFLICT', `the command kept meeting concurrent changes after ${this.maxAttempts} attempts: send it again`));
+    } catch (error) {
+      if (error instanceof DuplicateCommandError) {
+        const first = await this.store.findCommand(meta.commandId);
+        if (first) return replayed(first);
+      }
+      if (error instanceof EventStoreUnavailableError) {
+        this.logger?.warn({ commandId: meta.commandId, err: error.message }, 'event store unavailable');
+        return failure(meta.commandId, new DomainError('UNAVAILABLE', `the event store is unavailable: ${error.message}; try again shortly`));
+      }
+      throw error;
+    }
+  }
+
+  private async commit(meta: CommandMeta, now: string, plan: Plan): Promise<CommandSuccess> {
+    let index = 0;
+    const writes: StreamWrite[] = plan.writes.map((write) => ({
+      stream: write.stream,
+      expectedRevision: write.expectedRevision,
+      events: write.events.map((event, i): NewEvent => ({
+        id: eventIdFor(meta.commandId, index++),
+        type: event.type,
+        data: event.data,
+        metadata: {
+          actorId: meta.actorId,
+          commandId: meta.commandId,
+          correlationId: meta.correlationId,
+          ...(meta.causationId ? { causationId: meta.causationId } : {}),
+          occurredAt: now,
+          ...(meta.reason ? { reason: meta.reason } : {}),
+          ...(meta.notes ? { notes: meta.notes } : {}),
+          ...write.metadata?.[i],
+        },
+      })),
+    }));
+    const reply: CommandSuccess = {
+      ok: true,
+      commandId: meta.commandId,
+      position: 0,
+      events: writes.flatMap((write) => write.events.map((event) => ({ type: event.type, stream: write.stream }))),
+      message: plan.message,
+      warnings: plan.warnings ?? [],
+      ...(plan.results ? { results: plan.results } : {}),
+    };
+    const result = await this.store.append(writes.filter((write) => write.events.length > 0), { command: { commandId: meta.commandId, reply } });
+    reply.position = result.position;
+    return reply;
+  }
+}
+
+function metaOf(command: Command): CommandMeta {
+  return {
+    commandId: command.commandId,
+    actorId: command.actor.userId,
+    correlationId: command.correlationId ?? command.commandId,
+    ...(command.reason ? { reason: command.reason } : {}),
+    ...(command.notes ? { notes: command.notes } : {}),
+  };
+}
+
+/** The first reply again (R21), with the position its append reached. */
+function replayed(record: CommandRecord): CommandReply {
+  const reply = record.reply as CommandReply;
+  return reply.ok && record.position !== undefined ? { ...reply, position: record.position } : reply;
+}
+
+export function failure(commandId: string | null, error: DomainError): CommandFailure {
+  return { ok: false, commandId, error: { code: error.code, message: error.message, details: error.details } };
+}

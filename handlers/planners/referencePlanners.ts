@@ -1,0 +1,115 @@
+import { decideAccess } from '../../domain/access/accessDecider';
+import type { CommandOf } from '../../domain/commands';
+import { decideCourse } from '../../domain/course/courseDecider';
+import { decideGroup } from '../../domain/group/groupDecider';
+import { decideOrgUnit } from '../../domain/orgUnit/orgUnitDecider';
+import type { ScopeDirectory } from '../../domain/policies/permissionPolicy';
+import { authorize } from '../../domain/policies/permissionPolicy';
+import { decidePortal } from '../../domain/portal/portalDecider';
+import { forbidden, notFound } from '../../domain/shared/domainError';
+import { streams } from '../../domain/streams';
+import { decideUser } from '../../domain/user/userDecider';
+import { aggregateKinds } from '../aggregateKinds';
+import type { Plan, PlanContext } from '../plan';
+import { describeEvents, planOnStream } from './streamPlan';
+
+export function planSetAssignmentPreferences(command: CommandOf<'SetAssignmentPreferences'>, context: PlanContext): Promise<Plan> {
+  context.require({ permission: 'permissions.manage' });
+  return planOnStream(context, streams.portal(), aggregateKinds.portal, (state) => decidePortal(command.data, state), (events) =>
+    describeEvents(events, 'assignment preferences'),
+  );
+}
+
+export function planDefineOrgUnit(command: CommandOf<'DefineOrgUnit'>, context: PlanContext): Promise<Plan> {
+  context.require({ permission: 'users.manage' });
+  const { directory } = context;
+  return planOnStream(
+    context,
+    streams.orgUnit(command.data.orgUnitId),
+    aggregateKinds.orgUnit,
+    (state) => decideOrgUnit(command.data, state, { orgUnitExists: (id) => directory.orgUnits.has(id), pathToRoot: (id) => directory.orgUnitPath(id) }),
+    (events) => describeEvents(events, `org unit ${command.data.orgUnitId}`),
+  );
+}
+
+type UserCommand = CommandOf<'RegisterUser'> | CommandOf<'UpdateUserProfile'> | CommandOf<'DeactivateUser'>;
+
+export function planUserCommand(command: UserCommand, context: PlanContext): Promise<Plan> {
+  const { directory } = context;
+  const userId = command.data.userId;
+  if (command.type === 'RegisterUser') {
+    // The user is not in the directory yet: judge the user side (R17) by the profile being registered.
+    const { orgUnitId, managerId } = command.data;
+    const prospective: ScopeDirectory = {
+      ...directory.scope,
+      userOrgUnit: (id) => (id === userId ? orgUnitId : directory.scope.userOrgUnit(id)),
+      managementChain: (id) => (id === userId ? (managerId ? [managerId, ...directory.managementChain(managerId)] : []) : directory.managementChain(id)),
+    };
+    const decision = authorize(context.actor, { permission: 'users.manage', userId }, prospective);
+    if (!decision.allowed) throw forbidden(decision.message, { permission: decision.permission });
+  } else {
+    context.require({ permission: 'users.manage', userId });
+  }
+  return planOnStream(
+    context,
+    streams.user(userId),
+    aggregateKinds.user,
+    (state) =>
+      decideUser(command, state, {
+        orgUnitExists: (id) => directory.orgUnits.has(id),
+        userExists: (id) => directory.users.has(id),
+        managementChain: (id) => directory.managementChain(id),
+        emailOwner: (email) => directory.emailOwner(email),
+      }),
+    (events) => describeEvents(events, `user ${userId}`),
+  );
+}
+
+type CourseCommand = CommandOf<'CreateCourse'> | CommandOf<'UpgradeVersion'> | CommandOf<'DeactivateCourse'> | CommandOf<'ActivateCourse'>;
+
+export function planCourseCommand(command: CourseCommand, context: PlanContext): Promise<Plan> {
+  const courseId = command.data.courseId;
+  const course = command.type === 'CreateCourse' ? command.data : context.directory.courses.get(courseId);
+  context.require({ permission: 'courses.manage', ...(course ? { course } : {}) });
+  return planOnStream(
+    context,
+    streams.course(courseId),
+    aggregateKinds.course,
+    (state) => decideCourse(command, state, { now: context.now }),
+    (events) => {
+      const upgraded = events.find((event) => event.type === 'CourseVersionUpgraded');
+      if (upgraded?.type === 'CourseVersionUpgraded') return `course ${courseId} upgraded from v${upgraded.data.previousVersion} to v${upgraded.data.version}`;
+      return describeEvents(events, `course ${courseId}`);
+    },
+  );
+}
+
+type GroupCommand = CommandOf<'CreateGroup'> | CommandOf<'AddGroupMember'> | CommandOf<'RemoveGroupMember'>;
+
+export function planGroupCommand(command: GroupCommand, context: PlanContext): Promise<Plan> {
+  if (command.type === 'CreateGroup') context.require({ permission: 'groups.manage' });
+  else for (const userId of command.data.userIds) context.require({ permission: 'groups.manage', userId });
+  const { directory } = context;
+  return planOnStream(
+    context,
+    streams.group(command.data.groupId),
+    aggregateKinds.group,
+    (state) => decideGroup(command, state, { userActive: (userId) => directory.users.get(userId)?.active }),
+    (events) => describeEvents(events, `group ${command.data.groupId}`),
+  );
+}
+
+type AccessCommand = CommandOf<'GrantPermission'> | CommandOf<'RevokePermission'>;
+
+export function planAccessCommand(command: AccessCommand, context: PlanContext): Promise<Plan> {
+  const { userId } = command.data;
+  if (!context.directory.users.has(userId)) throw notFound(`user ${userId} is not registered: permissions are granted to registered users`, { userId });
+  context.require({ permission: 'permissions.manage', userId });
+  return planOnStream(
+    context,
+    streams.access(userId),
+    aggregateKinds.access,
+    (state) => decideAccess(command, state, { commandId: context.meta.commandId, userExists: (id) => context.directory.users.has(id) }),
+    (events) => describeEvents(events, `permissions of ${userId}`),
+  );
+}

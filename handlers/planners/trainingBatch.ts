@@ -1,0 +1,83 @@
+import type { Directory } from '../../domain/directory/directory';
+import { todayIn } from '../../domain/shared/calendar';
+import { DomainError, notFound } from '../../domain/shared/domainError';
+import { streams } from '../../domain/streams';
+import type { TrainingCommand, TrainingContext, TrainingDecision } from '../../domain/userTraining/trainingDecider';
+import { decideTraining } from '../../domain/userTraining/trainingDecider';
+import type { TrainingEvent, TrainingState } from '../../domain/userTraining/trainingState';
+import { evolveTraining } from '../../domain/userTraining/trainingState';
+import type { EventMetadata } from '../../infra/eventstore/eventStore';
+import { aggregateKinds } from '../aggregateKinds';
+import type { PlanContext, PlannedWrite } from '../plan';
+import { expectedFrom } from './streamPlan';
+
+/** One decision on one user's training, within a batch that is appended in one transaction. */
+export interface TrainingWork {
+  userId: string;
+  command: TrainingCommand;
+  /** The instant the decision is about (a reactor uses its trigger's time); defaults to now. */
+  at?: string;
+  actorId?: string;
+  metadata?: Partial<EventMetadata>;
+}
+
+export interface TrainingWorkResult {
+  work: TrainingWork;
+  decision?: TrainingDecision;
+  error?: DomainError;
+}
+
+export function trainingContext(directory: Directory, userId: string, at: string, actorId: string): TrainingContext {
+  const user = directory.users.get(userId);
+  if (!user) throw notFound(`user ${userId} is not registered: check the id`, { userId });
+  const timeZone = directory.timeZoneOf(userId);
+  return {
+    userId,
+    now: at,
+    today: todayIn(at, timeZone),
+    timeZone,
+    hireDate: user.hireDate,
+    actorId,
+    preferences: directory.preferences,
+    course: (courseId) => directory.courses.get(courseId),
+  };
+}
+
+/**
+ * Decides every work item in order, each user's items on that user's evolving state, and gathers one write per
+ * user stream. `atomic`: the first refusal throws (a single command); otherwise refusals are reported per item (bulk).
+ */
+export async function decideTrainingBatch(
+  context: PlanContext,
+  works: readonly TrainingWork[],
+  options: { atomic: boolean },
+): Promise<{ results: TrainingWorkResult[]; writes: PlannedWrite[] }> {
+  const perUser = new Map<string, { state: TrainingState; revision: number; events: TrainingEvent[]; metadata: Partial<EventMetadata>[] }>();
+  const results: TrainingWorkResult[] = [];
+  for (const work of works) {
+    let entry = perUser.get(work.userId);
+    if (!entry) {
+      const loaded = await context.aggregates.load(streams.training(work.userId), aggregateKinds.training);
+      entry = { ...loaded, events: [], metadata: [] };
+      perUser.set(work.userId, entry);
+    }
+    try {
+      const decision = decideTraining(work.command, entry.state, trainingContext(context.directory, work.userId, work.at ?? context.now, work.actorId ?? context.meta.actorId));
+      for (const event of decision.events) {
+        entry.state = evolveTraining(entry.state, event);
+        entry.events.push(event);
+        entry.metadata.push(work.metadata ?? {});
+      }
+      results.push({ work, decision });
+    } catch (error) {
+      if (!(error instanceof DomainError) || options.atomic) throw error;
+      results.push({ work, error });
+    }
+  }
+  const writes: PlannedWrite[] = [];
+  for (const [userId, entry] of perUser) {
+    if (entry.events.length === 0) continue;
+    writes.push({ stream: streams.training(userId), expectedRevision: expectedFrom(entry.revision), events: entry.events, metadata: entry.metadata });
+  }
+  return { results, writes };
+}

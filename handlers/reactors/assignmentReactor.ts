@@ -1,0 +1,212 @@
+import type { Logger } from 'pino';
+import type { ActiveRule } from '../../domain/assignmentRule/assignmentRuleDecider';
+import { Directory } from '../../domain/directory/directory';
+import type { DomainEvent } from '../../domain/events';
+import { asDomainEvent } from '../../domain/events';
+import { ruleAudience, ruleFacts, ruleMatches, withinAudienceScope } from '../../domain/policies/ruleAudiencePolicy';
+import type { StoredEvent } from '../../infra/eventstore/eventStore';
+import type { CommandEngine } from '../commandEngine';
+import type { TrainingWork } from '../planners/trainingBatch';
+import { planReactions } from '../planners/reactionPlanner';
+
+export interface AssignmentReactorOptions {
+  /** Per-user reactions appended per transaction. */
+  chunkSize?: number;
+  /** Events read per page. */
+  pageSize?: number;
+  logger?: Logger;
+}
+
+/**
+ * Turns rule creation and retirement, group membership, profile changes, new users and deactivations into
+ * per-user training work (R10, R11, R18, R19). It reads the log in order with its own Directory, so each trigger is
+ * judged as of its place in the log, and checkpoints after each page. Replaying a page after a crash is harmless:
+ * applying a rule a user already holds, or withdrawing one they do not, decides nothing. It also watches the
+ * training events it caused, and withdraws a source that landed after its user stopped matching or its rule retired.
+ */
+export class AssignmentReactor {
+  static readonly checkpointName = 'assignment-reactor';
+  private readonly directory: Directory;
+  /** ruleId → users holding a source of that rule, as of the reactor's position. */
+  private readonly holders = new Map<string, Set<string>>();
+  private position = 0;
+  private initialized = false;
+  private readonly chunkSize: number;
+  private readonly pageSize: number;
+
+  constructor(
+    private readonly engine: CommandEngine,
+    private readonly options: AssignmentReactorOptions = {},
+  ) {
+    this.directory = new Directory(engine.directory.bootstrapAdminId);
+    this.chunkSize = options.chunkSize ?? 1000;
+    this.pageSize = options.pageSize ?? 1000;
+  }
+
+  get at(): number {
+    return this.position;
+  }
+
+  /** Folds the log up to the checkpoint without reacting: that work was done before. */
+  async init(): Promise<void> {
+    if (this.initialized) return;
+    const checkpoint = await this.engine.store.readCheckpoint(AssignmentReactor.checkpointName);
+    while (this.position < checkpoint) {
+      const page = await this.engine.store.readAll(this.position, 5000);
+      if (page.length === 0) break;
+      for (const stored of page) {
+        if (stored.position > checkpoint) break;
+        const event = asDomainEvent(stored);
+        if (event) this.fold(event);
+        this.position = stored.position;
+      }
+    }
+    this.position = checkpoint;
+    this.initialized = true;
+  }
+
+  /** Reacts to everything in the log, including the training events its own reactions append, until nothing is new. */
+  async runUntilIdle(): Promise<number> {
+    await this.init();
+    let handled = 0;
+    for (;;) {
+      const page = await this.engine.store.readAll(this.position, this.pageSize);
+      if (page.length === 0) return handled;
+      await this.handlePage(page);
+      handled += page.length;
+    }
+  }
+
+  /** Reacts to one page of events in order, executes the work, then checkpoints. */
+  async handlePage(page: readonly StoredEvent[]): Promise<void> {
+    await this.init();
+    const works: TrainingWork[] = [];
+    let last: StoredEvent | undefined;
+    for (const stored of page) {
+      if (stored.position <= this.position) continue;
+      const event = asDomainEvent(stored);
+      if (event) works.push(...this.react(event, stored));
+      last = stored;
+    }
+    if (!last) return;
+    for (let chunk = 0; chunk * this.chunkSize < works.length; chunk++) {
+      const slice = works.slice(chunk * this.chunkSize, (chunk + 1) * this.chunkSize);
+      const reply = await this.engine.execute(
+        { commandId: `reactor:${last.id}:${chunk}`, actorId: 'system:assignment-reactor', correlationId: last.metadata.correlationId, causationId: last.id },
+        (context) => planReactions(slice, context),
+      );
+      if (!reply.ok) throw new Error(`assignment reactor could not store its work at position ${last.position}: ${reply.error.code} ${reply.error.message}`);
+      if (reply.warnings.length > 0) this.options.logger?.info({ position: last.position, skipped: reply.warnings.length }, 'reactions skipped');
+    }
+    await this.engine.store.writeCheckpoint(AssignmentReactor.checkpointName, last.position);
+    this.position = last.position;
+  }
+
+  private fold(event: DomainEvent): void {
+    this.directory.apply(event);
+    switch (event.type) {
+      case 'TrainingAssigned':
+      case 'TrainingReassigned':
+      case 'AssignmentSourceAdded':
+        if (event.data.source.ruleId) holdersOf(this.holders, event.data.source.ruleId).add(event.data.userId);
+        return;
+      case 'AssignmentSourceRemoved':
+        this.holders.get(event.data.sourceKey)?.delete(event.data.userId);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private react(event: DomainEvent, stored: StoredEvent): TrainingWork[] {
+    const directory = this.directory;
+    const apply = (rule: ActiveRule, userId: string): TrainingWork => ({
+      userId,
+      command: { type: 'ApplyRule', rule: ruleFacts(rule, directory) },
+      at: stored.metadata.occurredAt,
+      actorId: rule.createdBy,
+      metadata: { actorId: stored.metadata.actorId, correlationId: stored.metadata.correlationId, causationId: stored.id },
+    });
+    const withdraw = (rule: ActiveRule, userId: string, cause: 'dynamic' | 'retired'): TrainingWork => ({
+      userId,
+      command: { type: 'WithdrawRule', ruleId: rule.ruleId, courseId: rule.courseId, cause },
+      at: stored.metadata.occurredAt,
+      actorId: stored.metadata.actorId,
+      metadata: { actorId: stored.metadata.actorId, correlationId: stored.metadata.correlationId, causationId: stored.id },
+    });
+    /** Dynamic rules whose reach follows a user's profile and membership (not new-starter rules: they reach at registration). */
+    const followingRules = () => [...directory.rules.values()].filter((rule) => !rule.retired && rule.mode === 'dynamic' && rule.target.kind !== 'newStarters');
+    const reconcile = (userId: string): TrainingWork[] => {
+      const works: TrainingWork[] = [];
+      for (const rule of followingRules()) {
+        const matches = ruleMatches(rule, userId, directory);
+        const holds = this.holders.get(rule.ruleId)?.has(userId) ?? false;
+        if (matches && !holds) works.push(apply(rule, userId));
+        if (!matches && holds) works.push(withdraw(rule, userId, 'dynamic'));
+      }
+      return works;
+    };
+
+    this.fold(event);
+    switch (event.type) {
+      case 'AssignmentRuleCreated': {
+        const rule = directory.rules.get(event.data.ruleId);
+        return rule ? ruleAudience(rule, directory).map((userId) => apply(rule, userId)) : [];
+      }
+      case 'AssignmentRuleRetired': {
+        const rule = directory.rules.get(event.data.ruleId);
+        return rule ? [...(this.holders.get(rule.ruleId) ?? [])].sort().map((userId) => withdraw(rule, userId, 'retired')) : [];
+      }
+      case 'GroupMemberAdded':
+      case 'GroupMemberRemoved':
+        return directory
+          .rulesTargeting(event.data.groupId)
+          .filter((rule) => !rule.retired && rule.mode === 'dynamic')
+          .flatMap((rule) => {
+            const matches = ruleMatches(rule, event.data.userId, directory);
+            const holds = this.holders.get(rule.ruleId)?.has(event.data.userId) ?? false;
+            if (matches && !holds) return [apply(rule, event.data.userId)];
+            if (!matches && holds) return [withdraw(rule, event.data.userId, 'dynamic')];
+            return [];
+          });
+      case 'UserRegistered': {
+        const newStarterRules = [...directory.rules.values()].filter(
+          (rule) => !rule.retired && rule.target.kind === 'newStarters' && withinAudienceScope(rule, event.data.userId, directory),
+        );
+        return [...newStarterRules.map((rule) => apply(rule, event.data.userId)), ...reconcile(event.data.userId)];
+      }
+      case 'UserProfileUpdated':
+        return reconcile(event.data.userId);
+      case 'UserDeactivated':
+        return [...directory.rules.values()]
+          .filter((rule) => rule.mode === 'dynamic' && (this.holders.get(rule.ruleId)?.has(event.data.userId) ?? false))
+          .map((rule) => withdraw(rule, event.data.userId, 'dynamic'));
+      case 'OrgUnitDefined':
+        // A moved org unit changes who is below whom: dynamic criteria and constrained scopes may reach differently.
+        if (event.data.previousParentId === undefined || event.data.previousParentId === event.data.parentId) return [];
+        return [...directory.users.keys()].sort().flatMap(reconcile);
+      case 'TrainingAssigned':
+      case 'TrainingReassigned':
+      case 'AssignmentSourceAdded': {
+        const ruleId = event.data.source.ruleId;
+        const rule = ruleId === null ? undefined : directory.rules.get(ruleId);
+        if (!rule) return [];
+        if (rule.retired) return [withdraw(rule, event.data.userId, 'retired')];
+        const follows = rule.mode === 'dynamic' && rule.target.kind !== 'newStarters';
+        if (follows && !ruleMatches(rule, event.data.userId, directory)) return [withdraw(rule, event.data.userId, 'dynamic')];
+        return [];
+      }
+      default:
+        return [];
+    }
+  }
+}
+
+function holdersOf(holders: Map<string, Set<string>>, ruleId: string): Set<string> {
+  let set = holders.get(ruleId);
+  if (!set) {
+    set = new Set();
+    holders.set(ruleId, set);
+  }
+  return set;
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { ErrorCodeSchema } from '../domain/shared/domainError';
+
+/** The reply envelope of DESIGN.md section 4. `results` is added for AssignCourse (R16): one outcome per pair. */
+export const PairOutcomeSchema = z.object({
+  userId: z.string(),
+  courseId: z.string(),
+  outcome: z.enum(['assigned', 'reassigned', 'sourceAdded', 'unchanged', 'skipped', 'changed', 'removed', 'failed']),
+  message: z.string(),
+  code: ErrorCodeSchema.optional(),
+  reason: z.string().optional(),
+  heldVia: z.array(z.string()).optional(),
+});
+export type PairOutcome = z.infer<typeof PairOutcomeSchema>;
+
+export const CommandSuccessSchema = z.object({
+  ok: z.literal(true),
+  commandId: z.string(),
+  position: z.number().int().min(0),
+  events: z.array(z.object({ type: z.string(), stream: z.string() })),
+  message: z.string(),
+  warnings: z.array(z.string()),
+  results: z.array(PairOutcomeSchema).optional(),
+});
+
+export const CommandErrorSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+export const CommandFailureSchema = z.object({
+  ok: z.literal(false),
+  commandId: z.string().nullable(),
+  error: CommandErrorSchema,
+});
+
+export const CommandReplySchema = z.discriminatedUnion('ok', [CommandSuccessSchema, CommandFailureSchema]);
+export type CommandSuccess = z.infer<typeof CommandSuccessSchema>;
+export type CommandFailure = z.infer<typeof CommandFailureSchema>;
+export type CommandReply = z.infer<typeof CommandReplySchema>;

@@ -1,0 +1,137 @@
+/**
+ * The event-store port. Every adapter (SQLite embedded default, in-memory, EventStoreDB) implements it and is
+ * proven by the one contract suite in test/contract/eventStoreContract.ts.
+ *
+ * Revisions count a stream's events from 0; positions order every event in the store, increasing, starting
+ * above 0 (position 0 means "before the first event"). Both stay below 2^53 and are plain numbers.
+ */
+
+/** `no_stream`: the stream must not exist; `stream_exists`: it must; `any`: no check; a number: the exact revision of the stream's last event. */
+export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | number;
+
+/** R20: what every event records beside its data. */
+export interface EventMetadata {
+  actorId: string;
+  commandId: string;
+  correlationId: string;
+  causationId?: string | undefined;
+  occurredAt: string;
+  reason?: string | undefined;
+  notes?: string | undefined;
+}
+
+export interface NewEvent {
+  /** A UUID; appending the same ids again is idempotent (see `append`). */
+  id: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+export interface StoredEvent {
+  id: string;
+  stream: string;
+  type: string;
+  revision: number;
+  position: number;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+export interface StreamWrite {
+  stream: string;
+  expectedRevision: ExpectedRevision;
+  events: NewEvent[];
+}
+
+export interface StreamWriteResult {
+  stream: string;
+  /** The revision of the stream's last event after the write (-1: the stream is still empty). */
+  nextRevision: number;
+  /** Position of the stream's last written event; 0 when the write held no events. */
+  position: number;
+}
+
+export interface AppendResult {
+  streams: StreamWriteResult[];
+  /** The highest position written, or the store's head when nothing was written. */
+  position: number;
+}
+
+/** The reply to a command, kept so the same command id gets the same reply again (R21). */
+export interface CommandRecord {
+  commandId: string;
+  reply: unknown;
+  /** Filled in by the store when read back: the position of the append that recorded the command. */
+  position?: number;
+}
+
+export interface AppendOptions {
+  /**
+   * Stored in the same transaction as the events where the adapter can (SQLite, memory). When a record with
+   * this command id exists already, the append throws DuplicateCommandError and stores nothing.
+   */
+  command?: CommandRecord;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number,
+  ) {
+    super(`stream ${stream}: expected revision ${String(expected)}, actual ${actual === -1 ? 'no stream' : actual}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** The command id is already recorded: nothing was stored; the first reply stands (R21). */
+export class DuplicateCommandError extends Error {
+  constructor(readonly commandId: string) {
+    super(`command ${commandId} was already handled`);
+    this.name = 'DuplicateCommandError';
+  }
+}
+
+/** The store cannot be reached or written (disk, server down): the caller answers UNAVAILABLE. */
+export class EventStoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EventStoreUnavailableError';
+  }
+}
+
+export interface Subscription extends AsyncIterable<StoredEvent> {
+  /** Ends the iteration; pending `next()` calls resolve as done. */
+  close(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /** Deliver events after this position (0: from the start). */
+  fromPosition: number;
+}
+
+export interface EventStore {
+  /**
+   * Appends to one or several streams atomically: either every write is stored or none is.
+   * Each write's expected revision is checked; a mismatch throws WrongExpectedRevisionError and stores nothing.
+   * Re-appending events whose ids are already stored in that stream, in the same order, is idempotent:
+   * nothing is stored again and the original result is returned.
+   */
+  append(writes: StreamWrite[], options?: AppendOptions): Promise<AppendResult>;
+  /** A stream's events from a revision on, in order; an unknown stream reads as empty. */
+  readStream(stream: string, fromRevision?: number): Promise<StoredEvent[]>;
+  /** The revision of the stream's last event, -1 when it does not exist. */
+  streamRevision(stream: string): Promise<number>;
+  /** Up to `limit` events with position greater than `fromPosition`, in position order. */
+  readAll(fromPosition: number, limit: number): Promise<StoredEvent[]>;
+  /** Catch-up then live: every event after `fromPosition`, in order, and then new ones as they are appended. */
+  subscribe(options: SubscribeOptions): Subscription;
+  /** The position of the last stored event, 0 when empty. */
+  headPosition(): Promise<number>;
+  findCommand(commandId: string): Promise<CommandRecord | undefined>;
+  /** A named checkpoint (reactors): the position up to which its owner has handled events. */
+  readCheckpoint(name: string): Promise<number>;
+  writeCheckpoint(name: string, position: number): Promise<void>;
+  close(): Promise<void>;
+}

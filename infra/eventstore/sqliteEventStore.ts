@@ -1,0 +1,403 @@
+/**
+ * The embedded default EventStore: one SQLite file through better-sqlite3.
+ *
+ * Usage: `const store = SqliteEventStore.open({ file: `${dataDir}/events.db` })` (synchronous; the parent
+ * folder is created when missing). Options: `synchronous` ('FULL' default, or 'NORMAL'), `pollIntervalMs`
+ * (how often a caught-up subscription re-reads to see other processes' appends; default 50),
+ * `subscriptionPageSize` (default 500), `busyTimeoutMs` (default 5000). `close()` ends its subscriptions.
+ *
+ * Design notes:
+ * - WAL: readers never block the writer nor the writer readers, and another process (CLI next to a server)
+ *   can share the file. synchronous = FULL fsyncs the WAL at every commit, so an acknowledged append
+ *   survives power loss; NORMAL is offered for benchmarks and throwaway data (may lose the last commits).
+ * - Appends run in BEGIN IMMEDIATE: the write lock is taken before the expected-revision check, so a second
+ *   process cannot slip an append between our check and our insert (a deferred transaction would read, then
+ *   fail to upgrade with SQLITE_BUSY). busy_timeout = 5000 lets writers queue instead of failing at once.
+ * - The `streams` table keeps each stream's revision, so the check is one indexed lookup; the `id` UNIQUE
+ *   constraint refuses an id reused anywhere. A whole `append` call is one transaction over prepared
+ *   statements created once, so 1,000 streams × 1 event cost one fsync.
+ * - Idempotency: a write whose first event id is stored in that stream, and whose ids are all stored there at
+ *   consecutive revisions in the same order, stores nothing and returns the original result (whatever its
+ *   expectedRevision). A partial match, another order, or an id stored in another stream is refused with
+ *   WrongExpectedRevisionError for the write's stream (actual = that stream's current revision).
+ * - A command record is checked first (a duplicate wins over a revision conflict) and inserted in the same
+ *   transaction as the events.
+ * - Errors meaning the store cannot be used (busy past the timeout, I/O, disk full, cannot open, read-only,
+ *   corrupt, closed) become EventStoreUnavailableError; others (bugs) pass through unchanged.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { SubscriptionHub } from './catchUpSubscription';
+import {
+  DuplicateCommandError,
+  EventStoreUnavailableError,
+  WrongExpectedRevisionError,
+  type AppendOptions,
+  type AppendResult,
+  type CommandRecord,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  type StoredEvent,
+  type StreamWrite,
+  type StreamWriteResult,
+  type SubscribeOptions,
+  type Subscription,
+} from './eventStore';
+
+export interface SqliteEventStoreOptions {
+  /** The database file, e.g. `<dataDir>/events.db`. */
+  file: string;
+  /** Default FULL (durable at every commit); NORMAL trades the last commits on power loss for speed. */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** How often a caught-up subscription re-reads to see appends by other processes (default 50 ms). */
+  pollIntervalMs?: number;
+  /** Events per readAll page for subscriptions (default 500). */
+  subscriptionPageSize?: number;
+  /** How long a statement waits for another connection's lock before failing as unavailable (default 5000 ms). */
+  busyTimeoutMs?: number;
+}
+
+interface EventRow {
+  position: number;
+  id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+interface IdRow {
+  stream: string;
+  revision: number;
+  position: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  stream TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  UNIQUE (stream, revision)
+);
+CREATE TABLE IF NOT EXISTS streams (
+  stream TEXT PRIMARY KEY,
+  revision INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS commands (
+  command_id TEXT PRIMARY KEY,
+  reply TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  recorded_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS checkpoints (
+  name TEXT PRIMARY KEY,
+  position INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+const UNAVAILABLE_CODES = [
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_IOERR',
+  'SQLITE_FULL',
+  'SQLITE_CANTOPEN',
+  'SQLITE_READONLY',
+  'SQLITE_CORRUPT',
+  'SQLITE_NOTADB',
+  'SQLITE_PROTOCOL',
+  'SQLITE_NOMEM',
+  'SQLITE_PERM',
+];
+
+/**
+ * The SQLite result code of a driver error. Checked by shape, not `instanceof Database.SqliteError`: the native
+ * addon keeps the first SqliteError class it was given, so after a module registry reset (jest runs each test
+ * file with fresh modules and globals in a shared process) its errors are instances of neither the class we
+ * import nor our realm's Error.
+ */
+function sqliteCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code: unknown = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
+}
+
+function isUnavailable(error: unknown): boolean {
+  const sqlite = sqliteCode(error);
+  if (sqlite !== undefined) {
+    // Extended codes (SQLITE_IOERR_WRITE, SQLITE_BUSY_SNAPSHOT, ...) share the primary code's prefix.
+    return UNAVAILABLE_CODES.some((code) => sqlite === code || sqlite.startsWith(`${code}_`));
+  }
+  // better-sqlite3 throws a TypeError when the connection is closed (possibly from another realm, see above).
+  const message: unknown = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : '';
+  return typeof message === 'string' && /database connection is not open/i.test(message);
+}
+
+function isDuplicateEventId(error: unknown): boolean {
+  const message = String((error as { message?: unknown } | null)?.message);
+  return sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE' && message.includes('events.id');
+}
+
+function toJson(value: unknown): string {
+  // JSON.stringify(undefined) is undefined; the column is NOT NULL.
+  return JSON.stringify(value) ?? 'null';
+}
+
+function matchesExpected(expected: ExpectedRevision, actual: number): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return actual === -1;
+    case 'stream_exists':
+      return actual >= 0;
+    default:
+      return actual === expected;
+  }
+}
+
+function toEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.id,
+    stream: row.stream,
+    type: row.type,
+    revision: row.revision,
+    position: row.position,
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as EventMetadata,
+  };
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    streamRevision: db.prepare<[string], { revision: number }>('SELECT revision FROM streams WHERE stream = ?'),
+    upsertStream: db.prepare<[string, number]>(
+      'INSERT INTO streams (stream, revision) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision',
+    ),
+    eventById: db.prepare<[string], IdRow>('SELECT stream, revision, position FROM events WHERE id = ?'),
+    streamIdsFrom: db.prepare<[string, number, number], { id: string; revision: number; position: number }>(
+      'SELECT id, revision, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
+    ),
+    insertEvent: db.prepare<[string, string, number, string, string, string]>(
+      'INSERT INTO events (id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    readStream: db.prepare<[string, number], EventRow>(
+      'SELECT position, id, stream, revision, type, data, metadata FROM events WHERE stream = ? AND revision >= ? ORDER BY revision',
+    ),
+    readAll: db.prepare<[number, number], EventRow>(
+      'SELECT position, id, stream, revision, type, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?',
+    ),
+    head: db.prepare<[], { head: number }>('SELECT COALESCE(MAX(position), 0) AS head FROM events'),
+    findCommand: db.prepare<[string], { reply: string; position: number }>('SELECT reply, position FROM commands WHERE command_id = ?'),
+    insertCommand: db.prepare<[string, string, number, string]>(
+      'INSERT INTO commands (command_id, reply, position, recorded_at) VALUES (?, ?, ?, ?)',
+    ),
+    readCheckpoint: db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?'),
+    writeCheckpoint: db.prepare<[string, number]>(
+      'INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
+    ),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+export class SqliteEventStore implements EventStore {
+  private readonly statements: Statements;
+  private readonly appendTransaction: (writes: StreamWrite[], command: CommandRecord | undefined) => AppendResult;
+  private readonly hub: SubscriptionHub;
+  private closed = false;
+
+  private constructor(
+    private readonly db: Database.Database,
+    options: SqliteEventStoreOptions,
+  ) {
+    this.statements = prepareStatements(db);
+    const transaction = db.transaction((writes: StreamWrite[], command: CommandRecord | undefined) =>
+      this.appendInTransaction(writes, command),
+    );
+    this.appendTransaction = (writes, command) => transaction.immediate(writes, command);
+    this.hub = new SubscriptionHub({
+      readAll: (fromPosition, limit) => this.readAll(fromPosition, limit),
+      pageSize: options.subscriptionPageSize,
+      pollIntervalMs: options.pollIntervalMs ?? 50,
+    });
+  }
+
+  /** Opens (creating when missing) the file and its schema. Throws EventStoreUnavailableError if it cannot. */
+  static open(options: SqliteEventStoreOptions): SqliteEventStore {
+    const synchronous = options.synchronous ?? 'FULL';
+    if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
+      throw new RangeError(`synchronous must be FULL or NORMAL, not ${String(synchronous)}`);
+    }
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+      throw new RangeError(`busyTimeoutMs must be a non-negative integer, not ${busyTimeoutMs}`);
+    }
+    let db: Database.Database | undefined;
+    try {
+      if (options.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
+      db = new Database(options.file);
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${synchronous}`);
+      db.exec(SCHEMA);
+      return new SqliteEventStore(db, options);
+    } catch (error) {
+      db?.close();
+      const code = (error as NodeJS.ErrnoException | undefined)?.code;
+      if (isUnavailable(error) || (typeof code === 'string' && /^E[A-Z]+$/.test(code))) {
+        throw new EventStoreUnavailableError(`cannot open event store ${options.file}: ${String(error)}`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  async append(writes: StreamWrite[], options: AppendOptions = {}): Promise<AppendResult> {
+    const result = this.run(() => this.appendTransaction(writes, options.command));
+    this.hub.wakeAll();
+    return result;
+  }
+
+  async readStream(stream: string, fromRevision = 0): Promise<StoredEvent[]> {
+    return this.run(() => this.statements.readStream.all(stream, Math.max(0, fromRevision)).map(toEvent));
+  }
+
+  async streamRevision(stream: string): Promise<number> {
+    return this.run(() => this.statements.streamRevision.get(stream)?.revision ?? -1);
+  }
+
+  async readAll(fromPosition: number, limit: number): Promise<StoredEvent[]> {
+    const count = Math.floor(limit);
+    // LIMIT -1 means "no limit" in SQLite: a non-positive limit reads nothing.
+    if (!(count > 0)) return this.run(() => []);
+    return this.run(() => this.statements.readAll.all(fromPosition, count).map(toEvent));
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    this.assertOpen();
+    return this.hub.subscribe(options.fromPosition);
+  }
+
+  async headPosition(): Promise<number> {
+    return this.run(() => this.head());
+  }
+
+  async findCommand(commandId: string): Promise<CommandRecord | undefined> {
+    return this.run(() => {
+      const row = this.statements.findCommand.get(commandId);
+      return row === undefined ? undefined : { commandId, reply: JSON.parse(row.reply) as unknown, position: row.position };
+    });
+  }
+
+  async readCheckpoint(name: string): Promise<number> {
+    return this.run(() => this.statements.readCheckpoint.get(name)?.position ?? 0);
+  }
+
+  async writeCheckpoint(name: string, position: number): Promise<void> {
+    this.run(() => {
+      this.statements.writeCheckpoint.run(name, position);
+    });
+  }
+
+  /** Reads one pragma's value (for tests and diagnostics), e.g. `pragma('synchronous')` is 2 for FULL. */
+  pragma(name: string): unknown {
+    if (!/^[a-z_]+$/.test(name)) throw new RangeError(`not a pragma name: ${name}`);
+    return this.run(() => this.db.pragma(name, { simple: true }) as unknown);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.hub.closeAll();
+    this.db.close();
+  }
+
+  private appendInTransaction(writes: StreamWrite[], command: CommandRecord | undefined): AppendResult {
+    if (command !== undefined && this.statements.findCommand.get(command.commandId) !== undefined) {
+      throw new DuplicateCommandError(command.commandId);
+    }
+    const streams = writes.map((write) => this.applyWrite(write));
+    const position = this.head();
+    if (command !== undefined) {
+      this.statements.insertCommand.run(command.commandId, toJson(command.reply), position, new Date().toISOString());
+    }
+    return { streams, position };
+  }
+
+  private applyWrite(write: StreamWrite): StreamWriteResult {
+    const { stream, expectedRevision, events } = write;
+    const current = this.statements.streamRevision.get(stream)?.revision ?? -1;
+    const first = events[0];
+    if (first !== undefined) {
+      const stored = this.statements.eventById.get(first.id);
+      if (stored !== undefined) return this.matchIdempotent(write, current, stored);
+    }
+    if (!matchesExpected(expectedRevision, current)) {
+      throw new WrongExpectedRevisionError(stream, expectedRevision, current);
+    }
+    if (first === undefined) return { stream, nextRevision: current, position: 0 };
+    let revision = current;
+    let position = 0;
+    for (const event of events) {
+      revision += 1;
+      try {
+        const info = this.statements.insertEvent.run(
+          event.id,
+          stream,
+          revision,
+          event.type,
+          toJson(event.data),
+          toJson(event.metadata),
+        );
+        position = Number(info.lastInsertRowid);
+      } catch (error) {
+        // A later id already stored (here or elsewhere): the write is neither new nor a replay.
+        if (isDuplicateEventId(error)) throw new WrongExpectedRevisionError(stream, expectedRevision, current);
+        throw error;
+      }
+    }
+    this.statements.upsertStream.run(stream, revision);
+    return { stream, nextRevision: revision, position };
+  }
+
+  /** The write's first id is stored: a replay only if every id sits in this stream, consecutively, in order. */
+  private matchIdempotent(write: StreamWrite, current: number, first: IdRow): StreamWriteResult {
+    const { stream, expectedRevision, events } = write;
+    if (first.stream !== stream) throw new WrongExpectedRevisionError(stream, expectedRevision, current);
+    const stored = this.statements.streamIdsFrom.all(stream, first.revision, events.length);
+    const last = stored[stored.length - 1];
+    const matches =
+      last !== undefined && stored.length === events.length && events.every((event, i) => stored[i]?.id === event.id);
+    if (!matches) throw new WrongExpectedRevisionError(stream, expectedRevision, current);
+    return { stream, nextRevision: last.revision, position: last.position };
+  }
+
+  private head(): number {
+    return this.statements.head.get()?.head ?? 0;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreUnavailableError('event store is closed');
+  }
+
+  /** Runs a statement, turning "the store cannot be used" errors into EventStoreUnavailableError. */
+  private run<T>(fn: () => T): T {
+    this.assertOpen();
+    try {
+      return fn();
+    } catch (error) {
+      if (isUnavailable(error)) {
+        throw new EventStoreUnavailableError(`event store unavailable: ${String(error)}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,7 @@
+import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
+import { describeEventStoreContract } from './eventStoreContract';
+
+describeEventStoreContract('memory', async () => {
+  const store = new MemoryEventStore();
+  return { store, cleanup: () => store.close() };
+});

@@ -1,0 +1,81 @@
+import type { Grant } from '../../domain/access/accessDecider';
+import type { Actor, ScopeDirectory, TrainingFacts } from '../../domain/policies/permissionPolicy';
+import { authorize, userScopeOf } from '../../domain/policies/permissionPolicy';
+
+// Org tree: root > emea > uk > london; root > amer. Reporting: boss > lead > dev.
+const parents: Record<string, string | null> = { root: null, emea: 'root', uk: 'emea', london: 'uk', amer: 'root' };
+const orgUnitOf: Record<string, string> = { boss: 'emea', lead: 'uk', dev: 'london', yank: 'amer' };
+const managerOf: Record<string, string | null> = { boss: null, lead: 'boss', dev: 'lead', yank: null };
+const directory: ScopeDirectory = {
+  orgUnitPath: (id) => {
+    const path: string[] = [];
+    for (let at: string | null | undefined = id; at; at = parents[at]) path.push(at);
+    return path;
+  },
+  userOrgUnit: (userId) => orgUnitOf[userId],
+  managementChain: (userId) => {
+    const chain: string[] = [];
+    for (let at = managerOf[userId]; at; at = managerOf[at]) chain.push(at);
+    return chain;
+  },
+};
+const fire: TrainingFacts = { courseId: 'fire', provider: 'Acme', trainingType: 'Compliance', location: 'London' };
+const actor = (userId: string, ...grants: Omit<Grant, 'grantId'>[]): Actor => ({ userId, isBootstrapAdmin: false, grants: grants.map((grant, i) => ({ grantId: `g${i}`, ...grant })) });
+
+describe('R17 permissions with constraints', () => {
+  test('R17: without the permission the refusal names it', () => {
+    const decision = authorize(actor('lead'), { permission: 'assignment.standard', userId: 'dev', course: fire }, directory);
+    expect(decision).toEqual({ allowed: false, permission: 'assignment.standard', message: 'user lead lacks the permission assignment.standard' });
+  });
+
+  test('R17: assignment.dynamic also allows standard assignment, not the other way round', () => {
+    expect(authorize(actor('a', { permission: 'assignment.dynamic', constraints: {} }), { permission: 'assignment.standard' }, directory).allowed).toBe(true);
+    expect(authorize(actor('a', { permission: 'assignment.standard', constraints: {} }), { permission: 'assignment.dynamic' }, directory).allowed).toBe(false);
+  });
+
+  test('R17: the bootstrap administrator holds every permission', () => {
+    expect(authorize({ userId: 'root-admin', isBootstrapAdmin: true, grants: [] }, { permission: 'permissions.manage', userId: 'yank' }, directory).allowed).toBe(true);
+  });
+
+  test.each([
+    ['providers', { providers: ['Acme'] }, { providers: ['Other'] }, /provider Acme, outside providers \[Other\]/],
+    ['training types', { trainingTypes: ['Compliance'] }, { trainingTypes: ['Leadership'] }, /training type Compliance/],
+    ['training items', { courseIds: ['fire'] }, { courseIds: ['other'] }, /not among training items/],
+    ['locations', { locations: ['London'] }, { locations: ['Paris'] }, /held at London, outside locations \[Paris\]/],
+  ])('R17: a training-side constraint on %s admits training within it and refuses the rest', (_kind, admits, refuses, message) => {
+    expect(authorize(actor('a', { permission: 'assignment.standard', constraints: admits }), { permission: 'assignment.standard', course: fire }, directory).allowed).toBe(true);
+    const refusal = authorize(actor('a', { permission: 'assignment.standard', constraints: refuses }), { permission: 'assignment.standard', course: fire }, directory);
+    expect(refusal.allowed).toBe(false);
+    if (!refusal.allowed) expect(refusal.message).toMatch(message);
+  });
+
+  test('R17: every training-side kind given must admit the training', () => {
+    const both = actor('a', { permission: 'assignment.standard', constraints: { providers: ['Acme'], trainingTypes: ['Leadership'] } });
+    expect(authorize(both, { permission: 'assignment.standard', course: fire }, directory).allowed).toBe(false);
+  });
+
+  test.each([
+    ['org units with descendants', { orgUnitIds: ['emea'] }, ['boss', 'lead', 'dev'], ['yank']],
+    ['named users', { userIds: ['dev'] }, ['dev'], ['lead', 'yank']],
+    ['self and subordinates', { selfAndSubordinates: true as const }, ['lead', 'dev'], ['boss', 'yank']],
+    ["the actor's own org unit", { ownOrgUnit: true as const }, ['lead', 'dev'], ['boss', 'yank']],
+  ])('R17: a user-side constraint on %s admits users within it only', (_kind, constraints, inside, outside) => {
+    const lead = actor('lead', { permission: 'assignment.standard', constraints });
+    for (const userId of inside) expect([userId, authorize(lead, { permission: 'assignment.standard', userId }, directory).allowed]).toEqual([userId, true]);
+    for (const userId of outside) expect([userId, authorize(lead, { permission: 'assignment.standard', userId }, directory).allowed]).toEqual([userId, false]);
+  });
+
+  test('R17: user-side kinds on one grant admit a user if any admits; several grants add up', () => {
+    const lead = actor('lead', { permission: 'reports.view', constraints: { userIds: ['yank'], selfAndSubordinates: true } });
+    expect(['yank', 'dev', 'boss'].map((userId) => authorize(lead, { permission: 'reports.view', userId }, directory).allowed)).toEqual([true, true, false]);
+    const twoGrants = actor('a', { permission: 'reports.view', constraints: { userIds: ['dev'] } }, { permission: 'reports.view', constraints: { orgUnitIds: ['amer'] } });
+    expect(['dev', 'yank', 'boss'].map((userId) => authorize(twoGrants, { permission: 'reports.view', userId }, directory).allowed)).toEqual([true, true, false]);
+  });
+
+  test('R17: a rule records the creator\'s user-side scope, or null when one grant is unconstrained', () => {
+    expect(userScopeOf(actor('lead', { permission: 'assignment.dynamic', constraints: { orgUnitIds: ['uk'], providers: ['Acme'] } }), 'assignment.dynamic')).toEqual([
+      { orgUnitIds: ['uk'], userIds: undefined, selfAndSubordinates: undefined, ownOrgUnit: undefined },
+    ]);
+    expect(userScopeOf(actor('lead', { permission: 'assignment.dynamic', constraints: { providers: ['Acme'] } }), 'assignment.dynamic')).toBeNull();
+  });
+});

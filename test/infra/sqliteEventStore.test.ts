@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  EventStoreUnavailableError,
+  WrongExpectedRevisionError,
+  type EventMetadata,
+  type NewEvent,
+  type StoredEvent,
+} from '../../infra/eventstore/eventStore';
+import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
+
+const metadata: EventMetadata = {
+  actorId: 'admin',
+  commandId: 'c1',
+  correlationId: 'c1',
+  occurredAt: '2026-01-01T00:00:00.000Z',
+};
+
+function event(data: unknown = { n: 1 }): NewEvent {
+  return { id: randomUUID(), type: 'Happened', data, metadata };
+}
+
+describe('SqliteEventStore', () => {
+  let dir: string;
+  let file: string;
+  const opened: SqliteEventStore[] = [];
+
+  function open(options: { synchronous?: 'FULL' | 'NORMAL'; pollIntervalMs?: number } = {}): SqliteEventStore {
+    const store = SqliteEventStore.open({ file, ...options });
+    opened.push(store);
+    return store;
+  }
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eventstore-sqlite-'));
+    file = path.join(dir, 'data', 'events.db');
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the parent folder of the file when it is missing', () => {
+    open();
+    expect(fs.existsSync(file)).toBe(true);
+  });
+
+  it('keeps events, commands and checkpoints across close and reopen, positions continuing', async () => {
+    const first = open();
+    const written = [event({ n: 1 }), event({ n: 2 })];
+    await first.append([{ stream: 's', expectedRevision: 'no_stream', events: written }], {
+      command: { commandId: 'cmd-1', reply: { ok: true } },
+    });
+    await first.writeCheckpoint('reactor', 2);
+    await first.close();
+
+    const reopened = open();
+    const read = await reopened.readStream('s');
+    expect(read.map((e) => [e.id, e.revision, e.position, e.data])).toEqual([
+      [written[0]?.id, 0, 1, { n: 1 }],
+      [written[1]?.id, 1, 2, { n: 2 }],
+    ]);
+    expect(await reopened.streamRevision('s')).toBe(1);
+    expect(await reopened.headPosition()).toBe(2);
+    expect(await reopened.findCommand('cmd-1')).toEqual({ commandId: 'cmd-1', reply: { ok: true }, position: 2 });
+    expect(await reopened.readCheckpoint('reactor')).toBe(2);
+    const next = await reopened.append([{ stream: 's', expectedRevision: 1, events: [event()] }]);
+    expect(next.position).toBe(3);
+  });
+
+  it('runs in WAL mode with synchronous FULL and a 5 s busy timeout by default', () => {
+    const store = open();
+    expect(store.pragma('journal_mode')).toBe('wal');
+    expect(store.pragma('synchronous')).toBe(2);
+    expect(store.pragma('busy_timeout')).toBe(5000);
+  });
+
+  it('uses synchronous NORMAL when asked to', () => {
+    const store = open({ synchronous: 'NORMAL' });
+    expect(store.pragma('synchronous')).toBe(1);
+    expect(store.pragma('journal_mode')).toBe('wal');
+  });
+
+  it('refuses a pragma name that is not a plain word', () => {
+    const store = open();
+    expect(() => store.pragma('synchronous = OFF')).toThrow(RangeError);
+    expect(store.pragma('synchronous')).toBe(2);
+  });
+
+  it('reports a file that cannot be opened as unavailable', () => {
+    // A directory is not a database file.
+    fs.mkdirSync(file, { recursive: true });
+    expect(() => SqliteEventStore.open({ file })).toThrow(EventStoreUnavailableError);
+  });
+
+  it('reports a folder that cannot be created as unavailable', () => {
+    const blocker = path.join(dir, 'not-a-folder');
+    fs.writeFileSync(blocker, 'x');
+    expect(() => SqliteEventStore.open({ file: path.join(blocker, 'events.db') })).toThrow(EventStoreUnavailableError);
+  });
+
+  it('reports an append that cannot get the write lock in time as unavailable, storing nothing', async () => {
+    const store = SqliteEventStore.open({ file, busyTimeoutMs: 50 });
+    opened.push(store);
+    const other = new Database(file);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      await expect(
+        store.append([{ stream: 's', expectedRevision: 'no_stream', events: [event()] }]),
+      ).rejects.toBeInstanceOf(EventStoreUnavailableError);
+      other.exec('ROLLBACK');
+    } finally {
+      other.close();
+    }
+    expect(await store.headPosition()).toBe(0);
+    await store.append([{ stream: 's', expectedRevision: 'no_stream', events: [event()] }]);
+    expect(await store.headPosition()).toBe(1);
+  });
+
+  describe('two instances on one file (standing in for two processes)', () => {
+    it('see each other’s appends', async () => {
+      const one = open();
+      const two = open();
+      const a = event();
+      await one.append([{ stream: 's', expectedRevision: 'no_stream', events: [a] }]);
+      expect((await two.readStream('s')).map((e) => e.id)).toEqual([a.id]);
+      expect(await two.streamRevision('s')).toBe(0);
+
+      const b = event();
+      const result = await two.append([{ stream: 's', expectedRevision: 0, events: [b] }]);
+      expect(result.position).toBe(2);
+      expect((await one.readAll(0, 10)).map((e) => e.id)).toEqual([a.id, b.id]);
+      expect(await one.headPosition()).toBe(2);
+    });
+
+    it('refuse a conflicting append from the second, storing nothing', async () => {
+      const one = open();
+      const two = open();
+      await one.append([{ stream: 's', expectedRevision: 'no_stream', events: [event()] }]);
+      // `two` decided on what it read before `one` appended again.
+      const seenByTwo = await two.streamRevision('s');
+      await one.append([{ stream: 's', expectedRevision: seenByTwo, events: [event()] }]);
+
+      const error: unknown = await two
+        .append([{ stream: 's', expectedRevision: seenByTwo, events: [event()] }], {
+          command: { commandId: 'late', reply: {} },
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+      expect((error as WrongExpectedRevisionError).actual).toBe(1);
+      expect(await one.headPosition()).toBe(2);
+      expect(await one.findCommand('late')).toBeUndefined();
+    });
+
+    it('deliver to a subscription on one the events appended through the other (polling)', async () => {
+      const one = open({ pollIntervalMs: 10 });
+      const two = open();
+      const before = event();
+      await two.append([{ stream: 's', expectedRevision: 'no_stream', events: [before] }]);
+
+      const subscription = one.subscribe({ fromPosition: 0 });
+      const iterator = subscription[Symbol.asyncIterator]();
+      const received: StoredEvent[] = [];
+      const first = await iterator.next();
+      if (first.done !== true) received.push(first.value);
+
+      // `one` is caught up and waiting; only polling can reveal what `two` writes.
+      const pending = iterator.next();
+      const after = event();
+      await two.append([{ stream: 's', expectedRevision: 0, events: [after] }]);
+      const second = await pending;
+      if (second.done !== true) received.push(second.value);
+      await subscription.close();
+
+      expect(received.map((e) => e.id)).toEqual([before.id, after.id]);
+      expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    });
+  });
+});

@@ -1,0 +1,139 @@
+import type { ExistingCourse } from '../../domain/course/courseDecider';
+import { defaultPreferences } from '../../domain/portal/portalDecider';
+import type { AssignmentPreferences } from '../../domain/portal/portalEvents';
+import { todayIn } from '../../domain/shared/calendar';
+import { DomainError } from '../../domain/shared/domainError';
+import type { DueRule } from '../../domain/shared/dueRule';
+import type { AssignmentSource } from '../../domain/userTraining/assignmentSource';
+import type { RuleFacts, TrainingCommand, TrainingContext, TrainingDecision } from '../../domain/userTraining/trainingDecider';
+import { decideTraining } from '../../domain/userTraining/trainingDecider';
+import type { TrainingEvent, TrainingState } from '../../domain/userTraining/trainingState';
+import { evolveTraining, initialTrainingState } from '../../domain/userTraining/trainingState';
+
+/** Given/when/then over a user's training events, the way the domain rules are stated. */
+
+export const USER = 'u1';
+
+export function course(overrides: Partial<ExistingCourse> = {}): ExistingCourse {
+  return {
+    exists: true,
+    active: true,
+    courseId: 'fire-safety',
+    title: 'Fire Safety',
+    kind: 'course',
+    provider: 'Acme',
+    trainingType: 'Compliance',
+    versioning: 'standard',
+    validityDays: null,
+    visibility: { kind: 'everyone' },
+    location: null,
+    version: 1,
+    versions: [{ version: 1, publishedAt: '2016-01-01T00:00:00.000Z' }],
+    ...overrides,
+  };
+}
+
+export function rule(overrides: Partial<RuleFacts> = {}): RuleFacts {
+  return {
+    ruleId: 'r-eng',
+    courseId: 'fire-safety',
+    kind: 'group',
+    groupId: 'engineering',
+    groupName: 'Engineering',
+    due: { kind: 'relative', days: 28 },
+    required: true,
+    dynamic: true,
+    dynamicReassignment: true,
+    upgradeToLatestVersion: true,
+    ...overrides,
+  };
+}
+
+export function ruleSource(overrides: Partial<AssignmentSource> = {}): AssignmentSource {
+  return {
+    kind: 'group',
+    ruleId: 'r-eng',
+    groupId: 'engineering',
+    groupName: 'Engineering',
+    due: { kind: 'relative', days: 28 },
+    anchorDate: '2026-01-05',
+    assignedOn: '2026-01-05',
+    assignedBy: 'admin',
+    required: true,
+    dynamic: true,
+    dynamicReassignment: true,
+    upgradeToLatestVersion: true,
+    ...overrides,
+  };
+}
+
+export function individualSource(due: DueRule = { kind: 'none' }, overrides: Partial<AssignmentSource> = {}): AssignmentSource {
+  return ruleSource({ kind: 'individual', ruleId: null, groupId: null, groupName: null, due, dynamic: false, dynamicReassignment: false, upgradeToLatestVersion: false, ...overrides });
+}
+
+export function assigned(source: AssignmentSource, dueDate: string | null, courseId = 'fire-safety', version = 1): TrainingEvent {
+  return { type: 'TrainingAssigned', data: { userId: USER, courseId, source, version, dueDate, notify: true } };
+}
+
+export interface SpecOptions {
+  now?: string;
+  timeZone?: string;
+  hireDate?: string;
+  courses?: ExistingCourse[];
+  preferences?: Partial<AssignmentPreferences>;
+  actorId?: string;
+}
+
+export function contextFor(options: SpecOptions = {}): TrainingContext {
+  const now = options.now ?? '2026-03-02T10:00:00.000Z';
+  const timeZone = options.timeZone ?? 'Europe/London';
+  const courses = options.courses ?? [course()];
+  return {
+    userId: USER,
+    now,
+    today: todayIn(now, timeZone),
+    timeZone,
+    hireDate: options.hireDate ?? '2025-06-01',
+    actorId: options.actorId ?? 'admin',
+    preferences: { ...defaultPreferences, ...options.preferences },
+    course: (courseId) => courses.find((candidate) => candidate.courseId === courseId),
+  };
+}
+
+export function stateOf(events: readonly TrainingEvent[]): TrainingState {
+  return events.reduce(evolveTraining, initialTrainingState());
+}
+
+export function given(events: readonly TrainingEvent[] = []) {
+  return {
+    when(command: TrainingCommand, options: SpecOptions = {}) {
+      const run = (): TrainingDecision => decideTraining(command, stateOf(events), contextFor(options));
+      return {
+        run,
+        then(expected: TrainingEvent[] | ((events: TrainingEvent[], decision: TrainingDecision) => void)): TrainingDecision {
+          const decision = run();
+          if (typeof expected === 'function') expected(decision.events, decision);
+          else expect(decision.events).toEqual(expected);
+          return decision;
+        },
+        thenRefused(code: DomainError['code'], message: RegExp): DomainError {
+          let caught: unknown;
+          try {
+            run();
+          } catch (error) {
+            caught = error;
+          }
+          expect(caught).toBeInstanceOf(DomainError);
+          const error = caught as DomainError;
+          expect(error.code).toBe(code);
+          expect(error.message).toMatch(message);
+          return error;
+        },
+        /** The state after the decided events, to check what readers will see. */
+        state(): TrainingState {
+          return stateOf([...events, ...run().events]);
+        },
+      };
+    },
+  };
+}
