@@ -1,0 +1,157 @@
+import { isVisible } from '../../domain/userTraining/trainingState';
+import { AssignmentReactor } from '../../handlers/reactors/assignmentReactor';
+import type { AppendOptions, AppendResult, StreamWrite } from '../../infra/eventstore/eventStore';
+import { EventStoreUnavailableError } from '../../infra/eventstore/eventStore';
+import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
+import { engineHarness } from '../support/engineHarness';
+
+const rule = (ruleId: string, extra: Record<string, unknown> = {}) => ({
+  ruleId,
+  courseId: 'fire-safety',
+  target: { kind: 'group', groupId: 'engineering' },
+  mode: 'dynamic',
+  due: { kind: 'relative', days: 28 },
+  ...extra,
+});
+
+describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)', () => {
+  test('R10: a standard rule assigns once, to the members at creation; a later member does not get it', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    await h.ok('AddGroupMember', { groupId: 'engineering', userIds: ['ada'] });
+    await h.ok('CreateAssignmentRule', rule('r-std', { mode: 'standard' }));
+    await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'grace' });
+    expect((await h.training('ada')).assignments['fire-safety']?.sources.map((source) => source.ruleId)).toEqual(['r-std']);
+    expect((await h.training('grace')).assignments['fire-safety']).toBeUndefined();
+  });
+
+  test('R10/R11: a dynamic rule follows membership: join → assigned, leave → removed, rejoin → back In Progress with its progress', async () => {
+    const h = engineHarness({ now: '2016-01-11T09:00:00.000Z' });
+    await h.seedPortal();
+    await h.ok('CreateAssignmentRule', rule('r-dyn'));
+    await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
+    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({ active: true, dueDate: '2016-02-08' });
+    await h.ok('RecordProgress', { userId: 'ada', courseId: 'fire-safety', progress: 55 });
+    await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' });
+    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({ active: false, lastRemoval: { cause: 'dynamic', status: 'inProgress' } });
+    h.clock.set('2017-01-16T09:00:00.000Z');
+    await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
+    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({ active: true, status: 'inProgress', progress: 55, dueDate: '2017-02-13' });
+    expect(await h.eventTypes('training-ada')).toEqual(['TrainingAssigned', 'CourseStarted', 'ProgressRecorded', 'AssignmentSourceRemoved', 'TrainingUnassigned', 'TrainingReassigned']);
+  });
+
+  test('R14: upgrade to latest on reassignment: v1 in January 2016, two upgrades, reassigned January 2017 → v3', async () => {
+    const h = engineHarness({ now: '2016-01-11T09:00:00.000Z' });
+    await h.seedPortal();
+    await h.ok('SetAssignmentPreferences', { upgradeToLatestVersion: true });
+    await h.ok('CreateAssignmentRule', rule('r-dyn'));
+    await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
+    await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' });
+    await h.ok('UpgradeVersion', { courseId: 'fire-safety' });
+    await h.ok('UpgradeVersion', { courseId: 'fire-safety' });
+    h.clock.set('2017-01-16T09:00:00.000Z');
+    await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
+    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({ active: true, version: 3 });
+  });
+
+  test('R19: a mandatory rule reaches every active user, present and future', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    await h.ok('CreateAssignmentRule', { ruleId: 'r-all', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic' });
+    await h.ok('RegisterUser', { userId: 'newbie', name: 'New Bie', email: 'newbie@acme.test', orgUnitId: 'sales', hireDate: '2026-01-05' });
+    for (const userId of ['grace', 'ada', 'sam', 'newbie']) {
+      expect([userId, (await h.training(userId)).assignments.security?.sources[0]?.kind]).toEqual([userId, 'mandatory']);
+    }
+    await h.ok('DeactivateUser', { userId: 'sam' });
+    expect((await h.training('sam')).assignments.security?.active).toBe(false);
+  });
+
+  test('R18: a new-starter rule reaches only users registered after it, due from the hire date', async () => {
+    const h = engineHarness({ now: '2026-03-02T09:00:00.000Z' });
+    await h.seedPortal();
+    await h.ok('CreateAssignmentRule', { ruleId: 'r-ns', courseId: 'security', target: { kind: 'newStarters' }, mode: 'dynamic', due: { kind: 'relative', days: 14 } });
+    await h.ok('RegisterUser', { userId: 'newbie', name: 'New Bie', email: 'newbie@acme.test', orgUnitId: 'sales', hireDate: '2026-02-23' });
+    expect((await h.training('ada')).assignments.security).toBeUndefined();
+    expect((await h.training('newbie')).assignments.security).toMatchObject({ dueDate: '2026-03-09', sources: [expect.objectContaining({ kind: 'newStarter' })] });
+  });
+
+  test('R10: a dynamic group follows profile changes into and out of its criteria', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    await h.ok('CreateGroup', { groupId: 'londoners', name: 'London', kind: 'dynamic', criteria: { kind: 'attribute', attribute: 'location', in: ['London'] } });
+    await h.ok('CreateAssignmentRule', rule('r-london', { target: { kind: 'group', groupId: 'londoners' } }));
+    expect(isVisible((await h.training('ada')).assignments['fire-safety'])).toBe(true);
+    expect((await h.training('sam')).assignments['fire-safety']).toBeUndefined();
+    await h.ok('UpdateUserProfile', { userId: 'sam', location: 'London' });
+    await h.ok('UpdateUserProfile', { userId: 'ada', location: 'Paris' });
+    expect(isVisible((await h.training('sam')).assignments['fire-safety'])).toBe(true);
+    expect((await h.training('ada')).assignments['fire-safety']?.active).toBe(false);
+  });
+
+  test('R10: retiring a rule withdraws its source from every holder; other sources keep the assignment', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    await h.ok('AddGroupMember', { groupId: 'engineering', userIds: ['ada', 'grace'] });
+    await h.ok('CreateAssignmentRule', rule('r-dyn'));
+    await h.ok('AssignCourse', { userIds: ['grace'], courseIds: ['fire-safety'] });
+    await h.ok('RetireAssignmentRule', { ruleId: 'r-dyn' });
+    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({ active: false, lastRemoval: { cause: 'retired' } });
+    expect((await h.training('grace')).assignments['fire-safety']).toMatchObject({ active: true, sources: [expect.objectContaining({ kind: 'individual' })] });
+  });
+
+  test('R17: a rule created by an admin constrained to an org unit reaches only users within it', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    await h.ok('GrantPermission', { userId: 'grace', permission: 'assignment.dynamic', constraints: { orgUnitIds: ['eng'] } });
+    await h.ok('CreateAssignmentRule', { ruleId: 'r-grace', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic' }, { actor: 'grace' });
+    expect(isVisible((await h.training('ada')).assignments.security)).toBe(true);
+    expect((await h.training('sam')).assignments.security).toBeUndefined();
+  });
+
+  test('R11: reassignment after an admin removal does not bring the training back', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    await h.ok('CreateAssignmentRule', rule('r-dyn'));
+    await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
+    await h.ok('AssignCourse', { userIds: ['ada'], courseIds: ['fire-safety'] });
+    await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' });
+    await h.ok('UnassignCourse', { userId: 'ada', courseId: 'fire-safety' });
+    await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
+    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({ active: false, lastRemoval: { cause: 'admin' } });
+  });
+
+  test('a crash mid-way through a rule\'s audience resumes in a new process without losing or doubling an assignment', async () => {
+    const store = new FailingAfter();
+    const h = engineHarness({ store, reactorChunkSize: 7 });
+    await h.seedPortal();
+    const userIds = Array.from({ length: 50 }, (_, i) => `m-${String(i).padStart(2, '0')}`);
+    for (const userId of userIds) await h.ok('RegisterUser', { userId, name: userId, email: `${userId}@acme.test`, orgUnitId: 'eng', hireDate: '2025-01-01' });
+    await h.ok('AddGroupMember', { groupId: 'engineering', userIds });
+    store.failAfter(3);
+    await expect(h.send('CreateAssignmentRule', rule('r-big'))).rejects.toThrow(/assignment reactor could not store its work|simulated crash/);
+    const partly = (await Promise.all(userIds.map((userId) => h.training(userId)))).filter((training) => training.assignments['fire-safety']).length;
+    expect(partly).toBeGreaterThan(0);
+    expect(partly).toBeLessThan(50);
+
+    store.failAfter(Number.POSITIVE_INFINITY);
+    const restarted = new AssignmentReactor(h.engine, { chunkSize: 7 });
+    await restarted.runUntilIdle();
+    for (const userId of userIds) {
+      expect([userId, await h.eventTypes(`training-${userId}`)]).toEqual([userId, ['TrainingAssigned']]);
+    }
+  });
+});
+
+/** Fault injection: a real store that refuses appends after a number of them, as a crash or full disk would. */
+class FailingAfter extends MemoryEventStore {
+  private remaining = Number.POSITIVE_INFINITY;
+
+  failAfter(count: number): void {
+    this.remaining = count;
+  }
+
+  override async append(writes: StreamWrite[], options?: AppendOptions): Promise<AppendResult> {
+    if (writes.length > 0 && this.remaining-- <= 0) throw new EventStoreUnavailableError('simulated crash');
+    return super.append(writes, options);
+  }
+}

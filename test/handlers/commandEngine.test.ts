@@ -1,0 +1,144 @@
+import { ulid } from 'ulid';
+import { isVisible } from '../../domain/userTraining/trainingState';
+import { engineHarness } from '../support/engineHarness';
+
+describe('command handling: replies, idempotency, concurrency, audit and bad input', () => {
+  test('R21: the same command delivered twice appends nothing the second time and returns the first reply', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    const command = h.envelope('AssignCourse', { userIds: ['ada'], courseIds: ['security'] });
+    const first = await h.embedded.send(command);
+    const head = await h.store.headPosition();
+    const second = await h.embedded.send(command);
+    expect(second).toEqual(first);
+    expect(await h.store.headPosition()).toBe(head);
+    expect(await h.eventTypes('training-ada')).toEqual(['TrainingAssigned']);
+  });
+
+  test('R21: two commands racing on one user both land: the loser of the race retries on the new revision', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    const [a, b] = await Promise.all([
+      h.send('AssignCourse', { userIds: ['ada'], courseIds: ['fire-safety'] }),
+      h.send('AssignCourse', { userIds: ['ada'], courseIds: ['security'] }),
+    ]);
+    expect([a.ok, b.ok]).toEqual([true, true]);
+    expect(h.engine.conflictRetries).toBeGreaterThanOrEqual(1);
+    const training = await h.training('ada');
+    expect(Object.keys(training.assignments).sort()).toEqual(['fire-safety', 'security']);
+    expect((await h.store.readStream('training-ada')).map((event) => event.revision)).toEqual([0, 1]);
+  });
+
+  test('R20: every event records the actor, command id, correlation id, time, reason and notes', async () => {
+    const h = engineHarness({ now: '2026-02-03T10:15:00.000Z' });
+    await h.seedPortal();
+    const commandId = ulid();
+    await h.ok('AssignCourse', { userIds: ['ada'], courseIds: ['security'] }, { commandId, correlationId: 'onboarding-42', reason: 'new role', notes: 'approved by CISO' });
+    const [event] = await h.store.readStream('training-ada');
+    expect(event?.metadata).toEqual({ actorId: 'root', commandId, correlationId: 'onboarding-42', occurredAt: '2026-02-03T10:15:00.000Z', reason: 'new role', notes: 'approved by CISO' });
+  });
+
+  test('the reply names each event and its stream, and the position readers can wait for', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    const reply = await h.ok('AssignCourse', { userIds: ['ada'], courseIds: ['security'], dueDate: '2026-02-01' });
+    expect(reply.events).toEqual([{ type: 'TrainingAssigned', stream: 'training-ada' }]);
+    expect(reply.position).toBe((await h.store.readStream('training-ada'))[0]?.position);
+    expect(reply.message).toBe('Security Awareness v1 assigned to ada via Individual, due 2026-02-01');
+  });
+
+  test.each([
+    ['a malformed command', 'VALIDATION_FAILED', 'not json at all', /the command envelope is invalid/],
+    ['an unknown type', 'VALIDATION_FAILED', { commandId: ulid(), type: 'AssignEverything', actor: { userId: 'root' }, data: {} }, /unknown command type "AssignEverything": expected one of SetAssignmentPreferences/],
+    ['a missing actor', 'VALIDATION_FAILED', { commandId: ulid(), type: 'AssignCourse', data: { userIds: ['ada'], courseIds: ['security'] } }, /actor/],
+    ['a bad commandId', 'VALIDATION_FAILED', { commandId: '42', type: 'StartCourse', actor: { userId: 'root' }, data: { userId: 'ada', courseId: 'security' } }, /commandId must be a ULID/],
+    ['wrong data types', 'VALIDATION_FAILED', { commandId: ulid(), type: 'AssignCourse', actor: { userId: 'root' }, data: { userIds: 'ada', courseIds: [] } }, /AssignCourse data is invalid: data\.userIds: /],
+    ['an unknown user', 'NOT_FOUND', { commandId: ulid(), type: 'AssignCourse', actor: { userId: 'root' }, data: { userIds: ['nobody'], courseIds: ['security'] } }, /user nobody is not registered: check the id/],
+    ['an unknown course', 'NOT_FOUND', { commandId: ulid(), type: 'AssignCourse', actor: { userId: 'root' }, data: { userIds: ['ada'], courseIds: ['nothing'] } }, /course nothing does not exist: check the id/],
+    ['an unknown actor', 'FORBIDDEN', { commandId: ulid(), type: 'AssignCourse', actor: { userId: 'mallory' }, data: { userIds: ['ada'], courseIds: ['security'] } }, /actor mallory is not a registered user/],
+  ])('bad input: %s gets %s with a message saying what to fix, and nothing is appended', async (_name, code, input, message) => {
+    const h = engineHarness();
+    await h.seedPortal();
+    const head = await h.store.headPosition();
+    const reply = await h.engine.handle(input);
+    expect(reply.ok).toBe(false);
+    if (!reply.ok) {
+      expect(reply.error.code).toBe(code);
+      expect(reply.error.message).toMatch(message);
+    }
+    expect(await h.store.headPosition()).toBe(head);
+  });
+
+  test('R17: an actor without the permission is refused with FORBIDDEN naming it', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    const reply = await h.send('AssignCourse', { userIds: ['sam'], courseIds: ['security'] }, { actor: 'ada' });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: 'user ada lacks the permission assignment.standard' } });
+  });
+
+  test('R17: a grant constrained to an org unit assigns inside it and is refused outside it', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    await h.ok('GrantPermission', { userId: 'grace', permission: 'assignment.standard', constraints: { orgUnitIds: ['eng'] } });
+    expect((await h.send('AssignCourse', { userIds: ['ada'], courseIds: ['security'] }, { actor: 'grace' })).ok).toBe(true);
+    const refused = await h.send('AssignCourse', { userIds: ['sam'], courseIds: ['security'] }, { actor: 'grace' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/user sam is outside org units \[eng\] with their descendants/) } });
+  });
+
+  test('R17: learners register for and record progress on their own training; not on someone else\'s', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    await h.ok('AssignCourse', { userIds: ['ada', 'sam'], courseIds: ['security'] });
+    expect((await h.send('StartCourse', { userId: 'ada', courseId: 'security' }, { actor: 'ada' })).ok).toBe(true);
+    expect(await h.send('StartCourse', { userId: 'sam', courseId: 'security' }, { actor: 'ada' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+
+  test('R16: AssignCourse takes many users and courses; each pair is decided on its own and reported', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    await h.ok('DeactivateCourse', { courseId: 'fire-safety' });
+    await h.ok('AssignCourse', { userIds: ['ada'], courseIds: ['security'] });
+    const reply = await h.ok('AssignCourse', { userIds: ['ada', 'sam', 'ghost'], courseIds: ['security', 'fire-safety'] });
+    expect(reply.results?.map((result) => [result.userId, result.courseId, result.outcome, result.reason ?? ''])).toEqual([
+      ['ada', 'security', 'unchanged', ''],
+      ['ada', 'fire-safety', 'failed', 'COURSE_INACTIVE'],
+      ['sam', 'security', 'assigned', ''],
+      ['sam', 'fire-safety', 'failed', 'COURSE_INACTIVE'],
+      ['ghost', 'security', 'failed', 'USER_NOT_FOUND'],
+      ['ghost', 'fire-safety', 'failed', 'USER_NOT_FOUND'],
+    ]);
+    expect(reply.message).toBe('6 pairs: 1 unchanged, 4 failed, 1 assigned');
+    expect(reply.warnings).toHaveLength(4);
+  });
+
+  test('R15: assigning an inactive course alone is refused with RULE_VIOLATION and a reason', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    await h.ok('DeactivateCourse', { courseId: 'security' });
+    expect(await h.send('AssignCourse', { userIds: ['ada'], courseIds: ['security'] })).toMatchObject({
+      ok: false,
+      error: { code: 'RULE_VIOLATION', message: expect.stringMatching(/check the course is Active/) },
+    });
+  });
+
+  test('R16: one AssignCourse for 2,000 users is stored in one transaction, one event per user', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    const userIds = Array.from({ length: 2000 }, (_, i) => `bulk-${i}`);
+    for (const userId of userIds) await h.engine.handle(h.envelope('RegisterUser', { userId, name: userId, email: `${userId}@acme.test`, orgUnitId: 'eng', hireDate: '2025-01-01' }));
+    const before = await h.store.headPosition();
+    const reply = await h.ok('AssignCourse', { userIds, courseIds: ['security'] });
+    expect(reply.events).toHaveLength(2000);
+    expect(reply.position).toBe(before + 2000);
+    expect(isVisible((await h.training('bulk-1999')).assignments.security)).toBe(true);
+  });
+
+  test('R21: a refused command is refused again with the same reply, even after the cause is fixed', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    const command = h.envelope('AssignCourse', { userIds: ['ada'], courseIds: ['later'] });
+    const first = await h.embedded.send(command);
+    await h.ok('CreateCourse', { courseId: 'later', title: 'Later', kind: 'course', provider: 'Acme', trainingType: 'Skills' });
+    expect(await h.embedded.send(command)).toEqual(first);
+  });
+});

@@ -1,0 +1,73 @@
+import { ulid } from 'ulid';
+import { streams } from '../../domain/streams';
+import type { TrainingState } from '../../domain/userTraining/trainingState';
+import { aggregateKinds } from '../../handlers/aggregateKinds';
+import { ManualClock } from '../../handlers/clock';
+import { EmbeddedEngine } from '../../handlers/embeddedEngine';
+import type { CommandReply, CommandSuccess } from '../../handlers/reply';
+import type { EventStore } from '../../infra/eventstore/eventStore';
+import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
+
+export const ADMIN = 'root';
+
+export interface SendOptions {
+  actor?: string;
+  commandId?: string;
+  reason?: string;
+  notes?: string;
+  correlationId?: string;
+}
+
+/** An engine on a real (memory or SQLite) store with a clock the test moves. */
+export function engineHarness(options: { store?: EventStore; now?: string; reactorChunkSize?: number } = {}) {
+  const store = options.store ?? new MemoryEventStore();
+  const clock = new ManualClock(options.now ?? '2026-01-05T09:00:00.000Z');
+  const embedded = new EmbeddedEngine({ store, clock, bootstrapAdminId: ADMIN, ...(options.reactorChunkSize ? { reactorChunkSize: options.reactorChunkSize } : {}) });
+
+  const envelope = (type: string, data: unknown, opts: SendOptions = {}) => ({
+    commandId: opts.commandId ?? ulid(),
+    type,
+    actor: { userId: opts.actor ?? ADMIN },
+    data,
+    ...(opts.reason ? { reason: opts.reason } : {}),
+    ...(opts.notes ? { notes: opts.notes } : {}),
+    ...(opts.correlationId ? { correlationId: opts.correlationId } : {}),
+  });
+
+  async function send(type: string, data: unknown, opts: SendOptions = {}): Promise<CommandReply> {
+    return embedded.send(envelope(type, data, opts));
+  }
+
+  /** Sends and fails the test with the engine's own message when the command is refused. */
+  async function ok(type: string, data: unknown, opts: SendOptions = {}): Promise<CommandSuccess> {
+    const reply = await send(type, data, opts);
+    if (!reply.ok) throw new Error(`${type} refused: ${reply.error.code} ${reply.error.message}`);
+    return reply;
+  }
+
+  async function training(userId: string): Promise<TrainingState> {
+    return (await embedded.engine.aggregates.load(streams.training(userId), aggregateKinds.training)).state;
+  }
+
+  async function eventTypes(stream: string): Promise<string[]> {
+    return (await store.readStream(stream)).map((event) => event.type);
+  }
+
+  /** A small portal: org tree root > eng > platform and root > sales, a manager and two users. */
+  async function seedPortal(): Promise<void> {
+    await ok('DefineOrgUnit', { orgUnitId: 'root', name: 'Acme' });
+    await ok('DefineOrgUnit', { orgUnitId: 'eng', name: 'Engineering', parentId: 'root' });
+    await ok('DefineOrgUnit', { orgUnitId: 'platform', name: 'Platform', parentId: 'eng' });
+    await ok('DefineOrgUnit', { orgUnitId: 'sales', name: 'Sales', parentId: 'root' });
+    await ok('RegisterUser', { userId: 'grace', name: 'Grace Hopper', email: 'grace@acme.test', orgUnitId: 'eng', department: 'Engineering', role: 'Manager', hireDate: '2020-01-06' });
+    await ok('RegisterUser', { userId: 'ada', name: 'Ada Lovelace', email: 'ada@acme.test', orgUnitId: 'platform', department: 'Engineering', role: 'Engineer', location: 'London', managerId: 'grace', hireDate: '2024-03-01' });
+    await ok('RegisterUser', { userId: 'sam', name: 'Sam Seller', email: 'sam@acme.test', orgUnitId: 'sales', department: 'Sales', role: 'Account Manager', location: 'Leeds', hireDate: '2023-09-01' });
+    await ok('CreateCourse', { courseId: 'fire-safety', title: 'Fire Safety', kind: 'course', provider: 'Acme Learning', trainingType: 'Compliance' });
+    await ok('CreateCourse', { courseId: 'security', title: 'Security Awareness', kind: 'course', provider: 'SecureCo', trainingType: 'Compliance' });
+    await ok('CreateGroup', { groupId: 'engineering', name: 'Engineering', kind: 'static' });
+  }
+
+  return { store, clock, embedded, engine: embedded.engine, reactor: embedded.reactor, envelope, send, ok, training, eventTypes, seedPortal };
+}
+
+export type Harness = ReturnType<typeof engineHarness>;
