@@ -227,9 +227,9 @@ function removeSource(current: Assignment, source: SourceState, cause: RemovalCa
   ];
   if (remaining.length === 0) {
     events.push({ type: 'TrainingUnassigned', data: { userId: context.userId, courseId: current.courseId, cause, status: current.status } });
-    return decision(events, 'removed', `${sourceLabel(source)} removed: ${current.courseId} is no longer assigned to ${context.userId}; its history stays`);
+    return decision(events, 'removed', `${sourceLabel(source)} removed: ${titleOf(current.courseId, context)} is no longer assigned to ${context.userId}; its history stays`);
   }
-  return decision(events, 'changed', `${sourceLabel(source)} removed; ${current.courseId} stays assigned to ${context.userId} via ${remaining.map(sourceLabel).join(', ')}`);
+  return decision(events, 'changed', `${sourceLabel(source)} removed; ${titleOf(current.courseId, context)} stays assigned to ${context.userId} via ${remaining.map(sourceLabel).join(', ')}`);
 }
 
 /** R4: why a rule source keeps an assignment, and what the admin can do about it. */
@@ -257,7 +257,7 @@ function unassign(courseId: string, state: TrainingState, context: TrainingConte
   }
   const removal = removeSource(current, individual, 'admin', context);
   if (others.length === 0) return removal;
-  return { ...removal, message: `Individual assignment removed; ${courseId} stays because ${others.map(whyItStays).join('; ')}`, warnings: others.map(whyItStays) };
+  return { ...removal, message: `Individual assignment removed; ${titleOf(courseId, context)} stays because ${others.map(whyItStays).join('; ')}` };
 }
 
 // --- due dates and exemptions ------------------------------------------------------------------
@@ -271,7 +271,7 @@ function changeDueDate(command: Extract<TrainingCommand, { type: 'ChangeDueDate'
     data: { userId: context.userId, courseId: command.courseId, dueDate, previousDueDate: current.dueDate, override: command.dueDate },
   };
   const how = command.dueDate === null ? 'the override is removed and the due-date policy applies again' : 'this override holds until the next reset';
-  return decision([event], 'changed', `${command.courseId} for ${context.userId} is now due ${dueDate ?? 'never'}: ${how}`, pastDueWarnings(dueDate, context));
+  return decision([event], 'changed', `${titleOf(command.courseId, context)} for ${context.userId} is now due ${dueDate ?? 'never'}: ${how}`, pastDueWarnings(dueDate, context));
 }
 
 function exempt(command: { courseId: string; ruleId?: string | undefined; reason: string }, state: TrainingState, context: TrainingContext): TrainingDecision {
@@ -309,7 +309,7 @@ function exempt(command: { courseId: string; ruleId?: string | undefined; reason
   }
   const visible = sources.some((source) => !source.exempt);
   const warnings = visible ? sources.filter((source) => !source.exempt).map((source) => `${sourceLabel(source)} still assigns ${command.courseId}: it stays on the dashboard`) : [];
-  return decision(events, 'changed', `${context.userId} exempted from ${command.courseId} (${pending.map(sourceLabel).join(', ')}): ${command.reason}`, warnings);
+  return decision(events, 'changed', `${context.userId} exempted from ${titleOf(command.courseId, context)} (${pending.map(sourceLabel).join(', ')}): ${command.reason}`, warnings);
 }
 
 function removeExemption(command: { courseId: string; ruleId?: string | undefined }, state: TrainingState, context: TrainingContext): TrainingDecision {
@@ -328,7 +328,7 @@ function removeExemption(command: { courseId: string; ruleId?: string | undefine
     });
   }
   const dueDate = dueAfter(sources, null, context.preferences.dueDatePolicy);
-  return decision(events, 'changed', `${command.courseId} reinstated for ${context.userId}${dueText(dueDate)}`, pastDueWarnings(dueDate, context));
+  return decision(events, 'changed', `${titleOf(command.courseId, context)} reinstated for ${context.userId}${dueText(dueDate)}`, pastDueWarnings(dueDate, context));
 }
 
 /** R8: a whole set of ticks and unticks for one user, applied together or not at all. */
@@ -364,7 +364,7 @@ function start(courseId: string, state: TrainingState, context: TrainingContext)
     throw ruleViolation(`${context.userId} completed ${courseId} on ${current.completedOn}; it can be retaken once it expires`, { courseId });
   }
   const events = registration(current, context);
-  return decision(events, 'changed', `${context.userId} registered for ${courseId}, v${versionAfter(events, current.version)}`);
+  return decision(events, 'changed', `${context.userId} registered for ${titleOf(courseId, context)}, v${versionAfter(events, current.version)}`);
 }
 
 /** StartCourse is registration: R13 moves a user who had not registered to the latest version. */
@@ -390,7 +390,7 @@ function recordProgress(command: Extract<TrainingCommand, { type: 'RecordProgres
   const events = current.status === 'inProgress' ? [] : registration(current, context);
   if (current.status === 'inProgress' && current.progress === command.progress) return decision([], 'unchanged', `progress on ${command.courseId} is already ${command.progress}%`);
   events.push({ type: 'ProgressRecorded', data: { userId: context.userId, courseId: command.courseId, progress: command.progress } });
-  return decision(events, 'changed', `${context.userId} is ${command.progress}% through ${command.courseId}`);
+  return decision(events, 'changed', `${context.userId} is ${command.progress}% through ${titleOf(command.courseId, context)}`);
 }
 
 function complete(command: Extract<TrainingCommand, { type: 'CompleteCourse' }>, state: TrainingState, context: TrainingContext): TrainingDecision {
@@ -443,6 +443,8 @@ const dueText = (dueDate: CalendarDate | null) => (dueDate ? `, due ${dueDate}` 
 function pastDueWarnings(dueDate: CalendarDate | null, context: TrainingContext): string[] {
   return dueDate !== null && dueDate < context.today ? [`the due date ${dueDate} has already passed (today is ${context.today}): the assignment is overdue`] : [];
 }
+
+const titleOf = (courseId: string, context: TrainingContext): string => context.course(courseId)?.title ?? courseId;
 
 function requireCourse(courseId: string, context: TrainingContext): ExistingCourse {
   const course = context.course(courseId);

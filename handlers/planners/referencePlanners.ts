@@ -61,7 +61,13 @@ export function planUserCommand(command: UserCommand, context: PlanContext): Pro
         managementChain: (id) => directory.managementChain(id),
         emailOwner: (email) => directory.emailOwner(email),
       }),
-    (events) => describeEvents(events, `user ${userId}`),
+    (events) => {
+      const [event] = events;
+      if (event?.type === 'UserRegistered') return `user ${userId} (${event.data.name}) registered`;
+      if (event?.type === 'UserProfileUpdated') return `${userId}'s profile changed: ${event.data.changed.join(', ')}`;
+      if (event?.type === 'UserDeactivated') return `user ${userId} deactivated: dynamic rules withdraw their training; history stays`;
+      return describeEvents(events, `user ${userId}`);
+    },
   );
 }
 
@@ -110,6 +116,10 @@ export function planAccessCommand(command: AccessCommand, context: PlanContext):
     streams.access(userId),
     aggregateKinds.access,
     (state) => decideAccess(command, state, { commandId: context.meta.commandId, userExists: (id) => context.directory.users.has(id) }),
-    (events) => describeEvents(events, `permissions of ${userId}`),
+    (events) => {
+      const [event] = events;
+      if (event?.type === 'PermissionGranted') return `${userId} granted ${event.data.permission}${Object.keys(event.data.constraints).length ? ` within ${JSON.stringify(event.data.constraints)}` : ''} (grant ${event.data.grantId})`;
+      return describeEvents(events, `permissions of ${userId}`);
+    },
   );
 }

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { ActorSchema } from './commands';
+import { IdSchema, InstantSchema, LabelSchema } from './shared/primitives';
+import { TrainingStatusSchema } from './userTraining/trainingEvents';
+
+/** Every query's parameters, by query name (DESIGN.md section 4). */
+export const queryParamSchemas = {
+  UserDashboard: z.object({ userId: IdSchema }).strict(),
+  UserAssignments: z.object({ userId: IdSchema }).strict(),
+  UserExemptions: z.object({ userId: IdSchema }).strict(),
+  MiReport: z
+    .object({
+      courseId: IdSchema.optional(),
+      orgUnitId: IdSchema.optional(),
+      department: LabelSchema.optional(),
+      status: TrainingStatusSchema.optional(),
+      overdue: z.boolean().optional(),
+      limit: z.number().int().min(1).max(10_000).default(1000),
+      offset: z.number().int().min(0).default(0),
+    })
+    .strict(),
+  MiSummary: z.object({ groupBy: z.enum(['course', 'department', 'orgUnit']).default('course'), courseId: IdSchema.optional(), orgUnitId: IdSchema.optional() }).strict(),
+  MyTeam: z.object({ managerId: IdSchema.optional(), scope: z.enum(['direct', 'all']).default('direct') }).strict(),
+  SearchUsers: z
+    .object({
+      text: z.string().trim().min(1).max(200).optional(),
+      department: LabelSchema.optional(),
+      role: LabelSchema.optional(),
+      status: z.enum(['active', 'inactive']).optional(),
+      limit: z.number().int().min(1).max(1000).default(50),
+    })
+    .strict(),
+  AssignmentHistory: z.object({ userId: IdSchema, asOf: InstantSchema.optional() }).strict(),
+  ExplainAssignment: z.object({ userId: IdSchema, courseId: IdSchema, asOf: InstantSchema.optional() }).strict(),
+  VersionStatus: z.object({ courseId: IdSchema }).strict(),
+} as const;
+
+export type QueryName = keyof typeof queryParamSchemas;
+export const queryNames = Object.keys(queryParamSchemas) as QueryName[];
+
+export const QueryEnvelopeSchema = z
+  .object({
+    type: z.string().min(1).max(64),
+    actor: ActorSchema,
+    params: z.unknown().default({}),
+    /** Wait (bounded) until the read side has reached this position: read-your-writes after a command reply. */
+    minPosition: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+export type Query = {
+  [Name in QueryName]: { type: Name; actor: { userId: string }; params: z.output<(typeof queryParamSchemas)[Name]>; minPosition?: number | undefined };
+}[QueryName];
+export type QueryOf<Name extends QueryName> = Extract<Query, { type: Name }>;
+
+export type ParsedQuery = { ok: true; query: Query } | { ok: false; message: string; issues: { path: string; message: string }[] };
+
+export function parseQuery(input: unknown): ParsedQuery {
+  const envelope = QueryEnvelopeSchema.safeParse(input);
+  if (!envelope.success) return { ok: false, message: `the query envelope is invalid: ${summarize(envelope.error.issues)}`, issues: issuesOf(envelope.error.issues) };
+  const { type } = envelope.data;
+  if (!Object.prototype.hasOwnProperty.call(queryParamSchemas, type)) {
+    return { ok: false, message: `unknown query ${JSON.stringify(type)}: expected one of ${queryNames.join(', ')}`, issues: [{ path: 'type', message: 'unknown query' }] };
+  }
+  const params = queryParamSchemas[type as QueryName].safeParse(envelope.data.params);
+  if (!params.success) return { ok: false, message: `${type} params are invalid: ${summarize(params.error.issues, 'params')}`, issues: issuesOf(params.error.issues, 'params') };
+  return { ok: true, query: { ...envelope.data, type, params: params.data } as Query };
+}
+
+function issuesOf(issues: readonly z.core.$ZodIssue[], prefix?: string) {
+  return issues.map((issue) => ({ path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'), message: issue.message }));
+}
+
+function summarize(issues: readonly z.core.$ZodIssue[], prefix?: string): string {
+  return issuesOf(issues, prefix)
+    .slice(0, 5)
+    .map((issue) => `${issue.path || '(root)'}: ${issue.message}`)
+    .join('; ');
+}

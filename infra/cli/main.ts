@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ulid } from 'ulid';
+import type { Config } from '../config';
+import { ConfigError, loadConfig } from '../config';
+import { EventStoreUnavailableError } from '../eventstore/eventStore';
+import { createLogger } from '../logger';
+import { printExplanation, printHistory } from './auditOutput';
+import { runDemo } from './demo';
+import { readJsonInput } from './jsonInput';
+import type { Runtime } from './runtime';
+import { openRuntime } from './runtime';
+
+const USAGE = `lms: the training-assignment engine on its embedded store
+
+Usage: lms [--data DIR] <command> [arguments]
+
+Commands:
+  command [JSON | -f FILE | -]          run commands: one JSON object, an array, or JSON lines;
+                                        prints one reply per line (a missing commandId gets a fresh ULID)
+  query [JSON | -f FILE | -]            run queries the same way: {"type", "actor": {"userId"}, "params"}
+  history USER_ID [--as-of INSTANT]     a user's assignments and the events behind them (audit)
+  explain USER_ID COURSE_ID [--as-of INSTANT]
+                                        why an assignment exists: sources, due-date candidates, versions
+  demo                                  play the three seeds' stories on a fresh data folder
+  help                                  this text
+
+Options:
+  --data DIR       data folder (default: LMS_DATA or ./data)
+  --actor USER_ID  who asks, for history and explain (default: LMS_BOOTSTRAP_ADMIN)
+  --json           print history and explain as JSON instead of tables
+
+Environment: LMS_DATA, EVENT_STORE (sqlite | memory), LMS_BOOTSTRAP_ADMIN, LMS_SQLITE_SYNCHRONOUS, LMS_LOG_LEVEL
+Exit status: 0 when every command or query succeeded, 1 when one was refused, 2 for a usage or setup error.`;
+
+class UsageError extends Error {}
+
+const REACT_EVERY = 1000;
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      data: { type: 'string' },
+      file: { type: 'string', short: 'f' },
+      actor: { type: 'string' },
+      'as-of': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [verb, ...rest] = positionals;
+  if (values.help || verb === undefined || verb === 'help') {
+    console.log(USAGE);
+    return verb === undefined && !values.help ? 2 : 0;
+  }
+  const overrides: Partial<Config> = values.data ? { LMS_DATA: values.data } : {};
+  if (verb === 'demo') return runDemo({ dataDir: values.data });
+  const config = loadConfig(process.env, overrides);
+  const logger = createLogger(config.LMS_LOG_LEVEL ?? 'warn');
+  const runtime = openRuntime(config, logger);
+  try {
+    switch (verb) {
+      case 'command':
+        return await runCommands(runtime, { inline: rest[0] === '-' ? undefined : rest[0], file: values.file ?? (rest[0] === '-' ? '-' : undefined) });
+      case 'query':
+        return await runQueries(runtime, { inline: rest[0] === '-' ? undefined : rest[0], file: values.file ?? (rest[0] === '-' ? '-' : undefined) });
+      case 'history': {
+        const [userId] = rest;
+        if (!userId) throw new UsageError('history needs a USER_ID');
+        return await printHistory(runtime, actorFrom(values.actor, config), userId, values['as-of'], values.json);
+      }
+      case 'explain': {
+        const [userId, courseId] = rest;
+        if (!userId || !courseId) throw new UsageError('explain needs a USER_ID and a COURSE_ID');
+        return await printExplanation(runtime, actorFrom(values.actor, config), userId, courseId, values['as-of'], values.json);
+      }
+      case 'serve':
+        throw new UsageError('serve (the NATS service) is not part of this build yet: use "lms command" and "lms query" on the embedded store');
+      default:
+        throw new UsageError(`unknown command "${verb}": try "lms help"`);
+    }
+  } finally {
+    await runtime.close();
+  }
+}
+
+function actorFrom(flag: string | undefined, config: Config): string {
+  const actor = flag ?? config.LMS_BOOTSTRAP_ADMIN;
+  if (!actor) throw new UsageError('name who asks with --actor USER_ID (or set LMS_BOOTSTRAP_ADMIN)');
+  return actor;
+}
+
+async function runCommands(runtime: Runtime, source: { inline?: string | undefined; file?: string | undefined }): Promise<number> {
+  let failed = 0;
+  let sinceReaction = 0;
+  for (const item of readJsonInput(source)) {
+    if (!item.ok) {
+      failed++;
+      console.log(JSON.stringify({ ok: false, commandId: null, error: { code: 'VALIDATION_FAILED', message: item.message, details: { line: item.line } } }));
+      continue;
+    }
+    const value = item.value;
+    const command = value !== null && typeof value === 'object' && !Array.isArray(value) && !('commandId' in value) ? { commandId: ulid(), ...value } : value;
+    const reply = await runtime.engine.engine.handle(command);
+    if (!reply.ok) failed++;
+    // Reactions run in batches: they are judged at their place in the log, so batching changes no decision.
+    if (++sinceReaction >= REACT_EVERY) {
+      await runtime.engine.reactor.runUntilIdle();
+      sinceReaction = 0;
+    }
+    console.log(JSON.stringify(reply));
+  }
+  await runtime.engine.reactor.runUntilIdle();
+  return failed === 0 ? 0 : 1;
+}
+
+async function runQueries(runtime: Runtime, source: { inline?: string | undefined; file?: string | undefined }): Promise<number> {
+  let failed = 0;
+  for (const item of readJsonInput(source)) {
+    const reply = item.ok ? await runtime.queries.handle(item.value) : { ok: false, error: { code: 'VALIDATION_FAILED', message: item.message, details: { line: item.line } } };
+    if (!reply.ok) failed++;
+    console.log(JSON.stringify(reply));
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+/** Runs the CLI and turns every failure into a one-line message and an exit status: never a stack trace. */
+export async function run(argv: string[]): Promise<void> {
+  try {
+    process.exitCode = await main(argv);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      console.error(`lms: ${error.message}`);
+      process.exitCode = 2;
+    } else if (error instanceof EventStoreUnavailableError) {
+      console.error(`lms: the event store is unavailable: ${error.message}`);
+      process.exitCode = 2;
+    } else {
+      console.error(`lms: unexpected failure: ${error instanceof Error ? error.message : String(error)} (set LMS_LOG_LEVEL=debug for details)`);
+      if (process.env.LMS_LOG_LEVEL === 'debug') console.error(error);
+      process.exitCode = 1;
+    }
+  }
+}
+
+if (require.main === module) void run(process.argv.slice(2));

@@ -1,0 +1,43 @@
+import type { Directory } from '../domain/directory/directory';
+import { sourceLabel } from '../domain/userTraining/assignmentSource';
+import type { TrainingEvent } from '../domain/userTraining/trainingState';
+
+const removalText = { admin: 'removed by an admin', dynamic: 'dynamic removal: no longer matches', retired: 'rule retired' } as const;
+
+/** One line an auditor reads for each training event. */
+export function describeTrainingEvent(event: TrainingEvent, directory: Directory): string {
+  const title = directory.courses.get(event.data.courseId)?.title ?? event.data.courseId;
+  const due = (dueDate: string | null) => (dueDate ? `, due ${dueDate}` : '');
+  switch (event.type) {
+    case 'TrainingAssigned':
+      return `${title} v${event.data.version} assigned via ${sourceLabel(event.data.source)}${due(event.data.dueDate)}`;
+    case 'TrainingReassigned':
+      return `${title} reassigned via ${sourceLabel(event.data.source)} in status ${event.data.status}, v${event.data.version} (${event.data.versionReason})${due(event.data.dueDate)}`;
+    case 'AssignmentSourceAdded':
+      return `${title}: source ${sourceLabel(event.data.source)} added${due(event.data.dueDate)}`;
+    case 'AssignmentSourceRemoved': {
+      const rule = directory.rules.get(event.data.sourceKey);
+      return `${title}: source ${event.data.sourceKey === 'individual' ? 'Individual' : rule ? `"${rule.name}"` : `rule ${event.data.sourceKey}`} removed (${removalText[event.data.cause]})`;
+    }
+    case 'TrainingUnassigned':
+      return `${title} no longer assigned (${removalText[event.data.cause]}); it was ${event.data.status}`;
+    case 'DueDateChanged':
+      return `${title} due date ${event.data.previousDueDate ?? 'none'} → ${event.data.dueDate ?? 'none'}${event.data.override ? ' (admin override)' : ''}`;
+    case 'ExemptionApplied':
+      return `${title} exempted from rule ${event.data.ruleId}: ${event.data.reason}`;
+    case 'ExemptionRemoved':
+      return `${title} exemption from rule ${event.data.ruleId} removed${due(event.data.dueDate)}`;
+    case 'CourseStarted':
+      return `${title} started on v${event.data.version}`;
+    case 'AssignmentVersionChanged':
+      return `${title} v${event.data.previousVersion} → v${event.data.version}: ${event.data.reason}`;
+    case 'ProgressRecorded':
+      return `${title} progress ${event.data.progress}%`;
+    case 'CourseCompleted':
+      return `${title} v${event.data.version} completed on ${event.data.completedOn}${event.data.score === null ? '' : ` with score ${event.data.score}`}`;
+    case 'CompletionExpired':
+      return `${title} completion expired on ${event.data.expiredOn}${due(event.data.dueDate)}`;
+    case 'AssignmentOverdue':
+      return `${title} overdue since ${event.data.dueDate}`;
+  }
+}

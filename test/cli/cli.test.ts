@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ulid } from 'ulid';
+
+// The CLI as a newcomer runs it: the built entry point in a child process (npm test builds first).
+const CLI = path.join(__dirname, '..', '..', 'dist', 'infra', 'cli', 'main.js');
+
+function lms(args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    input: options.input ?? '',
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', LMS_BOOTSTRAP_ADMIN: 'root', ...options.env },
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'lms-cli-'));
+const lines = (stdout: string) => stdout.trim().split('\n').map((line) => JSON.parse(line) as { ok: boolean; commandId: string; position: number; error?: { code: string; message: string } });
+
+const setup = [
+  { type: 'DefineOrgUnit', actor: { userId: 'root' }, data: { orgUnitId: 'acme', name: 'Acme' } },
+  { type: 'RegisterUser', actor: { userId: 'root' }, data: { userId: 'ada', name: 'Ada Lovelace', email: 'ada@acme.test', orgUnitId: 'acme', hireDate: '2024-03-01' } },
+  { type: 'CreateCourse', actor: { userId: 'root' }, data: { courseId: 'security', title: 'Security Awareness', kind: 'course', provider: 'SecureCo', trainingType: 'Compliance' } },
+];
+
+describe('lms CLI on the embedded SQLite store', () => {
+  test('demo plays the seeds end to end on an empty folder and reads as a story', () => {
+    const data = path.join(tempDir(), 'demo');
+    const { status, stdout, stderr } = lms(['demo', '--data', data]);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/Compliance Training\s+Group: Finance\s+Not Started\s+2017-02-15\s+v3/);
+    expect(stdout).toMatch(/already holds Fire Safety via Group: Engineering: added Individual/);
+    expect(stdout).toMatch(/RULE_VIOLATION: cannot remove fire-safety from grace: assigned via Group: Engineering/);
+    expect(stdout).toMatch(/Exemptions saved for sam: reinstated Code of Conduct, due 2026-12-21/);
+    expect(stdout).toMatch(/FORBIDDEN: user lee holds assignment.standard only within constraints/);
+    expect(stdout).not.toMatch(/unexpected/);
+  });
+
+  test('demo refuses a data folder that already holds events', () => {
+    const data = path.join(tempDir(), 'demo');
+    expect(lms(['demo', '--data', data]).status).toBe(0);
+    const again = lms(['demo', '--data', data]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/needs an empty data folder/);
+  });
+
+  test('commands as JSON lines on stdin are stored durably; a later process sees them and replays a repeated command id', () => {
+    const data = tempDir();
+    const first = lms(['--data', data, 'command', '-'], { input: setup.map((command) => JSON.stringify(command)).join('\n') });
+    expect(first.status).toBe(0);
+    expect(lines(first.stdout).map((reply) => reply.ok)).toEqual([true, true, true]);
+
+    const assign = JSON.stringify({ commandId: ulid(), type: 'AssignCourse', actor: { userId: 'root' }, data: { userIds: ['ada'], courseIds: ['security'] } });
+    const once = lines(lms(['--data', data, 'command', assign]).stdout)[0];
+    const twice = lines(lms(['--data', data, 'command', assign]).stdout)[0];
+    expect(twice).toEqual(once);
+
+    const history = lms(['--data', data, 'history', 'ada']);
+    expect(history.status).toBe(0);
+    expect(history.stdout).toMatch(/Security Awareness v1 assigned via Individual/);
+    expect(history.stdout.match(/assigned via Individual/g)).toHaveLength(1);
+  });
+
+  test('bad input: invalid JSON, an unknown type, a missing actor and an unknown course exit 1 with messages and no stack trace', () => {
+    const data = tempDir();
+    lms(['--data', data, 'command', '-'], { input: setup.map((command) => JSON.stringify(command)).join('\n') });
+    const input = [
+      '{not json',
+      JSON.stringify({ type: 'Teleport', actor: { userId: 'root' }, data: {} }),
+      JSON.stringify({ type: 'AssignCourse', data: { userIds: ['ada'], courseIds: ['security'] } }),
+      JSON.stringify({ type: 'AssignCourse', actor: { userId: 'root' }, data: { userIds: ['ada'], courseIds: ['nothing'] } }),
+    ].join('\n');
+    const { status, stdout, stderr } = lms(['--data', data, 'command', '-'], { input });
+    expect(status).toBe(1);
+    expect(lines(stdout).map((reply) => reply.error?.code)).toEqual(['VALIDATION_FAILED', 'VALIDATION_FAILED', 'VALIDATION_FAILED', 'NOT_FOUND']);
+    expect(lines(stdout)[0]?.error?.message).toMatch(/line 1 is not valid JSON/);
+    expect(`${stdout}${stderr}`).not.toMatch(/\n\s+at /);
+  });
+
+  test('usage and configuration mistakes exit 2 with one line saying what is wrong', () => {
+    const unknown = lms(['teleport']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command "teleport"/);
+    const badStore = lms(['--data', tempDir(), 'history', 'ada'], { env: { EVENT_STORE: 'floppy' } });
+    expect(badStore.status).toBe(2);
+    expect(badStore.stderr).toMatch(/invalid configuration: EVENT_STORE/);
+    expect(badStore.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('queries run from JSON and are filtered by the actor: a learner sees their own dashboard, not someone else\'s', () => {
+    const data = tempDir();
+    const bob = { type: 'RegisterUser', actor: { userId: 'root' }, data: { userId: 'bob', name: 'Bob', email: 'bob@acme.test', orgUnitId: 'acme', hireDate: '2024-03-01' } };
+    lms(['--data', data, 'command', '-'], { input: [...setup, bob, { type: 'AssignCourse', actor: { userId: 'root' }, data: { userIds: ['ada'], courseIds: ['security'], dueDate: '2030-01-31' } }].map((command) => JSON.stringify(command)).join('\n') });
+    const own = lms(['--data', data, 'query', JSON.stringify({ type: 'UserDashboard', actor: { userId: 'ada' }, params: { userId: 'ada' } })]);
+    expect(own.status).toBe(0);
+    expect(JSON.parse(own.stdout)).toMatchObject({ ok: true, result: [{ courseId: 'security', title: 'Security Awareness', dueDate: '2030-01-31', status: 'notStarted', overdue: false }] });
+    const nosy = lms(['--data', data, 'query', JSON.stringify({ type: 'UserDashboard', actor: { userId: 'ada' }, params: { userId: 'bob' } })]);
+    expect(nosy.status).toBe(1);
+    expect(JSON.parse(nosy.stdout)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/ada may not view the assignments of bob/) } });
+  });
+});
