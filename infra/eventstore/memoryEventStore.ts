@@ -24,13 +24,13 @@ import {
   type CommandRecord,
   type EventMetadata,
   type EventStore,
-  type ExpectedRevision,
   type StoredEvent,
   type StreamWrite,
   type StreamWriteResult,
   type SubscribeOptions,
   type Subscription,
 } from './eventStore';
+import { matchesExpected, toJson } from './writeRules';
 
 interface Row {
   id: string;
@@ -45,24 +45,6 @@ interface Row {
 export interface MemoryEventStoreOptions {
   /** Events per readAll page for subscriptions (default 500). */
   subscriptionPageSize?: number;
-}
-
-function toJson(value: unknown): string {
-  // JSON.stringify(undefined) is undefined: store it as null, as SQLite must.
-  return JSON.stringify(value) ?? 'null';
-}
-
-function matchesExpected(expected: ExpectedRevision, actual: number): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return actual === -1;
-    case 'stream_exists':
-      return actual >= 0;
-    default:
-      return actual === expected;
-  }
 }
 
 export class MemoryEventStore implements EventStore {

@@ -38,13 +38,13 @@ import {
   type CommandRecord,
   type EventMetadata,
   type EventStore,
-  type ExpectedRevision,
   type StoredEvent,
   type StreamWrite,
   type StreamWriteResult,
   type SubscribeOptions,
   type Subscription,
 } from './eventStore';
+import { matchesExpected, toJson } from './writeRules';
 
 export interface SqliteEventStoreOptions {
   /** The database file, e.g. `<dataDir>/events.db`. */
@@ -142,24 +142,6 @@ function isUnavailable(error: unknown): boolean {
 function isDuplicateEventId(error: unknown): boolean {
   const message = String((error as { message?: unknown } | null)?.message);
   return sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE' && message.includes('events.id');
-}
-
-function toJson(value: unknown): string {
-  // JSON.stringify(undefined) is undefined; the column is NOT NULL.
-  return JSON.stringify(value) ?? 'null';
-}
-
-function matchesExpected(expected: ExpectedRevision, actual: number): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return actual === -1;
-    case 'stream_exists':
-      return actual >= 0;
-    default:
-      return actual === expected;
-  }
 }
 
 function toEvent(row: EventRow): StoredEvent {
