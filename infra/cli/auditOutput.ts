@@ -1,4 +1,5 @@
 import type { Runtime } from './runtime';
+import { statusText } from './labels';
 import { renderTable } from './table';
 
 interface HistoryResult {
@@ -33,7 +34,7 @@ export async function printHistory(runtime: Runtime, actorId: string, userId: st
   console.log(`Assignments of ${userId}${result.asOf ? ` as of ${result.asOf}` : ''}`);
   console.log(renderTable(
     ['course', 'status', 'due', 'overdue', 'version', 'shown'],
-    result.assignments.map((row) => [row.title, row.active ? row.status : `removed (was ${row.status})`, row.dueDate ?? '—', row.overdue ? 'yes' : '', `v${row.version}`, row.visible ? 'yes' : 'no']),
+    result.assignments.map((row) => [row.title, row.active ? statusText(row.status) : `removed (was ${statusText(row.status)})`, row.dueDate ?? '—', row.overdue ? 'yes' : '', `v${row.version}`, row.visible ? 'yes' : 'no']),
   ));
   console.log(`\nHistory (${result.events.length} events)`);
   console.log(renderTable(['#', 'when', 'who', 'what', 'reason'], result.events.map((event) => [event.position, event.at, event.actorId, event.summary, event.reason ?? ''])));
@@ -52,7 +53,7 @@ export async function printExplanation(runtime: Runtime, actorId: string, userId
 }
 
 export function printExplanationTables(result: ExplainResult): void {
-  console.log(`${result.title} for ${result.userId}${result.asOf ? ` as of ${result.asOf}` : ''}: ${result.active ? result.status : 'removed'}, v${result.version}${result.visible ? '' : ' (hidden: exempt)'}`);
+  console.log(`${result.title} for ${result.userId}${result.asOf ? ` as of ${result.asOf}` : ''}: ${result.active ? statusText(result.status) : 'removed'}, v${result.version}${result.visible ? '' : ' (hidden: exempt)'}`);
   console.log(renderTable(
     ['source', 'rule', 'since', 'exempt'],
     result.sources.map((source) => [source.label, source.rule ? `${source.rule.name} (${source.rule.mode}, by ${source.rule.createdBy})` : '', source.assignedOn, source.exemption ? `yes: ${source.exemption.reason} (${source.exemption.appliedBy}, ${source.exemption.appliedAt})` : '']),

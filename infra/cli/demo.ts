@@ -9,6 +9,7 @@ import { createLogger } from '../logger';
 import type { Runtime } from './runtime';
 import { openRuntime } from './runtime';
 import { printExplanationTables } from './auditOutput';
+import { statusText } from './labels';
 import { renderTable } from './table';
 
 const ADMIN = 'admin';
@@ -32,7 +33,7 @@ export async function runDemo(options: { dataDir?: string | undefined }): Promis
     console.log(`Training-assignment engine demo. Data folder: ${dataDir} (SQLite event store, replayable)\n`);
     await demo.play();
     console.log(`\nDone: ${await runtime.store.headPosition()} events stored in ${path.join(dataDir, 'events.db')}.`);
-    console.log(`Try: lms --data ${dataDir} history pat --actor ${ADMIN}`);
+    console.log(`Try: node dist/infra/cli/main.js --data ${dataDir} explain pat compliance --actor ${ADMIN}`);
     return demo.unexpected === 0 ? 0 : 1;
   } finally {
     await runtime.close();
@@ -74,10 +75,10 @@ class DemoScript {
     await this.quietly('CreateGroup', { groupId: 'finance-team', name: 'Finance', kind: 'dynamic', criteria: { kind: 'attribute', attribute: 'department', in: ['Finance'] } });
     console.log('Portal: Europe/London; dynamic reassignment and upgrade-to-latest enabled. Dynamic group "Finance" = department is Finance.');
     await this.step('A dynamic rule assigns Compliance Training (v1) to the Finance group, due in 30 days', 'CreateAssignmentRule', {
-      ruleId: 'r-compliance', courseId: 'compliance', target: { kind: 'group', groupId: 'finance-team' }, mode: 'dynamic', due: { kind: 'relative', days: 30 },
+      ruleId: 'r-compliance', name: 'Compliance Training for Finance', courseId: 'compliance', target: { kind: 'group', groupId: 'finance-team' }, mode: 'dynamic', due: { kind: 'relative', days: 30 },
     });
     await this.step('A dynamic rule assigns Manual Handling (Course Publisher, v1) to the Finance group', 'CreateAssignmentRule', {
-      ruleId: 'r-manual', courseId: 'manual-handling', target: { kind: 'group', groupId: 'finance-team' }, mode: 'dynamic', due: { kind: 'relative', days: 60 },
+      ruleId: 'r-manual', name: 'Manual Handling for Finance', courseId: 'manual-handling', target: { kind: 'group', groupId: 'finance-team' }, mode: 'dynamic', due: { kind: 'relative', days: 60 },
     });
     await this.step('Quinn registers for Manual Handling (post-registered); Pat does not (pre-registered)', 'StartCourse', { userId: 'quinn', courseId: 'manual-handling' }, 'quinn');
     await this.showAssignments('pat');
@@ -115,7 +116,7 @@ class DemoScript {
     await this.step('Assign Security Awareness to Ada individually, due 30 November', 'AssignCourse', { userIds: ['ada'], courseIds: ['security'], dueDate: '2026-11-30' }, ADMIN, 'new role: handles customer data');
     await this.showAssignments('ada');
     await this.step('Group assignment: Fire Safety for Group: Engineering (Ada, Grace), 28-day window', 'CreateAssignmentRule', {
-      ruleId: 'r-fire', courseId: 'fire-safety', target: { kind: 'group', groupId: 'engineering-team' }, mode: 'dynamic', due: { kind: 'relative', days: 28 },
+      ruleId: 'r-fire', name: 'Fire Safety for Engineering', courseId: 'fire-safety', target: { kind: 'group', groupId: 'engineering-team' }, mode: 'dynamic', due: { kind: 'relative', days: 28 },
     });
     await this.step('Assign Fire Safety to Ada individually as well: one assignment, a second source (R1)', 'AssignCourse', { userIds: ['ada'], courseIds: ['fire-safety'], dueDate: '2026-11-20' });
     await this.showAssignments('ada');
@@ -127,7 +128,7 @@ class DemoScript {
   private async exemptions(): Promise<void> {
     this.chapter('3. Exemptions and reinstatement (seed: removing exempted learning path assignments)');
     await this.step('Code of Conduct becomes mandatory for everyone, 28-day window (R19)', 'CreateAssignmentRule', {
-      ruleId: 'r-conduct', courseId: 'code-of-conduct', target: { kind: 'allUsers' }, mode: 'dynamic', due: { kind: 'relative', days: 28 },
+      ruleId: 'r-conduct', name: 'Code of Conduct for everyone', courseId: 'code-of-conduct', target: { kind: 'allUsers' }, mode: 'dynamic', due: { kind: 'relative', days: 28 },
     });
     await this.step("Save exemptions for Sam: tick Code of Conduct (Sam is on a support plan)", 'SaveExemptions', {
       userId: 'sam', exemptions: [{ courseId: 'code-of-conduct', exempted: true, reason: 'On a support plan until circumstances change' }],
@@ -238,10 +239,6 @@ As of 30 June 2016 Pat had to do: ${asOf.assignments.filter((row) => row.active)
 
 function person(userId: string, name: string, orgUnitId: string, department: string, role: string, managerId: string | null, hireDate: string) {
   return { userId, name, email: `${userId}@acme.example`, orgUnitId, department, role, location: 'London', managerId, hireDate };
-}
-
-function statusText(status: string): string {
-  return { notStarted: 'Not Started', inProgress: 'In Progress', completed: 'Completed', expired: 'Expired' }[status] ?? status;
 }
 
 function indent(text: string): string {
