@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Command } from '../domain/commands';
 import { parseCommand } from '../domain/commands';
+import type { DomainEvent } from '../domain/events';
+import { eventSchemas } from '../domain/events';
 import { requirePermission } from '../domain/policies/permissionPolicy';
 import { DomainError } from '../domain/shared/domainError';
 import type { CommandRecord, EventStore, NewEvent, StreamWrite } from '../infra/eventstore/eventStore';
@@ -20,6 +22,8 @@ export interface CommandEngineOptions {
   logger?: Logger;
   /** Attempts on an expected-revision conflict before answering CONFLICT (R21). */
   maxAttempts?: number;
+  /** Check every decided event against its published schema before storing it (default on). */
+  validateEvents?: boolean;
 }
 
 /**
@@ -33,6 +37,7 @@ export class CommandEngine {
   private readonly clock: Clock;
   private readonly logger: Logger | undefined;
   private readonly maxAttempts: number;
+  private readonly validateEvents: boolean;
   /** Conflicts met and retried, for operators and tests. */
   conflictRetries = 0;
 
@@ -41,6 +46,7 @@ export class CommandEngine {
     this.clock = options.clock;
     this.logger = options.logger;
     this.maxAttempts = options.maxAttempts ?? 8;
+    this.validateEvents = options.validateEvents ?? true;
     this.feed = new DirectoryFeed(options.store, options.bootstrapAdminId);
     this.aggregates = new AggregateStore(options.store);
   }
@@ -115,6 +121,7 @@ export class CommandEngine {
   }
 
   private async commit(meta: CommandMeta, now: string, plan: Plan): Promise<CommandSuccess> {
+    if (this.validateEvents) for (const write of plan.writes) write.events.forEach(assertMatchesSchema);
     let index = 0;
     const writes: StreamWrite[] = plan.writes.map((write) => ({
       stream: write.stream,
@@ -158,6 +165,12 @@ function metaOf(command: Command): CommandMeta {
     ...(command.reason ? { reason: command.reason } : {}),
     ...(command.notes ? { notes: command.notes } : {}),
   };
+}
+
+/** A decided event that does not match its published schema is a defect: refuse to store it. */
+function assertMatchesSchema(event: DomainEvent): void {
+  const result = eventSchemas[event.type].safeParse(event.data);
+  if (!result.success) throw new Error(`decided ${event.type} does not match its schema: ${result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
 }
 
 /** The first reply again (R21), with the position its append reached. */
