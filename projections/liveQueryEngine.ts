@@ -4,7 +4,7 @@ import { asDomainEvent } from '../domain/events';
 import type { Query, QueryOf } from '../domain/queries';
 import { parseQuery } from '../domain/queries';
 import type { Actor } from '../domain/policies/permissionPolicy';
-import { authorize } from '../domain/policies/permissionPolicy';
+import { authorize, grantsFor } from '../domain/policies/permissionPolicy';
 import { DomainError, forbidden, notFound } from '../domain/shared/domainError';
 import { streams } from '../domain/streams';
 import type { TrainingEvent, TrainingState } from '../domain/userTraining/trainingState';
@@ -63,6 +63,11 @@ export class LiveQueryEngine {
   private async answer(query: Query): Promise<unknown> {
     const now = this.clock.now();
     const actor = this.directory.actor(query.actor.userId);
+    this.requireKnownActor(actor);
+    if (query.type === 'MiReport' || query.type === 'MiSummary' || query.type === 'VersionStatus') {
+      // Reporting across users needs reports.view; each row is still filtered by its user-side constraints.
+      if (!actor.isBootstrapAdmin && grantsFor(actor, 'reports.view').length === 0) throw forbidden(`user ${actor.userId} lacks the permission reports.view`, { permission: 'reports.view' });
+    }
     switch (query.type) {
       case 'UserDashboard':
         this.requireUserView(actor, query.params.userId, { self: true });
@@ -98,8 +103,16 @@ export class LiveQueryEngine {
     throw forbidden(`user ${actor.userId} may not view the assignments of ${userId}: it needs one of ${permissions.join(', ')} with ${userId} in scope`, { userId });
   }
 
-  private canView(actor: Actor, userId: string, permissions: Permission[] = VIEWING): boolean {
-    return actor.userId === userId || permissions.some((permission) => authorize(actor, { permission, userId }, this.directory.scope).allowed);
+  private canView(actor: Actor, userId: string, permissions: Permission[] = VIEWING, allowSelf = true): boolean {
+    return (allowSelf && actor.userId === userId) || permissions.some((permission) => authorize(actor, { permission, userId }, this.directory.scope).allowed);
+  }
+
+  /** Only the bootstrap administrator and registered, active users may ask (R17), as for commands. */
+  private requireKnownActor(actor: Actor): void {
+    if (actor.isBootstrapAdmin) return;
+    const user = this.directory.users.get(actor.userId);
+    if (!user) throw forbidden(`actor ${actor.userId} is not a registered user and holds no permissions`, { actorId: actor.userId });
+    if (!user.active) throw forbidden(`actor ${actor.userId} is deactivated`, { actorId: actor.userId });
   }
 
   private async training(userId: string): Promise<TrainingState> {
@@ -197,9 +210,10 @@ export class LiveQueryEngine {
   private async miRows(actor: Actor, filter: { courseId?: string | undefined; orgUnitId?: string | undefined; department?: string | undefined; status?: string | undefined; overdue?: boolean | undefined }, now: string) {
     const rows = [];
     for (const user of this.directory.users.values()) {
+      if (!user.active) continue;
       if (filter.orgUnitId && !this.directory.orgUnitPath(user.orgUnitId).includes(filter.orgUnitId)) continue;
       if (filter.department && user.department !== filter.department) continue;
-      if (!this.canView(actor, user.userId, ['reports.view'])) continue;
+      if (!this.canView(actor, user.userId, ['reports.view'], false)) continue;
       for (const row of dashboardRows(await this.training(user.userId), this.directory, user.userId, now)) {
         if (filter.courseId && row.courseId !== filter.courseId) continue;
         if (filter.status && row.status !== filter.status) continue;
@@ -229,7 +243,7 @@ export class LiveQueryEngine {
     if (!course) throw notFound(`course ${query.params.courseId} does not exist: check the id`, { courseId: query.params.courseId });
     const perVersion = new Map<number, { version: number; users: number; notStarted: number; willUpgradeOnRegistration: number }>();
     for (const user of this.directory.users.values()) {
-      if (!this.canView(actor, user.userId, ['reports.view'])) continue;
+      if (!user.active || !this.canView(actor, user.userId, ['reports.view'], false)) continue;
       const assignment = (await this.training(user.userId)).assignments[course.courseId];
       if (!assignment || !isVisible(assignment)) continue;
       const entry = perVersion.get(assignment.version) ?? { version: assignment.version, users: 0, notStarted: 0, willUpgradeOnRegistration: 0 };

@@ -158,7 +158,8 @@ export function explainAssignment(state: TrainingState, directory: Directory, us
         exemption: source.exemption,
       };
     }),
-    dueDate: explainDueDate(assignment.sources, assignment.dueOverride, directory.preferences.dueDatePolicy),
+    // The policy that chose the stored due date, not today's portal setting (a change applies at the next recompute).
+    dueDate: explainDueDate(assignment.sources, assignment.dueOverride, assignment.dueDatePolicy),
     lastRemoval: assignment.lastRemoval,
   };
 }

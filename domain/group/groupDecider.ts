@@ -26,7 +26,7 @@ export function decideGroup(command: GroupCommand, state: GroupState, context: G
   const { groupId, userIds } = command.data;
   if (!state.exists) throw notFound(`group ${groupId} does not exist: create it with CreateGroup first`, { groupId });
   if (state.kind === 'dynamic') {
-    throw ruleViolation(`group ${state.name} is dynamic: its members follow its criteria, so change the users' profiles or the criteria instead`, { groupId });
+    throw ruleViolation(`group ${state.name} is dynamic: its members follow its criteria: change the users' profiles, or create a static group to list members by hand`, { groupId });
   }
   if (command.type === 'AddGroupMember') {
     for (const userId of userIds) {

@@ -78,12 +78,13 @@ export function userInScope(actor: Actor, permission: Permission, userId: string
 }
 
 /**
- * The user-side constraints that bound what an actor's grants of a permission reach, or null when one grant
- * reaches every user. A rule records this as its audience scope (R17).
+ * The user-side constraints that bound what an actor's grants of a permission reach for a course, or null when one
+ * grant admitting the course reaches every user. A rule records this as its audience scope (R17).
  */
-export function userScopeOf(actor: Actor, permission: Permission): GrantConstraints[] | null {
+export function userScopeOf(actor: Actor, permission: Permission, course?: TrainingFacts): GrantConstraints[] | null {
   if (actor.isBootstrapAdmin) return null;
-  const grants = grantsFor(actor, permission);
+  // Only grants that admit the training count: a grant for other providers must not widen who this course reaches.
+  const grants = grantsFor(actor, permission).filter((grant) => !course || !trainingSideRefusal(grant.constraints, course));
   if (grants.some((grant) => userSideKinds(grant.constraints).length === 0)) return null;
   return grants.map((grant) => {
     const { orgUnitIds, userIds, selfAndSubordinates, ownOrgUnit } = grant.constraints;

@@ -12,7 +12,7 @@ import { sourceKey, sourceLabel } from './assignmentSource';
 import type { ExemptionTick } from './trainingCommands';
 import type { RemovalCause } from './trainingEvents';
 import type { Assignment, SourceState, TrainingEvent, TrainingState } from './trainingState';
-import { evolveTraining, isVisible } from './trainingState';
+import { evolveTraining, isVisible, renew } from './trainingState';
 
 /** The facts of an assignment rule that a user's training needs when the rule reaches them. */
 export interface RuleFacts {
@@ -53,6 +53,8 @@ export interface TrainingContext {
   actorId: string;
   preferences: AssignmentPreferences;
   course(courseId: string): ExistingCourse | undefined;
+  /** A rule's current terms: resets (R5, R9) take them, so a changed rule applies from the next reset on. */
+  rule(ruleId: string): { due: DueRule; required: boolean } | undefined;
 }
 
 export type Outcome = 'assigned' | 'reassigned' | 'sourceAdded' | 'unchanged' | 'skipped' | 'changed' | 'removed';
@@ -165,7 +167,7 @@ function applyRule(rule: RuleFacts, state: TrainingState, context: TrainingConte
 function newAssignment(courseId: string, course: ExistingCourse, source: AssignmentSource, context: TrainingContext): TrainingDecision {
   const { version } = versionForNewAssignment(course.version);
   const dueDate = dueAfter([{ ...source, exempt: false, exemption: null }], null, context.preferences.dueDatePolicy);
-  const event: TrainingEvent = { type: 'TrainingAssigned', data: { userId: context.userId, courseId, source, version, dueDate, notify: context.preferences.notifyOnAssign } };
+  const event: TrainingEvent = { type: 'TrainingAssigned', data: { userId: context.userId, courseId, source, version, ...effective(dueDate, context), notify: context.preferences.notifyOnAssign } };
   return decision([event], 'assigned', `${course.title} v${version} assigned to ${context.userId} via ${sourceLabel(source)}${dueText(dueDate)}`, pastDueWarnings(dueDate, context));
 }
 
@@ -191,7 +193,7 @@ function reassign(current: Assignment, course: ExistingCourse, source: Assignmen
       version: versionDecision.version,
       previousVersion: current.version,
       versionReason: versionDecision.reason,
-      dueDate,
+      ...effective(dueDate, context),
     },
   };
   return decision(
@@ -205,7 +207,7 @@ function reassign(current: Assignment, course: ExistingCourse, source: Assignmen
 function addSource(current: Assignment, source: AssignmentSource, context: TrainingContext, title: string): TrainingDecision {
   const sources = [...current.sources, { ...source, exempt: false, exemption: null }];
   const dueDate = dueAfter(sources, current.dueOverride, context.preferences.dueDatePolicy);
-  const event: TrainingEvent = { type: 'AssignmentSourceAdded', data: { userId: context.userId, courseId: current.courseId, source, dueDate } };
+  const event: TrainingEvent = { type: 'AssignmentSourceAdded', data: { userId: context.userId, courseId: current.courseId, source, ...effective(dueDate, context) } };
   const heldVia = current.sources.map(sourceLabel).join(', ');
   return decision([event], 'sourceAdded', `${context.userId} already holds ${title} via ${heldVia}: added ${sourceLabel(source)} as a further source, no second assignment (R1)${dueText(dueDate)}`);
 }
@@ -223,7 +225,7 @@ function removeSource(current: Assignment, source: SourceState, cause: RemovalCa
   const remaining = current.sources.filter((held) => held !== source);
   const dueDate = remaining.length === 0 ? null : dueAfter(remaining, current.dueOverride, context.preferences.dueDatePolicy);
   const events: TrainingEvent[] = [
-    { type: 'AssignmentSourceRemoved', data: { userId: context.userId, courseId: current.courseId, sourceKey: sourceKey(source), cause, remainingSources: remaining.length, dueDate } },
+    { type: 'AssignmentSourceRemoved', data: { userId: context.userId, courseId: current.courseId, sourceKey: sourceKey(source), cause, remainingSources: remaining.length, ...effective(dueDate, context) } },
   ];
   if (remaining.length === 0) {
     events.push({ type: 'TrainingUnassigned', data: { userId: context.userId, courseId: current.courseId, cause, status: current.status } });
@@ -268,7 +270,7 @@ function changeDueDate(command: Extract<TrainingCommand, { type: 'ChangeDueDate'
   if (dueDate === current.dueDate && command.dueDate === current.dueOverride) return decision([], 'unchanged', `${command.courseId} is already due ${dueDate ?? 'never'}`);
   const event: TrainingEvent = {
     type: 'DueDateChanged',
-    data: { userId: context.userId, courseId: command.courseId, dueDate, previousDueDate: current.dueDate, override: command.dueDate },
+    data: { userId: context.userId, courseId: command.courseId, ...effective(dueDate, context), previousDueDate: current.dueDate, override: command.dueDate },
   };
   const how = command.dueDate === null ? 'the override is removed and the due-date policy applies again' : 'this override holds until the next reset';
   return decision([event], 'changed', `${titleOf(command.courseId, context)} for ${context.userId} is now due ${dueDate ?? 'never'}: ${how}`, pastDueWarnings(dueDate, context));
@@ -302,7 +304,7 @@ function exempt(command: { courseId: string; ruleId?: string | undefined; reason
         reason: command.reason,
         appliedBy: context.actorId,
         appliedAt: context.now,
-        dueDate,
+        ...effective(dueDate, context),
         visible: sources.some((source) => !source.exempt),
       },
     });
@@ -319,12 +321,13 @@ function removeExemption(command: { courseId: string; ruleId?: string | undefine
   const events: TrainingEvent[] = [];
   let sources = current.sources;
   for (const target of targets) {
-    // R9: the rule's window restarts today; a fixed date stays fixed; an admin override ends here.
-    sources = sources.map((source) => (source === target ? { ...source, exempt: false, exemption: null, anchorDate: context.today } : source));
+    // R9: the source takes its rule's terms again and its window restarts today; a fixed date stays fixed; an admin override ends here.
+    const renewed = renewedTerms(target, context.today, context);
+    sources = sources.map((source) => (source === target ? { ...renew(source, renewed), exempt: false, exemption: null } : source));
     const dueDate = dueAfter(sources, null, context.preferences.dueDatePolicy);
     events.push({
       type: 'ExemptionRemoved',
-      data: { userId: context.userId, courseId: command.courseId, ruleId: target.ruleId as string, removedBy: context.actorId, removedAt: context.now, anchorDate: context.today, dueDate, visible: true },
+      data: { userId: context.userId, courseId: command.courseId, ruleId: target.ruleId as string, removedBy: context.actorId, removedAt: context.now, renewed, ...effective(dueDate, context), visible: true },
     });
   }
   const dueDate = dueAfter(sources, null, context.preferences.dueDatePolicy);
@@ -416,10 +419,11 @@ function runScheduledTransitions(state: TrainingState, context: TrainingContext)
     let current = original;
     if (current.status === 'completed' && hasLapsed(current.expiresOn, context.today)) {
       const expiredOn = current.expiresOn as CalendarDate;
-      // R5: the retake is due on the expiry date plus the source's relative window.
-      const sources = current.sources.map((source) => (source.due.kind === 'relative' ? { ...source, anchorDate: expiredOn } : source));
+      // R5: the retake is due on the expiry date plus the source's relative window, on the rule's current terms.
+      const renewed = current.sources.map((source) => renewedTerms(source, expiredOn, context));
+      const sources = current.sources.map((source, i) => renew(source, renewed[i] as RenewedTerms));
       const dueDate = dueAfter(sources, null, context.preferences.dueDatePolicy);
-      const event: TrainingEvent = { type: 'CompletionExpired', data: { userId: context.userId, courseId: current.courseId, expiredOn, dueDate } };
+      const event: TrainingEvent = { type: 'CompletionExpired', data: { userId: context.userId, courseId: current.courseId, expiredOn, renewed, ...effective(dueDate, context) } };
       events.push(event);
       current = evolveTraining({ assignments: { [current.courseId]: current } }, event).assignments[current.courseId] as Assignment;
     }
@@ -436,6 +440,19 @@ function runScheduledTransitions(state: TrainingState, context: TrainingContext)
 
 function dueAfter(sources: readonly SourceState[], override: CalendarDate | null, policy: DueDatePolicy): CalendarDate | null {
   return explainDueDate(sources, override, policy).dueDate;
+}
+
+/** The effective due date an event carries, with the policy that chose it (R3). */
+function effective(dueDate: CalendarDate | null, context: TrainingContext) {
+  return { dueDate, dueDatePolicy: context.preferences.dueDatePolicy };
+}
+
+type RenewedTerms = { sourceKey: string; due: DueRule; required: boolean; anchorDate: CalendarDate };
+
+/** A source's terms at a reset: its rule's current due rule and required flag, its window restarting on `anchorDate`. */
+function renewedTerms(source: AssignmentSource, anchorDate: CalendarDate, context: TrainingContext): RenewedTerms {
+  const rule = source.ruleId === null ? undefined : context.rule(source.ruleId);
+  return { sourceKey: sourceKey(source), due: rule?.due ?? source.due, required: rule?.required ?? source.required, anchorDate };
 }
 
 const dueText = (dueDate: CalendarDate | null) => (dueDate ? `, due ${dueDate}` : ', no due date');

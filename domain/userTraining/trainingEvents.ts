@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DueDatePolicySchema } from '../portal/portalEvents';
+import { DueRuleSchema } from '../shared/dueRule';
 import { CalendarDateSchema, IdSchema, InstantSchema, ReasonSchema } from '../shared/primitives';
 import { AssignmentSourceSchema } from './assignmentSource';
 
@@ -7,14 +9,17 @@ export const RemovalCauseSchema = z.enum(['admin', 'dynamic', 'retired']);
 export type RemovalCause = z.infer<typeof RemovalCauseSchema>;
 
 const assignment = { userId: IdSchema, courseId: IdSchema };
-/** The effective due date after the event (R3), so no reader has to recompute it. */
 const dueDate = CalendarDateSchema.nullable();
+/** The effective due date after the event (R3), and the portal policy that chose it, so no reader has to recompute. */
+const effectiveDue = { dueDate, dueDatePolicy: DueDatePolicySchema };
+/** A source's terms renewed from its rule at a reset (R5, R9): a changed rule applies from here on. */
+const RenewedSourceSchema = z.object({ sourceKey: z.string(), due: DueRuleSchema, required: z.boolean(), anchorDate: CalendarDateSchema });
 const version = z.number().int().min(1);
 const progress = z.number().min(0).max(100);
 
 export const trainingEventSchemas = {
   /** A new assignment from its first source. `notify` carries the portal's notifyOnAssign (R22). */
-  TrainingAssigned: z.object({ ...assignment, source: AssignmentSourceSchema, version, dueDate, notify: z.boolean() }),
+  TrainingAssigned: z.object({ ...assignment, source: AssignmentSourceSchema, version, ...effectiveDue, notify: z.boolean() }),
   /** R11: training taken away by dynamic removal comes back in the status it had, without a second notification. */
   TrainingReassigned: z.object({
     ...assignment,
@@ -24,23 +29,23 @@ export const trainingEventSchemas = {
     version,
     previousVersion: version,
     versionReason: z.string(),
-    dueDate,
+    ...effectiveDue,
   }),
   /** R1: one more source for an assignment the user already holds. */
-  AssignmentSourceAdded: z.object({ ...assignment, source: AssignmentSourceSchema, dueDate }),
-  AssignmentSourceRemoved: z.object({ ...assignment, sourceKey: z.string(), cause: RemovalCauseSchema, remainingSources: z.number().int().min(0), dueDate }),
+  AssignmentSourceAdded: z.object({ ...assignment, source: AssignmentSourceSchema, ...effectiveDue }),
+  AssignmentSourceRemoved: z.object({ ...assignment, sourceKey: z.string(), cause: RemovalCauseSchema, remainingSources: z.number().int().min(0), ...effectiveDue }),
   /** The last source went: the assignment is gone, its history stays (R4, R10). */
   TrainingUnassigned: z.object({ ...assignment, cause: RemovalCauseSchema, status: TrainingStatusSchema }),
-  DueDateChanged: z.object({ ...assignment, dueDate, previousDueDate: dueDate, override: CalendarDateSchema.nullable() }),
-  ExemptionApplied: z.object({ ...assignment, ruleId: IdSchema, reason: ReasonSchema, appliedBy: IdSchema, appliedAt: InstantSchema, dueDate, visible: z.boolean() }),
-  /** R9: the source's relative window restarts on `anchorDate` (today); a fixed date stays. */
-  ExemptionRemoved: z.object({ ...assignment, ruleId: IdSchema, removedBy: IdSchema, removedAt: InstantSchema, anchorDate: CalendarDateSchema, dueDate, visible: z.boolean() }),
+  DueDateChanged: z.object({ ...assignment, ...effectiveDue, previousDueDate: dueDate, override: CalendarDateSchema.nullable() }),
+  ExemptionApplied: z.object({ ...assignment, ruleId: IdSchema, reason: ReasonSchema, appliedBy: IdSchema, appliedAt: InstantSchema, ...effectiveDue, visible: z.boolean() }),
+  /** R9: the source's terms come from its rule again and its relative window restarts today; a fixed date stays. */
+  ExemptionRemoved: z.object({ ...assignment, ruleId: IdSchema, removedBy: IdSchema, removedAt: InstantSchema, renewed: RenewedSourceSchema, ...effectiveDue, visible: z.boolean() }),
   CourseStarted: z.object({ ...assignment, version, startedOn: CalendarDateSchema }),
   AssignmentVersionChanged: z.object({ ...assignment, version, previousVersion: version, reason: z.string() }),
   ProgressRecorded: z.object({ ...assignment, progress }),
   CourseCompleted: z.object({ ...assignment, version, completedOn: CalendarDateSchema, score: z.number().min(0).max(100).nullable(), expiresOn: CalendarDateSchema.nullable() }),
-  /** R5: the completion lapsed; relative windows restart on the expiry day. */
-  CompletionExpired: z.object({ ...assignment, expiredOn: CalendarDateSchema, dueDate }),
+  /** R5: the completion lapsed; rule sources renew their terms and relative windows restart on the expiry day. */
+  CompletionExpired: z.object({ ...assignment, expiredOn: CalendarDateSchema, renewed: z.array(RenewedSourceSchema), ...effectiveDue }),
   /** R22: published once per due date that passes unfinished. */
   AssignmentOverdue: z.object({ ...assignment, dueDate: CalendarDateSchema }),
 } as const;

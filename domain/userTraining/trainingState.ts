@@ -1,3 +1,4 @@
+import type { DueDatePolicy } from '../portal/portalEvents';
 import type { MessagesOf } from '../shared/messages';
 import type { CalendarDate, Instant } from '../shared/primitives';
 import type { TrainingStatus } from '../policies/versionPolicy';
@@ -30,6 +31,8 @@ export interface Assignment {
   progress: number;
   version: number;
   dueDate: CalendarDate | null;
+  /** The portal policy that chose `dueDate` (R3); a later policy change applies at the next recompute. */
+  dueDatePolicy: DueDatePolicy;
   /** An admin's ChangeDueDate, in force until the next reset (R3, R9). */
   dueOverride: CalendarDate | null;
   assignedOn: CalendarDate;
@@ -59,6 +62,11 @@ export const isRequired = (assignment: Assignment): boolean => assignment.source
 
 const withoutRule = (rules: string[], ruleId: string | null) => (ruleId === null ? rules : rules.filter((rule) => rule !== ruleId));
 
+/** A source with the terms its rule gave it at a reset. */
+export function renew<S extends AssignmentSource>(source: S, terms: { due: AssignmentSource['due']; required: boolean; anchorDate: CalendarDate }): S {
+  return { ...source, due: terms.due, required: terms.required, anchorDate: terms.anchorDate };
+}
+
 function freshSource(source: AssignmentSource): SourceState {
   return { ...source, exempt: false, exemption: null };
 }
@@ -68,7 +76,7 @@ export function evolveTraining(state: TrainingState, event: TrainingEvent): Trai
   const current = state.assignments[courseId];
   const next = (assignment: Assignment): TrainingState => ({ assignments: { ...state.assignments, [courseId]: assignment } });
   if (event.type === 'TrainingAssigned') {
-    const { source, version, dueDate } = event.data;
+    const { source, version, dueDate, dueDatePolicy } = event.data;
     return next({
       courseId,
       active: true,
@@ -77,6 +85,7 @@ export function evolveTraining(state: TrainingState, event: TrainingEvent): Trai
       progress: 0,
       version,
       dueDate,
+      dueDatePolicy,
       dueOverride: null,
       assignedOn: source.assignedOn,
       startedOn: null,
@@ -92,7 +101,7 @@ export function evolveTraining(state: TrainingState, event: TrainingEvent): Trai
   if (!current) return state;
   switch (event.type) {
     case 'TrainingReassigned': {
-      const { source, status, progress, version, dueDate } = event.data;
+      const { source, status, progress, version, dueDate, dueDatePolicy } = event.data;
       return next({
         ...current,
         active: true,
@@ -101,6 +110,8 @@ export function evolveTraining(state: TrainingState, event: TrainingEvent): Trai
         progress,
         version,
         dueDate,
+        dueDatePolicy,
+        assignedOn: source.assignedOn,
         dueOverride: null,
         dynamicallyRemovedRules: withoutRule(current.dynamicallyRemovedRules, source.ruleId),
         lastRemoval: null,
@@ -112,6 +123,7 @@ export function evolveTraining(state: TrainingState, event: TrainingEvent): Trai
         ...current,
         sources: [...current.sources, freshSource(event.data.source)],
         dueDate: event.data.dueDate,
+        dueDatePolicy: event.data.dueDatePolicy,
         dynamicallyRemovedRules: withoutRule(current.dynamicallyRemovedRules, event.data.source.ruleId),
       });
     case 'AssignmentSourceRemoved': {
@@ -121,28 +133,31 @@ export function evolveTraining(state: TrainingState, event: TrainingEvent): Trai
         ...current,
         sources: current.sources.filter((source) => sourceKey(source) !== event.data.sourceKey),
         dueDate: event.data.dueDate,
+        dueDatePolicy: event.data.dueDatePolicy,
         dynamicallyRemovedRules: dynamicallyRemoved,
       });
     }
     case 'TrainingUnassigned':
       return next({ ...current, active: false, dueOverride: null, lastRemoval: { cause: event.data.cause, status: event.data.status } });
     case 'DueDateChanged':
-      return next({ ...current, dueDate: event.data.dueDate, dueOverride: event.data.override });
+      return next({ ...current, dueDate: event.data.dueDate, dueDatePolicy: event.data.dueDatePolicy, dueOverride: event.data.override });
     case 'ExemptionApplied': {
-      const { ruleId, reason, appliedBy, appliedAt, dueDate } = event.data;
+      const { ruleId, reason, appliedBy, appliedAt, dueDate, dueDatePolicy } = event.data;
       return next({
         ...current,
         dueDate,
+        dueDatePolicy,
         sources: current.sources.map((source) => (source.ruleId === ruleId ? { ...source, exempt: true, exemption: { reason, appliedBy, appliedAt } } : source)),
       });
     }
     case 'ExemptionRemoved': {
-      const { ruleId, anchorDate, dueDate } = event.data;
+      const { ruleId, renewed, dueDate, dueDatePolicy } = event.data;
       return next({
         ...current,
         dueDate,
+        dueDatePolicy,
         dueOverride: null,
-        sources: current.sources.map((source) => (source.ruleId === ruleId ? { ...source, exempt: false, exemption: null, anchorDate } : source)),
+        sources: current.sources.map((source) => (source.ruleId === ruleId ? { ...renew(source, renewed), exempt: false, exemption: null } : source)),
       });
     }
     case 'CourseStarted':
@@ -171,14 +186,18 @@ export function evolveTraining(state: TrainingState, event: TrainingEvent): Trai
       });
     }
     case 'CompletionExpired': {
-      const { expiredOn, dueDate } = event.data;
+      const { renewed, dueDate, dueDatePolicy } = event.data;
       return next({
         ...current,
         status: 'expired',
         dueDate,
+        dueDatePolicy,
         dueOverride: null,
         overdueFor: null,
-        sources: current.sources.map((source) => (source.due.kind === 'relative' ? { ...source, anchorDate: expiredOn } : source)),
+        sources: current.sources.map((source) => {
+          const terms = renewed.find((entry) => entry.sourceKey === sourceKey(source));
+          return terms ? renew(source, terms) : source;
+        }),
       });
     }
     case 'AssignmentOverdue':

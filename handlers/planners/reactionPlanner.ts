@@ -1,4 +1,6 @@
+import type { Directory } from '../../domain/directory/directory';
 import { assignability } from '../../domain/policies/assignabilityPolicy';
+import { ruleMatches } from '../../domain/policies/ruleAudiencePolicy';
 import type { Plan, PlanContext } from '../plan';
 import type { TrainingWork } from './trainingBatch';
 import { decideTrainingBatch } from './trainingBatch';
@@ -12,6 +14,7 @@ export async function planReactions(works: readonly TrainingWork[], context: Pla
   const { directory } = context;
   const skipped: string[] = [];
   const admitted = works.filter((work) => {
+    if (!stillDue(work, directory)) return false;
     if (work.command.type !== 'ApplyRule') return directory.users.has(work.userId);
     const { courseId } = work.command.rule;
     const verdict = assignability(courseId, directory.courses.get(courseId), work.userId, directory.users.get(work.userId), (id) => directory.orgUnitPath(id));
@@ -22,4 +25,21 @@ export async function planReactions(works: readonly TrainingWork[], context: Pla
   const refused = results.filter((result) => result.error).map((result) => `${result.work.userId}: ${result.error?.message}`);
   const changed = results.filter((result) => (result.decision?.events.length ?? 0) > 0).length;
   return { writes, message: `${works.length} reactions: ${changed} changed, ${skipped.length + refused.length} skipped`, warnings: [...skipped, ...refused] };
+}
+
+/**
+ * The reactor judges each trigger at its place in the log; by the time its work is stored the present may differ.
+ * Work the present makes pointless is dropped: applying a rule that is retired, or a membership rule to a user who
+ * no longer matches it; withdrawing a membership rule from a user who matches it again. A withdrawal for a retired
+ * rule always goes ahead.
+ */
+function stillDue(work: TrainingWork, directory: Directory): boolean {
+  const ruleId = work.command.type === 'ApplyRule' ? work.command.rule.ruleId : work.command.type === 'WithdrawRule' ? work.command.ruleId : undefined;
+  if (ruleId === undefined) return true;
+  const rule = directory.rules.get(ruleId);
+  if (!rule) return work.command.type !== 'ApplyRule';
+  const follows = rule.mode === 'dynamic' && rule.target.kind !== 'newStarters';
+  if (work.command.type === 'ApplyRule') return !rule.retired && (!follows || ruleMatches(rule, work.userId, directory));
+  if (work.command.type === 'WithdrawRule' && work.command.cause === 'dynamic') return !(follows && ruleMatches(rule, work.userId, directory));
+  return true;
 }

@@ -3,6 +3,7 @@ import { decideAssignmentRule } from '../../domain/assignmentRule/assignmentRule
 import type { RuleMode } from '../../domain/assignmentRule/assignmentRuleEvents';
 import type { Permission } from '../../domain/access/accessEvents';
 import type { CommandOf } from '../../domain/commands';
+import type { ExistingCourse } from '../../domain/course/courseDecider';
 import { userScopeOf } from '../../domain/policies/permissionPolicy';
 import { notFound } from '../../domain/shared/domainError';
 import { streams } from '../../domain/streams';
@@ -19,15 +20,16 @@ export function planRuleCommand(command: RuleCommand, context: PlanContext): Pro
   const { directory } = context;
   const ruleId = command.data.ruleId;
   let permission: Permission;
+  let course: ExistingCourse | undefined;
   if (command.type === 'CreateAssignmentRule') {
     permission = permissionForMode(command.data.mode);
-    const course = directory.courses.get(command.data.courseId);
+    course = directory.courses.get(command.data.courseId);
     if (!course) throw notFound(`course ${command.data.courseId} does not exist: check the id`, { courseId: command.data.courseId });
     context.require({ permission, course });
   } else {
     const rule = requireRule(directory.rules.get(ruleId), ruleId);
     permission = permissionForMode(rule.mode);
-    const course = directory.courses.get(rule.courseId);
+    course = directory.courses.get(rule.courseId);
     // An admin constrained on the user side sees, and so changes, only rules created by users within their scope.
     context.require({ permission, userId: rule.createdBy, ...(course ? { course } : {}) });
   }
@@ -42,7 +44,7 @@ export function planRuleCommand(command: RuleCommand, context: PlanContext): Pro
         preferences: directory.preferences,
         courseActive: (courseId) => directory.courses.get(courseId)?.active,
         groupName: (groupId) => directory.groups.get(groupId)?.name,
-        audienceScope: userScopeOf(context.actor, permission),
+        audienceScope: userScopeOf(context.actor, permission, course),
       }),
     (events) => {
       if (command.type === 'CreateAssignmentRule' && events.length > 0) return `assignment rule ${ruleId} created: it applies to its audience now${command.data.mode === 'dynamic' ? ' and keeps applying as users come to match it' : ''}`;

@@ -13,7 +13,8 @@ export async function planScheduledTransitions(command: CommandOf<'RunScheduledT
     if (!directory.users.has(userId)) throw notFound(`user ${userId} is not registered: check the id`, { userId });
     context.require({ permission: 'progress.record', userId });
   }
-  const userIds = named ?? [...directory.users.keys()].filter((userId) => userInScope(context.actor, 'progress.record', userId, directory.scope));
+  // Deactivated users are left out: nobody is chased for training after they leave.
+  const userIds = named ?? [...directory.users.values()].filter((user) => user.active && userInScope(context.actor, 'progress.record', user.userId, directory.scope)).map((user) => user.userId);
   const { results, writes } = await decideTrainingBatch(
     context,
     userIds.map((userId) => ({ userId, command: { type: 'RunScheduledTransitions' } })),

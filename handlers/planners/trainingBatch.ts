@@ -40,6 +40,7 @@ export function trainingContext(directory: Directory, userId: string, at: string
     actorId,
     preferences: directory.preferences,
     course: (courseId) => directory.courses.get(courseId),
+    rule: (ruleId) => directory.rules.get(ruleId),
   };
 }
 

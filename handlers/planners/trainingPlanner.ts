@@ -1,5 +1,6 @@
 import type { CommandOf } from '../../domain/commands';
 import type { Demand } from '../../domain/policies/permissionPolicy';
+import { grantsFor } from '../../domain/policies/permissionPolicy';
 import { assignability } from '../../domain/policies/assignabilityPolicy';
 import { DomainError, notFound } from '../../domain/shared/domainError';
 import type { TrainingCommand } from '../../domain/userTraining/trainingDecider';
@@ -59,6 +60,10 @@ function toTrainingCommand(command: SingleUserCommand): TrainingCommand {
 export async function planAssignCourse(command: CommandOf<'AssignCourse'>, context: PlanContext): Promise<Plan> {
   const { directory } = context;
   const { userIds, courseIds, dueDate, required } = command.data;
+  // Without the permission at all, say so before anything else: an outsider learns nothing about users or courses.
+  if (!context.actor.isBootstrapAdmin && grantsFor(context.actor, 'assignment.standard').length === 0) {
+    context.require({ permission: 'assignment.standard' });
+  }
   const outcomes: PairOutcome[] = [];
   const works: TrainingWork[] = [];
   for (const userId of new Set(userIds)) {

@@ -31,6 +31,7 @@ export class AssignmentReactor {
   private readonly holders = new Map<string, Set<string>>();
   private position = 0;
   private initialized = false;
+  private running: Promise<number> | undefined;
   private readonly chunkSize: number;
   private readonly pageSize: number;
 
@@ -65,8 +66,21 @@ export class AssignmentReactor {
     this.initialized = true;
   }
 
-  /** Reacts to everything in the log, including the training events its own reactions append, until nothing is new. */
+  /**
+   * Reacts to everything in the log, including the training events its own reactions append, until nothing is new.
+   * One run at a time: a caller arriving during a run waits for it, then runs again for what came since.
+   */
   async runUntilIdle(): Promise<number> {
+    while (this.running) await this.running.catch(() => 0);
+    this.running = this.drain();
+    try {
+      return await this.running;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async drain(): Promise<number> {
     await this.init();
     let handled = 0;
     for (;;) {
@@ -78,8 +92,7 @@ export class AssignmentReactor {
   }
 
   /** Reacts to one page of events in order, executes the work, then checkpoints. */
-  async handlePage(page: readonly StoredEvent[]): Promise<void> {
-    await this.init();
+  private async handlePage(page: readonly StoredEvent[]): Promise<void> {
     const works: TrainingWork[] = [];
     let last: StoredEvent | undefined;
     for (const stored of page) {
@@ -147,6 +160,16 @@ export class AssignmentReactor {
       return works;
     };
 
+    /** Brings every user in line with one rule (after a change that may move many users in or out of its reach). */
+    const reconcileRule = (rule: ActiveRule): TrainingWork[] =>
+      [...directory.users.keys()].sort().flatMap((userId) => {
+        const matches = ruleMatches(rule, userId, directory);
+        const holds = this.holders.get(rule.ruleId)?.has(userId) ?? false;
+        if (matches && !holds) return [apply(rule, userId)];
+        if (!matches && holds) return [withdraw(rule, userId, 'dynamic')];
+        return [];
+      });
+
     this.fold(event);
     switch (event.type) {
       case 'AssignmentRuleCreated': {
@@ -175,8 +198,20 @@ export class AssignmentReactor {
         );
         return [...newStarterRules.map((rule) => apply(rule, event.data.userId)), ...reconcile(event.data.userId)];
       }
-      case 'UserProfileUpdated':
-        return reconcile(event.data.userId);
+      case 'UserProfileUpdated': {
+        const { userId, changed } = event.data;
+        if (!changed.includes('managerId') && !changed.includes('orgUnitId')) return reconcile(userId);
+        // A new manager or org unit also moves everyone below the user, and the reach of rules the user created
+        // under "self and subordinates" or "own org unit" constraints (R17).
+        const below = directory.reportingLine(userId).sort();
+        const scopedRules = followingRules().filter((rule) => rule.createdBy === userId && rule.audienceScope?.some((scope) => scope.selfAndSubordinates || scope.ownOrgUnit));
+        return [...[userId, ...below].flatMap(reconcile), ...scopedRules.flatMap(reconcileRule)];
+      }
+      case 'CourseActivated':
+        // Users who came to match while the course was inactive were skipped (R15): they get it now.
+        return followingRules()
+          .filter((rule) => rule.courseId === event.data.courseId)
+          .flatMap(reconcileRule);
       case 'UserDeactivated':
         return [...directory.rules.values()]
           .filter((rule) => rule.mode === 'dynamic' && (this.holders.get(rule.ruleId)?.has(event.data.userId) ?? false))
@@ -185,6 +220,13 @@ export class AssignmentReactor {
         // A moved org unit changes who is below whom: dynamic criteria and constrained scopes may reach differently.
         if (event.data.previousParentId === undefined || event.data.previousParentId === event.data.parentId) return [];
         return [...directory.users.keys()].sort().flatMap(reconcile);
+      case 'AssignmentSourceRemoved': {
+        // A withdrawal that landed after the user came to match again (left and rejoined before the reactor ran)
+        // is put right by applying the rule again: R11 then restores or skips, as the rule says.
+        const rule = event.data.cause === 'dynamic' ? directory.rules.get(event.data.sourceKey) : undefined;
+        if (!rule || rule.retired || rule.mode !== 'dynamic' || rule.target.kind === 'newStarters') return [];
+        return ruleMatches(rule, event.data.userId, directory) ? [apply(rule, event.data.userId)] : [];
+      }
       case 'TrainingAssigned':
       case 'TrainingReassigned':
       case 'AssignmentSourceAdded': {

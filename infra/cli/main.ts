@@ -35,8 +35,6 @@ Exit status: 0 when every command or query succeeded, 1 when one was refused, 2 
 
 class UsageError extends Error {}
 
-const REACT_EVERY = 1000;
-
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -94,7 +92,6 @@ function actorFrom(flag: string | undefined, config: Config): string {
 
 async function runCommands(runtime: Runtime, source: { inline?: string | undefined; file?: string | undefined }): Promise<number> {
   let failed = 0;
-  let sinceReaction = 0;
   for (const item of readJsonInput(source)) {
     if (!item.ok) {
       failed++;
@@ -103,16 +100,11 @@ async function runCommands(runtime: Runtime, source: { inline?: string | undefin
     }
     const value = item.value;
     const command = value !== null && typeof value === 'object' && !Array.isArray(value) && !('commandId' in value) ? { commandId: ulid(), ...value } : value;
-    const reply = await runtime.engine.engine.handle(command);
+    // Each command's reactions are stored before the next command is decided, as in the demo and the tests.
+    const reply = await runtime.engine.send(command);
     if (!reply.ok) failed++;
-    // Reactions run in batches: they are judged at their place in the log, so batching changes no decision.
-    if (++sinceReaction >= REACT_EVERY) {
-      await runtime.engine.reactor.runUntilIdle();
-      sinceReaction = 0;
-    }
     console.log(JSON.stringify(reply));
   }
-  await runtime.engine.reactor.runUntilIdle();
   return failed === 0 ? 0 : 1;
 }
 

@@ -1,4 +1,4 @@
-import { assigned, given, individualSource, rule, ruleSource } from '../support/trainingSpec';
+import { assigned, due, given, individualSource, rule, ruleSource } from '../support/trainingSpec';
 
 describe('one assignment, many sources (R1) and individual removal (R4)', () => {
   test('R1: assigning a course the user holds via a group adds the individual source, no second assignment, and says which source held it', () => {
@@ -36,10 +36,10 @@ describe('one assignment, many sources (R1) and individual removal (R4)', () => 
   });
 
   test('R4: removing the individual source of a course also held via a group keeps the assignment and says why', () => {
-    const history = [assigned(ruleSource(), '2026-02-02'), { type: 'AssignmentSourceAdded' as const, data: { userId: 'u1', courseId: 'fire-safety', source: individualSource(), dueDate: '2026-02-02' } }];
+    const history = [assigned(ruleSource(), '2026-02-02'), { type: 'AssignmentSourceAdded' as const, data: { userId: 'u1', courseId: 'fire-safety', source: individualSource(), ...due('2026-02-02') } }];
     const decision = given(history)
       .when({ type: 'UnassignCourse', courseId: 'fire-safety' })
-      .then([{ type: 'AssignmentSourceRemoved', data: { userId: 'u1', courseId: 'fire-safety', sourceKey: 'individual', cause: 'admin', remainingSources: 1, dueDate: '2026-02-02' } }]);
+      .then([{ type: 'AssignmentSourceRemoved', data: { userId: 'u1', courseId: 'fire-safety', sourceKey: 'individual', cause: 'admin', remainingSources: 1, ...due('2026-02-02') } }]);
     expect(decision.message).toMatch(/stays because assigned via Group: Engineering/);
   });
 
@@ -47,7 +47,7 @@ describe('one assignment, many sources (R1) and individual removal (R4)', () => 
     const history = [assigned(individualSource(), null), { type: 'CourseStarted' as const, data: { userId: 'u1', courseId: 'fire-safety', version: 1, startedOn: '2026-01-10' } }];
     const when = given(history).when({ type: 'UnassignCourse', courseId: 'fire-safety' });
     when.then([
-      { type: 'AssignmentSourceRemoved', data: { userId: 'u1', courseId: 'fire-safety', sourceKey: 'individual', cause: 'admin', remainingSources: 0, dueDate: null } },
+      { type: 'AssignmentSourceRemoved', data: { userId: 'u1', courseId: 'fire-safety', sourceKey: 'individual', cause: 'admin', remainingSources: 0, ...due(null) } },
       { type: 'TrainingUnassigned', data: { userId: 'u1', courseId: 'fire-safety', cause: 'admin', status: 'inProgress' } },
     ]);
     const after = when.state().assignments['fire-safety'];

@@ -1,6 +1,6 @@
 import { explainDueDate } from '../../domain/policies/dueDatePolicy';
 import { addDays, isPast, todayIn } from '../../domain/shared/calendar';
-import { assigned, given, individualSource, rule, ruleSource } from '../support/trainingSpec';
+import { assigned, due, given, individualSource, rule, ruleSource } from '../support/trainingSpec';
 
 describe('due dates (R2, R3, R9) in calendar days of the user time zone', () => {
   test('R2: a relative rule counts N days from the day the user was assigned', () => {
@@ -28,7 +28,7 @@ describe('due dates (R2, R3, R9) in calendar days of the user time zone', () => 
     const history = [assigned(ruleSource({ anchorDate: '2026-03-02' }), '2026-03-30')];
     given(history)
       .when({ type: 'AssignIndividually', courseId: 'fire-safety', dueDate: '2026-03-10', required: true })
-      .then(([event]) => expect(event).toMatchObject({ type: 'AssignmentSourceAdded', data: { dueDate: '2026-03-10' } }));
+      .then(([event]) => expect(event).toMatchObject({ type: 'AssignmentSourceAdded', data: { ...due('2026-03-10') } }));
   });
 
   test('R3: the portal policy "latest" picks the latest candidate', () => {
@@ -61,7 +61,7 @@ describe('due dates (R2, R3, R9) in calendar days of the user time zone', () => 
     const history = [assigned(ruleSource({ anchorDate: '2026-03-02' }), '2026-03-30')];
     const overridden = given(history).when({ type: 'ChangeDueDate', courseId: 'fire-safety', dueDate: '2026-08-01' });
     const [changed] = overridden.run().events;
-    expect(changed).toMatchObject({ type: 'DueDateChanged', data: { dueDate: '2026-08-01', previousDueDate: '2026-03-30', override: '2026-08-01' } });
+    expect(changed).toMatchObject({ type: 'DueDateChanged', data: { ...due('2026-08-01'), previousDueDate: '2026-03-30', override: '2026-08-01' } });
     // A later source does not end the override...
     given([...history, changed!])
       .when({ type: 'AssignIndividually', courseId: 'fire-safety', dueDate: '2026-03-05', required: true })

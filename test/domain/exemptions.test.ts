@@ -1,6 +1,6 @@
 import type { TrainingEvent } from '../../domain/userTraining/trainingState';
 import { isVisible } from '../../domain/userTraining/trainingState';
-import { assigned, given, individualSource, ruleSource, stateOf } from '../support/trainingSpec';
+import { assigned, due, given, individualSource, ruleSource, stateOf } from '../support/trainingSpec';
 
 const groupSource = ruleSource({ anchorDate: '2026-01-05' });
 const mandatorySource = ruleSource({ kind: 'mandatory', ruleId: 'r-all', groupId: null, groupName: null, due: { kind: 'relative', days: 60 }, anchorDate: '2026-01-05' });
@@ -8,7 +8,7 @@ const mandatorySource = ruleSource({ kind: 'mandatory', ruleId: 'r-all', groupId
 function exempted(ruleId: string, dueDate: string | null, visible: boolean): TrainingEvent {
   return {
     type: 'ExemptionApplied',
-    data: { userId: 'u1', courseId: 'fire-safety', ruleId, reason: 'on support plan', appliedBy: 'admin', appliedAt: '2026-01-20T09:00:00.000Z', dueDate, visible },
+    data: { userId: 'u1', courseId: 'fire-safety', ruleId, reason: 'on support plan', appliedBy: 'admin', appliedAt: '2026-01-20T09:00:00.000Z', ...due(dueDate), visible },
   };
 }
 
@@ -31,7 +31,7 @@ describe('exemptions (R6, R8) and reinstatement (R9)', () => {
   });
 
   test('R6: exempting the first of two rule sources keeps the assignment visible, due from the other source', () => {
-    const history = [assigned(groupSource, '2026-02-02'), { type: 'AssignmentSourceAdded' as const, data: { userId: 'u1', courseId: 'fire-safety', source: mandatorySource, dueDate: '2026-02-02' } }];
+    const history = [assigned(groupSource, '2026-02-02'), { type: 'AssignmentSourceAdded' as const, data: { userId: 'u1', courseId: 'fire-safety', source: mandatorySource, ...due('2026-02-02') } }];
     const decision = given(history)
       .when({ type: 'ExemptUser', courseId: 'fire-safety', ruleId: 'r-eng', reason: 'on support plan' }, { now: '2026-01-20T09:00:00.000Z' })
       .then([exempted('r-eng', '2026-03-06', true)]);
@@ -41,7 +41,7 @@ describe('exemptions (R6, R8) and reinstatement (R9)', () => {
   test('R6: exempting the last of two sources hides the assignment', () => {
     const history = [
       assigned(groupSource, '2026-02-02'),
-      { type: 'AssignmentSourceAdded' as const, data: { userId: 'u1', courseId: 'fire-safety', source: mandatorySource, dueDate: '2026-02-02' } },
+      { type: 'AssignmentSourceAdded' as const, data: { userId: 'u1', courseId: 'fire-safety', source: mandatorySource, ...due('2026-02-02') } },
       exempted('r-eng', '2026-03-06', true),
     ];
     const when = given(history).when({ type: 'ExemptUser', courseId: 'fire-safety', ruleId: 'r-all', reason: 'on support plan' }, { now: '2026-01-20T09:00:00.000Z' });
@@ -64,11 +64,24 @@ describe('exemptions (R6, R8) and reinstatement (R9)', () => {
     ];
     const when = given(history).when({ type: 'RemoveExemption', courseId: 'fire-safety' }, { now: '2026-11-23T10:00:00.000Z', actorId: 'admin' });
     when.then([
-      { type: 'ExemptionRemoved', data: { userId: 'u1', courseId: 'fire-safety', ruleId: 'r-eng', removedBy: 'admin', removedAt: '2026-11-23T10:00:00.000Z', anchorDate: '2026-11-23', dueDate: '2026-12-21', visible: true } },
+      { type: 'ExemptionRemoved', data: { userId: 'u1', courseId: 'fire-safety', ruleId: 'r-eng', removedBy: 'admin', removedAt: '2026-11-23T10:00:00.000Z', renewed: { sourceKey: 'r-eng', due: { kind: 'relative', days: 28 }, required: true, anchorDate: '2026-11-23' }, ...due('2026-12-21'), visible: true } },
     ]);
     const assignment = when.state().assignments['fire-safety'];
     expect(isVisible(assignment)).toBe(true);
     expect(assignment).toMatchObject({ status: 'inProgress', progress: 40, dueDate: '2026-12-21' });
+  });
+
+  test('R9: reinstatement takes the rule\'s current window: a rule changed to 7 days gives today + 7', () => {
+    given([assigned(groupSource, '2026-02-02'), exempted('r-eng', null, false)])
+      .when({ type: 'RemoveExemption', courseId: 'fire-safety' }, { now: '2026-11-23T10:00:00.000Z', rules: { 'r-eng': { due: { kind: 'relative', days: 7 }, required: false } } })
+      .then(([event]) => expect(event?.data).toMatchObject({ renewed: { due: { kind: 'relative', days: 7 }, required: false, anchorDate: '2026-11-23' }, dueDate: '2026-11-30' }));
+  });
+
+  test('R3: the explanation keeps the policy that chose the stored due date; a later policy change applies at the next recompute', () => {
+    const history = [assigned(groupSource, '2026-02-02'), { type: 'AssignmentSourceAdded' as const, data: { userId: 'u1', courseId: 'fire-safety', source: mandatorySource, ...due('2026-02-02') } }];
+    const when = given(history).when({ type: 'ExemptUser', courseId: 'fire-safety', ruleId: 'r-eng', reason: 'x' }, { preferences: { dueDatePolicy: 'latest' } });
+    expect(when.state().assignments['fire-safety']).toMatchObject({ dueDate: '2026-03-06', dueDatePolicy: 'latest' });
+    expect(stateOf(history).assignments['fire-safety']?.dueDatePolicy).toBe('earliest');
   });
 
   test('R9: a fixed due date stays fixed on reinstatement, and a passed one is reported as overdue', () => {
@@ -82,7 +95,7 @@ describe('exemptions (R6, R8) and reinstatement (R9)', () => {
   test('R9: reinstatement ends an admin due-date override', () => {
     const history: TrainingEvent[] = [
       assigned(groupSource, '2026-02-02'),
-      { type: 'DueDateChanged', data: { userId: 'u1', courseId: 'fire-safety', dueDate: '2027-01-01', previousDueDate: '2026-02-02', override: '2027-01-01' } },
+      { type: 'DueDateChanged', data: { userId: 'u1', courseId: 'fire-safety', ...due('2027-01-01'), previousDueDate: '2026-02-02', override: '2027-01-01' } },
       exempted('r-eng', '2027-01-01', false),
     ];
     const when = given(history).when({ type: 'RemoveExemption', courseId: 'fire-safety' }, { now: '2026-11-23T10:00:00.000Z' });
@@ -95,7 +108,7 @@ describe('exemptions (R6, R8) and reinstatement (R9)', () => {
     const history: TrainingEvent[] = [
       assigned(groupSource, '2026-02-02'),
       { ...assigned(other, '2025-06-29', 'induction') },
-      { type: 'ExemptionApplied', data: { userId: 'u1', courseId: 'induction', ruleId: 'r-induction', reason: 'r', appliedBy: 'admin', appliedAt: '2026-01-20T09:00:00.000Z', dueDate: null, visible: false } },
+      { type: 'ExemptionApplied', data: { userId: 'u1', courseId: 'induction', ruleId: 'r-induction', reason: 'r', appliedBy: 'admin', appliedAt: '2026-01-20T09:00:00.000Z', ...due(null), visible: false } },
     ];
     const courses = [
       { ...baseCourse('fire-safety', 'Fire Safety') },

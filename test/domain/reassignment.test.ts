@@ -1,9 +1,9 @@
 import type { TrainingEvent } from '../../domain/userTraining/trainingState';
-import { assigned, course, given, individualSource, rule, ruleSource } from '../support/trainingSpec';
+import { assigned, due, course, given, individualSource, rule, ruleSource } from '../support/trainingSpec';
 
 const source = ruleSource({ anchorDate: '2016-01-11', assignedOn: '2016-01-11' });
 const withdrawn = (status: 'notStarted' | 'inProgress' | 'completed', cause: 'dynamic' | 'retired' = 'dynamic'): TrainingEvent[] => [
-  { type: 'AssignmentSourceRemoved', data: { userId: 'u1', courseId: 'fire-safety', sourceKey: 'r-eng', cause, remainingSources: 0, dueDate: null } },
+  { type: 'AssignmentSourceRemoved', data: { userId: 'u1', courseId: 'fire-safety', sourceKey: 'r-eng', cause, remainingSources: 0, ...due(null) } },
   { type: 'TrainingUnassigned', data: { userId: 'u1', courseId: 'fire-safety', cause, status } },
 ];
 const started: TrainingEvent = { type: 'CourseStarted', data: { userId: 'u1', courseId: 'fire-safety', version: 1, startedOn: '2016-01-20' } };
@@ -39,9 +39,9 @@ describe('dynamic rules (R10), dynamic reassignment (R11), upgrade on reassignme
   test('R11: training an admin removed does not come back through reassignment', () => {
     const history: TrainingEvent[] = [
       assigned(source, '2016-02-08'),
-      { type: 'AssignmentSourceAdded', data: { userId: 'u1', courseId: 'fire-safety', source: individualSource(), dueDate: '2016-02-08' } },
-      { type: 'AssignmentSourceRemoved', data: { userId: 'u1', courseId: 'fire-safety', sourceKey: 'r-eng', cause: 'dynamic', remainingSources: 1, dueDate: null } },
-      { type: 'AssignmentSourceRemoved', data: { userId: 'u1', courseId: 'fire-safety', sourceKey: 'individual', cause: 'admin', remainingSources: 0, dueDate: null } },
+      { type: 'AssignmentSourceAdded', data: { userId: 'u1', courseId: 'fire-safety', source: individualSource(), ...due('2016-02-08') } },
+      { type: 'AssignmentSourceRemoved', data: { userId: 'u1', courseId: 'fire-safety', sourceKey: 'r-eng', cause: 'dynamic', remainingSources: 1, ...due(null) } },
+      { type: 'AssignmentSourceRemoved', data: { userId: 'u1', courseId: 'fire-safety', sourceKey: 'individual', cause: 'admin', remainingSources: 0, ...due(null) } },
       { type: 'TrainingUnassigned', data: { userId: 'u1', courseId: 'fire-safety', cause: 'admin', status: 'notStarted' } },
     ];
     const decision = given(history).when({ type: 'ApplyRule', rule: rule() }, january2017).then([]);

@@ -1,5 +1,5 @@
 import type { TrainingEvent } from '../../domain/userTraining/trainingState';
-import { assigned, course, given, ruleSource } from '../support/trainingSpec';
+import { assigned, due, course, given, ruleSource } from '../support/trainingSpec';
 
 const started: TrainingEvent = { type: 'CourseStarted', data: { userId: 'u1', courseId: 'fire-safety', version: 1, startedOn: '2026-01-10' } };
 const completed = (completedOn: string, expiresOn: string | null): TrainingEvent => ({
@@ -37,7 +37,12 @@ describe('statuses (R5) and versions on registration (R13)', () => {
       { type: 'RunScheduledTransitions' },
       { now: '2026-03-02T10:00:00Z', courses: [course({ validityDays: 365 })] },
     );
-    when.then([{ type: 'CompletionExpired', data: { userId: 'u1', courseId: 'fire-safety', expiredOn: '2026-03-01', dueDate: '2026-03-29' } }]);
+    when.then([
+      {
+        type: 'CompletionExpired',
+        data: { userId: 'u1', courseId: 'fire-safety', expiredOn: '2026-03-01', renewed: [{ sourceKey: 'r-eng', due: { kind: 'relative', days: 28 }, required: true, anchorDate: '2026-03-01' }], ...due('2026-03-29') },
+      },
+    ]);
     expect(when.state().assignments['fire-safety']).toMatchObject({ status: 'expired', dueDate: '2026-03-29' });
   });
 
@@ -56,7 +61,7 @@ describe('statuses (R5) and versions on registration (R13)', () => {
   });
 
   test('R5: a retake after expiry registers again', () => {
-    const history = [assigned(ruleSource(), '2026-02-02'), started, completed('2025-03-01', '2026-03-01'), { type: 'CompletionExpired' as const, data: { userId: 'u1', courseId: 'fire-safety', expiredOn: '2026-03-01', dueDate: '2026-03-29' } }];
+    const history = [assigned(ruleSource(), '2026-02-02'), started, completed('2025-03-01', '2026-03-01'), { type: 'CompletionExpired' as const, data: { userId: 'u1', courseId: 'fire-safety', expiredOn: '2026-03-01', renewed: [], ...due('2026-03-29') } }];
     const when = given(history).when({ type: 'StartCourse', courseId: 'fire-safety' }, { now: '2026-03-05T10:00:00Z' });
     when.then([{ type: 'CourseStarted', data: { userId: 'u1', courseId: 'fire-safety', version: 1, startedOn: '2026-03-05' } }]);
     expect(when.state().assignments['fire-safety']).toMatchObject({ status: 'inProgress', progress: 0 });

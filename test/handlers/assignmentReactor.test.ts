@@ -155,3 +155,70 @@ class FailingAfter extends MemoryEventStore {
     return super.append(writes, options);
   }
 }
+
+describe('assignment reactor: the log changes between a trigger and its reaction', () => {
+  test('R10/R11: a user who leaves and rejoins before the reactor runs still holds the training', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    await h.ok('CreateAssignmentRule', rule('r-dyn'));
+    await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
+    await h.engine.handle(h.envelope('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' }));
+    await h.engine.handle(h.envelope('AddGroupMember', { groupId: 'engineering', userId: 'ada' }));
+    await h.reactor.runUntilIdle();
+    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({ active: true, sources: [expect.objectContaining({ ruleId: 'r-dyn' })] });
+  });
+
+  test('R10/R22: a rule created and retired before the reactor runs assigns nothing and notifies no one', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
+    await h.engine.handle(h.envelope('CreateAssignmentRule', rule('r-dyn')));
+    await h.engine.handle(h.envelope('RetireAssignmentRule', { ruleId: 'r-dyn' }));
+    await h.reactor.runUntilIdle();
+    expect(await h.eventTypes('training-ada')).toEqual([]);
+  });
+
+  test('R15/R10: users who came to match while the course was inactive get it when it is activated again', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    await h.ok('CreateAssignmentRule', rule('r-dyn'));
+    await h.ok('DeactivateCourse', { courseId: 'fire-safety' });
+    await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
+    expect((await h.training('ada')).assignments['fire-safety']).toBeUndefined();
+    await h.ok('ActivateCourse', { courseId: 'fire-safety' });
+    expect((await h.training('ada')).assignments['fire-safety']?.active).toBe(true);
+  });
+
+  test('R17: a rule\'s audience counts only the creator\'s grants that admit its course', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    await h.ok('GrantPermission', { userId: 'grace', permission: 'assignment.dynamic', constraints: { providers: ['Acme Learning'], orgUnitIds: ['eng'] } });
+    await h.ok('GrantPermission', { userId: 'grace', permission: 'assignment.dynamic', constraints: { providers: ['SecureCo'] } });
+    await h.ok('CreateAssignmentRule', { ruleId: 'r-fire', courseId: 'fire-safety', target: { kind: 'allUsers' }, mode: 'dynamic' }, { actor: 'grace' });
+    expect((await h.training('ada')).assignments['fire-safety']?.active).toBe(true);
+    expect((await h.training('sam')).assignments['fire-safety']).toBeUndefined();
+  });
+
+  test('R17: a new manager brings the whole reporting line into a rule scoped to "self and subordinates"', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    await h.ok('RegisterUser', { userId: 'tom', name: 'Tom', email: 'tom@acme.test', orgUnitId: 'sales', managerId: 'sam', hireDate: '2025-01-01' });
+    await h.ok('GrantPermission', { userId: 'grace', permission: 'assignment.dynamic', constraints: { selfAndSubordinates: true } });
+    await h.ok('CreateAssignmentRule', { ruleId: 'r-team', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic' }, { actor: 'grace' });
+    expect((await h.training('sam')).assignments.security).toBeUndefined();
+    await h.ok('UpdateUserProfile', { userId: 'sam', managerId: 'grace' });
+    expect((await h.training('sam')).assignments.security?.active).toBe(true);
+    expect((await h.training('tom')).assignments.security?.active).toBe(true);
+  });
+
+  test('R9: reinstatement takes the rule\'s current due window after UpdateAssignmentRule', async () => {
+    const h = engineHarness({ now: '2026-03-02T10:00:00.000Z' });
+    await h.seedPortal();
+    await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
+    await h.ok('CreateAssignmentRule', rule('r-dyn'));
+    await h.ok('ExemptUser', { userId: 'ada', courseId: 'fire-safety', reason: 'on leave' });
+    await h.ok('UpdateAssignmentRule', { ruleId: 'r-dyn', due: { kind: 'relative', days: 7 } });
+    await h.ok('RemoveExemption', { userId: 'ada', courseId: 'fire-safety' });
+    expect((await h.training('ada')).assignments['fire-safety']?.dueDate).toBe('2026-03-09');
+  });
+});

@@ -116,3 +116,22 @@ describe('views built from the events (R6, R7, R9, R20)', () => {
     expect(summary).toEqual([expect.objectContaining({ key: 'security', assigned: 2 })]);
   });
 });
+
+describe('who may ask (R17)', () => {
+  test('a deactivated actor, an unknown actor, and a learner without reports.view are refused MI reporting', async () => {
+    const { h, queries } = await portalWithMandatoryCourse();
+    await h.ok('GrantPermission', { userId: 'sam', permission: 'reports.view' });
+    await h.ok('DeactivateUser', { userId: 'sam' });
+    const ask = (actor: string) => queries.handle({ type: 'MiSummary', actor: { userId: actor }, params: {} });
+    expect(await ask('sam')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: 'actor sam is deactivated' } });
+    expect(await ask('mallory')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await ask('ada')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: 'user ada lacks the permission reports.view' } });
+  });
+
+  test('R17: AssignCourse by an actor without the permission reveals nothing about users or courses', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    const reply = await h.send('AssignCourse', { userIds: ['ghost'], courseIds: ['nothing'] }, { actor: 'ada' });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: 'user ada lacks the permission assignment.standard' } });
+  });
+});

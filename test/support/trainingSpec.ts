@@ -72,10 +72,14 @@ export function individualSource(due: DueRule = { kind: 'none' }, overrides: Par
 }
 
 export function assigned(source: AssignmentSource, dueDate: string | null, courseId = 'fire-safety', version = 1): TrainingEvent {
-  return { type: 'TrainingAssigned', data: { userId: USER, courseId, source, version, dueDate, notify: true } };
+  return { type: 'TrainingAssigned', data: { userId: USER, courseId, source, version, dueDate, dueDatePolicy: 'earliest', notify: true } };
 }
 
+/** The effective-due fields every due-carrying event has, under the default policy. */
+export const due = (dueDate: string | null) => ({ dueDate, dueDatePolicy: 'earliest' as const });
+
 export interface SpecOptions {
+  rules?: Record<string, { due: DueRule; required: boolean }>;
   now?: string;
   timeZone?: string;
   hireDate?: string;
@@ -97,6 +101,7 @@ export function contextFor(options: SpecOptions = {}): TrainingContext {
     actorId: options.actorId ?? 'admin',
     preferences: { ...defaultPreferences, ...options.preferences },
     course: (courseId) => courses.find((candidate) => candidate.courseId === courseId),
+    rule: (ruleId) => options.rules?.[ruleId],
   };
 }
 
