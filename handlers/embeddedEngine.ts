@@ -1,5 +1,9 @@
 import type { Logger } from 'pino';
 import type { EventStore } from '../infra/eventstore/eventStore';
+import { ProjectionRuntime } from '../projections/projectionRuntime';
+import type { ProjectionRuntimeOptions } from '../projections/projectionRuntime';
+import { QueryEngine } from '../projections/queryEngine';
+import type { ReadModelDb } from '../projections/readModelDb';
 import type { Clock } from './clock';
 import { CommandEngine } from './commandEngine';
 import { AssignmentReactor } from './reactors/assignmentReactor';
@@ -7,19 +11,24 @@ import type { CommandReply } from './reply';
 
 export interface EmbeddedEngineOptions {
   store: EventStore;
+  readModels: ReadModelDb;
   clock: Clock;
   bootstrapAdminId: string | null;
   logger?: Logger;
   reactorChunkSize?: number;
+  projection?: ProjectionRuntimeOptions;
 }
 
 /**
- * The engine in one process without servers: each command is handled, then the reactor runs until the log is
- * quiet, so when `send` returns every assignment the command implies is stored (the CLI and the tests rely on it).
+ * The engine in one process without servers: each command is handled, the reactor runs until the log is quiet,
+ * and the read models catch up, so when `send` returns every assignment the command implies is stored and
+ * visible to queries (the CLI, the demo and the tests rely on it).
  */
 export class EmbeddedEngine {
   readonly engine: CommandEngine;
   readonly reactor: AssignmentReactor;
+  readonly projections: ProjectionRuntime;
+  readonly queries: QueryEngine;
 
   constructor(options: EmbeddedEngineOptions) {
     this.engine = new CommandEngine(options);
@@ -27,6 +36,8 @@ export class EmbeddedEngine {
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.reactorChunkSize ? { chunkSize: options.reactorChunkSize } : {}),
     });
+    this.projections = new ProjectionRuntime(options.store, options.readModels, options.projection);
+    this.queries = new QueryEngine({ store: options.store, runtime: this.projections, feed: this.engine.feed, clock: options.clock, catchUpBeforeQuery: true });
   }
 
   get store(): EventStore {
@@ -36,6 +47,11 @@ export class EmbeddedEngine {
   async send(input: unknown): Promise<CommandReply> {
     const reply = await this.engine.handle(input);
     await this.reactor.runUntilIdle();
+    await this.projections.catchUp();
     return reply;
+  }
+
+  query(input: unknown) {
+    return this.queries.handle(input);
   }
 }

@@ -24,7 +24,7 @@ interface ExplainResult {
 }
 
 export async function printHistory(runtime: Runtime, actorId: string, userId: string, asOf: string | undefined, json: boolean): Promise<number> {
-  const reply = await runtime.queries.handle({ type: 'AssignmentHistory', actor: { userId: actorId }, params: { userId, ...(asOf ? { asOf } : {}) } });
+  const reply = await runtime.engine.query({ type: 'AssignmentHistory', actor: { userId: actorId }, params: { userId, ...(asOf ? { asOf } : {}) } });
   if (!reply.ok) return refused(reply.error);
   if (json) {
     console.log(JSON.stringify(reply.result, null, 2));
@@ -42,7 +42,7 @@ export async function printHistory(runtime: Runtime, actorId: string, userId: st
 }
 
 export async function printExplanation(runtime: Runtime, actorId: string, userId: string, courseId: string, asOf: string | undefined, json: boolean): Promise<number> {
-  const reply = await runtime.queries.handle({ type: 'ExplainAssignment', actor: { userId: actorId }, params: { userId, courseId, ...(asOf ? { asOf } : {}) } });
+  const reply = await runtime.engine.query({ type: 'ExplainAssignment', actor: { userId: actorId }, params: { userId, courseId, ...(asOf ? { asOf } : {}) } });
   if (!reply.ok) return refused(reply.error);
   if (json) {
     console.log(JSON.stringify(reply.result, null, 2));

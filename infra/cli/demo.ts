@@ -155,15 +155,15 @@ class DemoScript {
 
   private async audit(): Promise<void> {
     this.chapter('5. Audit: why does Pat have Compliance Training v3, and since when?');
-    const reply = await this.runtime.queries.handle({ type: 'AssignmentHistory', actor: { userId: ADMIN }, params: { userId: 'pat' } });
+    const reply = await this.runtime.engine.query({ type: 'AssignmentHistory', actor: { userId: ADMIN }, params: { userId: 'pat' } });
     if (!reply.ok) return this.fail(reply.error.message);
     const result = reply.result as { events: { at: string; actorId: string; summary: string }[] };
     console.log(renderTable(['when', 'who', 'what'], result.events.map((event) => [event.at.slice(0, 10), event.actorId, event.summary])));
-    const explained = await this.runtime.queries.handle({ type: 'ExplainAssignment', actor: { userId: ADMIN }, params: { userId: 'pat', courseId: 'compliance' } });
+    const explained = await this.runtime.engine.query({ type: 'ExplainAssignment', actor: { userId: ADMIN }, params: { userId: 'pat', courseId: 'compliance' } });
     if (!explained.ok) return this.fail(explained.error.message);
     console.log('');
     printExplanationTables(explained.result as Parameters<typeof printExplanationTables>[0]);
-    const before = await this.runtime.queries.handle({ type: 'AssignmentHistory', actor: { userId: ADMIN }, params: { userId: 'pat', asOf: '2016-06-30T00:00:00Z' } });
+    const before = await this.runtime.engine.query({ type: 'AssignmentHistory', actor: { userId: ADMIN }, params: { userId: 'pat', asOf: '2016-06-30T00:00:00Z' } });
     if (!before.ok) return this.fail(before.error.message);
     const asOf = before.result as { assignments: { title: string; active: boolean; version: number }[] };
     console.log(`
@@ -202,7 +202,7 @@ As of 30 June 2016 Pat had to do: ${asOf.assignments.filter((row) => row.active)
   }
 
   private async view<T>(type: string, userId: string): Promise<T[] | undefined> {
-    const reply = await this.runtime.queries.handle({ type, actor: { userId: ADMIN }, params: { userId } });
+    const reply = await this.runtime.engine.query({ type, actor: { userId: ADMIN }, params: { userId } });
     if (!reply.ok) {
       this.fail(reply.error.message);
       return undefined;

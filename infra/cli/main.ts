@@ -111,7 +111,7 @@ async function runCommands(runtime: Runtime, source: { inline?: string | undefin
 async function runQueries(runtime: Runtime, source: { inline?: string | undefined; file?: string | undefined }): Promise<number> {
   let failed = 0;
   for (const item of readJsonInput(source)) {
-    const reply = item.ok ? await runtime.queries.handle(item.value) : { ok: false, error: { code: 'VALIDATION_FAILED', message: item.message, details: { line: item.line } } };
+    const reply = item.ok ? await runtime.engine.query(item.value) : { ok: false, error: { code: 'VALIDATION_FAILED', message: item.message, details: { line: item.line } } };
     if (!reply.ok) failed++;
     console.log(JSON.stringify(reply));
   }

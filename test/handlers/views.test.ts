@@ -2,7 +2,8 @@ import { streams } from '../../domain/streams';
 import { aggregateKinds } from '../../handlers/aggregateKinds';
 import { ManualClock } from '../../handlers/clock';
 import { EmbeddedEngine } from '../../handlers/embeddedEngine';
-import { LiveQueryEngine } from '../../projections/liveQueryEngine';
+import { ReadModelDb } from '../../projections/readModelDb';
+import { compareReadModels } from '../../projections/verifyReadModels';
 import { engineHarness } from '../support/engineHarness';
 
 async function portalWithMandatoryCourse() {
@@ -10,12 +11,8 @@ async function portalWithMandatoryCourse() {
   await h.seedPortal();
   await h.ok('SetAssignmentPreferences', { timeZone: 'Europe/London' });
   await h.ok('CreateAssignmentRule', { ruleId: 'r-all', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic', due: { kind: 'relative', days: 28 } });
-  const queries = new LiveQueryEngine(h.engine, h.clock);
-  const query = async (type: string, params: Record<string, unknown>, actor = 'root') => {
-    const reply = await queries.handle({ type, actor: { userId: actor }, params });
-    if (!reply.ok) throw new Error(`${type}: ${reply.error.code} ${reply.error.message}`);
-    return reply.result as never;
-  };
+  const queries = h.embedded.queries;
+  const query = (type: string, params: Record<string, unknown>, actor = 'root') => h.query<never>(type, params, actor);
   return { h, queries, query };
 }
 
@@ -80,8 +77,10 @@ describe('views built from the events (R6, R7, R9, R20)', () => {
     await h.ok('ExemptUser', { userId: 'grace', courseId: 'security', reason: 'x' });
     await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' });
     await h.ok('RecordProgress', { userId: 'grace', courseId: 'fire-safety', progress: 20 });
-    const replayed = new EmbeddedEngine({ store: h.store, clock: new ManualClock('2030-01-01T00:00:00Z'), bootstrapAdminId: 'root' });
+    const replayed = new EmbeddedEngine({ store: h.store, readModels: ReadModelDb.open({ file: ':memory:' }), clock: new ManualClock('2030-01-01T00:00:00Z'), bootstrapAdminId: 'root' });
     await replayed.engine.feed.catchUp();
+    await replayed.projections.catchUp();
+    expect(compareReadModels(h.readModels, replayed.projections.readModels).difference).toBeNull();
     for (const userId of ['ada', 'grace', 'sam']) {
       const live = await h.training(userId);
       const rebuilt = (await replayed.engine.aggregates.load(streams.training(userId), aggregateKinds.training)).state;

@@ -7,6 +7,7 @@ import { EmbeddedEngine } from '../../handlers/embeddedEngine';
 import type { CommandReply, CommandSuccess } from '../../handlers/reply';
 import type { EventStore } from '../../infra/eventstore/eventStore';
 import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
+import { ReadModelDb } from '../../projections/readModelDb';
 
 export const ADMIN = 'root';
 
@@ -19,10 +20,11 @@ export interface SendOptions {
 }
 
 /** An engine on a real (memory or SQLite) store with a clock the test moves. */
-export function engineHarness(options: { store?: EventStore; now?: string; reactorChunkSize?: number } = {}) {
+export function engineHarness(options: { store?: EventStore; readModels?: ReadModelDb; now?: string; reactorChunkSize?: number } = {}) {
   const store = options.store ?? new MemoryEventStore();
+  const readModels = options.readModels ?? ReadModelDb.open({ file: ':memory:' });
   const clock = new ManualClock(options.now ?? '2026-01-05T09:00:00.000Z');
-  const embedded = new EmbeddedEngine({ store, clock, bootstrapAdminId: ADMIN, ...(options.reactorChunkSize ? { reactorChunkSize: options.reactorChunkSize } : {}) });
+  const embedded = new EmbeddedEngine({ store, readModels, clock, bootstrapAdminId: ADMIN, ...(options.reactorChunkSize ? { reactorChunkSize: options.reactorChunkSize } : {}) });
 
   const envelope = (type: string, data: unknown, opts: SendOptions = {}) => ({
     commandId: opts.commandId ?? ulid(),
@@ -43,6 +45,13 @@ export function engineHarness(options: { store?: EventStore; now?: string; react
     const reply = await send(type, data, opts);
     if (!reply.ok) throw new Error(`${type} refused: ${reply.error.code} ${reply.error.message}`);
     return reply;
+  }
+
+  /** Runs a query as the actor and fails the test with the engine's message when it is refused. */
+  async function query<T = unknown>(type: string, params: Record<string, unknown>, actor = ADMIN): Promise<T> {
+    const reply = await embedded.query({ type, actor: { userId: actor }, params });
+    if (!reply.ok) throw new Error(`${type} refused: ${reply.error.code} ${reply.error.message}`);
+    return reply.result as T;
   }
 
   async function training(userId: string): Promise<TrainingState> {
@@ -67,7 +76,7 @@ export function engineHarness(options: { store?: EventStore; now?: string; react
     await ok('CreateGroup', { groupId: 'engineering', name: 'Engineering', kind: 'static' });
   }
 
-  return { store, clock, embedded, engine: embedded.engine, reactor: embedded.reactor, envelope, send, ok, training, eventTypes, seedPortal };
+  return { store, readModels, clock, embedded, query, engine: embedded.engine, reactor: embedded.reactor, envelope, send, ok, training, eventTypes, seedPortal };
 }
 
 export type Harness = ReturnType<typeof engineHarness>;

@@ -1,0 +1,135 @@
+import type { Directory } from '../domain/directory/directory';
+import type { DueDateExplanation } from '../domain/policies/dueDatePolicy';
+import { explainDueDate } from '../domain/policies/dueDatePolicy';
+import type { Actor } from '../domain/policies/permissionPolicy';
+import type { TrainingStatus } from '../domain/policies/versionPolicy';
+import { asDomainEvent } from '../domain/events';
+import type { QueryOf } from '../domain/queries';
+import { isPast } from '../domain/shared/calendar';
+import { notFound } from '../domain/shared/domainError';
+import { streams } from '../domain/streams';
+import { sourceLabel } from '../domain/userTraining/assignmentSource';
+import { trainingEventSchemas } from '../domain/userTraining/trainingEvents';
+import type { Assignment, TrainingEvent, TrainingState } from '../domain/userTraining/trainingState';
+import { evolveTraining, initialTrainingState, isVisible } from '../domain/userTraining/trainingState';
+import type { EventStore, StoredEvent } from '../infra/eventstore/eventStore';
+import { describeTrainingEvent } from './historyText';
+import { requireUserView } from './queryAccess';
+import type { SourceView } from './trainingRows';
+
+/**
+ * The auditor's questions, answered from the events themselves: what a user had to do at an instant, who decided
+ * it, and why an assignment exists. `asOf` folds the user's training events recorded up to that instant.
+ */
+
+export interface AssignmentExplanation {
+  userId: string;
+  courseId: string;
+  title: string;
+  active: boolean;
+  visible: boolean;
+  status: TrainingStatus;
+  version: number;
+  asOf: string | null;
+  sources: (SourceView & { rule: { name: string; mode: string; createdBy: string } | null; exemption: { reason: string; appliedBy: string; appliedAt: string } | null })[];
+  dueDate: DueDateExplanation;
+  versionDecisions: string[];
+  lastRemoval: Assignment['lastRemoval'];
+}
+
+export class AuditQueries {
+  constructor(
+    private readonly store: EventStore,
+    private readonly directory: Directory,
+  ) {}
+
+  async history(actor: Actor, query: QueryOf<'AssignmentHistory'>, now: string) {
+    const { userId, asOf } = query.params;
+    requireUserView(actor, userId, this.directory, { self: true });
+    const events = await this.trainingEvents(userId, asOf);
+    const state = fold(events);
+    const at = asOf ?? now;
+    const timeZone = this.directory.timeZoneOf(userId);
+    return {
+      userId,
+      asOf: asOf ?? null,
+      assignments: Object.values(state.assignments).map((assignment) => ({
+        courseId: assignment.courseId,
+        title: this.titleOf(assignment.courseId),
+        active: assignment.active,
+        visible: isVisible(assignment),
+        status: assignment.status,
+        dueDate: assignment.dueDate,
+        overdue: isVisible(assignment) && assignment.status !== 'completed' && assignment.dueDate !== null && isPast(assignment.dueDate, at, timeZone),
+        version: assignment.version,
+      })),
+      events: events.map((stored) => ({
+        position: stored.position,
+        at: stored.metadata.occurredAt,
+        actorId: stored.metadata.actorId,
+        commandId: stored.metadata.commandId,
+        type: stored.type,
+        reason: stored.metadata.reason ?? null,
+        summary: describeTrainingEvent(asDomainEvent(stored) as TrainingEvent, this.directory),
+      })),
+    };
+  }
+
+  async explain(actor: Actor, query: QueryOf<'ExplainAssignment'>): Promise<AssignmentExplanation> {
+    const { userId, courseId, asOf } = query.params;
+    requireUserView(actor, userId, this.directory, { self: true });
+    const events = await this.trainingEvents(userId, asOf);
+    const assignment = fold(events).assignments[courseId];
+    if (!assignment) throw notFound(`${userId} had no assignment of ${courseId}${asOf ? ` as of ${asOf}` : ''}`, { userId, courseId });
+    const versionDecisions = events
+      .map((stored) => asDomainEvent(stored) as TrainingEvent)
+      .filter((event) => event.data.courseId === courseId)
+      .flatMap((event) => {
+        if (event.type === 'TrainingAssigned') return [`v${event.data.version}: new assignment gets the latest version (R13)`];
+        if (event.type === 'TrainingReassigned') return [`v${event.data.version}: ${event.data.versionReason}`];
+        if (event.type === 'AssignmentVersionChanged') return [`v${event.data.version}: ${event.data.reason}`];
+        return [];
+      });
+    return {
+      userId,
+      courseId,
+      title: this.titleOf(courseId),
+      active: assignment.active,
+      visible: isVisible(assignment),
+      status: assignment.status,
+      version: assignment.version,
+      asOf: asOf ?? null,
+      sources: assignment.sources.map((source) => {
+        const rule = source.ruleId === null ? undefined : this.directory.rules.get(source.ruleId);
+        return {
+          kind: source.kind,
+          label: sourceLabel(source),
+          ruleId: source.ruleId,
+          assignedOn: source.assignedOn,
+          exempt: source.exempt,
+          rule: rule ? { name: rule.name, mode: rule.mode, createdBy: rule.createdBy } : null,
+          exemption: source.exemption,
+        };
+      }),
+      // The policy that chose the stored due date, not today's portal setting (a change applies at the next recompute).
+      dueDate: explainDueDate(assignment.sources, assignment.dueOverride, assignment.dueDatePolicy),
+      versionDecisions,
+      lastRemoval: assignment.lastRemoval,
+    };
+  }
+
+  private titleOf(courseId: string): string {
+    return this.directory.courses.get(courseId)?.title ?? courseId;
+  }
+
+  /** The user's training events recorded up to an instant (all of them without one). */
+  private async trainingEvents(userId: string, asOf: string | undefined): Promise<StoredEvent[]> {
+    const stored = await this.store.readStream(streams.training(userId));
+    const cutoff = asOf === undefined ? Number.POSITIVE_INFINITY : Date.parse(asOf);
+    return stored.filter((event) => Date.parse(event.metadata.occurredAt) <= cutoff && Object.prototype.hasOwnProperty.call(trainingEventSchemas, event.type));
+  }
+}
+
+function fold(events: readonly StoredEvent[]): TrainingState {
+  return events.reduce((state, stored) => evolveTraining(state, asDomainEvent(stored) as TrainingEvent), initialTrainingState());
+}

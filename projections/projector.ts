@@ -1,0 +1,144 @@
+import type { Statement } from 'better-sqlite3';
+import type { DomainEvent } from '../domain/events';
+import { asDomainEvent } from '../domain/events';
+import { trainingEventSchemas } from '../domain/userTraining/trainingEvents';
+import type { TrainingEvent, TrainingState } from '../domain/userTraining/trainingState';
+import { evolveTraining, initialTrainingState } from '../domain/userTraining/trainingState';
+import type { StoredEvent } from '../infra/eventstore/eventStore';
+import type { ReadModelDb } from './readModelDb';
+import { READ_MODEL_NAMES } from './readModelSchema';
+import { assignmentRows, exemptionRows } from './trainingRows';
+
+/** Fault injection for tests: called before each event is applied, inside the batch's transaction. */
+export type BeforeEventHook = (event: StoredEvent) => void;
+
+const isTrainingEvent = (event: DomainEvent): event is TrainingEvent => Object.prototype.hasOwnProperty.call(trainingEventSchemas, event.type);
+const flag = (value: boolean) => (value ? 1 : 0);
+
+/**
+ * Applies events to every read model. A batch is one transaction: its rows and every read model's checkpoint are
+ * written together, so a crash never applies an event twice or skips one. Rows come from the events alone.
+ */
+export class Projector {
+  private readonly statements: ReturnType<typeof prepare>;
+  private readonly applyInTransaction: (events: readonly StoredEvent[]) => void;
+
+  constructor(
+    private readonly readModels: ReadModelDb,
+    private readonly beforeEvent?: BeforeEventHook,
+  ) {
+    this.statements = prepare(readModels);
+    this.applyInTransaction = readModels.db.transaction((events: readonly StoredEvent[]) => this.applyBatch(events));
+  }
+
+  /** Applies a page of events in order; a throw rolls the whole batch back. */
+  apply(events: readonly StoredEvent[]): void {
+    if (events.length > 0) this.applyInTransaction(events);
+  }
+
+  private applyBatch(events: readonly StoredEvent[]): void {
+    const trainings = new Map<string, TrainingState>();
+    for (const stored of events) {
+      this.beforeEvent?.(stored);
+      const event = asDomainEvent(stored);
+      if (!event) continue;
+      if (isTrainingEvent(event)) {
+        const userId = event.data.userId;
+        trainings.set(userId, evolveTraining(trainings.get(userId) ?? this.loadTraining(userId), event));
+      } else {
+        this.applyDirectoryEvent(event);
+      }
+    }
+    for (const [userId, state] of trainings) this.writeTraining(userId, state);
+    const last = events[events.length - 1] as StoredEvent;
+    for (const name of READ_MODEL_NAMES) this.statements.checkpoint.run(name, last.position);
+  }
+
+  private loadTraining(userId: string): TrainingState {
+    const row = this.statements.loadTraining.get(userId);
+    return row ? (JSON.parse(row.state) as TrainingState) : initialTrainingState();
+  }
+
+  private writeTraining(userId: string, state: TrainingState): void {
+    const s = this.statements;
+    s.saveTraining.run(userId, JSON.stringify(state));
+    s.deleteAssignments.run(userId);
+    for (const row of assignmentRows(userId, state)) {
+      s.insertAssignment.run(
+        row.userId, row.courseId, flag(row.visible), flag(row.required), row.status, row.progress, row.version, row.dueDate, row.assignedOn,
+        row.startedOn, row.completedOn, row.score, JSON.stringify(row.sources), JSON.stringify(row.completions),
+      );
+    }
+    s.deleteExemptions.run(userId);
+    for (const row of exemptionRows(userId, state)) {
+      s.insertExemption.run(row.userId, row.courseId, row.ruleId, row.source, flag(row.exempted), row.reason, row.appliedBy, row.appliedAt);
+    }
+  }
+
+  private applyDirectoryEvent(event: DomainEvent): void {
+    const s = this.statements;
+    switch (event.type) {
+      case 'AssignmentPreferencesSet':
+        s.upsertPortal.run(event.data.timeZone, event.data.dueDatePolicy);
+        return;
+      case 'OrgUnitDefined':
+        s.upsertOrgUnit.run(event.data.orgUnitId, event.data.name, event.data.parentId);
+        return;
+      case 'UserRegistered': {
+        const u = event.data;
+        s.upsertUser.run(u.userId, u.name, u.email, u.orgUnitId, u.department, u.role, u.location, u.managerId, u.hireDate, u.timeZone, 1);
+        return;
+      }
+      case 'UserProfileUpdated': {
+        const p = event.data.profile;
+        s.updateProfile.run(p.name, p.email, p.orgUnitId, p.department, p.role, p.location, p.managerId, p.hireDate, p.timeZone, event.data.userId);
+        return;
+      }
+      case 'UserDeactivated':
+        s.deactivateUser.run(event.data.userId);
+        return;
+      case 'CourseCreated': {
+        const c = event.data;
+        s.insertCourse.run(c.courseId, c.title, c.kind, c.provider, c.trainingType, c.versioning, c.version);
+        return;
+      }
+      case 'CourseVersionUpgraded':
+        s.upgradeCourse.run(event.data.version, event.data.courseId);
+        return;
+      case 'CourseDeactivated':
+      case 'CourseActivated':
+        s.courseActive.run(flag(event.type === 'CourseActivated'), event.data.courseId);
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+function prepare(readModels: ReadModelDb) {
+  const db = readModels.db;
+  const run = <P extends unknown[]>(sql: string): Statement<P> => db.prepare<P>(sql);
+  return {
+    checkpoint: run<[string, number]>('INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position'),
+    loadTraining: db.prepare<[string], { state: string }>('SELECT state FROM training_state WHERE user_id = ?'),
+    saveTraining: run<[string, string]>('INSERT INTO training_state (user_id, state) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET state = excluded.state'),
+    deleteAssignments: run<[string]>('DELETE FROM assignments WHERE user_id = ?'),
+    insertAssignment: run<unknown[]>(
+      'INSERT INTO assignments (user_id, course_id, visible, required, status, progress, version, due_date, assigned_on, started_on, completed_on, score, sources, completions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    deleteExemptions: run<[string]>('DELETE FROM exemptions WHERE user_id = ?'),
+    insertExemption: run<unknown[]>('INSERT INTO exemptions (user_id, course_id, rule_id, source, exempted, reason, applied_by, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    upsertPortal: run<[string, string]>('INSERT INTO portal (id, time_zone, due_date_policy) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone, due_date_policy = excluded.due_date_policy'),
+    upsertOrgUnit: run<[string, string, string | null]>('INSERT INTO org_units (org_unit_id, name, parent_id) VALUES (?, ?, ?) ON CONFLICT (org_unit_id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id'),
+    upsertUser: run<unknown[]>(
+      'INSERT INTO users (user_id, name, email, org_unit_id, department, role, location, manager_id, hire_date, time_zone, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING',
+    ),
+    updateProfile: run<unknown[]>(
+      'UPDATE users SET name = ?, email = ?, org_unit_id = ?, department = ?, role = ?, location = ?, manager_id = ?, hire_date = ?, time_zone = ? WHERE user_id = ?',
+    ),
+    deactivateUser: run<[string]>('UPDATE users SET active = 0 WHERE user_id = ?'),
+    insertCourse: run<unknown[]>('INSERT INTO courses (course_id, title, kind, provider, training_type, versioning, latest_version, active) VALUES (?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (course_id) DO NOTHING'),
+    upgradeCourse: run<[number, string]>('UPDATE courses SET latest_version = ? WHERE course_id = ?'),
+    courseActive: run<[number, string]>('UPDATE courses SET active = ? WHERE course_id = ?'),
+  };
+}

@@ -1,0 +1,404 @@
+import type { Directory } from '../domain/directory/directory';
+import { defaultPreferences } from '../domain/portal/portalDecider';
+import type { Actor } from '../domain/policies/permissionPolicy';
+import type { Query, QueryOf } from '../domain/queries';
+import { parseQuery } from '../domain/queries';
+import { todayIn } from '../domain/shared/calendar';
+import { DomainError, notFound } from '../domain/shared/domainError';
+import type { Clock } from '../handlers/clock';
+import type { DirectoryFeed } from '../handlers/directoryFeed';
+import type { EventStore } from '../infra/eventstore/eventStore';
+import { AuditQueries } from './auditQueries';
+import type { ProjectionRuntime } from './projectionRuntime';
+import { canView, requireKnownActor, requirePermissionAtAll, requireUserView, usersInScope } from './queryAccess';
+import type { SourceView } from './trainingRows';
+
+export type QueryReply = { ok: true; position: number; result: unknown } | { ok: false; error: { code: string; message: string; details: Record<string, unknown> } };
+
+export interface QueryEngineOptions {
+  store: EventStore;
+  runtime: ProjectionRuntime;
+  /** Reference data for authorization (grants, org tree, reporting lines), kept current from the store. */
+  feed: DirectoryFeed;
+  clock: Clock;
+  /** Embedded use: bring the read models up to the store before answering. A server's runtime runs on its own. */
+  catchUpBeforeQuery?: boolean;
+  /** How long a query waits for `minPosition` before answering UNAVAILABLE. */
+  minPositionWaitMs?: number;
+}
+
+export interface DashboardRow {
+  courseId: string;
+  title: string;
+  kind: string;
+  required: boolean;
+  dueDate: string | null;
+  status: string;
+  overdue: boolean;
+  version: number;
+  progress: number;
+}
+
+export interface UserAssignmentRow extends DashboardRow {
+  sources: SourceView[];
+  assignedOn: string;
+  startedOn: string | null;
+  completedOn: string | null;
+  score: number | null;
+  completions: { completedOn: string; score: number | null; version: number }[];
+}
+
+interface AssignmentRecord {
+  user_id: string;
+  course_id: string;
+  title: string | null;
+  kind: string | null;
+  required: number;
+  status: string;
+  progress: number;
+  version: number;
+  due_date: string | null;
+  assigned_on: string;
+  started_on: string | null;
+  completed_on: string | null;
+  score: number | null;
+  sources: string;
+  completions: string;
+}
+
+/**
+ * Answers the queries of DESIGN.md section 4 from the read models (SQLite), each filtered by the asking actor's
+ * grants (R17). Assignment history and explanations are answered from the events (auditQueries).
+ */
+export class QueryEngine {
+  private readonly audit: AuditQueries;
+
+  constructor(private readonly options: QueryEngineOptions) {
+    this.audit = new AuditQueries(options.store, options.feed.directory);
+  }
+
+  private get directory(): Directory {
+    return this.options.feed.directory;
+  }
+
+  private get db() {
+    return this.options.runtime.readModels.db;
+  }
+
+  async handle(input: unknown): Promise<QueryReply> {
+    const parsed = parseQuery(input);
+    if (!parsed.ok) return { ok: false, error: { code: 'VALIDATION_FAILED', message: parsed.message, details: { issues: parsed.issues } } };
+    try {
+      const position = await this.reach(parsed.query.minPosition);
+      return { ok: true, position, result: await this.answer(parsed.query) };
+    } catch (error) {
+      if (error instanceof DomainError) return { ok: false, error: { code: error.code, message: error.message, details: error.details } };
+      throw error;
+    }
+  }
+
+  /** minPosition: read-your-writes after a command reply; waits (bounded) for the read models to get there. */
+  private async reach(minPosition: number | undefined): Promise<number> {
+    const { runtime, feed } = this.options;
+    const deadline = Date.now() + (this.options.minPositionWaitMs ?? 5000);
+    for (;;) {
+      await feed.catchUp();
+      if (this.options.catchUpBeforeQuery) await runtime.catchUp();
+      const position = runtime.position;
+      if (minPosition === undefined || position >= minPosition) return position;
+      if (Date.now() > deadline) throw new DomainError('UNAVAILABLE', `the read models have not reached position ${minPosition} yet (at ${position}); try again shortly`, { position });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  private async answer(query: Query): Promise<unknown> {
+    const now = this.options.clock.now();
+    const actor = this.directory.actor(query.actor.userId);
+    requireKnownActor(actor, this.directory);
+    switch (query.type) {
+      case 'UserDashboard':
+        requireUserView(actor, query.params.userId, this.directory, { self: true });
+        return this.userRows(query.params.userId, now).map(dashboardOf);
+      case 'UserAssignments':
+        requireUserView(actor, query.params.userId, this.directory, { self: true });
+        return this.userRows(query.params.userId, now);
+      case 'UserExemptions':
+        requireUserView(actor, query.params.userId, this.directory, { self: false, permissions: ['exemptions.manage', 'reports.view'] });
+        return this.exemptions(query.params.userId);
+      case 'MiReport':
+        requirePermissionAtAll(actor, 'reports.view');
+        return this.miReport(actor, query, now);
+      case 'MiSummary':
+        requirePermissionAtAll(actor, 'reports.view');
+        return this.miSummary(actor, query, now);
+      case 'MyTeam':
+        return this.myTeam(actor, query, now);
+      case 'SearchUsers':
+        return this.searchUsers(actor, query);
+      case 'VersionStatus':
+        requirePermissionAtAll(actor, 'reports.view');
+        return this.versionStatus(actor, query);
+      case 'AssignmentHistory':
+        return this.audit.history(actor, query, now);
+      case 'ExplainAssignment':
+        return this.audit.explain(actor, query);
+    }
+  }
+
+  // --- per user --------------------------------------------------------------------------------
+
+  /** A user's visible assignments (R6: exempted ones are absent), soonest due first. */
+  private userRows(userId: string, now: string): UserAssignmentRow[] {
+    const today = todayIn(now, this.directory.timeZoneOf(userId));
+    const records = this.db
+      .prepare<[string], AssignmentRecord>(
+        `SELECT a.*, c.title, c.kind FROM assignments a LEFT JOIN courses c ON c.course_id = a.course_id
+         WHERE a.user_id = ? AND a.visible = 1 ORDER BY a.due_date IS NULL, a.due_date, c.title, a.course_id`,
+      )
+      .all(userId);
+    return records.map((record) => ({
+      courseId: record.course_id,
+      title: record.title ?? record.course_id,
+      kind: record.kind ?? 'course',
+      required: record.required === 1,
+      dueDate: record.due_date,
+      status: record.status,
+      overdue: overdue(record.status, record.due_date, today),
+      version: record.version,
+      progress: record.progress,
+      sources: JSON.parse(record.sources) as SourceView[],
+      assignedOn: record.assigned_on,
+      startedOn: record.started_on,
+      completedOn: record.completed_on,
+      score: record.score,
+      completions: JSON.parse(record.completions) as UserAssignmentRow['completions'],
+    }));
+  }
+
+  private exemptions(userId: string) {
+    type Row = { course_id: string; title: string | null; rule_id: string; source: string; exempted: number; reason: string | null; applied_by: string | null; applied_at: string | null };
+    return this.db
+      .prepare<[string], Row>(
+        `SELECT e.*, c.title FROM exemptions e LEFT JOIN courses c ON c.course_id = e.course_id
+         WHERE e.user_id = ? ORDER BY c.title, e.course_id, e.rule_id`,
+      )
+      .all(userId)
+      .map((row) => ({
+        courseId: row.course_id,
+        title: row.title ?? row.course_id,
+        ruleId: row.rule_id,
+        source: row.source,
+        exempted: row.exempted === 1,
+        reason: row.reason,
+        appliedBy: row.applied_by,
+        appliedAt: row.applied_at,
+      }));
+  }
+
+  // --- across users ----------------------------------------------------------------------------
+
+  /**
+   * The common FROM/WHERE of MI reporting: visible assignments of active users (R6), in the actor's scope
+   * (R17), with `overdue` computed in SQL from each user's "today" in their own zone (R5).
+   */
+  private miBase(actor: Actor, filter: { courseId?: string | undefined; orgUnitId?: string | undefined; department?: string | undefined; status?: string | undefined; overdue?: boolean | undefined }, now: string) {
+    const params: Record<string, unknown> = {};
+    const where = ['a.visible = 1', 'u.active = 1'];
+    const scope = usersInScope(actor, 'reports.view', this.directory);
+    if (scope !== null) {
+      where.push('a.user_id IN (SELECT value FROM json_each(@scope))');
+      params.scope = JSON.stringify(scope);
+    }
+    if (filter.courseId) {
+      where.push('a.course_id = @courseId');
+      params.courseId = filter.courseId;
+    }
+    if (filter.orgUnitId) {
+      where.push('u.org_unit_id IN (SELECT id FROM subtree)');
+      params.orgUnitId = filter.orgUnitId;
+    }
+    if (filter.department) {
+      where.push('u.department = @department');
+      params.department = filter.department;
+    }
+    if (filter.status) {
+      where.push('a.status = @status');
+      params.status = filter.status;
+    }
+    const overdueSql = `(a.status <> 'completed' AND a.due_date IS NOT NULL AND a.due_date < COALESCE(z.today, @portalToday))`;
+    if (filter.overdue !== undefined) where.push(filter.overdue ? overdueSql : `NOT ${overdueSql}`);
+    const zones = this.zoneTodays(now);
+    params.zones = JSON.stringify(zones.map(([zone, today]) => ({ zone, today })));
+    params.portalTz = this.portalTimeZone();
+    params.portalToday = todayIn(now, params.portalTz as string);
+    const cte = `WITH RECURSIVE
+        subtree(id) AS (SELECT @orgUnitId UNION SELECT o.org_unit_id FROM org_units o JOIN subtree s ON o.parent_id = s.id),
+        zone_today(zone, today) AS (SELECT json_extract(value, '$.zone'), json_extract(value, '$.today') FROM json_each(@zones))`;
+    const from = `FROM assignments a
+        JOIN users u ON u.user_id = a.user_id
+        LEFT JOIN courses c ON c.course_id = a.course_id
+        LEFT JOIN zone_today z ON z.zone = COALESCE(u.time_zone, @portalTz)
+        WHERE ${where.join(' AND ')}`;
+    if (!filter.orgUnitId) params.orgUnitId = null;
+    return { cte, from, params, overdueSql };
+  }
+
+  private miReport(actor: Actor, query: QueryOf<'MiReport'>, now: string) {
+    const { cte, from, params, overdueSql } = this.miBase(actor, query.params, now);
+    type Row = { user_id: string; name: string; department: string | null; org_unit_id: string; course_id: string; title: string | null; required: number; status: string; progress: number; version: number; due_date: string | null; completed_on: string | null; score: number | null; overdue: number };
+    const rows = this.db
+      .prepare<Record<string, unknown>, Row>(
+        `${cte} SELECT a.user_id, u.name, u.department, u.org_unit_id, a.course_id, c.title, a.required, a.status, a.progress, a.version, a.due_date, a.completed_on, a.score,
+           ${overdueSql} AS overdue ${from} ORDER BY a.user_id, a.course_id LIMIT @limit OFFSET @offset`,
+      )
+      .all({ ...params, limit: query.params.limit, offset: query.params.offset });
+    return rows.map((row) => ({
+      userId: row.user_id,
+      name: row.name,
+      department: row.department,
+      orgUnitId: row.org_unit_id,
+      courseId: row.course_id,
+      title: row.title ?? row.course_id,
+      required: row.required === 1,
+      status: row.status,
+      progress: row.progress,
+      version: row.version,
+      dueDate: row.due_date,
+      overdue: row.overdue === 1,
+      completedOn: row.completed_on,
+      score: row.score,
+    }));
+  }
+
+  private miSummary(actor: Actor, query: QueryOf<'MiSummary'>, now: string) {
+    const { cte, from, params, overdueSql } = this.miBase(actor, query.params, now);
+    const key = { course: 'a.course_id', department: "COALESCE(u.department, '(none)')", orgUnit: 'u.org_unit_id' }[query.params.groupBy];
+    type Row = { key: string; assigned: number; notStarted: number; inProgress: number; completed: number; expired: number; overdue: number };
+    return this.db
+      .prepare<Record<string, unknown>, Row>(
+        `${cte} SELECT ${key} AS key, COUNT(*) AS assigned,
+           SUM(a.status = 'notStarted') AS notStarted, SUM(a.status = 'inProgress') AS inProgress,
+           SUM(a.status = 'completed') AS completed, SUM(a.status = 'expired') AS expired,
+           SUM(${overdueSql}) AS overdue
+         ${from} GROUP BY key ORDER BY key`,
+      )
+      .all(params)
+      .map((row) => ({ ...row, completionRate: row.assigned === 0 ? 0 : row.completed / row.assigned }));
+  }
+
+  /** A manager's direct reports, or the whole reporting line below them, with each member's visible assignments. */
+  private myTeam(actor: Actor, query: QueryOf<'MyTeam'>, now: string) {
+    const managerId = query.params.managerId ?? actor.userId;
+    if (!this.directory.users.has(managerId)) throw notFound(`user ${managerId} is not registered: check the id`, { userId: managerId });
+    const members = query.params.scope === 'all' ? this.directory.reportingLine(managerId) : this.directory.directReports(managerId);
+    // A manager sees their own reporting line; anyone else only the members they may view.
+    const visible = managerId === actor.userId ? members : members.filter((userId) => canView(actor, userId, this.directory));
+    return {
+      managerId,
+      scope: query.params.scope,
+      members: visible
+        .filter((userId) => this.directory.users.get(userId)?.active)
+        .sort()
+        .map((userId) => {
+          const user = this.directory.users.get(userId);
+          return { userId, name: user?.name ?? userId, managerId: user?.managerId ?? null, assignments: this.userRows(userId, now).map(dashboardOf) };
+        }),
+    };
+  }
+
+  private searchUsers(actor: Actor, query: QueryOf<'SearchUsers'>) {
+    const { text, department, role, status, limit } = query.params;
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit };
+    if (text) {
+      where.push(`(u.name LIKE @text ESCAPE '\\' OR u.email LIKE @text ESCAPE '\\')`);
+      params.text = `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+    }
+    if (department) {
+      where.push('u.department = @department');
+      params.department = department;
+    }
+    if (role) {
+      where.push('u.role = @role');
+      params.role = role;
+    }
+    if (status) {
+      where.push('u.active = @active');
+      params.active = status === 'active' ? 1 : 0;
+    }
+    const scope = actor.isBootstrapAdmin ? null : this.searchScope(actor);
+    if (scope !== null) {
+      where.push('u.user_id IN (SELECT value FROM json_each(@scope))');
+      params.scope = JSON.stringify(scope);
+    }
+    type Row = { user_id: string; name: string; email: string; department: string | null; role: string | null; org_unit_id: string; active: number };
+    return this.db
+      .prepare<Record<string, unknown>, Row>(
+        `SELECT u.user_id, u.name, u.email, u.department, u.role, u.org_unit_id, u.active FROM users u
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY u.name, u.user_id LIMIT @limit`,
+      )
+      .all(params)
+      .map((row) => ({ userId: row.user_id, name: row.name, email: row.email, department: row.department, role: row.role, orgUnitId: row.org_unit_id, active: row.active === 1 }));
+  }
+
+  /** Users an actor finds: those any viewing permission reaches, and themselves. */
+  private searchScope(actor: Actor): string[] | null {
+    const scopes = (['reports.view', 'assignment.standard', 'exemptions.manage', 'users.manage'] as const).map((permission) => (actor.grants.some((grant) => grant.permission === permission || (permission === 'assignment.standard' && grant.permission === 'assignment.dynamic')) ? usersInScope(actor, permission, this.directory) : []));
+    if (scopes.some((scope) => scope === null)) return null;
+    return [...new Set([actor.userId, ...scopes.flatMap((scope) => scope ?? [])])].sort();
+  }
+
+  private versionStatus(actor: Actor, query: QueryOf<'VersionStatus'>) {
+    const course = this.directory.courses.get(query.params.courseId);
+    if (!course) throw notFound(`course ${query.params.courseId} does not exist: check the id`, { courseId: query.params.courseId });
+    const params: Record<string, unknown> = { courseId: course.courseId, latest: course.version };
+    const scope = usersInScope(actor, 'reports.view', this.directory);
+    if (scope !== null) params.scope = JSON.stringify(scope);
+    type Row = { version: number; users: number; notStarted: number; inProgress: number; completed: number; expired: number; willUpgradeOnRegistration: number };
+    const versions = this.db
+      .prepare<Record<string, unknown>, Row>(
+        `SELECT a.version, COUNT(*) AS users, SUM(a.status = 'notStarted') AS notStarted, SUM(a.status = 'inProgress') AS inProgress,
+           SUM(a.status = 'completed') AS completed, SUM(a.status = 'expired') AS expired,
+           SUM(a.status IN ('notStarted', 'expired') AND a.version < @latest) AS willUpgradeOnRegistration
+         FROM assignments a JOIN users u ON u.user_id = a.user_id
+         WHERE a.course_id = @courseId AND a.visible = 1 AND u.active = 1 ${scope !== null ? 'AND a.user_id IN (SELECT value FROM json_each(@scope))' : ''}
+         GROUP BY a.version ORDER BY a.version`,
+      )
+      .all(params);
+    return {
+      courseId: course.courseId,
+      title: course.title,
+      latestVersion: course.version,
+      versioning: course.versioning,
+      versions: versions.map((row) => ({
+        ...row,
+        upgrade:
+          row.version === course.version
+            ? 'on the latest version'
+            : `${row.willUpgradeOnRegistration} not yet registered move to v${course.version} when they register (R13); users in progress or completed keep v${row.version}; reassignment through a dynamic rule with upgrade-to-latest gives ${course.versioning === 'standard' ? `v${course.version}` : `v${course.version} to pre-registered users on registering, and keeps post-registered users on their version`} (R14)`,
+      })),
+    };
+  }
+
+  // --- helpers -----------------------------------------------------------------------------------
+
+  private portalTimeZone(): string {
+    const row = this.db.prepare<[], { time_zone: string }>('SELECT time_zone FROM portal WHERE id = 1').get();
+    return row?.time_zone ?? defaultPreferences.timeZone;
+  }
+
+  /** "Today" in every time zone users have: a due date ends at the end of its day in the user's zone. */
+  private zoneTodays(now: string): [string, string][] {
+    const zones = this.db.prepare<[], { zone: string }>('SELECT DISTINCT time_zone AS zone FROM users WHERE time_zone IS NOT NULL').all();
+    return zones.map(({ zone }) => [zone, todayIn(now, zone)]);
+  }
+}
+
+function overdue(status: string, dueDate: string | null, today: string): boolean {
+  return status !== 'completed' && dueDate !== null && dueDate < today;
+}
+
+function dashboardOf(row: UserAssignmentRow): DashboardRow {
+  const { courseId, title, kind, required, dueDate, status, overdue, version, progress } = row;
+  return { courseId, title, kind, required, dueDate, status, overdue, version, progress };
+}

@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { ReadModelName } from './readModelSchema';
+import { READ_MODEL_NAMES, READ_MODEL_SCHEMA } from './readModelSchema';
+
+export interface ReadModelDbOptions {
+  /** The database file, e.g. `<dataDir>/readmodels.db`. */
+  file: string;
+  /** FULL (default) or NORMAL: read models can always be rebuilt, so NORMAL is safe for speed. */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+/** The read-model database: WAL, one writer (the projection runtime), readers on the same connection. */
+export class ReadModelDb {
+  private constructor(
+    readonly db: Database.Database,
+    readonly file: string,
+  ) {}
+
+  static open(options: ReadModelDbOptions): ReadModelDb {
+    fs.mkdirSync(path.dirname(options.file), { recursive: true });
+    const db = new Database(options.file);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+    db.pragma('busy_timeout = 5000');
+    db.exec(READ_MODEL_SCHEMA);
+    return new ReadModelDb(db, options.file);
+  }
+
+  checkpoint(name: ReadModelName): number {
+    const row = this.db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?').get(name);
+    return row?.position ?? 0;
+  }
+
+  /** The position every read model has reached: queries are answered as of here. */
+  position(): number {
+    return Math.min(...READ_MODEL_NAMES.map((name) => this.checkpoint(name)));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The read models, one SQLite file (`readmodels.db`) beside the event store. Every table is derived from the
+ * events alone; `checkpoints` holds, per read model, the position its rows reflect, written in the same
+ * transaction as the rows.
+ */
+export const READ_MODEL_NAMES = ['directory', 'assignments'] as const;
+export type ReadModelName = (typeof READ_MODEL_NAMES)[number];
+
+export const READ_MODEL_SCHEMA = `
+CREATE TABLE IF NOT EXISTS checkpoints (
+  name TEXT PRIMARY KEY,
+  position INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS portal (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  time_zone TEXT NOT NULL,
+  due_date_policy TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS org_units (
+  org_unit_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  parent_id TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS org_units_parent ON org_units (parent_id);
+
+CREATE TABLE IF NOT EXISTS users (
+  user_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  org_unit_id TEXT NOT NULL,
+  department TEXT,
+  role TEXT,
+  location TEXT,
+  manager_id TEXT,
+  hire_date TEXT NOT NULL,
+  time_zone TEXT,
+  active INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS users_manager ON users (manager_id);
+CREATE INDEX IF NOT EXISTS users_org_unit ON users (org_unit_id);
+CREATE INDEX IF NOT EXISTS users_department ON users (department);
+
+CREATE TABLE IF NOT EXISTS courses (
+  course_id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  training_type TEXT NOT NULL,
+  versioning TEXT NOT NULL,
+  latest_version INTEGER NOT NULL,
+  active INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- The folded UserTraining state per user (domain evolve), so a batch never re-reads a stream.
+CREATE TABLE IF NOT EXISTS training_state (
+  user_id TEXT PRIMARY KEY,
+  state TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- One row per current assignment (user × course, R1). visible = 0 when every source is exempt (R6).
+CREATE TABLE IF NOT EXISTS assignments (
+  user_id TEXT NOT NULL,
+  course_id TEXT NOT NULL,
+  visible INTEGER NOT NULL,
+  required INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  progress REAL NOT NULL,
+  version INTEGER NOT NULL,
+  due_date TEXT,
+  assigned_on TEXT NOT NULL,
+  started_on TEXT,
+  completed_on TEXT,
+  score REAL,
+  sources TEXT NOT NULL,
+  completions TEXT NOT NULL,
+  PRIMARY KEY (user_id, course_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS assignments_course ON assignments (course_id, visible, status);
+
+-- R7: every rule source of a current assignment, ticked when exempt.
+CREATE TABLE IF NOT EXISTS exemptions (
+  user_id TEXT NOT NULL,
+  course_id TEXT NOT NULL,
+  rule_id TEXT NOT NULL,
+  source TEXT NOT NULL,
+  exempted INTEGER NOT NULL,
+  reason TEXT,
+  applied_by TEXT,
+  applied_at TEXT,
+  PRIMARY KEY (user_id, course_id, rule_id)
+) WITHOUT ROWID;
+`;
+
+/** Tables compared by `verify`, each with the columns that order its rows. */
+export const VERIFIED_TABLES: { table: string; key: string[] }[] = [
+  { table: 'portal', key: ['id'] },
+  { table: 'org_units', key: ['org_unit_id'] },
+  { table: 'users', key: ['user_id'] },
+  { table: 'courses', key: ['course_id'] },
+  { table: 'training_state', key: ['user_id'] },
+  { table: 'assignments', key: ['user_id', 'course_id'] },
+  { table: 'exemptions', key: ['user_id', 'course_id', 'rule_id'] },
+];

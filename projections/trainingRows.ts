@@ -1,0 +1,96 @@
+import type { TrainingStatus } from '../domain/policies/versionPolicy';
+import { sourceLabel } from '../domain/userTraining/assignmentSource';
+import type { Assignment, Completion, TrainingState } from '../domain/userTraining/trainingState';
+import { isRequired, isVisible } from '../domain/userTraining/trainingState';
+
+/**
+ * The rows a user's training projects to, derived from the folded state by pure functions: the same events give
+ * the same rows, whether built live or by a rebuild (R20). Nothing here reads the clock: overdue is derived when
+ * reading (R5).
+ */
+
+export interface SourceView {
+  kind: string;
+  label: string;
+  ruleId: string | null;
+  assignedOn: string;
+  exempt: boolean;
+}
+
+export interface AssignmentRow {
+  userId: string;
+  courseId: string;
+  /** False when every source is exempt (R6): such a row is in no view but the exemptions view. */
+  visible: boolean;
+  required: boolean;
+  status: TrainingStatus;
+  progress: number;
+  version: number;
+  dueDate: string | null;
+  assignedOn: string;
+  startedOn: string | null;
+  completedOn: string | null;
+  score: number | null;
+  sources: SourceView[];
+  completions: Completion[];
+}
+
+export interface ExemptionRow {
+  userId: string;
+  courseId: string;
+  ruleId: string;
+  source: string;
+  exempted: boolean;
+  reason: string | null;
+  appliedBy: string | null;
+  appliedAt: string | null;
+}
+
+export function assignmentRow(userId: string, assignment: Assignment): AssignmentRow {
+  return {
+    userId,
+    courseId: assignment.courseId,
+    visible: isVisible(assignment),
+    required: isRequired(assignment),
+    status: assignment.status,
+    progress: assignment.progress,
+    version: assignment.version,
+    dueDate: assignment.dueDate,
+    assignedOn: assignment.assignedOn,
+    startedOn: assignment.startedOn,
+    completedOn: assignment.completedOn,
+    score: assignment.score,
+    sources: assignment.sources.map((source) => ({ kind: source.kind, label: sourceLabel(source), ruleId: source.ruleId, assignedOn: source.assignedOn, exempt: source.exempt })),
+    completions: assignment.completions,
+  };
+}
+
+/** Current assignments only: a removed one leaves the views; its history stays in the events. */
+export function assignmentRows(userId: string, state: TrainingState): AssignmentRow[] {
+  return Object.values(state.assignments)
+    .filter((assignment) => assignment.active)
+    .sort((a, b) => a.courseId.localeCompare(b.courseId))
+    .map((assignment) => assignmentRow(userId, assignment));
+}
+
+/** R7: every rule source of a current assignment, ticked when exempt, with reason, applied-by and applied-at. */
+export function exemptionRows(userId: string, state: TrainingState): ExemptionRow[] {
+  const rows: ExemptionRow[] = [];
+  for (const assignment of Object.values(state.assignments)) {
+    if (!assignment.active) continue;
+    for (const source of assignment.sources) {
+      if (source.ruleId === null) continue;
+      rows.push({
+        userId,
+        courseId: assignment.courseId,
+        ruleId: source.ruleId,
+        source: sourceLabel(source),
+        exempted: source.exempt,
+        reason: source.exemption?.reason ?? null,
+        appliedBy: source.exemption?.appliedBy ?? null,
+        appliedAt: source.exemption?.appliedAt ?? null,
+      });
+    }
+  }
+  return rows.sort((a, b) => a.courseId.localeCompare(b.courseId) || a.ruleId.localeCompare(b.ruleId));
+}
