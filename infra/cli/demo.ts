@@ -123,6 +123,7 @@ class DemoScript {
     await this.step('Try to remove Fire Safety from Grace: it comes from the group (R4)', 'UnassignCourse', { userId: 'grace', courseId: 'fire-safety' });
     await this.step("Remove Ada's individual Fire Safety: the group source keeps it, due date back to the group's (R3, R4)", 'UnassignCourse', { userId: 'ada', courseId: 'fire-safety' });
     await this.showAssignments('ada');
+    await this.showTeam('grace');
   }
 
   private async exemptions(): Promise<void> {
@@ -136,12 +137,16 @@ class DemoScript {
     await this.showExemptions('sam');
     console.log("Sam's dashboard no longer shows it (R6); Sam stays in the audience:");
     await this.showDashboard('sam');
+    console.log('Management Information counts 5 of the 6 users: the exempted assignment is left out (R6):');
+    await this.showMiSummary();
     this.clock.set('2026-11-23T10:00:00.000Z');
     await this.step('23 November: circumstances changed; untick Code of Conduct and save exemptions', 'SaveExemptions', {
       userId: 'sam', exemptions: [{ courseId: 'code-of-conduct', exempted: false }],
     });
     console.log('The assignment is back on the dashboard with a new 28-day deadline from today (R9):');
     await this.showDashboard('sam');
+    console.log('...and back in Management Information reporting (exempted assignments are left out, R6):');
+    await this.showMiSummary();
   }
 
   private async permissions(): Promise<void> {
@@ -226,6 +231,21 @@ As of 30 June 2016 Pat had to do: ${asOf.assignments.filter((row) => row.active)
     const rows = await this.view<Row>('UserDashboard', userId);
     if (!rows) return;
     console.log(indent(rows.length === 0 ? `(nothing on ${userId}'s dashboard)` : renderTable(['assigned training', 'required', 'status', 'due'], rows.map((row) => [row.title, row.required ? 'required' : '', statusText(row.status), row.dueDate ?? '—']))));
+  }
+
+  private async showTeam(managerId: string): Promise<void> {
+    const reply = await this.runtime.engine.query({ type: 'MyTeam', actor: { userId: managerId }, params: { scope: 'all' } });
+    if (!reply.ok) return this.fail(reply.error.message);
+    const team = reply.result as { members: { name: string; assignments: { title: string; status: string; dueDate: string | null }[] }[] };
+    console.log(`  My Team, as ${managerId} sees it:`);
+    console.log(indent(renderTable(['member', 'training', 'status', 'due'], team.members.flatMap((member) => member.assignments.map((row, i) => [i === 0 ? member.name : '', row.title, statusText(row.status), row.dueDate ?? '—'])))));
+  }
+
+  private async showMiSummary(): Promise<void> {
+    const reply = await this.runtime.engine.query({ type: 'MiSummary', actor: { userId: ADMIN }, params: { groupBy: 'course', courseId: 'code-of-conduct' } });
+    if (!reply.ok) return this.fail(reply.error.message);
+    const rows = reply.result as { key: string; assigned: number; notStarted: number; completed: number; overdue: number }[];
+    console.log(indent(renderTable(['course', 'assigned', 'not started', 'completed', 'overdue'], rows.map((row) => [row.key, row.assigned, row.notStarted, row.completed, row.overdue]))));
   }
 
   private async showExemptions(userId: string): Promise<void> {

@@ -8,6 +8,8 @@ import { createLogger } from '../logger';
 import { printExplanation, printHistory } from './auditOutput';
 import { runDemo } from './demo';
 import { readJsonInput } from './jsonInput';
+import { rebuildReadModels, verifyReadModels } from './readModelOperations';
+import { printReport, printTeam } from './reportOutput';
 import type { Runtime } from './runtime';
 import { openRuntime } from './runtime';
 
@@ -22,13 +24,21 @@ Commands:
   history USER_ID [--as-of INSTANT]     a user's assignments and the events behind them (audit)
   explain USER_ID COURSE_ID [--as-of INSTANT]
                                         why an assignment exists: sources, due-date candidates, versions
+  report [--format table|csv|json] [--course ID] [--org-unit ID] [--department D] [--status S]
+         [--overdue | --not-overdue] [--limit N]
+                                        MI reporting: one row per visible assignment
+  report --summary [--group-by course|department|orgUnit] [--format table|csv|json]
+                                        MI summary: counts per status, completion rate, overdue
+  team MANAGER_ID [--all]               My Team: direct reports (or the whole line) and their training
+  rebuild                               rebuild every read model from the events (progress bar)
+  verify                                rebuild into a scratch folder and compare with the live read models
   demo                                  play the three seeds' stories on a fresh data folder
   help                                  this text
 
 Options:
   --data DIR       data folder (default: LMS_DATA or ./data)
-  --actor USER_ID  who asks, for history and explain (default: LMS_BOOTSTRAP_ADMIN)
-  --json           print history and explain as JSON instead of tables
+  --actor USER_ID  who asks, for history, explain, report and team (default: LMS_BOOTSTRAP_ADMIN)
+  --json           print history, explain and team as JSON instead of tables
 
 Environment: LMS_DATA, EVENT_STORE (sqlite | memory), LMS_BOOTSTRAP_ADMIN, LMS_SQLITE_SYNCHRONOUS, LMS_LOG_LEVEL
 Exit status: 0 when every command or query succeeded, 1 when one was refused, 2 for a usage or setup error.`;
@@ -46,6 +56,17 @@ export async function main(argv: string[]): Promise<number> {
       'as-of': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      format: { type: 'string', default: 'table' },
+      course: { type: 'string' },
+      'org-unit': { type: 'string' },
+      department: { type: 'string' },
+      status: { type: 'string' },
+      overdue: { type: 'boolean' },
+      'not-overdue': { type: 'boolean' },
+      limit: { type: 'string', default: '10000' },
+      summary: { type: 'boolean', default: false },
+      'group-by': { type: 'string', default: 'course' },
+      all: { type: 'boolean', default: false },
     },
   });
   const [verb, ...rest] = positionals;
@@ -56,6 +77,8 @@ export async function main(argv: string[]): Promise<number> {
   const overrides: Partial<Config> = values.data ? { LMS_DATA: values.data } : {};
   if (verb === 'demo') return runDemo({ dataDir: values.data });
   const config = loadConfig(process.env, overrides);
+  if (verb === 'rebuild') return rebuildReadModels(config);
+  if (verb === 'verify') return verifyReadModels(config);
   const logger = createLogger(config.LMS_LOG_LEVEL ?? 'warn');
   const runtime = openRuntime(config, logger);
   try {
@@ -73,6 +96,30 @@ export async function main(argv: string[]): Promise<number> {
         const [userId, courseId] = rest;
         if (!userId || !courseId) throw new UsageError('explain needs a USER_ID and a COURSE_ID');
         return await printExplanation(runtime, actorFrom(values.actor, config), userId, courseId, values['as-of'], values.json);
+      }
+      case 'report': {
+        const format = values.format;
+        if (format !== 'table' && format !== 'csv' && format !== 'json') throw new UsageError('--format is table, csv or json');
+        const limit = Number(values.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit is a whole number from 1 to 10000');
+        return await printReport(runtime, actorFrom(values.actor, config), {
+          format,
+          summary: values.summary,
+          groupBy: values['group-by'],
+          limit,
+          filters: {
+            courseId: values.course,
+            orgUnitId: values['org-unit'],
+            department: values.department,
+            status: values.status,
+            overdue: values.overdue ? true : values['not-overdue'] ? false : undefined,
+          },
+        });
+      }
+      case 'team': {
+        const [managerId] = rest;
+        if (!managerId) throw new UsageError('team needs a MANAGER_ID');
+        return await printTeam(runtime, actorFrom(values.actor, config), managerId, values.all, values.json);
       }
       case 'serve':
         throw new UsageError('serve (the NATS service) is not part of this build yet: use "lms command" and "lms query" on the embedded store');

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -101,5 +102,30 @@ describe('lms CLI on the embedded SQLite store', () => {
     const nosy = lms(['--data', data, 'query', JSON.stringify({ type: 'UserDashboard', actor: { userId: 'ada' }, params: { userId: 'bob' } })]);
     expect(nosy.status).toBe(1);
     expect(JSON.parse(nosy.stdout)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/ada may not view the assignments of bob/) } });
+  });
+
+  test('report, team, rebuild and verify on the demo data: verify passes, then names a tampered row and exits 1', () => {
+    const data = path.join(tempDir(), 'demo');
+    expect(lms(['demo', '--data', data]).status).toBe(0);
+    const csv = lms(['--data', data, 'report', '--summary', '--group-by', 'department', '--format', 'csv'], { env: { LMS_BOOTSTRAP_ADMIN: 'admin' } });
+    expect(csv.status).toBe(0);
+    expect(csv.stdout.split('\n')[0]).toBe('department,assigned,not started,in progress,completed,expired,overdue,completion rate');
+    expect(csv.stdout).toMatch(/^Sales,3,3,0,0,0,/m);
+    const team = lms(['--data', data, 'team', 'grace'], { env: { LMS_BOOTSTRAP_ADMIN: 'admin' } });
+    expect(team.stdout).toMatch(/My Team of grace \(direct reports\): 1 people/);
+    expect(team.stdout).toMatch(/Ada Lovelace\s+grace\s+Code of Conduct\s+Not Started/);
+
+    expect(lms(['--data', data, 'verify']).status).toBe(0);
+    const rebuild = lms(['--data', data, 'rebuild']);
+    expect(rebuild.status).toBe(0);
+    expect(rebuild.stderr).toMatch(/rebuild: 66 events in/);
+    expect(lms(['--data', data, 'verify']).stdout).toMatch(/verify OK: the live read models equal a rebuild from the events at position 66/);
+
+    const db = new Database(path.join(data, 'readmodels.db'));
+    db.prepare("UPDATE assignments SET due_date = '2099-01-01' WHERE user_id = 'sam' AND course_id = 'code-of-conduct'").run();
+    db.close();
+    const tampered = lms(['--data', data, 'verify']);
+    expect(tampered.status).toBe(1);
+    expect(tampered.stdout).toMatch(/verify FAILED at position 66: first difference in assignments \{"user_id":"sam","course_id":"code-of-conduct"\}/);
   });
 });

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { EventStore } from '../eventstore/eventStore';
+import { ProjectionRuntime } from '../../projections/projectionRuntime';
+import { ReadModelDb } from '../../projections/readModelDb';
+import { compareReadModels } from '../../projections/verifyReadModels';
+import type { Config } from '../config';
+import { ConfigError } from '../config';
+import { openEventStore } from '../openEventStore';
+import { ProgressBar } from './progressBar';
+import { readModelFile } from './runtime';
+import { renderTable } from './table';
+
+/** Projects the whole log into a new read-model file, with a progress bar; returns the events applied. */
+async function project(store: EventStore, file: string, label: string, until?: number): Promise<number> {
+  const readModels = ReadModelDb.open({ file, synchronous: 'NORMAL' });
+  try {
+    const runtime = new ProjectionRuntime(store, readModels, { batchSize: 5000 });
+    const bar = new ProgressBar(label);
+    const started = Date.now();
+    const events = await runtime.catchUp({ ...(until === undefined ? {} : { until }), onProgress: (progress) => bar.update(progress.position, progress.head, progress.elapsedMs) });
+    bar.finish(events, Date.now() - started);
+    readModels.db.pragma('wal_checkpoint(TRUNCATE)');
+    return events;
+  } finally {
+    readModels.close();
+  }
+}
+
+function removeDatabase(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
+}
+
+/** `lms rebuild`: rebuild every read model from position zero, then swap the new file in. */
+export async function rebuildReadModels(config: Config): Promise<number> {
+  if (config.EVENT_STORE === 'memory') throw new ConfigError('rebuild needs a durable store: the memory store holds nothing between runs');
+  const store = openEventStore(config);
+  try {
+    const live = readModelFile(config);
+    const scratch = `${live}.rebuild`;
+    removeDatabase(scratch);
+    await project(store, scratch, 'rebuild');
+    removeDatabase(live);
+    fs.renameSync(scratch, live);
+    console.log(`read models rebuilt at position ${await store.headPosition()}: ${live}`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** `lms verify`: rebuild into a scratch folder up to the live read models' position and compare every row. */
+export async function verifyReadModels(config: Config): Promise<number> {
+  if (config.EVENT_STORE === 'memory') throw new ConfigError('verify needs a durable store: the memory store holds nothing between runs');
+  const store = openEventStore(config);
+  const live = ReadModelDb.open({ file: readModelFile(config) });
+  const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-verify-'));
+  try {
+    const position = live.position();
+    const scratchFile = path.join(scratchDir, 'readmodels.db');
+    await project(store, scratchFile, 'verify: rebuilding', position);
+    const rebuilt = ReadModelDb.open({ file: scratchFile });
+    try {
+      const result = compareReadModels(live, rebuilt);
+      console.log(renderTable(['table', 'rows equal'], result.tables.map((table) => [table.table, table.rows])));
+      if (result.difference) {
+        const { table, key, live: liveRow, rebuilt: rebuiltRow } = result.difference;
+        console.log(`\nverify FAILED at position ${position}: first difference in ${table} ${JSON.stringify(key)}`);
+        console.log(`  live:    ${JSON.stringify(liveRow)}`);
+        console.log(`  rebuilt: ${JSON.stringify(rebuiltRow)}`);
+        console.log('Run "lms rebuild" to replace the live read models with the rebuild.');
+        return 1;
+      }
+      console.log(`\nverify OK: the live read models equal a rebuild from the events at position ${position}`);
+      return 0;
+    } finally {
+      rebuilt.close();
+    }
+  } finally {
+    live.close();
+    await store.close();
+    fs.rmSync(scratchDir, { recursive: true, force: true });
+  }
+}
