@@ -44,6 +44,8 @@ export type Command = {
   [Type in CommandType]: Omit<CommandEnvelope, 'type' | 'data'> & { type: Type; data: z.output<(typeof commandDataSchemas)[Type]> };
 }[CommandType];
 export type CommandOf<Type extends CommandType> = Extract<Command, { type: Type }>;
+/** A command as a caller writes it: optional fields may be left out (their defaults apply). */
+export type CommandInputOf<Type extends CommandType> = Omit<CommandEnvelope, 'type' | 'data'> & { type: Type; data: z.input<(typeof commandDataSchemas)[Type]> };
 
 export interface ValidationIssue {
   path: string;

@@ -52,6 +52,8 @@ export type Query = {
   [Name in QueryName]: { type: Name; actor: { userId: string }; params: z.output<(typeof queryParamSchemas)[Name]>; minPosition?: number | undefined };
 }[QueryName];
 export type QueryOf<Name extends QueryName> = Extract<Query, { type: Name }>;
+/** A query as a caller writes it: optional parameters may be left out. */
+export type QueryInputOf<Name extends QueryName> = { type: Name; actor: { userId: string }; params: z.input<(typeof queryParamSchemas)[Name]>; minPosition?: number };
 
 export type ParsedQuery = { ok: true; query: Query } | { ok: false; message: string; issues: { path: string; message: string }[] };
 

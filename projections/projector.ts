@@ -28,15 +28,20 @@ export class Projector {
     private readonly beforeEvent?: BeforeEventHook,
   ) {
     this.statements = prepare(readModels);
-    this.applyInTransaction = readModels.db.transaction((events: readonly StoredEvent[]) => this.applyBatch(events));
+    const transaction = readModels.db.transaction((events: readonly StoredEvent[]) => this.applyBatch(events));
+    // IMMEDIATE: the checkpoint is read under the write lock, so two processes sharing the file never apply an event twice.
+    this.applyInTransaction = (events) => transaction.immediate(events);
   }
 
-  /** Applies a page of events in order; a throw rolls the whole batch back. */
+  /** Applies a page of events in order; a throw rolls the whole batch back. Events at or below the checkpoint are skipped. */
   apply(events: readonly StoredEvent[]): void {
     if (events.length > 0) this.applyInTransaction(events);
   }
 
-  private applyBatch(events: readonly StoredEvent[]): void {
+  private applyBatch(page: readonly StoredEvent[]): void {
+    const checkpoint = this.readModels.position();
+    const events = page.filter((event) => event.position > checkpoint);
+    if (events.length === 0) return;
     const trainings = new Map<string, TrainingState>();
     for (const stored of events) {
       this.beforeEvent?.(stored);

@@ -5,6 +5,9 @@ import type { Config } from '../config';
 import { ConfigError, loadConfig } from '../config';
 import { EventStoreUnavailableError } from '../eventstore/eventStore';
 import { createLogger } from '../logger';
+import { loadNatsConfig } from '../nats/natsConfig';
+import { EngineServer } from '../server/engineServer';
+import { systemClock } from '../../handlers/clock';
 import { printExplanation, printHistory } from './auditOutput';
 import { runDemo } from './demo';
 import { readJsonInput } from './jsonInput';
@@ -33,6 +36,7 @@ Commands:
   rebuild                               rebuild every read model from the events (progress bar)
   verify                                rebuild into a scratch folder and compare with the live read models
   demo                                  play the three seeds' stories on a fresh data folder
+  serve                                 run as a NATS service (NATS_URL, see README) until SIGTERM/SIGINT
   help                                  this text
 
 Options:
@@ -40,7 +44,8 @@ Options:
   --actor USER_ID  who asks, for history, explain, report and team (default: LMS_BOOTSTRAP_ADMIN)
   --json           print history, explain and team as JSON instead of tables
 
-Environment: LMS_DATA, EVENT_STORE (sqlite | memory), LMS_BOOTSTRAP_ADMIN, LMS_SQLITE_SYNCHRONOUS, LMS_LOG_LEVEL
+Environment: LMS_DATA, EVENT_STORE (sqlite | memory), LMS_BOOTSTRAP_ADMIN, LMS_SQLITE_SYNCHRONOUS, LMS_LOG_LEVEL,
+  LMS_PREFIX, NATS_URL, NATS_USER/NATS_PASSWORD | NATS_TOKEN | NATS_NKEY_SEED | NATS_CREDS_FILE, NATS_TLS_*
 Exit status: 0 when every command or query succeeded, 1 when one was refused, 2 for a usage or setup error.`;
 
 class UsageError extends Error {}
@@ -79,6 +84,7 @@ export async function main(argv: string[]): Promise<number> {
   const config = loadConfig(process.env, overrides);
   if (verb === 'rebuild') return rebuildReadModels(config);
   if (verb === 'verify') return verifyReadModels(config);
+  if (verb === 'serve') return serve(config);
   const logger = createLogger(config.LMS_LOG_LEVEL ?? 'warn');
   const runtime = openRuntime(config, logger);
   try {
@@ -121,14 +127,27 @@ export async function main(argv: string[]): Promise<number> {
         if (!managerId) throw new UsageError('team needs a MANAGER_ID');
         return await printTeam(runtime, actorFrom(values.actor, config), managerId, values.all, values.json);
       }
-      case 'serve':
-        throw new UsageError('serve (the NATS service) is not part of this build yet: use "lms command" and "lms query" on the embedded store');
       default:
         throw new UsageError(`unknown command "${verb}": try "lms help"`);
     }
   } finally {
     await runtime.close();
   }
+}
+
+/** `lms serve`: the NATS service until SIGTERM or SIGINT, then a graceful stop. */
+async function serve(config: Config): Promise<number> {
+  const nats = loadNatsConfig(process.env);
+  const logger = createLogger(config.LMS_LOG_LEVEL ?? 'info');
+  const server = new EngineServer({ config, nats, clock: systemClock, logger });
+  await server.start();
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+  logger.info('stopping: finishing the work in hand');
+  await server.stop();
+  return 0;
 }
 
 function actorFrom(flag: string | undefined, config: Config): string {

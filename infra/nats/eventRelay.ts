@@ -1,0 +1,56 @@
+import type { JetStreamClient } from 'nats';
+import type { Logger } from 'pino';
+import type { EventStore, StoredEvent } from '../eventstore/eventStore';
+import { encodeJson } from './payloads';
+import type { Subjects } from './subjects';
+
+export const RELAY_CHECKPOINT = 'integration-event-relay';
+
+/** What downstream consumers receive on `{prefix}.events.{EventType}`. */
+export function integrationEvent(event: StoredEvent) {
+  return {
+    id: event.id,
+    type: event.type,
+    stream: event.stream,
+    position: event.position,
+    occurredAt: event.metadata.occurredAt,
+    actorId: event.metadata.actorId,
+    commandId: event.metadata.commandId,
+    correlationId: event.metadata.correlationId,
+    ...(event.metadata.causationId ? { causationId: event.metadata.causationId } : {}),
+    data: event.data,
+  };
+}
+
+/**
+ * Publishes stored events as integration events (R22), at least once and in log order, with Nats-Msg-Id = event
+ * id so JetStream drops a republish within its duplicate window. The checkpoint moves only after JetStream acked
+ * a page, so a restart resumes without gaps.
+ */
+export class EventRelay {
+  private readonly pageSize: number;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly js: JetStreamClient,
+    private readonly subjects: Subjects,
+    private readonly options: { logger: Logger; pageSize?: number },
+  ) {
+    this.pageSize = options.pageSize ?? 500;
+  }
+
+  /** Publishes everything stored since the checkpoint; returns how many events went out. */
+  async relay(): Promise<number> {
+    let published = 0;
+    let position = await this.store.readCheckpoint(RELAY_CHECKPOINT);
+    for (;;) {
+      const page = await this.store.readAll(position, this.pageSize);
+      if (page.length === 0) return published;
+      // One connection sends in order and JetStream stores in arrival order, so the page keeps log order.
+      await Promise.all(page.map((event) => this.js.publish(this.subjects.event(event.type), encodeJson(integrationEvent(event)), { msgID: event.id })));
+      position = (page[page.length - 1] as StoredEvent).position;
+      await this.store.writeCheckpoint(RELAY_CHECKPOINT, position);
+      published += page.length;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import type { NatsConnection, Service, ServiceMsg } from 'nats';
+import type { Logger } from 'pino';
+import type { CommandReply } from '../../handlers/reply';
+import type { QueryReply } from '../../projections/queryEngine';
+import { decodeJson, encodeJson, validationFailure } from './payloads';
+import type { Subjects } from './subjects';
+import { lastToken } from './subjects';
+
+export interface RequestHandlers {
+  command(input: unknown): Promise<CommandReply>;
+  query(input: unknown): Promise<QueryReply>;
+}
+
+/**
+ * Commands and queries by request-reply, through the NATS services API so every instance shows up in `$SRV`
+ * discovery with its stats. One endpoint per kind on a wildcard subject (`{prefix}.cmd.*`, `{prefix}.query.*`)
+ * in a queue group, so an unknown type still gets a clear reply and instances share the load.
+ */
+export class RequestService {
+  private service: Service | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly subjects: Subjects,
+    private readonly handlers: RequestHandlers,
+    private readonly options: { maxPayload: number; logger: Logger; version: string },
+  ) {}
+
+  async start(): Promise<void> {
+    this.service = await this.nc.services.add({
+      name: 'lms-engine',
+      version: this.options.version,
+      description: 'Training-assignment engine: commands and queries',
+      queue: this.subjects.queueGroup,
+    });
+    this.service.addEndpoint('commands', { subject: this.subjects.commands, handler: (error, msg) => this.track(error, msg, 'command') });
+    this.service.addEndpoint('queries', { subject: this.subjects.queries, handler: (error, msg) => this.track(error, msg, 'query') });
+  }
+
+  /** Stops taking requests and waits for the ones in hand. */
+  async stop(): Promise<void> {
+    await this.service?.stop();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(error: Error | null, msg: ServiceMsg, kind: 'command' | 'query'): void {
+    if (error) {
+      this.options.logger.error({ err: error.message, kind }, 'service endpoint error');
+      return;
+    }
+    const work = this.answer(msg, kind).finally(() => this.inFlight.delete(work));
+    this.inFlight.add(work);
+  }
+
+  private async answer(msg: ServiceMsg, kind: 'command' | 'query'): Promise<void> {
+    const type = lastToken(msg.subject);
+    const decoded = decodeJson(msg.data, this.options.maxPayload);
+    try {
+      if (!decoded.ok) {
+        msg.respond(encodeJson(kind === 'command' ? validationFailure(null, decoded.message) : { ok: false, error: validationFailure(null, decoded.message).error }));
+        return;
+      }
+      const input = withType(decoded.value, type);
+      if (!input.ok) {
+        msg.respond(encodeJson(kind === 'command' ? validationFailure(input.commandId, input.message) : { ok: false, error: validationFailure(null, input.message).error }));
+        return;
+      }
+      const reply = kind === 'command' ? await this.handlers.command(input.value) : await this.handlers.query(input.value);
+      msg.respond(encodeJson(reply));
+    } catch (error) {
+      this.options.logger.error({ err: (error as Error).message, subject: msg.subject }, 'request failed');
+      msg.respond(encodeJson({ ok: false, commandId: null, error: { code: 'UNAVAILABLE', message: 'the engine could not answer this request; try again shortly', details: {} } }));
+    }
+  }
+}
+
+/** The subject names the type; a payload may repeat it but must not contradict it. */
+export function withType(value: unknown, type: string): { ok: true; value: unknown } | { ok: false; commandId: string | null; message: string } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, commandId: null, message: 'the payload must be a JSON object' };
+  const record = value as Record<string, unknown>;
+  const commandId = typeof record.commandId === 'string' ? record.commandId : null;
+  if (record.type !== undefined && record.type !== type) return { ok: false, commandId, message: `the payload's type ${JSON.stringify(record.type)} contradicts the subject's ${type}` };
+  return { ok: true, value: { ...record, type } };
+}

@@ -1,0 +1,124 @@
+import path from 'node:path';
+import type { NatsConnection } from 'nats';
+import { connect, Events } from 'nats';
+import type { Logger } from 'pino';
+import type { Clock } from '../../handlers/clock';
+import { CommandEngine } from '../../handlers/commandEngine';
+import { AssignmentReactor } from '../../handlers/reactors/assignmentReactor';
+import type { CommandReply } from '../../handlers/reply';
+import { ProjectionRuntime } from '../../projections/projectionRuntime';
+import { QueryEngine } from '../../projections/queryEngine';
+import { ReadModelDb } from '../../projections/readModelDb';
+import type { Config } from '../config';
+import type { EventStore } from '../eventstore/eventStore';
+import { CommandIntake } from '../nats/commandIntake';
+import { EventRelay } from '../nats/eventRelay';
+import { ensureJetStream } from '../nats/jetstreamSetup';
+import type { NatsConfig } from '../nats/natsConfig';
+import { connectionOptions } from '../nats/natsConfig';
+import { RequestService } from '../nats/requestService';
+import { subjectsFor } from '../nats/subjects';
+import { openEventStore } from '../openEventStore';
+import { BackgroundLoop } from './backgroundLoop';
+
+export interface EngineServerOptions {
+  config: Config;
+  nats: NatsConfig;
+  clock: Clock;
+  logger: Logger;
+  /** The event store to serve (defaults to the configured one); tests share one between instances. */
+  store?: EventStore;
+  /** Name of this instance in NATS and logs. */
+  instance?: string;
+  /** How often the background loops look for work stored by other processes. */
+  pollIntervalMs?: number;
+}
+
+/**
+ * `lms serve`: the engine as a NATS service. Commands by request-reply and durably through JetStream, queries,
+ * integration events; the reactor, the projections and the event relay run in the background.
+ */
+export class EngineServer {
+  readonly store: EventStore;
+  readonly engine: CommandEngine;
+  readonly queries: QueryEngine;
+  readonly projections: ProjectionRuntime;
+  private readonly reactor: AssignmentReactor;
+  private readonly readModels: ReadModelDb;
+  private readonly loops: BackgroundLoop[] = [];
+  private nc: NatsConnection | undefined;
+  private requests: RequestService | undefined;
+  private intake: CommandIntake | undefined;
+  private relay: EventRelay | undefined;
+
+  constructor(private readonly options: EngineServerOptions) {
+    const { config, clock, logger } = options;
+    this.store = options.store ?? openEventStore(config);
+    this.readModels = ReadModelDb.open({ file: config.EVENT_STORE === 'memory' ? ':memory:' : path.join(config.LMS_DATA, 'readmodels.db'), synchronous: config.LMS_SQLITE_SYNCHRONOUS });
+    this.engine = new CommandEngine({ store: this.store, clock, bootstrapAdminId: config.LMS_BOOTSTRAP_ADMIN ?? null, logger });
+    this.reactor = new AssignmentReactor(this.engine, { logger });
+    this.projections = new ProjectionRuntime(this.store, this.readModels);
+    this.queries = new QueryEngine({ store: this.store, runtime: this.projections, feed: this.engine.feed, clock });
+  }
+
+  get connection(): NatsConnection | undefined {
+    return this.nc;
+  }
+
+  async start(): Promise<void> {
+    const { config, nats, logger } = this.options;
+    const instance = this.options.instance ?? `lms-engine-${process.pid}`;
+    const subjects = subjectsFor(config.LMS_PREFIX);
+    const intervalMs = this.options.pollIntervalMs ?? 100;
+    const reactorLoop = new BackgroundLoop('reactor', () => this.reactor.runUntilIdle(), { intervalMs, logger });
+    const projectionLoop = new BackgroundLoop('projections', () => this.projections.catchUp(), { intervalMs, logger });
+    this.loops.push(reactorLoop, projectionLoop);
+    const nudge = () => this.loops.forEach((loop) => loop.nudge());
+    const handleCommand = async (input: unknown): Promise<CommandReply> => {
+      const reply = await this.engine.handle(input);
+      nudge();
+      return reply;
+    };
+
+    this.nc = await connect(connectionOptions(nats, instance));
+    void this.watchStatus(this.nc, logger);
+    await ensureJetStream(await this.nc.jetstreamManager(), subjects, { maxPayload: nats.LMS_MAX_PAYLOAD, maxDeliver: nats.LMS_MAX_DELIVER, ackWaitSeconds: nats.LMS_ACK_WAIT_SECONDS });
+    const js = this.nc.jetstream();
+    this.relay = new EventRelay(this.store, js, subjects, { logger });
+    const relay = this.relay;
+    this.loops.push(new BackgroundLoop('event-relay', () => relay.relay(), { intervalMs, logger }));
+    this.loops.forEach((loop) => loop.start());
+    this.requests = new RequestService(this.nc, subjects, { command: handleCommand, query: (input) => this.queries.handle(input) }, { maxPayload: nats.LMS_MAX_PAYLOAD, logger, version: '0.1.0' });
+    await this.requests.start();
+    this.intake = new CommandIntake(js, subjects, handleCommand, { maxPayload: nats.LMS_MAX_PAYLOAD, maxDeliver: nats.LMS_MAX_DELIVER, logger, afterCommand: nudge });
+    await this.intake.start();
+    logger.info({ instance, prefix: config.LMS_PREFIX, servers: nats.NATS_URL.split(',').map(redactUrl) }, 'engine serving');
+  }
+
+  /** Graceful stop: no new work, finish what is in hand, publish what is stored, drain NATS, close the stores. */
+  async stop(): Promise<void> {
+    await this.intake?.stop();
+    await this.requests?.stop();
+    await Promise.all(this.loops.map((loop) => loop.stop()));
+    await this.relay?.relay().catch(() => 0);
+    await this.nc?.drain().catch(() => undefined);
+    this.readModels.close();
+    await this.store.close();
+    this.options.logger.info('engine stopped');
+  }
+
+  private async watchStatus(nc: NatsConnection, logger: Logger): Promise<void> {
+    for await (const status of nc.status()) {
+      if (status.type === Events.Disconnect) logger.warn({ server: redactUrl(String(status.data)) }, 'NATS disconnected; reconnecting');
+      if (status.type === Events.Reconnect) {
+        logger.info({ server: redactUrl(String(status.data)) }, 'NATS reconnected');
+        this.loops.forEach((loop) => loop.nudge());
+      }
+    }
+  }
+}
+
+/** Never log credentials that may sit in a URL. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { NatsConnection } from 'nats';
+import { connect } from 'nats';
+import pino from 'pino';
+import { ManualClock } from '../../handlers/clock';
+import { loadConfig } from '../../infra/config';
+import type { EventStore } from '../../infra/eventstore/eventStore';
+import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
+import { createClient } from '../../infra/nats/client';
+import type { NatsConfig } from '../../infra/nats/natsConfig';
+import { loadNatsConfig } from '../../infra/nats/natsConfig';
+import { EngineServer } from '../../infra/server/engineServer';
+import { NatsServerProcess } from '../support/natsServer';
+
+export const ADMIN = 'root';
+export const silent = pino({ level: 'silent' });
+
+/** A real nats-server, engine instances on a shared SQLite event store, and a client connection. */
+export async function natsHarness(options: { natsEnv?: Record<string, string> } = {}) {
+  const nats = await NatsServerProcess.start();
+  const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-nats-data-'));
+  const storeFile = path.join(dataRoot, 'events.db');
+  const clock = new ManualClock('2026-11-02T09:00:00.000Z');
+  const servers: EngineServer[] = [];
+  const stores: EventStore[] = [];
+  const natsConfig = (): NatsConfig => loadNatsConfig({ NATS_URL: nats.url, LMS_ACK_WAIT_SECONDS: '2', LMS_MAX_DELIVER: '3', ...options.natsEnv });
+
+  async function startEngine(name = `engine-${servers.length + 1}`): Promise<EngineServer> {
+    const store = SqliteEventStore.open({ file: storeFile, pollIntervalMs: 20 });
+    stores.push(store);
+    const config = loadConfig({}, { LMS_DATA: path.join(dataRoot, name), LMS_BOOTSTRAP_ADMIN: ADMIN });
+    const server = new EngineServer({ config, nats: natsConfig(), clock, logger: silent, store, instance: name, pollIntervalMs: 20 });
+    await server.start();
+    servers.push(server);
+    return server;
+  }
+
+  const nc: NatsConnection = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+  const client = createClient(nc, { timeoutMs: 3000 });
+
+  async function dispose(): Promise<void> {
+    await nc.close().catch(() => undefined);
+    for (const server of servers) await server.stop().catch(() => undefined);
+    await nats.dispose();
+    fs.rmSync(dataRoot, { recursive: true, force: true });
+  }
+
+  /** Sets up a small portal over NATS. */
+  async function seed(): Promise<void> {
+    const c = client.commands;
+    const actor = { userId: ADMIN };
+    const replies = [
+      await c.DefineOrgUnit({ actor, data: { orgUnitId: 'acme', name: 'Acme' } }),
+      await c.RegisterUser({ actor, data: { userId: 'ada', name: 'Ada Lovelace', email: 'ada@acme.test', orgUnitId: 'acme', hireDate: '2024-03-01' } }),
+      await c.RegisterUser({ actor, data: { userId: 'sam', name: 'Sam Seller', email: 'sam@acme.test', orgUnitId: 'acme', hireDate: '2024-03-01' } }),
+      await c.CreateCourse({ actor, data: { courseId: 'security', title: 'Security Awareness', kind: 'course', provider: 'SecureCo', trainingType: 'Compliance' } }),
+    ];
+    for (const reply of replies) if (!reply.ok) throw new Error(`seed refused: ${reply.error.message}`);
+  }
+
+  return { nats, nc, client, clock, storeFile, startEngine, servers, stores, dispose, seed };
+}
+
+/** Polls until a condition holds (bounded), for effects that arrive asynchronously. */
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await probe();
+  while (!accept(last)) {
+    if (Date.now() > deadline) throw new Error(`condition not reached within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    last = await probe();
+  }
+  return last;
+}
