@@ -1,0 +1,144 @@
+import type { NatsConnection } from 'nats';
+import { connect, headers, StringCodec } from 'nats';
+import { ulid } from 'ulid';
+import { CommandEngine } from '../../handlers/commandEngine';
+import type { CommandReply } from '../../handlers/reply';
+import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
+import { CommandIntake } from '../../infra/nats/commandIntake';
+import { ensureJetStream } from '../../infra/nats/jetstreamSetup';
+import { subjectsFor } from '../../infra/nats/subjects';
+import { ADMIN, eventually, natsHarness, silent } from './natsHarness';
+
+jest.setTimeout(60_000);
+const actor = { userId: ADMIN };
+const sc = StringCodec();
+const subjects = subjectsFor('lms');
+const limits = { maxPayload: 512 * 1024, maxDeliver: 3, ackWaitSeconds: 2 };
+
+describe('durable command intake through JetStream (real nats-server)', () => {
+  let h: Awaited<ReturnType<typeof natsHarness>>;
+  beforeEach(async () => {
+    h = await natsHarness();
+  });
+  afterEach(() => h.dispose());
+
+  test('R21: the same durable command published twice is stored once and its result published', async () => {
+    await h.startEngine();
+    await h.seed();
+    const commandId = ulid();
+    const first = await h.client.durable.AssignCourse({ commandId, actor, data: { userIds: ['ada'], courseIds: ['security'] } });
+    const second = await h.client.durable.AssignCourse({ commandId, actor, data: { userIds: ['ada'], courseIds: ['security'] } });
+    expect([first.duplicate, second.duplicate]).toEqual([false, true]);
+    const result = await h.client.awaitResult(commandId);
+    expect(result).toMatchObject({ ok: true, commandId, events: [{ type: 'TrainingAssigned', stream: 'training-ada' }] });
+    const store = h.stores[0] as SqliteEventStore;
+    expect((await store.readStream('training-ada')).map((event) => event.type)).toEqual(['TrainingAssigned']);
+  });
+
+  test('R21: published again after JetStream\'s duplicate window (a new message), the command id still stores nothing twice', async () => {
+    await h.startEngine();
+    await h.seed();
+    const commandId = ulid();
+    const body = JSON.stringify({ commandId, actor, data: { userIds: ['sam'], courseIds: ['security'] } });
+    // Two different Nats-Msg-Ids stand in for a republish after the window: JetStream keeps both messages.
+    for (const msgID of [commandId, `${commandId}-later`]) await h.nc.jetstream().publish('lms.intake.AssignCourse', sc.encode(body), { msgID });
+    const store = h.stores[0] as SqliteEventStore;
+    await eventually(async () => (await (await h.nc.jetstreamManager()).consumers.info('LMS_COMMANDS', 'lms-engine')).num_pending + (await (await h.nc.jetstreamManager()).consumers.info('LMS_COMMANDS', 'lms-engine')).num_ack_pending, (pending) => pending === 0);
+    expect((await store.readStream('training-sam')).map((event) => event.type)).toEqual(['TrainingAssigned']);
+  });
+
+  test('a command stored but not acked (the engine died before the ack) is redelivered and appends nothing more', async () => {
+    const store = SqliteEventStore.open({ file: h.storeFile });
+    h.stores.push(store);
+    const engine = new CommandEngine({ store, clock: h.clock, bootstrapAdminId: ADMIN });
+    for (const [type, data] of [
+      ['DefineOrgUnit', { orgUnitId: 'acme', name: 'Acme' }],
+      ['RegisterUser', { userId: 'ada', name: 'Ada', email: 'ada@acme.test', orgUnitId: 'acme', hireDate: '2024-01-01' }],
+      ['CreateCourse', { courseId: 'security', title: 'Security Awareness', kind: 'course', provider: 'SecureCo', trainingType: 'Compliance' }],
+    ] as const) {
+      expect((await engine.handle({ commandId: ulid(), type, actor, data })).ok).toBe(true);
+    }
+    const dying: NatsConnection = await connect({ servers: h.nats.url });
+    await ensureJetStream(await dying.jetstreamManager(), subjects, limits);
+    let handled = 0;
+    const first = new CommandIntake(
+      dying.jetstream(),
+      subjects,
+      async (input) => {
+        const reply = await engine.handle(input);
+        handled++;
+        await dying.close(); // the process dies here: events stored, no ack sent
+        return reply;
+      },
+      { maxPayload: limits.maxPayload, maxDeliver: limits.maxDeliver, logger: silent },
+    );
+    await first.start();
+    const commandId = ulid();
+    await h.client.durable.AssignCourse({ commandId, actor, data: { userIds: ['ada'], courseIds: ['security'] } });
+    await eventually(async () => handled, (count) => count === 1);
+
+    const survivor: NatsConnection = await connect({ servers: h.nats.url });
+    const replies: CommandReply[] = [];
+    const second = new CommandIntake(
+      survivor.jetstream(),
+      subjects,
+      async (input) => {
+        const reply = await engine.handle(input);
+        replies.push(reply);
+        return reply;
+      },
+      { maxPayload: limits.maxPayload, maxDeliver: limits.maxDeliver, logger: silent },
+    );
+    await second.start();
+    const result = await h.client.awaitResult(commandId, 15_000);
+    expect(result).toMatchObject({ ok: true, commandId });
+    expect(replies).toHaveLength(1);
+    expect((await store.readStream('training-ada')).map((event) => event.type)).toEqual(['TrainingAssigned']);
+    // The survivor only saw the command because the first delivery was never acked; it replayed the first reply.
+    expect(replies[0]).toMatchObject({ ok: true, events: [{ type: 'TrainingAssigned' }] });
+    await first.stop();
+    await second.stop();
+    await survivor.close();
+  });
+
+  test('a poison message (invalid JSON) is terminated at once, recorded on the dead-letter stream, and answered', async () => {
+    await h.startEngine();
+    const commandId = ulid();
+    const h1 = headers();
+    h1.set('Nats-Msg-Id', commandId);
+    await h.nc.jetstream().publish('lms.intake.AssignCourse', sc.encode('{"broken'), { headers: h1, msgID: commandId });
+    const result = await h.client.awaitResult(commandId);
+    expect(result).toMatchObject({ ok: false, commandId, error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/not valid JSON/) } });
+    const jsm = await h.nc.jetstreamManager();
+    const dead = await eventually(() => jsm.streams.getMessage('LMS_DEADLETTER', { last_by_subj: 'lms.deadletter.AssignCourse' }).then((msg) => JSON.parse(sc.decode(msg.data)) as { why: string; deliveries: number }, () => undefined), (value) => value !== undefined);
+    expect(dead).toMatchObject({ why: 'invalid', deliveries: 1 });
+    await eventually(async () => (await jsm.consumers.info('LMS_COMMANDS', 'lms-engine')).num_ack_pending, (pending) => pending === 0);
+  });
+
+  test('a command that keeps failing is terminated after the bounded number of deliveries and recorded, never redelivered forever', async () => {
+    const nc = await connect({ servers: h.nats.url });
+    await ensureJetStream(await nc.jetstreamManager(), subjects, limits);
+    let attempts = 0;
+    const intake = new CommandIntake(
+      nc.jetstream(),
+      subjects,
+      async () => {
+        attempts++;
+        throw new Error('event store unreachable');
+      },
+      { maxPayload: limits.maxPayload, maxDeliver: limits.maxDeliver, logger: silent },
+    );
+    await intake.start();
+    const { commandId } = await h.client.durable.StartCourse({ actor, data: { userId: 'ada', courseId: 'security' } });
+    const result = await h.client.awaitResult(commandId, 20_000);
+    expect(result).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/gave up after 3 deliveries: event store unreachable/) } });
+    expect(attempts).toBe(3);
+    const jsm = await h.nc.jetstreamManager();
+    const dead = JSON.parse(sc.decode((await jsm.streams.getMessage('LMS_DEADLETTER', { last_by_subj: 'lms.deadletter.StartCourse' })).data)) as { why: string };
+    expect(dead.why).toBe('failing repeatedly');
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(attempts).toBe(3);
+    await intake.stop();
+    await nc.close();
+  });
+});
