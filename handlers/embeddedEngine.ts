@@ -30,7 +30,10 @@ export class EmbeddedEngine {
   readonly projections: ProjectionRuntime;
   readonly queries: QueryEngine;
 
+  private readonly logger: Logger | undefined;
+
   constructor(options: EmbeddedEngineOptions) {
+    this.logger = options.logger;
     this.engine = new CommandEngine(options);
     this.reactor = new AssignmentReactor(this.engine, {
       ...(options.logger ? { logger: options.logger } : {}),
@@ -46,8 +49,14 @@ export class EmbeddedEngine {
 
   async send(input: unknown): Promise<CommandReply> {
     const reply = await this.engine.handle(input);
-    await this.reactor.runUntilIdle();
-    await this.projections.catchUp();
+    try {
+      await this.reactor.runUntilIdle();
+      await this.projections.catchUp();
+    } catch (error) {
+      // The command is stored: its reply stands. What failed after it resumes from its checkpoint next time.
+      this.logger?.error({ err: (error as Error).message }, 'reactions or read models could not catch up');
+      if (reply.ok) reply.warnings.push(`stored, but reactions or read models could not catch up yet (${(error as Error).message}); they resume on the next command or query`);
+    }
     return reply;
   }
 

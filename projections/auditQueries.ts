@@ -126,7 +126,9 @@ export class AuditQueries {
   private async trainingEvents(userId: string, asOf: string | undefined): Promise<StoredEvent[]> {
     const stored = await this.store.readStream(streams.training(userId));
     const cutoff = asOf === undefined ? Number.POSITIVE_INFINITY : Date.parse(asOf);
-    return stored.filter((event) => Date.parse(event.metadata.occurredAt) <= cutoff && Object.prototype.hasOwnProperty.call(trainingEventSchemas, event.type));
+    // A prefix of the stream: stop at the first event recorded after the instant (clocks of instances may differ).
+    const later = stored.findIndex((event) => Date.parse(event.metadata.occurredAt) > cutoff);
+    return (later === -1 ? stored : stored.slice(0, later)).filter((event) => Object.prototype.hasOwnProperty.call(trainingEventSchemas, event.type));
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Permission } from '../domain/access/accessEvents';
 import type { Directory } from '../domain/directory/directory';
 import type { Actor } from '../domain/policies/permissionPolicy';
-import { authorize, grantsFor } from '../domain/policies/permissionPolicy';
+import { admitsTraining, admitsUser, authorize, constrainsTraining, constrainsUsers, grantsFor } from '../domain/policies/permissionPolicy';
 import { forbidden, notFound } from '../domain/shared/domainError';
 
 /** R17 for queries: who may ask, and which users' rows they may see. */
@@ -26,8 +26,12 @@ export function canView(actor: Actor, userId: string, directory: Directory, perm
 }
 
 export function requireUserView(actor: Actor, userId: string, directory: Directory, options: { self: boolean; permissions?: Permission[] }): void {
-  if (!directory.users.has(userId)) throw notFound(`user ${userId} is not registered: check the id`, { userId });
   const permissions = options.permissions ?? VIEWING;
+  // Without any viewing permission, say so before anything else: an outsider learns nothing about which ids exist.
+  if (!(options.self && actor.userId === userId) && !actor.isBootstrapAdmin && permissions.every((permission) => grantsFor(actor, permission).length === 0)) {
+    throw forbidden(`user ${actor.userId} may not view the assignments of ${userId}: it needs one of ${permissions.join(', ')}`, { userId });
+  }
+  if (!directory.users.has(userId)) throw notFound(`user ${userId} is not registered: check the id`, { userId });
   if (canView(actor, userId, directory, permissions, options.self)) return;
   throw forbidden(`user ${actor.userId} may not view the assignments of ${userId}: it needs one of ${permissions.join(', ')} with ${userId} in scope`, { userId });
 }
@@ -45,4 +49,29 @@ export function usersInScope(actor: Actor, permission: Permission, directory: Di
   });
   if (unconstrained) return null;
   return [...directory.users.keys()].filter((userId) => authorize(actor, { permission, userId }, directory.scope).allowed).sort();
+}
+
+/**
+ * The rows a reporter may see (R17): a row of user U and course C is in scope when one of the actor's
+ * `reports.view` grants admits both U (user side) and C (training side). Returned as an SQL condition over
+ * `a.user_id` and `a.course_id` with its parameters, or null when some grant admits every row.
+ */
+export function reportingScope(actor: Actor, directory: Directory): { sql: string; params: Record<string, string> } | null {
+  if (actor.isBootstrapAdmin) return null;
+  const clauses: string[] = [];
+  const params: Record<string, string> = {};
+  grantsFor(actor, 'reports.view').forEach((grant, i) => {
+    const parts: string[] = [];
+    if (constrainsUsers(grant.constraints)) {
+      params[`scopeUsers${i}`] = JSON.stringify([...directory.users.keys()].filter((userId) => admitsUser(actor.userId, grant.constraints, userId, directory.scope)));
+      parts.push(`a.user_id IN (SELECT value FROM json_each(@scopeUsers${i}))`);
+    }
+    if (constrainsTraining(grant.constraints)) {
+      params[`scopeCourses${i}`] = JSON.stringify([...directory.courses.values()].filter((course) => admitsTraining(grant.constraints, course)).map((course) => course.courseId));
+      parts.push(`a.course_id IN (SELECT value FROM json_each(@scopeCourses${i}))`);
+    }
+    clauses.push(parts.length === 0 ? '1' : `(${parts.join(' AND ')})`);
+  });
+  if (clauses.includes('1')) return null;
+  return { sql: clauses.length === 0 ? '0' : `(${clauses.join(' OR ')})`, params };
 }

@@ -8,9 +8,10 @@ import { DomainError, notFound } from '../domain/shared/domainError';
 import type { Clock } from '../handlers/clock';
 import type { DirectoryFeed } from '../handlers/directoryFeed';
 import type { EventStore } from '../infra/eventstore/eventStore';
+import { EventStoreUnavailableError } from '../infra/eventstore/eventStore';
 import { AuditQueries } from './auditQueries';
 import type { ProjectionRuntime } from './projectionRuntime';
-import { canView, requireKnownActor, requirePermissionAtAll, requireUserView, usersInScope } from './queryAccess';
+import { canView, reportingScope, requireKnownActor, requirePermissionAtAll, requireUserView, usersInScope } from './queryAccess';
 import type { SourceView } from './trainingRows';
 
 export type QueryReply = { ok: true; position: number; result: unknown } | { ok: false; error: { code: string; message: string; details: Record<string, unknown> } };
@@ -93,6 +94,7 @@ export class QueryEngine {
       return { ok: true, position, result: await this.answer(parsed.query) };
     } catch (error) {
       if (error instanceof DomainError) return { ok: false, error: { code: error.code, message: error.message, details: error.details } };
+      if (isStoreUnavailable(error)) return { ok: false, error: { code: 'UNAVAILABLE', message: `the read models are unavailable: ${(error as Error).message}; try again shortly`, details: {} } };
       throw error;
     }
   }
@@ -105,7 +107,8 @@ export class QueryEngine {
       await feed.catchUp();
       if (this.options.catchUpBeforeQuery) await runtime.catchUp();
       const position = runtime.position;
-      if (minPosition === undefined || position >= minPosition) return position;
+      // Permissions are judged on the directory: it must have reached the position too (a grant just made counts).
+      if (minPosition === undefined || (position >= minPosition && feed.at >= minPosition)) return position;
       if (Date.now() > deadline) throw new DomainError('UNAVAILABLE', `the read models have not reached position ${minPosition} yet (at ${position}); try again shortly`, { position });
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -204,10 +207,10 @@ export class QueryEngine {
   private miBase(actor: Actor, filter: { courseId?: string | undefined; orgUnitId?: string | undefined; department?: string | undefined; status?: string | undefined; overdue?: boolean | undefined }, now: string) {
     const params: Record<string, unknown> = {};
     const where = ['a.visible = 1', 'u.active = 1'];
-    const scope = usersInScope(actor, 'reports.view', this.directory);
+    const scope = reportingScope(actor, this.directory);
     if (scope !== null) {
-      where.push('a.user_id IN (SELECT value FROM json_each(@scope))');
-      params.scope = JSON.stringify(scope);
+      where.push(scope.sql);
+      Object.assign(params, scope.params);
     }
     if (filter.courseId) {
       where.push('a.course_id = @courseId');
@@ -272,8 +275,8 @@ export class QueryEngine {
 
   private miSummary(actor: Actor, query: QueryOf<'MiSummary'>, now: string) {
     const { cte, from, params, overdueSql } = this.miBase(actor, query.params, now);
-    const key = { course: 'a.course_id', department: "COALESCE(u.department, '(none)')", orgUnit: 'u.org_unit_id' }[query.params.groupBy];
-    type Row = { key: string; assigned: number; notStarted: number; inProgress: number; completed: number; expired: number; overdue: number };
+    const key = { course: 'a.course_id', department: 'u.department', orgUnit: 'u.org_unit_id' }[query.params.groupBy];
+    type Row = { key: string | null; assigned: number; notStarted: number; inProgress: number; completed: number; expired: number; overdue: number };
     return this.db
       .prepare<Record<string, unknown>, Row>(
         `${cte} SELECT ${key} AS key, COUNT(*) AS assigned,
@@ -291,8 +294,8 @@ export class QueryEngine {
     const managerId = query.params.managerId ?? actor.userId;
     if (!this.directory.users.has(managerId)) throw notFound(`user ${managerId} is not registered: check the id`, { userId: managerId });
     const members = query.params.scope === 'all' ? this.directory.reportingLine(managerId) : this.directory.directReports(managerId);
-    // A manager sees their own reporting line; anyone else only the members they may view.
-    const visible = managerId === actor.userId ? members : members.filter((userId) => canView(actor, userId, this.directory));
+    // A manager sees their own reporting line (also when asking about a manager below them); others only the members they may view.
+    const visible = members.filter((userId) => this.directory.managementChain(userId).includes(actor.userId) || canView(actor, userId, this.directory));
     return {
       managerId,
       scope: query.params.scope,
@@ -352,8 +355,8 @@ export class QueryEngine {
     const course = this.directory.courses.get(query.params.courseId);
     if (!course) throw notFound(`course ${query.params.courseId} does not exist: check the id`, { courseId: query.params.courseId });
     const params: Record<string, unknown> = { courseId: course.courseId, latest: course.version };
-    const scope = usersInScope(actor, 'reports.view', this.directory);
-    if (scope !== null) params.scope = JSON.stringify(scope);
+    const scope = reportingScope(actor, this.directory);
+    if (scope !== null) Object.assign(params, scope.params);
     type Row = { version: number; users: number; notStarted: number; inProgress: number; completed: number; expired: number; willUpgradeOnRegistration: number };
     const versions = this.db
       .prepare<Record<string, unknown>, Row>(
@@ -361,7 +364,7 @@ export class QueryEngine {
            SUM(a.status = 'completed') AS completed, SUM(a.status = 'expired') AS expired,
            SUM(a.status IN ('notStarted', 'expired') AND a.version < @latest) AS willUpgradeOnRegistration
          FROM assignments a JOIN users u ON u.user_id = a.user_id
-         WHERE a.course_id = @courseId AND a.visible = 1 AND u.active = 1 ${scope !== null ? 'AND a.user_id IN (SELECT value FROM json_each(@scope))' : ''}
+         WHERE a.course_id = @courseId AND a.visible = 1 AND u.active = 1 ${scope !== null ? `AND ${scope.sql}` : ''}
          GROUP BY a.version ORDER BY a.version`,
       )
       .all(params);
@@ -392,6 +395,12 @@ export class QueryEngine {
     const zones = this.db.prepare<[], { zone: string }>('SELECT DISTINCT time_zone AS zone FROM users WHERE time_zone IS NOT NULL').all();
     return zones.map(({ zone }) => [zone, todayIn(now, zone)]);
   }
+}
+
+/** SQLite busy or I/O failures (another process holds the lock too long, disk trouble), and a closed store. */
+function isStoreUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof EventStoreUnavailableError || (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/.test(code));
 }
 
 function overdue(status: string, dueDate: string | null, today: string): boolean {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ReadModelName } from './readModelSchema';
-import { READ_MODEL_NAMES, READ_MODEL_SCHEMA } from './readModelSchema';
+import { READ_MODEL_NAMES, READ_MODEL_SCHEMA, READ_MODEL_TABLES, READ_MODEL_VERSION } from './readModelSchema';
 
 export interface ReadModelDbOptions {
   /** The database file, e.g. `<dataDir>/readmodels.db`. */
@@ -25,6 +25,15 @@ export class ReadModelDb {
     db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
     db.pragma('busy_timeout = 5000');
     db.exec(READ_MODEL_SCHEMA);
+    const version = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'version'").get()?.value;
+    if (version !== String(READ_MODEL_VERSION)) {
+      // Built by another version (or new): start from empty; the next catch-up rebuilds from position zero.
+      db.transaction(() => {
+        for (const table of READ_MODEL_TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
+        db.exec(READ_MODEL_SCHEMA);
+        db.prepare("INSERT INTO meta (key, value) VALUES ('version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(READ_MODEL_VERSION));
+      })();
+    }
     return new ReadModelDb(db, options.file);
   }
 

@@ -4,9 +4,20 @@
  * transaction as the rows.
  */
 export const READ_MODEL_NAMES = ['directory', 'assignments'] as const;
+
+/**
+ * Bumped whenever a table or a row derivation changes: read models built by another version are dropped on open
+ * and rebuilt from the events by the next catch-up.
+ */
+export const READ_MODEL_VERSION = 2;
 export type ReadModelName = (typeof READ_MODEL_NAMES)[number];
 
 export const READ_MODEL_SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS checkpoints (
   name TEXT PRIMARY KEY,
   position INTEGER NOT NULL
@@ -92,6 +103,8 @@ CREATE TABLE IF NOT EXISTS exemptions (
   PRIMARY KEY (user_id, course_id, rule_id)
 ) WITHOUT ROWID;
 `;
+
+export const READ_MODEL_TABLES = ['checkpoints', 'portal', 'org_units', 'users', 'courses', 'training_state', 'assignments', 'exemptions'];
 
 /** Tables compared by `verify`, each with the columns that order its rows. */
 export const VERIFIED_TABLES: { table: string; key: string[] }[] = [

@@ -92,6 +92,21 @@ export function userScopeOf(actor: Actor, permission: Permission, course?: Train
   });
 }
 
+/** Whether a grant's training-side constraints admit a course (every kind given must admit it). */
+export function admitsTraining(constraints: GrantConstraints, course: TrainingFacts): boolean {
+  return trainingSideRefusal(constraints, course) === undefined;
+}
+
+/** Whether a grant constrains the user side at all. */
+export function constrainsUsers(constraints: GrantConstraints): boolean {
+  return userSideKinds(constraints).length > 0;
+}
+
+/** Whether a grant constrains the training side at all. */
+export function constrainsTraining(constraints: GrantConstraints): boolean {
+  return Boolean(constraints.providers || constraints.trainingTypes || constraints.courseIds || constraints.locations);
+}
+
 function trainingSideRefusal(constraints: GrantConstraints, course: TrainingFacts): string | undefined {
   if (constraints.providers && !constraints.providers.includes(course.provider)) {
     return `course ${course.courseId} is from provider ${course.provider}, outside providers [${constraints.providers.join(', ')}]`;

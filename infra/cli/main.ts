@@ -29,7 +29,7 @@ Commands:
                                         why an assignment exists: sources, due-date candidates, versions
   report [--format table|csv|json] [--course ID] [--org-unit ID] [--department D] [--status S]
          [--overdue | --not-overdue] [--limit N]
-                                        MI reporting: one row per visible assignment
+                                        MI reporting: one row per visible assignment (all of them, fetched N at a time)
   report --summary [--group-by course|department|orgUnit] [--format table|csv|json]
                                         MI summary: counts per status, completion rate, overdue
   team MANAGER_ID [--all]               My Team: direct reports (or the whole line) and their training
@@ -106,6 +106,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'report': {
         const format = values.format;
         if (format !== 'table' && format !== 'csv' && format !== 'json') throw new UsageError('--format is table, csv or json');
+        if (values.summary && (values.department || values.status || values.overdue || values['not-overdue'])) {
+          throw new UsageError('report --summary filters by --course and --org-unit only; --department, --status and --overdue filter MI rows (drop --summary)');
+        }
         const limit = Number(values.limit);
         if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit is a whole number from 1 to 10000');
         return await printReport(runtime, actorFrom(values.actor, config), {

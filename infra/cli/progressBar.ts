@@ -11,12 +11,13 @@ export class ProgressBar {
     private readonly unit = 'events',
   ) {}
 
-  update(done: number, total: number, elapsedMs: number): void {
+  /** `done` of `total` (positions), `count` items handled so far (the rate). */
+  update(done: number, total: number, elapsedMs: number, count = done): void {
     const now = Date.now();
     if (!this.tty && now - this.lastPrinted < 2000 && done < total) return;
     this.lastPrinted = now;
     const fraction = total === 0 ? 1 : Math.min(1, done / total);
-    const rate = elapsedMs > 0 ? (done / elapsedMs) * 1000 : 0;
+    const rate = elapsedMs > 0 ? (count / elapsedMs) * 1000 : 0;
     const eta = rate > 0 ? Math.max(0, (total - done) / rate) : 0;
     const width = 30;
     const filled = Math.round(fraction * width);

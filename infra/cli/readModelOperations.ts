@@ -19,7 +19,7 @@ async function project(store: EventStore, file: string, label: string, until?: n
     const runtime = new ProjectionRuntime(store, readModels, { batchSize: 5000 });
     const bar = new ProgressBar(label);
     const started = Date.now();
-    const events = await runtime.catchUp({ ...(until === undefined ? {} : { until }), onProgress: (progress) => bar.update(progress.position, progress.head, progress.elapsedMs) });
+    const events = await runtime.catchUp({ ...(until === undefined ? {} : { until }), onProgress: (progress) => bar.update(progress.position, progress.head, progress.elapsedMs, progress.events) });
     bar.finish(events, Date.now() - started);
     readModels.db.pragma('wal_checkpoint(TRUNCATE)');
     return events;
@@ -41,9 +41,12 @@ export async function rebuildReadModels(config: Config): Promise<number> {
     const scratch = `${live}.rebuild`;
     removeDatabase(scratch);
     await project(store, scratch, 'rebuild');
-    removeDatabase(live);
+    // The new file replaces the old in one rename; the old WAL must not be replayed onto it.
+    for (const suffix of ['-wal', '-shm']) fs.rmSync(`${live}${suffix}`, { force: true });
     fs.renameSync(scratch, live);
-    console.log(`read models rebuilt at position ${await store.headPosition()}: ${live}`);
+    const rebuilt = ReadModelDb.open({ file: live });
+    console.log(`read models rebuilt at position ${rebuilt.position()}: ${live}`);
+    rebuilt.close();
     return 0;
   } finally {
     await store.close();
@@ -53,16 +56,21 @@ export async function rebuildReadModels(config: Config): Promise<number> {
 /** `lms verify`: rebuild into a scratch folder up to the live read models' position and compare every row. */
 export async function verifyReadModels(config: Config): Promise<number> {
   if (config.EVENT_STORE === 'memory') throw new ConfigError('verify needs a durable store: the memory store holds nothing between runs');
+  if (!fs.existsSync(readModelFile(config))) throw new ConfigError(`there are no read models to verify in ${config.LMS_DATA}: run a command or "lms rebuild" first`);
   const store = openEventStore(config);
   const live = ReadModelDb.open({ file: readModelFile(config) });
   const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-verify-'));
   try {
+    // One read transaction on the live file: the position and every table are read from the same snapshot,
+    // so a server projecting meanwhile cannot make verify see a moving target.
+    live.db.exec('BEGIN');
     const position = live.position();
     const scratchFile = path.join(scratchDir, 'readmodels.db');
     await project(store, scratchFile, 'verify: rebuilding', position);
     const rebuilt = ReadModelDb.open({ file: scratchFile });
     try {
       const result = compareReadModels(live, rebuilt);
+      live.db.exec('ROLLBACK');
       console.log(renderTable(['table', 'rows equal'], result.tables.map((table) => [table.table, table.rows])));
       if (result.difference) {
         const { table, key, live: liveRow, rebuilt: rebuiltRow } = result.difference;

@@ -16,9 +16,26 @@ interface ReportFilters {
 export async function printReport(runtime: Runtime, actorId: string, options: { format: Format; summary: boolean; groupBy: string; filters: ReportFilters; limit: number }): Promise<number> {
   const { format, summary, groupBy, filters } = options;
   const defined = Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined));
-  const reply = summary
-    ? await runtime.engine.query({ type: 'MiSummary', actor: { userId: actorId }, params: { groupBy, ...(filters.courseId ? { courseId: filters.courseId } : {}), ...(filters.orgUnitId ? { orgUnitId: filters.orgUnitId } : {}) } })
-    : await runtime.engine.query({ type: 'MiReport', actor: { userId: actorId }, params: { ...defined, limit: options.limit } });
+  let reply;
+  if (summary) {
+    reply = await runtime.engine.query({ type: 'MiSummary', actor: { userId: actorId }, params: { groupBy, ...(filters.courseId ? { courseId: filters.courseId } : {}), ...(filters.orgUnitId ? { orgUnitId: filters.orgUnitId } : {}) } });
+  } else {
+    // Page through every row: an export is never cut short silently.
+    const rows: unknown[] = [];
+    for (let offset = 0; ; offset += options.limit) {
+      const page = await runtime.engine.query({ type: 'MiReport', actor: { userId: actorId }, params: { ...defined, limit: options.limit, offset } });
+      if (!page.ok) {
+        reply = page;
+        break;
+      }
+      const result = page.result as unknown[];
+      rows.push(...result);
+      if (result.length < options.limit) {
+        reply = { ...page, result: rows };
+        break;
+      }
+    }
+  }
   if (!reply.ok) {
     console.error(`${reply.error.code}: ${reply.error.message}`);
     return 1;
@@ -28,9 +45,9 @@ export async function printReport(runtime: Runtime, actorId: string, options: { 
     return 0;
   }
   if (summary) {
-    const rows = reply.result as { key: string; assigned: number; notStarted: number; inProgress: number; completed: number; expired: number; overdue: number; completionRate: number }[];
+    const rows = reply.result as { key: string | null; assigned: number; notStarted: number; inProgress: number; completed: number; expired: number; overdue: number; completionRate: number }[];
     const headers = [groupBy, 'assigned', 'not started', 'in progress', 'completed', 'expired', 'overdue', 'completion rate'];
-    const cells = rows.map((row) => [row.key, row.assigned, row.notStarted, row.inProgress, row.completed, row.expired, row.overdue, `${(row.completionRate * 100).toFixed(1)}%`]);
+    const cells = rows.map((row) => [row.key ?? '(none)', row.assigned, row.notStarted, row.inProgress, row.completed, row.expired, row.overdue, `${(row.completionRate * 100).toFixed(1)}%`]);
     console.log(format === 'csv' ? toCsv(headers, cells) : renderTable(headers, cells));
     return 0;
   }
@@ -64,14 +81,14 @@ export async function printTeam(runtime: Runtime, actorId: string, managerId: st
 }
 
 /**
- * RFC 4180: quote fields holding a comma, quote or line break; double the quotes. Text that a spreadsheet would
- * run as a formula (starting with = + @) gets a leading apostrophe.
+ * RFC 4180: CRLF line ends; quote fields holding a comma, quote or line break; double the quotes. Text that a
+ * spreadsheet would run as a formula (starting with = + - @) gets a leading apostrophe.
  */
 export function toCsv(headers: string[], rows: (string | number | boolean | null | undefined)[][]): string {
   const field = (value: string | number | boolean | null | undefined) => {
     const raw = value === null || value === undefined ? '' : String(value);
-    const text = typeof value === 'string' && /^[=+@\t\r]/.test(raw) ? `'${raw}` : raw;
+    const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
-  return [headers, ...rows].map((row) => row.map(field).join(',')).join('\n');
+  return [headers, ...rows].map((row) => row.map(field).join(',')).join('\r\n');
 }

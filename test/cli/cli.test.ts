@@ -109,7 +109,7 @@ describe('lms CLI on the embedded SQLite store', () => {
     expect(lms(['demo', '--data', data]).status).toBe(0);
     const csv = lms(['--data', data, 'report', '--summary', '--group-by', 'department', '--format', 'csv'], { env: { LMS_BOOTSTRAP_ADMIN: 'admin' } });
     expect(csv.status).toBe(0);
-    expect(csv.stdout.split('\n')[0]).toBe('department,assigned,not started,in progress,completed,expired,overdue,completion rate');
+    expect(csv.stdout.split(/\r?\n/)[0]).toBe('department,assigned,not started,in progress,completed,expired,overdue,completion rate');
     expect(csv.stdout).toMatch(/^Sales,3,3,0,0,0,/m);
     const team = lms(['--data', data, 'team', 'grace'], { env: { LMS_BOOTSTRAP_ADMIN: 'admin' } });
     expect(team.stdout).toMatch(/My Team of grace \(direct reports\): 1 people/);

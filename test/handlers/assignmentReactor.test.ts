@@ -128,7 +128,8 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
     for (const userId of userIds) await h.ok('RegisterUser', { userId, name: userId, email: `${userId}@acme.test`, orgUnitId: 'eng', hireDate: '2025-01-01' });
     await h.ok('AddGroupMember', { groupId: 'engineering', userIds });
     store.failAfter(3);
-    await expect(h.send('CreateAssignmentRule', rule('r-big'))).rejects.toThrow(/assignment reactor could not store its work|simulated crash/);
+    const created = await h.ok('CreateAssignmentRule', rule('r-big'));
+    expect(created.warnings.join()).toMatch(/assignment reactor could not store its work.*simulated crash/);
     const partly = (await Promise.all(userIds.map((userId) => h.training(userId)))).filter((training) => training.assignments['fire-safety']).length;
     expect(partly).toBeGreaterThan(0);
     expect(partly).toBeLessThan(50);

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ProjectionRuntime } from '../../projections/projectionRuntime';
 import { ReadModelDb } from '../../projections/readModelDb';
 import { compareReadModels } from '../../projections/verifyReadModels';
@@ -75,5 +78,20 @@ describe('projection runtime: batches, checkpoints in the same transaction, rebu
     const answer = await h.embedded.query({ type: 'UserDashboard', actor: { userId: 'root' }, params: { userId: 'sam' }, minPosition: reply.position });
     expect(answer).toMatchObject({ ok: true, result: [expect.objectContaining({ courseId: 'fire-safety' })] });
     expect(answer.ok && answer.position).toBeGreaterThanOrEqual(reply.position);
+  });
+
+  test('read models built by another version are dropped on open and rebuilt by the next catch-up', async () => {
+    const h = await portalWithHistory();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lms-rm-')), 'readmodels.db');
+    const first = ReadModelDb.open({ file });
+    await new ProjectionRuntime(h.store, first).catchUp();
+    first.db.prepare("UPDATE meta SET value = 'old' WHERE key = 'version'").run();
+    first.close();
+    const reopened = ReadModelDb.open({ file });
+    expect(reopened.position()).toBe(0);
+    expect(reopened.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM assignments').get()?.n).toBe(0);
+    await new ProjectionRuntime(h.store, reopened).catchUp();
+    expect(compareReadModels(reopened, await fullRebuild(h)).difference).toBeNull();
+    reopened.close();
   });
 });

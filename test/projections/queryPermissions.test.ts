@@ -48,9 +48,11 @@ describe('R17: every query filters by the asking actor\'s grants', () => {
     const all = await h.query<Team>('MyTeam', { scope: 'all' }, 'grace');
     expect(all.members.map((member) => member.userId)).toEqual(['ada', 'lin']);
     expect(all.members[0]?.assignments.map((row) => row.courseId)).toEqual(['security']);
-    // Ada manages Lin only; asking for Grace's team, Ada (no viewing permission) sees only herself in it.
+    // Ada manages Lin only; asking for Grace's whole line, Ada (no viewing permission) sees herself and her own report.
     expect((await h.query<Team>('MyTeam', { scope: 'all' }, 'ada')).members.map((member) => member.userId)).toEqual(['lin']);
-    expect((await h.query<Team>('MyTeam', { managerId: 'grace', scope: 'all' }, 'ada')).members.map((member) => member.userId)).toEqual(['ada']);
+    expect((await h.query<Team>('MyTeam', { managerId: 'grace', scope: 'all' }, 'ada')).members.map((member) => member.userId)).toEqual(['ada', 'lin']);
+    // A manager above sees a lower manager's team: it is part of their own reporting line.
+    expect((await h.query<Team>('MyTeam', { managerId: 'ada' }, 'grace')).members.map((member) => member.userId)).toEqual(['lin']);
   });
 
   test('a learner sees their own dashboard and nothing across users', async () => {
@@ -72,5 +74,21 @@ describe('R17: every query filters by the asking actor\'s grants', () => {
     expect(await users({ department: 'Sales' })).toEqual(['sam']);
     expect(await users({ status: 'completed' })).toEqual(['ada']);
     expect(await users({ overdue: true })).toEqual(['grace', 'lin', 'sam']);
+  });
+
+  test('R17: a reporter constrained on the training side sees only rows of courses within it', async () => {
+    const h = await portalWithReporter();
+    await h.ok('AssignCourse', { userIds: ['sam', 'ada'], courseIds: ['fire-safety'] });
+    await h.ok('GrantPermission', { userId: 'sam', permission: 'reports.view', constraints: { providers: ['Acme Learning'] } });
+    const rows = await h.query<{ userId: string; courseId: string }[]>('MiReport', {}, 'sam');
+    expect([...new Set(rows.map((row) => row.courseId))]).toEqual(['fire-safety']);
+    expect(rows.map((row) => row.userId).sort()).toEqual(['ada', 'sam']);
+  });
+
+  test('per-user queries by an actor with no viewing permission are refused before revealing whether the user exists', async () => {
+    const h = await portalWithReporter();
+    for (const userId of ['ada', 'nobody']) {
+      expect(await h.embedded.query({ type: 'UserAssignments', actor: { userId: 'sam' }, params: { userId } })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
   });
 });
