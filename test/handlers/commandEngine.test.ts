@@ -1,5 +1,8 @@
 import { ulid } from 'ulid';
 import { isVisible } from '../../domain/userTraining/trainingState';
+import type { AppendOptions, AppendResult, StreamWrite } from '../../infra/eventstore/eventStore';
+import { EventStoreUnavailableError } from '../../infra/eventstore/eventStore';
+import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
 import { engineHarness } from '../support/engineHarness';
 
 describe('command handling: replies, idempotency, concurrency, audit and bad input', () => {
@@ -141,4 +144,26 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
     await h.ok('CreateCourse', { courseId: 'later', title: 'Later', kind: 'course', provider: 'Acme', trainingType: 'Skills' });
     expect(await h.embedded.send(command)).toEqual(first);
   });
+
+  test('while the event store is unavailable a command fails fast with UNAVAILABLE, is not recorded, and succeeds once the store is back', async () => {
+    const store = new SwitchableStore();
+    const h = engineHarness({ store });
+    await h.seedPortal();
+    const command = h.envelope('AssignCourse', { userIds: ['ada'], courseIds: ['security'] });
+    store.down = true;
+    const during = await h.engine.handle(command);
+    expect(during).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/the event store is unavailable: disk gone/) } });
+    store.down = false;
+    expect(await h.engine.handle(command)).toMatchObject({ ok: true, events: [{ type: 'TrainingAssigned' }] });
+  });
 });
+
+/** Fault injection: a real store whose appends fail while it is "down", as a lost disk or server would. */
+class SwitchableStore extends MemoryEventStore {
+  down = false;
+
+  override async append(writes: StreamWrite[], options?: AppendOptions): Promise<AppendResult> {
+    if (this.down) throw new EventStoreUnavailableError('disk gone');
+    return super.append(writes, options);
+  }
+}
