@@ -1,5 +1,6 @@
 import { ulid } from 'ulid';
-import type { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
+import { CommandEngine } from '../../handlers/commandEngine';
+import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import { ADMIN, eventually, natsHarness } from './natsHarness';
 
 jest.setTimeout(90_000);
@@ -53,5 +54,25 @@ describe('NATS service under load sharing and outages (real nats-server)', () =>
     expect(after.ok).toBe(true);
     const store = h.stores[0] as SqliteEventStore;
     expect((await store.readStream('training-ada')).map((event) => event.type)).toEqual(['TrainingAssigned', 'CourseStarted']);
+  });
+
+  test('R22: the event relay resumes from its checkpoint after a restart, publishing what was stored while it was down, without gaps', async () => {
+    const first = await h.startEngine('engine-1');
+    await h.seed();
+    const store = h.stores[0] as SqliteEventStore;
+    const jsm = await h.nc.jetstreamManager();
+    const seeded = await store.headPosition();
+    await eventually(async () => (await jsm.streams.info('LMS_EVENTS')).state.messages, (count) => count === seeded);
+    await first.stop();
+    // While no engine serves, another process (the CLI) stores more events in the same log.
+    const offline = new CommandEngine({ store: SqliteEventStore.open({ file: h.storeFile }), clock: h.clock, bootstrapAdminId: ADMIN });
+    expect((await offline.handle({ commandId: ulid(), type: 'AssignCourse', actor, data: { userIds: ['ada', 'sam'], courseIds: ['security'] } })).ok).toBe(true);
+    await h.startEngine('engine-2');
+    const reader = h.stores[1] as SqliteEventStore;
+    const head = await reader.headPosition();
+    await eventually(async () => (await jsm.streams.info('LMS_EVENTS')).state.messages, (count) => count === head);
+    const last = await jsm.streams.getMessage('LMS_EVENTS', { last_by_subj: 'lms.events.TrainingAssigned' });
+    expect(JSON.parse(new TextDecoder().decode(last.data))).toMatchObject({ position: head, type: 'TrainingAssigned' });
+    await offline.store.close();
   });
 });
