@@ -24,10 +24,32 @@ export class AggregateStore {
   constructor(
     private readonly store: EventStore,
     private readonly maxCached = 300_000,
+    private readonly optimistic = true,
   ) {}
+
+  private readonly stale = new Set<string>();
+
+  /** After our own append: the cache moves to the state the decision produced, at the stored revision. */
+  advance(stream: string, state: unknown, revision: number): void {
+    this.stale.delete(stream);
+    this.cache.delete(stream);
+    this.cache.set(stream, { state, revision });
+  }
+
+  /** The store has events of this stream the cache lacks (we appended, or lost a race): read them on next load. */
+  invalidate(stream: string): void {
+    if (this.cache.has(stream)) this.stale.add(stream);
+  }
 
   async load<State>(stream: string, kind: AggregateKind<State>): Promise<Loaded<State>> {
     const cached = this.cache.get(stream) as Loaded<State> | undefined;
+    // Optimistic: a cached state nobody marked stale is used without asking the store. If another process appended
+    // meanwhile, the append's expected revision refuses it; the engine marks the stream stale and decides again.
+    if (cached && this.optimistic && !this.stale.has(stream)) {
+      this.cache.delete(stream);
+      this.cache.set(stream, cached);
+      return cached;
+    }
     let { state, revision } = cached ?? { state: kind.initial(), revision: -1 };
     const events = await this.store.readStream(stream, revision + 1);
     for (const stored of events) {
@@ -35,14 +57,16 @@ export class AggregateStore {
       if (event) state = kind.evolve(state, event);
       revision = stored.revision;
     }
+    this.stale.delete(stream);
     this.cache.delete(stream);
     this.cache.set(stream, { state, revision });
     if (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value as string);
     return { state, revision };
   }
 
-  /** Drops a stream's cached state (after a conflict, the next load folds it afresh from the store). */
+  /** Drops a stream's cached state entirely. */
   forget(stream: string): void {
     this.cache.delete(stream);
+    this.stale.delete(stream);
   }
 }

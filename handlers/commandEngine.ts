@@ -95,7 +95,7 @@ export class CommandEngine {
         } catch (error) {
           if (error instanceof WrongExpectedRevisionError) {
             this.conflictRetries++;
-            this.aggregates.forget(error.stream);
+            this.aggregates.invalidate(error.stream);
             this.logger?.debug({ commandId: meta.commandId, stream: error.stream, attempt }, 'expected revision conflict; retrying');
             continue;
           }
@@ -151,8 +151,21 @@ export class CommandEngine {
       warnings: plan.warnings ?? [],
       ...(plan.results ? { results: plan.results } : {}),
     };
-    const result = await this.store.append(writes.filter((write) => write.events.length > 0), { command: { commandId: meta.commandId, reply } });
+    const planned = plan.writes.filter((write) => write.events.length > 0);
+    const written = writes.filter((write) => write.events.length > 0);
+    let result;
+    try {
+      result = await this.store.append(written, { command: { commandId: meta.commandId, reply } });
+    } catch (error) {
+      for (const write of written) this.aggregates.invalidate(write.stream);
+      throw error;
+    }
     reply.position = result.position;
+    result.streams.forEach((stored, i) => {
+      const stateAfter = planned[i]?.stateAfter;
+      if (stateAfter !== undefined && planned[i]?.stream === stored.stream) this.aggregates.advance(stored.stream, stateAfter, stored.nextRevision);
+      else this.aggregates.invalidate(stored.stream);
+    });
     return reply;
   }
 }

@@ -1,5 +1,6 @@
 import { Directory } from '../domain/directory/directory';
 import { asDomainEvent } from '../domain/events';
+import { trainingEventSchemas } from '../domain/userTraining/trainingEvents';
 import type { EventStore } from '../infra/eventstore/eventStore';
 
 /** Keeps a Directory current with the store: before each decision it folds whatever was appended since. */
@@ -18,16 +19,37 @@ export class DirectoryFeed {
     return this.position;
   }
 
+  /**
+   * Folds what was stored since the last catch-up. One at a time: a caller arriving during a catch-up waits for it
+   * and then reads what came after, so concurrent commands never fold the same page twice.
+   */
   async catchUp(until = Number.MAX_SAFE_INTEGER): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
+    this.running = this.drain(until);
+    try {
+      await this.running;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private running: Promise<void> | undefined;
+
+  private async drain(until: number): Promise<void> {
     while (this.position < until) {
       const page = await this.store.readAll(this.position, 5000);
       for (const stored of page) {
         if (stored.position > until) return;
-        const event = asDomainEvent(stored);
-        if (event) this.directory.apply(event);
+        // Training events are most of the log and change no reference data: skip them without reading their data.
+        if (!isTrainingType(stored.type)) {
+          const event = asDomainEvent(stored);
+          if (event) this.directory.apply(event);
+        }
         this.position = stored.position;
       }
       if (page.length < 5000) return;
     }
   }
 }
+
+const isTrainingType = (type: string): boolean => Object.prototype.hasOwnProperty.call(trainingEventSchemas, type);

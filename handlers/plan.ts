@@ -19,6 +19,8 @@ export interface PlannedWrite {
   events: DomainEvent[];
   /** Per-event metadata overrides (reactors record each reaction's own cause and actor). */
   metadata?: Partial<EventMetadata>[];
+  /** The aggregate's state after these events, kept in the cache once they are stored (saves a read next time). */
+  stateAfter?: unknown;
 }
 
 export interface CommandMeta {

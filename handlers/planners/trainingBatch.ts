@@ -78,7 +78,7 @@ export async function decideTrainingBatch(
   const writes: PlannedWrite[] = [];
   for (const [userId, entry] of perUser) {
     if (entry.events.length === 0) continue;
-    writes.push({ stream: streams.training(userId), expectedRevision: expectedFrom(entry.revision), events: entry.events, metadata: entry.metadata });
+    writes.push({ stream: streams.training(userId), expectedRevision: expectedFrom(entry.revision), events: entry.events, metadata: entry.metadata, stateAfter: entry.state });
   }
   return { results, writes };
 }

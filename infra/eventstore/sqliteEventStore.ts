@@ -10,6 +10,8 @@
  * - WAL: readers never block the writer nor the writer readers, and another process (CLI next to a server)
  *   can share the file. synchronous = FULL fsyncs the WAL at every commit, so an acknowledged append
  *   survives power loss; NORMAL is offered for benchmarks and throwaway data (may lose the last commits).
+ * - Group commit: appends arriving in the same event-loop turn share one BEGIN IMMEDIATE transaction (one fsync),
+ *   each inside its own SAVEPOINT so a conflict rolls back only its own append.
  * - Appends run in BEGIN IMMEDIATE: the write lock is taken before the expected-revision check, so a second
  *   process cannot slip an append between our check and our insert (a deferred transaction would read, then
  *   fail to upgrade with SQLITE_BUSY). busy_timeout = 5000 lets writers queue instead of failing at once.
@@ -45,6 +47,13 @@ import {
   type Subscription,
 } from './eventStore';
 import { matchesExpected, toJson } from './writeRules';
+
+interface PendingAppend {
+  writes: StreamWrite[];
+  command: CommandRecord | undefined;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
 
 export interface SqliteEventStoreOptions {
   /** The database file, e.g. `<dataDir>/events.db`. */
@@ -144,15 +153,31 @@ function isDuplicateEventId(error: unknown): boolean {
   return sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE' && message.includes('events.id');
 }
 
+/**
+ * A stored event whose data and metadata are parsed on first use: readers that only need the type and position
+ * (a directory skipping training events) never pay for JSON they do not read.
+ */
 function toEvent(row: EventRow): StoredEvent {
+  let data: unknown;
+  let metadata: EventMetadata | undefined;
+  let dataParsed = false;
   return {
     id: row.id,
     stream: row.stream,
     type: row.type,
     revision: row.revision,
     position: row.position,
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
+    get data(): unknown {
+      if (!dataParsed) {
+        data = JSON.parse(row.data) as unknown;
+        dataParsed = true;
+      }
+      return data;
+    },
+    get metadata(): EventMetadata {
+      metadata ??= JSON.parse(row.metadata) as EventMetadata;
+      return metadata;
+    },
   };
 }
 
@@ -191,7 +216,8 @@ type Statements = ReturnType<typeof prepareStatements>;
 
 export class SqliteEventStore implements EventStore {
   private readonly statements: Statements;
-  private readonly appendTransaction: (writes: StreamWrite[], command: CommandRecord | undefined) => AppendResult;
+  private readonly groupTransaction: (batch: PendingAppend[]) => ({ ok: true; result: AppendResult } | { ok: false; error: unknown })[];
+  private readonly pending: PendingAppend[] = [];
   private readonly hub: SubscriptionHub;
   private closed = false;
 
@@ -200,10 +226,21 @@ export class SqliteEventStore implements EventStore {
     options: SqliteEventStoreOptions,
   ) {
     this.statements = prepareStatements(db);
-    const transaction = db.transaction((writes: StreamWrite[], command: CommandRecord | undefined) =>
-      this.appendInTransaction(writes, command),
+    const group = db.transaction((batch: PendingAppend[]) =>
+      batch.map((item) => {
+        db.exec('SAVEPOINT append');
+        try {
+          const result = this.appendInTransaction(item.writes, item.command);
+          db.exec('RELEASE append');
+          return { ok: true as const, result };
+        } catch (error) {
+          db.exec('ROLLBACK TO append');
+          db.exec('RELEASE append');
+          return { ok: false as const, error: isUnavailable(error) ? new EventStoreUnavailableError(`event store unavailable: ${String(error)}`, { cause: error }) : error };
+        }
+      }),
     );
-    this.appendTransaction = (writes, command) => transaction.immediate(writes, command);
+    this.groupTransaction = (batch) => group.immediate(batch);
     this.hub = new SubscriptionHub({
       readAll: (fromPosition, limit) => this.readAll(fromPosition, limit),
       pageSize: options.subscriptionPageSize,
@@ -242,10 +279,34 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  async append(writes: StreamWrite[], options: AppendOptions = {}): Promise<AppendResult> {
-    const result = this.run(() => this.appendTransaction(writes, options.command));
-    this.hub.wakeAll();
-    return result;
+  /**
+   * Group commit: appends arriving in the same turn of the event loop share one transaction and one fsync, each
+   * inside its own savepoint, so one append's conflict rolls back only that append. A lone append waits one turn.
+   */
+  append(writes: StreamWrite[], options: AppendOptions = {}): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new EventStoreUnavailableError('event store is closed'));
+      this.pending.push({ writes, command: options.command, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending.splice(0);
+    if (batch.length === 0) return;
+    let outcomes: ({ ok: true; result: AppendResult } | { ok: false; error: unknown })[];
+    try {
+      outcomes = this.run(() => this.groupTransaction(batch));
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    outcomes.forEach((outcome, i) => {
+      const item = batch[i] as PendingAppend;
+      if (outcome.ok) item.resolve(outcome.result);
+      else item.reject(outcome.error);
+    });
+    if (outcomes.some((outcome) => outcome.ok)) this.hub.wakeAll();
   }
 
   async readStream(stream: string, fromRevision = 0): Promise<StoredEvent[]> {

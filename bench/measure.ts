@@ -1,0 +1,62 @@
+import { performance } from 'node:perf_hooks';
+
+/** Timing helpers for the benchmarks (never used in tests). */
+
+export function percentile(sortedMs: number[], p: number): number {
+  if (sortedMs.length === 0) return 0;
+  const index = Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1);
+  return sortedMs[Math.max(0, index)] as number;
+}
+
+export function summarize(latenciesMs: number[]) {
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  return { count: sorted.length, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted[sorted.length - 1] ?? 0) };
+}
+
+export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = performance.now();
+  const result = await work();
+  return { result, ms: performance.now() - started };
+}
+
+/** Runs `count` tasks with at most `concurrency` in flight; returns each task's latency. */
+export async function runConcurrently(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number[]> {
+  const latencies: number[] = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= count) return;
+      const started = performance.now();
+      await task(i);
+      latencies[i] = performance.now() - started;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return latencies;
+}
+
+/** Offers `count` tasks at a fixed rate (per second), whatever the previous ones are doing; returns latencies. */
+export async function runAtRate(count: number, perSecond: number, task: (i: number) => Promise<void>): Promise<number[]> {
+  const latencies: number[] = new Array(count);
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const due = started + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const sent = performance.now();
+    pending.push(task(i).then(() => void (latencies[i] = performance.now() - sent)));
+  }
+  await Promise.all(pending);
+  return latencies;
+}
+
+export class CheckFailed extends Error {}
+
+/** A benchmark checks its own result: a fast wrong answer must not pass. */
+export function check(condition: boolean, message: string): void {
+  if (!condition) throw new CheckFailed(message);
+}

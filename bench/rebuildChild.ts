@@ -1,0 +1,23 @@
+import { SqliteEventStore } from '../infra/eventstore/sqliteEventStore';
+import { ProjectionRuntime } from '../projections/projectionRuntime';
+import { ReadModelDb } from '../projections/readModelDb';
+
+/** Rebuilds every read model from an event store file in a fresh process, reporting time and peak memory. */
+async function main(): Promise<void> {
+  const [eventsFile, readModelFile] = process.argv.slice(2);
+  if (!eventsFile || !readModelFile) throw new Error('usage: rebuildChild EVENTS_DB READMODELS_DB');
+  const store = SqliteEventStore.open({ file: eventsFile });
+  const readModels = ReadModelDb.open({ file: readModelFile, synchronous: 'NORMAL' });
+  const started = performance.now();
+  const events = await new ProjectionRuntime(store, readModels, { batchSize: 5000 }).catchUp();
+  const ms = performance.now() - started;
+  const assignments = readModels.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM assignments').get()?.n ?? 0;
+  readModels.close();
+  await store.close();
+  console.log(JSON.stringify({ events, ms, assignments, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});
