@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { ConfigError } from './config';
 import type { EventStore } from './eventstore/eventStore';
 import { MemoryEventStore } from './eventstore/memoryEventStore';
+import { EventStoreDbEventStore } from './eventstore/eventStoreDbEventStore';
 import { SqliteEventStore } from './eventstore/sqliteEventStore';
 
 /** The event store the configuration names; the embedded default is one SQLite file in the data folder. */
@@ -12,7 +13,18 @@ export function openEventStore(config: Config): EventStore {
       return SqliteEventStore.open({ file: path.join(config.LMS_DATA, 'events.db'), synchronous: config.LMS_SQLITE_SYNCHRONOUS });
     case 'memory':
       return new MemoryEventStore();
-    case 'eventstoredb':
-      throw new ConfigError('EVENT_STORE=eventstoredb: the EventStoreDB adapter is not part of this build yet; use sqlite (the default) or memory');
+    case 'eventstoredb': {
+      const connectionString = config.EVENTSTORE_CONNECTION_STRING;
+      if (connectionString === undefined || connectionString === '') {
+        throw new ConfigError('EVENT_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING (esdb://host:2113?tls=false)');
+      }
+      try {
+        // Stream names take the subject prefix, with "-" (a stream-name separator) written as "_".
+        return EventStoreDbEventStore.connect({ connectionString, streamPrefix: config.LMS_PREFIX.replace(/-/g, '_') });
+      } catch (error) {
+        if (error instanceof RangeError) throw new ConfigError(`EVENTSTORE_CONNECTION_STRING: ${error.message}`);
+        throw error;
+      }
+    }
   }
 }

@@ -142,15 +142,27 @@ export async function main(argv: string[]): Promise<number> {
 async function serve(config: Config): Promise<number> {
   const nats = loadNatsConfig(process.env);
   const logger = createLogger(config.LMS_LOG_LEVEL ?? 'info');
-  const server = new EngineServer({ config, nats, clock: systemClock, logger });
+  let fatal: Error | undefined;
+  let wake: () => void = () => undefined;
+  const server = new EngineServer({
+    config,
+    nats,
+    clock: systemClock,
+    logger,
+    onFatal: (error) => {
+      fatal = error;
+      wake();
+    },
+  });
   await server.start();
   await new Promise<void>((resolve) => {
+    wake = resolve;
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());
   });
   logger.info('stopping: finishing the work in hand');
   await server.stop();
-  return 0;
+  return fatal ? 1 : 0;
 }
 
 function actorFrom(flag: string | undefined, config: Config): string {

@@ -11,22 +11,31 @@ const FINAL_REFUSALS = new Set(['VALIDATION_FAILED', 'NOT_FOUND', 'FORBIDDEN', '
 
 export interface IntakeOptions {
   maxPayload: number;
+  /** Attempts at a command that keeps failing (unexpected errors, conflicts) before it is terminated as poison. */
   maxDeliver: number;
   logger: Logger;
   /** Called after a command was handled (the server nudges its reactor and projections). */
   afterCommand?: () => void;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * Durable command intake: consumes the commands stream with explicit acks, one message at a time in stream order.
- * A message is acked only after its command's events and reply are stored; the result goes to
- * `{prefix}.results.{commandId}`. The engine's command-id idempotency keeps a redelivery (or a republish past
- * JetStream's duplicate window) from storing anything twice (R21). Invalid commands and commands that keep
- * failing are terminated and recorded on the dead-letter stream, never redelivered forever.
+ * Durable command intake: consumes the commands stream with explicit acks, one message at a time, in stream order
+ * within this instance (transient failures are retried in place, never nak'd past later messages). A message is
+ * acked only after its command's events and reply are stored; the result goes to `{prefix}.results.{commandId}`.
+ * The engine's command-id idempotency keeps a redelivery (or a republish past JetStream's duplicate window) from
+ * storing anything twice (R21).
+ *
+ * While the event store is unavailable the command waits in place (its ack deadline extended) until the store is
+ * back: an accepted command is never given up for an outage. Invalid commands are terminated at once; commands
+ * that keep failing otherwise are terminated after `maxDeliver` attempts; both are recorded on the dead-letter
+ * stream and answered on the results subject, and terminated only once that record is stored.
  */
 export class CommandIntake {
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
+  private stopping = false;
 
   constructor(
     private readonly js: JetStreamClient,
@@ -36,21 +45,45 @@ export class CommandIntake {
   ) {}
 
   async start(): Promise<void> {
+    // The first subscription is made here so a missing stream or consumer fails the start, not later.
     const consumer = await this.js.consumers.get(this.subjects.streams.commands, this.subjects.intakeConsumer);
-    this.messages = await consumer.consume({ max_messages: 64 });
-    const messages = this.messages;
-    this.loop = (async () => {
-      for await (const msg of messages) {
-        // A failure here (NATS gone while publishing the result) leaves the message unacked: it comes back.
-        await this.process(msg).catch((error: Error) => this.options.logger.warn({ err: error.message, subject: msg.subject }, 'durable command not acked; it will be redelivered'));
-      }
-    })();
+    this.messages = await consumer.consume({ max_messages: 4 });
+    this.loop = this.run(this.messages);
   }
 
-  /** Stops taking messages and finishes the one in hand. */
+  /** Stops taking messages, hands back the ones not started, and finishes the one in hand. */
   async stop(): Promise<void> {
+    this.stopping = true;
     this.messages?.stop();
-    await this.loop?.catch(() => undefined);
+    await this.loop;
+  }
+
+  /** Consumes until stopped; a consumer that ends or fails (server restart, lost consumer) is taken up again. */
+  private async run(first: ConsumerMessages): Promise<void> {
+    let messages: ConsumerMessages | undefined = first;
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        if (!messages) {
+          const consumer = await this.js.consumers.get(this.subjects.streams.commands, this.subjects.intakeConsumer);
+          messages = await consumer.consume({ max_messages: 4 });
+          this.messages = messages;
+        }
+        for await (const msg of messages) {
+          if (this.stopping) {
+            msg.nak();
+            continue;
+          }
+          failures = 0;
+          await this.process(msg).catch((error: Error) => this.options.logger.warn({ err: error.message, subject: msg.subject }, 'durable command not acked; it will be redelivered'));
+        }
+      } catch (error) {
+        failures++;
+        this.options.logger.warn({ err: (error as Error).message, failures }, 'durable intake consumer failed; resubscribing');
+      }
+      messages = undefined;
+      if (!this.stopping) await sleep(Math.min(30_000, 250 * 2 ** Math.min(failures, 7)));
+    }
   }
 
   private async process(msg: JsMsg): Promise<void> {
@@ -59,45 +92,71 @@ export class CommandIntake {
     const decoded = decodeJson(msg.data, this.options.maxPayload);
     if (!decoded.ok) return this.poison(msg, type, headerId, validationFailure(headerId, decoded.message), 'invalid');
     const typed = withType(decoded.value, type);
-    if (!typed.ok) return this.poison(msg, type, headerId, validationFailure(typed.commandId ?? headerId, typed.message), 'invalid');
+    if (!typed.ok) return this.poison(msg, type, typed.commandId ?? headerId, validationFailure(typed.commandId ?? headerId, typed.message), 'invalid');
     const input = typed.value as Record<string, unknown>;
     // Publishers set Nats-Msg-Id to the command id; a command without its own id takes it from there.
+    const commandId = typeof input.commandId === 'string' ? input.commandId : headerId;
     const command = input.commandId === undefined && headerId ? { ...input, commandId: headerId } : input;
-    let reply: CommandReply;
-    try {
-      reply = await this.handle(command);
-    } catch (error) {
-      return this.retryOrPoison(msg, type, headerId, (error as Error).message);
-    }
-    if (!reply.ok && reply.error.code === 'VALIDATION_FAILED') return this.poison(msg, type, headerId, reply, 'invalid');
-    if (reply.ok || FINAL_REFUSALS.has(reply.error.code)) {
-      await this.publishResult(reply.commandId ?? headerId, reply);
-      msg.ack();
-      this.options.afterCommand?.();
-      return;
-    }
-    return this.retryOrPoison(msg, type, headerId, `${reply.error.code}: ${reply.error.message}`);
-  }
-
-  /** Transient failure (store unavailable, conflicts): redeliver with backoff until the bound, then terminate. */
-  private async retryOrPoison(msg: JsMsg, type: string, commandId: string | null, reason: string): Promise<void> {
-    const deliveries = msg.info.deliveryCount;
-    if (deliveries >= this.options.maxDeliver) {
-      const reply = { ok: false as const, commandId, error: { code: 'UNAVAILABLE' as const, message: `gave up after ${deliveries} deliveries: ${reason}`, details: {} } };
+    if (msg.info.deliveryCount > this.options.maxDeliver) {
+      const reply = { ok: false as const, commandId, error: { code: 'UNAVAILABLE' as const, message: `delivered ${msg.info.deliveryCount} times without an answer`, details: {} } };
       return this.poison(msg, type, commandId, reply, 'failing repeatedly');
     }
-    this.options.logger.warn({ commandId, type, deliveries, reason }, 'durable command failed; will be redelivered');
-    msg.nak(Math.min(30_000, 500 * 2 ** (deliveries - 1)));
+    for (let attempt = 1, outage = 0; ; ) {
+      let reply: CommandReply | undefined;
+      let failure: string;
+      try {
+        reply = await this.handle(command);
+        failure = reply.ok ? '' : `${reply.error.code}: ${reply.error.message}`;
+      } catch (error) {
+        failure = (error as Error).message;
+      }
+      if (reply && !reply.ok && reply.error.code === 'VALIDATION_FAILED') return this.poison(msg, type, commandId, reply, 'invalid');
+      if (reply && (reply.ok || FINAL_REFUSALS.has(reply.error.code))) {
+        await this.publishResult(commandId, reply);
+        msg.ack();
+        this.options.afterCommand?.();
+        return;
+      }
+      if (this.stopping) {
+        msg.nak();
+        return;
+      }
+      if (reply && !reply.ok && reply.error.code === 'UNAVAILABLE') {
+        // An outage: wait in place, keeping the ack deadline alive, until the store answers again.
+        outage++;
+        if (outage === 1 || outage % 20 === 0) this.options.logger.warn({ commandId, type, failure }, 'event store unavailable; durable command waits');
+        msg.working();
+        await sleep(Math.min(5_000, 250 * 2 ** Math.min(outage, 5)));
+        continue;
+      }
+      if (attempt >= this.options.maxDeliver) {
+        const given = { ok: false as const, commandId, error: { code: 'UNAVAILABLE' as const, message: `gave up after ${attempt} attempts: ${failure}`, details: {} } };
+        return this.poison(msg, type, commandId, given, 'failing repeatedly');
+      }
+      this.options.logger.warn({ commandId, type, attempt, failure }, 'durable command failed; retrying');
+      msg.working();
+      await sleep(Math.min(5_000, 250 * 2 ** attempt));
+      attempt++;
+    }
   }
 
+  /** Records the poison message and its answer, then terminates it; if the record cannot be stored, it comes back later. */
   private async poison(msg: JsMsg, type: string, commandId: string | null, reply: unknown, why: string): Promise<void> {
     this.options.logger.warn({ commandId, type, why, deliveries: msg.info.deliveryCount }, 'poison command terminated');
     try {
-      await this.js.publish(this.subjects.deadLetter(type), encodeJson({ why, commandId, subject: msg.subject, deliveries: msg.info.deliveryCount, reply, payload: new TextDecoder().decode(msg.data.subarray(0, 64 * 1024)) }));
-      if (commandId) await this.publishResult(commandId, reply);
-    } finally {
-      msg.term(why);
+      await this.js.publish(
+        this.subjects.deadLetter(type),
+        encodeJson({ why, commandId, subject: msg.subject, deliveries: msg.info.deliveryCount, reply, payload: new TextDecoder().decode(msg.data.subarray(0, 64 * 1024)) }),
+        { msgID: `dead-${msg.info.streamSequence}` },
+      );
+      await this.publishResult(commandId, reply);
+    } catch (error) {
+      this.options.logger.warn({ commandId, err: (error as Error).message }, 'poison record not stored; the message will come back');
+      msg.nak(5_000);
+      return;
     }
+    // A bare TERM: nats-server 2.9 ignores a TERM that carries a reason.
+    msg.term();
   }
 
   private async publishResult(commandId: string | null, reply: unknown): Promise<void> {

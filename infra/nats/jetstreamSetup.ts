@@ -9,8 +9,8 @@ const DAY = 24 * 60 * MINUTE;
  * The JetStream streams and the intake consumer, created or updated at start with explicit settings (not the
  * server's defaults), so every environment runs the same configuration.
  */
-export function streamConfigs(subjects: Subjects, options: { maxPayload: number }): Partial<StreamConfig>[] {
-  const common = { storage: StorageType.File, num_replicas: 1, discard: DiscardPolicy.Old };
+export function streamConfigs(subjects: Subjects, options: { maxPayload: number; replicas?: number }): Partial<StreamConfig>[] {
+  const common = { storage: StorageType.File, num_replicas: options.replicas ?? 1, discard: DiscardPolicy.Old };
   return [
     // Durable command intake: a work queue (a message leaves once acked), deduplicated by Nats-Msg-Id = commandId.
     { ...common, name: subjects.streams.commands, subjects: [subjects.intakeAll], retention: RetentionPolicy.Workqueue, duplicate_window: nanos(2 * MINUTE), max_age: nanos(7 * DAY), max_msg_size: options.maxPayload },
@@ -19,16 +19,20 @@ export function streamConfigs(subjects: Subjects, options: { maxPayload: number 
     // Integration events, deduplicated by event id.
     { ...common, name: subjects.streams.events, subjects: [subjects.eventsAll], retention: RetentionPolicy.Limits, duplicate_window: nanos(2 * MINUTE), max_age: nanos(30 * DAY) },
     // Poison commands, terminated and recorded for an operator.
-    { ...common, name: subjects.streams.deadLetters, subjects: [subjects.deadLettersAll], retention: RetentionPolicy.Limits, max_age: nanos(30 * DAY) },
+    { ...common, name: subjects.streams.deadLetters, subjects: [subjects.deadLettersAll], retention: RetentionPolicy.Limits, duplicate_window: nanos(2 * MINUTE), max_age: nanos(30 * DAY) },
   ];
 }
 
-export async function ensureJetStream(jsm: JetStreamManager, subjects: Subjects, options: { maxPayload: number; maxDeliver: number; ackWaitSeconds: number }): Promise<void> {
+export async function ensureJetStream(jsm: JetStreamManager, subjects: Subjects, options: { maxPayload: number; maxDeliver: number; ackWaitSeconds: number; replicas?: number }): Promise<void> {
   for (const config of streamConfigs(subjects, options)) {
     const name = config.name as string;
     const exists = await jsm.streams.info(name).then(
       () => true,
-      () => false,
+      (error: { code?: string; api_error?: { err_code?: number } }) => {
+        // Only "stream not found" means create it; anything else (JetStream disabled: 503) is a start failure.
+        if (error.api_error?.err_code === 10059 || error.code === '404') return false;
+        throw new Error(error.code === '503' ? `JetStream is not enabled on the NATS server (start nats-server with -js)` : `cannot read stream ${name}: ${String((error as Error).message ?? error)}`);
+      },
     );
     if (exists) await jsm.streams.update(name, config);
     else await jsm.streams.add(config);
@@ -37,13 +41,17 @@ export async function ensureJetStream(jsm: JetStreamManager, subjects: Subjects,
     durable_name: subjects.intakeConsumer,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
-    max_deliver: options.maxDeliver,
+    // The intake gives up after maxDeliver deliveries itself (and records why); the server's bound is a backstop.
+    max_deliver: options.maxDeliver + 2,
     ack_wait: nanos(options.ackWaitSeconds * 1000),
     max_ack_pending: 1000,
   };
   const existing = await jsm.consumers.info(subjects.streams.commands, subjects.intakeConsumer).then(
     () => true,
-    () => false,
+    (error: { code?: string; api_error?: { err_code?: number } }) => {
+      if (error.api_error?.err_code === 10014 || error.code === '404') return false;
+      throw error;
+    },
   );
   if (existing) await jsm.consumers.update(subjects.streams.commands, subjects.intakeConsumer, { max_deliver: consumer.max_deliver, ack_wait: consumer.ack_wait, max_ack_pending: consumer.max_ack_pending });
   else await jsm.consumers.add(subjects.streams.commands, consumer);

@@ -13,7 +13,7 @@ export const NatsConfigSchema = z
     NATS_URL: z
       .string()
       .default('nats://127.0.0.1:4222')
-      .refine((value) => value.split(',').every((url) => /^(nats|tls|wss?):\/\/[^\s]+$/.test(url.trim())), { error: 'NATS_URL is one or more nats://host:port (or tls://) URLs, comma-separated' }),
+      .refine((value) => value.split(',').every((url) => /^(nats|tls):\/\/[^\s]+$/.test(url.trim())), { error: 'NATS_URL is one or more nats://host:port (or tls://) URLs, comma-separated' }),
     NATS_USER: z.string().min(1).optional(),
     NATS_PASSWORD: z.string().min(1).optional(),
     NATS_TOKEN: z.string().min(1).optional(),
@@ -27,7 +27,9 @@ export const NatsConfigSchema = z
     /** Largest command or query payload the engine accepts, in bytes. */
     LMS_MAX_PAYLOAD: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(512 * 1024),
     /** Deliveries of a durable command before it is terminated as poison. */
-    LMS_MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(5),
+    LMS_MAX_DELIVER: z.coerce.number().int().min(2).max(100).default(5),
+    /** JetStream stream replicas: 1 on a single server, 3 in a cluster. */
+    LMS_JS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
     /** Seconds JetStream waits for an ack before redelivering a durable command. */
     LMS_ACK_WAIT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   })
@@ -45,7 +47,9 @@ export type NatsConfig = z.infer<typeof NatsConfigSchema>;
 
 export function loadNatsConfig(env: NodeJS.ProcessEnv): NatsConfig {
   const parsed = NatsConfigSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')));
-  if (!parsed.success) throw new ConfigError(`invalid NATS configuration: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+  if (!parsed.success) {
+    throw new ConfigError(`invalid NATS configuration: ${parsed.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ')}`);
+  }
   return parsed.data;
 }
 

@@ -27,6 +27,11 @@ export class RequestService {
     private readonly options: { maxPayload: number; logger: Logger; version: string },
   ) {}
 
+  /** Resolves when the service stops by itself (an endpoint error, a permissions violation): the engine must not run on deaf. */
+  get stopped(): Promise<null | Error> | undefined {
+    return this.service?.stopped;
+  }
+
   async start(): Promise<void> {
     this.service = await this.nc.services.add({
       name: 'lms-engine',
@@ -49,7 +54,10 @@ export class RequestService {
       this.options.logger.error({ err: error.message, kind }, 'service endpoint error');
       return;
     }
-    const work = this.answer(msg, kind).finally(() => this.inFlight.delete(work));
+    // Replies always go out (or the caller times out): a rejection here must not become an unhandled one.
+    const work = this.answer(msg, kind)
+      .catch((failure: Error) => this.options.logger.error({ err: failure.message }, 'request not answered'))
+      .finally(() => this.inFlight.delete(work));
     this.inFlight.add(work);
   }
 
@@ -67,10 +75,22 @@ export class RequestService {
         return;
       }
       const reply = kind === 'command' ? await this.handlers.command(input.value) : await this.handlers.query(input.value);
-      msg.respond(encodeJson(reply));
+      const encoded = encodeJson(reply);
+      const limit = this.nc.info?.max_payload ?? 1024 * 1024;
+      if (encoded.length > limit) {
+        // Too large for one NATS message: say so, rather than fail in a way a caller would retry forever.
+        const commandId = (input.value as { commandId?: unknown }).commandId ?? null;
+        msg.respond(encodeJson({ ok: false, ...(kind === 'command' ? { commandId } : {}), error: { code: 'VALIDATION_FAILED', message: `the answer is ${encoded.length} bytes, over the NATS limit of ${limit}: ask for less (use limit and offset)`, details: {} } }));
+        return;
+      }
+      msg.respond(encoded);
     } catch (error) {
       this.options.logger.error({ err: (error as Error).message, subject: msg.subject }, 'request failed');
-      msg.respond(encodeJson({ ok: false, commandId: null, error: { code: 'UNAVAILABLE', message: 'the engine could not answer this request; try again shortly', details: {} } }));
+      try {
+        msg.respond(encodeJson({ ok: false, ...(kind === 'command' ? { commandId: null } : {}), error: { code: 'UNAVAILABLE', message: 'the engine could not answer this request; try again shortly', details: {} } }));
+      } catch {
+        // The connection is gone: the caller's timeout answers UNAVAILABLE.
+      }
     }
   }
 }

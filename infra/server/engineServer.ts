@@ -32,6 +32,8 @@ export interface EngineServerOptions {
   instance?: string;
   /** How often the background loops look for work stored by other processes. */
   pollIntervalMs?: number;
+  /** Called when the server can no longer do its job (its request service stopped by itself). */
+  onFatal?: (error: Error) => void;
 }
 
 /**
@@ -50,6 +52,7 @@ export class EngineServer {
   private requests: RequestService | undefined;
   private intake: CommandIntake | undefined;
   private relay: EventRelay | undefined;
+  private stopping = false;
 
   constructor(private readonly options: EngineServerOptions) {
     const { config, clock, logger } = options;
@@ -65,7 +68,17 @@ export class EngineServer {
     return this.nc;
   }
 
+  /** Starts serving; if any step fails, whatever was started is stopped again before the error is thrown. */
   async start(): Promise<void> {
+    try {
+      await this.startServing();
+    } catch (error) {
+      await this.stop().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async startServing(): Promise<void> {
     const { config, nats, logger } = this.options;
     const instance = this.options.instance ?? `lms-engine-${process.pid}`;
     const subjects = subjectsFor(config.LMS_PREFIX);
@@ -82,7 +95,7 @@ export class EngineServer {
 
     this.nc = await connect(connectionOptions(nats, instance));
     void this.watchStatus(this.nc, logger);
-    await ensureJetStream(await this.nc.jetstreamManager(), subjects, { maxPayload: nats.LMS_MAX_PAYLOAD, maxDeliver: nats.LMS_MAX_DELIVER, ackWaitSeconds: nats.LMS_ACK_WAIT_SECONDS });
+    await ensureJetStream(await this.nc.jetstreamManager(), subjects, { maxPayload: nats.LMS_MAX_PAYLOAD, maxDeliver: nats.LMS_MAX_DELIVER, ackWaitSeconds: nats.LMS_ACK_WAIT_SECONDS, replicas: nats.LMS_JS_REPLICAS });
     const js = this.nc.jetstream();
     this.relay = new EventRelay(this.store, js, subjects, { logger });
     const relay = this.relay;
@@ -90,6 +103,14 @@ export class EngineServer {
     this.loops.forEach((loop) => loop.start());
     this.requests = new RequestService(this.nc, subjects, { command: handleCommand, query: (input) => this.queries.handle(input) }, { maxPayload: nats.LMS_MAX_PAYLOAD, logger, version: '0.1.0' });
     await this.requests.start();
+    const requests = this.requests;
+    void requests.stopped?.then((error) => {
+      // The NATS services library stops a service by itself on an endpoint error: an engine that cannot hear
+      // requests must not look healthy. The owner (lms serve) exits so a supervisor restarts it.
+      if (this.stopping) return;
+      logger.error({ err: error?.message ?? 'stopped' }, 'request service stopped by itself');
+      this.options.onFatal?.(error ?? new Error('request service stopped'));
+    });
     this.intake = new CommandIntake(js, subjects, handleCommand, { maxPayload: nats.LMS_MAX_PAYLOAD, maxDeliver: nats.LMS_MAX_DELIVER, logger, afterCommand: nudge });
     await this.intake.start();
     logger.info({ instance, prefix: config.LMS_PREFIX, servers: nats.NATS_URL.split(',').map(redactUrl) }, 'engine serving');
@@ -97,11 +118,17 @@ export class EngineServer {
 
   /** Graceful stop: no new work, finish what is in hand, publish what is stored, drain NATS, close the stores. */
   async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
     await this.intake?.stop();
     await this.requests?.stop();
     await Promise.all(this.loops.map((loop) => loop.stop()));
-    await this.relay?.relay().catch(() => 0);
-    await this.nc?.drain().catch(() => undefined);
+    if (this.nc && !this.nc.isClosed()) {
+      await withTimeout(this.relay?.relay(), 5_000).catch(() => 0);
+      // While NATS is down a drain never completes: give it a bound, then close.
+      await withTimeout(this.nc.drain(), 5_000).catch(() => undefined);
+      if (!this.nc.isClosed()) await this.nc.close().catch(() => undefined);
+    }
     this.readModels.close();
     await this.store.close();
     this.options.logger.info('engine stopped');
@@ -116,6 +143,12 @@ export class EngineServer {
       }
     }
   }
+}
+
+function withTimeout<T>(work: Promise<T> | undefined, ms: number): Promise<T | undefined> {
+  if (!work) return Promise.resolve(undefined);
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([work, new Promise<undefined>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
 }
 
 /** Never log credentials that may sit in a URL. */
