@@ -7,7 +7,7 @@ import { evolveTraining, initialTrainingState } from '../domain/userTraining/tra
 import type { StoredEvent } from '../infra/eventstore/eventStore';
 import type { ReadModelDb } from './readModelDb';
 import { READ_MODEL_NAMES } from './readModelSchema';
-import { assignmentRows, exemptionRows } from './trainingRows';
+import { assignmentRow, exemptionRows } from './trainingRows';
 
 /** Fault injection for tests: called before each event is applied, inside the batch's transaction. */
 export type BeforeEventHook = (event: StoredEvent) => void;
@@ -33,50 +33,79 @@ export class Projector {
     this.applyInTransaction = (events) => transaction.immediate(events);
   }
 
+  /**
+   * Folded states kept between batches so a batch does not re-parse them; only states of committed batches enter
+   * it, and it is dropped when another process moved the checkpoint since this one last wrote it.
+   */
+  private readonly cache = new Map<string, TrainingState>();
+  private cachedAt = -1;
+  private staged = new Map<string, TrainingState>();
+
   /** Applies a page of events in order; a throw rolls the whole batch back. Events at or below the checkpoint are skipped. */
   apply(events: readonly StoredEvent[]): void {
-    if (events.length > 0) this.applyInTransaction(events);
+    if (events.length === 0) return;
+    this.staged = new Map();
+    this.applyInTransaction(events);
+    for (const [userId, state] of this.staged) {
+      this.cache.delete(userId);
+      this.cache.set(userId, state);
+    }
+    while (this.cache.size > 200_000) this.cache.delete(this.cache.keys().next().value as string);
   }
 
   private applyBatch(page: readonly StoredEvent[]): void {
     const checkpoint = this.readModels.position();
+    if (checkpoint !== this.cachedAt) this.cache.clear();
     const events = page.filter((event) => event.position > checkpoint);
     if (events.length === 0) return;
-    const trainings = new Map<string, TrainingState>();
+    const trainings = new Map<string, { state: TrainingState; courses: Set<string> }>();
     for (const stored of events) {
       this.beforeEvent?.(stored);
       const event = asDomainEvent(stored);
       if (!event) continue;
       if (isTrainingEvent(event)) {
         const userId = event.data.userId;
-        trainings.set(userId, evolveTraining(trainings.get(userId) ?? this.loadTraining(userId), event));
+        const entry = trainings.get(userId) ?? { state: this.loadTraining(userId), courses: new Set<string>() };
+        entry.state = evolveTraining(entry.state, event);
+        entry.courses.add(event.data.courseId);
+        trainings.set(userId, entry);
       } else {
         this.applyDirectoryEvent(event);
       }
     }
-    for (const [userId, state] of trainings) this.writeTraining(userId, state);
+    for (const [userId, entry] of trainings) {
+      this.writeTraining(userId, entry.state, entry.courses);
+      this.staged.set(userId, entry.state);
+    }
     const last = events[events.length - 1] as StoredEvent;
     for (const name of READ_MODEL_NAMES) this.statements.checkpoint.run(name, last.position);
+    this.cachedAt = last.position;
   }
 
   private loadTraining(userId: string): TrainingState {
+    const cached = this.cache.get(userId);
+    if (cached) return cached;
     const row = this.statements.loadTraining.get(userId);
     return row ? (JSON.parse(row.state) as TrainingState) : initialTrainingState();
   }
 
-  private writeTraining(userId: string, state: TrainingState): void {
+  /** Saves the folded state and rewrites the rows of the courses this batch touched (the same rows a full rewrite gives). */
+  private writeTraining(userId: string, state: TrainingState, courses: ReadonlySet<string>): void {
     const s = this.statements;
     s.saveTraining.run(userId, JSON.stringify(state));
-    s.deleteAssignments.run(userId);
-    for (const row of assignmentRows(userId, state)) {
+    for (const courseId of courses) {
+      s.deleteAssignment.run(userId, courseId);
+      s.deleteExemptionsOf.run(userId, courseId);
+      const assignment = state.assignments[courseId];
+      if (!assignment?.active) continue;
+      const row = assignmentRow(userId, assignment);
       s.insertAssignment.run(
         row.userId, row.courseId, flag(row.visible), flag(row.required), row.status, row.progress, row.version, row.dueDate, row.assignedOn,
         row.startedOn, row.completedOn, row.score, JSON.stringify(row.sources), JSON.stringify(row.completions),
       );
-    }
-    s.deleteExemptions.run(userId);
-    for (const row of exemptionRows(userId, state)) {
-      s.insertExemption.run(row.userId, row.courseId, row.ruleId, row.source, flag(row.exempted), row.reason, row.appliedBy, row.appliedAt);
+      for (const exemption of exemptionRows(userId, { assignments: { [courseId]: assignment } })) {
+        s.insertExemption.run(exemption.userId, exemption.courseId, exemption.ruleId, exemption.source, flag(exemption.exempted), exemption.reason, exemption.appliedBy, exemption.appliedAt);
+      }
     }
   }
 
@@ -127,11 +156,11 @@ function prepare(readModels: ReadModelDb) {
     checkpoint: run<[string, number]>('INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position'),
     loadTraining: db.prepare<[string], { state: string }>('SELECT state FROM training_state WHERE user_id = ?'),
     saveTraining: run<[string, string]>('INSERT INTO training_state (user_id, state) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET state = excluded.state'),
-    deleteAssignments: run<[string]>('DELETE FROM assignments WHERE user_id = ?'),
+    deleteAssignment: run<[string, string]>('DELETE FROM assignments WHERE user_id = ? AND course_id = ?'),
     insertAssignment: run<unknown[]>(
       'INSERT INTO assignments (user_id, course_id, visible, required, status, progress, version, due_date, assigned_on, started_on, completed_on, score, sources, completions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    deleteExemptions: run<[string]>('DELETE FROM exemptions WHERE user_id = ?'),
+    deleteExemptionsOf: run<[string, string]>('DELETE FROM exemptions WHERE user_id = ? AND course_id = ?'),
     insertExemption: run<unknown[]>('INSERT INTO exemptions (user_id, course_id, rule_id, source, exempted, reason, applied_by, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     upsertPortal: run<[string, string]>('INSERT INTO portal (id, time_zone, due_date_policy) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone, due_date_policy = excluded.due_date_policy'),
     upsertOrgUnit: run<[string, string, string | null]>('INSERT INTO org_units (org_unit_id, name, parent_id) VALUES (?, ?, ?) ON CONFLICT (org_unit_id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id'),

@@ -125,8 +125,7 @@ export class CommandIntake {
         // An outage: wait in place, keeping the ack deadline alive, until the store answers again.
         outage++;
         if (outage === 1 || outage % 20 === 0) this.options.logger.warn({ commandId, type, failure }, 'event store unavailable; durable command waits');
-        msg.working();
-        await sleep(Math.min(5_000, 250 * 2 ** Math.min(outage, 5)));
+        await this.waitWorking(msg, Math.min(5_000, 250 * 2 ** Math.min(outage, 5)));
         continue;
       }
       if (attempt >= this.options.maxDeliver) {
@@ -134,9 +133,16 @@ export class CommandIntake {
         return this.poison(msg, type, commandId, given, 'failing repeatedly');
       }
       this.options.logger.warn({ commandId, type, attempt, failure }, 'durable command failed; retrying');
-      msg.working();
-      await sleep(Math.min(5_000, 250 * 2 ** attempt));
+      await this.waitWorking(msg, Math.min(5_000, 250 * 2 ** attempt));
       attempt++;
+    }
+  }
+
+  /** Waits while telling JetStream the message is in hand (every half second), so it is not redelivered meanwhile. */
+  private async waitWorking(msg: JsMsg, ms: number): Promise<void> {
+    for (let waited = 0; waited < ms && !this.stopping; waited += 500) {
+      msg.working();
+      await sleep(Math.min(500, ms - waited));
     }
   }
 

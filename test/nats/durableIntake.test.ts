@@ -149,7 +149,7 @@ describe('durable command intake through JetStream (real nats-server)', () => {
   test('an event store outage does not dead-letter accepted commands: they wait in place and land when the store is back', async () => {
     await h.startEngine();
     await h.seed();
-    // Take the engine's own intake away and consume with one whose store is "down" for its first 6 calls.
+    // Take the engine's own intake away and consume with one whose store is "down" for its first 4 calls (more than LMS_MAX_DELIVER).
     await (h.servers[0] as EngineServer).stop();
     const store = SqliteEventStore.open({ file: h.storeFile });
     h.stores.push(store);
@@ -157,12 +157,12 @@ describe('durable command intake through JetStream (real nats-server)', () => {
     const nc = await connect({ servers: h.nats.url });
     let calls = 0;
     const down: CommandReply = { ok: false, commandId: null, error: { code: 'UNAVAILABLE', message: 'disk gone', details: {} } };
-    const intake = new CommandIntake(nc.jetstream(), subjects, async (input) => (++calls <= 6 ? down : engine.handle(input)), { maxPayload: limits.maxPayload, maxDeliver: limits.maxDeliver, logger: silent });
+    const intake = new CommandIntake(nc.jetstream(), subjects, async (input) => (++calls <= 4 ? down : engine.handle(input)), { maxPayload: limits.maxPayload, maxDeliver: limits.maxDeliver, logger: silent });
     try {
       await intake.start();
       const { commandId } = await h.client.durable.AssignCourse({ actor, data: { userIds: ['sam'], courseIds: ['security'] } });
       expect(await h.client.awaitResult(commandId, 30_000)).toMatchObject({ ok: true, commandId });
-      expect(calls).toBe(7);
+      expect(calls).toBe(5);
       const jsm = await h.nc.jetstreamManager();
       expect((await jsm.streams.info('LMS_DEADLETTER')).state.messages).toBe(0);
     } finally {
