@@ -50,7 +50,7 @@ export class Projector {
       this.cache.delete(userId);
       this.cache.set(userId, state);
     }
-    while (this.cache.size > 200_000) this.cache.delete(this.cache.keys().next().value as string);
+    while (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value as string);
   }
 
   private applyBatch(page: readonly StoredEvent[]): void {

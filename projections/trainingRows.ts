@@ -65,14 +65,6 @@ export function assignmentRow(userId: string, assignment: Assignment): Assignmen
   };
 }
 
-/** Current assignments only: a removed one leaves the views; its history stays in the events. */
-export function assignmentRows(userId: string, state: TrainingState): AssignmentRow[] {
-  return Object.values(state.assignments)
-    .filter((assignment) => assignment.active)
-    .sort((a, b) => a.courseId.localeCompare(b.courseId))
-    .map((assignment) => assignmentRow(userId, assignment));
-}
-
 /** R7: every rule source of a current assignment, ticked when exempt, with reason, applied-by and applied-at. */
 export function exemptionRows(userId: string, state: TrainingState): ExemptionRow[] {
   const rows: ExemptionRow[] = [];
