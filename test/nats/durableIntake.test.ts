@@ -1,9 +1,9 @@
+import type { EventStore } from '../../infra/eventstore/eventStore';
 import type { NatsConnection } from 'nats';
 import { connect, headers, StringCodec } from 'nats';
 import { ulid } from 'ulid';
 import { CommandEngine } from '../../handlers/commandEngine';
 import type { CommandReply } from '../../handlers/reply';
-import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import { CommandIntake } from '../../infra/nats/commandIntake';
 import { ensureJetStream } from '../../infra/nats/jetstreamSetup';
 import { subjectsFor } from '../../infra/nats/subjects';
@@ -32,7 +32,7 @@ describe('durable command intake through JetStream (real nats-server)', () => {
     expect([first.duplicate, second.duplicate]).toEqual([false, true]);
     const result = await h.client.awaitResult(commandId);
     expect(result).toMatchObject({ ok: true, commandId, events: [{ type: 'TrainingAssigned', stream: 'training-ada' }] });
-    const store = h.stores[0] as SqliteEventStore;
+    const store = h.stores[0] as EventStore;
     expect((await store.readStream('training-ada')).map((event) => event.type)).toEqual(['TrainingAssigned']);
   });
 
@@ -43,14 +43,13 @@ describe('durable command intake through JetStream (real nats-server)', () => {
     const body = JSON.stringify({ commandId, actor, data: { userIds: ['sam'], courseIds: ['security'] } });
     // Two different Nats-Msg-Ids stand in for a republish after the window: JetStream keeps both messages.
     for (const msgID of [commandId, `${commandId}-later`]) await h.nc.jetstream().publish('lms.intake.AssignCourse', sc.encode(body), { msgID });
-    const store = h.stores[0] as SqliteEventStore;
+    const store = h.stores[0] as EventStore;
     await eventually(async () => (await (await h.nc.jetstreamManager()).consumers.info('LMS_COMMANDS', 'lms-engine')).num_pending + (await (await h.nc.jetstreamManager()).consumers.info('LMS_COMMANDS', 'lms-engine')).num_ack_pending, (pending) => pending === 0);
     expect((await store.readStream('training-sam')).map((event) => event.type)).toEqual(['TrainingAssigned']);
   });
 
   test('a command stored but not acked (the engine died before the ack) is redelivered and appends nothing more', async () => {
-    const store = SqliteEventStore.open({ file: h.storeFile });
-    h.stores.push(store);
+    const store = h.openStore();
     const engine = new CommandEngine({ store, clock: h.clock, bootstrapAdminId: ADMIN });
     for (const [type, data] of [
       ['DefineOrgUnit', { orgUnitId: 'acme', name: 'Acme' }],
@@ -151,8 +150,7 @@ describe('durable command intake through JetStream (real nats-server)', () => {
     await h.seed();
     // Take the engine's own intake away and consume with one whose store is "down" for its first 4 calls (more than LMS_MAX_DELIVER).
     await (h.servers[0] as EngineServer).stop();
-    const store = SqliteEventStore.open({ file: h.storeFile });
-    h.stores.push(store);
+    const store = h.openStore();
     const engine = new CommandEngine({ store, clock: h.clock, bootstrapAdminId: ADMIN });
     const nc = await connect({ servers: h.nats.url });
     let calls = 0;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import pino from 'pino';
 import { ManualClock } from '../../handlers/clock';
 import { loadConfig } from '../../infra/config';
 import type { EventStore } from '../../infra/eventstore/eventStore';
+import { EventStoreDbEventStore } from '../../infra/eventstore/eventStoreDbEventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import { createClient } from '../../infra/nats/client';
 import type { NatsConfig } from '../../infra/nats/natsConfig';
@@ -27,9 +29,17 @@ export async function natsHarness(options: { natsEnv?: Record<string, string> } 
   const stores: EventStore[] = [];
   const natsConfig = (): NatsConfig => loadNatsConfig({ NATS_URL: nats.url, LMS_ACK_WAIT_SECONDS: '2', LMS_MAX_DELIVER: '3', ...options.natsEnv });
 
-  async function startEngine(name = `engine-${servers.length + 1}`): Promise<EngineServer> {
-    const store = SqliteEventStore.open({ file: storeFile, pollIntervalMs: 20 });
+  // One log shared by every engine of the harness: a SQLite file, or a live EventStoreDB when configured.
+  const sharedPrefix = `nats_${randomBytes(6).toString('hex')}`;
+  function openStore(): EventStore {
+    const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
+    const store = connectionString ? EventStoreDbEventStore.connect({ connectionString, streamPrefix: sharedPrefix }) : SqliteEventStore.open({ file: storeFile, pollIntervalMs: 20 });
     stores.push(store);
+    return store;
+  }
+
+  async function startEngine(name = `engine-${servers.length + 1}`): Promise<EngineServer> {
+    const store = openStore();
     const config = loadConfig({}, { LMS_DATA: path.join(dataRoot, name), LMS_BOOTSTRAP_ADMIN: ADMIN });
     const server = new EngineServer({ config, nats: natsConfig(), clock, logger: silent, store, instance: name, pollIntervalMs: 20 });
     await server.start();
@@ -60,7 +70,7 @@ export async function natsHarness(options: { natsEnv?: Record<string, string> } 
     for (const reply of replies) if (!reply.ok) throw new Error(`seed refused: ${reply.error.message}`);
   }
 
-  return { nats, nc, client, clock, storeFile, startEngine, servers, stores, dispose, seed };
+  return { nats, nc, client, clock, storeFile, openStore, startEngine, servers, stores, dispose, seed };
 }
 
 /** Polls until a condition holds (bounded), for effects that arrive asynchronously. */

@@ -1,6 +1,6 @@
+import type { EventStore } from '../../infra/eventstore/eventStore';
 import { ulid } from 'ulid';
 import { CommandEngine } from '../../handlers/commandEngine';
-import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import { ADMIN, eventually, natsHarness } from './natsHarness';
 
 jest.setTimeout(90_000);
@@ -24,7 +24,7 @@ describe('NATS service under load sharing and outages (real nats-server)', () =>
     expect(replies.every((reply) => reply.ok)).toBe(true);
     const assigned = await Promise.all(userIds.map((userId) => h.client.commands.AssignCourse({ actor, data: { userIds: [userId], courseIds: ['security'] } })));
     expect(assigned.every((reply) => reply.ok)).toBe(true);
-    const store = h.stores[0] as SqliteEventStore;
+    const store = h.stores[0] as EventStore;
     for (const userId of userIds) expect([userId, (await store.readStream(`training-${userId}`)).map((event) => event.type)]).toEqual([userId, ['TrainingAssigned']]);
     const monitor = h.nc.services.client();
     const served: number[] = [];
@@ -52,23 +52,23 @@ describe('NATS service under load sharing and outages (real nats-server)', () =>
       30_000,
     );
     expect(after.ok).toBe(true);
-    const store = h.stores[0] as SqliteEventStore;
+    const store = h.stores[0] as EventStore;
     expect((await store.readStream('training-ada')).map((event) => event.type)).toEqual(['TrainingAssigned', 'CourseStarted']);
   });
 
   test('R22: the event relay resumes from its checkpoint after a restart, publishing what was stored while it was down, without gaps', async () => {
     const first = await h.startEngine('engine-1');
     await h.seed();
-    const store = h.stores[0] as SqliteEventStore;
+    const store = h.stores[0] as EventStore;
     const jsm = await h.nc.jetstreamManager();
     const seeded = await store.headPosition();
     await eventually(async () => (await jsm.streams.info('LMS_EVENTS')).state.messages, (count) => count === seeded);
     await first.stop();
     // While no engine serves, another process (the CLI) stores more events in the same log.
-    const offline = new CommandEngine({ store: SqliteEventStore.open({ file: h.storeFile }), clock: h.clock, bootstrapAdminId: ADMIN });
+    const offline = new CommandEngine({ store: h.openStore(), clock: h.clock, bootstrapAdminId: ADMIN });
     expect((await offline.handle({ commandId: ulid(), type: 'AssignCourse', actor, data: { userIds: ['ada', 'sam'], courseIds: ['security'] } })).ok).toBe(true);
     await h.startEngine('engine-2');
-    const reader = h.stores[1] as SqliteEventStore;
+    const reader = h.stores[1] as EventStore;
     const head = await reader.headPosition();
     await eventually(async () => (await jsm.streams.info('LMS_EVENTS')).state.messages, (count) => count === head);
     const last = await jsm.streams.getMessage('LMS_EVENTS', { last_by_subj: 'lms.events.TrainingAssigned' });

@@ -6,8 +6,8 @@ import { ManualClock } from '../../handlers/clock';
 import { EmbeddedEngine } from '../../handlers/embeddedEngine';
 import type { CommandReply, CommandSuccess } from '../../handlers/reply';
 import type { EventStore } from '../../infra/eventstore/eventStore';
-import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
 import { ReadModelDb } from '../../projections/readModelDb';
+import { testEventStore } from './testEventStore';
 
 export const ADMIN = 'root';
 
@@ -21,7 +21,7 @@ export interface SendOptions {
 
 /** An engine on a real (memory or SQLite) store with a clock the test moves. */
 export function engineHarness(options: { store?: EventStore; readModels?: ReadModelDb; now?: string; reactorChunkSize?: number } = {}) {
-  const store = options.store ?? new MemoryEventStore();
+  const store = options.store ?? testEventStore();
   const readModels = options.readModels ?? ReadModelDb.open({ file: ':memory:' });
   const clock = new ManualClock(options.now ?? '2026-01-05T09:00:00.000Z');
   const embedded = new EmbeddedEngine({ store, readModels, clock, bootstrapAdminId: ADMIN, ...(options.reactorChunkSize ? { reactorChunkSize: options.reactorChunkSize } : {}) });
