@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Directory } from '../domain/directory/directory';
 import { defaultPreferences } from '../domain/portal/portalDecider';
 import type { Actor } from '../domain/policies/permissionPolicy';
@@ -121,7 +122,7 @@ export class QueryEngine {
     switch (query.type) {
       case 'UserDashboard':
         requireUserView(actor, query.params.userId, this.directory, { self: true });
-        return this.userRows(query.params.userId, now).map(dashboardOf);
+        return (this.rowsOfUsers([query.params.userId], now, false).get(query.params.userId) ?? []).map(dashboardOf);
       case 'UserAssignments':
         requireUserView(actor, query.params.userId, this.directory, { self: true });
         return this.userRows(query.params.userId, now);
@@ -152,36 +153,63 @@ export class QueryEngine {
 
   /** A user's visible assignments (R6: exempted ones are absent), soonest due first. */
   private userRows(userId: string, now: string): UserAssignmentRow[] {
-    const today = todayIn(now, this.directory.timeZoneOf(userId));
-    const records = this.db
-      .prepare<[string], AssignmentRecord>(
-        `SELECT a.*, c.title, c.kind FROM assignments a LEFT JOIN courses c ON c.course_id = a.course_id
-         WHERE a.user_id = ? AND a.visible = 1 ORDER BY a.due_date IS NULL, a.due_date, c.title, a.course_id`,
-      )
-      .all(userId);
-    return records.map((record) => ({
-      courseId: record.course_id,
-      title: record.title ?? record.course_id,
-      kind: record.kind ?? 'course',
-      required: record.required === 1,
-      dueDate: record.due_date,
-      status: record.status,
-      overdue: overdue(record.status, record.due_date, today),
-      version: record.version,
-      progress: record.progress,
-      sources: JSON.parse(record.sources) as SourceView[],
-      assignedOn: record.assigned_on,
-      startedOn: record.started_on,
-      completedOn: record.completed_on,
-      score: record.score,
-      completions: JSON.parse(record.completions) as UserAssignmentRow['completions'],
-    }));
+    return this.rowsOfUsers([userId], now, true).get(userId) ?? [];
+  }
+
+  /** The visible assignments of several users in one query (My Team), each user's soonest due first. */
+  private rowsOfUsers(userIds: readonly string[], now: string, full: boolean): Map<string, UserAssignmentRow[]> {
+    const records = this.statement<[string], AssignmentRecord>(
+      `SELECT a.*, c.title, c.kind FROM assignments a LEFT JOIN courses c ON c.course_id = a.course_id
+       WHERE a.user_id IN (SELECT value FROM json_each(?)) AND a.visible = 1
+       ORDER BY a.user_id, a.due_date IS NULL, a.due_date, c.title, a.course_id`,
+    ).all(JSON.stringify(userIds));
+    const rows = new Map<string, UserAssignmentRow[]>(userIds.map((userId) => [userId, []]));
+    const todays = new Map<string, string>();
+    for (const record of records) {
+      // "Today" once per time zone, not once per row.
+      const zone = this.directory.timeZoneOf(record.user_id);
+      let today = todays.get(zone);
+      if (today === undefined) {
+        today = todayIn(now, zone);
+        todays.set(zone, today);
+      }
+      rows.get(record.user_id)?.push({
+        courseId: record.course_id,
+        title: record.title ?? record.course_id,
+        kind: record.kind ?? 'course',
+        required: record.required === 1,
+        dueDate: record.due_date,
+        status: record.status,
+        overdue: overdue(record.status, record.due_date, today),
+        version: record.version,
+        progress: record.progress,
+        // The dashboard and My Team need neither: only the admin's view pays for parsing them.
+        sources: full ? (JSON.parse(record.sources) as SourceView[]) : [],
+        assignedOn: record.assigned_on,
+        startedOn: record.started_on,
+        completedOn: record.completed_on,
+        score: record.score,
+        completions: full ? (JSON.parse(record.completions) as UserAssignmentRow['completions']) : [],
+      });
+    }
+    return rows;
+  }
+
+  private readonly statements = new Map<string, unknown>();
+
+  /** Statements are prepared once per SQL text (the text varies only with the filters a query uses). */
+  private statement<P extends unknown[] | Record<string, unknown>, R>(sql: string): Statement<P, R> {
+    let prepared = this.statements.get(sql) as Statement<P, R> | undefined;
+    if (!prepared) {
+      prepared = this.db.prepare<P, R>(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
   }
 
   private exemptions(userId: string) {
     type Row = { course_id: string; title: string | null; rule_id: string; source: string; exempted: number; reason: string | null; applied_by: string | null; applied_at: string | null };
-    return this.db
-      .prepare<[string], Row>(
+    return this.statement<[string], Row>(
         `SELECT e.*, c.title FROM exemptions e LEFT JOIN courses c ON c.course_id = e.course_id
          WHERE e.user_id = ? ORDER BY c.title, e.course_id, e.rule_id`,
       )
@@ -249,8 +277,7 @@ export class QueryEngine {
   private miReport(actor: Actor, query: QueryOf<'MiReport'>, now: string) {
     const { cte, from, params, overdueSql } = this.miBase(actor, query.params, now);
     type Row = { user_id: string; name: string; department: string | null; org_unit_id: string; course_id: string; title: string | null; required: number; status: string; progress: number; version: number; due_date: string | null; completed_on: string | null; score: number | null; overdue: number };
-    const rows = this.db
-      .prepare<Record<string, unknown>, Row>(
+    const rows = this.statement<Record<string, unknown>, Row>(
         `${cte} SELECT a.user_id, u.name, u.department, u.org_unit_id, a.course_id, c.title, a.required, a.status, a.progress, a.version, a.due_date, a.completed_on, a.score,
            ${overdueSql} AS overdue ${from} ORDER BY a.user_id, a.course_id LIMIT @limit OFFSET @offset`,
       )
@@ -277,8 +304,7 @@ export class QueryEngine {
     const { cte, from, params, overdueSql } = this.miBase(actor, query.params, now);
     const key = { course: 'a.course_id', department: 'u.department', orgUnit: 'u.org_unit_id' }[query.params.groupBy];
     type Row = { key: string | null; assigned: number; notStarted: number; inProgress: number; completed: number; expired: number; overdue: number };
-    return this.db
-      .prepare<Record<string, unknown>, Row>(
+    return this.statement<Record<string, unknown>, Row>(
         `${cte} SELECT ${key} AS key, COUNT(*) AS assigned,
            SUM(a.status = 'notStarted') AS notStarted, SUM(a.status = 'inProgress') AS inProgress,
            SUM(a.status = 'completed') AS completed, SUM(a.status = 'expired') AS expired,
@@ -299,13 +325,14 @@ export class QueryEngine {
     return {
       managerId,
       scope: query.params.scope,
-      members: visible
-        .filter((userId) => this.directory.users.get(userId)?.active)
-        .sort()
-        .map((userId) => {
+      members: (() => {
+        const active = visible.filter((userId) => this.directory.users.get(userId)?.active).sort();
+        const rows = this.rowsOfUsers(active, now, false);
+        return active.map((userId) => {
           const user = this.directory.users.get(userId);
-          return { userId, name: user?.name ?? userId, managerId: user?.managerId ?? null, assignments: this.userRows(userId, now).map(dashboardOf) };
-        }),
+          return { userId, name: user?.name ?? userId, managerId: user?.managerId ?? null, assignments: (rows.get(userId) ?? []).map(dashboardOf) };
+        });
+      })(),
     };
   }
 
@@ -335,8 +362,7 @@ export class QueryEngine {
       params.scope = JSON.stringify(scope);
     }
     type Row = { user_id: string; name: string; email: string; department: string | null; role: string | null; org_unit_id: string; active: number };
-    return this.db
-      .prepare<Record<string, unknown>, Row>(
+    return this.statement<Record<string, unknown>, Row>(
         `SELECT u.user_id, u.name, u.email, u.department, u.role, u.org_unit_id, u.active FROM users u
          ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY u.name, u.user_id LIMIT @limit`,
       )
@@ -358,8 +384,7 @@ export class QueryEngine {
     const scope = reportingScope(actor, this.directory);
     if (scope !== null) Object.assign(params, scope.params);
     type Row = { version: number; users: number; notStarted: number; inProgress: number; completed: number; expired: number; willUpgradeOnRegistration: number };
-    const versions = this.db
-      .prepare<Record<string, unknown>, Row>(
+    const versions = this.statement<Record<string, unknown>, Row>(
         `SELECT a.version, COUNT(*) AS users, SUM(a.status = 'notStarted') AS notStarted, SUM(a.status = 'inProgress') AS inProgress,
            SUM(a.status = 'completed') AS completed, SUM(a.status = 'expired') AS expired,
            SUM(a.status IN ('notStarted', 'expired') AND a.version < @latest) AS willUpgradeOnRegistration
@@ -386,13 +411,13 @@ export class QueryEngine {
   // --- helpers -----------------------------------------------------------------------------------
 
   private portalTimeZone(): string {
-    const row = this.db.prepare<[], { time_zone: string }>('SELECT time_zone FROM portal WHERE id = 1').get();
+    const row = this.statement<[], { time_zone: string }>('SELECT time_zone FROM portal WHERE id = 1').get();
     return row?.time_zone ?? defaultPreferences.timeZone;
   }
 
   /** "Today" in every time zone users have: a due date ends at the end of its day in the user's zone. */
   private zoneTodays(now: string): [string, string][] {
-    const zones = this.db.prepare<[], { zone: string }>('SELECT DISTINCT time_zone AS zone FROM users WHERE time_zone IS NOT NULL').all();
+    const zones = this.statement<[], { zone: string }>('SELECT DISTINCT time_zone AS zone FROM users WHERE time_zone IS NOT NULL').all();
     return zones.map(({ zone }) => [zone, todayIn(now, zone)]);
   }
 }

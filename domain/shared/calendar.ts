@@ -4,10 +4,21 @@ import type { CalendarDate, Instant } from './primitives';
 /** Calendar arithmetic in a user's time zone. Dates are plain YYYY-MM-DD; an instant is mapped to a date only through a zone. */
 
 export function todayIn(now: Instant, zone: string): CalendarDate {
+  // Every zone's offset is a whole number of minutes, so a UTC instant's date in a zone depends on its minute only:
+  // remembered per minute and zone (a hot path: every command and every row of a report asks).
+  const key = /^\d{4}-\d\d-\d\dT\d\d:\d\d.*Z$/.test(now) ? `${now.slice(0, 16)}|${zone}` : undefined;
+  const known = key === undefined ? undefined : todays.get(key);
+  if (known !== undefined) return known;
   const date = DateTime.fromISO(now, { setZone: false }).setZone(zone).toISODate();
   if (!date) throw new Error(`cannot place ${now} in zone ${zone}`);
+  if (key !== undefined) {
+    if (todays.size >= 10_000) todays.clear();
+    todays.set(key, date);
+  }
   return date;
 }
+
+const todays = new Map<string, CalendarDate>();
 
 /** Adds whole calendar days; independent of DST because it never passes through a clock time. */
 export function addDays(date: CalendarDate, days: number): CalendarDate {
