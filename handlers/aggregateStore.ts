@@ -63,10 +63,4 @@ export class AggregateStore {
     if (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value as string);
     return { state, revision };
   }
-
-  /** Drops a stream's cached state entirely. */
-  forget(stream: string): void {
-    this.cache.delete(stream);
-    this.stale.delete(stream);
-  }
 }

@@ -18,7 +18,7 @@ export async function planOnStream<State>(
   return { writes: [{ stream, expectedRevision: expectedFrom(revision), events }], message: describe(events) };
 }
 
-export const nothingChanged = 'nothing changed: the state already matches';
+const nothingChanged = 'nothing changed: the state already matches';
 
 export function describeEvents(events: DomainEvent[], what: string): string {
   return events.length === 0 ? `${what}: ${nothingChanged}` : `${what}: ${events.map((event) => event.type).join(', ')}`;
