@@ -13,6 +13,7 @@ import { DirectoryFeed } from './directoryFeed';
 import { eventIdFor } from './eventIds';
 import type { CommandMeta, Plan, Planner } from './plan';
 import { planCommand } from './planners/planCommand';
+import { StreamLocks } from './streamLocks';
 import type { CommandFailure, CommandReply, CommandSuccess } from './reply';
 
 export interface CommandEngineOptions {
@@ -38,6 +39,7 @@ export class CommandEngine {
   private readonly logger: Logger | undefined;
   private readonly maxAttempts: number;
   private readonly validateEvents: boolean;
+  private readonly streamLocks = new StreamLocks();
   /** Conflicts met and retried, for operators and tests. */
   conflictRetries = 0;
 
@@ -70,6 +72,28 @@ export class CommandEngine {
     try {
       const prior = await this.store.findCommand(meta.commandId);
       if (prior) return replayed(prior);
+      return await this.attempt(meta, planner);
+    } catch (error) {
+      if (error instanceof DuplicateCommandError) {
+        const first = await this.store.findCommand(meta.commandId);
+        if (first) return replayed(first);
+      }
+      if (error instanceof EventStoreUnavailableError) {
+        this.logger?.warn({ commandId: meta.commandId, err: error.message }, 'event store unavailable');
+        return failure(meta.commandId, new DomainError('UNAVAILABLE', `the event store is unavailable: ${error.message}; try again shortly`));
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Plans and commits, again on an expected-revision conflict: the first retry waits for its turn on the stream it
+   * collided on (other commands of this process that collided there go one at a time), later ones also back off
+   * with jitter, for writers in other processes.
+   */
+  private async attempt(meta: CommandMeta, planner: Planner): Promise<CommandReply> {
+    let release: (() => void) | undefined;
+    try {
       for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
         await this.feed.catchUp();
         const now = this.clock.now();
@@ -93,30 +117,17 @@ export class CommandEngine {
         try {
           return await this.commit(meta, now, plan);
         } catch (error) {
-          if (error instanceof WrongExpectedRevisionError) {
-            this.conflictRetries++;
-            this.aggregates.invalidate(error.stream);
-            this.logger?.debug({ commandId: meta.commandId, stream: error.stream, attempt }, 'expected revision conflict; retrying');
-            continue;
-          }
-          if (error instanceof DuplicateCommandError) {
-            const first = await this.store.findCommand(meta.commandId);
-            if (first) return replayed(first);
-          }
-          throw error;
+          if (!(error instanceof WrongExpectedRevisionError)) throw error;
+          this.conflictRetries++;
+          this.aggregates.invalidate(error.stream);
+          this.logger?.debug({ commandId: meta.commandId, stream: error.stream, attempt }, 'expected revision conflict; retrying');
+          if (release === undefined) release = await this.streamLocks.acquire(error.stream);
+          else await sleep(Math.random() * Math.min(250, 2 ** attempt * 5));
         }
       }
       return failure(meta.commandId, new DomainError('CONFLICT', `the command kept meeting concurrent changes after ${this.maxAttempts} attempts: send it again`));
-    } catch (error) {
-      if (error instanceof DuplicateCommandError) {
-        const first = await this.store.findCommand(meta.commandId);
-        if (first) return replayed(first);
-      }
-      if (error instanceof EventStoreUnavailableError) {
-        this.logger?.warn({ commandId: meta.commandId, err: error.message }, 'event store unavailable');
-        return failure(meta.commandId, new DomainError('UNAVAILABLE', `the event store is unavailable: ${error.message}; try again shortly`));
-      }
-      throw error;
+    } finally {
+      release?.();
     }
   }
 
@@ -169,6 +180,8 @@ export class CommandEngine {
     return reply;
   }
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function metaOf(command: Command): CommandMeta {
   return {

@@ -71,11 +71,14 @@ export function createClient(nc: NatsConnection, options: ClientOptions = {}) {
 
   /** Waits for a durable command's result (stored on `{prefix}.results.{commandId}` for a day). */
   async function awaitResult(commandId: string, timeoutMs = timeout): Promise<CommandReply> {
-    const jsm = await nc.jetstreamManager();
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      // A direct read of the last message on the subject: works on every JetStream server (2.9 and later).
-      const stored = await jsm.streams.getMessage(subjects.streams.results, { last_by_subj: subjects.result(commandId) }).catch(() => undefined);
+      // A direct read of the last message on the subject: works on every JetStream server (2.9 and later). Errors
+      // (a server restarting, JetStream not ready yet) are retried until the deadline, not thrown at the caller.
+      const stored = await nc
+        .jetstreamManager()
+        .then((jsm) => jsm.streams.getMessage(subjects.streams.results, { last_by_subj: subjects.result(commandId) }))
+        .catch(() => undefined);
       if (stored) {
         const decoded = decodeJson(stored.data, Number.MAX_SAFE_INTEGER);
         if (decoded.ok) return decoded.value as CommandReply;

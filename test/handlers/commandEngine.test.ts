@@ -3,6 +3,7 @@ import { isVisible } from '../../domain/userTraining/trainingState';
 import type { AppendOptions, AppendResult, StreamWrite } from '../../infra/eventstore/eventStore';
 import { EventStoreUnavailableError } from '../../infra/eventstore/eventStore';
 import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
+import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import { engineHarness } from '../support/engineHarness';
 
 describe('command handling: replies, idempotency, concurrency, audit and bad input', () => {
@@ -30,6 +31,19 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
     const training = await h.training('ada');
     expect(Object.keys(training.assignments).sort()).toEqual(['fire-safety', 'security']);
     expect((await h.store.readStream('training-ada')).map((event) => event.revision)).toEqual([0, 1]);
+  });
+
+  test('R21: a burst of 60 commands on one stream all land: after a collision they take turns instead of colliding again', async () => {
+    // SQLite's group commit lets the burst plan on one revision and collide in one transaction.
+    const h = engineHarness({ store: SqliteEventStore.open({ file: ':memory:' }) });
+    await h.seedPortal();
+    const users = Array.from({ length: 60 }, (_, i) => `burst${i}`);
+    for (const userId of users) await h.ok('RegisterUser', { userId, name: userId, email: `${userId}@acme.test`, orgUnitId: 'eng', hireDate: '2024-01-01' });
+    const replies = await Promise.all(users.map((userId) => h.send('AddGroupMember', { groupId: 'engineering', userId })));
+    expect(replies.filter((reply) => !reply.ok)).toEqual([]);
+    expect(h.engine.conflictRetries).toBeGreaterThanOrEqual(1);
+    const added = (await h.store.readStream('group-engineering')).filter((event) => event.type === 'GroupMemberAdded');
+    expect(added.map((event) => (event.data as { userId: string }).userId).sort()).toEqual([...users].sort());
   });
 
   test('R20: every event records the actor, command id, correlation id, time, reason and notes', async () => {

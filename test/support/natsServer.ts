@@ -57,6 +57,17 @@ export class NatsServerProcess {
     });
   }
 
+  /** Kills the server without warning (SIGKILL), as a crash would; `launch` starts it again on the same store. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  }
+
   async dispose(): Promise<void> {
     await this.stop();
     fs.rmSync(this.storeDir, { recursive: true, force: true });
