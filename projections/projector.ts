@@ -1,6 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { DomainEvent } from '../domain/events';
 import { asDomainEvent } from '../domain/events';
+import { defaultPreferences } from '../domain/portal/portalDecider';
+import { overdueFrom } from '../domain/shared/calendar';
 import { trainingEventSchemas } from '../domain/userTraining/trainingEvents';
 import type { TrainingEvent, TrainingState } from '../domain/userTraining/trainingState';
 import { evolveTraining, initialTrainingState } from '../domain/userTraining/trainingState';
@@ -14,6 +16,8 @@ export type BeforeEventHook = (event: StoredEvent) => void;
 
 const isTrainingEvent = (event: DomainEvent): event is TrainingEvent => Object.prototype.hasOwnProperty.call(trainingEventSchemas, event.type);
 const flag = (value: boolean) => (value ? 1 : 0);
+
+type UserFacts = { active: number; org_unit_id: string; department: string | null; time_zone: string | null };
 
 /**
  * Applies events to every read model. A batch is one transaction: its rows and every read model's checkpoint are
@@ -56,6 +60,7 @@ export class Projector {
   private applyBatch(page: readonly StoredEvent[]): void {
     const checkpoint = this.readModels.position();
     if (checkpoint !== this.cachedAt) this.cache.clear();
+    this.portalZone = undefined;
     const events = page.filter((event) => event.position > checkpoint);
     if (events.length === 0) return;
     const trainings = new Map<string, { state: TrainingState; courses: Set<string> }>();
@@ -93,15 +98,18 @@ export class Projector {
   private writeTraining(userId: string, state: TrainingState, courses: ReadonlySet<string>): void {
     const s = this.statements;
     s.saveTraining.run(userId, JSON.stringify(state));
+    let user: UserFacts | undefined;
     for (const courseId of courses) {
       s.deleteAssignment.run(userId, courseId);
       s.deleteExemptionsOf.run(userId, courseId);
       const assignment = state.assignments[courseId];
       if (!assignment?.active) continue;
       const row = assignmentRow(userId, assignment);
+      user ??= s.userFacts.get(userId) ?? { active: 0, org_unit_id: '', department: null, time_zone: null };
       s.insertAssignment.run(
         row.userId, row.courseId, flag(row.visible), flag(row.required), row.status, row.progress, row.version, row.dueDate, row.assignedOn,
         row.startedOn, row.completedOn, row.score, JSON.stringify(row.sources), JSON.stringify(row.completions),
+        user.active, user.org_unit_id, user.department, this.overdueAt(row.dueDate, user.time_zone),
       );
       for (const exemption of exemptionRows(userId, { assignments: { [courseId]: assignment } })) {
         s.insertExemption.run(exemption.userId, exemption.courseId, exemption.ruleId, exemption.source, flag(exemption.exempted), exemption.reason, exemption.appliedBy, exemption.appliedAt);
@@ -109,12 +117,35 @@ export class Projector {
     }
   }
 
+  /** When a row becomes overdue: the end of its due date in the user's zone, or the portal's (R5). */
+  private overdueAt(dueDate: string | null, userZone: string | null): number | null {
+    if (dueDate === null) return null;
+    this.portalZone ??= this.statements.portalZone.get()?.time_zone ?? defaultPreferences.timeZone;
+    return overdueFrom(dueDate, userZone ?? this.portalZone);
+  }
+
+  private portalZone: string | undefined;
+
+  /** Copies a user's facts into their assignment rows (MI reads them there), recomputing overdue_at for their zone. */
+  private refreshUserRows(userId: string): void {
+    const s = this.statements;
+    const user = s.userFacts.get(userId);
+    if (!user) return;
+    s.userRowsFacts.run(user.active, user.org_unit_id, user.department, userId);
+    for (const row of s.dueDatesOf.all(userId)) s.setOverdueAt.run(this.overdueAt(row.due_date, user.time_zone), userId, row.course_id);
+  }
+
   private applyDirectoryEvent(event: DomainEvent): void {
     const s = this.statements;
     switch (event.type) {
-      case 'AssignmentPreferencesSet':
+      case 'AssignmentPreferencesSet': {
+        const before = s.portalZone.get()?.time_zone ?? defaultPreferences.timeZone;
         s.upsertPortal.run(event.data.timeZone, event.data.dueDatePolicy);
+        this.portalZone = event.data.timeZone;
+        // Users without a zone of their own follow the portal's.
+        if (before !== event.data.timeZone) for (const row of s.dueDatesInPortalZone.all()) s.setOverdueAt.run(this.overdueAt(row.due_date, null), row.user_id, row.course_id);
         return;
+      }
       case 'OrgUnitDefined':
         s.upsertOrgUnit.run(event.data.orgUnitId, event.data.name, event.data.parentId);
         return;
@@ -126,10 +157,12 @@ export class Projector {
       case 'UserProfileUpdated': {
         const p = event.data.profile;
         s.updateProfile.run(p.name, p.email, p.orgUnitId, p.department, p.role, p.location, p.managerId, p.hireDate, p.timeZone, event.data.userId);
+        this.refreshUserRows(event.data.userId);
         return;
       }
       case 'UserDeactivated':
         s.deactivateUser.run(event.data.userId);
+        this.refreshUserRows(event.data.userId);
         return;
       case 'CourseCreated': {
         const c = event.data;
@@ -158,8 +191,16 @@ function prepare(readModels: ReadModelDb) {
     saveTraining: run<[string, string]>('INSERT INTO training_state (user_id, state) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET state = excluded.state'),
     deleteAssignment: run<[string, string]>('DELETE FROM assignments WHERE user_id = ? AND course_id = ?'),
     insertAssignment: run<unknown[]>(
-      'INSERT INTO assignments (user_id, course_id, visible, required, status, progress, version, due_date, assigned_on, started_on, completed_on, score, sources, completions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO assignments (user_id, course_id, visible, required, status, progress, version, due_date, assigned_on, started_on, completed_on, score, sources, completions, user_active, org_unit_id, department, overdue_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
+    userFacts: db.prepare<[string], UserFacts>('SELECT active, org_unit_id, department, time_zone FROM users WHERE user_id = ?'),
+    userRowsFacts: run<[number, string, string | null, string]>('UPDATE assignments SET user_active = ?, org_unit_id = ?, department = ? WHERE user_id = ?'),
+    dueDatesOf: db.prepare<[string], { course_id: string; due_date: string | null }>('SELECT course_id, due_date FROM assignments WHERE user_id = ?'),
+    dueDatesInPortalZone: db.prepare<[], { user_id: string; course_id: string; due_date: string | null }>(
+      'SELECT a.user_id, a.course_id, a.due_date FROM assignments a JOIN users u ON u.user_id = a.user_id WHERE u.time_zone IS NULL AND a.due_date IS NOT NULL',
+    ),
+    setOverdueAt: run<[number | null, string, string]>('UPDATE assignments SET overdue_at = ? WHERE user_id = ? AND course_id = ?'),
+    portalZone: db.prepare<[], { time_zone: string }>('SELECT time_zone FROM portal WHERE id = 1'),
     deleteExemptionsOf: run<[string, string]>('DELETE FROM exemptions WHERE user_id = ? AND course_id = ?'),
     insertExemption: run<unknown[]>('INSERT INTO exemptions (user_id, course_id, rule_id, source, exempted, reason, applied_by, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     upsertPortal: run<[string, string]>('INSERT INTO portal (id, time_zone, due_date_policy) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone, due_date_policy = excluded.due_date_policy'),

@@ -1,6 +1,5 @@
 import type { Statement } from 'better-sqlite3';
 import type { Directory } from '../domain/directory/directory';
-import { defaultPreferences } from '../domain/portal/portalDecider';
 import type { Actor } from '../domain/policies/permissionPolicy';
 import type { Query, QueryOf } from '../domain/queries';
 import { parseQuery } from '../domain/queries';
@@ -233,8 +232,9 @@ export class QueryEngine {
    * (R17), with `overdue` computed in SQL from each user's "today" in their own zone (R5).
    */
   private miBase(actor: Actor, filter: { courseId?: string | undefined; orgUnitId?: string | undefined; department?: string | undefined; status?: string | undefined; overdue?: boolean | undefined }, now: string) {
-    const params: Record<string, unknown> = {};
-    const where = ['a.visible = 1', 'u.active = 1'];
+    const params: Record<string, unknown> = { now: Date.parse(now) };
+    // Literal conditions, so SQLite reads the partial index assignments_mi.
+    const where = ['a.visible = 1', 'a.user_active = 1'];
     const scope = reportingScope(actor, this.directory);
     if (scope !== null) {
       where.push(scope.sql);
@@ -244,42 +244,34 @@ export class QueryEngine {
       where.push('a.course_id = @courseId');
       params.courseId = filter.courseId;
     }
+    let cte = '';
     if (filter.orgUnitId) {
-      where.push('u.org_unit_id IN (SELECT id FROM subtree)');
+      cte = 'WITH RECURSIVE subtree(id) AS (SELECT @orgUnitId UNION SELECT o.org_unit_id FROM org_units o JOIN subtree s ON o.parent_id = s.id)';
+      where.push('a.org_unit_id IN (SELECT id FROM subtree)');
       params.orgUnitId = filter.orgUnitId;
     }
     if (filter.department) {
-      where.push('u.department = @department');
+      where.push('a.department = @department');
       params.department = filter.department;
     }
     if (filter.status) {
       where.push('a.status = @status');
       params.status = filter.status;
     }
-    const overdueSql = `(a.status <> 'completed' AND a.due_date IS NOT NULL AND a.due_date < COALESCE(z.today, @portalToday))`;
+    // R5: overdue once the due date has ended in the user's zone (overdue_at, computed by the projector).
+    const overdueSql = `(a.status <> 'completed' AND a.overdue_at <= @now)`;
     if (filter.overdue !== undefined) where.push(filter.overdue ? overdueSql : `NOT ${overdueSql}`);
-    const zones = this.zoneTodays(now);
-    params.zones = JSON.stringify(zones.map(([zone, today]) => ({ zone, today })));
-    params.portalTz = this.portalTimeZone();
-    params.portalToday = todayIn(now, params.portalTz as string);
-    const cte = `WITH RECURSIVE
-        subtree(id) AS (SELECT @orgUnitId UNION SELECT o.org_unit_id FROM org_units o JOIN subtree s ON o.parent_id = s.id),
-        zone_today(zone, today) AS (SELECT json_extract(value, '$.zone'), json_extract(value, '$.today') FROM json_each(@zones))`;
-    const from = `FROM assignments a
-        JOIN users u ON u.user_id = a.user_id
-        LEFT JOIN courses c ON c.course_id = a.course_id
-        LEFT JOIN zone_today z ON z.zone = COALESCE(u.time_zone, @portalTz)
-        WHERE ${where.join(' AND ')}`;
-    if (!filter.orgUnitId) params.orgUnitId = null;
-    return { cte, from, params, overdueSql };
+    return { cte, where: `WHERE ${where.join(' AND ')}`, params, overdueSql };
   }
 
   private miReport(actor: Actor, query: QueryOf<'MiReport'>, now: string) {
-    const { cte, from, params, overdueSql } = this.miBase(actor, query.params, now);
+    const { cte, where, params, overdueSql } = this.miBase(actor, query.params, now);
     type Row = { user_id: string; name: string; department: string | null; org_unit_id: string; course_id: string; title: string | null; required: number; status: string; progress: number; version: number; due_date: string | null; completed_on: string | null; score: number | null; overdue: number };
     const rows = this.statement<Record<string, unknown>, Row>(
-        `${cte} SELECT a.user_id, u.name, u.department, u.org_unit_id, a.course_id, c.title, a.required, a.status, a.progress, a.version, a.due_date, a.completed_on, a.score,
-           ${overdueSql} AS overdue ${from} ORDER BY a.user_id, a.course_id LIMIT @limit OFFSET @offset`,
+        `${cte} SELECT a.user_id, u.name, a.department, a.org_unit_id, a.course_id, c.title, a.required, a.status, a.progress, a.version, a.due_date, a.completed_on, a.score,
+           ${overdueSql} AS overdue
+         FROM assignments a JOIN users u ON u.user_id = a.user_id LEFT JOIN courses c ON c.course_id = a.course_id
+         ${where} ORDER BY a.user_id, a.course_id LIMIT @limit OFFSET @offset`,
       )
       .all({ ...params, limit: query.params.limit, offset: query.params.offset });
     return rows.map((row) => ({
@@ -300,19 +292,29 @@ export class QueryEngine {
     }));
   }
 
+  /** Counted per group and status in SQL (in index order, no join), folded into one row per group here. */
   private miSummary(actor: Actor, query: QueryOf<'MiSummary'>, now: string) {
-    const { cte, from, params, overdueSql } = this.miBase(actor, query.params, now);
-    const key = { course: 'a.course_id', department: 'u.department', orgUnit: 'u.org_unit_id' }[query.params.groupBy];
-    type Row = { key: string | null; assigned: number; notStarted: number; inProgress: number; completed: number; expired: number; overdue: number };
-    return this.statement<Record<string, unknown>, Row>(
-        `${cte} SELECT ${key} AS key, COUNT(*) AS assigned,
-           SUM(a.status = 'notStarted') AS notStarted, SUM(a.status = 'inProgress') AS inProgress,
-           SUM(a.status = 'completed') AS completed, SUM(a.status = 'expired') AS expired,
-           SUM(${overdueSql}) AS overdue
-         ${from} GROUP BY key ORDER BY key`,
-      )
-      .all(params)
-      .map((row) => ({ ...row, completionRate: row.assigned === 0 ? 0 : row.completed / row.assigned }));
+    const { cte, where, params } = this.miBase(actor, query.params, now);
+    const key = { course: 'a.course_id', department: 'a.department', orgUnit: 'a.org_unit_id' }[query.params.groupBy];
+    type Row = { key: string | null; status: string; n: number; overdue: number };
+    const counted = this.statement<Record<string, unknown>, Row>(
+      `${cte} SELECT ${key} AS key, a.status AS status, COUNT(*) AS n, SUM(a.overdue_at <= @now) AS overdue FROM assignments a ${where} GROUP BY ${key}, a.status`,
+    ).all(params);
+    type Summary = { key: string | null; assigned: number; notStarted: number; inProgress: number; completed: number; expired: number; overdue: number; completionRate: number };
+    const groups = new Map<string | null, Summary>();
+    for (const row of counted) {
+      let group = groups.get(row.key);
+      if (!group) {
+        group = { key: row.key, assigned: 0, notStarted: 0, inProgress: 0, completed: 0, expired: 0, overdue: 0, completionRate: 0 };
+        groups.set(row.key, group);
+      }
+      group.assigned += row.n;
+      if (row.status === 'notStarted' || row.status === 'inProgress' || row.status === 'completed' || row.status === 'expired') group[row.status] += row.n;
+      if (row.status !== 'completed') group.overdue += row.overdue ?? 0;
+    }
+    return [...groups.values()]
+      .sort((a, b) => (a.key === b.key ? 0 : a.key === null ? -1 : b.key === null ? 1 : a.key < b.key ? -1 : 1))
+      .map((group) => ({ ...group, completionRate: group.assigned === 0 ? 0 : group.completed / group.assigned }));
   }
 
   /** A manager's direct reports, or the whole reporting line below them, with each member's visible assignments. */
@@ -388,8 +390,8 @@ export class QueryEngine {
         `SELECT a.version, COUNT(*) AS users, SUM(a.status = 'notStarted') AS notStarted, SUM(a.status = 'inProgress') AS inProgress,
            SUM(a.status = 'completed') AS completed, SUM(a.status = 'expired') AS expired,
            SUM(a.status IN ('notStarted', 'expired') AND a.version < @latest) AS willUpgradeOnRegistration
-         FROM assignments a JOIN users u ON u.user_id = a.user_id
-         WHERE a.course_id = @courseId AND a.visible = 1 AND u.active = 1 ${scope !== null ? `AND ${scope.sql}` : ''}
+         FROM assignments a
+         WHERE a.course_id = @courseId AND a.visible = 1 AND a.user_active = 1 ${scope !== null ? `AND ${scope.sql}` : ''}
          GROUP BY a.version ORDER BY a.version`,
       )
       .all(params);
@@ -406,19 +408,6 @@ export class QueryEngine {
             : `${row.willUpgradeOnRegistration} not yet registered move to v${course.version} when they register (R13); users in progress or completed keep v${row.version}; reassignment through a dynamic rule with upgrade-to-latest gives ${course.versioning === 'standard' ? `v${course.version}` : `v${course.version} to pre-registered users on registering, and keeps post-registered users on their version`} (R14)`,
       })),
     };
-  }
-
-  // --- helpers -----------------------------------------------------------------------------------
-
-  private portalTimeZone(): string {
-    const row = this.statement<[], { time_zone: string }>('SELECT time_zone FROM portal WHERE id = 1').get();
-    return row?.time_zone ?? defaultPreferences.timeZone;
-  }
-
-  /** "Today" in every time zone users have: a due date ends at the end of its day in the user's zone. */
-  private zoneTodays(now: string): [string, string][] {
-    const zones = this.statement<[], { zone: string }>('SELECT DISTINCT time_zone AS zone FROM users WHERE time_zone IS NOT NULL').all();
-    return zones.map(({ zone }) => [zone, todayIn(now, zone)]);
   }
 }
 

@@ -24,9 +24,11 @@ export class ReadModelDb {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
     db.pragma('busy_timeout = 5000');
-    db.exec(READ_MODEL_SCHEMA);
+    // The version is read before the schema is applied: another version's tables may lack columns its indexes use.
+    db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
     const version = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'version'").get()?.value;
-    if (version !== String(READ_MODEL_VERSION)) {
+    if (version === String(READ_MODEL_VERSION)) db.exec(READ_MODEL_SCHEMA);
+    else {
       // Built by another version (or new): start from empty; the next catch-up rebuilds from position zero.
       db.transaction(() => {
         for (const table of READ_MODEL_TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);

@@ -9,7 +9,7 @@ export const READ_MODEL_NAMES = ['directory', 'assignments'] as const;
  * Bumped whenever a table or a row derivation changes: read models built by another version are dropped on open
  * and rebuilt from the events by the next catch-up.
  */
-export const READ_MODEL_VERSION = 2;
+export const READ_MODEL_VERSION = 3;
 export type ReadModelName = (typeof READ_MODEL_NAMES)[number];
 
 export const READ_MODEL_SCHEMA = `
@@ -86,9 +86,17 @@ CREATE TABLE IF NOT EXISTS assignments (
   score REAL,
   sources TEXT NOT NULL,
   completions TEXT NOT NULL,
+  -- The user's facts MI reporting filters and groups by, copied from users (kept in step by the projector), so
+  -- reports over a million rows read one narrow index and join nothing.
+  user_active INTEGER NOT NULL,
+  org_unit_id TEXT NOT NULL,
+  department TEXT,
+  -- Epoch ms from which the row is overdue: the end of the due date in the user's zone (R5); null without a due date.
+  overdue_at INTEGER,
   PRIMARY KEY (user_id, course_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS assignments_course ON assignments (course_id, visible, status);
+-- MI reporting reads only rows in view (visible, active user), course by course.
+CREATE INDEX IF NOT EXISTS assignments_mi ON assignments (course_id, status, overdue_at, org_unit_id, department) WHERE visible = 1 AND user_active = 1;
 
 -- R7: every rule source of a current assignment, ticked when exempt.
 CREATE TABLE IF NOT EXISTS exemptions (
