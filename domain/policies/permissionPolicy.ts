@@ -27,10 +27,21 @@ export interface ScopeDirectory {
   managementChain(userId: string): readonly string[];
 }
 
+/** Where a user sits: their org unit and managers upwards. */
+export interface Placement {
+  orgUnitId: string | undefined;
+  managementChain: readonly string[];
+}
+
 export interface Demand {
   permission: Permission;
   course?: TrainingFacts;
   userId?: string;
+  /**
+   * Judge the user at this placement instead of their current one: a profile being registered or changed must land
+   * inside the actor's scope, or an actor could move users (or themselves) into it.
+   */
+  placement?: Placement;
 }
 
 export type Authorization = { allowed: true } | { allowed: false; message: string; permission: Permission; constraint?: string };
@@ -52,7 +63,7 @@ export function authorize(actor: Actor, demand: Demand, directory: ScopeDirector
   let refusal: string | undefined;
   for (const grant of grants) {
     const trainingRefusal = demand.course ? trainingSideRefusal(grant.constraints, demand.course) : undefined;
-    const userRefusal = demand.userId !== undefined ? userSideRefusal(actor, grant.constraints, demand.userId, directory) : undefined;
+    const userRefusal = demand.userId !== undefined ? userSideRefusal(actor, grant.constraints, demand.userId, directory, demand.placement) : undefined;
     if (!trainingRefusal && !userRefusal) return { allowed: true };
     refusal ??= trainingRefusal ?? userRefusal;
   }
@@ -137,17 +148,84 @@ export function admitsUser(actorId: string, constraints: GrantConstraints, userI
   return userSideRefusal({ userId: actorId }, constraints, userId, directory) === undefined;
 }
 
-function userSideRefusal(actor: Pick<Actor, 'userId'>, constraints: GrantConstraints, userId: string, directory: ScopeDirectory): string | undefined {
+function userSideRefusal(actor: Pick<Actor, 'userId'>, constraints: GrantConstraints, userId: string, directory: ScopeDirectory, placement?: Placement): string | undefined {
   const kinds = userSideKinds(constraints);
   if (kinds.length === 0) return undefined;
-  const userOrgUnit = directory.userOrgUnit(userId);
+  const userOrgUnit = placement ? placement.orgUnitId : directory.userOrgUnit(userId);
   const path = userOrgUnit === undefined ? [] : directory.orgUnitPath(userOrgUnit);
   if (constraints.orgUnitIds?.some((orgUnitId) => path.includes(orgUnitId))) return undefined;
   if (constraints.userIds?.includes(userId)) return undefined;
-  if (constraints.selfAndSubordinates && (userId === actor.userId || directory.managementChain(userId).includes(actor.userId))) return undefined;
-  if (constraints.ownOrgUnit) {
-    const actorOrgUnit = directory.userOrgUnit(actor.userId);
-    if (actorOrgUnit !== undefined && path.includes(actorOrgUnit)) return undefined;
+  const chain = placement ? placement.managementChain : directory.managementChain(userId);
+  if (constraints.selfAndSubordinates && (userId === actor.userId || chain.includes(actor.userId))) return undefined;
+  // The actor's own org unit as it is now, also when the actor is the user being placed.
+  if (constraints.ownOrgUnit && orgUnitAdmitted(actor, { ownOrgUnit: true }, path, directory)) return undefined;
+  return `user ${userId} ${placement ? `placed in org unit ${placement.orgUnitId ?? '(none)'} would be` : 'is'} outside ${kinds.join(' or ')}`;
+}
+
+/** Whether an org unit, given by its path (itself, then its ancestors), lies within org-unit constraints. */
+function orgUnitAdmitted(actor: Pick<Actor, 'userId'>, constraints: Pick<GrantConstraints, 'orgUnitIds' | 'ownOrgUnit'>, path: readonly string[], directory: ScopeDirectory): boolean {
+  if (constraints.orgUnitIds?.some((orgUnitId) => path.includes(orgUnitId))) return true;
+  const actorOrgUnit = constraints.ownOrgUnit ? directory.userOrgUnit(actor.userId) : undefined;
+  return actorOrgUnit !== undefined && path.includes(actorOrgUnit);
+}
+
+/**
+ * R17 for the org tree: defining or moving an org unit (given by its path: itself, then its ancestors) is allowed when
+ * a grant has no user side, or the unit lies within the grant's org units (or the actor's own). Grants limited to
+ * named users or reporting lines reach no org unit: moving units would move other users into or out of scopes.
+ */
+export function authorizeOrgUnit(actor: Actor, permission: Permission, path: readonly string[], directory: ScopeDirectory): Authorization {
+  if (actor.isBootstrapAdmin) return { allowed: true };
+  const grants = grantsFor(actor, permission);
+  if (grants.length === 0) return { allowed: false, permission, message: `user ${actor.userId} lacks the permission ${permission}` };
+  if (grants.some((grant) => !constrainsUsers(grant.constraints) || orgUnitAdmitted(actor, grant.constraints, path, directory))) return { allowed: true };
+  const kinds = userSideKinds(grants[0]?.constraints ?? {});
+  const constraint = `org unit ${path[0]}${path.length > 1 ? ` (under ${path.slice(1).join(' < ')})` : ''} is outside ${kinds.join(' or ')}`;
+  return { allowed: false, permission, constraint, message: `user ${actor.userId} holds ${permission} only within constraints: ${constraint}` };
+}
+
+/**
+ * R17 for delegation: a grant given by a grantor whose own permissions.manage is constrained must lie within one of
+ * the grantor's grants, on both sides, or a grantor could widen their own reach (or a deputy's) past theirs.
+ * Returns why the new grant is wider, or undefined when one grantor grant contains it.
+ */
+export function delegationRefusal(actor: Actor, grantee: string, constraints: GrantConstraints, directory: ScopeDirectory): string | undefined {
+  if (actor.isBootstrapAdmin) return undefined;
+  let refusal: string | undefined;
+  for (const grant of grantsFor(actor, 'permissions.manage')) {
+    const wider = widerThan(actor, grant.constraints, grantee, constraints, directory);
+    if (wider === undefined) return undefined;
+    refusal ??= wider;
   }
-  return `user ${userId} is outside ${kinds.join(' or ')}`;
+  return refusal ?? `user ${actor.userId} lacks the permission permissions.manage`;
+}
+
+function widerThan(actor: Actor, own: GrantConstraints, grantee: string, given: GrantConstraints, directory: ScopeDirectory): string | undefined {
+  for (const kind of ['providers', 'trainingTypes', 'courseIds', 'locations'] as const) {
+    const mine = own[kind];
+    if (!mine) continue;
+    const theirs = given[kind];
+    if (!theirs) return `the grant has no ${kind} constraint, and the grantor's reaches only ${kind} [${mine.join(', ')}]`;
+    const outside = theirs.filter((value) => !mine.includes(value));
+    if (outside.length) return `${kind} [${outside.join(', ')}] are outside the grantor's ${kind} [${mine.join(', ')}]`;
+  }
+  if (!constrainsUsers(own)) return undefined;
+  const ownKinds = userSideKinds(own).join(' or ');
+  if (!constrainsUsers(given)) return `the grant reaches every user; the grantor's reaches only ${ownKinds}`;
+  const actorView = { userId: actor.userId };
+  for (const orgUnitId of given.orgUnitIds ?? []) {
+    if (!orgUnitAdmitted(actorView, own, directory.orgUnitPath(orgUnitId), directory)) return `org unit ${orgUnitId} is outside the grantor's ${ownKinds}`;
+  }
+  for (const userId of given.userIds ?? []) {
+    if (userSideRefusal(actorView, own, userId, directory) !== undefined) return `user ${userId} is outside the grantor's ${ownKinds}`;
+  }
+  if (given.ownOrgUnit) {
+    const granteeOrgUnit = directory.userOrgUnit(grantee);
+    if (granteeOrgUnit === undefined || !orgUnitAdmitted(actorView, own, directory.orgUnitPath(granteeOrgUnit), directory)) return `${grantee}'s own org unit is outside the grantor's ${ownKinds}`;
+  }
+  // A grantee's reporting line stays inside the grantor's only when the grantee reports to the grantor (or is them).
+  if (given.selfAndSubordinates && !(own.selfAndSubordinates && (grantee === actor.userId || directory.managementChain(grantee).includes(actor.userId)))) {
+    return `${grantee}'s reporting line is not within the grantor's ${ownKinds}`;
+  }
+  return undefined;
 }

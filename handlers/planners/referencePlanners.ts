@@ -3,8 +3,8 @@ import type { CommandOf } from '../../domain/commands';
 import { decideCourse } from '../../domain/course/courseDecider';
 import { decideGroup } from '../../domain/group/groupDecider';
 import { decideOrgUnit } from '../../domain/orgUnit/orgUnitDecider';
-import type { ScopeDirectory } from '../../domain/policies/permissionPolicy';
-import { authorize } from '../../domain/policies/permissionPolicy';
+import type { Placement } from '../../domain/policies/permissionPolicy';
+import { authorizeOrgUnit, delegationRefusal } from '../../domain/policies/permissionPolicy';
 import { decidePortal } from '../../domain/portal/portalDecider';
 import { forbidden, notFound } from '../../domain/shared/domainError';
 import { streams } from '../../domain/streams';
@@ -21,8 +21,14 @@ export function planSetAssignmentPreferences(command: CommandOf<'SetAssignmentPr
 }
 
 export function planDefineOrgUnit(command: CommandOf<'DefineOrgUnit'>, context: PlanContext): Promise<Plan> {
-  context.require({ permission: 'users.manage' });
   const { directory } = context;
+  const { orgUnitId, parentId } = command.data;
+  // R17: where the unit is now (when it exists) and where it is put must both be within the actor's scope.
+  const placements = [[orgUnitId, ...(parentId ? directory.orgUnitPath(parentId) : [])], ...(directory.orgUnits.has(orgUnitId) ? [directory.orgUnitPath(orgUnitId)] : [])];
+  for (const path of placements) {
+    const decision = authorizeOrgUnit(context.actor, 'users.manage', path, directory.scope);
+    if (!decision.allowed) throw forbidden(decision.message, { permission: decision.permission, ...(decision.constraint ? { constraint: decision.constraint } : {}) });
+  }
   return planOnStream(
     context,
     streams.orgUnit(command.data.orgUnitId),
@@ -37,18 +43,19 @@ type UserCommand = CommandOf<'RegisterUser'> | CommandOf<'UpdateUserProfile'> | 
 export function planUserCommand(command: UserCommand, context: PlanContext): Promise<Plan> {
   const { directory } = context;
   const userId = command.data.userId;
-  if (command.type === 'RegisterUser') {
-    // The user is not in the directory yet: judge the user side (R17) by the profile being registered.
-    const { orgUnitId, managerId } = command.data;
-    const prospective: ScopeDirectory = {
-      ...directory.scope,
-      userOrgUnit: (id) => (id === userId ? orgUnitId : directory.scope.userOrgUnit(id)),
-      managementChain: (id) => (id === userId ? (managerId ? [managerId, ...directory.managementChain(managerId)] : []) : directory.managementChain(id)),
-    };
-    const decision = authorize(context.actor, { permission: 'users.manage', userId }, prospective);
-    if (!decision.allowed) throw forbidden(decision.message, { permission: decision.permission });
-  } else {
-    context.require({ permission: 'users.manage', userId });
+  const placedAt = (orgUnitId: string | undefined, managerId: string | null | undefined): Placement => ({
+    orgUnitId,
+    managementChain: managerId ? [managerId, ...directory.managementChain(managerId)] : [],
+  });
+  // R17: a user is judged where they are (unless new) and, when the command places them, where they are put: an
+  // actor may not move users, or themselves, into their scope.
+  if (command.type !== 'RegisterUser') context.require({ permission: 'users.manage', userId });
+  if (command.type === 'RegisterUser') context.require({ permission: 'users.manage', userId, placement: placedAt(command.data.orgUnitId, command.data.managerId) });
+  if (command.type === 'UpdateUserProfile' && (command.data.orgUnitId !== undefined || command.data.managerId !== undefined)) {
+    const current = directory.users.get(userId);
+    const orgUnitId = command.data.orgUnitId ?? current?.orgUnitId;
+    const managerId = command.data.managerId !== undefined ? command.data.managerId : current?.managerId;
+    context.require({ permission: 'users.manage', userId, placement: placedAt(orgUnitId, managerId) });
   }
   return planOnStream(
     context,
@@ -111,6 +118,10 @@ export function planAccessCommand(command: AccessCommand, context: PlanContext):
   const { userId } = command.data;
   if (!context.directory.users.has(userId)) throw notFound(`user ${userId} is not registered: permissions are granted to registered users`, { userId });
   context.require({ permission: 'permissions.manage', userId });
+  if (command.type === 'GrantPermission') {
+    const wider = delegationRefusal(context.actor, userId, command.data.constraints, context.directory.scope);
+    if (wider) throw forbidden(`user ${context.actor.userId} may grant only within their own permissions.manage: ${wider}`, { permission: 'permissions.manage', constraint: wider });
+  }
   return planOnStream(
     context,
     streams.access(userId),

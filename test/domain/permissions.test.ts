@@ -1,6 +1,6 @@
 import type { Grant } from '../../domain/access/accessDecider';
 import type { Actor, ScopeDirectory, TrainingFacts } from '../../domain/policies/permissionPolicy';
-import { authorize, userScopeOf } from '../../domain/policies/permissionPolicy';
+import { authorize, authorizeOrgUnit, delegationRefusal, userScopeOf } from '../../domain/policies/permissionPolicy';
 
 // Org tree: root > emea > uk > london; root > amer. Reporting: boss > lead > dev.
 const parents: Record<string, string | null> = { root: null, emea: 'root', uk: 'emea', london: 'uk', amer: 'root' };
@@ -77,5 +77,38 @@ describe('R17 permissions with constraints', () => {
       { orgUnitIds: ['uk'], userIds: undefined, selfAndSubordinates: undefined, ownOrgUnit: undefined },
     ]);
     expect(userScopeOf(actor('lead', { permission: 'assignment.dynamic', constraints: { providers: ['Acme'] } }), 'assignment.dynamic')).toBeNull();
+  });
+
+  test('R17: a user is judged where a command would place them: an actor may not move users, or themselves, into their scope', () => {
+    const lead = actor('lead', { permission: 'users.manage', constraints: { ownOrgUnit: true } });
+    expect(authorize(lead, { permission: 'users.manage', userId: 'lead' }, directory).allowed).toBe(true);
+    // Moving themselves to the root would make every user "their own org unit".
+    const toRoot = authorize(lead, { permission: 'users.manage', userId: 'lead', placement: { orgUnitId: 'root', managementChain: [] } }, directory);
+    expect(toRoot).toMatchObject({ allowed: false, message: expect.stringContaining('placed in org unit root would be outside their own org unit') });
+    expect(authorize(lead, { permission: 'users.manage', userId: 'dev', placement: { orgUnitId: 'london', managementChain: ['lead'] } }, directory).allowed).toBe(true);
+  });
+
+  test('R17: org units are reached only through org-unit constraints', () => {
+    const emea = actor('lead', { permission: 'users.manage', constraints: { orgUnitIds: ['emea'] } });
+    expect(authorizeOrgUnit(emea, 'users.manage', ['paris', 'emea', 'root'], directory).allowed).toBe(true);
+    expect(authorizeOrgUnit(emea, 'users.manage', ['amer', 'root'], directory)).toMatchObject({ allowed: false, message: expect.stringContaining('org unit amer (under root) is outside org units [emea]') });
+    expect(authorizeOrgUnit(actor('lead', { permission: 'users.manage', constraints: { selfAndSubordinates: true } }), 'users.manage', ['paris', 'emea', 'root'], directory).allowed).toBe(false);
+    expect(authorizeOrgUnit(actor('lead', { permission: 'users.manage', constraints: { providers: ['Acme'] } }), 'users.manage', ['amer', 'root'], directory).allowed).toBe(true);
+  });
+
+  test('R17: a constrained grantor delegates only within their own permissions.manage', () => {
+    const uk = actor('lead', { permission: 'permissions.manage', constraints: { orgUnitIds: ['uk'], providers: ['Acme'] } });
+    expect(delegationRefusal(uk, 'dev', { orgUnitIds: ['london'], providers: ['Acme'] }, directory)).toBeUndefined();
+    expect(delegationRefusal(uk, 'dev', { userIds: ['dev'], providers: ['Acme'] }, directory)).toBeUndefined();
+    expect(delegationRefusal(uk, 'dev', { orgUnitIds: ['emea'], providers: ['Acme'] }, directory)).toMatch(/org unit emea is outside the grantor's org units \[uk\]/);
+    expect(delegationRefusal(uk, 'dev', { providers: ['Acme'] }, directory)).toMatch(/the grant reaches every user/);
+    expect(delegationRefusal(uk, 'dev', { orgUnitIds: ['london'] }, directory)).toMatch(/no providers constraint/);
+    expect(delegationRefusal(uk, 'dev', { orgUnitIds: ['london'], providers: ['Acme', 'Other'] }, directory)).toMatch(/providers \[Other\] are outside/);
+    // A reporting line is contained when the grantee reports to a grantor limited to their own line.
+    const line = actor('lead', { permission: 'permissions.manage', constraints: { selfAndSubordinates: true } });
+    expect(delegationRefusal(line, 'dev', { selfAndSubordinates: true }, directory)).toBeUndefined();
+    expect(delegationRefusal(line, 'boss', { selfAndSubordinates: true }, directory)).toMatch(/reporting line/);
+    expect(delegationRefusal({ userId: 'root-admin', isBootstrapAdmin: true, grants: [] }, 'yank', {}, directory)).toBeUndefined();
+    expect(delegationRefusal(actor('a', { permission: 'permissions.manage', constraints: {} }), 'yank', {}, directory)).toBeUndefined();
   });
 });
