@@ -70,8 +70,9 @@ export class CommandEngine {
   /** Runs a planner under the engine's guarantees; reactors use it for the per-user work they derive. */
   async execute(meta: CommandMeta, planner: Planner): Promise<CommandReply> {
     try {
-      const prior = await this.store.findCommand(meta.commandId);
-      if (prior) return replayed(prior);
+      // No look-up first: the append checks the command id in its own transaction and refuses a duplicate (stores
+      // nothing), which lands below and returns the first reply (R21). A rare duplicate is planned once for nothing;
+      // every other command saves a read.
       return await this.attempt(meta, planner);
     } catch (error) {
       if (error instanceof DuplicateCommandError) {

@@ -36,6 +36,7 @@ export class DirectoryFeed {
   private running: Promise<void> | undefined;
 
   private async drain(until: number): Promise<void> {
+    if (this.store.readReferenceData) return this.drainReferenceData(until);
     while (this.position < until) {
       const page = await this.store.readAll(this.position, 5000);
       for (const stored of page) {
@@ -48,6 +49,22 @@ export class DirectoryFeed {
         this.position = stored.position;
       }
       if (page.length < 5000) return;
+    }
+  }
+
+  /** Reads only reference data up to the head seen first, then stands at that head (the training events between change nothing here). */
+  private async drainReferenceData(until: number): Promise<void> {
+    const read = this.store.readReferenceData?.bind(this.store);
+    if (!read) return;
+    const to = Math.min(until, await this.store.headPosition());
+    while (this.position < to) {
+      const page = await read(this.position, to, 5000);
+      for (const stored of page) {
+        const event = asDomainEvent(stored);
+        if (event) this.directory.apply(event);
+        this.position = stored.position;
+      }
+      if (page.length < 5000) this.position = to;
     }
   }
 }

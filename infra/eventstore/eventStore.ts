@@ -125,6 +125,12 @@ export interface EventStore {
   streamRevision(stream: string): Promise<number>;
   /** Up to `limit` events with position greater than `fromPosition`, in position order. */
   readAll(fromPosition: number, limit: number): Promise<StoredEvent[]>;
+  /**
+   * Optional: the events after `fromPosition` up to `toPosition` (inclusive), in position order, of every stream but
+   * the users' training streams (`training-*`): the reference data a decision reads, a small part of the log. Lets
+   * the directory feed skip training events without reading them; without it the feed reads everything.
+   */
+  readReferenceData?(fromPosition: number, toPosition: number, limit: number): Promise<StoredEvent[]>;
   /** Catch-up then live: every event after `fromPosition`, in order, and then new ones as they are appended. */
   subscribe(options: SubscribeOptions): Subscription;
   /** The position of the last stored event, 0 when empty. */

@@ -95,6 +95,8 @@ CREATE TABLE IF NOT EXISTS events (
   metadata TEXT NOT NULL,
   UNIQUE (stream, revision)
 );
+-- Reference data (every stream but users' training): the directory feed reads only these, a small part of the log.
+CREATE INDEX IF NOT EXISTS events_reference ON events (position) WHERE substr(stream, 1, 9) <> 'training-';
 CREATE TABLE IF NOT EXISTS streams (
   stream TEXT PRIMARY KEY,
   revision INTEGER NOT NULL
@@ -199,6 +201,10 @@ function prepareStatements(db: Database.Database) {
     ),
     readAll: db.prepare<[number, number], EventRow>(
       'SELECT position, id, stream, revision, type, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?',
+    ),
+    readReferenceData: db.prepare<[number, number, number], EventRow>(
+      `SELECT position, id, stream, revision, type, data, metadata FROM events
+       WHERE substr(stream, 1, 9) <> 'training-' AND position > ? AND position <= ? ORDER BY position LIMIT ?`,
     ),
     head: db.prepare<[], { head: number }>('SELECT COALESCE(MAX(position), 0) AS head FROM events'),
     findCommand: db.prepare<[string], { reply: string; position: number }>('SELECT reply, position FROM commands WHERE command_id = ?'),
@@ -322,6 +328,12 @@ export class SqliteEventStore implements EventStore {
     // LIMIT -1 means "no limit" in SQLite: a non-positive limit reads nothing.
     if (!(count > 0)) return this.run(() => []);
     return this.run(() => this.statements.readAll.all(fromPosition, count).map(toEvent));
+  }
+
+  async readReferenceData(fromPosition: number, toPosition: number, limit: number): Promise<StoredEvent[]> {
+    const count = Math.floor(limit);
+    if (!(count > 0)) return this.run(() => []);
+    return this.run(() => this.statements.readReferenceData.all(fromPosition, toPosition, count).map(toEvent));
   }
 
   subscribe(options: SubscribeOptions): Subscription {

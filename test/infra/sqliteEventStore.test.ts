@@ -44,6 +44,22 @@ describe('SqliteEventStore', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('reads reference data alone: every stream but training-*, between two positions, in order, through its partial index', async () => {
+    const store = open();
+    await store.append([{ stream: 'user-ada', expectedRevision: 'any', events: [event({ n: 1 })] }]);
+    await store.append([{ stream: 'training-ada', expectedRevision: 'any', events: [event({ n: 2 }), event({ n: 3 })] }]);
+    await store.append([{ stream: 'group-g', expectedRevision: 'any', events: [event({ n: 4 })] }]);
+    await store.append([{ stream: 'trainings-are-not-training', expectedRevision: 'any', events: [event({ n: 5 })] }]);
+    const all = await store.readReferenceData(0, 100, 10);
+    expect(all.map((e) => [e.stream, e.position])).toEqual([['user-ada', 1], ['group-g', 4], ['trainings-are-not-training', 5]]);
+    expect((await store.readReferenceData(1, 4, 10)).map((e) => e.position)).toEqual([4]);
+    expect((await store.readReferenceData(0, 100, 1)).map((e) => e.position)).toEqual([1]);
+    const db = new Database(file, { readonly: true });
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT position FROM events WHERE substr(stream, 1, 9) <> 'training-' AND position > 0 AND position <= 9 ORDER BY position LIMIT 5").all() as { detail: string }[];
+    db.close();
+    expect(plan.map((row) => row.detail).join(' ')).toContain('events_reference');
+  });
+
   it('creates the parent folder of the file when it is missing', () => {
     open();
     expect(fs.existsSync(file)).toBe(true);
