@@ -5,7 +5,7 @@ import { courseCommandSchemas } from './course/courseCommands';
 import { groupCommandSchemas } from './group/groupCommands';
 import { orgUnitCommandSchemas } from './orgUnit/orgUnitCommands';
 import { portalCommandSchemas } from './portal/portalCommands';
-import { CommandIdSchema, IdSchema, ReasonSchema } from './shared/primitives';
+import { CommandIdSchema, IdSchema, ReasonSchema, textSchema } from './shared/primitives';
 import { trainingCommandSchemas } from './userTraining/trainingCommands';
 import { userCommandSchemas } from './user/userCommands';
 
@@ -34,8 +34,8 @@ export const CommandEnvelopeSchema = z
     actor: ActorSchema,
     data: z.unknown(),
     reason: ReasonSchema.optional(),
-    notes: z.string().max(4000).optional(),
-    correlationId: z.string().min(1).max(128).optional(),
+    notes: textSchema(4000, { multiline: true }).optional(),
+    correlationId: textSchema(128, { min: 1 }).optional(),
   })
   .strict();
 export type CommandEnvelope = z.infer<typeof CommandEnvelopeSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ActorSchema } from './commands';
-import { IdSchema, InstantSchema, LabelSchema } from './shared/primitives';
+import { IdSchema, InstantSchema, LabelSchema, textSchema } from './shared/primitives';
 import { TrainingStatusSchema } from './userTraining/trainingEvents';
 
 /** Every query's parameters, by query name (DESIGN.md section 4). */
@@ -23,7 +23,7 @@ export const queryParamSchemas = {
   MyTeam: z.object({ managerId: IdSchema.optional(), scope: z.enum(['direct', 'all']).default('direct') }).strict(),
   SearchUsers: z
     .object({
-      text: z.string().trim().min(1).max(200).optional(),
+      text: textSchema(200, { min: 1, trim: true }).optional(),
       department: LabelSchema.optional(),
       role: LabelSchema.optional(),
       status: z.enum(['active', 'inactive']).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema } from '../shared/primitives';
+import { IdSchema, textSchema } from '../shared/primitives';
 import { CourseDefinitionSchema } from './courseEvents';
 
 export const CreateCourseSchema = CourseDefinitionSchema.extend({
@@ -10,7 +10,7 @@ export const CreateCourseSchema = CourseDefinitionSchema.extend({
 }).strict();
 export type CreateCourse = z.infer<typeof CreateCourseSchema>;
 
-export const UpgradeVersionSchema = z.object({ courseId: IdSchema, notes: z.string().max(2000).optional() }).strict();
+export const UpgradeVersionSchema = z.object({ courseId: IdSchema, notes: textSchema(2000, { multiline: true }).optional() }).strict();
 export type UpgradeVersion = z.infer<typeof UpgradeVersionSchema>;
 
 export const DeactivateCourseSchema = z.object({ courseId: IdSchema }).strict();

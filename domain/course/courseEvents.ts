@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BoundedCriteriaSchema } from '../shared/criteria';
-import { IdSchema, InstantSchema, LabelSchema, NameSchema } from '../shared/primitives';
+import { IdSchema, InstantSchema, LabelSchema, NameSchema, textSchema } from '../shared/primitives';
 
 export const CourseKindSchema = z.enum(['course', 'learningPath', 'curriculum']);
 /** coursePublisher: online courses versioned through a course publisher (R14's registration rules apply). */
@@ -35,7 +35,7 @@ export const CourseVersionUpgradedSchema = z.object({
   version: z.number().int().min(2),
   previousVersion: z.number().int().min(1),
   publishedAt: InstantSchema,
-  notes: z.string().max(2000).nullable(),
+  notes: textSchema(2000, { multiline: true }).nullable(),
 });
 export const CourseDeactivatedSchema = z.object({ courseId: IdSchema });
 export const CourseActivatedSchema = z.object({ courseId: IdSchema });

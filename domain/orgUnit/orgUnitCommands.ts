@@ -6,7 +6,7 @@ export const DefineOrgUnitSchema = z.object({
   orgUnitId: IdSchema,
   name: NameSchema,
   parentId: IdSchema.nullable().default(null),
-});
+}).strict();
 export type DefineOrgUnit = z.infer<typeof DefineOrgUnitSchema>;
 
 export const orgUnitCommandSchemas = { DefineOrgUnit: DefineOrgUnitSchema } as const;

@@ -21,8 +21,30 @@ export const TimeZoneSchema = z
   .max(64)
   .refine((zone) => IANAZone.isValidZone(zone), { error: 'an IANA time zone such as Europe/London' });
 
-export const ReasonSchema = z.string().trim().min(1, 'a reason must not be empty').max(2000);
-export const NameSchema = z.string().trim().min(1, 'must not be empty').max(300);
-export const LabelSchema = z.string().trim().min(1).max(200);
+/** Control characters: NUL and the rest of C0, and DEL; multi-line text may hold tabs and line breaks. */
+/* eslint-disable no-control-regex -- matching control characters is the point */
+const CONTROL = /[\u0000-\u001F\u007F]/;
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/* eslint-enable no-control-regex */
+/** A UTF-16 surrogate not in a pair: JSON can carry one, but no store or read model keeps it as it was. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text people type (names, labels, reasons, notes, search text): well-formed Unicode without control characters,
+ * so what is stored, searched and shown is exactly what was sent (a NUL would end an SQL LIKE pattern early).
+ */
+export function textSchema(max: number, options: { min?: number; trim?: boolean; multiline?: boolean; empty?: string } = {}) {
+  const control = options.multiline ? CONTROL_BUT_LINES : CONTROL;
+  const trimmed = options.trim ? z.string().trim() : z.string();
+  const base = options.min ? trimmed.min(options.min, options.empty ?? 'must not be empty') : trimmed;
+  return base
+    .max(max)
+    .refine((text) => !control.test(text), { error: options.multiline ? 'control characters other than tabs and line breaks are not allowed' : 'control characters are not allowed' })
+    .refine((text) => !LONE_SURROGATE.test(text), { error: 'text must be well-formed Unicode (no lone surrogate)' });
+}
+
+export const ReasonSchema = textSchema(2000, { min: 1, trim: true, multiline: true, empty: 'a reason must not be empty' });
+export const NameSchema = textSchema(300, { min: 1, trim: true });
+export const LabelSchema = textSchema(200, { min: 1, trim: true });
 
 export const CommandIdSchema = z.ulid({ error: 'commandId must be a ULID (26 characters, Crockford base32)' });

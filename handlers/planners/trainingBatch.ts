@@ -1,4 +1,6 @@
+import type { ActiveRule } from '../../domain/assignmentRule/assignmentRuleDecider';
 import type { Directory } from '../../domain/directory/directory';
+import { ruleFacts, ruleMatches } from '../../domain/policies/ruleAudiencePolicy';
 import { todayIn } from '../../domain/shared/calendar';
 import { DomainError, notFound } from '../../domain/shared/domainError';
 import { streams } from '../../domain/streams';
@@ -55,7 +57,7 @@ export async function decideTrainingBatch(
 ): Promise<{ results: TrainingWorkResult[]; writes: PlannedWrite[] }> {
   const perUser = new Map<string, { state: TrainingState; revision: number; events: TrainingEvent[]; metadata: Partial<EventMetadata>[] }>();
   const results: TrainingWorkResult[] = [];
-  for (const work of works) {
+  const decide = async (work: TrainingWork): Promise<TrainingWorkResult> => {
     let entry = perUser.get(work.userId);
     if (!entry) {
       const loaded = await context.aggregates.load(streams.training(work.userId), aggregateKinds.training);
@@ -69,10 +71,26 @@ export async function decideTrainingBatch(
         entry.events.push(event);
         entry.metadata.push(work.metadata ?? {});
       }
-      results.push({ work, decision });
+      return { work, decision };
     } catch (error) {
       if (!(error instanceof DomainError) || options.atomic) throw error;
-      results.push({ work, error });
+      return { work, error };
+    }
+  };
+  for (const work of works) results.push(await decide(work));
+  // Whenever the batch gives a user a course (new or back), every live dynamic rule on that course the user matches
+  // is applied after it: a rule that skipped the training while it was gone (R11, reassignment off) then adds its
+  // source (R1), so the sources a user ends with do not depend on which rule or command acted first.
+  let rulesByCourse: Map<string, ActiveRule[]> | undefined;
+  for (const result of [...results]) {
+    const activated = result.decision?.events.find((event) => event.type === 'TrainingAssigned' || event.type === 'TrainingReassigned');
+    if (!activated) continue;
+    rulesByCourse ??= dynamicRulesByCourse(context.directory);
+    const { userId } = result.work;
+    for (const rule of rulesByCourse.get(activated.data.courseId) ?? []) {
+      const held = perUser.get(userId)?.state.assignments[rule.courseId];
+      if (!held?.active || held.sources.some((source) => source.ruleId === rule.ruleId) || !ruleMatches(rule, userId, context.directory)) continue;
+      results.push(await decide({ ...result.work, command: { type: 'ApplyRule', rule: ruleFacts(rule, context.directory) } }));
     }
   }
   const writes: PlannedWrite[] = [];
@@ -81,4 +99,15 @@ export async function decideTrainingBatch(
     writes.push({ stream: streams.training(userId), expectedRevision: expectedFrom(entry.revision), events: entry.events, metadata: entry.metadata, stateAfter: entry.state });
   }
   return { results, writes };
+}
+
+function dynamicRulesByCourse(directory: Directory): Map<string, ActiveRule[]> {
+  const byCourse = new Map<string, ActiveRule[]>();
+  for (const rule of directory.rules.values()) {
+    if (rule.retired || rule.mode !== 'dynamic' || rule.target.kind === 'newStarters') continue;
+    const list = byCourse.get(rule.courseId);
+    if (list) list.push(rule);
+    else byCourse.set(rule.courseId, [rule]);
+  }
+  return byCourse;
 }

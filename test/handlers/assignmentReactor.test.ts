@@ -108,6 +108,32 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
     expect((await h.training('sam')).assignments.security).toBeUndefined();
   });
 
+  test.each([
+    ['reassignment-off rule first', ['r-off', 'r-on']],
+    ['reassignment-on rule first', ['r-on', 'r-off']],
+  ])('R1/R11: two dynamic rules on one course, one without reassignment: on rejoining, both hold the training whichever was made first (%s)', async (_order, ruleIds) => {
+    const h = engineHarness();
+    await h.seedPortal();
+    for (const ruleId of ruleIds) await h.ok('CreateAssignmentRule', rule(ruleId, { dynamicReassignment: ruleId === 'r-on' }));
+    await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
+    await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' });
+    expect((await h.training('ada')).assignments['fire-safety']?.active).toBe(false);
+    await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
+    expect((await h.training('ada')).assignments['fire-safety']?.sources.map((source) => source.ruleId).sort()).toEqual(['r-off', 'r-on']);
+  });
+
+  test('R1/R11: training brought back by an admin takes in the dynamic rule that did not reassign it, as if assigned before the user rejoined', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    await h.ok('CreateAssignmentRule', rule('r-off', { dynamicReassignment: false }));
+    await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
+    await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' });
+    await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
+    expect((await h.training('ada')).assignments['fire-safety']?.active).toBe(false);
+    await h.ok('AssignCourse', { userIds: ['ada'], courseIds: ['fire-safety'] });
+    expect((await h.training('ada')).assignments['fire-safety']?.sources.map((source) => source.kind).sort()).toEqual(['group', 'individual']);
+  });
+
   test('R11: reassignment after an admin removal does not bring the training back', async () => {
     const h = engineHarness();
     await h.seedPortal();

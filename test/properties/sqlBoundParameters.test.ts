@@ -1,0 +1,156 @@
+/**
+ * Static check behind the claim "SQL is built only with bound parameters" (issue #7, item 3): every template literal
+ * that builds SQL in the read-model code (projections/*.ts) and the SQLite event store interpolates only constant SQL
+ * fragments or identifiers on the list below, each with the reason it cannot carry a value; every fragment pushed into
+ * a list that is joined into SQL is itself constant; and no SQL is concatenated with `+`. Values travel as `?` or
+ * `@name` parameters. A new interpolation fails this test until it is reviewed and listed here.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * The expressions a file may interpolate into SQL (exact source text), and why each carries no value from input.
+ * Conditional expressions whose branches are literals or safe templates, and number or string literals, are safe by
+ * construction and need no entry.
+ */
+const ALLOWED: Record<string, Record<string, string>> = {
+  'projections/queryEngine.ts': {
+    "where.join(' AND ')": 'where holds constant fragments only (checked below); the filter values are @parameters',
+    where: "miBase()'s WHERE clause: `WHERE ${where.join(' AND ')}` over constant fragments (checked below)",
+    cte: 'a constant WITH RECURSIVE clause (no interpolation)',
+    from: 'a template of constant text and where.join(...)',
+    overdueSql: 'a constant condition over columns and @portalToday',
+    key: "a column name chosen from a constant map by the zod enum groupBy ('course' | 'department' | 'orgUnit')",
+    'scope.sql': 'reportingScope(): constant fragments and @scopeUsers<i>/@scopeCourses<i> parameter names; the ids are JSON parameters',
+  },
+  'projections/queryAccess.ts': {
+    i: 'the index of a grant in forEach (a number), naming a parameter @scopeUsers<i> / @scopeCourses<i>',
+    "parts.join(' AND ')": 'parts holds constant fragments only (checked below)',
+    "clauses.join(' OR ')": 'clauses holds constant fragments only (checked below)',
+  },
+  'projections/readModelDb.ts': {
+    table: 'iterates the constant READ_MODEL_TABLES',
+  },
+  'projections/verifyReadModels.ts': {
+    table: 'from the constant VERIFIED_TABLES',
+    order: 'key columns from the constant VERIFIED_TABLES',
+  },
+  'infra/eventstore/sqliteEventStore.ts': {
+    busyTimeoutMs: 'checked to be a non-negative safe integer just before',
+    synchronous: "checked to be 'FULL' or 'NORMAL' just before",
+  },
+};
+
+/** Arrays whose elements are joined into SQL: every push must be constant or allowed. */
+const FRAGMENT_LISTS = new Set(['where', 'parts', 'clauses']);
+
+const SQL_WORDS = /\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|FROM|WHERE|JOIN|VALUES|LIMIT|ORDER BY|GROUP BY|WITH|AND|OR|NOT|IN|LIKE|ESCAPE|SUM|COUNT|COALESCE)\b|\b(busy_timeout|synchronous|journal_mode)\b|@[a-zA-Z]/;
+const SQL_CALLS = new Set(['prepare', 'exec', 'pragma', 'statement', 'run', 'all', 'get', 'iterate']);
+
+function filesUnderTest(): string[] {
+  const projections = fs
+    .readdirSync(path.join(ROOT, 'projections'))
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => `projections/${name}`);
+  return [...projections, 'infra/eventstore/sqliteEventStore.ts'];
+}
+
+interface Finding {
+  file: string;
+  line: number;
+  text: string;
+  problem: string;
+}
+
+function inspect(file: string, text = fs.readFileSync(path.join(ROOT, file), 'utf8')): { findings: Finding[]; sqlTemplates: number } {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
+  const allowed = ALLOWED[file] ?? {};
+  const findings: Finding[] = [];
+  let sqlTemplates = 0;
+  const report = (node: ts.Node, problem: string) =>
+    findings.push({ file, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, text: node.getText(source).slice(0, 120), problem });
+
+  /** Safe: literals, allowed identifiers, and conditionals/templates/parentheses made only of safe parts. */
+  const safe = (expression: ts.Expression): boolean => {
+    if (ts.isStringLiteral(expression) || ts.isNumericLiteral(expression) || ts.isNoSubstitutionTemplateLiteral(expression)) return true;
+    if (ts.isParenthesizedExpression(expression)) return safe(expression.expression);
+    if (ts.isConditionalExpression(expression)) return safe(expression.whenTrue) && safe(expression.whenFalse);
+    if (ts.isTemplateExpression(expression)) return expression.templateSpans.every((span) => safe(span.expression));
+    return Object.prototype.hasOwnProperty.call(allowed, expression.getText(source));
+  };
+
+  const literalText = (template: ts.TemplateExpression) => [template.head.text, ...template.templateSpans.map((span) => span.literal.text)].join(' ');
+  const calledAs = (node: ts.Node): string | undefined => {
+    const parent = node.parent;
+    if (parent && ts.isCallExpression(parent) && parent.arguments.includes(node as ts.Expression)) {
+      const callee = parent.expression;
+      if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+      if (ts.isIdentifier(callee)) return callee.text;
+    }
+    return undefined;
+  };
+  const pushedToFragments = (node: ts.Node) => {
+    const call = node.parent;
+    return calledAs(node) === 'push' && ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && FRAGMENT_LISTS.has(call.expression.expression.getText(source));
+  };
+  const isSql = (template: ts.TemplateExpression) => SQL_WORDS.test(literalText(template)) || SQL_CALLS.has(calledAs(template) ?? '') || pushedToFragments(template) || /^[\s()]*$/.test(literalText(template));
+  /** Messages: error texts and thrown values are not SQL. */
+  const inMessage = (node: ts.Node): boolean => {
+    for (let current: ts.Node | undefined = node.parent; current; current = current.parent) {
+      if (ts.isThrowStatement(current) || ts.isNewExpression(current)) return true;
+      if (ts.isCallExpression(current) && /^(notFound|forbidden|ruleViolation|DomainError)$/.test(current.expression.getText(source))) return true;
+      if (ts.isPropertyAssignment(current) && /^(message|upgrade|text)$/.test(current.name.getText(source))) return true;
+      if (ts.isFunctionLike(current) || ts.isBlock(current)) return false;
+    }
+    return false;
+  };
+
+  const visit = (node: ts.Node): void => {
+    if (ts.isTemplateExpression(node) && isSql(node) && !inMessage(node)) {
+      sqlTemplates++;
+      for (const span of node.templateSpans) if (!safe(span.expression)) report(span.expression, 'interpolated into SQL and not on the allowed list');
+    }
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'push' && FRAGMENT_LISTS.has(node.expression.expression.getText(source))) {
+      for (const argument of node.arguments) if (!safe(argument)) report(argument, `pushed into the SQL fragment list ${node.expression.expression.getText(source)} and not constant`);
+    }
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      const sides = [node.left, node.right];
+      if (sides.some((side) => (ts.isStringLiteral(side) || ts.isNoSubstitutionTemplateLiteral(side)) && SQL_WORDS.test(side.text))) report(node, 'SQL concatenated with +');
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return { findings, sqlTemplates };
+}
+
+describe('SQL is built only with bound parameters (static check of projections/*.ts and the SQLite event store)', () => {
+  const files = filesUnderTest();
+
+  test.each(files)('%s interpolates into SQL only constant fragments and reviewed identifiers', (file) => {
+    const { findings } = inspect(file);
+    expect(findings).toEqual([]);
+  });
+
+  test('the check sees the SQL it is meant to see, and reports a value interpolated into a query, an unchecked fragment and a concatenation', () => {
+    const total = files.reduce((sum, file) => sum + inspect(file).sqlTemplates, 0);
+    expect(total).toBeGreaterThanOrEqual(8);
+    const planted = [
+      'export const byId = (db: { prepare(sql: string): { get(): unknown } }, userId: string) => db.prepare(`SELECT * FROM users WHERE user_id = \'${userId}\'`).get();',
+      'export function filter(where: string[], department: string) { where.push(`u.department = \'${department}\'`); where.push(department); }',
+      "export const byName = (name: string) => 'SELECT * FROM users WHERE name = ' + name;",
+    ].join('\n');
+    const { findings } = inspect('projections/queryEngine.ts', planted);
+    expect(findings.map((finding) => finding.problem).sort()).toEqual(
+      [
+        'interpolated into SQL and not on the allowed list',
+        'interpolated into SQL and not on the allowed list',
+        'pushed into the SQL fragment list where and not constant',
+        'pushed into the SQL fragment list where and not constant',
+        'SQL concatenated with +',
+      ].sort(),
+    );
+  });
+});
