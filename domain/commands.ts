@@ -61,7 +61,9 @@ export function isCommandType(type: string): type is CommandType {
 /** Validates an envelope and its data; the message says what to fix. */
 export function parseCommand(input: unknown): ParsedCommand {
   const envelope = CommandEnvelopeSchema.safeParse(input);
-  const commandId = typeof (input as { commandId?: unknown } | null)?.commandId === 'string' ? ((input as { commandId: string }).commandId) : null;
+  // An invalid command id is echoed for correlation, but never a huge one (a 1 MB id must not make a 1 MB reply).
+  const given = (input as { commandId?: unknown } | null)?.commandId;
+  const commandId = typeof given === 'string' && given.length <= 128 ? given : null;
   if (!envelope.success) return invalid(commandId, 'the command envelope is invalid', envelope.error.issues);
   const { type } = envelope.data;
   if (!isCommandType(type)) {

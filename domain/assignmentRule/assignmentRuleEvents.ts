@@ -4,9 +4,9 @@ import { DueRuleSchema } from '../shared/dueRule';
 import { IdSchema, InstantSchema, NameSchema } from '../shared/primitives';
 
 export const RuleTargetSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('group'), groupId: IdSchema }),
-  z.object({ kind: z.literal('allUsers') }),
-  z.object({ kind: z.literal('newStarters') }),
+  z.strictObject({ kind: z.literal('group'), groupId: IdSchema }),
+  z.strictObject({ kind: z.literal('allUsers') }),
+  z.strictObject({ kind: z.literal('newStarters') }),
 ]);
 export type RuleTarget = z.infer<typeof RuleTargetSchema>;
 

@@ -9,8 +9,8 @@ export type Versioning = z.infer<typeof VersioningSchema>;
 
 /** Who may be assigned the course (R15): everyone, or users matching criteria. */
 export const VisibilitySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('everyone') }),
-  z.object({ kind: z.literal('audience'), criteria: BoundedCriteriaSchema }),
+  z.strictObject({ kind: z.literal('everyone') }),
+  z.strictObject({ kind: z.literal('audience'), criteria: BoundedCriteriaSchema }),
 ]);
 export type Visibility = z.infer<typeof VisibilitySchema>;
 

@@ -19,25 +19,25 @@ export type Criteria =
 
 export const MAX_CRITERIA_DEPTH = 8;
 
-const AttributeLeaf = z.object({
+const AttributeLeaf = z.strictObject({
   kind: z.literal('attribute'),
   attribute: CriteriaAttributeSchema,
   in: z.array(LabelSchema).min(1).max(1000),
 });
-const OrgUnitLeaf = z.object({
+const OrgUnitLeaf = z.strictObject({
   kind: z.literal('orgUnit'),
   orgUnitId: IdSchema,
   includeDescendants: z.boolean().default(true),
 });
 const HireDateLeaf = z
-  .object({ kind: z.literal('hireDate'), onOrAfter: CalendarDateSchema.optional(), before: CalendarDateSchema.optional() })
+  .strictObject({ kind: z.literal('hireDate'), onOrAfter: CalendarDateSchema.optional(), before: CalendarDateSchema.optional() })
   .refine((leaf) => leaf.onOrAfter !== undefined || leaf.before !== undefined, { error: 'hireDate needs onOrAfter, before or both' });
 
 export const CriteriaSchema: z.ZodType<Criteria> = z.lazy(() =>
   z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('all'), of: z.array(CriteriaSchema).min(1).max(100) }),
-    z.object({ kind: z.literal('any'), of: z.array(CriteriaSchema).min(1).max(100) }),
-    z.object({ kind: z.literal('not'), of: CriteriaSchema }),
+    z.strictObject({ kind: z.literal('all'), of: z.array(CriteriaSchema).min(1).max(100) }),
+    z.strictObject({ kind: z.literal('any'), of: z.array(CriteriaSchema).min(1).max(100) }),
+    z.strictObject({ kind: z.literal('not'), of: CriteriaSchema }),
     AttributeLeaf,
     OrgUnitLeaf,
     HireDateLeaf,

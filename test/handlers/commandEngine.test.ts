@@ -46,6 +46,20 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
     expect(added.map((event) => (event.data as { userId: string }).userId).sort()).toEqual([...users].sort());
   });
 
+  test('bad input: an unknown field nested in a rule target or due rule is refused (VALIDATION_FAILED), not dropped; a huge invalid command id is not echoed back', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    const head = await h.store.headPosition();
+    const target = await h.send('CreateAssignmentRule', { ruleId: 'r', courseId: 'security', target: { kind: 'group', groupID: 'engineering' }, mode: 'dynamic' });
+    expect(target).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    const due = await h.send('CreateAssignmentRule', { ruleId: 'r', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic', due: { kind: 'relative', days: 7, date: '2027-01-01' } });
+    expect(due).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('date') } });
+    const huge = await h.embedded.send({ commandId: 'x'.repeat(1_000_000), type: 'DefineOrgUnit', actor: { userId: 'root' }, data: { orgUnitId: 'x', name: 'X' } });
+    expect(huge).toMatchObject({ ok: false, commandId: null, error: { code: 'VALIDATION_FAILED' } });
+    expect(JSON.stringify(huge).length).toBeLessThan(10_000);
+    expect(await h.store.headPosition()).toBe(head);
+  });
+
   test('R20: every event records the actor, command id, correlation id, time, reason and notes', async () => {
     const h = engineHarness({ now: '2026-02-03T10:15:00.000Z' });
     await h.seedPortal();
