@@ -7,9 +7,11 @@ async function main(): Promise<void> {
   const [eventsFile, readModelFile] = process.argv.slice(2);
   if (!eventsFile || !readModelFile) throw new Error('usage: rebuildChild EVENTS_DB READMODELS_DB');
   const store = SqliteEventStore.open({ file: eventsFile });
-  const readModels = ReadModelDb.open({ file: readModelFile, synchronous: 'NORMAL' });
+  // As `lms rebuild` does: a scratch file in bulk mode, switched to WAL when complete.
+  const readModels = ReadModelDb.open({ file: readModelFile, bulk: true });
   const started = performance.now();
   const events = await new ProjectionRuntime(store, readModels, { batchSize: 5000 }).catchUp();
+  readModels.finishBulk();
   const ms = performance.now() - started;
   const assignments = readModels.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM assignments').get()?.n ?? 0;
   readModels.close();

@@ -4,8 +4,8 @@ import { asDomainEvent } from '../domain/events';
 import { defaultPreferences } from '../domain/portal/portalDecider';
 import { overdueFrom } from '../domain/shared/calendar';
 import { trainingEventSchemas } from '../domain/userTraining/trainingEvents';
-import type { TrainingEvent, TrainingState } from '../domain/userTraining/trainingState';
-import { evolveTraining, initialTrainingState } from '../domain/userTraining/trainingState';
+import type { Assignment, TrainingEvent, TrainingState } from '../domain/userTraining/trainingState';
+import { evolveTraining } from '../domain/userTraining/trainingState';
 import type { StoredEvent } from '../infra/eventstore/eventStore';
 import type { ReadModelDb } from './readModelDb';
 import { READ_MODEL_NAMES } from './readModelSchema';
@@ -16,6 +16,8 @@ export type BeforeEventHook = (event: StoredEvent) => void;
 
 const isTrainingEvent = (event: DomainEvent): event is TrainingEvent => Object.prototype.hasOwnProperty.call(trainingEventSchemas, event.type);
 const flag = (value: boolean) => (value ? 1 : 0);
+
+const assignmentKey = (userId: string, courseId: string) => `${userId}\u0000${courseId}`;
 
 type UserFacts = { active: number; org_unit_id: string; department: string | null; time_zone: string | null };
 
@@ -38,23 +40,24 @@ export class Projector {
   }
 
   /**
-   * Folded states kept between batches so a batch does not re-parse them; only states of committed batches enter
-   * it, and it is dropped when another process moved the checkpoint since this one last wrote it.
+   * Folded assignments (one user × one course: every training event concerns one) kept between batches so a batch
+   * does not re-read them; only those of committed batches enter it, and it is dropped when another process moved
+   * the checkpoint since this one last wrote it. Bounded, so a rebuild's memory stays flat.
    */
-  private readonly cache = new Map<string, TrainingState>();
+  private readonly cache = new Map<string, Assignment | null>();
   private cachedAt = -1;
-  private staged = new Map<string, TrainingState>();
+  private staged = new Map<string, Assignment | null>();
 
   /** Applies a page of events in order; a throw rolls the whole batch back. Events at or below the checkpoint are skipped. */
   apply(events: readonly StoredEvent[]): void {
     if (events.length === 0) return;
     this.staged = new Map();
     this.applyInTransaction(events);
-    for (const [userId, state] of this.staged) {
-      this.cache.delete(userId);
-      this.cache.set(userId, state);
+    for (const [key, assignment] of this.staged) {
+      this.cache.delete(key);
+      this.cache.set(key, assignment);
     }
-    while (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value as string);
+    while (this.cache.size > 50_000) this.cache.delete(this.cache.keys().next().value as string);
   }
 
   private applyBatch(page: readonly StoredEvent[]): void {
@@ -63,57 +66,70 @@ export class Projector {
     this.portalZone = undefined;
     const events = page.filter((event) => event.position > checkpoint);
     if (events.length === 0) return;
-    const trainings = new Map<string, { state: TrainingState; courses: Set<string> }>();
+    // Per user × course: the assignment as the batch leaves it (evolveTraining touches only the event's course).
+    const touched = new Map<string, { userId: string; courseId: string; before: Assignment | null; state: TrainingState }>();
     for (const stored of events) {
       this.beforeEvent?.(stored);
       const event = asDomainEvent(stored);
       if (!event) continue;
       if (isTrainingEvent(event)) {
-        const userId = event.data.userId;
-        const entry = trainings.get(userId) ?? { state: this.loadTraining(userId), courses: new Set<string>() };
+        const { userId, courseId } = event.data;
+        const key = assignmentKey(userId, courseId);
+        let entry = touched.get(key);
+        if (!entry) {
+          const assignment = this.loadAssignment(key, userId, courseId);
+          entry = { userId, courseId, before: assignment, state: { assignments: assignment ? { [courseId]: assignment } : {} } };
+          touched.set(key, entry);
+        }
         entry.state = evolveTraining(entry.state, event);
-        entry.courses.add(event.data.courseId);
-        trainings.set(userId, entry);
       } else {
         this.applyDirectoryEvent(event);
       }
     }
-    for (const [userId, entry] of trainings) {
-      this.writeTraining(userId, entry.state, entry.courses);
-      this.staged.set(userId, entry.state);
+    const facts = new Map<string, UserFacts>();
+    for (const [key, { userId, courseId, before, state }] of touched) {
+      const assignment = state.assignments[courseId] ?? null;
+      let user = facts.get(userId);
+      if (!user) {
+        user = this.statements.userFacts.get(userId) ?? { active: 0, org_unit_id: '', department: null, time_zone: null };
+        facts.set(userId, user);
+      }
+      this.writeAssignment(userId, courseId, before, assignment, user);
+      this.staged.set(key, assignment);
     }
     const last = events[events.length - 1] as StoredEvent;
     for (const name of READ_MODEL_NAMES) this.statements.checkpoint.run(name, last.position);
     this.cachedAt = last.position;
   }
 
-  private loadTraining(userId: string): TrainingState {
-    const cached = this.cache.get(userId);
-    if (cached) return cached;
-    const row = this.statements.loadTraining.get(userId);
-    return row ? (JSON.parse(row.state) as TrainingState) : initialTrainingState();
+  private loadAssignment(key: string, userId: string, courseId: string): Assignment | null {
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    const row = this.statements.loadAssignment.get(userId, courseId);
+    return row ? (JSON.parse(row.state) as Assignment) : null;
   }
 
-  /** Saves the folded state and rewrites the rows of the courses this batch touched (the same rows a full rewrite gives). */
-  private writeTraining(userId: string, state: TrainingState, courses: ReadonlySet<string>): void {
+  /**
+   * Saves the folded assignment and rewrites its rows (the same rows a full rewrite gives). Rows exist only for an
+   * active assignment (exemption rows only for its rule sources), so what was there before the batch says what to
+   * delete: a rebuild, which mostly creates, writes each row once.
+   */
+  private writeAssignment(userId: string, courseId: string, before: Assignment | null, assignment: Assignment | null, user: UserFacts): void {
     const s = this.statements;
-    s.saveTraining.run(userId, JSON.stringify(state));
-    let user: UserFacts | undefined;
-    for (const courseId of courses) {
-      s.deleteAssignment.run(userId, courseId);
-      s.deleteExemptionsOf.run(userId, courseId);
-      const assignment = state.assignments[courseId];
-      if (!assignment?.active) continue;
-      const row = assignmentRow(userId, assignment);
-      user ??= s.userFacts.get(userId) ?? { active: 0, org_unit_id: '', department: null, time_zone: null };
-      s.insertAssignment.run(
-        row.userId, row.courseId, flag(row.visible), flag(row.required), row.status, row.progress, row.version, row.dueDate, row.assignedOn,
-        row.startedOn, row.completedOn, row.score, JSON.stringify(row.sources), JSON.stringify(row.completions),
-        user.active, user.org_unit_id, user.department, this.overdueAt(row.dueDate, user.time_zone),
-      );
-      for (const exemption of exemptionRows(userId, { assignments: { [courseId]: assignment } })) {
-        s.insertExemption.run(exemption.userId, exemption.courseId, exemption.ruleId, exemption.source, flag(exemption.exempted), exemption.reason, exemption.appliedBy, exemption.appliedAt);
-      }
+    if (assignment) s.saveAssignment.run(userId, courseId, JSON.stringify(assignment));
+    if (before?.active) {
+      if (!assignment?.active) s.deleteAssignment.run(userId, courseId);
+      if (before.sources.some((source) => source.ruleId !== null)) s.deleteExemptionsOf.run(userId, courseId);
+    }
+    if (!assignment?.active) return;
+    const row = assignmentRow(userId, assignment);
+    s.upsertAssignment.run(
+      row.userId, row.courseId, flag(row.visible), flag(row.required), row.status, row.progress, row.version, row.dueDate, row.assignedOn,
+      row.startedOn, row.completedOn, row.score, JSON.stringify(row.sources), JSON.stringify(row.completions),
+      user.active, user.org_unit_id, user.department, this.overdueAt(row.dueDate, user.time_zone),
+    );
+    for (const exemption of exemptionRows(userId, { assignments: { [courseId]: assignment } })) {
+      s.insertExemption.run(exemption.userId, exemption.courseId, exemption.ruleId, exemption.source, flag(exemption.exempted), exemption.reason, exemption.appliedBy, exemption.appliedAt);
     }
   }
 
@@ -187,11 +203,13 @@ function prepare(readModels: ReadModelDb) {
   const run = <P extends unknown[]>(sql: string): Statement<P> => db.prepare<P>(sql);
   return {
     checkpoint: run<[string, number]>('INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position'),
-    loadTraining: db.prepare<[string], { state: string }>('SELECT state FROM training_state WHERE user_id = ?'),
-    saveTraining: run<[string, string]>('INSERT INTO training_state (user_id, state) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET state = excluded.state'),
+    loadAssignment: db.prepare<[string, string], { state: string }>('SELECT state FROM training_state WHERE user_id = ? AND course_id = ?'),
+    saveAssignment: run<[string, string, string]>(
+      'INSERT INTO training_state (user_id, course_id, state) VALUES (?, ?, ?) ON CONFLICT (user_id, course_id) DO UPDATE SET state = excluded.state',
+    ),
     deleteAssignment: run<[string, string]>('DELETE FROM assignments WHERE user_id = ? AND course_id = ?'),
-    insertAssignment: run<unknown[]>(
-      'INSERT INTO assignments (user_id, course_id, visible, required, status, progress, version, due_date, assigned_on, started_on, completed_on, score, sources, completions, user_active, org_unit_id, department, overdue_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    upsertAssignment: run<unknown[]>(
+      'INSERT OR REPLACE INTO assignments (user_id, course_id, visible, required, status, progress, version, due_date, assigned_on, started_on, completed_on, score, sources, completions, user_active, org_unit_id, department, overdue_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     userFacts: db.prepare<[string], UserFacts>('SELECT active, org_unit_id, department, time_zone FROM users WHERE user_id = ?'),
     userRowsFacts: run<[number, string, string | null, string]>('UPDATE assignments SET user_active = ?, org_unit_id = ?, department = ? WHERE user_id = ?'),

@@ -9,7 +9,7 @@ export const READ_MODEL_NAMES = ['directory', 'assignments'] as const;
  * Bumped whenever a table or a row derivation changes: read models built by another version are dropped on open
  * and rebuilt from the events by the next catch-up.
  */
-export const READ_MODEL_VERSION = 3;
+export const READ_MODEL_VERSION = 4;
 export type ReadModelName = (typeof READ_MODEL_NAMES)[number];
 
 export const READ_MODEL_SCHEMA = `
@@ -64,10 +64,13 @@ CREATE TABLE IF NOT EXISTS courses (
   active INTEGER NOT NULL
 ) WITHOUT ROWID;
 
--- The folded UserTraining state per user (domain evolve), so a batch never re-reads a stream.
+-- The folded assignment per user × course (domain evolve; every training event concerns one course), so a batch
+-- never re-reads a stream and parses only the assignments it touches.
 CREATE TABLE IF NOT EXISTS training_state (
-  user_id TEXT PRIMARY KEY,
-  state TEXT NOT NULL
+  user_id TEXT NOT NULL,
+  course_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  PRIMARY KEY (user_id, course_id)
 ) WITHOUT ROWID;
 
 -- One row per current assignment (user × course, R1). visible = 0 when every source is exempt (R6).
@@ -120,7 +123,7 @@ export const VERIFIED_TABLES: { table: string; key: string[] }[] = [
   { table: 'org_units', key: ['org_unit_id'] },
   { table: 'users', key: ['user_id'] },
   { table: 'courses', key: ['course_id'] },
-  { table: 'training_state', key: ['user_id'] },
+  { table: 'training_state', key: ['user_id', 'course_id'] },
   { table: 'assignments', key: ['user_id', 'course_id'] },
   { table: 'exemptions', key: ['user_id', 'course_id', 'rule_id'] },
 ];

@@ -19,7 +19,16 @@ export type Instant = z.infer<typeof InstantSchema>;
 export const TimeZoneSchema = z
   .string()
   .max(64)
-  .refine((zone) => IANAZone.isValidZone(zone), { error: 'an IANA time zone such as Europe/London' });
+  .refine(isKnownZone, { error: 'an IANA time zone such as Europe/London' });
+
+/** Zones seen valid, remembered: every decided event's zone is validated, and luxon's check builds a formatter. */
+const knownZones = new Set<string>();
+function isKnownZone(zone: string): boolean {
+  if (knownZones.has(zone)) return true;
+  if (!IANAZone.isValidZone(zone)) return false;
+  if (knownZones.size < 1000) knownZones.add(zone);
+  return true;
+}
 
 /** Control characters: NUL and the rest of C0, and DEL; multi-line text may hold tabs and line breaks. */
 /* eslint-disable no-control-regex -- matching control characters is the point */

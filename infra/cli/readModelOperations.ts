@@ -14,13 +14,14 @@ import { renderTable } from './table';
 
 /** Projects the whole log into a new read-model file, with a progress bar; returns the events applied. */
 async function project(store: EventStore, file: string, label: string, until?: number): Promise<number> {
-  const readModels = ReadModelDb.open({ file, synchronous: 'NORMAL' });
+  const readModels = ReadModelDb.open({ file, bulk: true });
   try {
     const runtime = new ProjectionRuntime(store, readModels, { batchSize: 5000 });
     const bar = new ProgressBar(label);
     const started = Date.now();
     const events = await runtime.catchUp({ ...(until === undefined ? {} : { until }), onProgress: (progress) => bar.update(progress.position, progress.head, progress.elapsedMs, progress.events) });
     bar.finish(events, Date.now() - started);
+    readModels.finishBulk();
     readModels.db.pragma('wal_checkpoint(TRUNCATE)');
     return events;
   } finally {

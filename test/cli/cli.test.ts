@@ -119,6 +119,10 @@ describe('lms CLI on the embedded SQLite store', () => {
     const rebuild = lms(['--data', data, 'rebuild']);
     expect(rebuild.status).toBe(0);
     expect(rebuild.stderr).toMatch(/rebuild: 66 events in/);
+    // Rebuilt in bulk mode, handed over as an ordinary WAL file that servers and queries share.
+    const rebuilt = new Database(path.join(data, 'readmodels.db'), { readonly: true });
+    expect(rebuilt.pragma('journal_mode', { simple: true })).toBe('wal');
+    rebuilt.close();
     expect(lms(['--data', data, 'verify']).stdout).toMatch(/verify OK: the live read models equal a rebuild from the events at position 66/);
 
     const db = new Database(path.join(data, 'readmodels.db'));
