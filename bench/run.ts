@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +21,7 @@ import { ProjectionRuntime } from '../projections/projectionRuntime';
 import { QueryEngine } from '../projections/queryEngine';
 import { ReadModelDb } from '../projections/readModelDb';
 import { NatsServerProcess } from '../test/support/natsServer';
-import { check, round, runAtRate, runConcurrently, summarize, timed } from './measure';
+import { check, round, runConcurrently, summarize, timed } from './measure';
 import type { GeneratedPortal } from './portalGenerator';
 import { generatePortal, seededRandom } from './portalGenerator';
 
@@ -257,20 +257,20 @@ async function natsWorkloads(quick: boolean): Promise<Result[]> {
     check(rule.ok, 'rule refused');
     await new Promise((resolve) => setTimeout(resolve, quick ? 1000 : 3000));
     const courseId = portal.courseIds[0] as string;
-    let failures = 0;
     const sustainedCount = quick ? 2_000 : 20_000;
-    const command = (i: number) =>
-      client.commands.RecordProgress({ actor, data: { userId: portal.userIds[i % portal.userIds.length] as string, courseId, progress: (i % 98) + 1 + (i >= portal.userIds.length ? 0.5 : 0) } }).then((reply) => {
-        if (!reply.ok) failures++;
-      });
-    const started = performance.now();
-    const sustained = await runConcurrently(sustainedCount, 128, command);
-    const throughput = Math.round(sustainedCount / ((performance.now() - started) / 1000));
     const rateCount = quick ? 2_000 : 10_000;
-    const atRate = await runAtRate(rateCount, 1000, (i) => command(sustainedCount + i));
-    check(failures === 0, `${failures} NATS commands refused`);
-    const s = summarize(sustained);
-    const r = summarize(atRate);
+    const before = await server.store.headPosition();
+    // The load comes from another process, as an upstream service's would.
+    // Not spawnSync: the engine serving the load runs in this process and must keep its event loop.
+    const load = await runChild(path.join(__dirname, 'natsLoadChild.js'), [JSON.stringify({ url: nats.url, userIds: portal.userIds, courseId, sustainedCount, rateCount })]);
+    check(load.status === 0, `NATS load process failed: ${load.stderr}`);
+    const report = JSON.parse(load.stdout) as { failures: number; commandsPerS: number; sustained: ReturnType<typeof summarize>; atRate: ReturnType<typeof summarize> };
+    check(report.failures === 0, `${report.failures} NATS commands refused`);
+    const stored = (await server.store.headPosition()) - before;
+    check(stored >= sustainedCount + rateCount, `expected ${sustainedCount + rateCount} progress events stored, found ${stored}`);
+    const throughput = report.commandsPerS;
+    const s = report.sustained;
+    const r = report.atRate;
     // Reference: JetStream publish throughput to the same server.
     const jsm = await nc.jetstreamManager();
     await jsm.streams.add({ name: 'BENCH', subjects: ['bench.>'] });
@@ -282,7 +282,7 @@ async function natsWorkloads(quick: boolean): Promise<Result[]> {
     const pubPerS = Math.round(pubCount / ((performance.now() - pubStarted) / 1000));
     await nc.close();
     return [
-      { workload: 'NATS request-reply, sustained', size: `${sustainedCount.toLocaleString('en')} RecordProgress, 128 in flight`, figures: { commandsPerS: throughput, p50Ms: s.p50Ms, p99Ms: s.p99Ms }, target: '≥ 5,000 commands/s', met: throughput >= 5_000 },
+      { workload: 'NATS request-reply, sustained', size: `${sustainedCount.toLocaleString('en')} RecordProgress, 128 in flight, client in its own process`, figures: { commandsPerS: throughput, p50Ms: s.p50Ms, p99Ms: s.p99Ms }, target: '≥ 5,000 commands/s', met: throughput >= 5_000 },
       { workload: 'NATS request-reply at 1,000 commands/s', size: `${rateCount.toLocaleString('en')} commands`, figures: { p50Ms: r.p50Ms, p99Ms: r.p99Ms }, target: 'p99 < 25 ms', met: r.p99Ms < 25 },
       { workload: 'reference: JetStream publish, same server', size: `${pubCount.toLocaleString('en')} messages, 256 in flight`, figures: { messagesPerS: pubPerS }, target: 'transport limit', met: 'n/a' },
     ];
@@ -291,6 +291,17 @@ async function natsWorkloads(quick: boolean): Promise<Result[]> {
     await nats.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function runChild(script: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Pick<T, K> {

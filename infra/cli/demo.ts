@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ulid } from 'ulid';
+import { newCommandId } from '../commandIds';
 import { ManualClock } from '../../handlers/clock';
 import type { CommandReply } from '../../handlers/reply';
 import { loadConfig } from '../config';
@@ -182,7 +182,7 @@ As of 30 June 2016 Pat had to do: ${asOf.assignments.filter((row) => row.active)
   }
 
   private async send(type: string, data: unknown, actor: string, reason?: string): Promise<CommandReply> {
-    return this.runtime.engine.send({ commandId: ulid(), type, actor: { userId: actor }, data, ...(reason ? { reason } : {}) });
+    return this.runtime.engine.send({ commandId: newCommandId(), type, actor: { userId: actor }, data, ...(reason ? { reason } : {}) });
   }
 
   private async quietly(type: string, data: unknown): Promise<void> {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { ulid } from 'ulid';
+import { newCommandId } from '../commandIds';
 import type { Config } from '../config';
 import { ConfigError, loadConfig } from '../config';
 import { EventStoreUnavailableError } from '../eventstore/eventStore';
@@ -180,7 +180,7 @@ async function runCommands(runtime: Runtime, source: { inline?: string | undefin
       continue;
     }
     const value = item.value;
-    const command = value !== null && typeof value === 'object' && !Array.isArray(value) && !('commandId' in value) ? { commandId: ulid(), ...value } : value;
+    const command = value !== null && typeof value === 'object' && !Array.isArray(value) && !('commandId' in value) ? { commandId: newCommandId(), ...value } : value;
     // Each command's reactions are stored before the next command is decided, as in the demo and the tests.
     const reply = await runtime.engine.send(command);
     if (!reply.ok) failed++;

@@ -227,10 +227,13 @@ export class SqliteEventStore implements EventStore {
   private readonly hub: SubscriptionHub;
   private closed = false;
 
+  private readonly synchronous: 'FULL' | 'NORMAL';
+
   private constructor(
     private readonly db: Database.Database,
     options: SqliteEventStoreOptions,
   ) {
+    this.synchronous = options.synchronous ?? 'FULL';
     this.statements = prepareStatements(db);
     const group = db.transaction((batch: PendingAppend[]) =>
       batch.map((item) => {
@@ -356,9 +359,20 @@ export class SqliteEventStore implements EventStore {
     return this.run(() => this.statements.readCheckpoint.get(name)?.position ?? 0);
   }
 
+  /**
+   * Checkpoints are written without waiting for the disk (synchronous NORMAL for this one commit): after a power
+   * loss a reactor or relay resumes from an older checkpoint and redoes work that is idempotent, while the events
+   * themselves keep their FULL durability. The next FULL commit makes the checkpoint durable too.
+   */
   async writeCheckpoint(name: string, position: number): Promise<void> {
     this.run(() => {
-      this.statements.writeCheckpoint.run(name, position);
+      const full = this.synchronous === 'FULL' && !this.db.inTransaction;
+      if (full) this.db.pragma('synchronous = NORMAL');
+      try {
+        this.statements.writeCheckpoint.run(name, position);
+      } finally {
+        if (full) this.db.pragma('synchronous = FULL');
+      }
     });
   }
 

@@ -1,6 +1,6 @@
 import type { NatsConnection } from 'nats';
 import { ErrorCode, headers } from 'nats';
-import { ulid } from 'ulid';
+import { newCommandId } from '../commandIds';
 import type { CommandInputOf, CommandType } from '../../domain/commands';
 import { commandTypes } from '../../domain/commands';
 import type { QueryInputOf, QueryName } from '../../domain/queries';
@@ -46,7 +46,7 @@ export function createClient(nc: NatsConnection, options: ClientOptions = {}) {
     commandTypes.map((type) => [
       type,
       (input: CommandInput<CommandType>) => {
-        const commandId = input.commandId ?? ulid();
+        const commandId = input.commandId ?? newCommandId();
         return request<CommandReply>(subjects.command(type), { ...input, commandId, type }, commandId);
       },
     ]),
@@ -56,7 +56,7 @@ export function createClient(nc: NatsConnection, options: ClientOptions = {}) {
     commandTypes.map((type) => [
       type,
       async (input: CommandInput<CommandType>) => {
-        const commandId = input.commandId ?? ulid();
+        const commandId = input.commandId ?? newCommandId();
         const h = headers();
         h.set('Nats-Msg-Id', commandId);
         const ack = await nc.jetstream().publish(subjects.intake(type), encodeJson({ ...input, commandId, type }), { headers: h, msgID: commandId });

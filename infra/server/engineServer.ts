@@ -57,7 +57,7 @@ export class EngineServer {
   constructor(private readonly options: EngineServerOptions) {
     const { config, clock, logger } = options;
     this.store = options.store ?? openEventStore(config);
-    this.readModels = ReadModelDb.open({ file: config.EVENT_STORE === 'memory' ? ':memory:' : path.join(config.LMS_DATA, 'readmodels.db'), synchronous: config.LMS_SQLITE_SYNCHRONOUS });
+    this.readModels = ReadModelDb.open({ file: config.EVENT_STORE === 'memory' ? ':memory:' : path.join(config.LMS_DATA, 'readmodels.db'), synchronous: 'NORMAL' });
     this.engine = new CommandEngine({ store: this.store, clock, bootstrapAdminId: config.LMS_BOOTSTRAP_ADMIN ?? null, logger });
     this.reactor = new AssignmentReactor(this.engine, { logger });
     this.projections = new ProjectionRuntime(this.store, this.readModels);

@@ -1,0 +1,41 @@
+import { connect } from 'nats';
+import { createClient } from '../infra/nats/client';
+import { runAtRate, runConcurrently, summarize } from './measure';
+
+/**
+ * The upstream service of the NATS workloads, in its own process as a real one would be (its request bookkeeping
+ * must not share the engine's thread): RecordProgress by request-reply, first as fast as 128 in flight allow,
+ * then at a fixed 1,000 per second. Prints its figures as JSON.
+ */
+interface LoadPlan {
+  url: string;
+  userIds: string[];
+  courseId: string;
+  sustainedCount: number;
+  rateCount: number;
+}
+
+async function main(): Promise<void> {
+  const plan = JSON.parse(process.argv[2] ?? '{}') as LoadPlan;
+  const nc = await connect({ servers: plan.url });
+  const client = createClient(nc, { timeoutMs: 30_000 });
+  const actor = { userId: 'admin' };
+  let failures = 0;
+  const users = plan.userIds.length;
+  // Every command changes the progress it records, so each one stores an event.
+  const command = (i: number) =>
+    client.commands.RecordProgress({ actor, data: { userId: plan.userIds[i % users] as string, courseId: plan.courseId, progress: 1 + (Math.floor(i / users) % 98) + ((i % users) % 2) * 0.5 } }).then((reply) => {
+      if (!reply.ok) failures++;
+    });
+  const started = performance.now();
+  const sustained = await runConcurrently(plan.sustainedCount, 128, command);
+  const sustainedS = (performance.now() - started) / 1000;
+  const atRate = await runAtRate(plan.rateCount, 1000, (i) => command(plan.sustainedCount + i));
+  await nc.close();
+  console.log(JSON.stringify({ failures, commandsPerS: Math.round(plan.sustainedCount / sustainedS), sustained: summarize(sustained), atRate: summarize(atRate) }));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});

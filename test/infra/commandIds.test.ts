@@ -1,0 +1,23 @@
+import { decodeTime } from 'ulid';
+import { newCommandId } from '../../infra/commandIds';
+import { CommandIdSchema } from '../../domain/shared/primitives';
+
+describe('command ids made for callers', () => {
+  test('R21: every id is a valid ULID carrying the time it was made, and 20,000 ids are all distinct', () => {
+    const before = Date.now();
+    const ids = Array.from({ length: 20_000 }, () => newCommandId());
+    expect(ids.filter((id) => !CommandIdSchema.safeParse(id).success)).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+    const times = ids.map((id) => decodeTime(id));
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(before);
+    expect(Math.max(...times)).toBeLessThanOrEqual(Date.now());
+  });
+
+  test('the random part uses all 32 characters evenly enough (no bias from the pool)', () => {
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 4_000; i++) for (const character of newCommandId().slice(10)) counts.set(character, (counts.get(character) ?? 0) + 1);
+    expect(counts.size).toBe(32);
+    // 64,000 characters over 32 symbols: 2,000 each expected; a broken mapping leaves some far off.
+    for (const count of counts.values()) expect(Math.abs(count - 2_000)).toBeLessThan(300);
+  });
+});
