@@ -41,6 +41,31 @@ export class AggregateStore {
     if (this.cache.has(stream)) this.stale.add(stream);
   }
 
+  /**
+   * Reads the streams not cached yet in one go when the store can (a reactor chunk's 1,000 training streams:
+   * one query instead of 1,000), so the loads that follow are answered from the cache.
+   */
+  async prefetch<State>(streams: readonly string[], kind: AggregateKind<State>): Promise<void> {
+    const read = this.store.readStreams?.bind(this.store);
+    if (!read || !this.optimistic) return;
+    const missing = [...new Set(streams)].filter((stream) => !this.cache.has(stream));
+    for (let from = 0; from < missing.length; from += 500) {
+      const page = await read(missing.slice(from, from + 500));
+      for (const [stream, events] of page) {
+        if (this.cache.has(stream)) continue;
+        let state = kind.initial();
+        let revision = -1;
+        for (const stored of events) {
+          const event = asDomainEvent(stored);
+          if (event) state = kind.evolve(state, event);
+          revision = stored.revision;
+        }
+        this.cache.set(stream, { state, revision });
+        if (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value as string);
+      }
+    }
+  }
+
   async load<State>(stream: string, kind: AggregateKind<State>): Promise<Loaded<State>> {
     const cached = this.cache.get(stream) as Loaded<State> | undefined;
     // Optimistic: a cached state nobody marked stale is used without asking the store. If another process appended

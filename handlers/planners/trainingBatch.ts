@@ -77,6 +77,7 @@ export async function decideTrainingBatch(
       return { work, error };
     }
   };
+  if (works.length > 1) await context.aggregates.prefetch(works.map((work) => streams.training(work.userId)), aggregateKinds.training);
   for (const work of works) results.push(await decide(work));
   // Whenever the batch gives a user a course (new or back), every live dynamic rule on that course the user matches
   // is applied after it: a rule that skipped the training while it was gone (R11, reassignment off) then adds its

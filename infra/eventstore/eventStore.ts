@@ -131,6 +131,8 @@ export interface EventStore {
    * the directory feed skip training events without reading them; without it the feed reads everything.
    */
   readReferenceData?(fromPosition: number, toPosition: number, limit: number): Promise<StoredEvent[]>;
+  /** Optional: several whole streams in one read (a reactor's chunk of users); missing streams read as empty. */
+  readStreams?(streams: readonly string[]): Promise<Map<string, StoredEvent[]>>;
   /** Catch-up then live: every event after `fromPosition`, in order, and then new ones as they are appended. */
   subscribe(options: SubscribeOptions): Subscription;
   /** The position of the last stored event, 0 when empty. */

@@ -206,6 +206,9 @@ function prepareStatements(db: Database.Database) {
       `SELECT position, id, stream, revision, type, data, metadata FROM events
        WHERE substr(stream, 1, 9) <> 'training-' AND position > ? AND position <= ? ORDER BY position LIMIT ?`,
     ),
+    readStreams: db.prepare<[string], EventRow>(
+      'SELECT position, id, stream, revision, type, data, metadata FROM events WHERE stream IN (SELECT value FROM json_each(?)) ORDER BY stream, revision',
+    ),
     head: db.prepare<[], { head: number }>('SELECT COALESCE(MAX(position), 0) AS head FROM events'),
     findCommand: db.prepare<[string], { reply: string; position: number }>('SELECT reply, position FROM commands WHERE command_id = ?'),
     insertCommand: db.prepare<[string, string, number, string]>(
@@ -331,6 +334,14 @@ export class SqliteEventStore implements EventStore {
     // LIMIT -1 means "no limit" in SQLite: a non-positive limit reads nothing.
     if (!(count > 0)) return this.run(() => []);
     return this.run(() => this.statements.readAll.all(fromPosition, count).map(toEvent));
+  }
+
+  async readStreams(streams: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    return this.run(() => {
+      const result = new Map<string, StoredEvent[]>(streams.map((stream) => [stream, []]));
+      for (const row of this.statements.readStreams.all(JSON.stringify(streams))) result.get(row.stream)?.push(toEvent(row));
+      return result;
+    });
   }
 
   async readReferenceData(fromPosition: number, toPosition: number, limit: number): Promise<StoredEvent[]> {

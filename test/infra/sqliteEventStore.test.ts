@@ -60,6 +60,19 @@ describe('SqliteEventStore', () => {
     expect(plan.map((row) => row.detail).join(' ')).toContain('events_reference');
   });
 
+  it('reads several whole streams in one go, each in revision order; a missing stream reads as empty', async () => {
+    const store = open();
+    await store.append([{ stream: 'training-a', expectedRevision: 'any', events: [event({ n: 1 }), event({ n: 2 })] }, { stream: 'training-b', expectedRevision: 'any', events: [event({ n: 3 })] }]);
+    await store.append([{ stream: 'training-a', expectedRevision: 1, events: [event({ n: 4 })] }]);
+    const read = await store.readStreams(['training-a', 'training-none', 'training-b']);
+    expect([...read.entries()].map(([stream, events]) => [stream, events.map((e) => (e.data as { n: number }).n)])).toEqual([
+      ['training-a', [1, 2, 4]],
+      ['training-none', []],
+      ['training-b', [3]],
+    ]);
+    expect(read.get('training-a')?.map((e) => e.revision)).toEqual([0, 1, 2]);
+  });
+
   it('creates the parent folder of the file when it is missing', () => {
     open();
     expect(fs.existsSync(file)).toBe(true);
