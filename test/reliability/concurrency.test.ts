@@ -5,11 +5,10 @@ import type { NatsConnection } from 'nats';
 import { connect } from 'nats';
 import { ulid } from 'ulid';
 import type { CommandReply } from '../../handlers/reply';
-import type { StoredEvent } from '../../infra/eventstore/eventStore';
-import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import type { EngineClient } from '../../infra/nats/client';
 import { createClient } from '../../infra/nats/client';
-import { EngineProcess, runCli } from '../support/engineProcess';
+import { eventsByCommand, expectReadModelsEqualRebuild, readLog, waitFor } from '../support/dataFolderChecks';
+import { EngineProcess } from '../support/engineProcess';
 import { NatsServerProcess } from '../support/natsServer';
 import { seededRandom } from '../support/seededRandom';
 
@@ -28,31 +27,6 @@ const RULE_UPDATES = 24;
 const DUPLICATED = 20;
 const courseId = (n: number) => `c${String(n).padStart(2, '0')}`;
 const memberId = (n: number) => `m${String(n).padStart(3, '0')}`;
-
-async function readLog(file: string): Promise<StoredEvent[]> {
-  const store = SqliteEventStore.open({ file });
-  try {
-    const events: StoredEvent[] = [];
-    for (let from = 0; ; ) {
-      const page = await store.readAll(from, 5000);
-      if (page.length === 0) return events;
-      events.push(...page);
-      from = page[page.length - 1]?.position ?? from;
-    }
-  } finally {
-    await store.close();
-  }
-}
-
-async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms; last: ${JSON.stringify(value).slice(0, 500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('concurrency: several engine processes sharing one SQLite store and one queue group', () => {
   let nats: NatsServerProcess;
@@ -140,9 +114,8 @@ describe('concurrency: several engine processes sharing one SQLite store and one
     }
 
     for (const engine of engines) expect(await engine.stop('SIGTERM')).toBe(0);
-    const events = await readLog(path.join(data, 'events.db'));
-    const byCommand = new Map<string, StoredEvent[]>();
-    for (const event of events) byCommand.set(event.metadata.commandId, [...(byCommand.get(event.metadata.commandId) ?? []), event]);
+    const events = await readLog(data);
+    const byCommand = eventsByCommand(events);
 
     // No lost update: every successful command's events are in the log, once; a CONFLICT stored nothing.
     for (const { item, reply } of replies) {
@@ -172,7 +145,6 @@ describe('concurrency: several engine processes sharing one SQLite store and one
     expect(ruleUpdates.length).toBe(succeeded.filter((item) => item.label.startsWith('rule ')).length);
 
     // Three projectors shared one read-model file: it still equals a rebuild.
-    const verify = runCli(['verify', '--data', data]);
-    expect([verify.status, verify.stdout]).toEqual([0, expect.stringContaining('verify OK')]);
+    expectReadModelsEqualRebuild(data);
   });
 });

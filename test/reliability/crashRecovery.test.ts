@@ -4,11 +4,11 @@ import path from 'node:path';
 import type { NatsConnection } from 'nats';
 import { connect } from 'nats';
 import { ulid } from 'ulid';
-import type { StoredEvent } from '../../infra/eventstore/eventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import type { EngineClient } from '../../infra/nats/client';
 import { createClient } from '../../infra/nats/client';
-import { EngineProcess, runCli } from '../support/engineProcess';
+import { eventsByCommand, expectReadModelsEqualRebuild, readLog, waitFor } from '../support/dataFolderChecks';
+import { EngineProcess } from '../support/engineProcess';
 import { NatsServerProcess } from '../support/natsServer';
 import { seededRandom } from '../support/seededRandom';
 
@@ -79,16 +79,6 @@ async function seedPortal(client: EngineClient): Promise<void> {
   for (const reply of replies) if (!reply.ok) throw new Error(`seed refused: ${reply.error.message}`);
 }
 
-async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms; last: ${JSON.stringify(value).slice(0, 500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 /** Waits until every planned command has a stored result, and every reaction (rule assignments) is projected. */
 async function settle(client: EngineClient, planned: Planned[]): Promise<void> {
   for (const command of planned) {
@@ -111,42 +101,30 @@ const courseOf = (kind: Planned['kind']) => (kind === 'assign' ? 'c-individual' 
 
 /** Reads the whole log after the engine is gone and checks every planned command's effect is stored exactly once. */
 async function checkExactlyOnce(data: string, planned: Planned[]): Promise<{ events: number }> {
+  const events = await readLog(data);
+  // No event id twice, and no command's events appended twice.
+  expect(new Set(events.map((event) => event.id)).size).toBe(events.length);
+  const byCommand = eventsByCommand(events);
   const store = SqliteEventStore.open({ file: path.join(data, 'events.db') });
   try {
-    const events: StoredEvent[] = [];
-    for (let from = 0; ; ) {
-      const page = await store.readAll(from, 5000);
-      if (page.length === 0) break;
-      events.push(...page);
-      from = page[page.length - 1]?.position ?? from;
-    }
-    // No event id twice, and no command's events appended twice.
-    expect(new Set(events.map((event) => event.id)).size).toBe(events.length);
-    const byCommand = new Map<string, StoredEvent[]>();
-    for (const event of events) byCommand.set(event.metadata.commandId, [...(byCommand.get(event.metadata.commandId) ?? []), event]);
-    for (const command of planned) {
-      expect(await store.findCommand(command.commandId)).toMatchObject({ commandId: command.commandId, reply: { ok: true } });
-      const own = (byCommand.get(command.commandId) ?? []).map((event) => `${event.stream}/${event.type}`);
-      const expectedOwn = command.kind === 'assign' ? [`training-${command.user}/TrainingAssigned`] : command.kind === 'member' ? ['group-g-static/GroupMemberAdded'] : [`user-${command.user}/UserProfileUpdated`];
-      expect([command.kind, command.user, own]).toEqual([command.kind, command.user, expectedOwn]);
-    }
-    // Each user holds each course once: one TrainingAssigned per user and course in the whole log (R1, no duplicate reaction).
-    const assigned = new Map<string, number>();
-    for (const event of events.filter((e) => e.type === 'TrainingAssigned')) {
-      const key = `${event.stream}:${(event.data as { courseId: string }).courseId}`;
-      assigned.set(key, (assigned.get(key) ?? 0) + 1);
-    }
-    for (const command of planned) expect([command.user, courseOf(command.kind), assigned.get(`training-${command.user}:${courseOf(command.kind)}`)]).toEqual([command.user, courseOf(command.kind), 1]);
-    expect([...assigned.values()].every((count) => count === 1)).toBe(true);
-    return { events: events.length };
+    for (const command of planned) expect(await store.findCommand(command.commandId)).toMatchObject({ commandId: command.commandId, reply: { ok: true } });
   } finally {
     await store.close();
   }
-}
-
-function verifyReadModels(data: string): void {
-  const verify = runCli(['verify', '--data', data]);
-  expect([verify.status, verify.stdout]).toEqual([0, expect.stringContaining('verify OK')]);
+  for (const command of planned) {
+    const own = (byCommand.get(command.commandId) ?? []).map((event) => `${event.stream}/${event.type}`);
+    const expectedOwn = command.kind === 'assign' ? [`training-${command.user}/TrainingAssigned`] : command.kind === 'member' ? ['group-g-static/GroupMemberAdded'] : [`user-${command.user}/UserProfileUpdated`];
+    expect([command.kind, command.user, own]).toEqual([command.kind, command.user, expectedOwn]);
+  }
+  // Each user holds each course once: one TrainingAssigned per user and course in the whole log (R1, no duplicate reaction).
+  const assigned = new Map<string, number>();
+  for (const event of events.filter((e) => e.type === 'TrainingAssigned')) {
+    const key = `${event.stream}:${(event.data as { courseId: string }).courseId}`;
+    assigned.set(key, (assigned.get(key) ?? 0) + 1);
+  }
+  for (const command of planned) expect([command.user, courseOf(command.kind), assigned.get(`training-${command.user}:${courseOf(command.kind)}`)]).toEqual([command.user, courseOf(command.kind), 1]);
+  expect([...assigned.values()].every((count) => count === 1)).toBe(true);
+  return { events: events.length };
 }
 
 describe('faults with real processes: lms serve on the embedded store, a real nats-server', () => {
@@ -206,7 +184,7 @@ describe('faults with real processes: lms serve on the embedded store, a real na
     expect(await engine.stop('SIGTERM')).toBe(0);
     const { events } = await checkExactlyOnce(data, planned);
     expect(events).toBeGreaterThan(USERS + planned.length);
-    verifyReadModels(data);
+    expectReadModelsEqualRebuild(data);
     expect(kills).toHaveLength(ROUNDS);
     expect(inFlight.filter((pending) => pending > 0).length).toBeGreaterThanOrEqual(ROUNDS / 2);
   });
@@ -233,6 +211,6 @@ describe('faults with real processes: lms serve on the embedded store, a real na
     expect(engine.running).toBe(true);
     expect(await engine.stop('SIGTERM')).toBe(0);
     await checkExactlyOnce(data, planned);
-    verifyReadModels(data);
+    expectReadModelsEqualRebuild(data);
   });
 });
