@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../domain/events';
 import { asDomainEvent } from '../domain/events';
-import type { EventStore } from '../infra/eventstore/eventStore';
+import type { EventStore, StoredEvent } from '../infra/eventstore/eventStore';
 
 /** How to fold one kind of aggregate from its stream. */
 export interface AggregateKind<State> {
@@ -51,18 +51,7 @@ export class AggregateStore {
     const missing = [...new Set(streams)].filter((stream) => !this.cache.has(stream));
     for (let from = 0; from < missing.length; from += 500) {
       const page = await read(missing.slice(from, from + 500));
-      for (const [stream, events] of page) {
-        if (this.cache.has(stream)) continue;
-        let state = kind.initial();
-        let revision = -1;
-        for (const stored of events) {
-          const event = asDomainEvent(stored);
-          if (event) state = kind.evolve(state, event);
-          revision = stored.revision;
-        }
-        this.cache.set(stream, { state, revision });
-        if (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value as string);
-      }
+      for (const [stream, events] of page) if (!this.cache.has(stream)) this.remember(stream, fold({ state: kind.initial(), revision: -1 }, events, kind));
     }
   }
 
@@ -75,17 +64,28 @@ export class AggregateStore {
       this.cache.set(stream, cached);
       return cached;
     }
-    let { state, revision } = cached ?? { state: kind.initial(), revision: -1 };
-    const events = await this.store.readStream(stream, revision + 1);
-    for (const stored of events) {
-      const event = asDomainEvent(stored);
-      if (event) state = kind.evolve(state, event);
-      revision = stored.revision;
-    }
+    const from = cached ?? { state: kind.initial(), revision: -1 };
+    const loaded = fold(from, await this.store.readStream(stream, from.revision + 1), kind);
     this.stale.delete(stream);
-    this.cache.delete(stream);
-    this.cache.set(stream, { state, revision });
-    if (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value as string);
-    return { state, revision };
+    this.remember(stream, loaded);
+    return loaded;
   }
+
+  /** Most recently used last; the least recently used is dropped past the bound. */
+  private remember(stream: string, loaded: Loaded<unknown>): void {
+    this.cache.delete(stream);
+    this.cache.set(stream, loaded);
+    if (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value as string);
+  }
+}
+
+/** Folds a stream's events onto a state known up to some revision. */
+function fold<State>(from: Loaded<State>, events: readonly StoredEvent[], kind: AggregateKind<State>): Loaded<State> {
+  let { state, revision } = from;
+  for (const stored of events) {
+    const event = asDomainEvent(stored);
+    if (event) state = kind.evolve(state, event);
+    revision = stored.revision;
+  }
+  return { state, revision };
 }

@@ -36,7 +36,8 @@ export class DirectoryFeed {
   private running: Promise<void> | undefined;
 
   private async drain(until: number): Promise<void> {
-    if (this.store.readReferenceData) return this.drainReferenceData(until);
+    const readReferenceData = this.store.readReferenceData?.bind(this.store);
+    if (readReferenceData) return this.drainReferenceData(readReferenceData, until);
     while (this.position < until) {
       const page = await this.store.readAll(this.position, 5000);
       for (const stored of page) {
@@ -53,9 +54,7 @@ export class DirectoryFeed {
   }
 
   /** Reads only reference data up to the head seen first, then stands at that head (the training events between change nothing here). */
-  private async drainReferenceData(until: number): Promise<void> {
-    const read = this.store.readReferenceData?.bind(this.store);
-    if (!read) return;
+  private async drainReferenceData(read: NonNullable<EventStore['readReferenceData']>, until: number): Promise<void> {
     const to = Math.min(until, await this.store.headPosition());
     while (this.position < to) {
       const page = await read(this.position, to, 5000);

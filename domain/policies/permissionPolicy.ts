@@ -77,7 +77,11 @@ export function authorize(actor: Actor, demand: Demand, directory: ScopeDirector
 
 /** Throws FORBIDDEN with the refusal's message. */
 export function requirePermission(actor: Actor, demand: Demand, directory: ScopeDirectory): void {
-  const decision = authorize(actor, demand, directory);
+  requireAllowed(authorize(actor, demand, directory));
+}
+
+/** Throws FORBIDDEN for a refused authorization, naming the permission and the constraint that refused. */
+export function requireAllowed(decision: Authorization): void {
   if (!decision.allowed) {
     throw forbidden(decision.message, { permission: decision.permission, ...(decision.constraint ? { constraint: decision.constraint } : {}) });
   }

@@ -4,7 +4,7 @@ import { decideCourse } from '../../domain/course/courseDecider';
 import { decideGroup } from '../../domain/group/groupDecider';
 import { decideOrgUnit } from '../../domain/orgUnit/orgUnitDecider';
 import type { Placement } from '../../domain/policies/permissionPolicy';
-import { authorizeOrgUnit, delegationRefusal } from '../../domain/policies/permissionPolicy';
+import { authorizeOrgUnit, delegationRefusal, requireAllowed } from '../../domain/policies/permissionPolicy';
 import { decidePortal } from '../../domain/portal/portalDecider';
 import { forbidden, notFound } from '../../domain/shared/domainError';
 import { streams } from '../../domain/streams';
@@ -25,10 +25,7 @@ export function planDefineOrgUnit(command: CommandOf<'DefineOrgUnit'>, context: 
   const { orgUnitId, parentId } = command.data;
   // R17: where the unit is now (when it exists) and where it is put must both be within the actor's scope.
   const placements = [[orgUnitId, ...(parentId ? directory.orgUnitPath(parentId) : [])], ...(directory.orgUnits.has(orgUnitId) ? [directory.orgUnitPath(orgUnitId)] : [])];
-  for (const path of placements) {
-    const decision = authorizeOrgUnit(context.actor, 'users.manage', path, directory.scope);
-    if (!decision.allowed) throw forbidden(decision.message, { permission: decision.permission, ...(decision.constraint ? { constraint: decision.constraint } : {}) });
-  }
+  for (const path of placements) requireAllowed(authorizeOrgUnit(context.actor, 'users.manage', path, directory.scope));
   return planOnStream(
     context,
     streams.orgUnit(command.data.orgUnitId),
@@ -49,8 +46,8 @@ export function planUserCommand(command: UserCommand, context: PlanContext): Pro
   });
   // R17: a user is judged where they are (unless new) and, when the command places them, where they are put: an
   // actor may not move users, or themselves, into their scope.
-  if (command.type !== 'RegisterUser') context.require({ permission: 'users.manage', userId });
   if (command.type === 'RegisterUser') context.require({ permission: 'users.manage', userId, placement: placedAt(command.data.orgUnitId, command.data.managerId) });
+  else context.require({ permission: 'users.manage', userId });
   if (command.type === 'UpdateUserProfile' && (command.data.orgUnitId !== undefined || command.data.managerId !== undefined)) {
     const current = directory.users.get(userId);
     const orgUnitId = command.data.orgUnitId ?? current?.orgUnitId;

@@ -78,11 +78,23 @@ interface EventRow {
   metadata: string;
 }
 
+/** LIMIT -1 means "no limit" in SQLite: a non-positive limit reads nothing (0). */
+function pageSize(limit: number): number {
+  const count = Math.floor(limit);
+  return count > 0 ? count : 0;
+}
+
 interface IdRow {
   stream: string;
   revision: number;
   position: number;
 }
+
+/**
+ * Reference data: every stream but users' training. The partial index and the query use this one text: SQLite uses
+ * a partial index only when the query repeats its condition.
+ */
+const REFERENCE_STREAMS = "substr(stream, 1, 9) <> 'training-'";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -96,7 +108,7 @@ CREATE TABLE IF NOT EXISTS events (
   UNIQUE (stream, revision)
 );
 -- Reference data (every stream but users' training): the directory feed reads only these, a small part of the log.
-CREATE INDEX IF NOT EXISTS events_reference ON events (position) WHERE substr(stream, 1, 9) <> 'training-';
+CREATE INDEX IF NOT EXISTS events_reference ON events (position) WHERE ${REFERENCE_STREAMS};
 CREATE TABLE IF NOT EXISTS streams (
   stream TEXT PRIMARY KEY,
   revision INTEGER NOT NULL
@@ -204,7 +216,7 @@ function prepareStatements(db: Database.Database) {
     ),
     readReferenceData: db.prepare<[number, number, number], EventRow>(
       `SELECT position, id, stream, revision, type, data, metadata FROM events
-       WHERE substr(stream, 1, 9) <> 'training-' AND position > ? AND position <= ? ORDER BY position LIMIT ?`,
+       WHERE ${REFERENCE_STREAMS} AND position > ? AND position <= ? ORDER BY position LIMIT ?`,
     ),
     readStreams: db.prepare<[string], EventRow>(
       'SELECT position, id, stream, revision, type, data, metadata FROM events WHERE stream IN (SELECT value FROM json_each(?)) ORDER BY stream, revision',
@@ -330,10 +342,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(fromPosition: number, limit: number): Promise<StoredEvent[]> {
-    const count = Math.floor(limit);
-    // LIMIT -1 means "no limit" in SQLite: a non-positive limit reads nothing.
-    if (!(count > 0)) return this.run(() => []);
-    return this.run(() => this.statements.readAll.all(fromPosition, count).map(toEvent));
+    const count = pageSize(limit);
+    return this.run(() => (count === 0 ? [] : this.statements.readAll.all(fromPosition, count).map(toEvent)));
   }
 
   async readStreams(streams: readonly string[]): Promise<Map<string, StoredEvent[]>> {
@@ -345,9 +355,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readReferenceData(fromPosition: number, toPosition: number, limit: number): Promise<StoredEvent[]> {
-    const count = Math.floor(limit);
-    if (!(count > 0)) return this.run(() => []);
-    return this.run(() => this.statements.readReferenceData.all(fromPosition, toPosition, count).map(toEvent));
+    const count = pageSize(limit);
+    return this.run(() => (count === 0 ? [] : this.statements.readReferenceData.all(fromPosition, toPosition, count).map(toEvent)));
   }
 
   subscribe(options: SubscribeOptions): Subscription {

@@ -21,8 +21,7 @@ const ALLOWED: Record<string, Record<string, string>> = {
     "where.join(' AND ')": 'where holds constant fragments only (checked below); the filter values are @parameters',
     where: "miBase()'s WHERE clause: `WHERE ${where.join(' AND ')}` over constant fragments (checked below)",
     cte: 'a constant WITH RECURSIVE clause (no interpolation)',
-    from: 'a template of constant text and where.join(...)',
-    overdueSql: 'a constant condition over columns and @portalToday',
+    overdueSql: 'a constant condition over columns and @now',
     key: "a column name chosen from a constant map by the zod enum groupBy ('course' | 'department' | 'orgUnit')",
     'scope.sql': 'reportingScope(): constant fragments and @scopeUsers<i>/@scopeCourses<i> parameter names; the ids are JSON parameters',
   },
@@ -41,6 +40,7 @@ const ALLOWED: Record<string, Record<string, string>> = {
   'infra/eventstore/sqliteEventStore.ts': {
     busyTimeoutMs: 'checked to be a non-negative safe integer just before',
     synchronous: "checked to be 'FULL' or 'NORMAL' just before",
+    REFERENCE_STREAMS: 'a constant condition over the stream column',
   },
 };
 
