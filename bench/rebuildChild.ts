@@ -1,6 +1,6 @@
 import { SqliteEventStore } from '../infra/eventstore/sqliteEventStore';
-import { ProjectionRuntime } from '../projections/projectionRuntime';
 import { ReadModelDb } from '../projections/readModelDb';
+import { rebuildFromEvents } from '../projections/streamRebuild';
 
 /** Rebuilds every read model from an event store file in a fresh process, reporting time and peak memory. */
 async function main(): Promise<void> {
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   // As `lms rebuild` does: a scratch file in bulk mode, switched to WAL when complete.
   const readModels = ReadModelDb.open({ file: readModelFile, bulk: true });
   const started = performance.now();
-  const events = await new ProjectionRuntime(store, readModels, { batchSize: 5000 }).catchUp();
+  const events = await rebuildFromEvents(store, readModels);
   readModels.finishBulk();
   const ms = performance.now() - started;
   const assignments = readModels.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM assignments').get()?.n ?? 0;

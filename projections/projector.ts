@@ -1,39 +1,33 @@
-import type { Statement } from 'better-sqlite3';
 import type { DomainEvent } from '../domain/events';
 import { asDomainEvent } from '../domain/events';
-import { defaultPreferences } from '../domain/portal/portalDecider';
-import { overdueFrom } from '../domain/shared/calendar';
 import { trainingEventSchemas } from '../domain/userTraining/trainingEvents';
 import type { Assignment, TrainingEvent, TrainingState } from '../domain/userTraining/trainingState';
 import { evolveTraining } from '../domain/userTraining/trainingState';
 import type { StoredEvent } from '../infra/eventstore/eventStore';
 import type { ReadModelDb } from './readModelDb';
-import { READ_MODEL_NAMES } from './readModelSchema';
-import { assignmentRow, exemptionRows } from './trainingRows';
+import type { UserFacts } from './readModelWriter';
+import { ReadModelWriter } from './readModelWriter';
 
 /** Fault injection for tests: called before each event is applied, inside the batch's transaction. */
 export type BeforeEventHook = (event: StoredEvent) => void;
 
-const isTrainingEvent = (event: DomainEvent): event is TrainingEvent => Object.prototype.hasOwnProperty.call(trainingEventSchemas, event.type);
-const flag = (value: boolean) => (value ? 1 : 0);
+export const isTrainingEvent = (event: DomainEvent): event is TrainingEvent => Object.prototype.hasOwnProperty.call(trainingEventSchemas, event.type);
 
 const assignmentKey = (userId: string, courseId: string) => `${userId}\u0000${courseId}`;
-
-type UserFacts = { active: number; org_unit_id: string; department: string | null; time_zone: string | null };
 
 /**
  * Applies events to every read model. A batch is one transaction: its rows and every read model's checkpoint are
  * written together, so a crash never applies an event twice or skips one. Rows come from the events alone.
  */
 export class Projector {
-  private readonly statements: ReturnType<typeof prepare>;
+  private readonly writer: ReadModelWriter;
   private readonly applyInTransaction: (events: readonly StoredEvent[]) => void;
 
   constructor(
     private readonly readModels: ReadModelDb,
     private readonly beforeEvent?: BeforeEventHook,
   ) {
-    this.statements = prepare(readModels);
+    this.writer = new ReadModelWriter(readModels);
     const transaction = readModels.db.transaction((events: readonly StoredEvent[]) => this.applyBatch(events));
     // IMMEDIATE: the checkpoint is read under the write lock, so two processes sharing the file never apply an event twice.
     this.applyInTransaction = (events) => transaction.immediate(events);
@@ -63,7 +57,7 @@ export class Projector {
   private applyBatch(page: readonly StoredEvent[]): void {
     const checkpoint = this.readModels.position();
     if (checkpoint !== this.cachedAt) this.cache.clear();
-    this.portalZone = undefined;
+    this.writer.forgetPortalZone();
     const events = page.filter((event) => event.position > checkpoint);
     if (events.length === 0) return;
     // Per user × course: the assignment as the batch leaves it (evolveTraining touches only the event's course).
@@ -83,7 +77,7 @@ export class Projector {
         }
         entry.state = evolveTraining(entry.state, event);
       } else {
-        this.applyDirectoryEvent(event);
+        this.writer.applyDirectoryEvent(event);
       }
     }
     const facts = new Map<string, UserFacts>();
@@ -91,147 +85,20 @@ export class Projector {
       const assignment = state.assignments[courseId] ?? null;
       let user = facts.get(userId);
       if (!user) {
-        user = this.statements.userFacts.get(userId) ?? { active: 0, org_unit_id: '', department: null, time_zone: null };
+        user = this.writer.userFacts(userId);
         facts.set(userId, user);
       }
-      this.writeAssignment(userId, courseId, before, assignment, user);
+      this.writer.writeAssignment(userId, courseId, before, assignment, user);
       this.staged.set(key, assignment);
     }
     const last = events[events.length - 1] as StoredEvent;
-    for (const name of READ_MODEL_NAMES) this.statements.checkpoint.run(name, last.position);
+    this.writer.writeCheckpoints(last.position);
     this.cachedAt = last.position;
   }
 
   private loadAssignment(key: string, userId: string, courseId: string): Assignment | null {
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
-    const row = this.statements.loadAssignment.get(userId, courseId);
-    return row ? (JSON.parse(row.state) as Assignment) : null;
+    return this.writer.loadAssignment(userId, courseId);
   }
-
-  /**
-   * Saves the folded assignment and rewrites its rows (the same rows a full rewrite gives). Rows exist only for an
-   * active assignment (exemption rows only for its rule sources), so what was there before the batch says what to
-   * delete: a rebuild, which mostly creates, writes each row once.
-   */
-  private writeAssignment(userId: string, courseId: string, before: Assignment | null, assignment: Assignment | null, user: UserFacts): void {
-    const s = this.statements;
-    if (assignment) s.saveAssignment.run(userId, courseId, JSON.stringify(assignment));
-    if (before?.active) {
-      if (!assignment?.active) s.deleteAssignment.run(userId, courseId);
-      if (before.sources.some((source) => source.ruleId !== null)) s.deleteExemptionsOf.run(userId, courseId);
-    }
-    if (!assignment?.active) return;
-    const row = assignmentRow(userId, assignment);
-    s.upsertAssignment.run(
-      row.userId, row.courseId, flag(row.visible), flag(row.required), row.status, row.progress, row.version, row.dueDate, row.assignedOn,
-      row.startedOn, row.completedOn, row.score, JSON.stringify(row.sources), JSON.stringify(row.completions),
-      user.active, user.org_unit_id, user.department, this.overdueAt(row.dueDate, user.time_zone),
-    );
-    for (const exemption of exemptionRows(userId, { assignments: { [courseId]: assignment } })) {
-      s.insertExemption.run(exemption.userId, exemption.courseId, exemption.ruleId, exemption.source, flag(exemption.exempted), exemption.reason, exemption.appliedBy, exemption.appliedAt);
-    }
-  }
-
-  /** When a row becomes overdue: the end of its due date in the user's zone, or the portal's (R5). */
-  private overdueAt(dueDate: string | null, userZone: string | null): number | null {
-    if (dueDate === null) return null;
-    this.portalZone ??= this.statements.portalZone.get()?.time_zone ?? defaultPreferences.timeZone;
-    return overdueFrom(dueDate, userZone ?? this.portalZone);
-  }
-
-  private portalZone: string | undefined;
-
-  /** Copies a user's facts into their assignment rows (MI reads them there), recomputing overdue_at for their zone. */
-  private refreshUserRows(userId: string): void {
-    const s = this.statements;
-    const user = s.userFacts.get(userId);
-    if (!user) return;
-    s.userRowsFacts.run(user.active, user.org_unit_id, user.department, userId);
-    for (const row of s.dueDatesOf.all(userId)) s.setOverdueAt.run(this.overdueAt(row.due_date, user.time_zone), userId, row.course_id);
-  }
-
-  private applyDirectoryEvent(event: DomainEvent): void {
-    const s = this.statements;
-    switch (event.type) {
-      case 'AssignmentPreferencesSet': {
-        const before = s.portalZone.get()?.time_zone ?? defaultPreferences.timeZone;
-        s.upsertPortal.run(event.data.timeZone, event.data.dueDatePolicy);
-        this.portalZone = event.data.timeZone;
-        // Users without a zone of their own follow the portal's.
-        if (before !== event.data.timeZone) for (const row of s.dueDatesInPortalZone.all()) s.setOverdueAt.run(this.overdueAt(row.due_date, null), row.user_id, row.course_id);
-        return;
-      }
-      case 'OrgUnitDefined':
-        s.upsertOrgUnit.run(event.data.orgUnitId, event.data.name, event.data.parentId);
-        return;
-      case 'UserRegistered': {
-        const u = event.data;
-        s.upsertUser.run(u.userId, u.name, u.email, u.orgUnitId, u.department, u.role, u.location, u.managerId, u.hireDate, u.timeZone, 1);
-        return;
-      }
-      case 'UserProfileUpdated': {
-        const p = event.data.profile;
-        s.updateProfile.run(p.name, p.email, p.orgUnitId, p.department, p.role, p.location, p.managerId, p.hireDate, p.timeZone, event.data.userId);
-        this.refreshUserRows(event.data.userId);
-        return;
-      }
-      case 'UserDeactivated':
-        s.deactivateUser.run(event.data.userId);
-        this.refreshUserRows(event.data.userId);
-        return;
-      case 'CourseCreated': {
-        const c = event.data;
-        s.insertCourse.run(c.courseId, c.title, c.kind, c.provider, c.trainingType, c.versioning, c.version);
-        return;
-      }
-      case 'CourseVersionUpgraded':
-        s.upgradeCourse.run(event.data.version, event.data.courseId);
-        return;
-      case 'CourseDeactivated':
-      case 'CourseActivated':
-        s.courseActive.run(flag(event.type === 'CourseActivated'), event.data.courseId);
-        return;
-      default:
-        return;
-    }
-  }
-}
-
-function prepare(readModels: ReadModelDb) {
-  const db = readModels.db;
-  const run = <P extends unknown[]>(sql: string): Statement<P> => db.prepare<P>(sql);
-  return {
-    checkpoint: run<[string, number]>('INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position'),
-    loadAssignment: db.prepare<[string, string], { state: string }>('SELECT state FROM training_state WHERE user_id = ? AND course_id = ?'),
-    saveAssignment: run<[string, string, string]>(
-      'INSERT INTO training_state (user_id, course_id, state) VALUES (?, ?, ?) ON CONFLICT (user_id, course_id) DO UPDATE SET state = excluded.state',
-    ),
-    deleteAssignment: run<[string, string]>('DELETE FROM assignments WHERE user_id = ? AND course_id = ?'),
-    upsertAssignment: run<unknown[]>(
-      'INSERT OR REPLACE INTO assignments (user_id, course_id, visible, required, status, progress, version, due_date, assigned_on, started_on, completed_on, score, sources, completions, user_active, org_unit_id, department, overdue_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
-    userFacts: db.prepare<[string], UserFacts>('SELECT active, org_unit_id, department, time_zone FROM users WHERE user_id = ?'),
-    userRowsFacts: run<[number, string, string | null, string]>('UPDATE assignments SET user_active = ?, org_unit_id = ?, department = ? WHERE user_id = ?'),
-    dueDatesOf: db.prepare<[string], { course_id: string; due_date: string | null }>('SELECT course_id, due_date FROM assignments WHERE user_id = ?'),
-    dueDatesInPortalZone: db.prepare<[], { user_id: string; course_id: string; due_date: string | null }>(
-      'SELECT a.user_id, a.course_id, a.due_date FROM assignments a JOIN users u ON u.user_id = a.user_id WHERE u.time_zone IS NULL AND a.due_date IS NOT NULL',
-    ),
-    setOverdueAt: run<[number | null, string, string]>('UPDATE assignments SET overdue_at = ? WHERE user_id = ? AND course_id = ?'),
-    portalZone: db.prepare<[], { time_zone: string }>('SELECT time_zone FROM portal WHERE id = 1'),
-    deleteExemptionsOf: run<[string, string]>('DELETE FROM exemptions WHERE user_id = ? AND course_id = ?'),
-    insertExemption: run<unknown[]>('INSERT INTO exemptions (user_id, course_id, rule_id, source, exempted, reason, applied_by, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-    upsertPortal: run<[string, string]>('INSERT INTO portal (id, time_zone, due_date_policy) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone, due_date_policy = excluded.due_date_policy'),
-    upsertOrgUnit: run<[string, string, string | null]>('INSERT INTO org_units (org_unit_id, name, parent_id) VALUES (?, ?, ?) ON CONFLICT (org_unit_id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id'),
-    upsertUser: run<unknown[]>(
-      'INSERT INTO users (user_id, name, email, org_unit_id, department, role, location, manager_id, hire_date, time_zone, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING',
-    ),
-    updateProfile: run<unknown[]>(
-      'UPDATE users SET name = ?, email = ?, org_unit_id = ?, department = ?, role = ?, location = ?, manager_id = ?, hire_date = ?, time_zone = ? WHERE user_id = ?',
-    ),
-    deactivateUser: run<[string]>('UPDATE users SET active = 0 WHERE user_id = ?'),
-    insertCourse: run<unknown[]>('INSERT INTO courses (course_id, title, kind, provider, training_type, versioning, latest_version, active) VALUES (?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (course_id) DO NOTHING'),
-    upgradeCourse: run<[number, string]>('UPDATE courses SET latest_version = ? WHERE course_id = ?'),
-    courseActive: run<[number, string]>('UPDATE courses SET active = ? WHERE course_id = ?'),
-  };
 }

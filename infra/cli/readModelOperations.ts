@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EventStore } from '../eventstore/eventStore';
-import { ProjectionRuntime } from '../../projections/projectionRuntime';
 import { ReadModelDb } from '../../projections/readModelDb';
+import { rebuildFromEvents } from '../../projections/streamRebuild';
 import { compareReadModels } from '../../projections/verifyReadModels';
 import type { Config } from '../config';
 import { ConfigError } from '../config';
@@ -16,10 +16,9 @@ import { renderTable } from './table';
 async function project(store: EventStore, file: string, label: string, until?: number): Promise<number> {
   const readModels = ReadModelDb.open({ file, bulk: true });
   try {
-    const runtime = new ProjectionRuntime(store, readModels, { batchSize: 5000 });
     const bar = new ProgressBar(label);
     const started = Date.now();
-    const events = await runtime.catchUp({ ...(until === undefined ? {} : { until }), onProgress: (progress) => bar.update(progress.position, progress.head, progress.elapsedMs, progress.events) });
+    const events = await rebuildFromEvents(store, readModels, { ...(until === undefined ? {} : { until }), onProgress: (progress) => bar.update(progress.position, progress.head, progress.elapsedMs, progress.events) });
     bar.finish(events, Date.now() - started);
     readModels.finishBulk();
     readModels.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -38,6 +38,12 @@ export interface StoredEvent {
   metadata: EventMetadata;
 }
 
+/** A place in a by-stream read: the stream and revision of the event read last. */
+export interface StreamCursor {
+  stream: string;
+  revision: number;
+}
+
 export interface StreamWrite {
   stream: string;
   expectedRevision: ExpectedRevision;
@@ -133,6 +139,13 @@ export interface EventStore {
   readReferenceData?(fromPosition: number, toPosition: number, limit: number): Promise<StoredEvent[]>;
   /** Optional: several whole streams in one read (a reactor's chunk of users); missing streams read as empty. */
   readStreams?(streams: readonly string[]): Promise<Map<string, StoredEvent[]>>;
+  /**
+   * Optional: the events of every stream whose name starts with `prefix` (not empty), stream after stream in name
+   * order (binary) and each stream in revision order, only those at or below `toPosition`: up to `limit` of them
+   * after `after` (the stream and revision read last; undefined to start). Lets a rebuild fold one user at a time
+   * instead of holding every user's state while it reads the log in global order.
+   */
+  readStreamsByPrefix?(prefix: string, toPosition: number, after: StreamCursor | undefined, limit: number): Promise<StoredEvent[]>;
   /** Catch-up then live: every event after `fromPosition`, in order, and then new ones as they are appended. */
   subscribe(options: SubscribeOptions): Subscription;
   /** The position of the last stored event, 0 when empty. */

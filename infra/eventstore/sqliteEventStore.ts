@@ -41,6 +41,7 @@ import {
   type EventMetadata,
   type EventStore,
   type StoredEvent,
+  type StreamCursor,
   type StreamWrite,
   type StreamWriteResult,
   type SubscribeOptions,
@@ -221,6 +222,11 @@ function prepareStatements(db: Database.Database) {
     readStreams: db.prepare<[string], EventRow>(
       'SELECT position, id, stream, revision, type, data, metadata FROM events WHERE stream IN (SELECT value FROM json_each(?)) ORDER BY stream, revision',
     ),
+    // Keyset paging over the (stream, revision) unique index: each page starts where the last one ended.
+    readStreamsByPrefix: db.prepare<[string, number, string, number, number], EventRow>(
+      `SELECT position, id, stream, revision, type, data, metadata FROM events
+       WHERE (stream, revision) > (?, ?) AND stream < ? AND position <= ? ORDER BY stream, revision LIMIT ?`,
+    ),
     head: db.prepare<[], { head: number }>('SELECT COALESCE(MAX(position), 0) AS head FROM events'),
     findCommand: db.prepare<[string], { reply: string; position: number }>('SELECT reply, position FROM commands WHERE command_id = ?'),
     insertCommand: db.prepare<[string, string, number, string]>(
@@ -352,6 +358,15 @@ export class SqliteEventStore implements EventStore {
       for (const row of this.statements.readStreams.all(JSON.stringify(streams))) result.get(row.stream)?.push(toEvent(row));
       return result;
     });
+  }
+
+  async readStreamsByPrefix(prefix: string, toPosition: number, after: StreamCursor | undefined, limit: number): Promise<StoredEvent[]> {
+    if (prefix.length === 0) throw new RangeError('readStreamsByPrefix needs a non-empty prefix');
+    const count = pageSize(limit);
+    // Every name starting with the prefix sorts at or after it and before the prefix with its last character raised.
+    const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    const from = after !== undefined && after.stream >= prefix ? after : { stream: prefix, revision: -1 };
+    return this.run(() => (count === 0 ? [] : this.statements.readStreamsByPrefix.all(from.stream, from.revision, end, toPosition, count).map(toEvent)));
   }
 
   async readReferenceData(fromPosition: number, toPosition: number, limit: number): Promise<StoredEvent[]> {

@@ -9,6 +9,7 @@ import {
   type EventMetadata,
   type NewEvent,
   type StoredEvent,
+  type StreamCursor,
 } from '../../infra/eventstore/eventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 
@@ -71,6 +72,31 @@ describe('SqliteEventStore', () => {
       ['training-b', [3]],
     ]);
     expect(read.get('training-a')?.map((e) => e.revision)).toEqual([0, 1, 2]);
+  });
+
+  it('reads every stream of a prefix stream by stream, in name then revision order, up to a position, in pages after a cursor', async () => {
+    const store = open();
+    await store.append([{ stream: 'training-b', expectedRevision: 'any', events: [event({ n: 1 }), event({ n: 2 })] }, { stream: 'user-b', expectedRevision: 'any', events: [event({ n: 3 })] }]);
+    await store.append([{ stream: 'training-a', expectedRevision: 'any', events: [event({ n: 4 })] }, { stream: 'training.a', expectedRevision: 'any', events: [event({ n: 5 })] }]);
+    await store.append([{ stream: 'training-b', expectedRevision: 1, events: [event({ n: 6 })] }, { stream: 'trainings-x', expectedRevision: 'any', events: [event({ n: 7 })] }]);
+    await store.append([{ stream: 'training-', expectedRevision: 'any', events: [event({ n: 8 })] }]);
+    const n = (events: StoredEvent[]) => events.map((e) => (e.data as { n: number }).n);
+    // Only names starting with the prefix ('trainings-x' and 'training.a' do not), by name then revision.
+    expect(n(await store.readStreamsByPrefix('training-', 100, undefined, 100))).toEqual([8, 4, 1, 2, 6]);
+    // Events above the position are left out, whatever their stream.
+    expect(n(await store.readStreamsByPrefix('training-', 4, undefined, 100))).toEqual([4, 1, 2]);
+    // Paging: each page resumes after the stream and revision read last.
+    const pages: number[][] = [];
+    for (let after: StreamCursor | undefined; ; ) {
+      const page = await store.readStreamsByPrefix('training-', 100, after, 2);
+      if (page.length === 0) break;
+      pages.push(n(page));
+      const last = page[page.length - 1] as StoredEvent;
+      after = { stream: last.stream, revision: last.revision };
+    }
+    expect(pages).toEqual([[8, 4], [1, 2], [6]]);
+    await expect(store.readStreamsByPrefix('', 100, undefined, 10)).rejects.toThrow(RangeError);
+    expect(await store.readStreamsByPrefix('training-', 100, undefined, 0)).toEqual([]);
   });
 
   it('creates the parent folder of the file when it is missing', () => {

@@ -1,0 +1,18 @@
+import type { EventStore, StoredEvent } from '../../infra/eventstore/eventStore';
+import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
+
+/**
+ * The same log in an in-memory SQLite store, event for event at the same positions (both number from 1 without
+ * gaps): lets tests built on the memory store exercise what only SQLite offers (reads by stream prefix).
+ */
+export async function sqliteCopyOf(store: EventStore): Promise<SqliteEventStore> {
+  const copy = SqliteEventStore.open({ file: ':memory:' });
+  for (let position = 0; ; ) {
+    const page = await store.readAll(position, 1000);
+    if (page.length === 0) return copy;
+    await copy.append(page.map((event) => ({ stream: event.stream, expectedRevision: event.revision - 1, events: [{ id: event.id, type: event.type, data: event.data, metadata: event.metadata }] })));
+    const last = page[page.length - 1] as StoredEvent;
+    if ((await copy.headPosition()) !== last.position) throw new Error(`the copy reached position ${await copy.headPosition()}, the original ${last.position}`);
+    position = last.position;
+  }
+}
