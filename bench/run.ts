@@ -17,7 +17,8 @@ import { renderTable } from '../infra/cli/table';
 import { createClient } from '../infra/nats/client';
 import { loadNatsConfig } from '../infra/nats/natsConfig';
 import { EngineServer } from '../infra/server/engineServer';
-import { ProjectionRuntime } from '../projections/projectionRuntime';
+import type { Projections } from '../projections/projectionRuntime';
+import { ProjectionThread } from '../infra/server/projectionThread';
 import { QueryEngine } from '../projections/queryEngine';
 import { ReadModelDb } from '../projections/readModelDb';
 import { NatsServerProcess } from '../test/support/natsServer';
@@ -66,7 +67,8 @@ async function main(): Promise<void> {
   const clock = new ManualClock('2026-03-02T09:00:00.000Z');
   const engine = new CommandEngine({ store, clock, bootstrapAdminId: ADMIN });
   const reactor = new AssignmentReactor(engine);
-  const projections = new ProjectionRuntime(store, readModels, { batchSize: 5000 });
+  // As `lms serve` runs them: projections in a worker thread with their own connections (the second core).
+  const projections = new ProjectionThread({ config: loadConfig({}, { LMS_DATA: dir }), readModelFile: path.join(dir, 'readmodels.db'), batchSize: 5000 }, readModels);
   const queries = new QueryEngine({ store, runtime: projections, feed: engine.feed, clock });
 
   try {
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
     results.push(rawInsertReference(await store.headPosition()));
     if (!values['skip-nats']) results.push(...(await natsWorkloads(quick)));
   } finally {
+    await projections.stop();
     readModels.close();
     await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -111,13 +114,20 @@ async function send(engine: CommandEngine, type: string, data: unknown): Promise
 }
 
 /** SLO: a dynamic rule applied to 100,000 users: every assignment stored and visible in MI within 10 s. */
-async function dynamicRuleWorkload(engine: CommandEngine, reactor: AssignmentReactor, projections: ProjectionRuntime, queries: QueryEngine, portal: GeneratedPortal): Promise<Result> {
+async function dynamicRuleWorkload(engine: CommandEngine, reactor: AssignmentReactor, projections: Projections, queries: QueryEngine, portal: GeneratedPortal): Promise<Result> {
   const courseId = portal.courseIds[1] as string;
   const before = await engine.store.headPosition();
   const started = performance.now();
   await send(engine, 'CreateAssignmentRule', { ruleId: 'r-everyone', courseId, target: { kind: 'group', groupId: 'everyone' }, mode: 'dynamic', due: { kind: 'relative', days: 28 } });
+  // The projection thread follows the reactor's appends while they happen, as the server's projection loop does.
+  let reacting = true;
+  const following = (async () => {
+    while (reacting) if ((await projections.catchUp()) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  })();
   await reactor.runUntilIdle();
+  reacting = false;
   const storedMs = performance.now() - started;
+  await following;
   await projections.catchUp();
   const visibleMs = performance.now() - started;
   let assigned = 0;

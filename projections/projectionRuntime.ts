@@ -16,11 +16,21 @@ export interface ProjectionRuntimeOptions {
   beforeEvent?: BeforeEventHook;
 }
 
+/** What queries and background loops need of the projections, wherever they run (this thread or a worker thread). */
+export interface Projections {
+  /** The read models queries read (this thread's connection). */
+  readonly readModels: ReadModelDb;
+  /** The position every read model has reached. */
+  readonly position: number;
+  /** Applies every stored event up to `until` (default: all); resolves with the number applied. */
+  catchUp(options?: { until?: number; onProgress?: (progress: ProjectionProgress) => void }): Promise<number>;
+}
+
 /**
  * Feeds the read models from the event store's global order, in batches, from the position their checkpoints
  * hold. One catch-up at a time; a caller arriving during one waits, then catches up on what came since.
  */
-export class ProjectionRuntime {
+export class ProjectionRuntime implements Projections {
   private readonly projector: Projector;
   private readonly batchSize: number;
   private running: Promise<number> | undefined;

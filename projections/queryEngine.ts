@@ -10,7 +10,7 @@ import type { DirectoryFeed } from '../handlers/directoryFeed';
 import type { EventStore } from '../infra/eventstore/eventStore';
 import { EventStoreUnavailableError } from '../infra/eventstore/eventStore';
 import { AuditQueries } from './auditQueries';
-import type { ProjectionRuntime } from './projectionRuntime';
+import type { Projections } from './projectionRuntime';
 import { canView, reportingScope, requireKnownActor, requirePermissionAtAll, requireUserView, usersInScope } from './queryAccess';
 import type { SourceView } from './trainingRows';
 
@@ -18,7 +18,7 @@ export type QueryReply = { ok: true; position: number; result: unknown } | { ok:
 
 export interface QueryEngineOptions {
   store: EventStore;
-  runtime: ProjectionRuntime;
+  runtime: Projections;
   /** Reference data for authorization (grants, org tree, reporting lines), kept current from the store. */
   feed: DirectoryFeed;
   clock: Clock;

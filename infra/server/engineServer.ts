@@ -6,6 +6,7 @@ import type { Clock } from '../../handlers/clock';
 import { CommandEngine } from '../../handlers/commandEngine';
 import { AssignmentReactor } from '../../handlers/reactors/assignmentReactor';
 import type { CommandReply } from '../../handlers/reply';
+import type { Projections } from '../../projections/projectionRuntime';
 import { ProjectionRuntime } from '../../projections/projectionRuntime';
 import { QueryEngine } from '../../projections/queryEngine';
 import { ReadModelDb } from '../../projections/readModelDb';
@@ -20,6 +21,7 @@ import { RequestService } from '../nats/requestService';
 import { subjectsFor } from '../nats/subjects';
 import { openEventStore } from '../openEventStore';
 import { BackgroundLoop } from './backgroundLoop';
+import { ProjectionThread } from './projectionThread';
 
 export interface EngineServerOptions {
   config: Config;
@@ -44,7 +46,7 @@ export class EngineServer {
   readonly store: EventStore;
   readonly engine: CommandEngine;
   readonly queries: QueryEngine;
-  readonly projections: ProjectionRuntime;
+  readonly projections: Projections;
   private readonly reactor: AssignmentReactor;
   private readonly readModels: ReadModelDb;
   private readonly loops: BackgroundLoop[] = [];
@@ -57,10 +59,14 @@ export class EngineServer {
   constructor(private readonly options: EngineServerOptions) {
     const { config, clock, logger } = options;
     this.store = options.store ?? openEventStore(config);
-    this.readModels = ReadModelDb.open({ file: config.EVENT_STORE === 'memory' ? ':memory:' : path.join(config.LMS_DATA, 'readmodels.db'), synchronous: 'NORMAL' });
+    const readModelFile = config.EVENT_STORE === 'memory' ? ':memory:' : path.join(config.LMS_DATA, 'readmodels.db');
+    this.readModels = ReadModelDb.open({ file: readModelFile, synchronous: 'NORMAL' });
     this.engine = new CommandEngine({ store: this.store, clock, bootstrapAdminId: config.LMS_BOOTSTRAP_ADMIN ?? null, logger });
     this.reactor = new AssignmentReactor(this.engine, { logger });
-    this.projections = new ProjectionRuntime(this.store, this.readModels);
+    // A store the configuration opens can be opened again by a worker thread: projections then use the second core.
+    // A store handed in (tests) or held in memory is projected here.
+    const shareable = options.store === undefined && config.EVENT_STORE !== 'memory';
+    this.projections = shareable ? new ProjectionThread({ config, readModelFile }, this.readModels) : new ProjectionRuntime(this.store, this.readModels);
     this.queries = new QueryEngine({ store: this.store, runtime: this.projections, feed: this.engine.feed, clock });
   }
 
@@ -123,6 +129,7 @@ export class EngineServer {
     await this.intake?.stop();
     await this.requests?.stop();
     await Promise.all(this.loops.map((loop) => loop.stop()));
+    if (this.projections instanceof ProjectionThread) await this.projections.stop();
     if (this.nc && !this.nc.isClosed()) {
       await withTimeout(this.relay?.relay(), 5_000).catch(() => 0);
       // While NATS is down a drain never completes: give it a bound, then close.
