@@ -1,13 +1,40 @@
 import { createHash } from 'node:crypto';
 
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const ULID_TIME = /^[0-7][0-9A-HJKMNP-TV-Z]{9}[0-9A-HJKMNP-TV-Z]{16}/i;
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/**
+ * The instant a command id carries, in epoch ms: the time part of a ULID (what our clients send), or of the event
+ * id a reactor's command id names (`reactor:<event id>:<chunk>`); undefined for any other id.
+ */
+function timeOf(commandId: string): number | undefined {
+  if (ULID_TIME.test(commandId)) {
+    let ms = 0;
+    for (const char of commandId.slice(0, 10).toUpperCase()) ms = ms * 32 + CROCKFORD.indexOf(char);
+    return ms;
+  }
+  const named = commandId.split(':')[1];
+  if (commandId.startsWith('reactor:') && named !== undefined && UUID_V7.test(named)) return parseInt(named.slice(0, 8) + named.slice(9, 13), 16);
+  return undefined;
+}
+
 /**
  * Event ids derived from the command id and the event's index: a retried command produces the same ids, so an
- * event store that deduplicates by id (EventStoreDB, and our adapters) stores it once. Formatted as a UUID v5-style
- * name-based id.
+ * event store that deduplicates by id (EventStoreDB, and our adapters) stores it once. When the command id carries
+ * its time (a ULID), the id is a UUID v7 with that time in front and the hash behind, so ids of later commands sort
+ * later and the store's unique index on them grows at its end instead of at a random page per event; otherwise a
+ * UUID v5-style name-based id.
  */
 export function eventIdFor(commandId: string, index: number): string {
   const hash = createHash('sha1').update(`${commandId}/${index}`).digest();
-  hash[6] = ((hash[6] as number) & 0x0f) | 0x50;
+  const ms = timeOf(commandId);
+  if (ms !== undefined) {
+    hash.writeUIntBE(ms, 0, 6);
+    hash[6] = ((hash[6] as number) & 0x0f) | 0x70;
+  } else {
+    hash[6] = ((hash[6] as number) & 0x0f) | 0x50;
+  }
   hash[8] = ((hash[8] as number) & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;

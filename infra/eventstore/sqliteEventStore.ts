@@ -15,8 +15,9 @@
  * - Appends run in BEGIN IMMEDIATE: the write lock is taken before the expected-revision check, so a second
  *   process cannot slip an append between our check and our insert (a deferred transaction would read, then
  *   fail to upgrade with SQLITE_BUSY). busy_timeout = 5000 lets writers queue instead of failing at once.
- * - The `streams` table keeps each stream's revision, so the check is one indexed lookup; the `id` UNIQUE
- *   constraint refuses an id reused anywhere. A whole `append` call is one transaction over prepared
+ * - A stream's revision is read from the (stream, revision) index the insert updates anyway: one lookup on the page
+ *   about to be written, and no second table to keep in step (an earlier version kept one: it is dropped on open).
+ *   The `id` UNIQUE constraint refuses an id reused anywhere. A whole `append` call is one transaction over prepared
  *   statements created once, so 1,000 streams × 1 event cost one fsync.
  * - Idempotency: a write whose first event id is stored in that stream, and whose ids are all stored there at
  *   consecutive revisions in the same order, stores nothing and returns the original result (whatever its
@@ -110,10 +111,7 @@ CREATE TABLE IF NOT EXISTS events (
 );
 -- Reference data (every stream but users' training): the directory feed reads only these, a small part of the log.
 CREATE INDEX IF NOT EXISTS events_reference ON events (position) WHERE ${REFERENCE_STREAMS};
-CREATE TABLE IF NOT EXISTS streams (
-  stream TEXT PRIMARY KEY,
-  revision INTEGER NOT NULL
-) WITHOUT ROWID;
+DROP TABLE IF EXISTS streams;
 CREATE TABLE IF NOT EXISTS commands (
   command_id TEXT PRIMARY KEY,
   reply TEXT NOT NULL,
@@ -198,10 +196,7 @@ function toEvent(row: EventRow): StoredEvent {
 
 function prepareStatements(db: Database.Database) {
   return {
-    streamRevision: db.prepare<[string], { revision: number }>('SELECT revision FROM streams WHERE stream = ?'),
-    upsertStream: db.prepare<[string, number]>(
-      'INSERT INTO streams (stream, revision) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision',
-    ),
+    streamRevision: db.prepare<[string], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream = ?'),
     eventById: db.prepare<[string], IdRow>('SELECT stream, revision, position FROM events WHERE id = ?'),
     streamIdsFrom: db.prepare<[string, number, number], { id: string; revision: number; position: number }>(
       'SELECT id, revision, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
@@ -468,7 +463,6 @@ export class SqliteEventStore implements EventStore {
         throw error;
       }
     }
-    this.statements.upsertStream.run(stream, revision);
     return { stream, nextRevision: revision, position };
   }
 
