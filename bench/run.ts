@@ -62,7 +62,8 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-bench-'));
   log(`bench: ${users.toLocaleString('en')} users, data in ${dir}`);
 
-  const store = SqliteEventStore.open({ file: path.join(dir, 'events.db') });
+  // As the product opens it (openEventStore): appends and checkpoints through the writer thread.
+  const store = SqliteEventStore.open({ file: path.join(dir, 'events.db'), writerThread: true });
   const readModels = ReadModelDb.open({ file: path.join(dir, 'readmodels.db'), synchronous: 'NORMAL' });
   const clock = new ManualClock('2026-03-02T09:00:00.000Z');
   const engine = new CommandEngine({ store, clock, bootstrapAdminId: ADMIN });

@@ -10,7 +10,7 @@ import { DuplicateCommandError, EventStoreUnavailableError, WrongExpectedRevisio
 import { AggregateStore } from './aggregateStore';
 import type { Clock } from './clock';
 import { DirectoryFeed } from './directoryFeed';
-import { eventIdFor } from './eventIds';
+import { eventIdsFor } from './eventIds';
 import type { CommandMeta, Plan, Planner } from './plan';
 import { planCommand } from './planners/planCommand';
 import { StreamLocks } from './streamLocks';
@@ -135,11 +135,12 @@ export class CommandEngine {
   private async commit(meta: CommandMeta, now: string, plan: Plan): Promise<CommandSuccess> {
     if (this.validateEvents) for (const write of plan.writes) write.events.forEach(assertMatchesSchema);
     let index = 0;
+    const idOf = eventIdsFor(meta.commandId);
     const writes: StreamWrite[] = plan.writes.map((write) => ({
       stream: write.stream,
       expectedRevision: write.expectedRevision,
       events: write.events.map((event, i): NewEvent => ({
-        id: eventIdFor(meta.commandId, index++),
+        id: idOf(index++),
         type: event.type,
         data: event.data,
         metadata: {

@@ -22,20 +22,30 @@ function timeOf(commandId: string): number | undefined {
 /**
  * Event ids derived from the command id and the event's index: a retried command produces the same ids, so an
  * event store that deduplicates by id (EventStoreDB, and our adapters) stores it once. When the command id carries
- * its time (a ULID), the id is a UUID v7 with that time in front and the hash behind, so ids of later commands sort
- * later and the store's unique index on them grows at its end instead of at a random page per event; otherwise a
- * UUID v5-style name-based id.
+ * its time (a ULID), the id is a UUID v7 with that time in front, so ids of later commands sort later and the store's
+ * unique index on them grows at its end instead of at a random page per event; otherwise a UUID v5-style id. The
+ * command id is hashed once per command: its 1,000 events (a reactor chunk) differ by their index, written in the
+ * last three bytes (a command with more events hashes each id beyond them).
  */
-export function eventIdFor(commandId: string, index: number): string {
-  const hash = createHash('sha1').update(`${commandId}/${index}`).digest();
+export function eventIdsFor(commandId: string): (index: number) => string {
   const ms = timeOf(commandId);
-  if (ms !== undefined) {
-    hash.writeUIntBE(ms, 0, 6);
-    hash[6] = ((hash[6] as number) & 0x0f) | 0x70;
-  } else {
-    hash[6] = ((hash[6] as number) & 0x0f) | 0x50;
-  }
-  hash[8] = ((hash[8] as number) & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  const base = createHash('sha1').update(commandId).digest();
+  return (index) => {
+    const bytes = index < 0x1000000 ? Buffer.from(base) : createHash('sha1').update(`${commandId}/${index}`).digest();
+    if (index < 0x1000000) bytes.writeUIntBE(index, 13, 3);
+    if (ms !== undefined) {
+      bytes.writeUIntBE(ms, 0, 6);
+      bytes[6] = ((bytes[6] as number) & 0x0f) | 0x70;
+    } else {
+      bytes[6] = ((bytes[6] as number) & 0x0f) | 0x50;
+    }
+    bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+    const hex = bytes.subarray(0, 16).toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  };
+}
+
+/** The id of one event of a command (see eventIdsFor). */
+export function eventIdFor(commandId: string, index: number): string {
+  return eventIdsFor(commandId)(index);
 }

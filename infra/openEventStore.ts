@@ -10,7 +10,7 @@ import { SqliteEventStore } from './eventstore/sqliteEventStore';
 export function openEventStore(config: Config): EventStore {
   switch (config.EVENT_STORE) {
     case 'sqlite':
-      return SqliteEventStore.open({ file: path.join(config.LMS_DATA, 'events.db'), synchronous: config.LMS_SQLITE_SYNCHRONOUS });
+      return SqliteEventStore.open({ file: path.join(config.LMS_DATA, 'events.db'), synchronous: config.LMS_SQLITE_SYNCHRONOUS, writerThread: true });
     case 'memory':
       return new MemoryEventStore();
     case 'eventstoredb': {

@@ -48,6 +48,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './eventStore';
+import { SqliteWriterThread } from './sqliteWriterThread';
 import { matchesExpected, toJson } from './writeRules';
 
 interface PendingAppend {
@@ -68,6 +69,11 @@ export interface SqliteEventStoreOptions {
   subscriptionPageSize?: number;
   /** How long a statement waits for another connection's lock before failing as unavailable (default 5000 ms). */
   busyTimeoutMs?: number;
+  /**
+   * Write through a worker thread with its own connection (a file, not ':memory:'): appends and checkpoints commit
+   * there, group commit and fsync included, while this thread reads and decides. `lms serve` and the CLI use it.
+   */
+  writerThread?: boolean;
 }
 
 interface EventRow {
@@ -244,12 +250,14 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
 
   private readonly synchronous: 'FULL' | 'NORMAL';
+  private readonly writer: SqliteWriterThread | undefined;
 
   private constructor(
     private readonly db: Database.Database,
     options: SqliteEventStoreOptions,
   ) {
     this.synchronous = options.synchronous ?? 'FULL';
+    if (options.writerThread) this.writer = new SqliteWriterThread({ file: path.resolve(options.file), synchronous: this.synchronous, busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
     this.statements = prepareStatements(db);
     const group = db.transaction((batch: PendingAppend[]) =>
       batch.map((item) => {
@@ -279,6 +287,7 @@ export class SqliteEventStore implements EventStore {
     if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
       throw new RangeError(`synchronous must be FULL or NORMAL, not ${String(synchronous)}`);
     }
+    if (options.writerThread && options.file === ':memory:') throw new RangeError('a writer thread needs a database file, not :memory:');
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
       throw new RangeError(`busyTimeoutMs must be a non-negative integer, not ${busyTimeoutMs}`);
@@ -309,6 +318,13 @@ export class SqliteEventStore implements EventStore {
    * inside its own savepoint, so one append's conflict rolls back only that append. A lone append waits one turn.
    */
   append(writes: StreamWrite[], options: AppendOptions = {}): Promise<AppendResult> {
+    if (this.writer) {
+      if (this.closed) return Promise.reject(new EventStoreUnavailableError('event store is closed'));
+      return this.writer.append(writes, options.command).then((result) => {
+        this.hub.wakeAll();
+        return result;
+      });
+    }
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new EventStoreUnavailableError('event store is closed'));
       this.pending.push({ writes, command: options.command, resolve, reject });
@@ -395,6 +411,10 @@ export class SqliteEventStore implements EventStore {
    * themselves keep their FULL durability. The next FULL commit makes the checkpoint durable too.
    */
   async writeCheckpoint(name: string, position: number): Promise<void> {
+    if (this.writer) {
+      this.assertOpen();
+      return this.writer.writeCheckpoint(name, position);
+    }
     this.run(() => {
       const full = this.synchronous === 'FULL' && !this.db.inTransaction;
       if (full) this.db.pragma('synchronous = NORMAL');
@@ -416,6 +436,7 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await this.hub.closeAll();
+    await this.writer?.close();
     this.db.close();
   }
 

@@ -15,3 +15,16 @@ describeEventStoreContract('sqlite', async () => {
     },
   };
 });
+
+// The same contract when appends and checkpoints go through the writer thread (as `lms serve` and the CLI open it).
+describeEventStoreContract('sqlite, writing through its writer thread', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eventstore-contract-'));
+  const store = SqliteEventStore.open({ file: path.join(dir, 'events.db'), writerThread: true });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});

@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import { eventIdFor } from '../../handlers/eventIds';
+import { eventIdFor, eventIdsFor } from '../../handlers/eventIds';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[57][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const msOf = (id: string) => parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
@@ -35,5 +35,16 @@ describe('event ids: derived from the command id (R21 retries store once), time-
       expect(id).toMatch(UUID);
       expect(id[14]).toBe('5');
     }
+  });
+});
+
+describe('event ids of a large command', () => {
+  test('every index of a command gives its own id, past the 16,777,216 the last three bytes can hold too', () => {
+    const idOf = eventIdsFor(ulid());
+    const ids = new Set(Array.from({ length: 5000 }, (_, index) => idOf(index)));
+    expect(ids.size).toBe(5000);
+    expect(idOf(0x1000000)).not.toBe(idOf(0));
+    expect(idOf(0x1000000)).toMatch(UUID);
+    expect(idOf(0x1000000)).toBe(idOf(0x1000000));
   });
 });

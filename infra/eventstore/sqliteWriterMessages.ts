@@ -1,0 +1,22 @@
+import type { CommandRecord, ExpectedRevision, StreamWrite } from './eventStore';
+
+/** What the SQLite writer thread is started with. */
+export interface SqliteWriterData {
+  file: string;
+  synchronous: 'FULL' | 'NORMAL';
+  busyTimeoutMs: number;
+}
+
+export type SqliteWriterRequest =
+  | { type: 'append'; id: number; writes: StreamWrite[]; command?: CommandRecord }
+  | { type: 'checkpoint'; id: number; name: string; position: number }
+  | { type: 'close' };
+
+/** An error as it crosses the thread boundary: the store's own errors keep their kind and fields. */
+export type SqliteWriterError =
+  | { kind: 'wrongExpectedRevision'; stream: string; expected: ExpectedRevision; actual: number }
+  | { kind: 'duplicateCommand'; commandId: string }
+  | { kind: 'unavailable'; message: string }
+  | { kind: 'other'; message: string };
+
+export type SqliteWriterReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SqliteWriterError };
