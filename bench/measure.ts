@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 
 /** Timing helpers for the benchmarks (never used in tests). */
@@ -60,3 +61,25 @@ export class CheckFailed extends Error {}
 export function check(condition: boolean, message: string): void {
   if (!condition) throw new CheckFailed(message);
 }
+
+/** One workload's figures, as printed in the table and the JSON. */
+export interface Result {
+  workload: string;
+  size: string;
+  figures: Record<string, number | string>;
+  target: string;
+  met: boolean | 'n/a';
+}
+
+/** Runs a bench script in a process of its own (not spawnSync: the caller may serve the load meanwhile). */
+export function runChild(script: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
