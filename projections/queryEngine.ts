@@ -12,7 +12,11 @@ import { EventStoreUnavailableError } from '../infra/eventstore/eventStore';
 import { AuditQueries } from './auditQueries';
 import type { Projections } from './projectionRuntime';
 import { canView, reportingScope, requireKnownActor, requirePermissionAtAll, requireUserView, usersInScope } from './queryAccess';
+import { NO_DUE_DATE } from './readModelSchema';
 import type { SourceView } from './trainingRows';
+
+/** Assignments counted per group and status, with how many of them are overdue. */
+type MiCountRow = { key: string | null; status: string; n: number; overdue: number };
 
 export type QueryReply = { ok: true; position: number; result: unknown } | { ok: false; error: { code: string; message: string; details: Record<string, unknown> } };
 
@@ -297,12 +301,7 @@ export class QueryEngine {
 
   /** Counted per group and status in SQL (in index order, no join), folded into one row per group here. */
   private miSummary(actor: Actor, query: QueryOf<'MiSummary'>, now: string) {
-    const { cte, where, params } = this.miBase(actor, query.params, now);
-    const key = { course: 'a.course_id', department: 'a.department', orgUnit: 'a.org_unit_id' }[query.params.groupBy];
-    type Row = { key: string | null; status: string; n: number; overdue: number };
-    const counted = this.statement<Record<string, unknown>, Row>(
-      `${cte} SELECT ${key} AS key, a.status AS status, COUNT(*) AS n, SUM(a.overdue_at <= @now) AS overdue FROM assignments a ${where} GROUP BY ${key}, a.status`,
-    ).all(params);
+    const counted = reportingScope(actor, this.directory) === null ? this.miCounts(query.params, now) : this.miRowCounts(actor, query.params, now);
     type Summary = { key: string | null; assigned: number; notStarted: number; inProgress: number; completed: number; expired: number; overdue: number; completionRate: number };
     const groups = new Map<string | null, Summary>();
     for (const row of counted) {
@@ -318,6 +317,36 @@ export class QueryEngine {
     return [...groups.values()]
       .sort((a, b) => (a.key === b.key ? 0 : a.key === null ? -1 : b.key === null ? 1 : a.key < b.key ? -1 : 1))
       .map((group) => ({ ...group, completionRate: group.assigned === 0 ? 0 : group.completed / group.assigned }));
+  }
+
+  /** Counts per group and status from the MI counts (an actor whose reports reach everyone): no row is read. */
+  private miCounts(filter: QueryOf<'MiSummary'>['params'], now: string) {
+    const key = { course: 'm.course_id', department: "NULLIF(m.department, '')", orgUnit: 'm.org_unit_id' }[filter.groupBy];
+    const where: string[] = [];
+    const params: Record<string, unknown> = { now: Date.parse(now) };
+    let cte = '';
+    if (filter.courseId) {
+      where.push('m.course_id = @courseId');
+      params.courseId = filter.courseId;
+    }
+    if (filter.orgUnitId) {
+      cte = 'WITH RECURSIVE subtree(id) AS (SELECT @orgUnitId UNION SELECT o.org_unit_id FROM org_units o JOIN subtree s ON o.parent_id = s.id)';
+      where.push('m.org_unit_id IN (SELECT id FROM subtree)');
+      params.orgUnitId = filter.orgUnitId;
+    }
+    return this.statement<Record<string, unknown>, MiCountRow>(
+      `${cte} SELECT ${key} AS key, m.status AS status, SUM(m.n) AS n, SUM(CASE WHEN m.overdue_at > ${NO_DUE_DATE} AND m.overdue_at <= @now THEN m.n ELSE 0 END) AS overdue
+       FROM mi_counts m ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} GROUP BY ${key}, m.status`,
+    ).all(params);
+  }
+
+  /** Counts per group and status from the rows an actor's reports reach (constrained grants). */
+  private miRowCounts(actor: Actor, filter: QueryOf<'MiSummary'>['params'], now: string) {
+    const { cte, where, params } = this.miBase(actor, filter, now);
+    const key = { course: 'a.course_id', department: 'a.department', orgUnit: 'a.org_unit_id' }[filter.groupBy];
+    return this.statement<Record<string, unknown>, MiCountRow>(
+      `${cte} SELECT ${key} AS key, a.status AS status, COUNT(*) AS n, SUM(a.overdue_at <= @now) AS overdue FROM assignments a ${where} GROUP BY ${key}, a.status`,
+    ).all(params);
   }
 
   /** A manager's direct reports, or the whole reporting line below them, with each member's visible assignments. */

@@ -9,8 +9,30 @@ export const READ_MODEL_NAMES = ['directory', 'assignments'] as const;
  * Bumped whenever a table or a row derivation changes: read models built by another version are dropped on open
  * and rebuilt from the events by the next catch-up.
  */
-export const READ_MODEL_VERSION = 4;
+export const READ_MODEL_VERSION = 5;
 export type ReadModelName = (typeof READ_MODEL_NAMES)[number];
+
+/** overdue_at in mi_counts for a row without a due date (a key column cannot be null): before any real instant. */
+export const NO_DUE_DATE = Number.MIN_SAFE_INTEGER;
+
+/** A row counts in MI when it is visible and its user active (the condition of the partial index assignments_mi). */
+function countTrigger(name: string, on: 'INSERT' | 'DELETE' | 'UPDATE', rows: ('OLD' | 'NEW')[]): string {
+  const key = (row: string) =>
+    `course_id = ${row}.course_id AND status = ${row}.status AND overdue_at = IFNULL(${row}.overdue_at, ${NO_DUE_DATE}) AND org_unit_id = ${row}.org_unit_id AND department = IFNULL(${row}.department, '')`;
+  const steps = rows.map((row) => {
+    const counted = `${row}.visible = 1 AND ${row}.user_active = 1`;
+    return row === 'NEW'
+      ? `INSERT INTO mi_counts SELECT NEW.course_id, NEW.status, IFNULL(NEW.overdue_at, ${NO_DUE_DATE}), NEW.org_unit_id, IFNULL(NEW.department, ''), 1 WHERE ${counted} ON CONFLICT DO UPDATE SET n = n + 1;`
+      : `UPDATE mi_counts SET n = n - 1 WHERE ${counted} AND ${key('OLD')}; DELETE FROM mi_counts WHERE ${counted} AND ${key('OLD')} AND n = 0;`;
+  });
+  return `CREATE TRIGGER IF NOT EXISTS ${name} AFTER ${on} ON assignments BEGIN ${steps.join(' ')} END;`;
+}
+
+/** The MI counts from the rows, in one pass: a rebuild fills mi_counts this way with its triggers dropped. */
+export const MI_COUNTS_FROM_ROWS = `INSERT INTO mi_counts SELECT course_id, status, IFNULL(overdue_at, ${NO_DUE_DATE}), org_unit_id, IFNULL(department, ''), COUNT(*)
+  FROM assignments WHERE visible = 1 AND user_active = 1 GROUP BY course_id, status, IFNULL(overdue_at, ${NO_DUE_DATE}), org_unit_id, IFNULL(department, '')`;
+
+export const MI_COUNT_TRIGGERS = ['mi_counts_insert', 'mi_counts_delete', 'mi_counts_update'];
 
 export const READ_MODEL_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -101,6 +123,22 @@ CREATE TABLE IF NOT EXISTS assignments (
 -- MI reporting reads only rows in view (visible, active user), course by course.
 CREATE INDEX IF NOT EXISTS assignments_mi ON assignments (course_id, status, overdue_at, org_unit_id, department) WHERE visible = 1 AND user_active = 1;
 
+-- MI counts: the rows of assignments_mi counted per course, status, overdue moment, org unit and department (the
+-- smallest safe integer, before any date, for no due date; '' for no department), kept by the triggers below in the transaction that changes the row. A summary
+-- over a million assignments reads these few thousand counts instead of the rows.
+CREATE TABLE IF NOT EXISTS mi_counts (
+  course_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  overdue_at INTEGER NOT NULL,
+  org_unit_id TEXT NOT NULL,
+  department TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (course_id, status, overdue_at, org_unit_id, department)
+) WITHOUT ROWID;
+${countTrigger('mi_counts_insert', 'INSERT', ['NEW'])}
+${countTrigger('mi_counts_delete', 'DELETE', ['OLD'])}
+${countTrigger('mi_counts_update', 'UPDATE', ['OLD', 'NEW'])}
+
 -- R7: every rule source of a current assignment, ticked when exempt.
 CREATE TABLE IF NOT EXISTS exemptions (
   user_id TEXT NOT NULL,
@@ -115,7 +153,7 @@ CREATE TABLE IF NOT EXISTS exemptions (
 ) WITHOUT ROWID;
 `;
 
-export const READ_MODEL_TABLES = ['checkpoints', 'portal', 'org_units', 'users', 'courses', 'training_state', 'assignments', 'exemptions'];
+export const READ_MODEL_TABLES = ['checkpoints', 'portal', 'org_units', 'users', 'courses', 'training_state', 'assignments', 'mi_counts', 'exemptions'];
 
 /** Tables compared by `verify`, each with the columns that order its rows. */
 export const VERIFIED_TABLES: { table: string; key: string[] }[] = [
@@ -125,5 +163,6 @@ export const VERIFIED_TABLES: { table: string; key: string[] }[] = [
   { table: 'courses', key: ['course_id'] },
   { table: 'training_state', key: ['user_id', 'course_id'] },
   { table: 'assignments', key: ['user_id', 'course_id'] },
+  { table: 'mi_counts', key: ['course_id', 'status', 'overdue_at', 'org_unit_id', 'department'] },
   { table: 'exemptions', key: ['user_id', 'course_id', 'rule_id'] },
 ];

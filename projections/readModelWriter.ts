@@ -146,7 +146,12 @@ function prepare(readModels: ReadModelDb) {
     ),
     deleteAssignment: run<[string, string]>('DELETE FROM assignments WHERE user_id = ? AND course_id = ?'),
     upsertAssignment: run<unknown[]>(
-      'INSERT OR REPLACE INTO assignments (user_id, course_id, visible, required, status, progress, version, due_date, assigned_on, started_on, completed_on, score, sources, completions, user_active, org_unit_id, department, overdue_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      // An upsert, not INSERT OR REPLACE: a replace deletes without firing the MI count triggers.
+      `INSERT INTO assignments (user_id, course_id, visible, required, status, progress, version, due_date, assigned_on, started_on, completed_on, score, sources, completions, user_active, org_unit_id, department, overdue_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (user_id, course_id) DO UPDATE SET visible = excluded.visible, required = excluded.required, status = excluded.status, progress = excluded.progress,
+         version = excluded.version, due_date = excluded.due_date, assigned_on = excluded.assigned_on, started_on = excluded.started_on, completed_on = excluded.completed_on,
+         score = excluded.score, sources = excluded.sources, completions = excluded.completions, user_active = excluded.user_active, org_unit_id = excluded.org_unit_id,
+         department = excluded.department, overdue_at = excluded.overdue_at`,
     ),
     userFacts: db.prepare<[string], UserFacts>('SELECT active, org_unit_id, department, time_zone FROM users WHERE user_id = ?'),
     userRowsFacts: run<[number, string, string | null, string]>('UPDATE assignments SET user_active = ?, org_unit_id = ?, department = ? WHERE user_id = ?'),

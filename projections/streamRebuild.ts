@@ -7,7 +7,7 @@ import type { ProjectionProgress } from './projectionRuntime';
 import { ProjectionRuntime } from './projectionRuntime';
 import { isTrainingEvent } from './projector';
 import type { ReadModelDb } from './readModelDb';
-import { READ_MODEL_SCHEMA } from './readModelSchema';
+import { MI_COUNT_TRIGGERS, MI_COUNTS_FROM_ROWS, READ_MODEL_SCHEMA } from './readModelSchema';
 import { ReadModelWriter } from './readModelWriter';
 
 const PAGE = 5000;
@@ -25,7 +25,7 @@ export interface RebuildOptions {
  * user's training stream folded whole, one user at a time, in user order, so rows are inserted in key order, each
  * once, with the user's final facts, and memory holds one user. Rows are a function of a user's final training
  * state and final directory facts, which is what the event-by-event projection converges to (it rewrites a user's
- * rows when their facts change). The MI index is built once at the end rather than row by row.
+ * rows when their facts change). The MI index and counts are built once at the end rather than row by row.
  *
  * Falls back to the event-by-event projection for a store that cannot read by stream prefix or reference data.
  * Returns the number of events applied.
@@ -59,7 +59,9 @@ export async function rebuildFromEvents(store: EventStore, readModels: ReadModel
     position = (page[page.length - 1] as StoredEvent).position;
   }
 
+  // Built once at the end rather than row by row: the MI index, and the MI counts (their triggers dropped meanwhile).
   db.exec('DROP INDEX IF EXISTS assignments_mi');
+  for (const trigger of MI_COUNT_TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${trigger}`);
   let user: { userId: string; stream: string; state: TrainingState } | undefined;
   const flush = () => {
     if (!user) return;
@@ -90,6 +92,7 @@ export async function rebuildFromEvents(store: EventStore, readModels: ReadModel
   }
   db.transaction(() => {
     flush();
+    db.exec(MI_COUNTS_FROM_ROWS);
     db.exec(READ_MODEL_SCHEMA);
     writer.writeCheckpoints(head);
   })();

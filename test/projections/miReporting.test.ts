@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ProjectionRuntime } from '../../projections/projectionRuntime';
 import { ReadModelDb } from '../../projections/readModelDb';
+import { NO_DUE_DATE } from '../../projections/readModelSchema';
 import { compareReadModels } from '../../projections/verifyReadModels';
 import type { Harness } from '../support/engineHarness';
 import { engineHarness } from '../support/engineHarness';
@@ -69,6 +70,40 @@ describe('MI reporting reads the user\'s facts from the assignment rows, kept in
     await h.ok('DeactivateUser', { userId: 'ada' });
     expect((await summary(h, 'orgUnit')).map((row) => [row.key, row.assigned])).toEqual([['eng', 1], ['platform', 1]]);
     expect((await h.query<{ versions: { users: number }[] }>('VersionStatus', { courseId: 'security' })).versions.map((row) => row.users)).toEqual([2]);
+    await expectRebuildEqualsLive(h);
+  });
+
+  test('MiSummary for an actor whose reports reach everyone reads the MI counts; they equal counting the rows (no department, org-unit subtree, one course)', async () => {
+    const h = await portal();
+    await h.ok('UpdateUserProfile', { userId: 'grace', department: null });
+    await h.ok('AssignCourse', { userIds: ['ada', 'sam'], courseIds: ['fire-safety'] });
+    await h.ok('ExemptUser', { userId: 'sam', courseId: 'security', reason: 'covered elsewhere' });
+    h.clock.set('2026-11-16T12:00:00.000Z');
+    const rows = await h.query<(Report & { courseId: string; status: string })[]>('MiReport', {});
+    const countRows = (keyOf: (row: (typeof rows)[number]) => string | null) => {
+      const groups = new Map<string | null, { assigned: number; overdue: number }>();
+      for (const row of rows) {
+        const group = groups.get(keyOf(row)) ?? { assigned: 0, overdue: 0 };
+        group.assigned += 1;
+        group.overdue += row.overdue ? 1 : 0;
+        groups.set(keyOf(row), group);
+      }
+      return [...groups.entries()].map(([key, group]) => ({ key, ...group })).sort((a, b) => String(a.key).localeCompare(String(b.key)));
+    };
+    const fromCounts = async (params: Record<string, unknown>) =>
+      (await h.query<Summary[]>('MiSummary', params)).map((row) => ({ key: row.key, assigned: row.assigned, overdue: row.overdue })).sort((a, b) => String(a.key).localeCompare(String(b.key)));
+    expect(await fromCounts({ groupBy: 'course' })).toEqual(countRows((row) => row.courseId));
+    expect(await fromCounts({ groupBy: 'department' })).toEqual(countRows((row) => row.department));
+    expect((await fromCounts({ groupBy: 'department' })).some((row) => row.key === null)).toBe(true);
+    expect(await fromCounts({ groupBy: 'orgUnit' })).toEqual(countRows((row) => row.orgUnitId));
+    expect(await fromCounts({ groupBy: 'course', courseId: 'security' })).toEqual(countRows((row) => row.courseId).filter((row) => row.key === 'security'));
+    const inEng = (await h.query<Report[]>('MiReport', { orgUnitId: 'eng' })).length;
+    expect((await fromCounts({ groupBy: 'course', orgUnitId: 'eng' })).reduce((sum, row) => sum + row.assigned, 0)).toBe(inEng);
+    // The counts are the rows of assignments_mi counted, row for row of mi_counts.
+    const counted = h.readModels.db
+      .prepare(`SELECT course_id, status, IFNULL(overdue_at, ${NO_DUE_DATE}) AS overdue_at, org_unit_id, IFNULL(department, '') AS department, COUNT(*) AS n FROM assignments WHERE visible = 1 AND user_active = 1 GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`)
+      .all();
+    expect(h.readModels.db.prepare('SELECT * FROM mi_counts ORDER BY 1, 2, 3, 4, 5').all()).toEqual(counted);
     await expectRebuildEqualsLive(h);
   });
 

@@ -24,6 +24,22 @@ const ALLOWED: Record<string, Record<string, string>> = {
     overdueSql: 'a constant condition over columns and @now',
     key: "a column name chosen from a constant map by the zod enum groupBy ('course' | 'department' | 'orgUnit')",
     'scope.sql': 'reportingScope(): constant fragments and @scopeUsers<i>/@scopeCourses<i> parameter names; the ids are JSON parameters',
+    NO_DUE_DATE: 'a numeric constant (Number.MIN_SAFE_INTEGER) from readModelSchema.ts',
+  },
+  'projections/readModelSchema.ts': {
+    NO_DUE_DATE: 'a numeric constant (Number.MIN_SAFE_INTEGER)',
+    row: "countTrigger(): 'OLD' or 'NEW' (its parameter's type), the trigger's row names",
+    counted: 'countTrigger(): a constant condition over the OLD or NEW row',
+    "key('OLD')": 'countTrigger(): a constant condition over the OLD row',
+    name: 'countTrigger(): a trigger name given by the constant schema text',
+    on: "countTrigger(): 'INSERT', 'DELETE' or 'UPDATE' (its parameter's type)",
+    "steps.join(' ')": 'countTrigger(): constant statements built above',
+    "countTrigger('mi_counts_insert', 'INSERT', ['NEW'])": 'a constant trigger definition',
+    "countTrigger('mi_counts_delete', 'DELETE', ['OLD'])": 'a constant trigger definition',
+    "countTrigger('mi_counts_update', 'UPDATE', ['OLD', 'NEW'])": 'a constant trigger definition',
+  },
+  'projections/streamRebuild.ts': {
+    trigger: 'iterates the constant MI_COUNT_TRIGGERS',
   },
   'projections/queryAccess.ts': {
     i: 'the index of a grant in forEach (a number), naming a parameter @scopeUsers<i> / @scopeCourses<i>',
