@@ -6,6 +6,7 @@ import { asDomainEvent } from '../../domain/events';
 import { ruleAudience, ruleFacts, ruleMatches, withinAudienceScope } from '../../domain/policies/ruleAudiencePolicy';
 import type { StoredEvent } from '../../infra/eventstore/eventStore';
 import type { CommandEngine } from '../commandEngine';
+import { LazyCheckpoint } from '../lazyCheckpoint';
 import type { TrainingWork } from '../planners/trainingBatch';
 import { planReactions } from '../planners/reactionPlanner';
 
@@ -14,6 +15,11 @@ export interface AssignmentReactorOptions {
   chunkSize?: number;
   /** Events read per page. */
   pageSize?: number;
+  /**
+   * Write the checkpoint at most this often (default 0: after every page); the position is kept in memory meanwhile.
+   * A server under load sets it: reacting again after a crash is harmless (reactions carry deterministic command ids).
+   */
+  checkpointIntervalMs?: number;
   logger?: Logger;
 }
 
@@ -34,6 +40,7 @@ export class AssignmentReactor {
   private running: Promise<number> | undefined;
   private readonly chunkSize: number;
   private readonly pageSize: number;
+  private readonly checkpoint: LazyCheckpoint;
 
   constructor(
     private readonly engine: CommandEngine,
@@ -42,6 +49,12 @@ export class AssignmentReactor {
     this.directory = new Directory(engine.directory.bootstrapAdminId);
     this.chunkSize = options.chunkSize ?? 1000;
     this.pageSize = options.pageSize ?? 1000;
+    this.checkpoint = new LazyCheckpoint(engine.store, AssignmentReactor.checkpointName, options.checkpointIntervalMs ?? 0);
+  }
+
+  /** Writes the checkpoint if it lags behind the position reached (on a graceful stop). */
+  flushCheckpoint(): Promise<void> {
+    return this.checkpoint.flush();
   }
 
   get at(): number {
@@ -51,9 +64,11 @@ export class AssignmentReactor {
   /** Folds the log up to the checkpoint without reacting: that work was done before. */
   async init(): Promise<void> {
     if (this.initialized) return;
-    const checkpoint = await this.engine.store.readCheckpoint(AssignmentReactor.checkpointName);
+    const checkpoint = await this.checkpoint.read();
+    const store = this.engine.store;
+    const readRelevant = store.readReferenceData?.bind(store);
     while (this.position < checkpoint) {
-      const page = await this.engine.store.readAll(this.position, 5000);
+      const page = readRelevant ? await readRelevant(this.position, checkpoint, 5000, RELEVANT_TRAINING_TYPES) : await store.readAll(this.position, 5000);
       if (page.length === 0) break;
       for (const stored of page) {
         if (stored.position > checkpoint) break;
@@ -82,17 +97,30 @@ export class AssignmentReactor {
 
   private async drain(): Promise<number> {
     await this.init();
+    const store = this.engine.store;
+    const readRelevant = store.readReferenceData?.bind(store);
     let handled = 0;
+    if (readRelevant) {
+      // Only what can cause a reaction or change what the reactor knows: reference data and the training events
+      // that give or take a rule's source (progress, completions and exemptions are most of the log and change neither).
+      const head = await store.headPosition();
+      while (this.position < head) {
+        const page = await readRelevant(this.position, head, this.pageSize, RELEVANT_TRAINING_TYPES);
+        await this.handlePage(page, page.length < this.pageSize ? head : undefined);
+        handled += page.length;
+      }
+      return handled;
+    }
     for (;;) {
-      const page = await this.engine.store.readAll(this.position, this.pageSize);
+      const page = await store.readAll(this.position, this.pageSize);
       if (page.length === 0) return handled;
       await this.handlePage(page);
       handled += page.length;
     }
   }
 
-  /** Reacts to one page of events in order, executes the work, then checkpoints. */
-  private async handlePage(page: readonly StoredEvent[]): Promise<void> {
+  /** Reacts to one page of events in order, executes the work, then checkpoints (at `through` when given: the page was all there was up to it). */
+  private async handlePage(page: readonly StoredEvent[], through?: number): Promise<void> {
     const works: TrainingWork[] = [];
     let last: StoredEvent | undefined;
     for (const stored of page) {
@@ -101,7 +129,14 @@ export class AssignmentReactor {
       if (event) works.push(...this.react(event, stored));
       last = stored;
     }
-    if (!last) return;
+    const reached = Math.max(last?.position ?? this.position, through ?? 0);
+    if (!last) {
+      if (reached > this.position) {
+        await this.checkpoint.advance(reached);
+        this.position = reached;
+      }
+      return;
+    }
     for (let chunk = 0; chunk * this.chunkSize < works.length; chunk++) {
       const slice = works.slice(chunk * this.chunkSize, (chunk + 1) * this.chunkSize);
       const reply = await this.engine.execute(
@@ -111,8 +146,8 @@ export class AssignmentReactor {
       if (!reply.ok) throw new Error(`assignment reactor could not store its work at position ${last.position}: ${reply.error.code} ${reply.error.message}`);
       if (reply.warnings.length > 0) this.options.logger?.info({ position: last.position, skipped: reply.warnings.length }, 'reactions skipped');
     }
-    await this.engine.store.writeCheckpoint(AssignmentReactor.checkpointName, last.position);
-    this.position = last.position;
+    await this.checkpoint.advance(reached);
+    this.position = reached;
   }
 
   private fold(event: DomainEvent): void {
@@ -243,6 +278,9 @@ export class AssignmentReactor {
     }
   }
 }
+
+/** The training events the reactor reads: they give or take a rule's source (what `fold` and `react` look at). */
+const RELEVANT_TRAINING_TYPES = ['TrainingAssigned', 'TrainingReassigned', 'AssignmentSourceAdded', 'AssignmentSourceRemoved'] as const;
 
 function holdersOf(holders: Map<string, Set<string>>, ruleId: string): Set<string> {
   let set = holders.get(ruleId);

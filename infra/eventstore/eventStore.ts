@@ -134,9 +134,11 @@ export interface EventStore {
   /**
    * Optional: the events after `fromPosition` up to `toPosition` (inclusive), in position order, of every stream but
    * the users' training streams (`training-*`): the reference data a decision reads, a small part of the log. Lets
-   * the directory feed skip training events without reading them; without it the feed reads everything.
+   * the directory feed skip training events without reading them; without it the feed reads everything. With
+   * `trainingTypes`, training events of those types come too (the reactor's view of the log: reference data and the
+   * training events that give or take a rule's source).
    */
-  readReferenceData?(fromPosition: number, toPosition: number, limit: number): Promise<StoredEvent[]>;
+  readReferenceData?(fromPosition: number, toPosition: number, limit: number, trainingTypes?: readonly string[]): Promise<StoredEvent[]>;
   /** Optional: several whole streams in one read (a reactor's chunk of users); missing streams read as empty. */
   readStreams?(streams: readonly string[]): Promise<Map<string, StoredEvent[]>>;
   /**

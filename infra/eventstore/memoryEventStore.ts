@@ -106,6 +106,18 @@ export class MemoryEventStore implements EventStore {
     return this.rows.slice(start, start + count).map((row) => this.toEvent(row));
   }
 
+  /** As the SQLite store: every stream but `training-*`, plus training events of the given types. */
+  async readReferenceData(fromPosition: number, toPosition: number, limit: number, trainingTypes: readonly string[] = []): Promise<StoredEvent[]> {
+    this.assertOpen();
+    const count = Math.floor(limit);
+    const events: StoredEvent[] = [];
+    for (let position = Math.max(0, Math.floor(fromPosition)) + 1; position <= Math.min(toPosition, this.rows.length) && events.length < count; position++) {
+      const row = this.rows[position - 1] as Row;
+      if (!row.stream.startsWith('training-') || trainingTypes.includes(row.type)) events.push(this.toEvent(row));
+    }
+    return events;
+  }
+
   subscribe(options: SubscribeOptions): Subscription {
     this.assertOpen();
     return this.hub.subscribe(options.fromPosition);

@@ -223,6 +223,10 @@ function prepareStatements(db: Database.Database) {
     readStreams: db.prepare<[string], EventRow>(
       'SELECT position, id, stream, revision, type, data, metadata FROM events WHERE stream IN (SELECT value FROM json_each(?)) ORDER BY stream, revision',
     ),
+    readReferenceDataAnd: db.prepare<[number, number, string, number], EventRow>(
+      `SELECT position, id, stream, revision, type, data, metadata FROM events
+       WHERE position > ? AND position <= ? AND (${REFERENCE_STREAMS} OR type IN (SELECT value FROM json_each(?))) ORDER BY position LIMIT ?`,
+    ),
     // Keyset paging over the (stream, revision) unique index: each page starts where the last one ended.
     readStreamsByPrefix: db.prepare<[string, number, string, number, number], EventRow>(
       `SELECT position, id, stream, revision, type, data, metadata FROM events
@@ -380,9 +384,15 @@ export class SqliteEventStore implements EventStore {
     return this.run(() => (count === 0 ? [] : this.statements.readStreamsByPrefix.all(from.stream, from.revision, end, toPosition, count).map(toEvent)));
   }
 
-  async readReferenceData(fromPosition: number, toPosition: number, limit: number): Promise<StoredEvent[]> {
+  async readReferenceData(fromPosition: number, toPosition: number, limit: number, trainingTypes: readonly string[] = []): Promise<StoredEvent[]> {
     const count = pageSize(limit);
-    return this.run(() => (count === 0 ? [] : this.statements.readReferenceData.all(fromPosition, toPosition, count).map(toEvent)));
+    if (count === 0) return [];
+    return this.run(() =>
+      (trainingTypes.length === 0
+        ? this.statements.readReferenceData.all(fromPosition, toPosition, count)
+        : this.statements.readReferenceDataAnd.all(fromPosition, toPosition, JSON.stringify(trainingTypes), count)
+      ).map(toEvent),
+    );
   }
 
   subscribe(options: SubscribeOptions): Subscription {

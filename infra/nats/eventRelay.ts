@@ -1,5 +1,6 @@
 import type { JetStreamClient } from 'nats';
 import type { Logger } from 'pino';
+import { LazyCheckpoint } from '../../handlers/lazyCheckpoint';
 import type { EventStore, StoredEvent } from '../eventstore/eventStore';
 import { encodeJson } from './payloads';
 import type { Subjects } from './subjects';
@@ -34,15 +35,24 @@ export class EventRelay {
     private readonly store: EventStore,
     private readonly js: JetStreamClient,
     private readonly subjects: Subjects,
-    private readonly options: { logger: Logger; pageSize?: number },
+    private readonly options: { logger: Logger; pageSize?: number; checkpointIntervalMs?: number },
   ) {
     this.pageSize = options.pageSize ?? 500;
+    // Republishing after a crash is dropped by JetStream's duplicate window: the checkpoint may lag by an interval.
+    this.checkpoint = new LazyCheckpoint(store, RELAY_CHECKPOINT, options.checkpointIntervalMs ?? 0);
+  }
+
+  private readonly checkpoint: LazyCheckpoint;
+
+  /** Writes the checkpoint if it lags behind what was published (on a graceful stop). */
+  flushCheckpoint(): Promise<void> {
+    return this.checkpoint.flush();
   }
 
   /** Publishes everything stored since the checkpoint; returns how many events went out. */
   async relay(): Promise<number> {
     let published = 0;
-    let position = await this.store.readCheckpoint(RELAY_CHECKPOINT);
+    let position = await this.checkpoint.read();
     for (;;) {
       const page = await this.store.readAll(position, this.pageSize);
       if (page.length === 0) return published;
@@ -53,7 +63,7 @@ export class EventRelay {
       const delivered = failed === -1 ? page : page.slice(0, failed);
       if (delivered.length > 0) {
         position = (delivered[delivered.length - 1] as StoredEvent).position;
-        await this.store.writeCheckpoint(RELAY_CHECKPOINT, position);
+        await this.checkpoint.advance(position);
         published += delivered.length;
       }
       if (failed !== -1) {

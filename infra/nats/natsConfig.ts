@@ -63,6 +63,9 @@ export function connectionOptions(config: NatsConfig, name: string): ConnectionO
     reconnectJitter: 500,
     waitOnFirstConnect: true,
     pingInterval: 10_000,
+    // No stack trace captured per request (two Error objects per JetStream publish: 10% of the engine's thread
+    // under load); our errors name their subject and cause without it.
+    noAsyncTraces: true,
   };
   if (config.NATS_USER) Object.assign(options, { user: config.NATS_USER, pass: config.NATS_PASSWORD });
   if (config.NATS_TOKEN) options.token = config.NATS_TOKEN;

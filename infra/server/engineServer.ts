@@ -23,6 +23,9 @@ import { openEventStore } from '../openEventStore';
 import { BackgroundLoop } from './backgroundLoop';
 import { ProjectionThread } from './projectionThread';
 
+/** How far behind the reactor's and the relay's checkpoints may lag under load (both redo harmlessly after a crash). */
+const CHECKPOINT_INTERVAL_MS = 1000;
+
 export interface EngineServerOptions {
   config: Config;
   nats: NatsConfig;
@@ -62,7 +65,7 @@ export class EngineServer {
     const readModelFile = config.EVENT_STORE === 'memory' ? ':memory:' : path.join(config.LMS_DATA, 'readmodels.db');
     this.readModels = ReadModelDb.open({ file: readModelFile, synchronous: 'NORMAL' });
     this.engine = new CommandEngine({ store: this.store, clock, bootstrapAdminId: config.LMS_BOOTSTRAP_ADMIN ?? null, logger });
-    this.reactor = new AssignmentReactor(this.engine, { logger });
+    this.reactor = new AssignmentReactor(this.engine, { logger, checkpointIntervalMs: CHECKPOINT_INTERVAL_MS });
     // A store the configuration opens can be opened again by a worker thread: projections then use the second core.
     // A store handed in (tests) or held in memory is projected here.
     const shareable = options.store === undefined && config.EVENT_STORE !== 'memory';
@@ -103,7 +106,7 @@ export class EngineServer {
     void this.watchStatus(this.nc, logger);
     await ensureJetStream(await this.nc.jetstreamManager(), subjects, { maxPayload: nats.LMS_MAX_PAYLOAD, maxDeliver: nats.LMS_MAX_DELIVER, ackWaitSeconds: nats.LMS_ACK_WAIT_SECONDS, replicas: nats.LMS_JS_REPLICAS });
     const js = this.nc.jetstream();
-    this.relay = new EventRelay(this.store, js, subjects, { logger });
+    this.relay = new EventRelay(this.store, js, subjects, { logger, checkpointIntervalMs: CHECKPOINT_INTERVAL_MS });
     const relay = this.relay;
     this.loops.push(new BackgroundLoop('event-relay', () => relay.relay(), { intervalMs, logger }));
     this.loops.forEach((loop) => loop.start());
@@ -129,9 +132,11 @@ export class EngineServer {
     await this.intake?.stop();
     await this.requests?.stop();
     await Promise.all(this.loops.map((loop) => loop.stop()));
+    await this.reactor.flushCheckpoint().catch(() => undefined);
     if (this.projections instanceof ProjectionThread) await this.projections.stop();
     if (this.nc && !this.nc.isClosed()) {
       await withTimeout(this.relay?.relay(), 5_000).catch(() => 0);
+      await this.relay?.flushCheckpoint().catch(() => undefined);
       // While NATS is down a drain never completes: give it a bound, then close.
       await withTimeout(this.nc.drain(), 5_000).catch(() => undefined);
       if (!this.nc.isClosed()) await this.nc.close().catch(() => undefined);

@@ -61,6 +61,20 @@ describe('SqliteEventStore', () => {
     expect(plan.map((row) => row.detail).join(' ')).toContain('events_reference');
   });
 
+  it('reads reference data with the training events of given types (the reactor\'s view), in position order', async () => {
+    const store = open();
+    const typed = (type: string, n: number): NewEvent => ({ ...event({ n }), type });
+    await store.append([{ stream: 'user-ada', expectedRevision: 'any', events: [typed('UserRegistered', 1)] }]);
+    await store.append([{ stream: 'training-ada', expectedRevision: 'any', events: [typed('TrainingAssigned', 2), typed('TrainingProgressRecorded', 3)] }]);
+    await store.append([{ stream: 'trainings-x', expectedRevision: 'any', events: [typed('TrainingProgressRecorded', 4)] }]);
+    await store.append([{ stream: 'training-bob', expectedRevision: 'any', events: [typed('AssignmentSourceRemoved', 5)] }]);
+    const n = (events: StoredEvent[]) => events.map((e) => (e.data as { n: number }).n);
+    expect(n(await store.readReferenceData(0, 100, 10, ['TrainingAssigned', 'AssignmentSourceRemoved']))).toEqual([1, 2, 4, 5]);
+    expect(n(await store.readReferenceData(0, 100, 10, []))).toEqual([1, 4]);
+    expect(n(await store.readReferenceData(1, 4, 10, ['TrainingAssigned']))).toEqual([2, 4]);
+    expect(n(await store.readReferenceData(0, 100, 2, ['TrainingAssigned']))).toEqual([1, 2]);
+  });
+
   it('reads several whole streams in one go, each in revision order; a missing stream reads as empty', async () => {
     const store = open();
     await store.append([{ stream: 'training-a', expectedRevision: 'any', events: [event({ n: 1 }), event({ n: 2 })] }, { stream: 'training-b', expectedRevision: 'any', events: [event({ n: 3 })] }]);
