@@ -74,7 +74,8 @@ export interface Result {
 /** Runs a bench script in a process of its own (not spawnSync: the caller may serve the load meanwhile). */
 export function runChild(script: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // With this process's V8 flags (npm run bench sets the young generation as lms serve runs with).
+    const child = spawn(process.execPath, [...process.execArgv, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
