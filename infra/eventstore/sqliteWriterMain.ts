@@ -1,18 +1,16 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
+import { serveThreadRequests } from '../threads/threadRequests';
 import { DuplicateCommandError, EventStoreUnavailableError, WrongExpectedRevisionError } from './eventStore';
 import { SqliteEventStore } from './sqliteEventStore';
-import type { SqliteWriterData, SqliteWriterError, SqliteWriterReply, SqliteWriterRequest } from './sqliteWriterMessages';
+import type { SqliteWriterData, SqliteWriterError, SqliteWriterRequest } from './sqliteWriterMessages';
 
 /**
  * The SQLite writer thread: every append and checkpoint of its owner goes through this thread's connection, with
  * the same group commit (appends arriving together share one transaction and one fsync). The owner's thread keeps
  * deciding while this one waits for the disk.
  */
-const port = parentPort;
-if (!port) throw new Error('sqliteWriterMain runs as a worker thread');
 const data = workerData as SqliteWriterData;
 const store = SqliteEventStore.open({ file: data.file, synchronous: data.synchronous, busyTimeoutMs: data.busyTimeoutMs });
-const reply = (message: SqliteWriterReply) => port.postMessage(message);
 
 function describe(error: unknown): SqliteWriterError {
   if (error instanceof WrongExpectedRevisionError) return { kind: 'wrongExpectedRevision', stream: error.stream, expected: error.expected, actual: error.actual };
@@ -21,14 +19,8 @@ function describe(error: unknown): SqliteWriterError {
   return { kind: 'other', message: error instanceof Error ? error.message : String(error) };
 }
 
-port.on('message', (request: SqliteWriterRequest) => {
-  if (request.type === 'close') {
-    void store.close().then(() => port.close());
-    return;
-  }
-  const work = request.type === 'append' ? store.append(request.writes, request.command ? { command: request.command } : {}) : store.writeCheckpoint(request.name, request.position);
-  work.then(
-    (value) => reply({ id: request.id, ok: true, value: value ?? null }),
-    (error: unknown) => reply({ id: request.id, ok: false, error: describe(error) }),
-  );
-});
+serveThreadRequests<SqliteWriterRequest, SqliteWriterError>(
+  (request) => (request.type === 'append' ? store.append(request.writes, request.command ? { command: request.command } : {}) : store.writeCheckpoint(request.name, request.position)),
+  describe,
+  () => store.close(),
+);

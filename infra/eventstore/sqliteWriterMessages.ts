@@ -7,10 +7,7 @@ export interface SqliteWriterData {
   busyTimeoutMs: number;
 }
 
-export type SqliteWriterRequest =
-  | { type: 'append'; id: number; writes: StreamWrite[]; command?: CommandRecord }
-  | { type: 'checkpoint'; id: number; name: string; position: number }
-  | { type: 'close' };
+export type SqliteWriterRequest = { type: 'append'; writes: StreamWrite[]; command?: CommandRecord } | { type: 'checkpoint'; name: string; position: number };
 
 /** An error as it crosses the thread boundary: the store's own errors keep their kind and fields. */
 export type SqliteWriterError =
@@ -18,5 +15,3 @@ export type SqliteWriterError =
   | { kind: 'duplicateCommand'; commandId: string }
   | { kind: 'unavailable'; message: string }
   | { kind: 'other'; message: string };
-
-export type SqliteWriterReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SqliteWriterError };

@@ -22,6 +22,7 @@ import { subjectsFor } from '../nats/subjects';
 import { openEventStore } from '../openEventStore';
 import { BackgroundLoop } from './backgroundLoop';
 import { ProjectionThread } from './projectionThread';
+import { RelayThread } from './relayThread';
 
 /** How far behind the reactor's and the relay's checkpoints may lag under load (both redo harmlessly after a crash). */
 const CHECKPOINT_INTERVAL_MS = 1000;
@@ -57,7 +58,11 @@ export class EngineServer {
   private requests: RequestService | undefined;
   private intake: CommandIntake | undefined;
   private relay: EventRelay | undefined;
+  private relayThread: RelayThread | undefined;
   private stopping = false;
+
+  /** The store can be opened again by other threads (projections and the relay then run there). */
+  private readonly shareable: boolean;
 
   constructor(private readonly options: EngineServerOptions) {
     const { config, clock, logger } = options;
@@ -68,7 +73,8 @@ export class EngineServer {
     this.reactor = new AssignmentReactor(this.engine, { logger, checkpointIntervalMs: CHECKPOINT_INTERVAL_MS });
     // A store the configuration opens can be opened again by a worker thread: projections then use the second core.
     // A store handed in (tests) or held in memory is projected here.
-    const shareable = options.store === undefined && config.EVENT_STORE !== 'memory';
+    this.shareable = options.store === undefined && config.EVENT_STORE !== 'memory';
+    const shareable = this.shareable;
     this.projections = shareable ? new ProjectionThread({ config, readModelFile }, this.readModels) : new ProjectionRuntime(this.store, this.readModels);
     this.queries = new QueryEngine({ store: this.store, runtime: this.projections, feed: this.engine.feed, clock });
   }
@@ -106,9 +112,15 @@ export class EngineServer {
     void this.watchStatus(this.nc, logger);
     await ensureJetStream(await this.nc.jetstreamManager(), subjects, { maxPayload: nats.LMS_MAX_PAYLOAD, maxDeliver: nats.LMS_MAX_DELIVER, ackWaitSeconds: nats.LMS_ACK_WAIT_SECONDS, replicas: nats.LMS_JS_REPLICAS });
     const js = this.nc.jetstream();
-    this.relay = new EventRelay(this.store, js, subjects, { logger, checkpointIntervalMs: CHECKPOINT_INTERVAL_MS });
-    const relay = this.relay;
-    this.loops.push(new BackgroundLoop('event-relay', () => relay.relay(), { intervalMs, logger }));
+    if (this.shareable) {
+      this.relayThread = new RelayThread({ config, nats, connectionName: `${instance}-relay`, logLevel: config.LMS_LOG_LEVEL ?? logger.level, checkpointIntervalMs: CHECKPOINT_INTERVAL_MS });
+      const relay = this.relayThread;
+      this.loops.push(new BackgroundLoop('event-relay', () => relay.relay(), { intervalMs, logger }));
+    } else {
+      this.relay = new EventRelay(this.store, js, subjects, { logger, checkpointIntervalMs: CHECKPOINT_INTERVAL_MS });
+      const relay = this.relay;
+      this.loops.push(new BackgroundLoop('event-relay', () => relay.relay(), { intervalMs, logger }));
+    }
     this.loops.forEach((loop) => loop.start());
     this.requests = new RequestService(this.nc, subjects, { command: handleCommand, query: (input) => this.queries.handle(input) }, { maxPayload: nats.LMS_MAX_PAYLOAD, logger, version: '0.1.0' });
     await this.requests.start();
@@ -133,6 +145,7 @@ export class EngineServer {
     await this.requests?.stop();
     await Promise.all(this.loops.map((loop) => loop.stop()));
     await this.reactor.flushCheckpoint().catch(() => undefined);
+    await this.relayThread?.stop();
     if (this.projections instanceof ProjectionThread) await this.projections.stop();
     if (this.nc && !this.nc.isClosed()) {
       await withTimeout(this.relay?.relay(), 5_000).catch(() => 0);

@@ -7,6 +7,7 @@ export interface ProjectionThreadData {
   batchSize?: number;
 }
 
-export type ProjectionThreadRequest = { type: 'catchUp'; id: number; until?: number } | { type: 'stop' };
-
-export type ProjectionThreadReply = { type: 'caughtUp'; id: number; events: number } | { type: 'failed'; id: number; message: string };
+/** A catch-up up to `until` (default: the head). */
+export interface ProjectionThreadRequest {
+  until?: number;
+}

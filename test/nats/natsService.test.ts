@@ -1,6 +1,8 @@
 import { StringCodec } from 'nats';
 import { ulid } from 'ulid';
-import { ADMIN, eventually, natsHarness } from './natsHarness';
+import { EventRelay } from '../../infra/nats/eventRelay';
+import { subjectsFor } from '../../infra/nats/subjects';
+import { ADMIN, eventually, natsHarness, silent } from './natsHarness';
 
 jest.setTimeout(60_000);
 const actor = { userId: ADMIN };
@@ -76,7 +78,8 @@ describe('NATS service: commands and queries by request-reply (real nats-server)
     expect(received.length).toBeGreaterThanOrEqual(6);
     // Relaying everything again (a restart that lost its checkpoint) adds no duplicate: Nats-Msg-Id = event id.
     await store.writeCheckpoint('integration-event-relay', 0);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const restarted = new EventRelay(store, js, subjectsFor('lms'), { logger: silent });
+    expect(await restarted.relay()).toBe(head);
     expect((await (await h.nc.jetstreamManager()).streams.info('LMS_EVENTS')).state.messages).toBe(head);
   });
 
