@@ -26,7 +26,8 @@ describe('projection thread: the read models projected on a second core', () => 
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  test('R20: a catch-up in the worker thread brings the read models this thread queries to the head, equal to projecting here', async () => {
+  /** A data folder with history, its read models opened here, and a projection thread on them (closed after the test). */
+  async function threadOnHistory() {
     const { dir, h, config, readModelFile } = await dataFolderWithHistory();
     const readModels = ReadModelDb.open({ file: readModelFile, synchronous: 'NORMAL' });
     const thread = new ProjectionThread({ config, readModelFile }, readModels);
@@ -36,6 +37,11 @@ describe('projection thread: the read models projected on a second core', () => 
       await h.store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     });
+    return { h, readModels, thread };
+  }
+
+  test('R20: a catch-up in the worker thread brings the read models this thread queries to the head, equal to projecting here', async () => {
+    const { h, readModels, thread } = await threadOnHistory();
     expect(thread.position).toBe(0);
     const head = await h.store.headPosition();
     expect(await thread.catchUp()).toBe(head);
@@ -53,15 +59,7 @@ describe('projection thread: the read models projected on a second core', () => 
   });
 
   test('after stop, the next catch-up starts a new thread that resumes from the checkpoint', async () => {
-    const { dir, h, config, readModelFile } = await dataFolderWithHistory();
-    const readModels = ReadModelDb.open({ file: readModelFile, synchronous: 'NORMAL' });
-    const thread = new ProjectionThread({ config, readModelFile }, readModels);
-    cleanup.push(async () => {
-      await thread.stop();
-      readModels.close();
-      await h.store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
+    const { h, readModels, thread } = await threadOnHistory();
     const head = await h.store.headPosition();
     await thread.catchUp({ until: 10 });
     await thread.stop();
