@@ -14,9 +14,9 @@ function timeOf(commandId: string): number | undefined {
     for (const char of commandId.slice(0, 10).toUpperCase()) ms = ms * 32 + CROCKFORD.indexOf(char);
     return ms;
   }
+  if (!commandId.startsWith('reactor:')) return undefined;
   const named = commandId.split(':')[1];
-  if (commandId.startsWith('reactor:') && named !== undefined && UUID_V7.test(named)) return parseInt(named.slice(0, 8) + named.slice(9, 13), 16);
-  return undefined;
+  return named !== undefined && UUID_V7.test(named) ? parseInt(named.slice(0, 8) + named.slice(9, 13), 16) : undefined;
 }
 
 /**

@@ -6,11 +6,15 @@ import { MemoryEventStore } from './eventstore/memoryEventStore';
 import { EventStoreDbEventStore } from './eventstore/eventStoreDbEventStore';
 import { SqliteEventStore } from './eventstore/sqliteEventStore';
 
-/** The event store the configuration names; the embedded default is one SQLite file in the data folder. */
-export function openEventStore(config: Config): EventStore {
+/**
+ * The event store the configuration names; the embedded default is one SQLite file in the data folder, written
+ * through its writer thread. A worker thread that reads (projections) or writes only checkpoints (the relay) opens
+ * it with `writerThread: false`: its own connection writes, without a thread of its own.
+ */
+export function openEventStore(config: Config, options: { writerThread?: boolean } = {}): EventStore {
   switch (config.EVENT_STORE) {
     case 'sqlite':
-      return SqliteEventStore.open({ file: path.join(config.LMS_DATA, 'events.db'), synchronous: config.LMS_SQLITE_SYNCHRONOUS, writerThread: true });
+      return SqliteEventStore.open({ file: path.join(config.LMS_DATA, 'events.db'), synchronous: config.LMS_SQLITE_SYNCHRONOUS, writerThread: options.writerThread ?? true });
     case 'memory':
       return new MemoryEventStore();
     case 'eventstoredb': {

@@ -17,7 +17,7 @@ export interface AssignmentReactorOptions {
   pageSize?: number;
   /**
    * Write the checkpoint at most this often (default 0: after every page); the position is kept in memory meanwhile.
-   * A server under load sets it: reacting again after a crash is harmless (reactions carry deterministic command ids).
+   * A server under load sets it: reacting again after a crash is harmless (a replayed reaction decides nothing).
    */
   checkpointIntervalMs?: number;
   logger?: Logger;

@@ -74,8 +74,7 @@ export class EngineServer {
     // A store the configuration opens can be opened again by a worker thread: projections then use the second core.
     // A store handed in (tests) or held in memory is projected here.
     this.shareable = options.store === undefined && config.EVENT_STORE !== 'memory';
-    const shareable = this.shareable;
-    this.projections = shareable ? new ProjectionThread({ config, readModelFile }, this.readModels) : new ProjectionRuntime(this.store, this.readModels);
+    this.projections = this.shareable ? new ProjectionThread({ config, readModelFile }, this.readModels) : new ProjectionRuntime(this.store, this.readModels);
     this.queries = new QueryEngine({ store: this.store, runtime: this.projections, feed: this.engine.feed, clock });
   }
 
@@ -112,15 +111,10 @@ export class EngineServer {
     void this.watchStatus(this.nc, logger);
     await ensureJetStream(await this.nc.jetstreamManager(), subjects, { maxPayload: nats.LMS_MAX_PAYLOAD, maxDeliver: nats.LMS_MAX_DELIVER, ackWaitSeconds: nats.LMS_ACK_WAIT_SECONDS, replicas: nats.LMS_JS_REPLICAS });
     const js = this.nc.jetstream();
-    if (this.shareable) {
-      this.relayThread = new RelayThread({ config, nats, connectionName: `${instance}-relay`, logLevel: config.LMS_LOG_LEVEL ?? logger.level, checkpointIntervalMs: CHECKPOINT_INTERVAL_MS });
-      const relay = this.relayThread;
-      this.loops.push(new BackgroundLoop('event-relay', () => relay.relay(), { intervalMs, logger }));
-    } else {
-      this.relay = new EventRelay(this.store, js, subjects, { logger, checkpointIntervalMs: CHECKPOINT_INTERVAL_MS });
-      const relay = this.relay;
-      this.loops.push(new BackgroundLoop('event-relay', () => relay.relay(), { intervalMs, logger }));
-    }
+    const relay: RelayThread | EventRelay = this.shareable
+      ? (this.relayThread = new RelayThread({ config, nats, connectionName: `${instance}-relay`, logLevel: config.LMS_LOG_LEVEL ?? logger.level, checkpointIntervalMs: CHECKPOINT_INTERVAL_MS }))
+      : (this.relay = new EventRelay(this.store, js, subjects, { logger, checkpointIntervalMs: CHECKPOINT_INTERVAL_MS }));
+    this.loops.push(new BackgroundLoop('event-relay', () => relay.relay(), { intervalMs, logger }));
     this.loops.forEach((loop) => loop.start());
     this.requests = new RequestService(this.nc, subjects, { command: handleCommand, query: (input) => this.queries.handle(input) }, { maxPayload: nats.LMS_MAX_PAYLOAD, logger, version: '0.1.0' });
     await this.requests.start();

@@ -10,7 +10,7 @@ import type { ProjectionThreadData, ProjectionThreadRequest } from './projection
  * engine's thread keeps deciding commands meanwhile, and queries read the read models through their own connection.
  */
 const data = workerData as ProjectionThreadData;
-const store = openEventStore(data.config);
+const store = openEventStore(data.config, { writerThread: false });
 const readModels = ReadModelDb.open({ file: data.readModelFile, synchronous: 'NORMAL' });
 const runtime = new ProjectionRuntime(store, readModels, data.batchSize === undefined ? {} : { batchSize: data.batchSize });
 
