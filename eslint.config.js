@@ -17,14 +17,39 @@ module.exports = tseslint.config(
     // The domain is pure: no I/O, no clock, no infrastructure.
     files: ['domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: ['**/infra/**', '**/handlers/**', '**/projections/**', 'better-sqlite3', 'nats', 'pino', 'fs', 'node:*'],
-      }],
-      'no-restricted-syntax': ['error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Time comes in as an argument (domain is pure).' },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Time comes in as an argument (domain is pure).' },
-        { selector: "CallExpression[callee.object.name='DateTime'][callee.property.name='now']", message: 'Time comes in as an argument (domain is pure).' },
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Ids come in as arguments (domain is pure).' },
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            '**/infra/**',
+            '**/handlers/**',
+            '**/projections/**',
+            'better-sqlite3',
+            'nats',
+            'pino',
+            'fs',
+            'node:*',
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Time comes in as an argument (domain is pure).',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Time comes in as an argument (domain is pure).',
+        },
+        {
+          selector: "CallExpression[callee.object.name='DateTime'][callee.property.name='now']",
+          message: 'Time comes in as an argument (domain is pure).',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'Ids come in as arguments (domain is pure).',
+        },
       ],
     },
   },

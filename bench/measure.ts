@@ -11,7 +11,12 @@ export function percentile(sortedMs: number[], p: number): number {
 
 export function summarize(latenciesMs: number[]) {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
-  return { count: sorted.length, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted[sorted.length - 1] ?? 0) };
+  return {
+    count: sorted.length,
+    p50Ms: round(percentile(sorted, 50)),
+    p99Ms: round(percentile(sorted, 99)),
+    maxMs: round(sorted[sorted.length - 1] ?? 0),
+  };
 }
 
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -23,7 +28,11 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms:
 }
 
 /** Runs `count` tasks with at most `concurrency` in flight; returns each task's latency. */
-export async function runConcurrently(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number[]> {
+export async function runConcurrently(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<number[]> {
   const latencies: number[] = new Array(count);
   let next = 0;
   const worker = async () => {
@@ -40,7 +49,11 @@ export async function runConcurrently(count: number, concurrency: number, task: 
 }
 
 /** Offers `count` tasks at a fixed rate (per second), whatever the previous ones are doing; returns latencies. */
-export async function runAtRate(count: number, perSecond: number, task: (i: number) => Promise<void>): Promise<number[]> {
+export async function runAtRate(
+  count: number,
+  perSecond: number,
+  task: (i: number) => Promise<void>,
+): Promise<number[]> {
   const latencies: number[] = new Array(count);
   const started = performance.now();
   const pending: Promise<void>[] = [];
@@ -72,10 +85,15 @@ export interface Result {
 }
 
 /** Runs a bench script in a process of its own (not spawnSync: the caller may serve the load meanwhile). */
-export function runChild(script: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export function runChild(
+  script: string,
+  args: string[],
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     // With this process's V8 flags (npm run bench sets the young generation as lms serve runs with).
-    const child = spawn(process.execPath, [...process.execArgv, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...process.execArgv, script, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -83,4 +101,3 @@ export function runChild(script: string, args: string[]): Promise<{ status: numb
     child.once('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
-

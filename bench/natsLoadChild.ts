@@ -25,15 +25,31 @@ async function main(): Promise<void> {
   const users = plan.userIds.length;
   // Every command changes the progress it records, so each one stores an event.
   const command = (i: number) =>
-    client.commands.RecordProgress({ actor, data: { userId: plan.userIds[i % users] as string, courseId: plan.courseId, progress: 1 + (Math.floor(i / users) % 98) + ((i % users) % 2) * 0.5 } }).then((reply) => {
-      if (!reply.ok) failures++;
-    });
+    client.commands
+      .RecordProgress({
+        actor,
+        data: {
+          userId: plan.userIds[i % users] as string,
+          courseId: plan.courseId,
+          progress: 1 + (Math.floor(i / users) % 98) + ((i % users) % 2) * 0.5,
+        },
+      })
+      .then((reply) => {
+        if (!reply.ok) failures++;
+      });
   const started = performance.now();
   const sustained = await runConcurrently(plan.sustainedCount, 128, command);
   const sustainedS = (performance.now() - started) / 1000;
   const atRate = await runAtRate(plan.rateCount, 1000, (i) => command(plan.sustainedCount + i));
   await nc.close();
-  console.log(JSON.stringify({ failures, commandsPerS: Math.round(plan.sustainedCount / sustainedS), sustained: summarize(sustained), atRate: summarize(atRate) }));
+  console.log(
+    JSON.stringify({
+      failures,
+      commandsPerS: Math.round(plan.sustainedCount / sustainedS),
+      sustained: summarize(sustained),
+      atRate: summarize(atRate),
+    }),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -16,7 +16,18 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export const DEPARTMENTS = ['Engineering', 'Sales', 'Finance', 'Marketing', 'Operations', 'Support', 'Legal', 'HR', 'Product', 'Research'];
+export const DEPARTMENTS = [
+  'Engineering',
+  'Sales',
+  'Finance',
+  'Marketing',
+  'Operations',
+  'Support',
+  'Legal',
+  'HR',
+  'Product',
+  'Research',
+];
 export const LOCATIONS = ['London', 'Leeds', 'Manchester', 'Dublin', 'Berlin'];
 export const TEAM_SIZE = 50;
 
@@ -42,11 +53,20 @@ export interface GeneratedPortal {
  * locations, time zones, courses of every kind with some already upgraded, static groups and dynamic groups.
  * Rules, assignments, progress and completions then go through the engine, as in production.
  */
-export async function generatePortal(store: EventStore, shape: PortalShape, onProgress?: (done: number, total: number) => void): Promise<GeneratedPortal> {
+export async function generatePortal(
+  store: EventStore,
+  shape: PortalShape,
+  onProgress?: (done: number, total: number) => void,
+): Promise<GeneratedPortal> {
   const random = seededRandom(shape.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   let sequence = 0;
-  const meta = () => ({ actorId: 'bench', commandId: `bench-${sequence}`, correlationId: 'bench-generator', occurredAt: '2026-01-05T09:00:00.000Z' });
+  const meta = () => ({
+    actorId: 'bench',
+    commandId: `bench-${sequence}`,
+    correlationId: 'bench-generator',
+    occurredAt: '2026-01-05T09:00:00.000Z',
+  });
   const writes: StreamWrite[] = [];
   let events = 0;
   const flush = async () => {
@@ -55,24 +75,48 @@ export async function generatePortal(store: EventStore, shape: PortalShape, onPr
   };
   const emit = async (stream: string, domainEvents: DomainEvent[]) => {
     for (const event of domainEvents) eventSchemas[event.type].parse(event.data);
-    writes.push({ stream, expectedRevision: 'no_stream', events: domainEvents.map((event): NewEvent => ({ id: randomUUID(), type: event.type, data: event.data, metadata: meta() })) });
+    writes.push({
+      stream,
+      expectedRevision: 'no_stream',
+      events: domainEvents.map(
+        (event): NewEvent => ({ id: randomUUID(), type: event.type, data: event.data, metadata: meta() }),
+      ),
+    });
     events += domainEvents.length;
     sequence++;
     if (writes.length >= 5000) await flush();
   };
 
-  await emit(streams.portal(), [{ type: 'AssignmentPreferencesSet', data: { dueDatePolicy: 'earliest', dynamicReassignment: true, upgradeToLatestVersion: true, notifyOnAssign: true, timeZone: 'Europe/London', changed: ['timeZone', 'upgradeToLatestVersion'] } }]);
+  await emit(streams.portal(), [
+    {
+      type: 'AssignmentPreferencesSet',
+      data: {
+        dueDatePolicy: 'earliest',
+        dynamicReassignment: true,
+        upgradeToLatestVersion: true,
+        notifyOnAssign: true,
+        timeZone: 'Europe/London',
+        changed: ['timeZone', 'upgradeToLatestVersion'],
+      },
+    },
+  ]);
   const orgUnitIds = ['root'];
-  await emit(streams.orgUnit('root'), [{ type: 'OrgUnitDefined', data: { orgUnitId: 'root', name: 'Acme', parentId: null } }]);
+  await emit(streams.orgUnit('root'), [
+    { type: 'OrgUnitDefined', data: { orgUnitId: 'root', name: 'Acme', parentId: null } },
+  ]);
   const divisions = Math.max(2, Math.round(Math.sqrt(shape.users / 1000)));
   for (let d = 0; d < divisions; d++) {
     const division = `div-${d}`;
     orgUnitIds.push(division);
-    await emit(streams.orgUnit(division), [{ type: 'OrgUnitDefined', data: { orgUnitId: division, name: `Division ${d}`, parentId: 'root' } }]);
+    await emit(streams.orgUnit(division), [
+      { type: 'OrgUnitDefined', data: { orgUnitId: division, name: `Division ${d}`, parentId: 'root' } },
+    ]);
     for (let u = 0; u < 10; u++) {
       const unit = `${division}-unit-${u}`;
       orgUnitIds.push(unit);
-      await emit(streams.orgUnit(unit), [{ type: 'OrgUnitDefined', data: { orgUnitId: unit, name: `Unit ${d}.${u}`, parentId: division } }]);
+      await emit(streams.orgUnit(unit), [
+        { type: 'OrgUnitDefined', data: { orgUnitId: unit, name: `Unit ${d}.${u}`, parentId: division } },
+      ]);
     }
   }
   const units = orgUnitIds.filter((id) => id.includes('-unit-'));
@@ -130,16 +174,48 @@ export async function generatePortal(store: EventStore, shape: PortalShape, onPr
           publishedAt: '2026-01-05T09:00:00.000Z',
         },
       },
-      ...Array.from({ length: upgrades }, (_, i): DomainEvent => ({ type: 'CourseVersionUpgraded', data: { courseId, version: i + 2, previousVersion: i + 1, publishedAt: '2026-01-05T09:00:00.000Z', notes: null } })),
+      ...Array.from(
+        { length: upgrades },
+        (_, i): DomainEvent => ({
+          type: 'CourseVersionUpgraded',
+          data: {
+            courseId,
+            version: i + 2,
+            previousVersion: i + 1,
+            publishedAt: '2026-01-05T09:00:00.000Z',
+            notes: null,
+          },
+        }),
+      ),
     ]);
   }
 
   // Dynamic groups by department and by location; static groups of a few hundred members.
   for (const department of DEPARTMENTS) {
     const groupId = `dept-${department.toLowerCase()}`;
-    await emit(streams.group(groupId), [{ type: 'GroupCreated', data: { groupId, name: department, kind: 'dynamic', criteria: { kind: 'attribute', attribute: 'department', in: [department] } } }]);
+    await emit(streams.group(groupId), [
+      {
+        type: 'GroupCreated',
+        data: {
+          groupId,
+          name: department,
+          kind: 'dynamic',
+          criteria: { kind: 'attribute', attribute: 'department', in: [department] },
+        },
+      },
+    ]);
   }
-  await emit(streams.group('everyone'), [{ type: 'GroupCreated', data: { groupId: 'everyone', name: 'Everyone', kind: 'dynamic', criteria: { kind: 'orgUnit', orgUnitId: 'root', includeDescendants: true } } }]);
+  await emit(streams.group('everyone'), [
+    {
+      type: 'GroupCreated',
+      data: {
+        groupId: 'everyone',
+        name: 'Everyone',
+        kind: 'dynamic',
+        criteria: { kind: 'orgUnit', orgUnitId: 'root', includeDescendants: true },
+      },
+    },
+  ]);
   for (let g = 0; g < 5; g++) {
     const groupId = `project-${g}`;
     const members = userIds.filter(() => random() < Math.min(1, 300 / userIds.length));

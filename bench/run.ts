@@ -26,7 +26,6 @@ import { generatePortal, seededRandom } from './portalGenerator';
  * a generated portal, each workload checking its own result. Figures go to BENCHMARKS.md.
  */
 
-
 const ADMIN = 'admin';
 
 /**
@@ -66,11 +65,18 @@ async function main(): Promise<void> {
   const engine = new CommandEngine({ store, clock, bootstrapAdminId: ADMIN });
   const reactor = new AssignmentReactor(engine);
   // As `lms serve` runs them: projections in a worker thread with their own connections (the second core).
-  const projections = new ProjectionThread({ config: loadConfig({}, { LMS_DATA: dir }), readModelFile: path.join(dir, 'readmodels.db'), batchSize: 5000 }, readModels);
+  const projections = new ProjectionThread(
+    { config: loadConfig({}, { LMS_DATA: dir }), readModelFile: path.join(dir, 'readmodels.db'), batchSize: 5000 },
+    readModels,
+  );
   const queries = new QueryEngine({ store, runtime: projections, feed: engine.feed, clock });
 
   try {
-    const generation = await timed(() => generatePortal(store, { users, courses: quick ? 20 : 200, seed: 42 }, (done, total) => log(`  generating portal: ${done}/${total} users`)));
+    const generation = await timed(() =>
+      generatePortal(store, { users, courses: quick ? 20 : 200, seed: 42 }, (done, total) =>
+        log(`  generating portal: ${done}/${total} users`),
+      ),
+    );
     const portal = generation.result;
     log(`  portal: ${portal.events.toLocaleString('en')} events in ${round(generation.ms / 1000, 1)} s`);
     await reactor.runUntilIdle();
@@ -78,7 +84,13 @@ async function main(): Promise<void> {
 
     results.push(await dynamicRuleWorkload(engine, reactor, projections, queries, portal));
     for (let r = 1; r <= extraRules; r++) {
-      await send(engine, 'CreateAssignmentRule', { ruleId: `r-extra-${r}`, courseId: portal.courseIds[r + 1], target: { kind: 'group', groupId: 'everyone' }, mode: 'dynamic', due: { kind: 'relative', days: 30 + r } });
+      await send(engine, 'CreateAssignmentRule', {
+        ruleId: `r-extra-${r}`,
+        courseId: portal.courseIds[r + 1],
+        target: { kind: 'group', groupId: 'everyone' },
+        mode: 'dynamic',
+        due: { kind: 'relative', days: 30 + r },
+      });
       await reactor.runUntilIdle();
       log(`  extra rule ${r}/${extraRules} applied`);
     }
@@ -97,12 +109,33 @@ async function main(): Promise<void> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.release()}` };
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
   if (values.json) {
     console.log(JSON.stringify({ machine, quick, users, results }, null, 2));
   } else {
-    console.log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}`);
-    console.log(renderTable(['workload', 'size', 'figures', 'service level', 'met'], results.map((r) => [r.workload, r.size, Object.entries(r.figures).map(([k, v]) => `${k}=${v}`).join(' '), r.target, r.met === 'n/a' ? '' : r.met ? 'yes' : 'NO'])));
+    console.log(
+      `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}`,
+    );
+    console.log(
+      renderTable(
+        ['workload', 'size', 'figures', 'service level', 'met'],
+        results.map((r) => [
+          r.workload,
+          r.size,
+          Object.entries(r.figures)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' '),
+          r.target,
+          r.met === 'n/a' ? '' : r.met ? 'yes' : 'NO',
+        ]),
+      ),
+    );
   }
 }
 
@@ -112,11 +145,23 @@ async function send(engine: CommandEngine, type: string, data: unknown): Promise
 }
 
 /** SLO: a dynamic rule applied to 100,000 users: every assignment stored and visible in MI within 10 s. */
-async function dynamicRuleWorkload(engine: CommandEngine, reactor: AssignmentReactor, projections: Projections, queries: QueryEngine, portal: GeneratedPortal): Promise<Result> {
+async function dynamicRuleWorkload(
+  engine: CommandEngine,
+  reactor: AssignmentReactor,
+  projections: Projections,
+  queries: QueryEngine,
+  portal: GeneratedPortal,
+): Promise<Result> {
   const courseId = portal.courseIds[1] as string;
   const before = await engine.store.headPosition();
   const started = performance.now();
-  await send(engine, 'CreateAssignmentRule', { ruleId: 'r-everyone', courseId, target: { kind: 'group', groupId: 'everyone' }, mode: 'dynamic', due: { kind: 'relative', days: 28 } });
+  await send(engine, 'CreateAssignmentRule', {
+    ruleId: 'r-everyone',
+    courseId,
+    target: { kind: 'group', groupId: 'everyone' },
+    mode: 'dynamic',
+    due: { kind: 'relative', days: 28 },
+  });
   // The projection thread follows the reactor's appends while they happen, as the server's projection loop does.
   let reacting = true;
   const following = (async () => {
@@ -132,7 +177,9 @@ async function dynamicRuleWorkload(engine: CommandEngine, reactor: AssignmentRea
   for (let position = before; ; ) {
     const page = await engine.store.readAll(position, 10_000);
     if (page.length === 0) break;
-    assigned += page.filter((event) => event.type === 'TrainingAssigned' && (event.data as { courseId: string }).courseId === courseId).length;
+    assigned += page.filter(
+      (event) => event.type === 'TrainingAssigned' && (event.data as { courseId: string }).courseId === courseId,
+    ).length;
     position = page[page.length - 1]?.position as number;
   }
   check(assigned === portal.userIds.length, `expected ${portal.userIds.length} assignments stored, found ${assigned}`);
@@ -142,14 +189,22 @@ async function dynamicRuleWorkload(engine: CommandEngine, reactor: AssignmentRea
   return {
     workload: 'dynamic rule → every assignment stored and in MI',
     size: `${portal.userIds.length.toLocaleString('en')} users`,
-    figures: { storedS: round(storedMs / 1000), visibleInMiS: round(visibleMs / 1000), assignmentsPerS: Math.round(portal.userIds.length / (visibleMs / 1000)) },
+    figures: {
+      storedS: round(storedMs / 1000),
+      visibleInMiS: round(visibleMs / 1000),
+      assignmentsPerS: Math.round(portal.userIds.length / (visibleMs / 1000)),
+    },
     target: '≤ 10 s for 100,000 users',
     met: portal.userIds.length >= 100_000 ? visibleMs <= 10_000 : 'n/a',
   };
 }
 
 /** SLO: ≥ 10,000 commands/s in one process (embedded). Commands: RecordProgress on assigned training. */
-async function commandThroughputWorkload(engine: CommandEngine, portal: GeneratedPortal, quick: boolean): Promise<Result> {
+async function commandThroughputWorkload(
+  engine: CommandEngine,
+  portal: GeneratedPortal,
+  quick: boolean,
+): Promise<Result> {
   const count = quick ? 2_000 : 20_000;
   const random = seededRandom(7);
   const courseId = portal.courseIds[1] as string;
@@ -160,7 +215,12 @@ async function commandThroughputWorkload(engine: CommandEngine, portal: Generate
   const started = performance.now();
   const latencies = await runConcurrently(count, 64, async (i) => {
     const userId = portal.userIds[i % portal.userIds.length] as string;
-    const reply = await engine.handle({ commandId: commandIds[i] as string, type: 'RecordProgress', actor, data: { userId, courseId, progress: 1 + Math.floor(random() * 98) + (i >= portal.userIds.length ? 0.5 : 0) } });
+    const reply = await engine.handle({
+      commandId: commandIds[i] as string,
+      type: 'RecordProgress',
+      actor,
+      data: { userId, courseId, progress: 1 + Math.floor(random() * 98) + (i >= portal.userIds.length ? 0.5 : 0) },
+    });
     if (!reply.ok) failures++;
   });
   const seconds = (performance.now() - started) / 1000;
@@ -190,25 +250,44 @@ async function queryWorkload(queries: QueryEngine, portal: GeneratedPortal, rule
   const team: number[] = [];
   for (let i = 0; i < 200; i++) {
     const managerId = portal.managerIds[i % portal.managerIds.length] as string;
-    const { result, ms } = await timed(() => queries.handle({ type: 'MyTeam', actor: { userId: managerId }, params: {} }));
-    check(result.ok && (result.result as { members: unknown[] }).members.length >= Math.min(50, portal.userIds.length / portal.managerIds.length - 2), 'team too small');
+    const { result, ms } = await timed(() =>
+      queries.handle({ type: 'MyTeam', actor: { userId: managerId }, params: {} }),
+    );
+    check(
+      result.ok &&
+        (result.result as { members: unknown[] }).members.length >=
+          Math.min(50, portal.userIds.length / portal.managerIds.length - 2),
+      'team too small',
+    );
     team.push(ms);
   }
   const summary: number[] = [];
   let total = 0;
   for (let i = 0; i < 10; i++) {
-    const { result, ms } = await timed(() => queries.handle({ type: 'MiSummary', actor, params: { groupBy: 'course' } }));
+    const { result, ms } = await timed(() =>
+      queries.handle({ type: 'MiSummary', actor, params: { groupBy: 'course' } }),
+    );
     total = result.ok ? (result.result as { assigned: number }[]).reduce((sum, row) => sum + row.assigned, 0) : 0;
     summary.push(ms);
   }
-  check(total === portal.userIds.length * rules, `MI summary counts ${total}, expected ${portal.userIds.length * rules}`);
+  check(
+    total === portal.userIds.length * rules,
+    `MI summary counts ${total}, expected ${portal.userIds.length * rules}`,
+  );
   const d = summarize(dashboard);
   const t = summarize(team);
   const m = summarize(summary);
   return {
     workload: 'queries: dashboard / My Team (50) / MI summary',
     size: `${total.toLocaleString('en')} assignments`,
-    figures: { dashboardP50Ms: d.p50Ms, dashboardP99Ms: d.p99Ms, myTeamP50Ms: t.p50Ms, myTeamP99Ms: t.p99Ms, miSummaryP50Ms: m.p50Ms, miSummaryP99Ms: m.p99Ms },
+    figures: {
+      dashboardP50Ms: d.p50Ms,
+      dashboardP99Ms: d.p99Ms,
+      myTeamP50Ms: t.p50Ms,
+      myTeamP99Ms: t.p99Ms,
+      miSummaryP50Ms: m.p50Ms,
+      miSummaryP99Ms: m.p99Ms,
+    },
     target: 'p99 < 5 ms, < 5 ms, MI < 200 ms (1M)',
     met: d.p99Ms < 5 && t.p99Ms < 5 && (total < 1_000_000 ? true : m.p99Ms < 200),
   };
@@ -217,7 +296,11 @@ async function queryWorkload(queries: QueryEngine, portal: GeneratedPortal, rule
 /** SLO: rebuild ≥ 100,000 events/s into all read models; 1,000,000 events under 512 MB resident. Runs in a child process. */
 async function rebuildWorkload(store: EventStore, dir: string): Promise<Result> {
   const events = await store.headPosition();
-  const child = spawnSync(process.execPath, [path.join(__dirname, 'rebuildChild.js'), path.join(dir, 'events.db'), path.join(dir, 'rebuilt.db')], { encoding: 'utf8' });
+  const child = spawnSync(
+    process.execPath,
+    [path.join(__dirname, 'rebuildChild.js'), path.join(dir, 'events.db'), path.join(dir, 'rebuilt.db')],
+    { encoding: 'utf8' },
+  );
   check(child.status === 0, `rebuild child failed: ${child.stderr}`);
   const report = JSON.parse(child.stdout) as { events: number; ms: number; maxRssMb: number; assignments: number };
   check(report.events === events, `rebuild applied ${report.events} of ${events} events`);
@@ -237,16 +320,34 @@ function rawInsertReference(rows: number): Result {
   const db = new Database(path.join(dir, 'raw.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.exec('CREATE TABLE events (position INTEGER PRIMARY KEY, id TEXT UNIQUE, stream TEXT, revision INTEGER, type TEXT, data TEXT, metadata TEXT)');
-  const insert = db.prepare('INSERT INTO events (id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
+  db.exec(
+    'CREATE TABLE events (position INTEGER PRIMARY KEY, id TEXT UNIQUE, stream TEXT, revision INTEGER, type TEXT, data TEXT, metadata TEXT)',
+  );
+  const insert = db.prepare(
+    'INSERT INTO events (id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const started = performance.now();
   db.transaction(() => {
-    for (let i = 0; i < rows; i++) insert.run(`id-${i}`, `training-u${i}`, 0, 'TrainingAssigned', '{"userId":"u","courseId":"c"}', '{"actorId":"a"}');
+    for (let i = 0; i < rows; i++)
+      insert.run(
+        `id-${i}`,
+        `training-u${i}`,
+        0,
+        'TrainingAssigned',
+        '{"userId":"u","courseId":"c"}',
+        '{"actorId":"a"}',
+      );
   })();
   const ms = performance.now() - started;
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
-  return { workload: 'reference: raw SQLite inserts, one transaction', size: `${rows.toLocaleString('en')} rows`, figures: { rowsPerS: Math.round(rows / (ms / 1000)) }, target: 'storage limit', met: 'n/a' };
+  return {
+    workload: 'reference: raw SQLite inserts, one transaction',
+    size: `${rows.toLocaleString('en')} rows`,
+    figures: { rowsPerS: Math.round(rows / (ms / 1000)) },
+    target: 'storage limit',
+    met: 'n/a',
+  };
 }
 
 function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Pick<T, K> {

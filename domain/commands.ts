@@ -41,18 +41,26 @@ export const CommandEnvelopeSchema = z
 export type CommandEnvelope = z.infer<typeof CommandEnvelopeSchema>;
 
 export type Command = {
-  [Type in CommandType]: Omit<CommandEnvelope, 'type' | 'data'> & { type: Type; data: z.output<(typeof commandDataSchemas)[Type]> };
+  [Type in CommandType]: Omit<CommandEnvelope, 'type' | 'data'> & {
+    type: Type;
+    data: z.output<(typeof commandDataSchemas)[Type]>;
+  };
 }[CommandType];
 export type CommandOf<Type extends CommandType> = Extract<Command, { type: Type }>;
 /** A command as a caller writes it: optional fields may be left out (their defaults apply). */
-export type CommandInputOf<Type extends CommandType> = Omit<CommandEnvelope, 'type' | 'data'> & { type: Type; data: z.input<(typeof commandDataSchemas)[Type]> };
+export type CommandInputOf<Type extends CommandType> = Omit<CommandEnvelope, 'type' | 'data'> & {
+  type: Type;
+  data: z.input<(typeof commandDataSchemas)[Type]>;
+};
 
 export interface ValidationIssue {
   path: string;
   message: string;
 }
 
-export type ParsedCommand = { ok: true; command: Command } | { ok: false; commandId: string | null; message: string; issues: ValidationIssue[] };
+export type ParsedCommand =
+  | { ok: true; command: Command }
+  | { ok: false; commandId: string | null; message: string; issues: ValidationIssue[] };
 
 export function isCommandType(type: string): type is CommandType {
   return Object.prototype.hasOwnProperty.call(commandDataSchemas, type);
@@ -67,17 +75,35 @@ export function parseCommand(input: unknown): ParsedCommand {
   if (!envelope.success) return invalid(commandId, 'the command envelope is invalid', envelope.error.issues);
   const { type } = envelope.data;
   if (!isCommandType(type)) {
-    return { ok: false, commandId, message: `unknown command type ${JSON.stringify(type)}: expected one of ${commandTypes.join(', ')}`, issues: [{ path: 'type', message: 'unknown command type' }] };
+    return {
+      ok: false,
+      commandId,
+      message: `unknown command type ${JSON.stringify(type)}: expected one of ${commandTypes.join(', ')}`,
+      issues: [{ path: 'type', message: 'unknown command type' }],
+    };
   }
   const data = commandDataSchemas[type].safeParse(envelope.data.data);
   if (!data.success) return invalid(commandId, `${type} data is invalid`, data.error.issues, 'data');
   return { ok: true, command: { ...envelope.data, type, data: data.data } as Command };
 }
 
-function invalid(commandId: string | null, headline: string, zodIssues: readonly z.core.$ZodIssue[], prefix?: string): ParsedCommand {
+function invalid(
+  commandId: string | null,
+  headline: string,
+  zodIssues: readonly z.core.$ZodIssue[],
+  prefix?: string,
+): ParsedCommand {
   const issues = zodIssues.map((issue) => ({ path: formatPath(prefix, issue.path), message: issue.message }));
-  const summary = issues.slice(0, 5).map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ');
-  return { ok: false, commandId, message: `${headline}: ${summary}${issues.length > 5 ? `; and ${issues.length - 5} more` : ''}`, issues };
+  const summary = issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path || '(root)'}: ${issue.message}`)
+    .join('; ');
+  return {
+    ok: false,
+    commandId,
+    message: `${headline}: ${summary}${issues.length > 5 ? `; and ${issues.length - 5} more` : ''}`,
+    issues,
+  };
 }
 
 export function formatPath(prefix: string | undefined, path: readonly PropertyKey[]): string {

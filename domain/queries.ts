@@ -19,7 +19,13 @@ export const queryParamSchemas = {
       offset: z.number().int().min(0).default(0),
     })
     .strict(),
-  MiSummary: z.object({ groupBy: z.enum(['course', 'department', 'orgUnit']).default('course'), courseId: IdSchema.optional(), orgUnitId: IdSchema.optional() }).strict(),
+  MiSummary: z
+    .object({
+      groupBy: z.enum(['course', 'department', 'orgUnit']).default('course'),
+      courseId: IdSchema.optional(),
+      orgUnitId: IdSchema.optional(),
+    })
+    .strict(),
   MyTeam: z.object({ managerId: IdSchema.optional(), scope: z.enum(['direct', 'all']).default('direct') }).strict(),
   SearchUsers: z
     .object({
@@ -49,28 +55,57 @@ export const QueryEnvelopeSchema = z
   .strict();
 
 export type Query = {
-  [Name in QueryName]: { type: Name; actor: { userId: string }; params: z.output<(typeof queryParamSchemas)[Name]>; minPosition?: number | undefined };
+  [Name in QueryName]: {
+    type: Name;
+    actor: { userId: string };
+    params: z.output<(typeof queryParamSchemas)[Name]>;
+    minPosition?: number | undefined;
+  };
 }[QueryName];
 export type QueryOf<Name extends QueryName> = Extract<Query, { type: Name }>;
 /** A query as a caller writes it: optional parameters may be left out. */
-export type QueryInputOf<Name extends QueryName> = { type: Name; actor: { userId: string }; params: z.input<(typeof queryParamSchemas)[Name]>; minPosition?: number };
+export type QueryInputOf<Name extends QueryName> = {
+  type: Name;
+  actor: { userId: string };
+  params: z.input<(typeof queryParamSchemas)[Name]>;
+  minPosition?: number;
+};
 
-export type ParsedQuery = { ok: true; query: Query } | { ok: false; message: string; issues: { path: string; message: string }[] };
+export type ParsedQuery =
+  | { ok: true; query: Query }
+  | { ok: false; message: string; issues: { path: string; message: string }[] };
 
 export function parseQuery(input: unknown): ParsedQuery {
   const envelope = QueryEnvelopeSchema.safeParse(input);
-  if (!envelope.success) return { ok: false, message: `the query envelope is invalid: ${summarize(envelope.error.issues)}`, issues: issuesOf(envelope.error.issues) };
+  if (!envelope.success)
+    return {
+      ok: false,
+      message: `the query envelope is invalid: ${summarize(envelope.error.issues)}`,
+      issues: issuesOf(envelope.error.issues),
+    };
   const { type } = envelope.data;
   if (!Object.prototype.hasOwnProperty.call(queryParamSchemas, type)) {
-    return { ok: false, message: `unknown query ${JSON.stringify(type)}: expected one of ${queryNames.join(', ')}`, issues: [{ path: 'type', message: 'unknown query' }] };
+    return {
+      ok: false,
+      message: `unknown query ${JSON.stringify(type)}: expected one of ${queryNames.join(', ')}`,
+      issues: [{ path: 'type', message: 'unknown query' }],
+    };
   }
   const params = queryParamSchemas[type as QueryName].safeParse(envelope.data.params);
-  if (!params.success) return { ok: false, message: `${type} params are invalid: ${summarize(params.error.issues, 'params')}`, issues: issuesOf(params.error.issues, 'params') };
+  if (!params.success)
+    return {
+      ok: false,
+      message: `${type} params are invalid: ${summarize(params.error.issues, 'params')}`,
+      issues: issuesOf(params.error.issues, 'params'),
+    };
   return { ok: true, query: { ...envelope.data, type, params: params.data } as Query };
 }
 
 function issuesOf(issues: readonly z.core.$ZodIssue[], prefix?: string) {
-  return issues.map((issue) => ({ path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'), message: issue.message }));
+  return issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
+    message: issue.message,
+  }));
 }
 
 function summarize(issues: readonly z.core.$ZodIssue[], prefix?: string): string {

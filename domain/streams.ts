@@ -15,5 +15,7 @@ export type StreamCategory = 'portal' | 'orgunit' | 'user' | 'course' | 'group' 
 export function categoryOf(stream: string): StreamCategory | undefined {
   const dash = stream.indexOf('-');
   const category = dash === -1 ? stream : stream.slice(0, dash);
-  return (['portal', 'orgunit', 'user', 'course', 'group', 'rule', 'training', 'access'] as const).find((known) => known === category);
+  return (['portal', 'orgunit', 'user', 'course', 'group', 'rule', 'training', 'access'] as const).find(
+    (known) => known === category,
+  );
 }

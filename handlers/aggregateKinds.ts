@@ -25,7 +25,8 @@ function kind<Schemas extends Record<string, z.ZodType>, State>(
   initial: () => State,
   evolve: (state: State, event: MessagesOf<Schemas>) => State,
 ): AggregateKind<State> {
-  const own = (event: DomainEvent): event is DomainEvent & MessagesOf<Schemas> => Object.prototype.hasOwnProperty.call(schemas, event.type);
+  const own = (event: DomainEvent): event is DomainEvent & MessagesOf<Schemas> =>
+    Object.prototype.hasOwnProperty.call(schemas, event.type);
   return { initial, evolve: (state, event) => (own(event) ? evolve(state, event) : state) };
 }
 

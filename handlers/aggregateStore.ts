@@ -51,7 +51,8 @@ export class AggregateStore {
     const missing = [...new Set(streams)].filter((stream) => !this.cache.has(stream));
     for (let from = 0; from < missing.length; from += 500) {
       const page = await read(missing.slice(from, from + 500));
-      for (const [stream, events] of page) if (!this.cache.has(stream)) this.remember(stream, fold({ state: kind.initial(), revision: -1 }, events, kind));
+      for (const [stream, events] of page)
+        if (!this.cache.has(stream)) this.remember(stream, fold({ state: kind.initial(), revision: -1 }, events, kind));
     }
   }
 

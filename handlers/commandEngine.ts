@@ -6,7 +6,11 @@ import { eventSchemas } from '../domain/events';
 import { requirePermission } from '../domain/policies/permissionPolicy';
 import { DomainError } from '../domain/shared/domainError';
 import type { CommandRecord, EventStore, NewEvent, StreamWrite } from '../infra/eventstore/eventStore';
-import { DuplicateCommandError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../infra/eventstore/eventStore';
+import {
+  DuplicateCommandError,
+  EventStoreUnavailableError,
+  WrongExpectedRevisionError,
+} from '../infra/eventstore/eventStore';
 import { AggregateStore } from './aggregateStore';
 import type { Clock } from './clock';
 import { DirectoryFeed } from './directoryFeed';
@@ -81,7 +85,10 @@ export class CommandEngine {
       }
       if (error instanceof EventStoreUnavailableError) {
         this.logger?.warn({ commandId: meta.commandId, err: error.message }, 'event store unavailable');
-        return failure(meta.commandId, new DomainError('UNAVAILABLE', `the event store is unavailable: ${error.message}; try again shortly`));
+        return failure(
+          meta.commandId,
+          new DomainError('UNAVAILABLE', `the event store is unavailable: ${error.message}; try again shortly`),
+        );
       }
       throw error;
     }
@@ -121,12 +128,21 @@ export class CommandEngine {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
           this.conflictRetries++;
           this.aggregates.invalidate(error.stream);
-          this.logger?.debug({ commandId: meta.commandId, stream: error.stream, attempt }, 'expected revision conflict; retrying');
+          this.logger?.debug(
+            { commandId: meta.commandId, stream: error.stream, attempt },
+            'expected revision conflict; retrying',
+          );
           if (release === undefined) release = await this.streamLocks.acquire(error.stream);
           else await sleep(Math.random() * Math.min(250, 2 ** attempt * 5));
         }
       }
-      return failure(meta.commandId, new DomainError('CONFLICT', `the command kept meeting concurrent changes after ${this.maxAttempts} attempts: send it again`));
+      return failure(
+        meta.commandId,
+        new DomainError(
+          'CONFLICT',
+          `the command kept meeting concurrent changes after ${this.maxAttempts} attempts: send it again`,
+        ),
+      );
     } finally {
       release?.();
     }
@@ -139,21 +155,23 @@ export class CommandEngine {
     const writes: StreamWrite[] = plan.writes.map((write) => ({
       stream: write.stream,
       expectedRevision: write.expectedRevision,
-      events: write.events.map((event, i): NewEvent => ({
-        id: idOf(index++),
-        type: event.type,
-        data: event.data,
-        metadata: {
-          actorId: meta.actorId,
-          commandId: meta.commandId,
-          correlationId: meta.correlationId,
-          ...(meta.causationId ? { causationId: meta.causationId } : {}),
-          occurredAt: now,
-          ...(meta.reason ? { reason: meta.reason } : {}),
-          ...(meta.notes ? { notes: meta.notes } : {}),
-          ...write.metadata?.[i],
-        },
-      })),
+      events: write.events.map(
+        (event, i): NewEvent => ({
+          id: idOf(index++),
+          type: event.type,
+          data: event.data,
+          metadata: {
+            actorId: meta.actorId,
+            commandId: meta.commandId,
+            correlationId: meta.correlationId,
+            ...(meta.causationId ? { causationId: meta.causationId } : {}),
+            occurredAt: now,
+            ...(meta.reason ? { reason: meta.reason } : {}),
+            ...(meta.notes ? { notes: meta.notes } : {}),
+            ...write.metadata?.[i],
+          },
+        }),
+      ),
     }));
     const reply: CommandSuccess = {
       ok: true,
@@ -176,7 +194,8 @@ export class CommandEngine {
     reply.position = result.position;
     result.streams.forEach((stored, i) => {
       const stateAfter = planned[i]?.stateAfter;
-      if (stateAfter !== undefined && planned[i]?.stream === stored.stream) this.aggregates.advance(stored.stream, stateAfter, stored.nextRevision);
+      if (stateAfter !== undefined && planned[i]?.stream === stored.stream)
+        this.aggregates.advance(stored.stream, stateAfter, stored.nextRevision);
       else this.aggregates.invalidate(stored.stream);
     });
     return reply;
@@ -198,7 +217,10 @@ function metaOf(command: Command): CommandMeta {
 /** A decided event that does not match its published schema is a defect: refuse to store it. */
 function assertMatchesSchema(event: DomainEvent): void {
   const result = eventSchemas[event.type].safeParse(event.data);
-  if (!result.success) throw new Error(`decided ${event.type} does not match its schema: ${result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  if (!result.success)
+    throw new Error(
+      `decided ${event.type} does not match its schema: ${result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    );
 }
 
 /** The first reply again (R21), with the position its append reached. */

@@ -40,7 +40,13 @@ export class EmbeddedEngine {
       ...(options.reactorChunkSize ? { chunkSize: options.reactorChunkSize } : {}),
     });
     this.projections = new ProjectionRuntime(options.store, options.readModels, options.projection);
-    this.queries = new QueryEngine({ store: options.store, runtime: this.projections, feed: this.engine.feed, clock: options.clock, catchUpBeforeQuery: true });
+    this.queries = new QueryEngine({
+      store: options.store,
+      runtime: this.projections,
+      feed: this.engine.feed,
+      clock: options.clock,
+      catchUpBeforeQuery: true,
+    });
   }
 
   get store(): EventStore {
@@ -55,7 +61,10 @@ export class EmbeddedEngine {
     } catch (error) {
       // The command is stored: its reply stands. What failed after it resumes from its checkpoint next time.
       this.logger?.error({ err: (error as Error).message }, 'reactions or read models could not catch up');
-      if (reply.ok) reply.warnings.push(`stored, but reactions or read models could not catch up yet (${(error as Error).message}); they resume on the next command or query`);
+      if (reply.ok)
+        reply.warnings.push(
+          `stored, but reactions or read models could not catch up yet (${(error as Error).message}); they resume on the next command or query`,
+        );
     }
     return reply;
   }

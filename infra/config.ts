@@ -6,7 +6,10 @@ export const ConfigSchema = z.object({
   LMS_DATA: z.string().min(1).default('./data'),
   EVENT_STORE: z.enum(['sqlite', 'eventstoredb', 'memory']).default('sqlite'),
   EVENTSTORE_CONNECTION_STRING: z.string().optional(),
-  LMS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only (it becomes part of NATS subjects)').default('lms'),
+  LMS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only (it becomes part of NATS subjects)')
+    .default('lms'),
   LMS_BOOTSTRAP_ADMIN: IdSchema.optional(),
   /** FULL (default): every commit is fsynced; NORMAL trades the last commits on power loss for speed. */
   LMS_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
@@ -19,7 +22,9 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
   const parsed = ConfigSchema.safeParse({ ...pickDefined(env), ...pickDefined(overrides) });
   if (!parsed.success) {
-    throw new ConfigError(`invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    throw new ConfigError(
+      `invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    );
   }
   if (parsed.data.EVENT_STORE === 'eventstoredb' && !parsed.data.EVENTSTORE_CONNECTION_STRING) {
     throw new ConfigError('EVENT_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING (esdb://host:2113?tls=false)');

@@ -14,13 +14,19 @@ import { SqliteEventStore } from './eventstore/sqliteEventStore';
 export function openEventStore(config: Config, options: { writerThread?: boolean } = {}): EventStore {
   switch (config.EVENT_STORE) {
     case 'sqlite':
-      return SqliteEventStore.open({ file: path.join(config.LMS_DATA, 'events.db'), synchronous: config.LMS_SQLITE_SYNCHRONOUS, writerThread: options.writerThread ?? true });
+      return SqliteEventStore.open({
+        file: path.join(config.LMS_DATA, 'events.db'),
+        synchronous: config.LMS_SQLITE_SYNCHRONOUS,
+        writerThread: options.writerThread ?? true,
+      });
     case 'memory':
       return new MemoryEventStore();
     case 'eventstoredb': {
       const connectionString = config.EVENTSTORE_CONNECTION_STRING;
       if (connectionString === undefined || connectionString === '') {
-        throw new ConfigError('EVENT_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING (esdb://host:2113?tls=false)');
+        throw new ConfigError(
+          'EVENT_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING (esdb://host:2113?tls=false)',
+        );
       }
       try {
         // Stream names take the subject prefix, with "-" (a stream-name separator) written as "_".

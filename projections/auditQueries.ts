@@ -31,7 +31,10 @@ export interface AssignmentExplanation {
   status: TrainingStatus;
   version: number;
   asOf: string | null;
-  sources: (SourceView & { rule: { name: string; mode: string; createdBy: string } | null; exemption: { reason: string; appliedBy: string; appliedAt: string } | null })[];
+  sources: (SourceView & {
+    rule: { name: string; mode: string; createdBy: string } | null;
+    exemption: { reason: string; appliedBy: string; appliedAt: string } | null;
+  })[];
   dueDate: DueDateExplanation;
   versionDecisions: string[];
   lastRemoval: Assignment['lastRemoval'];
@@ -60,7 +63,11 @@ export class AuditQueries {
         visible: isVisible(assignment),
         status: assignment.status,
         dueDate: assignment.dueDate,
-        overdue: isVisible(assignment) && assignment.status !== 'completed' && assignment.dueDate !== null && isPast(assignment.dueDate, at, timeZone),
+        overdue:
+          isVisible(assignment) &&
+          assignment.status !== 'completed' &&
+          assignment.dueDate !== null &&
+          isPast(assignment.dueDate, at, timeZone),
         version: assignment.version,
       })),
       events: events.map((stored) => ({
@@ -80,12 +87,14 @@ export class AuditQueries {
     requireUserView(actor, userId, this.directory, { self: true });
     const events = await this.trainingEvents(userId, asOf);
     const assignment = fold(events).assignments[courseId];
-    if (!assignment) throw notFound(`${userId} had no assignment of ${courseId}${asOf ? ` as of ${asOf}` : ''}`, { userId, courseId });
+    if (!assignment)
+      throw notFound(`${userId} had no assignment of ${courseId}${asOf ? ` as of ${asOf}` : ''}`, { userId, courseId });
     const versionDecisions = events
       .map((stored) => asDomainEvent(stored) as TrainingEvent)
       .filter((event) => event.data.courseId === courseId)
       .flatMap((event) => {
-        if (event.type === 'TrainingAssigned') return [`v${event.data.version}: new assignment gets the latest version (R13)`];
+        if (event.type === 'TrainingAssigned')
+          return [`v${event.data.version}: new assignment gets the latest version (R13)`];
         if (event.type === 'TrainingReassigned') return [`v${event.data.version}: ${event.data.versionReason}`];
         if (event.type === 'AssignmentVersionChanged') return [`v${event.data.version}: ${event.data.reason}`];
         return [];
@@ -128,10 +137,15 @@ export class AuditQueries {
     const cutoff = asOf === undefined ? Number.POSITIVE_INFINITY : Date.parse(asOf);
     // A prefix of the stream: stop at the first event recorded after the instant (clocks of instances may differ).
     const later = stored.findIndex((event) => Date.parse(event.metadata.occurredAt) > cutoff);
-    return (later === -1 ? stored : stored.slice(0, later)).filter((event) => Object.prototype.hasOwnProperty.call(trainingEventSchemas, event.type));
+    return (later === -1 ? stored : stored.slice(0, later)).filter((event) =>
+      Object.prototype.hasOwnProperty.call(trainingEventSchemas, event.type),
+    );
   }
 }
 
 function fold(events: readonly StoredEvent[]): TrainingState {
-  return events.reduce((state, stored) => evolveTraining(state, asDomainEvent(stored) as TrainingEvent), initialTrainingState());
+  return events.reduce(
+    (state, stored) => evolveTraining(state, asDomainEvent(stored) as TrainingEvent),
+    initialTrainingState(),
+  );
 }

@@ -2,7 +2,11 @@ import type { Directory } from '../domain/directory/directory';
 import { sourceLabel } from '../domain/userTraining/assignmentSource';
 import type { TrainingEvent } from '../domain/userTraining/trainingState';
 
-const removalText = { admin: 'removed by an admin', dynamic: 'dynamic removal: no longer matches', retired: 'rule retired' } as const;
+const removalText = {
+  admin: 'removed by an admin',
+  dynamic: 'dynamic removal: no longer matches',
+  retired: 'rule retired',
+} as const;
 
 /** One line an auditor reads for each training event. */
 export function describeTrainingEvent(event: TrainingEvent, directory: Directory): string {

@@ -49,7 +49,9 @@ export class ProjectionRuntime implements Projections {
   }
 
   /** Applies every stored event up to `until` (default: all), reporting progress after each batch. */
-  async catchUp(options: { until?: number; onProgress?: (progress: ProjectionProgress) => void } = {}): Promise<number> {
+  async catchUp(
+    options: { until?: number; onProgress?: (progress: ProjectionProgress) => void } = {},
+  ): Promise<number> {
     while (this.running) await this.running.catch(() => 0);
     this.running = this.drain(options.until ?? Number.MAX_SAFE_INTEGER, options.onProgress);
     try {

@@ -11,7 +11,8 @@ import { ReadModelWriter } from './readModelWriter';
 /** Fault injection for tests: called before each event is applied, inside the batch's transaction. */
 export type BeforeEventHook = (event: StoredEvent) => void;
 
-export const isTrainingEvent = (event: DomainEvent): event is TrainingEvent => Object.prototype.hasOwnProperty.call(trainingEventSchemas, event.type);
+export const isTrainingEvent = (event: DomainEvent): event is TrainingEvent =>
+  Object.prototype.hasOwnProperty.call(trainingEventSchemas, event.type);
 
 const assignmentKey = (userId: string, courseId: string) => `${userId}\u0000${courseId}`;
 
@@ -61,7 +62,10 @@ export class Projector {
     const events = page.filter((event) => event.position > checkpoint);
     if (events.length === 0) return;
     // Per user × course: the assignment as the batch leaves it (evolveTraining touches only the event's course).
-    const touched = new Map<string, { userId: string; courseId: string; before: Assignment | null; state: TrainingState }>();
+    const touched = new Map<
+      string,
+      { userId: string; courseId: string; before: Assignment | null; state: TrainingState }
+    >();
     for (const stored of events) {
       this.beforeEvent?.(stored);
       const event = asDomainEvent(stored);
@@ -72,7 +76,12 @@ export class Projector {
         let entry = touched.get(key);
         if (!entry) {
           const assignment = this.loadAssignment(key, userId, courseId);
-          entry = { userId, courseId, before: assignment, state: { assignments: assignment ? { [courseId]: assignment } : {} } };
+          entry = {
+            userId,
+            courseId,
+            before: assignment,
+            state: { assignments: assignment ? { [courseId]: assignment } : {} },
+          };
           touched.set(key, entry);
         }
         entry.state = evolveTraining(entry.state, event);

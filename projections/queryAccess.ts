@@ -1,7 +1,14 @@
 import type { Permission } from '../domain/access/accessEvents';
 import type { Directory } from '../domain/directory/directory';
 import type { Actor } from '../domain/policies/permissionPolicy';
-import { admitsTraining, admitsUser, authorize, constrainsTraining, constrainsUsers, grantsFor } from '../domain/policies/permissionPolicy';
+import {
+  admitsTraining,
+  admitsUser,
+  authorize,
+  constrainsTraining,
+  constrainsUsers,
+  grantsFor,
+} from '../domain/policies/permissionPolicy';
 import { forbidden, notFound } from '../domain/shared/domainError';
 
 /** R17 for queries: who may ask, and which users' rows they may see. */
@@ -13,27 +20,55 @@ export const VIEWING: Permission[] = ['reports.view', 'assignment.standard', 'ex
 export function requireKnownActor(actor: Actor, directory: Directory): void {
   if (actor.isBootstrapAdmin) return;
   const user = directory.users.get(actor.userId);
-  if (!user) throw forbidden(`actor ${actor.userId} is not a registered user and holds no permissions`, { actorId: actor.userId });
+  if (!user)
+    throw forbidden(`actor ${actor.userId} is not a registered user and holds no permissions`, {
+      actorId: actor.userId,
+    });
   if (!user.active) throw forbidden(`actor ${actor.userId} is deactivated`, { actorId: actor.userId });
 }
 
 export function requirePermissionAtAll(actor: Actor, permission: Permission): void {
-  if (!actor.isBootstrapAdmin && grantsFor(actor, permission).length === 0) throw forbidden(`user ${actor.userId} lacks the permission ${permission}`, { permission });
+  if (!actor.isBootstrapAdmin && grantsFor(actor, permission).length === 0)
+    throw forbidden(`user ${actor.userId} lacks the permission ${permission}`, { permission });
 }
 
-export function canView(actor: Actor, userId: string, directory: Directory, permissions: Permission[] = VIEWING, allowSelf = true): boolean {
-  return (allowSelf && actor.userId === userId) || permissions.some((permission) => authorize(actor, { permission, userId }, directory.scope).allowed);
+export function canView(
+  actor: Actor,
+  userId: string,
+  directory: Directory,
+  permissions: Permission[] = VIEWING,
+  allowSelf = true,
+): boolean {
+  return (
+    (allowSelf && actor.userId === userId) ||
+    permissions.some((permission) => authorize(actor, { permission, userId }, directory.scope).allowed)
+  );
 }
 
-export function requireUserView(actor: Actor, userId: string, directory: Directory, options: { self: boolean; permissions?: Permission[] }): void {
+export function requireUserView(
+  actor: Actor,
+  userId: string,
+  directory: Directory,
+  options: { self: boolean; permissions?: Permission[] },
+): void {
   const permissions = options.permissions ?? VIEWING;
   // Without any viewing permission, say so before anything else: an outsider learns nothing about which ids exist.
-  if (!(options.self && actor.userId === userId) && !actor.isBootstrapAdmin && permissions.every((permission) => grantsFor(actor, permission).length === 0)) {
-    throw forbidden(`user ${actor.userId} may not view the assignments of ${userId}: it needs one of ${permissions.join(', ')}`, { userId });
+  if (
+    !(options.self && actor.userId === userId) &&
+    !actor.isBootstrapAdmin &&
+    permissions.every((permission) => grantsFor(actor, permission).length === 0)
+  ) {
+    throw forbidden(
+      `user ${actor.userId} may not view the assignments of ${userId}: it needs one of ${permissions.join(', ')}`,
+      { userId },
+    );
   }
   if (!directory.users.has(userId)) throw notFound(`user ${userId} is not registered: check the id`, { userId });
   if (canView(actor, userId, directory, permissions, options.self)) return;
-  throw forbidden(`user ${actor.userId} may not view the assignments of ${userId}: it needs one of ${permissions.join(', ')} with ${userId} in scope`, { userId });
+  throw forbidden(
+    `user ${actor.userId} may not view the assignments of ${userId}: it needs one of ${permissions.join(', ')} with ${userId} in scope`,
+    { userId },
+  );
 }
 
 /**
@@ -48,7 +83,9 @@ export function usersInScope(actor: Actor, permission: Permission, directory: Di
     return !c.orgUnitIds && !c.userIds && !c.selfAndSubordinates && !c.ownOrgUnit;
   });
   if (unconstrained) return null;
-  return [...directory.users.keys()].filter((userId) => authorize(actor, { permission, userId }, directory.scope).allowed).sort();
+  return [...directory.users.keys()]
+    .filter((userId) => authorize(actor, { permission, userId }, directory.scope).allowed)
+    .sort();
 }
 
 /**
@@ -56,18 +93,29 @@ export function usersInScope(actor: Actor, permission: Permission, directory: Di
  * `reports.view` grants admits both U (user side) and C (training side). Returned as an SQL condition over
  * `a.user_id` and `a.course_id` with its parameters, or null when some grant admits every row.
  */
-export function reportingScope(actor: Actor, directory: Directory): { sql: string; params: Record<string, string> } | null {
+export function reportingScope(
+  actor: Actor,
+  directory: Directory,
+): { sql: string; params: Record<string, string> } | null {
   if (actor.isBootstrapAdmin) return null;
   const clauses: string[] = [];
   const params: Record<string, string> = {};
   grantsFor(actor, 'reports.view').forEach((grant, i) => {
     const parts: string[] = [];
     if (constrainsUsers(grant.constraints)) {
-      params[`scopeUsers${i}`] = JSON.stringify([...directory.users.keys()].filter((userId) => admitsUser(actor.userId, grant.constraints, userId, directory.scope)));
+      params[`scopeUsers${i}`] = JSON.stringify(
+        [...directory.users.keys()].filter((userId) =>
+          admitsUser(actor.userId, grant.constraints, userId, directory.scope),
+        ),
+      );
       parts.push(`a.user_id IN (SELECT value FROM json_each(@scopeUsers${i}))`);
     }
     if (constrainsTraining(grant.constraints)) {
-      params[`scopeCourses${i}`] = JSON.stringify([...directory.courses.values()].filter((course) => admitsTraining(grant.constraints, course)).map((course) => course.courseId));
+      params[`scopeCourses${i}`] = JSON.stringify(
+        [...directory.courses.values()]
+          .filter((course) => admitsTraining(grant.constraints, course))
+          .map((course) => course.courseId),
+      );
       parts.push(`a.course_id IN (SELECT value FROM json_each(@scopeCourses${i}))`);
     }
     clauses.push(parts.length === 0 ? '1' : `(${parts.join(' AND ')})`);

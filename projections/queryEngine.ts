@@ -11,14 +11,23 @@ import type { EventStore } from '../infra/eventstore/eventStore';
 import { EventStoreUnavailableError } from '../infra/eventstore/eventStore';
 import { AuditQueries } from './auditQueries';
 import type { Projections } from './projectionRuntime';
-import { canView, reportingScope, requireKnownActor, requirePermissionAtAll, requireUserView, usersInScope } from './queryAccess';
+import {
+  canView,
+  reportingScope,
+  requireKnownActor,
+  requirePermissionAtAll,
+  requireUserView,
+  usersInScope,
+} from './queryAccess';
 import { NO_DUE_DATE } from './readModelSchema';
 import type { SourceView } from './trainingRows';
 
 /** Assignments counted per group and status, with how many of them are overdue. */
 type MiCountRow = { key: string | null; status: string; n: number; overdue: number };
 
-export type QueryReply = { ok: true; position: number; result: unknown } | { ok: false; error: { code: string; message: string; details: Record<string, unknown> } };
+export type QueryReply =
+  | { ok: true; position: number; result: unknown }
+  | { ok: false; error: { code: string; message: string; details: Record<string, unknown> } };
 
 export interface QueryEngineOptions {
   store: EventStore;
@@ -93,13 +102,26 @@ export class QueryEngine {
 
   async handle(input: unknown): Promise<QueryReply> {
     const parsed = parseQuery(input);
-    if (!parsed.ok) return { ok: false, error: { code: 'VALIDATION_FAILED', message: parsed.message, details: { issues: parsed.issues } } };
+    if (!parsed.ok)
+      return {
+        ok: false,
+        error: { code: 'VALIDATION_FAILED', message: parsed.message, details: { issues: parsed.issues } },
+      };
     try {
       const position = await this.reach(parsed.query.minPosition);
       return { ok: true, position, result: await this.answer(parsed.query) };
     } catch (error) {
-      if (error instanceof DomainError) return { ok: false, error: { code: error.code, message: error.message, details: error.details } };
-      if (isStoreUnavailable(error)) return { ok: false, error: { code: 'UNAVAILABLE', message: `the read models are unavailable: ${(error as Error).message}; try again shortly`, details: {} } };
+      if (error instanceof DomainError)
+        return { ok: false, error: { code: error.code, message: error.message, details: error.details } };
+      if (isStoreUnavailable(error))
+        return {
+          ok: false,
+          error: {
+            code: 'UNAVAILABLE',
+            message: `the read models are unavailable: ${(error as Error).message}; try again shortly`,
+            details: {},
+          },
+        };
       throw error;
     }
   }
@@ -114,7 +136,12 @@ export class QueryEngine {
       const position = runtime.position;
       // Permissions are judged on the directory: it must have reached the position too (a grant just made counts).
       if (minPosition === undefined || (position >= minPosition && feed.at >= minPosition)) return position;
-      if (Date.now() > deadline) throw new DomainError('UNAVAILABLE', `the read models have not reached position ${minPosition} yet (at ${position}); try again shortly`, { position });
+      if (Date.now() > deadline)
+        throw new DomainError(
+          'UNAVAILABLE',
+          `the read models have not reached position ${minPosition} yet (at ${position}); try again shortly`,
+          { position },
+        );
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -131,7 +158,10 @@ export class QueryEngine {
         requireUserView(actor, query.params.userId, this.directory, { self: true });
         return this.userRows(query.params.userId, now);
       case 'UserExemptions':
-        requireUserView(actor, query.params.userId, this.directory, { self: false, permissions: ['exemptions.manage', 'reports.view'] });
+        requireUserView(actor, query.params.userId, this.directory, {
+          self: false,
+          permissions: ['exemptions.manage', 'reports.view'],
+        });
         return this.exemptions(query.params.userId);
       case 'MiReport':
         requirePermissionAtAll(actor, 'reports.view');
@@ -195,7 +225,8 @@ export class QueryEngine {
         startedOn: record.started_on,
         completedOn: record.completed_on,
         score: record.score,
-        completions: full && record.completions ? (JSON.parse(record.completions) as UserAssignmentRow['completions']) : [],
+        completions:
+          full && record.completions ? (JSON.parse(record.completions) as UserAssignmentRow['completions']) : [],
       });
     }
     return rows;
@@ -214,11 +245,20 @@ export class QueryEngine {
   }
 
   private exemptions(userId: string) {
-    type Row = { course_id: string; title: string | null; rule_id: string; source: string; exempted: number; reason: string | null; applied_by: string | null; applied_at: string | null };
+    type Row = {
+      course_id: string;
+      title: string | null;
+      rule_id: string;
+      source: string;
+      exempted: number;
+      reason: string | null;
+      applied_by: string | null;
+      applied_at: string | null;
+    };
     return this.statement<[string], Row>(
-        `SELECT e.*, c.title FROM exemptions e LEFT JOIN courses c ON c.course_id = e.course_id
+      `SELECT e.*, c.title FROM exemptions e LEFT JOIN courses c ON c.course_id = e.course_id
          WHERE e.user_id = ? ORDER BY c.title, e.course_id, e.rule_id`,
-      )
+    )
       .all(userId)
       .map((row) => ({
         courseId: row.course_id,
@@ -238,7 +278,17 @@ export class QueryEngine {
    * The common FROM/WHERE of MI reporting: visible assignments of active users (R6), in the actor's scope
    * (R17), with `overdue` computed in SQL from each user's "today" in their own zone (R5).
    */
-  private miBase(actor: Actor, filter: { courseId?: string | undefined; orgUnitId?: string | undefined; department?: string | undefined; status?: string | undefined; overdue?: boolean | undefined }, now: string) {
+  private miBase(
+    actor: Actor,
+    filter: {
+      courseId?: string | undefined;
+      orgUnitId?: string | undefined;
+      department?: string | undefined;
+      status?: string | undefined;
+      overdue?: boolean | undefined;
+    },
+    now: string,
+  ) {
     const params: Record<string, unknown> = { now: Date.parse(now) };
     // Literal conditions, so SQLite reads the partial index assignments_mi.
     const where = ['a.visible = 1', 'a.user_active = 1'];
@@ -253,7 +303,8 @@ export class QueryEngine {
     }
     let cte = '';
     if (filter.orgUnitId) {
-      cte = 'WITH RECURSIVE subtree(id) AS (SELECT @orgUnitId UNION SELECT o.org_unit_id FROM org_units o JOIN subtree s ON o.parent_id = s.id)';
+      cte =
+        'WITH RECURSIVE subtree(id) AS (SELECT @orgUnitId UNION SELECT o.org_unit_id FROM org_units o JOIN subtree s ON o.parent_id = s.id)';
       where.push('a.org_unit_id IN (SELECT id FROM subtree)');
       params.orgUnitId = filter.orgUnitId;
     }
@@ -273,14 +324,28 @@ export class QueryEngine {
 
   private miReport(actor: Actor, query: QueryOf<'MiReport'>, now: string) {
     const { cte, where, params, overdueSql } = this.miBase(actor, query.params, now);
-    type Row = { user_id: string; name: string; department: string | null; org_unit_id: string; course_id: string; title: string | null; required: number; status: string; progress: number; version: number; due_date: string | null; completed_on: string | null; score: number | null; overdue: number };
+    type Row = {
+      user_id: string;
+      name: string;
+      department: string | null;
+      org_unit_id: string;
+      course_id: string;
+      title: string | null;
+      required: number;
+      status: string;
+      progress: number;
+      version: number;
+      due_date: string | null;
+      completed_on: string | null;
+      score: number | null;
+      overdue: number;
+    };
     const rows = this.statement<Record<string, unknown>, Row>(
-        `${cte} SELECT a.user_id, u.name, a.department, a.org_unit_id, a.course_id, c.title, a.required, a.status, a.progress, a.version, a.due_date, a.completed_on, a.score,
+      `${cte} SELECT a.user_id, u.name, a.department, a.org_unit_id, a.course_id, c.title, a.required, a.status, a.progress, a.version, a.due_date, a.completed_on, a.score,
            ${overdueSql} AS overdue
          FROM assignments a JOIN users u ON u.user_id = a.user_id LEFT JOIN courses c ON c.course_id = a.course_id
          ${where} ORDER BY a.user_id, a.course_id LIMIT @limit OFFSET @offset`,
-      )
-      .all({ ...params, limit: query.params.limit, offset: query.params.offset });
+    ).all({ ...params, limit: query.params.limit, offset: query.params.offset });
     return rows.map((row) => ({
       userId: row.user_id,
       name: row.name,
@@ -301,17 +366,44 @@ export class QueryEngine {
 
   /** Counted per group and status in SQL (in index order, no join), folded into one row per group here. */
   private miSummary(actor: Actor, query: QueryOf<'MiSummary'>, now: string) {
-    const counted = reportingScope(actor, this.directory) === null ? this.miCounts(query.params, now) : this.miRowCounts(actor, query.params, now);
-    type Summary = { key: string | null; assigned: number; notStarted: number; inProgress: number; completed: number; expired: number; overdue: number; completionRate: number };
+    const counted =
+      reportingScope(actor, this.directory) === null
+        ? this.miCounts(query.params, now)
+        : this.miRowCounts(actor, query.params, now);
+    type Summary = {
+      key: string | null;
+      assigned: number;
+      notStarted: number;
+      inProgress: number;
+      completed: number;
+      expired: number;
+      overdue: number;
+      completionRate: number;
+    };
     const groups = new Map<string | null, Summary>();
     for (const row of counted) {
       let group = groups.get(row.key);
       if (!group) {
-        group = { key: row.key, assigned: 0, notStarted: 0, inProgress: 0, completed: 0, expired: 0, overdue: 0, completionRate: 0 };
+        group = {
+          key: row.key,
+          assigned: 0,
+          notStarted: 0,
+          inProgress: 0,
+          completed: 0,
+          expired: 0,
+          overdue: 0,
+          completionRate: 0,
+        };
         groups.set(row.key, group);
       }
       group.assigned += row.n;
-      if (row.status === 'notStarted' || row.status === 'inProgress' || row.status === 'completed' || row.status === 'expired') group[row.status] += row.n;
+      if (
+        row.status === 'notStarted' ||
+        row.status === 'inProgress' ||
+        row.status === 'completed' ||
+        row.status === 'expired'
+      )
+        group[row.status] += row.n;
       if (row.status !== 'completed') group.overdue += row.overdue ?? 0;
     }
     return [...groups.values()]
@@ -321,7 +413,9 @@ export class QueryEngine {
 
   /** Counts per group and status from the MI counts (an actor whose reports reach everyone): no row is read. */
   private miCounts(filter: QueryOf<'MiSummary'>['params'], now: string) {
-    const key = { course: 'm.course_id', department: "NULLIF(m.department, '')", orgUnit: 'm.org_unit_id' }[filter.groupBy];
+    const key = { course: 'm.course_id', department: "NULLIF(m.department, '')", orgUnit: 'm.org_unit_id' }[
+      filter.groupBy
+    ];
     const where: string[] = [];
     const params: Record<string, unknown> = { now: Date.parse(now) };
     let cte = '';
@@ -330,7 +424,8 @@ export class QueryEngine {
       params.courseId = filter.courseId;
     }
     if (filter.orgUnitId) {
-      cte = 'WITH RECURSIVE subtree(id) AS (SELECT @orgUnitId UNION SELECT o.org_unit_id FROM org_units o JOIN subtree s ON o.parent_id = s.id)';
+      cte =
+        'WITH RECURSIVE subtree(id) AS (SELECT @orgUnitId UNION SELECT o.org_unit_id FROM org_units o JOIN subtree s ON o.parent_id = s.id)';
       where.push('m.org_unit_id IN (SELECT id FROM subtree)');
       params.orgUnitId = filter.orgUnitId;
     }
@@ -352,10 +447,15 @@ export class QueryEngine {
   /** A manager's direct reports, or the whole reporting line below them, with each member's visible assignments. */
   private myTeam(actor: Actor, query: QueryOf<'MyTeam'>, now: string) {
     const managerId = query.params.managerId ?? actor.userId;
-    if (!this.directory.users.has(managerId)) throw notFound(`user ${managerId} is not registered: check the id`, { userId: managerId });
-    const members = query.params.scope === 'all' ? this.directory.reportingLine(managerId) : this.directory.directReports(managerId);
+    if (!this.directory.users.has(managerId))
+      throw notFound(`user ${managerId} is not registered: check the id`, { userId: managerId });
+    const members =
+      query.params.scope === 'all' ? this.directory.reportingLine(managerId) : this.directory.directReports(managerId);
     // A manager sees their own reporting line (also when asking about a manager below them); others only the members they may view.
-    const visible = members.filter((userId) => this.directory.managementChain(userId).includes(actor.userId) || canView(actor, userId, this.directory));
+    const visible = members.filter(
+      (userId) =>
+        this.directory.managementChain(userId).includes(actor.userId) || canView(actor, userId, this.directory),
+    );
     return {
       managerId,
       scope: query.params.scope,
@@ -364,7 +464,12 @@ export class QueryEngine {
         const rows = this.rowsOfUsers(active, now, false);
         return active.map((userId) => {
           const user = this.directory.users.get(userId);
-          return { userId, name: user?.name ?? userId, managerId: user?.managerId ?? null, assignments: (rows.get(userId) ?? []).map(dashboardOf) };
+          return {
+            userId,
+            name: user?.name ?? userId,
+            managerId: user?.managerId ?? null,
+            assignments: (rows.get(userId) ?? []).map(dashboardOf),
+          };
         });
       })(),
     };
@@ -395,38 +500,73 @@ export class QueryEngine {
       where.push('u.user_id IN (SELECT value FROM json_each(@scope))');
       params.scope = JSON.stringify(scope);
     }
-    type Row = { user_id: string; name: string; email: string; department: string | null; role: string | null; org_unit_id: string; active: number };
+    type Row = {
+      user_id: string;
+      name: string;
+      email: string;
+      department: string | null;
+      role: string | null;
+      org_unit_id: string;
+      active: number;
+    };
     return this.statement<Record<string, unknown>, Row>(
-        `SELECT u.user_id, u.name, u.email, u.department, u.role, u.org_unit_id, u.active FROM users u
+      `SELECT u.user_id, u.name, u.email, u.department, u.role, u.org_unit_id, u.active FROM users u
          ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY u.name, u.user_id LIMIT @limit`,
-      )
+    )
       .all(params)
-      .map((row) => ({ userId: row.user_id, name: row.name, email: row.email, department: row.department, role: row.role, orgUnitId: row.org_unit_id, active: row.active === 1 }));
+      .map((row) => ({
+        userId: row.user_id,
+        name: row.name,
+        email: row.email,
+        department: row.department,
+        role: row.role,
+        orgUnitId: row.org_unit_id,
+        active: row.active === 1,
+      }));
   }
 
   /** Users an actor finds: those any viewing permission reaches, and themselves. */
   private searchScope(actor: Actor): string[] | null {
-    const scopes = (['reports.view', 'assignment.standard', 'exemptions.manage', 'users.manage'] as const).map((permission) => (actor.grants.some((grant) => grant.permission === permission || (permission === 'assignment.standard' && grant.permission === 'assignment.dynamic')) ? usersInScope(actor, permission, this.directory) : []));
+    const scopes = (['reports.view', 'assignment.standard', 'exemptions.manage', 'users.manage'] as const).map(
+      (permission) =>
+        actor.grants.some(
+          (grant) =>
+            grant.permission === permission ||
+            (permission === 'assignment.standard' && grant.permission === 'assignment.dynamic'),
+        )
+          ? usersInScope(actor, permission, this.directory)
+          : [],
+    );
     if (scopes.some((scope) => scope === null)) return null;
     return [...new Set([actor.userId, ...scopes.flatMap((scope) => scope ?? [])])].sort();
   }
 
   private versionStatus(actor: Actor, query: QueryOf<'VersionStatus'>) {
     const course = this.directory.courses.get(query.params.courseId);
-    if (!course) throw notFound(`course ${query.params.courseId} does not exist: check the id`, { courseId: query.params.courseId });
+    if (!course)
+      throw notFound(`course ${query.params.courseId} does not exist: check the id`, {
+        courseId: query.params.courseId,
+      });
     const params: Record<string, unknown> = { courseId: course.courseId, latest: course.version };
     const scope = reportingScope(actor, this.directory);
     if (scope !== null) Object.assign(params, scope.params);
-    type Row = { version: number; users: number; notStarted: number; inProgress: number; completed: number; expired: number; willUpgradeOnRegistration: number };
+    type Row = {
+      version: number;
+      users: number;
+      notStarted: number;
+      inProgress: number;
+      completed: number;
+      expired: number;
+      willUpgradeOnRegistration: number;
+    };
     const versions = this.statement<Record<string, unknown>, Row>(
-        `SELECT a.version, COUNT(*) AS users, SUM(a.status = 'notStarted') AS notStarted, SUM(a.status = 'inProgress') AS inProgress,
+      `SELECT a.version, COUNT(*) AS users, SUM(a.status = 'notStarted') AS notStarted, SUM(a.status = 'inProgress') AS inProgress,
            SUM(a.status = 'completed') AS completed, SUM(a.status = 'expired') AS expired,
            SUM(a.status IN ('notStarted', 'expired') AND a.version < @latest) AS willUpgradeOnRegistration
          FROM assignments a
          WHERE a.course_id = @courseId AND a.visible = 1 AND a.user_active = 1 ${scope !== null ? `AND ${scope.sql}` : ''}
          GROUP BY a.version ORDER BY a.version`,
-      )
-      .all(params);
+    ).all(params);
     return {
       courseId: course.courseId,
       title: course.title,
@@ -446,7 +586,10 @@ export class QueryEngine {
 /** SQLite busy or I/O failures (another process holds the lock too long, disk trouble), and a closed store. */
 function isStoreUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof EventStoreUnavailableError || (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/.test(code));
+  return (
+    error instanceof EventStoreUnavailableError ||
+    (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/.test(code))
+  );
 }
 
 function overdue(status: string, dueDate: string | null, today: string): boolean {

@@ -47,7 +47,9 @@ export class ReadModelDb {
       db.transaction(() => {
         for (const table of READ_MODEL_TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
         db.exec(READ_MODEL_SCHEMA);
-        db.prepare("INSERT INTO meta (key, value) VALUES ('version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(READ_MODEL_VERSION));
+        db.prepare(
+          "INSERT INTO meta (key, value) VALUES ('version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        ).run(String(READ_MODEL_VERSION));
       })();
     }
     return new ReadModelDb(db, options.file);
@@ -61,7 +63,9 @@ export class ReadModelDb {
   }
 
   checkpoint(name: ReadModelName): number {
-    const row = this.db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?').get(name);
+    const row = this.db
+      .prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?')
+      .get(name);
     return row?.position ?? 0;
   }
 

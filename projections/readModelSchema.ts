@@ -153,7 +153,17 @@ CREATE TABLE IF NOT EXISTS exemptions (
 ) WITHOUT ROWID;
 `;
 
-export const READ_MODEL_TABLES = ['checkpoints', 'portal', 'org_units', 'users', 'courses', 'training_state', 'assignments', 'mi_counts', 'exemptions'];
+export const READ_MODEL_TABLES = [
+  'checkpoints',
+  'portal',
+  'org_units',
+  'users',
+  'courses',
+  'training_state',
+  'assignments',
+  'mi_counts',
+  'exemptions',
+];
 
 /** Tables compared by `verify`, each with the columns that order its rows. */
 export const VERIFIED_TABLES: { table: string; key: string[] }[] = [

@@ -52,7 +52,13 @@ export class ReadModelWriter {
    * active assignment (exemption rows only for its rule sources), so what was there before says what to delete: a
    * rebuild, which only creates, writes each row once.
    */
-  writeAssignment(userId: string, courseId: string, before: Assignment | null, assignment: Assignment | null, user: UserFacts): void {
+  writeAssignment(
+    userId: string,
+    courseId: string,
+    before: Assignment | null,
+    assignment: Assignment | null,
+    user: UserFacts,
+  ): void {
     const s = this.s;
     if (assignment) s.saveAssignment.run(userId, courseId, JSON.stringify(assignment));
     if (before?.active) {
@@ -62,12 +68,36 @@ export class ReadModelWriter {
     if (!assignment?.active) return;
     const row = assignmentRow(userId, assignment);
     s.upsertAssignment.run(
-      row.userId, row.courseId, flag(row.visible), flag(row.required), row.status, row.progress, row.version, row.dueDate, row.assignedOn,
-      row.startedOn, row.completedOn, row.score, JSON.stringify(row.sources), JSON.stringify(row.completions),
-      user.active, user.org_unit_id, user.department, this.overdueAt(row.dueDate, user.time_zone),
+      row.userId,
+      row.courseId,
+      flag(row.visible),
+      flag(row.required),
+      row.status,
+      row.progress,
+      row.version,
+      row.dueDate,
+      row.assignedOn,
+      row.startedOn,
+      row.completedOn,
+      row.score,
+      JSON.stringify(row.sources),
+      JSON.stringify(row.completions),
+      user.active,
+      user.org_unit_id,
+      user.department,
+      this.overdueAt(row.dueDate, user.time_zone),
     );
     for (const exemption of exemptionRows(userId, { assignments: { [courseId]: assignment } })) {
-      s.insertExemption.run(exemption.userId, exemption.courseId, exemption.ruleId, exemption.source, flag(exemption.exempted), exemption.reason, exemption.appliedBy, exemption.appliedAt);
+      s.insertExemption.run(
+        exemption.userId,
+        exemption.courseId,
+        exemption.ruleId,
+        exemption.source,
+        flag(exemption.exempted),
+        exemption.reason,
+        exemption.appliedBy,
+        exemption.appliedAt,
+      );
     }
   }
 
@@ -84,7 +114,8 @@ export class ReadModelWriter {
     const user = s.userFacts.get(userId);
     if (!user) return;
     s.userRowsFacts.run(user.active, user.org_unit_id, user.department, userId);
-    for (const row of s.dueDatesOf.all(userId)) s.setOverdueAt.run(this.overdueAt(row.due_date, user.time_zone), userId, row.course_id);
+    for (const row of s.dueDatesOf.all(userId))
+      s.setOverdueAt.run(this.overdueAt(row.due_date, user.time_zone), userId, row.course_id);
   }
 
   /** Applies an event of the directory (portal, org units, users, courses); other events change nothing here. */
@@ -96,7 +127,9 @@ export class ReadModelWriter {
         s.upsertPortal.run(event.data.timeZone, event.data.dueDatePolicy);
         this.portalZone = event.data.timeZone;
         // Users without a zone of their own follow the portal's.
-        if (before !== event.data.timeZone) for (const row of s.dueDatesInPortalZone.all()) s.setOverdueAt.run(this.overdueAt(row.due_date, null), row.user_id, row.course_id);
+        if (before !== event.data.timeZone)
+          for (const row of s.dueDatesInPortalZone.all())
+            s.setOverdueAt.run(this.overdueAt(row.due_date, null), row.user_id, row.course_id);
         return;
       }
       case 'OrgUnitDefined':
@@ -104,12 +137,35 @@ export class ReadModelWriter {
         return;
       case 'UserRegistered': {
         const u = event.data;
-        s.upsertUser.run(u.userId, u.name, u.email, u.orgUnitId, u.department, u.role, u.location, u.managerId, u.hireDate, u.timeZone, 1);
+        s.upsertUser.run(
+          u.userId,
+          u.name,
+          u.email,
+          u.orgUnitId,
+          u.department,
+          u.role,
+          u.location,
+          u.managerId,
+          u.hireDate,
+          u.timeZone,
+          1,
+        );
         return;
       }
       case 'UserProfileUpdated': {
         const p = event.data.profile;
-        s.updateProfile.run(p.name, p.email, p.orgUnitId, p.department, p.role, p.location, p.managerId, p.hireDate, p.timeZone, event.data.userId);
+        s.updateProfile.run(
+          p.name,
+          p.email,
+          p.orgUnitId,
+          p.department,
+          p.role,
+          p.location,
+          p.managerId,
+          p.hireDate,
+          p.timeZone,
+          event.data.userId,
+        );
         this.refreshUserRows(event.data.userId);
         return;
       }
@@ -139,8 +195,12 @@ function prepare(readModels: ReadModelDb) {
   const db = readModels.db;
   const run = <P extends unknown[]>(sql: string): Statement<P> => db.prepare<P>(sql);
   return {
-    checkpoint: run<[string, number]>('INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position'),
-    loadAssignment: db.prepare<[string, string], { state: string }>('SELECT state FROM training_state WHERE user_id = ? AND course_id = ?'),
+    checkpoint: run<[string, number]>(
+      'INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
+    ),
+    loadAssignment: db.prepare<[string, string], { state: string }>(
+      'SELECT state FROM training_state WHERE user_id = ? AND course_id = ?',
+    ),
     saveAssignment: run<[string, string, string]>(
       'INSERT INTO training_state (user_id, course_id, state) VALUES (?, ?, ?) ON CONFLICT (user_id, course_id) DO UPDATE SET state = excluded.state',
     ),
@@ -153,18 +213,32 @@ function prepare(readModels: ReadModelDb) {
          score = excluded.score, sources = excluded.sources, completions = excluded.completions, user_active = excluded.user_active, org_unit_id = excluded.org_unit_id,
          department = excluded.department, overdue_at = excluded.overdue_at`,
     ),
-    userFacts: db.prepare<[string], UserFacts>('SELECT active, org_unit_id, department, time_zone FROM users WHERE user_id = ?'),
-    userRowsFacts: run<[number, string, string | null, string]>('UPDATE assignments SET user_active = ?, org_unit_id = ?, department = ? WHERE user_id = ?'),
-    dueDatesOf: db.prepare<[string], { course_id: string; due_date: string | null }>('SELECT course_id, due_date FROM assignments WHERE user_id = ?'),
+    userFacts: db.prepare<[string], UserFacts>(
+      'SELECT active, org_unit_id, department, time_zone FROM users WHERE user_id = ?',
+    ),
+    userRowsFacts: run<[number, string, string | null, string]>(
+      'UPDATE assignments SET user_active = ?, org_unit_id = ?, department = ? WHERE user_id = ?',
+    ),
+    dueDatesOf: db.prepare<[string], { course_id: string; due_date: string | null }>(
+      'SELECT course_id, due_date FROM assignments WHERE user_id = ?',
+    ),
     dueDatesInPortalZone: db.prepare<[], { user_id: string; course_id: string; due_date: string | null }>(
       'SELECT a.user_id, a.course_id, a.due_date FROM assignments a JOIN users u ON u.user_id = a.user_id WHERE u.time_zone IS NULL AND a.due_date IS NOT NULL',
     ),
-    setOverdueAt: run<[number | null, string, string]>('UPDATE assignments SET overdue_at = ? WHERE user_id = ? AND course_id = ?'),
+    setOverdueAt: run<[number | null, string, string]>(
+      'UPDATE assignments SET overdue_at = ? WHERE user_id = ? AND course_id = ?',
+    ),
     portalZone: db.prepare<[], { time_zone: string }>('SELECT time_zone FROM portal WHERE id = 1'),
     deleteExemptionsOf: run<[string, string]>('DELETE FROM exemptions WHERE user_id = ? AND course_id = ?'),
-    insertExemption: run<unknown[]>('INSERT INTO exemptions (user_id, course_id, rule_id, source, exempted, reason, applied_by, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-    upsertPortal: run<[string, string]>('INSERT INTO portal (id, time_zone, due_date_policy) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone, due_date_policy = excluded.due_date_policy'),
-    upsertOrgUnit: run<[string, string, string | null]>('INSERT INTO org_units (org_unit_id, name, parent_id) VALUES (?, ?, ?) ON CONFLICT (org_unit_id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id'),
+    insertExemption: run<unknown[]>(
+      'INSERT INTO exemptions (user_id, course_id, rule_id, source, exempted, reason, applied_by, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    upsertPortal: run<[string, string]>(
+      'INSERT INTO portal (id, time_zone, due_date_policy) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone, due_date_policy = excluded.due_date_policy',
+    ),
+    upsertOrgUnit: run<[string, string, string | null]>(
+      'INSERT INTO org_units (org_unit_id, name, parent_id) VALUES (?, ?, ?) ON CONFLICT (org_unit_id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id',
+    ),
     upsertUser: run<unknown[]>(
       'INSERT INTO users (user_id, name, email, org_unit_id, department, role, location, manager_id, hire_date, time_zone, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING',
     ),
@@ -172,7 +246,9 @@ function prepare(readModels: ReadModelDb) {
       'UPDATE users SET name = ?, email = ?, org_unit_id = ?, department = ?, role = ?, location = ?, manager_id = ?, hire_date = ?, time_zone = ? WHERE user_id = ?',
     ),
     deactivateUser: run<[string]>('UPDATE users SET active = 0 WHERE user_id = ?'),
-    insertCourse: run<unknown[]>('INSERT INTO courses (course_id, title, kind, provider, training_type, versioning, latest_version, active) VALUES (?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (course_id) DO NOTHING'),
+    insertCourse: run<unknown[]>(
+      'INSERT INTO courses (course_id, title, kind, provider, training_type, versioning, latest_version, active) VALUES (?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (course_id) DO NOTHING',
+    ),
     upgradeCourse: run<[number, string]>('UPDATE courses SET latest_version = ? WHERE course_id = ?'),
     courseActive: run<[number, string]>('UPDATE courses SET active = ? WHERE course_id = ?'),
   };

@@ -30,7 +30,11 @@ export interface RebuildOptions {
  * Falls back to the event-by-event projection for a store that cannot read by stream prefix or reference data.
  * Returns the number of events applied.
  */
-export async function rebuildFromEvents(store: EventStore, readModels: ReadModelDb, options: RebuildOptions = {}): Promise<number> {
+export async function rebuildFromEvents(
+  store: EventStore,
+  readModels: ReadModelDb,
+  options: RebuildOptions = {},
+): Promise<number> {
   if (readModels.position() !== 0) throw new Error('a rebuild needs empty read models (position 0)');
   const readReferenceData = store.readReferenceData?.bind(store);
   const readByPrefix = store.readStreamsByPrefix?.bind(store);
@@ -42,7 +46,8 @@ export async function rebuildFromEvents(store: EventStore, readModels: ReadModel
   const writer = new ReadModelWriter(readModels);
   const db = readModels.db;
   let events = 0;
-  const report = () => options.onProgress?.({ position: Math.min(events, head), head, events, elapsedMs: Date.now() - started });
+  const report = () =>
+    options.onProgress?.({ position: Math.min(events, head), head, events, elapsedMs: Date.now() - started });
 
   const applyReference = db.transaction((page: readonly StoredEvent[]) => {
     for (const stored of page) {

@@ -60,7 +60,13 @@ export function assignmentRow(userId: string, assignment: Assignment): Assignmen
     startedOn: assignment.startedOn,
     completedOn: assignment.completedOn,
     score: assignment.score,
-    sources: assignment.sources.map((source) => ({ kind: source.kind, label: sourceLabel(source), ruleId: source.ruleId, assignedOn: source.assignedOn, exempt: source.exempt })),
+    sources: assignment.sources.map((source) => ({
+      kind: source.kind,
+      label: sourceLabel(source),
+      ruleId: source.ruleId,
+      assignedOn: source.assignedOn,
+      exempt: source.exempt,
+    })),
     completions: assignment.completions,
   };
 }

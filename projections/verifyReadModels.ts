@@ -22,7 +22,9 @@ export function compareReadModels(live: ReadModelDb, rebuilt: ReadModelDb): Veri
   for (const { table, key } of VERIFIED_TABLES) {
     const order = key.join(', ');
     const liveRows = live.db.prepare<[], Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY ${order}`).iterate();
-    const rebuiltRows = rebuilt.db.prepare<[], Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY ${order}`).iterate();
+    const rebuiltRows = rebuilt.db
+      .prepare<[], Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY ${order}`)
+      .iterate();
     let rows = 0;
     for (;;) {
       const a = liveRows.next();
@@ -34,7 +36,15 @@ export function compareReadModels(live: ReadModelDb, rebuilt: ReadModelDb): Veri
         liveRows.return?.();
         rebuiltRows.return?.();
         const keyOf = (liveRow ?? rebuiltRow) as Record<string, unknown>;
-        return { tables, difference: { table, key: Object.fromEntries(key.map((column) => [column, keyOf[column]])), live: liveRow, rebuilt: rebuiltRow } };
+        return {
+          tables,
+          difference: {
+            table,
+            key: Object.fromEntries(key.map((column) => [column, keyOf[column]])),
+            live: liveRow,
+            rebuilt: rebuiltRow,
+          },
+        };
       }
       rows++;
     }

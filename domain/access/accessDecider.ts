@@ -10,9 +10,14 @@ export type AccessState = { grants: Grant[] };
 
 export const initialAccessState = (): AccessState => ({ grants: [] });
 
-export function decideAccess(command: AccessCommand, state: AccessState, context: { commandId: string; userExists(userId: string): boolean }): AccessEvent[] {
+export function decideAccess(
+  command: AccessCommand,
+  state: AccessState,
+  context: { commandId: string; userExists(userId: string): boolean },
+): AccessEvent[] {
   const { userId } = command.data;
-  if (!context.userExists(userId)) throw notFound(`user ${userId} is not registered: permissions are granted to registered users`, { userId });
+  if (!context.userExists(userId))
+    throw notFound(`user ${userId} is not registered: permissions are granted to registered users`, { userId });
   if (command.type === 'GrantPermission') {
     const { permission, constraints } = command.data;
     const grantId = command.data.grantId ?? context.commandId;
@@ -23,9 +28,16 @@ export function decideAccess(command: AccessCommand, state: AccessState, context
   const { grantId, permission } = command.data;
   const revoked = state.grants.filter((grant) => grant.grantId === grantId || grant.permission === permission);
   if (revoked.length === 0) {
-    throw notFound(`user ${userId} holds no ${grantId ? `grant ${grantId}` : `grant of ${permission}`}`, { userId, grantId, permission });
+    throw notFound(`user ${userId} holds no ${grantId ? `grant ${grantId}` : `grant of ${permission}`}`, {
+      userId,
+      grantId,
+      permission,
+    });
   }
-  return revoked.map((grant) => ({ type: 'PermissionRevoked', data: { grantId: grant.grantId, userId, permission: grant.permission } }));
+  return revoked.map((grant) => ({
+    type: 'PermissionRevoked',
+    data: { grantId: grant.grantId, userId, permission: grant.permission },
+  }));
 }
 
 export function evolveAccess(state: AccessState, event: AccessEvent): AccessState {

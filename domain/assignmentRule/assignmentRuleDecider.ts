@@ -32,18 +32,30 @@ export interface AssignmentRuleContext {
 
 export const initialAssignmentRuleState = (): AssignmentRuleState => ({ exists: false });
 
-export function decideAssignmentRule(command: AssignmentRuleCommand, state: AssignmentRuleState, context: AssignmentRuleContext): AssignmentRuleEvent[] {
+export function decideAssignmentRule(
+  command: AssignmentRuleCommand,
+  state: AssignmentRuleState,
+  context: AssignmentRuleContext,
+): AssignmentRuleEvent[] {
   switch (command.type) {
     case 'CreateAssignmentRule': {
       const data = command.data;
       if (state.exists) throw ruleViolation(`assignment rule ${data.ruleId} already exists`, { ruleId: data.ruleId });
       const active = context.courseActive(data.courseId);
-      if (active === undefined) throw notFound(`course ${data.courseId} does not exist: check the id`, { courseId: data.courseId });
-      if (!active) throw ruleViolation(`course ${data.courseId} is inactive: only an active course can be assigned (R15); activate it first`, { courseId: data.courseId });
+      if (active === undefined)
+        throw notFound(`course ${data.courseId} does not exist: check the id`, { courseId: data.courseId });
+      if (!active)
+        throw ruleViolation(
+          `course ${data.courseId} is inactive: only an active course can be assigned (R15); activate it first`,
+          { courseId: data.courseId },
+        );
       let targetLabel = data.target.kind === 'allUsers' ? 'Mandatory' : 'Default for New Starters';
       if (data.target.kind === 'group') {
         const groupName = context.groupName(data.target.groupId);
-        if (groupName === undefined) throw notFound(`group ${data.target.groupId} does not exist: create it first`, { groupId: data.target.groupId });
+        if (groupName === undefined)
+          throw notFound(`group ${data.target.groupId} does not exist: create it first`, {
+            groupId: data.target.groupId,
+          });
         targetLabel = `Group: ${groupName}`;
       } else if (data.mode === 'standard') {
         throw ruleViolation(
@@ -51,23 +63,35 @@ export function decideAssignmentRule(command: AssignmentRuleCommand, state: Assi
           { target: data.target.kind },
         );
       }
-      return [{
-        type: 'AssignmentRuleCreated',
-        data: {
-          ruleId: data.ruleId,
-          name: data.name ?? `${targetLabel}: ${data.courseId}`,
-          courseId: data.courseId,
-          target: data.target,
-          mode: data.mode,
-          due: data.due,
-          dynamicReassignment: dynamicFlag('dynamicReassignment', data.dynamicReassignment, data.mode, context.preferences),
-          upgradeToLatestVersion: dynamicFlag('upgradeToLatestVersion', data.upgradeToLatestVersion, data.mode, context.preferences),
-          required: data.required,
-          createdBy: context.actorId,
-          createdAt: context.now,
-          audienceScope: context.audienceScope,
+      return [
+        {
+          type: 'AssignmentRuleCreated',
+          data: {
+            ruleId: data.ruleId,
+            name: data.name ?? `${targetLabel}: ${data.courseId}`,
+            courseId: data.courseId,
+            target: data.target,
+            mode: data.mode,
+            due: data.due,
+            dynamicReassignment: dynamicFlag(
+              'dynamicReassignment',
+              data.dynamicReassignment,
+              data.mode,
+              context.preferences,
+            ),
+            upgradeToLatestVersion: dynamicFlag(
+              'upgradeToLatestVersion',
+              data.upgradeToLatestVersion,
+              data.mode,
+              context.preferences,
+            ),
+            required: data.required,
+            createdBy: context.actorId,
+            createdAt: context.now,
+            audienceScope: context.audienceScope,
+          },
         },
-      }];
+      ];
     }
     case 'UpdateAssignmentRule': {
       const rule = requireLiveRule(state, command.data.ruleId);
@@ -76,28 +100,45 @@ export function decideAssignmentRule(command: AssignmentRuleCommand, state: Assi
         name: changes.name ?? rule.name,
         due: changes.due ?? rule.due,
         required: changes.required ?? rule.required,
-        dynamicReassignment: changes.dynamicReassignment === undefined ? rule.dynamicReassignment : dynamicFlag('dynamicReassignment', changes.dynamicReassignment, rule.mode, context.preferences),
-        upgradeToLatestVersion: changes.upgradeToLatestVersion === undefined ? rule.upgradeToLatestVersion : dynamicFlag('upgradeToLatestVersion', changes.upgradeToLatestVersion, rule.mode, context.preferences),
+        dynamicReassignment:
+          changes.dynamicReassignment === undefined
+            ? rule.dynamicReassignment
+            : dynamicFlag('dynamicReassignment', changes.dynamicReassignment, rule.mode, context.preferences),
+        upgradeToLatestVersion:
+          changes.upgradeToLatestVersion === undefined
+            ? rule.upgradeToLatestVersion
+            : dynamicFlag('upgradeToLatestVersion', changes.upgradeToLatestVersion, rule.mode, context.preferences),
       };
-      const changed = (Object.keys(settings) as (keyof RuleSettings)[]).filter((key) => JSON.stringify(settings[key]) !== JSON.stringify(rule[key]));
+      const changed = (Object.keys(settings) as (keyof RuleSettings)[]).filter(
+        (key) => JSON.stringify(settings[key]) !== JSON.stringify(rule[key]),
+      );
       if (changed.length === 0) return [];
       return [{ type: 'AssignmentRuleUpdated', data: { ruleId: rule.ruleId, changed, settings } }];
     }
     case 'RetireAssignmentRule': {
-      if (!state.exists) throw notFound(`assignment rule ${command.data.ruleId} does not exist`, { ruleId: command.data.ruleId });
+      if (!state.exists)
+        throw notFound(`assignment rule ${command.data.ruleId} does not exist`, { ruleId: command.data.ruleId });
       return state.retired ? [] : [{ type: 'AssignmentRuleRetired', data: { ruleId: state.ruleId } }];
     }
   }
 }
 
 /** R12: a dynamic rule's flag defaults to the portal preference; it can be switched off, and on only where the portal enables it. */
-function dynamicFlag(flag: 'dynamicReassignment' | 'upgradeToLatestVersion', requested: boolean | undefined, mode: RuleMode, preferences: AssignmentPreferences): boolean {
+function dynamicFlag(
+  flag: 'dynamicReassignment' | 'upgradeToLatestVersion',
+  requested: boolean | undefined,
+  mode: RuleMode,
+  preferences: AssignmentPreferences,
+): boolean {
   if (mode === 'standard') {
     if (requested) throw ruleViolation(`${flag} applies to dynamic rules only; a standard rule assigns once`, { flag });
     return false;
   }
   if (requested && !preferences[flag]) {
-    throw ruleViolation(`${flag} is disabled in the portal's assignment preferences: enable it with SetAssignmentPreferences first`, { flag });
+    throw ruleViolation(
+      `${flag} is disabled in the portal's assignment preferences: enable it with SetAssignmentPreferences first`,
+      { flag },
+    );
   }
   return requested ?? preferences[flag];
 }

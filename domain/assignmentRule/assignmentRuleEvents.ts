@@ -33,7 +33,11 @@ export const AssignmentRuleCreatedSchema = RuleSettingsSchema.extend({
   /** The creator's user-side constraints when they are constrained (R17): the rule assigns only within them. */
   audienceScope: z.array(GrantConstraintsSchema).nullable(),
 });
-export const AssignmentRuleUpdatedSchema = z.object({ ruleId: IdSchema, changed: z.array(z.string()), settings: RuleSettingsSchema });
+export const AssignmentRuleUpdatedSchema = z.object({
+  ruleId: IdSchema,
+  changed: z.array(z.string()),
+  settings: RuleSettingsSchema,
+});
 export const AssignmentRuleRetiredSchema = z.object({ ruleId: IdSchema });
 
 export const assignmentRuleEventSchemas = {

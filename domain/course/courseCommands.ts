@@ -10,7 +10,9 @@ export const CreateCourseSchema = CourseDefinitionSchema.extend({
 }).strict();
 export type CreateCourse = z.infer<typeof CreateCourseSchema>;
 
-export const UpgradeVersionSchema = z.object({ courseId: IdSchema, notes: textSchema(2000, { multiline: true }).optional() }).strict();
+export const UpgradeVersionSchema = z
+  .object({ courseId: IdSchema, notes: textSchema(2000, { multiline: true }).optional() })
+  .strict();
 export type UpgradeVersion = z.infer<typeof UpgradeVersionSchema>;
 
 export const DeactivateCourseSchema = z.object({ courseId: IdSchema }).strict();

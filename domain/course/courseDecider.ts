@@ -17,14 +17,26 @@ export const initialCourseState = (): CourseState => ({ exists: false });
 export function decideCourse(command: CourseCommand, state: CourseState, context: { now: Instant }): CourseEvent[] {
   switch (command.type) {
     case 'CreateCourse':
-      if (state.exists) throw ruleViolation(`course ${command.data.courseId} already exists: use UpgradeVersion to publish a new version`, { courseId: command.data.courseId });
+      if (state.exists)
+        throw ruleViolation(
+          `course ${command.data.courseId} already exists: use UpgradeVersion to publish a new version`,
+          { courseId: command.data.courseId },
+        );
       return [{ type: 'CourseCreated', data: { ...command.data, version: 1, publishedAt: context.now } }];
     case 'UpgradeVersion': {
       const course = requireCourse(state, command.data.courseId);
-      return [{
-        type: 'CourseVersionUpgraded',
-        data: { courseId: course.courseId, version: course.version + 1, previousVersion: course.version, publishedAt: context.now, notes: command.data.notes ?? null },
-      }];
+      return [
+        {
+          type: 'CourseVersionUpgraded',
+          data: {
+            courseId: course.courseId,
+            version: course.version + 1,
+            previousVersion: course.version,
+            publishedAt: context.now,
+            notes: command.data.notes ?? null,
+          },
+        },
+      ];
     }
     case 'DeactivateCourse': {
       const course = requireCourse(state, command.data.courseId);
@@ -45,7 +57,11 @@ export function evolveCourse(state: CourseState, event: CourseEvent): CourseStat
     }
     case 'CourseVersionUpgraded':
       return state.exists
-        ? { ...state, version: event.data.version, versions: [...state.versions, { version: event.data.version, publishedAt: event.data.publishedAt }] }
+        ? {
+            ...state,
+            version: event.data.version,
+            versions: [...state.versions, { version: event.data.version, publishedAt: event.data.publishedAt }],
+          }
         : state;
     case 'CourseDeactivated':
       return state.exists ? { ...state, active: false } : state;
@@ -55,6 +71,7 @@ export function evolveCourse(state: CourseState, event: CourseEvent): CourseStat
 }
 
 function requireCourse(state: CourseState, courseId: string): ExistingCourse {
-  if (!state.exists) throw notFound(`course ${courseId} does not exist: check the id or create it with CreateCourse`, { courseId });
+  if (!state.exists)
+    throw notFound(`course ${courseId} does not exist: check the id or create it with CreateCourse`, { courseId });
   return state;
 }

@@ -97,7 +97,10 @@ export class Directory {
       }
       case 'PermissionGranted':
       case 'PermissionRevoked':
-        this.access.set(event.data.userId, evolveAccess(this.access.get(event.data.userId) ?? initialAccessState(), event));
+        this.access.set(
+          event.data.userId,
+          evolveAccess(this.access.get(event.data.userId) ?? initialAccessState(), event),
+        );
         return;
       default:
         return;
@@ -160,13 +163,19 @@ export class Directory {
   }
 
   rulesTargeting(groupId: string): ActiveRule[] {
-    return [...(this.rulesOfGroup.get(groupId) ?? [])].map((ruleId) => this.rules.get(ruleId)).filter((rule): rule is ActiveRule => rule !== undefined);
+    return [...(this.rulesOfGroup.get(groupId) ?? [])]
+      .map((ruleId) => this.rules.get(ruleId))
+      .filter((rule): rule is ActiveRule => rule !== undefined);
   }
 
   // --- permissions -----------------------------------------------------------------------------
 
   actor(userId: string): Actor {
-    return { userId, isBootstrapAdmin: userId === this.bootstrapAdminId, grants: this.access.get(userId)?.grants ?? [] };
+    return {
+      userId,
+      isBootstrapAdmin: userId === this.bootstrapAdminId,
+      grants: this.access.get(userId)?.grants ?? [],
+    };
   }
 
   readonly scope: ScopeDirectory = {

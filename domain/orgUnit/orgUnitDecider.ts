@@ -4,7 +4,9 @@ import type { DefineOrgUnit } from './orgUnitCommands';
 import type { orgUnitEventSchemas } from './orgUnitEvents';
 
 export type OrgUnitEvent = MessagesOf<typeof orgUnitEventSchemas>;
-export type OrgUnitState = { exists: false } | { exists: true; orgUnitId: string; name: string; parentId: string | null };
+export type OrgUnitState =
+  | { exists: false }
+  | { exists: true; orgUnitId: string; name: string; parentId: string | null };
 
 export interface OrgUnitContext {
   orgUnitExists(orgUnitId: string): boolean;
@@ -17,16 +19,22 @@ export const initialOrgUnitState = (): OrgUnitState => ({ exists: false });
 export function decideOrgUnit(command: DefineOrgUnit, state: OrgUnitState, context: OrgUnitContext): OrgUnitEvent[] {
   const { orgUnitId, name, parentId } = command;
   if (parentId !== null) {
-    if (!context.orgUnitExists(parentId)) throw notFound(`parent org unit ${parentId} does not exist: define it first`, { parentId });
+    if (!context.orgUnitExists(parentId))
+      throw notFound(`parent org unit ${parentId} does not exist: define it first`, { parentId });
     if (parentId === orgUnitId || context.pathToRoot(parentId).includes(orgUnitId)) {
-      throw ruleViolation(`org unit ${orgUnitId} cannot sit under ${parentId}: ${parentId} is inside ${orgUnitId}, which would make a cycle`, { orgUnitId, parentId });
+      throw ruleViolation(
+        `org unit ${orgUnitId} cannot sit under ${parentId}: ${parentId} is inside ${orgUnitId}, which would make a cycle`,
+        { orgUnitId, parentId },
+      );
     }
   }
   if (state.exists && state.name === name && state.parentId === parentId) return [];
-  return [{
-    type: 'OrgUnitDefined',
-    data: { orgUnitId, name, parentId, ...(state.exists ? { previousParentId: state.parentId } : {}) },
-  }];
+  return [
+    {
+      type: 'OrgUnitDefined',
+      data: { orgUnitId, name, parentId, ...(state.exists ? { previousParentId: state.parentId } : {}) },
+    },
+  ];
 }
 
 export function evolveOrgUnit(_state: OrgUnitState, event: OrgUnitEvent): OrgUnitState {

@@ -52,7 +52,11 @@ function basisOf(source: AssignmentSource): string {
  * R3: earliest (default) or latest over the sources that are not exempt; sources without a date are ignored;
  * an admin override wins until the next reset.
  */
-export function explainDueDate(sources: readonly SourceWithExemption[], override: CalendarDate | null, policy: DueDatePolicy): DueDateExplanation {
+export function explainDueDate(
+  sources: readonly SourceWithExemption[],
+  override: CalendarDate | null,
+  policy: DueDatePolicy,
+): DueDateExplanation {
   const candidates = sources.map((source) => ({
     sourceKey: sourceKey(source),
     label: sourceLabel(source),
@@ -64,11 +68,19 @@ export function explainDueDate(sources: readonly SourceWithExemption[], override
   let winner: DueCandidate | undefined;
   for (const candidate of candidates) {
     if (candidate.exempt || candidate.date === null) continue;
-    if (!winner || (policy === 'earliest' ? candidate.date < (winner.date as string) : candidate.date > (winner.date as string))) winner = candidate;
+    if (
+      !winner ||
+      (policy === 'earliest' ? candidate.date < (winner.date as string) : candidate.date > (winner.date as string))
+    )
+      winner = candidate;
   }
   return { dueDate: winner?.date ?? null, policy, override, candidates, winner: winner?.sourceKey ?? null };
 }
 
-export function effectiveDueDate(sources: readonly SourceWithExemption[], override: CalendarDate | null, policy: DueDatePolicy): CalendarDate | null {
+export function effectiveDueDate(
+  sources: readonly SourceWithExemption[],
+  override: CalendarDate | null,
+  policy: DueDatePolicy,
+): CalendarDate | null {
   return explainDueDate(sources, override, policy).dueDate;
 }

@@ -44,7 +44,9 @@ export interface Demand {
   placement?: Placement;
 }
 
-export type Authorization = { allowed: true } | { allowed: false; message: string; permission: Permission; constraint?: string };
+export type Authorization =
+  | { allowed: true }
+  | { allowed: false; message: string; permission: Permission; constraint?: string };
 
 /** Permissions that include another: a dynamic-assignment grant also allows standard assignment. */
 const implied: Partial<Record<Permission, Permission[]>> = { 'assignment.standard': ['assignment.dynamic'] };
@@ -58,12 +60,19 @@ export function authorize(actor: Actor, demand: Demand, directory: ScopeDirector
   if (actor.isBootstrapAdmin) return { allowed: true };
   const grants = grantsFor(actor, demand.permission);
   if (grants.length === 0) {
-    return { allowed: false, permission: demand.permission, message: `user ${actor.userId} lacks the permission ${demand.permission}` };
+    return {
+      allowed: false,
+      permission: demand.permission,
+      message: `user ${actor.userId} lacks the permission ${demand.permission}`,
+    };
   }
   let refusal: string | undefined;
   for (const grant of grants) {
     const trainingRefusal = demand.course ? trainingSideRefusal(grant.constraints, demand.course) : undefined;
-    const userRefusal = demand.userId !== undefined ? userSideRefusal(actor, grant.constraints, demand.userId, directory, demand.placement) : undefined;
+    const userRefusal =
+      demand.userId !== undefined
+        ? userSideRefusal(actor, grant.constraints, demand.userId, directory, demand.placement)
+        : undefined;
     if (!trainingRefusal && !userRefusal) return { allowed: true };
     refusal ??= trainingRefusal ?? userRefusal;
   }
@@ -83,7 +92,10 @@ export function requirePermission(actor: Actor, demand: Demand, directory: Scope
 /** Throws FORBIDDEN for a refused authorization, naming the permission and the constraint that refused. */
 export function requireAllowed(decision: Authorization): void {
   if (!decision.allowed) {
-    throw forbidden(decision.message, { permission: decision.permission, ...(decision.constraint ? { constraint: decision.constraint } : {}) });
+    throw forbidden(decision.message, {
+      permission: decision.permission,
+      ...(decision.constraint ? { constraint: decision.constraint } : {}),
+    });
   }
 }
 
@@ -99,7 +111,9 @@ export function userInScope(actor: Actor, permission: Permission, userId: string
 export function userScopeOf(actor: Actor, permission: Permission, course?: TrainingFacts): GrantConstraints[] | null {
   if (actor.isBootstrapAdmin) return null;
   // Only grants that admit the training count: a grant for other providers must not widen who this course reaches.
-  const grants = grantsFor(actor, permission).filter((grant) => !course || !trainingSideRefusal(grant.constraints, course));
+  const grants = grantsFor(actor, permission).filter(
+    (grant) => !course || !trainingSideRefusal(grant.constraints, course),
+  );
   if (grants.some((grant) => userSideKinds(grant.constraints).length === 0)) return null;
   return grants.map((grant) => {
     const { orgUnitIds, userIds, selfAndSubordinates, ownOrgUnit } = grant.constraints;
@@ -148,11 +162,22 @@ function userSideKinds(constraints: GrantConstraints): string[] {
 }
 
 /** Whether user-side constraints held by `actorId` admit a user (also used for a rule's audience scope). */
-export function admitsUser(actorId: string, constraints: GrantConstraints, userId: string, directory: ScopeDirectory): boolean {
+export function admitsUser(
+  actorId: string,
+  constraints: GrantConstraints,
+  userId: string,
+  directory: ScopeDirectory,
+): boolean {
   return userSideRefusal({ userId: actorId }, constraints, userId, directory) === undefined;
 }
 
-function userSideRefusal(actor: Pick<Actor, 'userId'>, constraints: GrantConstraints, userId: string, directory: ScopeDirectory, placement?: Placement): string | undefined {
+function userSideRefusal(
+  actor: Pick<Actor, 'userId'>,
+  constraints: GrantConstraints,
+  userId: string,
+  directory: ScopeDirectory,
+  placement?: Placement,
+): string | undefined {
   const kinds = userSideKinds(constraints);
   if (kinds.length === 0) return undefined;
   const userOrgUnit = placement ? placement.orgUnitId : directory.userOrgUnit(userId);
@@ -167,7 +192,12 @@ function userSideRefusal(actor: Pick<Actor, 'userId'>, constraints: GrantConstra
 }
 
 /** Whether an org unit, given by its path (itself, then its ancestors), lies within org-unit constraints. */
-function orgUnitAdmitted(actor: Pick<Actor, 'userId'>, constraints: Pick<GrantConstraints, 'orgUnitIds' | 'ownOrgUnit'>, path: readonly string[], directory: ScopeDirectory): boolean {
+function orgUnitAdmitted(
+  actor: Pick<Actor, 'userId'>,
+  constraints: Pick<GrantConstraints, 'orgUnitIds' | 'ownOrgUnit'>,
+  path: readonly string[],
+  directory: ScopeDirectory,
+): boolean {
   if (constraints.orgUnitIds?.some((orgUnitId) => path.includes(orgUnitId))) return true;
   const actorOrgUnit = constraints.ownOrgUnit ? directory.userOrgUnit(actor.userId) : undefined;
   return actorOrgUnit !== undefined && path.includes(actorOrgUnit);
@@ -178,14 +208,30 @@ function orgUnitAdmitted(actor: Pick<Actor, 'userId'>, constraints: Pick<GrantCo
  * a grant has no user side, or the unit lies within the grant's org units (or the actor's own). Grants limited to
  * named users or reporting lines reach no org unit: moving units would move other users into or out of scopes.
  */
-export function authorizeOrgUnit(actor: Actor, permission: Permission, path: readonly string[], directory: ScopeDirectory): Authorization {
+export function authorizeOrgUnit(
+  actor: Actor,
+  permission: Permission,
+  path: readonly string[],
+  directory: ScopeDirectory,
+): Authorization {
   if (actor.isBootstrapAdmin) return { allowed: true };
   const grants = grantsFor(actor, permission);
-  if (grants.length === 0) return { allowed: false, permission, message: `user ${actor.userId} lacks the permission ${permission}` };
-  if (grants.some((grant) => !constrainsUsers(grant.constraints) || orgUnitAdmitted(actor, grant.constraints, path, directory))) return { allowed: true };
+  if (grants.length === 0)
+    return { allowed: false, permission, message: `user ${actor.userId} lacks the permission ${permission}` };
+  if (
+    grants.some(
+      (grant) => !constrainsUsers(grant.constraints) || orgUnitAdmitted(actor, grant.constraints, path, directory),
+    )
+  )
+    return { allowed: true };
   const kinds = userSideKinds(grants[0]?.constraints ?? {});
   const constraint = `org unit ${path[0]}${path.length > 1 ? ` (under ${path.slice(1).join(' < ')})` : ''} is outside ${kinds.join(' or ')}`;
-  return { allowed: false, permission, constraint, message: `user ${actor.userId} holds ${permission} only within constraints: ${constraint}` };
+  return {
+    allowed: false,
+    permission,
+    constraint,
+    message: `user ${actor.userId} holds ${permission} only within constraints: ${constraint}`,
+  };
 }
 
 /**
@@ -193,7 +239,12 @@ export function authorizeOrgUnit(actor: Actor, permission: Permission, path: rea
  * the grantor's grants, on both sides, or a grantor could widen their own reach (or a deputy's) past theirs.
  * Returns why the new grant is wider, or undefined when one grantor grant contains it.
  */
-export function delegationRefusal(actor: Actor, grantee: string, constraints: GrantConstraints, directory: ScopeDirectory): string | undefined {
+export function delegationRefusal(
+  actor: Actor,
+  grantee: string,
+  constraints: GrantConstraints,
+  directory: ScopeDirectory,
+): string | undefined {
   if (actor.isBootstrapAdmin) return undefined;
   let refusal: string | undefined;
   for (const grant of grantsFor(actor, 'permissions.manage')) {
@@ -204,12 +255,19 @@ export function delegationRefusal(actor: Actor, grantee: string, constraints: Gr
   return refusal ?? `user ${actor.userId} lacks the permission permissions.manage`;
 }
 
-function widerThan(actor: Actor, own: GrantConstraints, grantee: string, given: GrantConstraints, directory: ScopeDirectory): string | undefined {
+function widerThan(
+  actor: Actor,
+  own: GrantConstraints,
+  grantee: string,
+  given: GrantConstraints,
+  directory: ScopeDirectory,
+): string | undefined {
   for (const kind of ['providers', 'trainingTypes', 'courseIds', 'locations'] as const) {
     const mine = own[kind];
     if (!mine) continue;
     const theirs = given[kind];
-    if (!theirs) return `the grant has no ${kind} constraint, and the grantor's reaches only ${kind} [${mine.join(', ')}]`;
+    if (!theirs)
+      return `the grant has no ${kind} constraint, and the grantor's reaches only ${kind} [${mine.join(', ')}]`;
     const outside = theirs.filter((value) => !mine.includes(value));
     if (outside.length) return `${kind} [${outside.join(', ')}] are outside the grantor's ${kind} [${mine.join(', ')}]`;
   }
@@ -218,17 +276,29 @@ function widerThan(actor: Actor, own: GrantConstraints, grantee: string, given: 
   if (!constrainsUsers(given)) return `the grant reaches every user; the grantor's reaches only ${ownKinds}`;
   const actorView = { userId: actor.userId };
   for (const orgUnitId of given.orgUnitIds ?? []) {
-    if (!orgUnitAdmitted(actorView, own, directory.orgUnitPath(orgUnitId), directory)) return `org unit ${orgUnitId} is outside the grantor's ${ownKinds}`;
+    if (!orgUnitAdmitted(actorView, own, directory.orgUnitPath(orgUnitId), directory))
+      return `org unit ${orgUnitId} is outside the grantor's ${ownKinds}`;
   }
   for (const userId of given.userIds ?? []) {
-    if (userSideRefusal(actorView, own, userId, directory) !== undefined) return `user ${userId} is outside the grantor's ${ownKinds}`;
+    if (userSideRefusal(actorView, own, userId, directory) !== undefined)
+      return `user ${userId} is outside the grantor's ${ownKinds}`;
   }
   if (given.ownOrgUnit) {
     const granteeOrgUnit = directory.userOrgUnit(grantee);
-    if (granteeOrgUnit === undefined || !orgUnitAdmitted(actorView, own, directory.orgUnitPath(granteeOrgUnit), directory)) return `${grantee}'s own org unit is outside the grantor's ${ownKinds}`;
+    if (
+      granteeOrgUnit === undefined ||
+      !orgUnitAdmitted(actorView, own, directory.orgUnitPath(granteeOrgUnit), directory)
+    )
+      return `${grantee}'s own org unit is outside the grantor's ${ownKinds}`;
   }
   // A grantee's reporting line stays inside the grantor's only when the grantee reports to the grantor (or is them).
-  if (given.selfAndSubordinates && !(own.selfAndSubordinates && (grantee === actor.userId || directory.managementChain(grantee).includes(actor.userId)))) {
+  if (
+    given.selfAndSubordinates &&
+    !(
+      own.selfAndSubordinates &&
+      (grantee === actor.userId || directory.managementChain(grantee).includes(actor.userId))
+    )
+  ) {
     return `${grantee}'s reporting line is not within the grantor's ${ownKinds}`;
   }
   return undefined;

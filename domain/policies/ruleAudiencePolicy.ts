@@ -21,14 +21,19 @@ export function ruleMatches(rule: ActiveRule, userId: string, directory: Directo
     case 'group': {
       const group = directory.groups.get(rule.target.groupId);
       if (!group) return false;
-      return group.kind === 'static' ? group.members.has(userId) : group.criteria !== null && matchesCriteria(group.criteria, user, (id) => directory.orgUnitPath(id));
+      return group.kind === 'static'
+        ? group.members.has(userId)
+        : group.criteria !== null && matchesCriteria(group.criteria, user, (id) => directory.orgUnitPath(id));
     }
   }
 }
 
 /** R17: a rule made by a constrained admin reaches only users within that admin's user-side constraints. */
 export function withinAudienceScope(rule: ActiveRule, userId: string, directory: Directory): boolean {
-  return rule.audienceScope === null || rule.audienceScope.some((constraints) => admitsUser(rule.createdBy, constraints, userId, directory.scope));
+  return (
+    rule.audienceScope === null ||
+    rule.audienceScope.some((constraints) => admitsUser(rule.createdBy, constraints, userId, directory.scope))
+  );
 }
 
 /** The users a rule reaches now, sorted so bulk work is chunked the same way every time. */

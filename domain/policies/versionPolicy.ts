@@ -17,7 +17,10 @@ export function versionForNewAssignment(latest: number): VersionDecision {
 /** R13: a user who has not registered (or retakes after expiry) moves to the latest version on registering; others keep theirs. */
 export function versionOnRegistration(status: TrainingStatus, current: number, latest: number): VersionDecision {
   if ((status === 'notStarted' || status === 'expired') && current !== latest) {
-    return { version: latest, reason: `registered while ${status === 'notStarted' ? 'not started' : 'expired'}: moves from v${current} to latest v${latest} (R13)` };
+    return {
+      version: latest,
+      reason: `registered while ${status === 'notStarted' ? 'not started' : 'expired'}: moves from v${current} to latest v${latest} (R13)`,
+    };
   }
   return { version: current, reason: `keeps v${current}` };
 }
@@ -36,10 +39,18 @@ export function versionOnReassignment(input: {
 }): VersionDecision {
   const { versioning, upgradeToLatestVersion, statusAtRemoval, current, latest } = input;
   if (current === latest) return { version: current, reason: `already on the latest version v${latest}` };
-  if (!upgradeToLatestVersion) return { version: current, reason: `upgrade to latest version is off for this rule: keeps v${current}` };
-  if (versioning === 'standard') return { version: latest, reason: `reassigned with upgrade to latest version on: v${current} → v${latest} (R14)` };
+  if (!upgradeToLatestVersion)
+    return { version: current, reason: `upgrade to latest version is off for this rule: keeps v${current}` };
+  if (versioning === 'standard')
+    return { version: latest, reason: `reassigned with upgrade to latest version on: v${current} → v${latest} (R14)` };
   if (statusAtRemoval === 'notStarted') {
-    return { version: current, reason: `Course Publisher, pre-registered when removed: keeps v${current} until registering, then moves to v${latest} (R14)` };
+    return {
+      version: current,
+      reason: `Course Publisher, pre-registered when removed: keeps v${current} until registering, then moves to v${latest} (R14)`,
+    };
   }
-  return { version: current, reason: `Course Publisher, post-registered when removed: keeps v${current}, not upgraded on reassignment (R14)` };
+  return {
+    version: current,
+    reason: `Course Publisher, post-registered when removed: keeps v${current}, not upgraded on reassignment (R14)`,
+  };
 }

@@ -30,8 +30,14 @@ const OrgUnitLeaf = z.strictObject({
   includeDescendants: z.boolean().default(true),
 });
 const HireDateLeaf = z
-  .strictObject({ kind: z.literal('hireDate'), onOrAfter: CalendarDateSchema.optional(), before: CalendarDateSchema.optional() })
-  .refine((leaf) => leaf.onOrAfter !== undefined || leaf.before !== undefined, { error: 'hireDate needs onOrAfter, before or both' });
+  .strictObject({
+    kind: z.literal('hireDate'),
+    onOrAfter: CalendarDateSchema.optional(),
+    before: CalendarDateSchema.optional(),
+  })
+  .refine((leaf) => leaf.onOrAfter !== undefined || leaf.before !== undefined, {
+    error: 'hireDate needs onOrAfter, before or both',
+  });
 
 export const CriteriaSchema: z.ZodType<Criteria> = z.lazy(() =>
   z.discriminatedUnion('kind', [
@@ -47,7 +53,9 @@ export const CriteriaSchema: z.ZodType<Criteria> = z.lazy(() =>
 /** Criteria with a bounded depth: deep JSON must be refused, not recursed into without end. */
 export const BoundedCriteriaSchema = z
   .unknown()
-  .refine((value) => depthOf(value) <= MAX_CRITERIA_DEPTH, { error: `criteria nest at most ${MAX_CRITERIA_DEPTH} levels deep` })
+  .refine((value) => depthOf(value) <= MAX_CRITERIA_DEPTH, {
+    error: `criteria nest at most ${MAX_CRITERIA_DEPTH} levels deep`,
+  })
   .pipe(CriteriaSchema);
 
 function depthOf(value: unknown, level = 0): number {

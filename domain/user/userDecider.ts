@@ -4,9 +4,7 @@ import type { DeactivateUser, RegisterUser, UpdateUserProfile } from './userComm
 import type { UserProfile, userEventSchemas } from './userEvents';
 
 export type UserEvent = MessagesOf<typeof userEventSchemas>;
-export type UserState =
-  | { exists: false }
-  | ({ exists: true; userId: string; active: boolean } & UserProfile);
+export type UserState = { exists: false } | ({ exists: true; userId: string; active: boolean } & UserProfile);
 
 export type UserCommand =
   | { type: 'RegisterUser'; data: RegisterUser }
@@ -24,13 +22,26 @@ export interface UserContext {
 
 export const initialUserState = (): UserState => ({ exists: false });
 
-const PROFILE_FIELDS = ['name', 'email', 'orgUnitId', 'department', 'role', 'location', 'managerId', 'hireDate', 'timeZone'] as const;
+const PROFILE_FIELDS = [
+  'name',
+  'email',
+  'orgUnitId',
+  'department',
+  'role',
+  'location',
+  'managerId',
+  'hireDate',
+  'timeZone',
+] as const;
 
 export function decideUser(command: UserCommand, state: UserState, context: UserContext): UserEvent[] {
   switch (command.type) {
     case 'RegisterUser': {
       const { userId, ...profile } = command.data;
-      if (state.exists) throw ruleViolation(`user ${userId} is already registered: use UpdateUserProfile to change their profile`, { userId });
+      if (state.exists)
+        throw ruleViolation(`user ${userId} is already registered: use UpdateUserProfile to change their profile`, {
+          userId,
+        });
       checkProfile(userId, profile, context);
       return [{ type: 'UserRegistered', data: { userId, ...profile } }];
     }
@@ -71,31 +82,42 @@ export function pickProfile(user: UserProfile): UserProfile {
 }
 
 function requireExisting(state: UserState, userId: string) {
-  if (!state.exists) throw notFound(`user ${userId} is not registered: check the id or register the user first`, { userId });
+  if (!state.exists)
+    throw notFound(`user ${userId} is not registered: check the id or register the user first`, { userId });
   return state;
 }
 
 function requireActive(state: UserState, userId: string) {
   const user = requireExisting(state, userId);
-  if (!user.active) throw ruleViolation(`user ${userId} is deactivated: a deactivated user's profile cannot change`, { userId });
+  if (!user.active)
+    throw ruleViolation(`user ${userId} is deactivated: a deactivated user's profile cannot change`, { userId });
   return user;
 }
 
 function checkProfile(userId: string, profile: UserProfile, context: UserContext): void {
   if (!context.orgUnitExists(profile.orgUnitId)) {
-    throw notFound(`org unit ${profile.orgUnitId} does not exist: define it with DefineOrgUnit first`, { orgUnitId: profile.orgUnitId });
+    throw notFound(`org unit ${profile.orgUnitId} does not exist: define it with DefineOrgUnit first`, {
+      orgUnitId: profile.orgUnitId,
+    });
   }
   const owner = context.emailOwner(profile.email);
   if (owner !== undefined && owner !== userId) {
-    throw ruleViolation(`email ${profile.email} already belongs to user ${owner}`, { email: profile.email, userId: owner });
+    throw ruleViolation(`email ${profile.email} already belongs to user ${owner}`, {
+      email: profile.email,
+      userId: owner,
+    });
   }
   if (profile.managerId !== null) {
     if (profile.managerId === userId) throw ruleViolation(`user ${userId} cannot be their own manager`, { userId });
     if (!context.userExists(profile.managerId)) {
-      throw notFound(`manager ${profile.managerId} is not a registered user: register the manager first`, { managerId: profile.managerId });
+      throw notFound(`manager ${profile.managerId} is not a registered user: register the manager first`, {
+        managerId: profile.managerId,
+      });
     }
     if (context.managementChain(profile.managerId).includes(userId)) {
-      throw ruleViolation(`user ${profile.managerId} reports to ${userId}, so cannot also be their manager`, { managerId: profile.managerId });
+      throw ruleViolation(`user ${profile.managerId} reports to ${userId}, so cannot also be their manager`, {
+        managerId: profile.managerId,
+      });
     }
   }
 }

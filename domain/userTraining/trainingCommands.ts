@@ -12,7 +12,9 @@ export const AssignCourseSchema = z
     required: z.boolean().default(true),
   })
   .strict()
-  .refine((command) => command.userIds.length * command.courseIds.length <= 100_000, { error: 'at most 100,000 user × course pairs per AssignCourse' });
+  .refine((command) => command.userIds.length * command.courseIds.length <= 100_000, {
+    error: 'at most 100,000 user × course pairs per AssignCourse',
+  });
 
 export const UnassignCourseSchema = z.object(assignment).strict();
 /** dueDate null removes an admin's override, so the policy (R3) applies again. */
@@ -23,15 +25,22 @@ export const RemoveExemptionSchema = z.object({ ...assignment, ruleId: IdSchema.
 export const ExemptionTickSchema = z
   .object({ courseId: IdSchema, ruleId: IdSchema.optional(), exempted: z.boolean(), reason: ReasonSchema.optional() })
   .strict()
-  .refine((tick) => !tick.exempted || tick.reason !== undefined, { error: 'a ticked exemption needs a reason', path: ['reason'] });
-export const SaveExemptionsSchema = z.object({ userId: IdSchema, exemptions: z.array(ExemptionTickSchema).min(1).max(1000) }).strict();
+  .refine((tick) => !tick.exempted || tick.reason !== undefined, {
+    error: 'a ticked exemption needs a reason',
+    path: ['reason'],
+  });
+export const SaveExemptionsSchema = z
+  .object({ userId: IdSchema, exemptions: z.array(ExemptionTickSchema).min(1).max(1000) })
+  .strict();
 export const StartCourseSchema = z.object(assignment).strict();
 export const RecordProgressSchema = z.object({ ...assignment, progress: z.number().min(0).max(100) }).strict();
 export const CompleteCourseSchema = z
   .object({ ...assignment, completedOn: CalendarDateSchema.optional(), score: z.number().min(0).max(100).optional() })
   .strict();
 /** userIds omitted: every user in the actor's scope. */
-export const RunScheduledTransitionsSchema = z.object({ userIds: z.array(IdSchema).min(1).max(100_000).optional() }).strict();
+export const RunScheduledTransitionsSchema = z
+  .object({ userIds: z.array(IdSchema).min(1).max(100_000).optional() })
+  .strict();
 
 export const trainingCommandSchemas = {
   AssignCourse: AssignCourseSchema,

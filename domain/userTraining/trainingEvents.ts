@@ -13,13 +13,24 @@ const dueDate = CalendarDateSchema.nullable();
 /** The effective due date after the event (R3), and the portal policy that chose it, so no reader has to recompute. */
 const effectiveDue = { dueDate, dueDatePolicy: DueDatePolicySchema };
 /** A source's terms renewed from its rule at a reset (R5, R9): a changed rule applies from here on. */
-const RenewedSourceSchema = z.object({ sourceKey: z.string(), due: DueRuleSchema, required: z.boolean(), anchorDate: CalendarDateSchema });
+const RenewedSourceSchema = z.object({
+  sourceKey: z.string(),
+  due: DueRuleSchema,
+  required: z.boolean(),
+  anchorDate: CalendarDateSchema,
+});
 const version = z.number().int().min(1);
 const progress = z.number().min(0).max(100);
 
 export const trainingEventSchemas = {
   /** A new assignment from its first source. `notify` carries the portal's notifyOnAssign (R22). */
-  TrainingAssigned: z.object({ ...assignment, source: AssignmentSourceSchema, version, ...effectiveDue, notify: z.boolean() }),
+  TrainingAssigned: z.object({
+    ...assignment,
+    source: AssignmentSourceSchema,
+    version,
+    ...effectiveDue,
+    notify: z.boolean(),
+  }),
   /** R11: training taken away by dynamic removal comes back in the status it had, without a second notification. */
   TrainingReassigned: z.object({
     ...assignment,
@@ -33,19 +44,57 @@ export const trainingEventSchemas = {
   }),
   /** R1: one more source for an assignment the user already holds. */
   AssignmentSourceAdded: z.object({ ...assignment, source: AssignmentSourceSchema, ...effectiveDue }),
-  AssignmentSourceRemoved: z.object({ ...assignment, sourceKey: z.string(), cause: RemovalCauseSchema, remainingSources: z.number().int().min(0), ...effectiveDue }),
+  AssignmentSourceRemoved: z.object({
+    ...assignment,
+    sourceKey: z.string(),
+    cause: RemovalCauseSchema,
+    remainingSources: z.number().int().min(0),
+    ...effectiveDue,
+  }),
   /** The last source went: the assignment is gone, its history stays (R4, R10). */
   TrainingUnassigned: z.object({ ...assignment, cause: RemovalCauseSchema, status: TrainingStatusSchema }),
-  DueDateChanged: z.object({ ...assignment, ...effectiveDue, previousDueDate: dueDate, override: CalendarDateSchema.nullable() }),
-  ExemptionApplied: z.object({ ...assignment, ruleId: IdSchema, reason: ReasonSchema, appliedBy: IdSchema, appliedAt: InstantSchema, ...effectiveDue, visible: z.boolean() }),
+  DueDateChanged: z.object({
+    ...assignment,
+    ...effectiveDue,
+    previousDueDate: dueDate,
+    override: CalendarDateSchema.nullable(),
+  }),
+  ExemptionApplied: z.object({
+    ...assignment,
+    ruleId: IdSchema,
+    reason: ReasonSchema,
+    appliedBy: IdSchema,
+    appliedAt: InstantSchema,
+    ...effectiveDue,
+    visible: z.boolean(),
+  }),
   /** R9: the source's terms come from its rule again and its relative window restarts today; a fixed date stays. */
-  ExemptionRemoved: z.object({ ...assignment, ruleId: IdSchema, removedBy: IdSchema, removedAt: InstantSchema, renewed: RenewedSourceSchema, ...effectiveDue, visible: z.boolean() }),
+  ExemptionRemoved: z.object({
+    ...assignment,
+    ruleId: IdSchema,
+    removedBy: IdSchema,
+    removedAt: InstantSchema,
+    renewed: RenewedSourceSchema,
+    ...effectiveDue,
+    visible: z.boolean(),
+  }),
   CourseStarted: z.object({ ...assignment, version, startedOn: CalendarDateSchema }),
   AssignmentVersionChanged: z.object({ ...assignment, version, previousVersion: version, reason: z.string() }),
   ProgressRecorded: z.object({ ...assignment, progress }),
-  CourseCompleted: z.object({ ...assignment, version, completedOn: CalendarDateSchema, score: z.number().min(0).max(100).nullable(), expiresOn: CalendarDateSchema.nullable() }),
+  CourseCompleted: z.object({
+    ...assignment,
+    version,
+    completedOn: CalendarDateSchema,
+    score: z.number().min(0).max(100).nullable(),
+    expiresOn: CalendarDateSchema.nullable(),
+  }),
   /** R5: the completion lapsed; rule sources renew their terms and relative windows restart on the expiry day. */
-  CompletionExpired: z.object({ ...assignment, expiredOn: CalendarDateSchema, renewed: z.array(RenewedSourceSchema), ...effectiveDue }),
+  CompletionExpired: z.object({
+    ...assignment,
+    expiredOn: CalendarDateSchema,
+    renewed: z.array(RenewedSourceSchema),
+    ...effectiveDue,
+  }),
   /** R22: published once per due date that passes unfinished. */
   AssignmentOverdue: z.object({ ...assignment, dueDate: CalendarDateSchema }),
 } as const;

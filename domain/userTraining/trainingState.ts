@@ -58,12 +58,17 @@ export const initialTrainingState = (): TrainingState => ({ assignments: {} });
 export const isVisible = (assignment: Assignment | undefined): boolean =>
   assignment !== undefined && assignment.active && assignment.sources.some((source) => !source.exempt);
 
-export const isRequired = (assignment: Assignment): boolean => assignment.sources.some((source) => !source.exempt && source.required);
+export const isRequired = (assignment: Assignment): boolean =>
+  assignment.sources.some((source) => !source.exempt && source.required);
 
-const withoutRule = (rules: string[], ruleId: string | null) => (ruleId === null ? rules : rules.filter((rule) => rule !== ruleId));
+const withoutRule = (rules: string[], ruleId: string | null) =>
+  ruleId === null ? rules : rules.filter((rule) => rule !== ruleId);
 
 /** A source with the terms its rule gave it at a reset. */
-export function renew<S extends AssignmentSource>(source: S, terms: { due: AssignmentSource['due']; required: boolean; anchorDate: CalendarDate }): S {
+export function renew<S extends AssignmentSource>(
+  source: S,
+  terms: { due: AssignmentSource['due']; required: boolean; anchorDate: CalendarDate },
+): S {
   return { ...source, due: terms.due, required: terms.required, anchorDate: terms.anchorDate };
 }
 
@@ -74,7 +79,9 @@ function freshSource(source: AssignmentSource): SourceState {
 export function evolveTraining(state: TrainingState, event: TrainingEvent): TrainingState {
   const { courseId } = event.data;
   const current = state.assignments[courseId];
-  const next = (assignment: Assignment): TrainingState => ({ assignments: { ...state.assignments, [courseId]: assignment } });
+  const next = (assignment: Assignment): TrainingState => ({
+    assignments: { ...state.assignments, [courseId]: assignment },
+  });
   if (event.type === 'TrainingAssigned') {
     const { source, version, dueDate, dueDatePolicy } = event.data;
     return next({
@@ -128,7 +135,10 @@ export function evolveTraining(state: TrainingState, event: TrainingEvent): Trai
       });
     case 'AssignmentSourceRemoved': {
       const removed = current.sources.find((source) => sourceKey(source) === event.data.sourceKey);
-      const dynamicallyRemoved = event.data.cause === 'dynamic' && removed?.ruleId ? [...withoutRule(current.dynamicallyRemovedRules, removed.ruleId), removed.ruleId] : current.dynamicallyRemovedRules;
+      const dynamicallyRemoved =
+        event.data.cause === 'dynamic' && removed?.ruleId
+          ? [...withoutRule(current.dynamicallyRemovedRules, removed.ruleId), removed.ruleId]
+          : current.dynamicallyRemovedRules;
       return next({
         ...current,
         sources: current.sources.filter((source) => sourceKey(source) !== event.data.sourceKey),
@@ -138,16 +148,28 @@ export function evolveTraining(state: TrainingState, event: TrainingEvent): Trai
       });
     }
     case 'TrainingUnassigned':
-      return next({ ...current, active: false, dueOverride: null, lastRemoval: { cause: event.data.cause, status: event.data.status } });
+      return next({
+        ...current,
+        active: false,
+        dueOverride: null,
+        lastRemoval: { cause: event.data.cause, status: event.data.status },
+      });
     case 'DueDateChanged':
-      return next({ ...current, dueDate: event.data.dueDate, dueDatePolicy: event.data.dueDatePolicy, dueOverride: event.data.override });
+      return next({
+        ...current,
+        dueDate: event.data.dueDate,
+        dueDatePolicy: event.data.dueDatePolicy,
+        dueOverride: event.data.override,
+      });
     case 'ExemptionApplied': {
       const { ruleId, reason, appliedBy, appliedAt, dueDate, dueDatePolicy } = event.data;
       return next({
         ...current,
         dueDate,
         dueDatePolicy,
-        sources: current.sources.map((source) => (source.ruleId === ruleId ? { ...source, exempt: true, exemption: { reason, appliedBy, appliedAt } } : source)),
+        sources: current.sources.map((source) =>
+          source.ruleId === ruleId ? { ...source, exempt: true, exemption: { reason, appliedBy, appliedAt } } : source,
+        ),
       });
     }
     case 'ExemptionRemoved': {
@@ -157,7 +179,9 @@ export function evolveTraining(state: TrainingState, event: TrainingEvent): Trai
         dueDate,
         dueDatePolicy,
         dueOverride: null,
-        sources: current.sources.map((source) => (source.ruleId === ruleId ? { ...renew(source, renewed), exempt: false, exemption: null } : source)),
+        sources: current.sources.map((source) =>
+          source.ruleId === ruleId ? { ...renew(source, renewed), exempt: false, exemption: null } : source,
+        ),
       });
     }
     case 'CourseStarted':

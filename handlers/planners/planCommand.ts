@@ -1,7 +1,14 @@
 import type { Command } from '../../domain/commands';
 import { forbidden } from '../../domain/shared/domainError';
 import type { Plan, PlanContext } from '../plan';
-import { planAccessCommand, planCourseCommand, planDefineOrgUnit, planGroupCommand, planSetAssignmentPreferences, planUserCommand } from './referencePlanners';
+import {
+  planAccessCommand,
+  planCourseCommand,
+  planDefineOrgUnit,
+  planGroupCommand,
+  planSetAssignmentPreferences,
+  planUserCommand,
+} from './referencePlanners';
 import { planRuleCommand } from './rulePlanner';
 import { planScheduledTransitions } from './scheduledTransitionsPlanner';
 import { planAssignCourse, planSingleUserTraining } from './trainingPlanner';
@@ -47,7 +54,8 @@ function requireKnownActor(context: PlanContext): void {
   const { actor, directory } = context;
   if (actor.isBootstrapAdmin) return;
   const user = directory.users.get(actor.userId);
-  if (!user) throw forbiddenActor(`actor ${actor.userId} is not a registered user and holds no permissions`, actor.userId);
+  if (!user)
+    throw forbiddenActor(`actor ${actor.userId} is not a registered user and holds no permissions`, actor.userId);
   if (!user.active) throw forbiddenActor(`actor ${actor.userId} is deactivated`, actor.userId);
 }
 

@@ -17,14 +17,26 @@ export async function planReactions(works: readonly TrainingWork[], context: Pla
     if (!stillDue(work, directory)) return false;
     if (work.command.type !== 'ApplyRule') return directory.users.has(work.userId);
     const { courseId } = work.command.rule;
-    const verdict = assignability(courseId, directory.courses.get(courseId), work.userId, directory.users.get(work.userId), (id) => directory.orgUnitPath(id));
+    const verdict = assignability(
+      courseId,
+      directory.courses.get(courseId),
+      work.userId,
+      directory.users.get(work.userId),
+      (id) => directory.orgUnitPath(id),
+    );
     if (!verdict.ok) skipped.push(`${work.userId} × ${courseId}: ${verdict.message}`);
     return verdict.ok;
   });
   const { results, writes } = await decideTrainingBatch(context, admitted, { atomic: false });
-  const refused = results.filter((result) => result.error).map((result) => `${result.work.userId}: ${result.error?.message}`);
+  const refused = results
+    .filter((result) => result.error)
+    .map((result) => `${result.work.userId}: ${result.error?.message}`);
   const changed = results.filter((result) => (result.decision?.events.length ?? 0) > 0).length;
-  return { writes, message: `${works.length} reactions: ${changed} changed, ${skipped.length + refused.length} skipped`, warnings: [...skipped, ...refused] };
+  return {
+    writes,
+    message: `${works.length} reactions: ${changed} changed, ${skipped.length + refused.length} skipped`,
+    warnings: [...skipped, ...refused],
+  };
 }
 
 /**
@@ -34,12 +46,19 @@ export async function planReactions(works: readonly TrainingWork[], context: Pla
  * rule always goes ahead.
  */
 function stillDue(work: TrainingWork, directory: Directory): boolean {
-  const ruleId = work.command.type === 'ApplyRule' ? work.command.rule.ruleId : work.command.type === 'WithdrawRule' ? work.command.ruleId : undefined;
+  const ruleId =
+    work.command.type === 'ApplyRule'
+      ? work.command.rule.ruleId
+      : work.command.type === 'WithdrawRule'
+        ? work.command.ruleId
+        : undefined;
   if (ruleId === undefined) return true;
   const rule = directory.rules.get(ruleId);
   if (!rule) return work.command.type !== 'ApplyRule';
   const follows = rule.mode === 'dynamic' && rule.target.kind !== 'newStarters';
-  if (work.command.type === 'ApplyRule') return !rule.retired && (!follows || ruleMatches(rule, work.userId, directory));
-  if (work.command.type === 'WithdrawRule' && work.command.cause === 'dynamic') return !(follows && ruleMatches(rule, work.userId, directory));
+  if (work.command.type === 'ApplyRule')
+    return !rule.retired && (!follows || ruleMatches(rule, work.userId, directory));
+  if (work.command.type === 'WithdrawRule' && work.command.cause === 'dynamic')
+    return !(follows && ruleMatches(rule, work.userId, directory));
   return true;
 }

@@ -13,10 +13,17 @@ import { aggregateKinds } from '../aggregateKinds';
 import type { Plan, PlanContext } from '../plan';
 import { describeEvents, planOnStream } from './streamPlan';
 
-export function planSetAssignmentPreferences(command: CommandOf<'SetAssignmentPreferences'>, context: PlanContext): Promise<Plan> {
+export function planSetAssignmentPreferences(
+  command: CommandOf<'SetAssignmentPreferences'>,
+  context: PlanContext,
+): Promise<Plan> {
   context.require({ permission: 'permissions.manage' });
-  return planOnStream(context, streams.portal(), aggregateKinds.portal, (state) => decidePortal(command.data, state), (events) =>
-    describeEvents(events, 'assignment preferences'),
+  return planOnStream(
+    context,
+    streams.portal(),
+    aggregateKinds.portal,
+    (state) => decidePortal(command.data, state),
+    (events) => describeEvents(events, 'assignment preferences'),
   );
 }
 
@@ -24,13 +31,20 @@ export function planDefineOrgUnit(command: CommandOf<'DefineOrgUnit'>, context: 
   const { directory } = context;
   const { orgUnitId, parentId } = command.data;
   // R17: where the unit is now (when it exists) and where it is put must both be within the actor's scope.
-  const placements = [[orgUnitId, ...(parentId ? directory.orgUnitPath(parentId) : [])], ...(directory.orgUnits.has(orgUnitId) ? [directory.orgUnitPath(orgUnitId)] : [])];
+  const placements = [
+    [orgUnitId, ...(parentId ? directory.orgUnitPath(parentId) : [])],
+    ...(directory.orgUnits.has(orgUnitId) ? [directory.orgUnitPath(orgUnitId)] : []),
+  ];
   for (const path of placements) requireAllowed(authorizeOrgUnit(context.actor, 'users.manage', path, directory.scope));
   return planOnStream(
     context,
     streams.orgUnit(command.data.orgUnitId),
     aggregateKinds.orgUnit,
-    (state) => decideOrgUnit(command.data, state, { orgUnitExists: (id) => directory.orgUnits.has(id), pathToRoot: (id) => directory.orgUnitPath(id) }),
+    (state) =>
+      decideOrgUnit(command.data, state, {
+        orgUnitExists: (id) => directory.orgUnits.has(id),
+        pathToRoot: (id) => directory.orgUnitPath(id),
+      }),
     (events) => describeEvents(events, `org unit ${command.data.orgUnitId}`),
   );
 }
@@ -46,9 +60,17 @@ export function planUserCommand(command: UserCommand, context: PlanContext): Pro
   });
   // R17: a user is judged where they are (unless new) and, when the command places them, where they are put: an
   // actor may not move users, or themselves, into their scope.
-  if (command.type === 'RegisterUser') context.require({ permission: 'users.manage', userId, placement: placedAt(command.data.orgUnitId, command.data.managerId) });
+  if (command.type === 'RegisterUser')
+    context.require({
+      permission: 'users.manage',
+      userId,
+      placement: placedAt(command.data.orgUnitId, command.data.managerId),
+    });
   else context.require({ permission: 'users.manage', userId });
-  if (command.type === 'UpdateUserProfile' && (command.data.orgUnitId !== undefined || command.data.managerId !== undefined)) {
+  if (
+    command.type === 'UpdateUserProfile' &&
+    (command.data.orgUnitId !== undefined || command.data.managerId !== undefined)
+  ) {
     const current = directory.users.get(userId);
     const orgUnitId = command.data.orgUnitId ?? current?.orgUnitId;
     const managerId = command.data.managerId !== undefined ? command.data.managerId : current?.managerId;
@@ -69,13 +91,18 @@ export function planUserCommand(command: UserCommand, context: PlanContext): Pro
       const [event] = events;
       if (event?.type === 'UserRegistered') return `user ${userId} (${event.data.name}) registered`;
       if (event?.type === 'UserProfileUpdated') return `${userId}'s profile changed: ${event.data.changed.join(', ')}`;
-      if (event?.type === 'UserDeactivated') return `user ${userId} deactivated: dynamic rules withdraw their training; history stays`;
+      if (event?.type === 'UserDeactivated')
+        return `user ${userId} deactivated: dynamic rules withdraw their training; history stays`;
       return describeEvents(events, `user ${userId}`);
     },
   );
 }
 
-type CourseCommand = CommandOf<'CreateCourse'> | CommandOf<'UpgradeVersion'> | CommandOf<'DeactivateCourse'> | CommandOf<'ActivateCourse'>;
+type CourseCommand =
+  | CommandOf<'CreateCourse'>
+  | CommandOf<'UpgradeVersion'>
+  | CommandOf<'DeactivateCourse'>
+  | CommandOf<'ActivateCourse'>;
 
 export function planCourseCommand(command: CourseCommand, context: PlanContext): Promise<Plan> {
   const courseId = command.data.courseId;
@@ -88,7 +115,8 @@ export function planCourseCommand(command: CourseCommand, context: PlanContext):
     (state) => decideCourse(command, state, { now: context.now }),
     (events) => {
       const upgraded = events.find((event) => event.type === 'CourseVersionUpgraded');
-      if (upgraded?.type === 'CourseVersionUpgraded') return `course ${courseId} upgraded from v${upgraded.data.previousVersion} to v${upgraded.data.version}`;
+      if (upgraded?.type === 'CourseVersionUpgraded')
+        return `course ${courseId} upgraded from v${upgraded.data.previousVersion} to v${upgraded.data.version}`;
       return describeEvents(events, `course ${courseId}`);
     },
   );
@@ -113,20 +141,30 @@ type AccessCommand = CommandOf<'GrantPermission'> | CommandOf<'RevokePermission'
 
 export function planAccessCommand(command: AccessCommand, context: PlanContext): Promise<Plan> {
   const { userId } = command.data;
-  if (!context.directory.users.has(userId)) throw notFound(`user ${userId} is not registered: permissions are granted to registered users`, { userId });
+  if (!context.directory.users.has(userId))
+    throw notFound(`user ${userId} is not registered: permissions are granted to registered users`, { userId });
   context.require({ permission: 'permissions.manage', userId });
   if (command.type === 'GrantPermission') {
     const wider = delegationRefusal(context.actor, userId, command.data.constraints, context.directory.scope);
-    if (wider) throw forbidden(`user ${context.actor.userId} may grant only within their own permissions.manage: ${wider}`, { permission: 'permissions.manage', constraint: wider });
+    if (wider)
+      throw forbidden(`user ${context.actor.userId} may grant only within their own permissions.manage: ${wider}`, {
+        permission: 'permissions.manage',
+        constraint: wider,
+      });
   }
   return planOnStream(
     context,
     streams.access(userId),
     aggregateKinds.access,
-    (state) => decideAccess(command, state, { commandId: context.meta.commandId, userExists: (id) => context.directory.users.has(id) }),
+    (state) =>
+      decideAccess(command, state, {
+        commandId: context.meta.commandId,
+        userExists: (id) => context.directory.users.has(id),
+      }),
     (events) => {
       const [event] = events;
-      if (event?.type === 'PermissionGranted') return `${userId} granted ${event.data.permission}${Object.keys(event.data.constraints).length ? ` within ${JSON.stringify(event.data.constraints)}` : ''} (grant ${event.data.grantId})`;
+      if (event?.type === 'PermissionGranted')
+        return `${userId} granted ${event.data.permission}${Object.keys(event.data.constraints).length ? ` within ${JSON.stringify(event.data.constraints)}` : ''} (grant ${event.data.grantId})`;
       return describeEvents(events, `permissions of ${userId}`);
     },
   );

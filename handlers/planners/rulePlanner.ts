@@ -12,9 +12,13 @@ import type { Plan, PlanContext } from '../plan';
 import { describeEvents, planOnStream } from './streamPlan';
 
 /** R17: standard rules need assignment.standard (or dynamic); dynamic rules need assignment.dynamic. */
-export const permissionForMode = (mode: RuleMode): Permission => (mode === 'dynamic' ? 'assignment.dynamic' : 'assignment.standard');
+export const permissionForMode = (mode: RuleMode): Permission =>
+  mode === 'dynamic' ? 'assignment.dynamic' : 'assignment.standard';
 
-type RuleCommand = CommandOf<'CreateAssignmentRule'> | CommandOf<'UpdateAssignmentRule'> | CommandOf<'RetireAssignmentRule'>;
+type RuleCommand =
+  | CommandOf<'CreateAssignmentRule'>
+  | CommandOf<'UpdateAssignmentRule'>
+  | CommandOf<'RetireAssignmentRule'>;
 
 export function planRuleCommand(command: RuleCommand, context: PlanContext): Promise<Plan> {
   const { directory } = context;
@@ -24,7 +28,10 @@ export function planRuleCommand(command: RuleCommand, context: PlanContext): Pro
   if (command.type === 'CreateAssignmentRule') {
     permission = permissionForMode(command.data.mode);
     course = directory.courses.get(command.data.courseId);
-    if (!course) throw notFound(`course ${command.data.courseId} does not exist: check the id`, { courseId: command.data.courseId });
+    if (!course)
+      throw notFound(`course ${command.data.courseId} does not exist: check the id`, {
+        courseId: command.data.courseId,
+      });
     context.require({ permission, course });
   } else {
     const rule = requireRule(directory.rules.get(ruleId), ruleId);
@@ -47,8 +54,10 @@ export function planRuleCommand(command: RuleCommand, context: PlanContext): Pro
         audienceScope: userScopeOf(context.actor, permission, course),
       }),
     (events) => {
-      if (command.type === 'CreateAssignmentRule' && events.length > 0) return `assignment rule ${ruleId} created: it applies to its audience now${command.data.mode === 'dynamic' ? ' and keeps applying as users come to match it' : ''}`;
-      if (command.type === 'RetireAssignmentRule' && events.length > 0) return `assignment rule ${ruleId} retired: its source is withdrawn from every user who holds it`;
+      if (command.type === 'CreateAssignmentRule' && events.length > 0)
+        return `assignment rule ${ruleId} created: it applies to its audience now${command.data.mode === 'dynamic' ? ' and keeps applying as users come to match it' : ''}`;
+      if (command.type === 'RetireAssignmentRule' && events.length > 0)
+        return `assignment rule ${ruleId} retired: its source is withdrawn from every user who holds it`;
       return describeEvents(events, `assignment rule ${ruleId}`);
     },
   );

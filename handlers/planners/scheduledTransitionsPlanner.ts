@@ -5,7 +5,10 @@ import type { Plan, PlanContext } from '../plan';
 import { decideTrainingBatch } from './trainingBatch';
 
 /** R5 expiry and R22 overdue notices for the users in the actor's scope (all of them, or those named). */
-export async function planScheduledTransitions(command: CommandOf<'RunScheduledTransitions'>, context: PlanContext): Promise<Plan> {
+export async function planScheduledTransitions(
+  command: CommandOf<'RunScheduledTransitions'>,
+  context: PlanContext,
+): Promise<Plan> {
   const { directory } = context;
   context.require({ permission: 'progress.record' });
   const named = command.data.userIds;
@@ -14,7 +17,11 @@ export async function planScheduledTransitions(command: CommandOf<'RunScheduledT
     context.require({ permission: 'progress.record', userId });
   }
   // Deactivated users are left out: nobody is chased for training after they leave.
-  const userIds = named ?? [...directory.users.values()].filter((user) => user.active && userInScope(context.actor, 'progress.record', user.userId, directory.scope)).map((user) => user.userId);
+  const userIds =
+    named ??
+    [...directory.users.values()]
+      .filter((user) => user.active && userInScope(context.actor, 'progress.record', user.userId, directory.scope))
+      .map((user) => user.userId);
   const { results, writes } = await decideTrainingBatch(
     context,
     userIds.map((userId) => ({ userId, command: { type: 'RunScheduledTransitions' } })),
@@ -28,5 +35,8 @@ export async function planScheduledTransitions(command: CommandOf<'RunScheduledT
       if (event.type === 'AssignmentOverdue') overdue++;
     }
   }
-  return { writes, message: `scheduled transitions for ${userIds.length} users: ${expired} completions expired, ${overdue} assignments newly overdue` };
+  return {
+    writes,
+    message: `scheduled transitions for ${userIds.length} users: ${expired} completions expired, ${overdue} assignments newly overdue`,
+  };
 }

@@ -21,5 +21,7 @@ export async function planOnStream<State>(
 const nothingChanged = 'nothing changed: the state already matches';
 
 export function describeEvents(events: DomainEvent[], what: string): string {
-  return events.length === 0 ? `${what}: ${nothingChanged}` : `${what}: ${events.map((event) => event.type).join(', ')}`;
+  return events.length === 0
+    ? `${what}: ${nothingChanged}`
+    : `${what}: ${events.map((event) => event.type).join(', ')}`;
 }

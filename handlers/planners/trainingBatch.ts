@@ -55,7 +55,10 @@ export async function decideTrainingBatch(
   works: readonly TrainingWork[],
   options: { atomic: boolean },
 ): Promise<{ results: TrainingWorkResult[]; writes: PlannedWrite[] }> {
-  const perUser = new Map<string, { state: TrainingState; revision: number; events: TrainingEvent[]; metadata: Partial<EventMetadata>[] }>();
+  const perUser = new Map<
+    string,
+    { state: TrainingState; revision: number; events: TrainingEvent[]; metadata: Partial<EventMetadata>[] }
+  >();
   const results: TrainingWorkResult[] = [];
   const decide = async (work: TrainingWork): Promise<TrainingWorkResult> => {
     let entry = perUser.get(work.userId);
@@ -65,7 +68,11 @@ export async function decideTrainingBatch(
       perUser.set(work.userId, entry);
     }
     try {
-      const decision = decideTraining(work.command, entry.state, trainingContext(context.directory, work.userId, work.at ?? context.now, work.actorId ?? context.meta.actorId));
+      const decision = decideTraining(
+        work.command,
+        entry.state,
+        trainingContext(context.directory, work.userId, work.at ?? context.now, work.actorId ?? context.meta.actorId),
+      );
       for (const event of decision.events) {
         entry.state = evolveTraining(entry.state, event);
         entry.events.push(event);
@@ -77,27 +84,46 @@ export async function decideTrainingBatch(
       return { work, error };
     }
   };
-  if (works.length > 1) await context.aggregates.prefetch(works.map((work) => streams.training(work.userId)), aggregateKinds.training);
+  if (works.length > 1)
+    await context.aggregates.prefetch(
+      works.map((work) => streams.training(work.userId)),
+      aggregateKinds.training,
+    );
   for (const work of works) results.push(await decide(work));
   // Whenever the batch gives a user a course (new or back), every live dynamic rule on that course the user matches
   // is applied after it: a rule that skipped the training while it was gone (R11, reassignment off) then adds its
   // source (R1), so the sources a user ends with do not depend on which rule or command acted first.
   let rulesByCourse: Map<string, ActiveRule[]> | undefined;
   for (const result of [...results]) {
-    const activated = result.decision?.events.find((event) => event.type === 'TrainingAssigned' || event.type === 'TrainingReassigned');
+    const activated = result.decision?.events.find(
+      (event) => event.type === 'TrainingAssigned' || event.type === 'TrainingReassigned',
+    );
     if (!activated) continue;
     rulesByCourse ??= dynamicRulesByCourse(context.directory);
     const { userId } = result.work;
     for (const rule of rulesByCourse.get(activated.data.courseId) ?? []) {
       const held = perUser.get(userId)?.state.assignments[rule.courseId];
-      if (!held?.active || held.sources.some((source) => source.ruleId === rule.ruleId) || !ruleMatches(rule, userId, context.directory)) continue;
-      results.push(await decide({ ...result.work, command: { type: 'ApplyRule', rule: ruleFacts(rule, context.directory) } }));
+      if (
+        !held?.active ||
+        held.sources.some((source) => source.ruleId === rule.ruleId) ||
+        !ruleMatches(rule, userId, context.directory)
+      )
+        continue;
+      results.push(
+        await decide({ ...result.work, command: { type: 'ApplyRule', rule: ruleFacts(rule, context.directory) } }),
+      );
     }
   }
   const writes: PlannedWrite[] = [];
   for (const [userId, entry] of perUser) {
     if (entry.events.length === 0) continue;
-    writes.push({ stream: streams.training(userId), expectedRevision: expectedFrom(entry.revision), events: entry.events, metadata: entry.metadata, stateAfter: entry.state });
+    writes.push({
+      stream: streams.training(userId),
+      expectedRevision: expectedFrom(entry.revision),
+      events: entry.events,
+      metadata: entry.metadata,
+      stateAfter: entry.state,
+    });
   }
   return { results, writes };
 }

@@ -38,7 +38,8 @@ export async function planSingleUserTraining(command: SingleUserCommand, context
   const { directory } = context;
   const { userId } = command.data;
   if (!directory.users.has(userId)) throw notFound(`user ${userId} is not registered: check the id`, { userId });
-  const courseIds = command.type === 'SaveExemptions' ? command.data.exemptions.map((tick) => tick.courseId) : [command.data.courseId];
+  const courseIds =
+    command.type === 'SaveExemptions' ? command.data.exemptions.map((tick) => tick.courseId) : [command.data.courseId];
   for (const courseId of new Set(courseIds)) {
     const course = directory.courses.get(courseId);
     if (!course) throw notFound(`course ${courseId} does not exist: check the id`, { courseId });
@@ -46,7 +47,9 @@ export async function planSingleUserTraining(command: SingleUserCommand, context
       context.require({ permission: permissionFor[command.type], userId, course });
     }
   }
-  const { results, writes } = await decideTrainingBatch(context, [{ userId, command: toTrainingCommand(command) }], { atomic: true });
+  const { results, writes } = await decideTrainingBatch(context, [{ userId, command: toTrainingCommand(command) }], {
+    atomic: true,
+  });
   const decision = results[0]?.decision;
   return { writes, message: decision?.message ?? '', warnings: decision?.warnings ?? [] };
 }
@@ -69,9 +72,18 @@ export async function planAssignCourse(command: CommandOf<'AssignCourse'>, conte
   for (const userId of new Set(userIds)) {
     for (const courseId of new Set(courseIds)) {
       const course = directory.courses.get(courseId);
-      const verdict = assignability(courseId, course, userId, directory.users.get(userId), (id) => directory.orgUnitPath(id));
+      const verdict = assignability(courseId, course, userId, directory.users.get(userId), (id) =>
+        directory.orgUnitPath(id),
+      );
       if (!verdict.ok) {
-        outcomes.push({ userId, courseId, outcome: 'failed', code: verdict.code, reason: verdict.reason, message: verdict.message });
+        outcomes.push({
+          userId,
+          courseId,
+          outcome: 'failed',
+          code: verdict.code,
+          reason: verdict.reason,
+          message: verdict.message,
+        });
         continue;
       }
       const demand: Demand = { permission: 'assignment.standard', userId, ...(course ? { course } : {}) };
@@ -79,7 +91,14 @@ export async function planAssignCourse(command: CommandOf<'AssignCourse'>, conte
         context.require(demand);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        outcomes.push({ userId, courseId, outcome: 'failed', code: error.code, reason: 'FORBIDDEN', message: error.message });
+        outcomes.push({
+          userId,
+          courseId,
+          outcome: 'failed',
+          code: error.code,
+          reason: 'FORBIDDEN',
+          message: error.message,
+        });
         continue;
       }
       works.push({ userId, command: { type: 'AssignIndividually', courseId, dueDate: dueDate ?? null, required } });
@@ -91,16 +110,30 @@ export async function planAssignCourse(command: CommandOf<'AssignCourse'>, conte
   for (const outcome of outcomes) {
     if (outcome.outcome === 'failed') continue;
     const result = results[next++];
-    if (result?.error) Object.assign(outcome, { outcome: 'failed', code: result.error.code, message: result.error.message });
-    else if (result?.decision) Object.assign(outcome, { outcome: result.decision.outcome, message: result.decision.message, ...(result.decision.heldVia ? { heldVia: result.decision.heldVia } : {}) });
+    if (result?.error)
+      Object.assign(outcome, { outcome: 'failed', code: result.error.code, message: result.error.message });
+    else if (result?.decision)
+      Object.assign(outcome, {
+        outcome: result.decision.outcome,
+        message: result.decision.message,
+        ...(result.decision.heldVia ? { heldVia: result.decision.heldVia } : {}),
+      });
   }
   const failed = outcomes.filter((outcome) => outcome.outcome === 'failed');
   if (failed.length === outcomes.length) {
     const first = failed[0] as PairOutcome;
-    const message = failed.length === 1 ? first.message : `no pair could be assigned: ${first.message}${failed.length > 1 ? ` (and ${failed.length - 1} more refusals)` : ''}`;
+    const message =
+      failed.length === 1
+        ? first.message
+        : `no pair could be assigned: ${first.message}${failed.length > 1 ? ` (and ${failed.length - 1} more refusals)` : ''}`;
     throw new DomainError(first.code ?? 'RULE_VIOLATION', message, { results: outcomes });
   }
-  return { writes, message: summarize(outcomes), warnings: failed.map((outcome) => `${outcome.userId} × ${outcome.courseId}: ${outcome.message}`), results: outcomes };
+  return {
+    writes,
+    message: summarize(outcomes),
+    warnings: failed.map((outcome) => `${outcome.userId} × ${outcome.courseId}: ${outcome.message}`),
+    results: outcomes,
+  };
 }
 
 function summarize(outcomes: PairOutcome[]): string {

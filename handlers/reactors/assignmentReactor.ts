@@ -49,7 +49,11 @@ export class AssignmentReactor {
     this.directory = new Directory(engine.directory.bootstrapAdminId);
     this.chunkSize = options.chunkSize ?? 1000;
     this.pageSize = options.pageSize ?? 1000;
-    this.checkpoint = new LazyCheckpoint(engine.store, AssignmentReactor.checkpointName, options.checkpointIntervalMs ?? 0);
+    this.checkpoint = new LazyCheckpoint(
+      engine.store,
+      AssignmentReactor.checkpointName,
+      options.checkpointIntervalMs ?? 0,
+    );
   }
 
   /** Writes the checkpoint if it lags behind the position reached (on a graceful stop). */
@@ -68,7 +72,9 @@ export class AssignmentReactor {
     const store = this.engine.store;
     const readRelevant = store.readReferenceData?.bind(store);
     while (this.position < checkpoint) {
-      const page = readRelevant ? await readRelevant(this.position, checkpoint, 5000, RELEVANT_TRAINING_TYPES) : await store.readAll(this.position, 5000);
+      const page = readRelevant
+        ? await readRelevant(this.position, checkpoint, 5000, RELEVANT_TRAINING_TYPES)
+        : await store.readAll(this.position, 5000);
       if (page.length === 0) break;
       for (const stored of page) {
         if (stored.position > checkpoint) break;
@@ -140,11 +146,20 @@ export class AssignmentReactor {
     for (let chunk = 0; chunk * this.chunkSize < works.length; chunk++) {
       const slice = works.slice(chunk * this.chunkSize, (chunk + 1) * this.chunkSize);
       const reply = await this.engine.execute(
-        { commandId: `reactor:${last.id}:${chunk}`, actorId: 'system:assignment-reactor', correlationId: last.metadata.correlationId, causationId: last.id },
+        {
+          commandId: `reactor:${last.id}:${chunk}`,
+          actorId: 'system:assignment-reactor',
+          correlationId: last.metadata.correlationId,
+          causationId: last.id,
+        },
         (context) => planReactions(slice, context),
       );
-      if (!reply.ok) throw new Error(`assignment reactor could not store its work at position ${last.position}: ${reply.error.code} ${reply.error.message}`);
-      if (reply.warnings.length > 0) this.options.logger?.info({ position: last.position, skipped: reply.warnings.length }, 'reactions skipped');
+      if (!reply.ok)
+        throw new Error(
+          `assignment reactor could not store its work at position ${last.position}: ${reply.error.code} ${reply.error.message}`,
+        );
+      if (reply.warnings.length > 0)
+        this.options.logger?.info({ position: last.position, skipped: reply.warnings.length }, 'reactions skipped');
     }
     await this.checkpoint.advance(reached);
     this.position = reached;
@@ -173,17 +188,28 @@ export class AssignmentReactor {
       command: { type: 'ApplyRule', rule: ruleFacts(rule, directory) },
       at: stored.metadata.occurredAt,
       actorId: rule.createdBy,
-      metadata: { actorId: stored.metadata.actorId, correlationId: stored.metadata.correlationId, causationId: stored.id },
+      metadata: {
+        actorId: stored.metadata.actorId,
+        correlationId: stored.metadata.correlationId,
+        causationId: stored.id,
+      },
     });
     const withdraw = (rule: ActiveRule, userId: string, cause: 'dynamic' | 'retired'): TrainingWork => ({
       userId,
       command: { type: 'WithdrawRule', ruleId: rule.ruleId, courseId: rule.courseId, cause },
       at: stored.metadata.occurredAt,
       actorId: stored.metadata.actorId,
-      metadata: { actorId: stored.metadata.actorId, correlationId: stored.metadata.correlationId, causationId: stored.id },
+      metadata: {
+        actorId: stored.metadata.actorId,
+        correlationId: stored.metadata.correlationId,
+        causationId: stored.id,
+      },
     });
     /** Dynamic rules whose reach follows a user's profile and membership (not new-starter rules: they reach at registration). */
-    const followingRules = () => [...directory.rules.values()].filter((rule) => !rule.retired && rule.mode === 'dynamic' && rule.target.kind !== 'newStarters');
+    const followingRules = () =>
+      [...directory.rules.values()].filter(
+        (rule) => !rule.retired && rule.mode === 'dynamic' && rule.target.kind !== 'newStarters',
+      );
     const reconcile = (userId: string): TrainingWork[] => {
       const works: TrainingWork[] = [];
       for (const rule of followingRules()) {
@@ -213,7 +239,9 @@ export class AssignmentReactor {
       }
       case 'AssignmentRuleRetired': {
         const rule = directory.rules.get(event.data.ruleId);
-        return rule ? [...(this.holders.get(rule.ruleId) ?? [])].sort().map((userId) => withdraw(rule, userId, 'retired')) : [];
+        return rule
+          ? [...(this.holders.get(rule.ruleId) ?? [])].sort().map((userId) => withdraw(rule, userId, 'retired'))
+          : [];
       }
       case 'GroupMemberAdded':
       case 'GroupMemberRemoved':
@@ -229,7 +257,10 @@ export class AssignmentReactor {
           });
       case 'UserRegistered': {
         const newStarterRules = [...directory.rules.values()].filter(
-          (rule) => !rule.retired && rule.target.kind === 'newStarters' && withinAudienceScope(rule, event.data.userId, directory),
+          (rule) =>
+            !rule.retired &&
+            rule.target.kind === 'newStarters' &&
+            withinAudienceScope(rule, event.data.userId, directory),
         );
         return [...newStarterRules.map((rule) => apply(rule, event.data.userId)), ...reconcile(event.data.userId)];
       }
@@ -239,7 +270,11 @@ export class AssignmentReactor {
         // A new manager or org unit also moves everyone below the user, and the reach of rules the user created
         // under "self and subordinates" or "own org unit" constraints (R17).
         const below = directory.reportingLine(userId).sort();
-        const scopedRules = followingRules().filter((rule) => rule.createdBy === userId && rule.audienceScope?.some((scope) => scope.selfAndSubordinates || scope.ownOrgUnit));
+        const scopedRules = followingRules().filter(
+          (rule) =>
+            rule.createdBy === userId &&
+            rule.audienceScope?.some((scope) => scope.selfAndSubordinates || scope.ownOrgUnit),
+        );
         return [...[userId, ...below].flatMap(reconcile), ...scopedRules.flatMap(reconcileRule)];
       }
       case 'CourseActivated':
@@ -270,7 +305,8 @@ export class AssignmentReactor {
         if (!rule) return [];
         if (rule.retired) return [withdraw(rule, event.data.userId, 'retired')];
         const follows = rule.mode === 'dynamic' && rule.target.kind !== 'newStarters';
-        if (follows && !ruleMatches(rule, event.data.userId, directory)) return [withdraw(rule, event.data.userId, 'dynamic')];
+        if (follows && !ruleMatches(rule, event.data.userId, directory))
+          return [withdraw(rule, event.data.userId, 'dynamic')];
         return [];
       }
       default:
@@ -280,7 +316,12 @@ export class AssignmentReactor {
 }
 
 /** The training events the reactor reads: they give or take a rule's source (what `fold` and `react` look at). */
-const RELEVANT_TRAINING_TYPES = ['TrainingAssigned', 'TrainingReassigned', 'AssignmentSourceAdded', 'AssignmentSourceRemoved'] as const;
+const RELEVANT_TRAINING_TYPES = [
+  'TrainingAssigned',
+  'TrainingReassigned',
+  'AssignmentSourceAdded',
+  'AssignmentSourceRemoved',
+] as const;
 
 function holdersOf(holders: Map<string, Set<string>>, ruleId: string): Set<string> {
   let set = holders.get(ruleId);

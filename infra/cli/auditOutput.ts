@@ -5,7 +5,16 @@ import { renderTable } from './table';
 interface HistoryResult {
   userId: string;
   asOf: string | null;
-  assignments: { courseId: string; title: string; active: boolean; visible: boolean; status: string; dueDate: string | null; overdue: boolean; version: number }[];
+  assignments: {
+    courseId: string;
+    title: string;
+    active: boolean;
+    visible: boolean;
+    status: string;
+    dueDate: string | null;
+    overdue: boolean;
+    version: number;
+  }[];
   events: { position: number; at: string; actorId: string; type: string; reason: string | null; summary: string }[];
 }
 
@@ -18,13 +27,36 @@ interface ExplainResult {
   visible: boolean;
   active: boolean;
   asOf: string | null;
-  sources: { label: string; ruleId: string | null; assignedOn: string; exempt: boolean; rule: { name: string; mode: string; createdBy: string } | null; exemption: { reason: string; appliedBy: string; appliedAt: string } | null }[];
-  dueDate: { dueDate: string | null; policy: string; override: string | null; winner: string | null; candidates: { sourceKey: string; label: string; date: string | null; exempt: boolean; basis: string }[] };
+  sources: {
+    label: string;
+    ruleId: string | null;
+    assignedOn: string;
+    exempt: boolean;
+    rule: { name: string; mode: string; createdBy: string } | null;
+    exemption: { reason: string; appliedBy: string; appliedAt: string } | null;
+  }[];
+  dueDate: {
+    dueDate: string | null;
+    policy: string;
+    override: string | null;
+    winner: string | null;
+    candidates: { sourceKey: string; label: string; date: string | null; exempt: boolean; basis: string }[];
+  };
   versionDecisions: string[];
 }
 
-export async function printHistory(runtime: Runtime, actorId: string, userId: string, asOf: string | undefined, json: boolean): Promise<number> {
-  const reply = await runtime.engine.query({ type: 'AssignmentHistory', actor: { userId: actorId }, params: { userId, ...(asOf ? { asOf } : {}) } });
+export async function printHistory(
+  runtime: Runtime,
+  actorId: string,
+  userId: string,
+  asOf: string | undefined,
+  json: boolean,
+): Promise<number> {
+  const reply = await runtime.engine.query({
+    type: 'AssignmentHistory',
+    actor: { userId: actorId },
+    params: { userId, ...(asOf ? { asOf } : {}) },
+  });
   if (!reply.ok) return refused(reply.error);
   if (json) {
     console.log(JSON.stringify(reply.result, null, 2));
@@ -32,17 +64,42 @@ export async function printHistory(runtime: Runtime, actorId: string, userId: st
   }
   const result = reply.result as HistoryResult;
   console.log(`Assignments of ${userId}${result.asOf ? ` as of ${result.asOf}` : ''}`);
-  console.log(renderTable(
-    ['course', 'status', 'due', 'overdue', 'version', 'shown'],
-    result.assignments.map((row) => [row.title, row.active ? statusText(row.status) : `removed (was ${statusText(row.status)})`, row.dueDate ?? '—', row.overdue ? 'yes' : '', `v${row.version}`, row.visible ? 'yes' : 'no']),
-  ));
+  console.log(
+    renderTable(
+      ['course', 'status', 'due', 'overdue', 'version', 'shown'],
+      result.assignments.map((row) => [
+        row.title,
+        row.active ? statusText(row.status) : `removed (was ${statusText(row.status)})`,
+        row.dueDate ?? '—',
+        row.overdue ? 'yes' : '',
+        `v${row.version}`,
+        row.visible ? 'yes' : 'no',
+      ]),
+    ),
+  );
   console.log(`\nHistory (${result.events.length} events)`);
-  console.log(renderTable(['#', 'when', 'who', 'what', 'reason'], result.events.map((event) => [event.position, event.at, event.actorId, event.summary, event.reason ?? ''])));
+  console.log(
+    renderTable(
+      ['#', 'when', 'who', 'what', 'reason'],
+      result.events.map((event) => [event.position, event.at, event.actorId, event.summary, event.reason ?? '']),
+    ),
+  );
   return 0;
 }
 
-export async function printExplanation(runtime: Runtime, actorId: string, userId: string, courseId: string, asOf: string | undefined, json: boolean): Promise<number> {
-  const reply = await runtime.engine.query({ type: 'ExplainAssignment', actor: { userId: actorId }, params: { userId, courseId, ...(asOf ? { asOf } : {}) } });
+export async function printExplanation(
+  runtime: Runtime,
+  actorId: string,
+  userId: string,
+  courseId: string,
+  asOf: string | undefined,
+  json: boolean,
+): Promise<number> {
+  const reply = await runtime.engine.query({
+    type: 'ExplainAssignment',
+    actor: { userId: actorId },
+    params: { userId, courseId, ...(asOf ? { asOf } : {}) },
+  });
   if (!reply.ok) return refused(reply.error);
   if (json) {
     console.log(JSON.stringify(reply.result, null, 2));
@@ -53,14 +110,37 @@ export async function printExplanation(runtime: Runtime, actorId: string, userId
 }
 
 export function printExplanationTables(result: ExplainResult): void {
-  console.log(`${result.title} for ${result.userId}${result.asOf ? ` as of ${result.asOf}` : ''}: ${result.active ? statusText(result.status) : 'removed'}, v${result.version}${result.visible ? '' : ' (hidden: exempt)'}`);
-  console.log(renderTable(
-    ['source', 'rule', 'since', 'exempt'],
-    result.sources.map((source) => [source.label, source.rule ? `${source.rule.name} (${source.rule.mode}, by ${source.rule.createdBy})` : '', source.assignedOn, source.exemption ? `yes: ${source.exemption.reason} (${source.exemption.appliedBy}, ${source.exemption.appliedAt})` : '']),
-  ));
+  console.log(
+    `${result.title} for ${result.userId}${result.asOf ? ` as of ${result.asOf}` : ''}: ${result.active ? statusText(result.status) : 'removed'}, v${result.version}${result.visible ? '' : ' (hidden: exempt)'}`,
+  );
+  console.log(
+    renderTable(
+      ['source', 'rule', 'since', 'exempt'],
+      result.sources.map((source) => [
+        source.label,
+        source.rule ? `${source.rule.name} (${source.rule.mode}, by ${source.rule.createdBy})` : '',
+        source.assignedOn,
+        source.exemption
+          ? `yes: ${source.exemption.reason} (${source.exemption.appliedBy}, ${source.exemption.appliedAt})`
+          : '',
+      ]),
+    ),
+  );
   const due = result.dueDate;
-  console.log(`Due date ${due.dueDate ?? 'none'} by policy "${due.policy}"${due.override ? `, overridden by an admin to ${due.override}` : ''}:`);
-  console.log(renderTable(['candidate', 'date', 'basis', ''], due.candidates.map((candidate) => [candidate.label, candidate.date ?? '—', candidate.basis, candidate.exempt ? 'exempt: not a candidate' : candidate.sourceKey === due.winner ? '← wins' : ''])));
+  console.log(
+    `Due date ${due.dueDate ?? 'none'} by policy "${due.policy}"${due.override ? `, overridden by an admin to ${due.override}` : ''}:`,
+  );
+  console.log(
+    renderTable(
+      ['candidate', 'date', 'basis', ''],
+      due.candidates.map((candidate) => [
+        candidate.label,
+        candidate.date ?? '—',
+        candidate.basis,
+        candidate.exempt ? 'exempt: not a candidate' : candidate.sourceKey === due.winner ? '← wins' : '',
+      ]),
+    ),
+  );
   if (result.versionDecisions.length > 0) console.log(`Versions: ${result.versionDecisions.join('; ')}`);
 }
 

@@ -7,12 +7,19 @@ export type InputItem = { ok: true; value: unknown; line: number } | { ok: false
  * a JSON array, or JSON lines (one value per line; blank lines skipped).
  */
 export function readJsonInput(source: { inline?: string | undefined; file?: string | undefined }): InputItem[] {
-  const text = source.inline ?? (source.file === undefined || source.file === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(source.file, 'utf8'));
+  const text =
+    source.inline ??
+    (source.file === undefined || source.file === '-'
+      ? fs.readFileSync(0, 'utf8')
+      : fs.readFileSync(source.file, 'utf8'));
   const trimmed = text.trim();
-  if (trimmed === '') return [{ ok: false, line: 1, message: 'no input: give a JSON command, -f FILE, or JSON on standard input' }];
+  if (trimmed === '')
+    return [{ ok: false, line: 1, message: 'no input: give a JSON command, -f FILE, or JSON on standard input' }];
   try {
     const whole: unknown = JSON.parse(trimmed);
-    return Array.isArray(whole) ? whole.map((value, i) => ({ ok: true, value, line: i + 1 })) : [{ ok: true, value: whole, line: 1 }];
+    return Array.isArray(whole)
+      ? whole.map((value, i) => ({ ok: true, value, line: i + 1 }))
+      : [{ ok: true, value: whole, line: 1 }];
   } catch {
     // Not one JSON value: JSON lines.
   }
@@ -23,7 +30,11 @@ export function readJsonInput(source: { inline?: string | undefined; file?: stri
     try {
       items.push({ ok: true, value: JSON.parse(line) as unknown, line: index + 1 });
     } catch (error) {
-      items.push({ ok: false, line: index + 1, message: `line ${index + 1} is not valid JSON: ${(error as Error).message}` });
+      items.push({
+        ok: false,
+        line: index + 1,
+        message: `line ${index + 1} is not valid JSON: ${(error as Error).message}`,
+      });
     }
   });
   return items;

@@ -90,9 +90,15 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (verb) {
       case 'command':
-        return await runCommands(runtime, { inline: rest[0] === '-' ? undefined : rest[0], file: values.file ?? (rest[0] === '-' ? '-' : undefined) });
+        return await runCommands(runtime, {
+          inline: rest[0] === '-' ? undefined : rest[0],
+          file: values.file ?? (rest[0] === '-' ? '-' : undefined),
+        });
       case 'query':
-        return await runQueries(runtime, { inline: rest[0] === '-' ? undefined : rest[0], file: values.file ?? (rest[0] === '-' ? '-' : undefined) });
+        return await runQueries(runtime, {
+          inline: rest[0] === '-' ? undefined : rest[0],
+          file: values.file ?? (rest[0] === '-' ? '-' : undefined),
+        });
       case 'history': {
         const [userId] = rest;
         if (!userId) throw new UsageError('history needs a USER_ID');
@@ -101,16 +107,27 @@ export async function main(argv: string[]): Promise<number> {
       case 'explain': {
         const [userId, courseId] = rest;
         if (!userId || !courseId) throw new UsageError('explain needs a USER_ID and a COURSE_ID');
-        return await printExplanation(runtime, actorFrom(values.actor, config), userId, courseId, values['as-of'], values.json);
+        return await printExplanation(
+          runtime,
+          actorFrom(values.actor, config),
+          userId,
+          courseId,
+          values['as-of'],
+          values.json,
+        );
       }
       case 'report': {
         const format = values.format;
-        if (format !== 'table' && format !== 'csv' && format !== 'json') throw new UsageError('--format is table, csv or json');
+        if (format !== 'table' && format !== 'csv' && format !== 'json')
+          throw new UsageError('--format is table, csv or json');
         if (values.summary && (values.department || values.status || values.overdue || values['not-overdue'])) {
-          throw new UsageError('report --summary filters by --course and --org-unit only; --department, --status and --overdue filter MI rows (drop --summary)');
+          throw new UsageError(
+            'report --summary filters by --course and --org-unit only; --department, --status and --overdue filter MI rows (drop --summary)',
+          );
         }
         const limit = Number(values.limit);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit is a whole number from 1 to 10000');
+        if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+          throw new UsageError('--limit is a whole number from 1 to 10000');
         return await printReport(runtime, actorFrom(values.actor, config), {
           format,
           summary: values.summary,
@@ -171,16 +188,28 @@ function actorFrom(flag: string | undefined, config: Config): string {
   return actor;
 }
 
-async function runCommands(runtime: Runtime, source: { inline?: string | undefined; file?: string | undefined }): Promise<number> {
+async function runCommands(
+  runtime: Runtime,
+  source: { inline?: string | undefined; file?: string | undefined },
+): Promise<number> {
   let failed = 0;
   for (const item of readJsonInput(source)) {
     if (!item.ok) {
       failed++;
-      console.log(JSON.stringify({ ok: false, commandId: null, error: { code: 'VALIDATION_FAILED', message: item.message, details: { line: item.line } } }));
+      console.log(
+        JSON.stringify({
+          ok: false,
+          commandId: null,
+          error: { code: 'VALIDATION_FAILED', message: item.message, details: { line: item.line } },
+        }),
+      );
       continue;
     }
     const value = item.value;
-    const command = value !== null && typeof value === 'object' && !Array.isArray(value) && !('commandId' in value) ? { commandId: newCommandId(), ...value } : value;
+    const command =
+      value !== null && typeof value === 'object' && !Array.isArray(value) && !('commandId' in value)
+        ? { commandId: newCommandId(), ...value }
+        : value;
     // Each command's reactions are stored before the next command is decided, as in the demo and the tests.
     const reply = await runtime.engine.send(command);
     if (!reply.ok) failed++;
@@ -189,10 +218,15 @@ async function runCommands(runtime: Runtime, source: { inline?: string | undefin
   return failed === 0 ? 0 : 1;
 }
 
-async function runQueries(runtime: Runtime, source: { inline?: string | undefined; file?: string | undefined }): Promise<number> {
+async function runQueries(
+  runtime: Runtime,
+  source: { inline?: string | undefined; file?: string | undefined },
+): Promise<number> {
   let failed = 0;
   for (const item of readJsonInput(source)) {
-    const reply = item.ok ? await runtime.engine.query(item.value) : { ok: false, error: { code: 'VALIDATION_FAILED', message: item.message, details: { line: item.line } } };
+    const reply = item.ok
+      ? await runtime.engine.query(item.value)
+      : { ok: false, error: { code: 'VALIDATION_FAILED', message: item.message, details: { line: item.line } } };
     if (!reply.ok) failed++;
     console.log(JSON.stringify(reply));
   }
@@ -204,14 +238,20 @@ export async function run(argv: string[]): Promise<void> {
   try {
     process.exitCode = await main(argv);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       console.error(`lms: ${error.message}`);
       process.exitCode = 2;
     } else if (error instanceof EventStoreUnavailableError) {
       console.error(`lms: the event store is unavailable: ${error.message}`);
       process.exitCode = 2;
     } else {
-      console.error(`lms: unexpected failure: ${error instanceof Error ? error.message : String(error)} (set LMS_LOG_LEVEL=debug for details)`);
+      console.error(
+        `lms: unexpected failure: ${error instanceof Error ? error.message : String(error)} (set LMS_LOG_LEVEL=debug for details)`,
+      );
       if (process.env.LMS_LOG_LEVEL === 'debug') console.error(error);
       process.exitCode = 1;
     }

@@ -27,7 +27,9 @@ export class ProgressBar {
 
   finish(done: number, elapsedMs: number): void {
     const rate = elapsedMs > 0 ? Math.round((done / elapsedMs) * 1000) : done;
-    process.stderr.write(`${this.tty ? '\r\x1b[K' : ''}${this.label}: ${done.toLocaleString('en')} ${this.unit} in ${(elapsedMs / 1000).toFixed(1)} s (${rate.toLocaleString('en')}/s)\n`);
+    process.stderr.write(
+      `${this.tty ? '\r\x1b[K' : ''}${this.label}: ${done.toLocaleString('en')} ${this.unit} in ${(elapsedMs / 1000).toFixed(1)} s (${rate.toLocaleString('en')}/s)\n`,
+    );
   }
 }
 

@@ -18,7 +18,10 @@ async function project(store: EventStore, file: string, label: string, until?: n
   try {
     const bar = new ProgressBar(label);
     const started = Date.now();
-    const events = await rebuildFromEvents(store, readModels, { ...(until === undefined ? {} : { until }), onProgress: (progress) => bar.update(progress.position, progress.head, progress.elapsedMs, progress.events) });
+    const events = await rebuildFromEvents(store, readModels, {
+      ...(until === undefined ? {} : { until }),
+      onProgress: (progress) => bar.update(progress.position, progress.head, progress.elapsedMs, progress.events),
+    });
     bar.finish(events, Date.now() - started);
     readModels.finishBulk();
     readModels.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -34,7 +37,8 @@ function removeDatabase(file: string): void {
 
 /** `lms rebuild`: rebuild every read model from position zero, then swap the new file in. */
 export async function rebuildReadModels(config: Config): Promise<number> {
-  if (config.EVENT_STORE === 'memory') throw new ConfigError('rebuild needs a durable store: the memory store holds nothing between runs');
+  if (config.EVENT_STORE === 'memory')
+    throw new ConfigError('rebuild needs a durable store: the memory store holds nothing between runs');
   const store = openEventStore(config);
   try {
     const live = readModelFile(config);
@@ -55,8 +59,12 @@ export async function rebuildReadModels(config: Config): Promise<number> {
 
 /** `lms verify`: rebuild into a scratch folder up to the live read models' position and compare every row. */
 export async function verifyReadModels(config: Config): Promise<number> {
-  if (config.EVENT_STORE === 'memory') throw new ConfigError('verify needs a durable store: the memory store holds nothing between runs');
-  if (!fs.existsSync(readModelFile(config))) throw new ConfigError(`there are no read models to verify in ${config.LMS_DATA}: run a command or "lms rebuild" first`);
+  if (config.EVENT_STORE === 'memory')
+    throw new ConfigError('verify needs a durable store: the memory store holds nothing between runs');
+  if (!fs.existsSync(readModelFile(config)))
+    throw new ConfigError(
+      `there are no read models to verify in ${config.LMS_DATA}: run a command or "lms rebuild" first`,
+    );
   const store = openEventStore(config);
   const live = ReadModelDb.open({ file: readModelFile(config) });
   const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-verify-'));
@@ -71,7 +79,12 @@ export async function verifyReadModels(config: Config): Promise<number> {
     try {
       const result = compareReadModels(live, rebuilt);
       live.db.exec('ROLLBACK');
-      console.log(renderTable(['table', 'rows equal'], result.tables.map((table) => [table.table, table.rows])));
+      console.log(
+        renderTable(
+          ['table', 'rows equal'],
+          result.tables.map((table) => [table.table, table.rows]),
+        ),
+      );
       if (result.difference) {
         const { table, key, live: liveRow, rebuilt: rebuiltRow } = result.difference;
         console.log(`\nverify FAILED at position ${position}: first difference in ${table} ${JSON.stringify(key)}`);

@@ -13,17 +13,33 @@ interface ReportFilters {
 }
 
 /** `lms report`: MI reporting as a table, CSV or JSON; `--summary` groups counts by course, department or org unit. */
-export async function printReport(runtime: Runtime, actorId: string, options: { format: Format; summary: boolean; groupBy: string; filters: ReportFilters; limit: number }): Promise<number> {
+export async function printReport(
+  runtime: Runtime,
+  actorId: string,
+  options: { format: Format; summary: boolean; groupBy: string; filters: ReportFilters; limit: number },
+): Promise<number> {
   const { format, summary, groupBy, filters } = options;
   const defined = Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined));
   let reply;
   if (summary) {
-    reply = await runtime.engine.query({ type: 'MiSummary', actor: { userId: actorId }, params: { groupBy, ...(filters.courseId ? { courseId: filters.courseId } : {}), ...(filters.orgUnitId ? { orgUnitId: filters.orgUnitId } : {}) } });
+    reply = await runtime.engine.query({
+      type: 'MiSummary',
+      actor: { userId: actorId },
+      params: {
+        groupBy,
+        ...(filters.courseId ? { courseId: filters.courseId } : {}),
+        ...(filters.orgUnitId ? { orgUnitId: filters.orgUnitId } : {}),
+      },
+    });
   } else {
     // Page through every row: an export is never cut short silently.
     const rows: unknown[] = [];
     for (let offset = 0; ; offset += options.limit) {
-      const page = await runtime.engine.query({ type: 'MiReport', actor: { userId: actorId }, params: { ...defined, limit: options.limit, offset } });
+      const page = await runtime.engine.query({
+        type: 'MiReport',
+        actor: { userId: actorId },
+        params: { ...defined, limit: options.limit, offset },
+      });
       if (!page.ok) {
         reply = page;
         break;
@@ -45,27 +61,116 @@ export async function printReport(runtime: Runtime, actorId: string, options: { 
     return 0;
   }
   if (summary) {
-    const rows = reply.result as { key: string | null; assigned: number; notStarted: number; inProgress: number; completed: number; expired: number; overdue: number; completionRate: number }[];
-    const headers = [groupBy, 'assigned', 'not started', 'in progress', 'completed', 'expired', 'overdue', 'completion rate'];
-    const cells = rows.map((row) => [row.key ?? '(none)', row.assigned, row.notStarted, row.inProgress, row.completed, row.expired, row.overdue, `${(row.completionRate * 100).toFixed(1)}%`]);
+    const rows = reply.result as {
+      key: string | null;
+      assigned: number;
+      notStarted: number;
+      inProgress: number;
+      completed: number;
+      expired: number;
+      overdue: number;
+      completionRate: number;
+    }[];
+    const headers = [
+      groupBy,
+      'assigned',
+      'not started',
+      'in progress',
+      'completed',
+      'expired',
+      'overdue',
+      'completion rate',
+    ];
+    const cells = rows.map((row) => [
+      row.key ?? '(none)',
+      row.assigned,
+      row.notStarted,
+      row.inProgress,
+      row.completed,
+      row.expired,
+      row.overdue,
+      `${(row.completionRate * 100).toFixed(1)}%`,
+    ]);
     console.log(format === 'csv' ? toCsv(headers, cells) : renderTable(headers, cells));
     return 0;
   }
-  const rows = reply.result as { userId: string; name: string; department: string | null; orgUnitId: string; courseId: string; title: string; required: boolean; status: string; progress: number; version: number; dueDate: string | null; overdue: boolean; completedOn: string | null; score: number | null }[];
-  const headers = ['user', 'name', 'department', 'org unit', 'course', 'title', 'required', 'status', 'progress', 'version', 'due', 'overdue', 'completed', 'score'];
-  const cells = rows.map((row) => [row.userId, row.name, row.department, row.orgUnitId, row.courseId, row.title, row.required ? 'yes' : 'no', format === 'csv' ? row.status : statusText(row.status), row.progress, row.version, row.dueDate, row.overdue ? 'yes' : 'no', row.completedOn, row.score]);
+  const rows = reply.result as {
+    userId: string;
+    name: string;
+    department: string | null;
+    orgUnitId: string;
+    courseId: string;
+    title: string;
+    required: boolean;
+    status: string;
+    progress: number;
+    version: number;
+    dueDate: string | null;
+    overdue: boolean;
+    completedOn: string | null;
+    score: number | null;
+  }[];
+  const headers = [
+    'user',
+    'name',
+    'department',
+    'org unit',
+    'course',
+    'title',
+    'required',
+    'status',
+    'progress',
+    'version',
+    'due',
+    'overdue',
+    'completed',
+    'score',
+  ];
+  const cells = rows.map((row) => [
+    row.userId,
+    row.name,
+    row.department,
+    row.orgUnitId,
+    row.courseId,
+    row.title,
+    row.required ? 'yes' : 'no',
+    format === 'csv' ? row.status : statusText(row.status),
+    row.progress,
+    row.version,
+    row.dueDate,
+    row.overdue ? 'yes' : 'no',
+    row.completedOn,
+    row.score,
+  ]);
   console.log(format === 'csv' ? toCsv(headers, cells) : renderTable(headers, cells));
   return 0;
 }
 
 /** `lms team`: a manager's direct reports (or whole reporting line) and their assignments. */
-export async function printTeam(runtime: Runtime, actorId: string, managerId: string, all: boolean, json: boolean): Promise<number> {
-  const reply = await runtime.engine.query({ type: 'MyTeam', actor: { userId: actorId }, params: { managerId, scope: all ? 'all' : 'direct' } });
+export async function printTeam(
+  runtime: Runtime,
+  actorId: string,
+  managerId: string,
+  all: boolean,
+  json: boolean,
+): Promise<number> {
+  const reply = await runtime.engine.query({
+    type: 'MyTeam',
+    actor: { userId: actorId },
+    params: { managerId, scope: all ? 'all' : 'direct' },
+  });
   if (!reply.ok) {
     console.error(`${reply.error.code}: ${reply.error.message}`);
     return 1;
   }
-  const team = reply.result as { members: { userId: string; name: string; managerId: string | null; assignments: { title: string; status: string; dueDate: string | null; overdue: boolean; required: boolean }[] }[] };
+  const team = reply.result as {
+    members: {
+      userId: string;
+      name: string;
+      managerId: string | null;
+      assignments: { title: string; status: string; dueDate: string | null; overdue: boolean; required: boolean }[];
+    }[];
+  };
   if (json) {
     console.log(JSON.stringify(team, null, 2));
     return 0;
@@ -73,9 +178,18 @@ export async function printTeam(runtime: Runtime, actorId: string, managerId: st
   const cells = team.members.flatMap((member) =>
     member.assignments.length === 0
       ? [[member.name, member.managerId, '(nothing assigned)', '', '', '']]
-      : member.assignments.map((assignment, i) => [i === 0 ? member.name : '', i === 0 ? member.managerId : '', assignment.title, statusText(assignment.status), assignment.dueDate ?? '—', assignment.overdue ? 'overdue' : '']),
+      : member.assignments.map((assignment, i) => [
+          i === 0 ? member.name : '',
+          i === 0 ? member.managerId : '',
+          assignment.title,
+          statusText(assignment.status),
+          assignment.dueDate ?? '—',
+          assignment.overdue ? 'overdue' : '',
+        ]),
   );
-  console.log(`My Team of ${managerId} (${all ? 'whole reporting line' : 'direct reports'}): ${team.members.length} people`);
+  console.log(
+    `My Team of ${managerId} (${all ? 'whole reporting line' : 'direct reports'}): ${team.members.length} people`,
+  );
   console.log(renderTable(['member', 'manager', 'training', 'status', 'due', ''], cells));
   return 0;
 }

@@ -17,13 +17,25 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export const readModelFile = (config: Config) => (config.EVENT_STORE === 'memory' ? ':memory:' : path.join(config.LMS_DATA, 'readmodels.db'));
+export const readModelFile = (config: Config) =>
+  config.EVENT_STORE === 'memory' ? ':memory:' : path.join(config.LMS_DATA, 'readmodels.db');
 
-export function openRuntime(config: Config, logger: Logger, clock: Clock = systemClock, store: EventStore = openEventStore(config)): Runtime {
+export function openRuntime(
+  config: Config,
+  logger: Logger,
+  clock: Clock = systemClock,
+  store: EventStore = openEventStore(config),
+): Runtime {
   // Read models are derived: NORMAL (no fsync per batch) loses at most the last batches on power loss, rows and
   // checkpoint together, and the next catch-up projects them again.
   const readModels = ReadModelDb.open({ file: readModelFile(config), synchronous: 'NORMAL' });
-  const engine = new EmbeddedEngine({ store, readModels, clock, bootstrapAdminId: config.LMS_BOOTSTRAP_ADMIN ?? null, logger });
+  const engine = new EmbeddedEngine({
+    store,
+    readModels,
+    clock,
+    bootstrapAdminId: config.LMS_BOOTSTRAP_ADMIN ?? null,
+    logger,
+  });
   return {
     config,
     store,

@@ -5,13 +5,21 @@ import { queryNames, queryParamSchemas, QueryEnvelopeSchema } from '../../domain
 import { CommandReplySchema } from '../../handlers/reply';
 
 const toSchema = (schema: z.ZodType) => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', cycles: 'ref', reused: 'inline' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    cycles: 'ref',
+    reused: 'inline',
+  }) as Record<string, unknown>;
   return rest;
 };
 
 const QueryReplySchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), position: z.number().int(), result: z.unknown() }),
-  z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }) }),
+  z.object({
+    ok: z.literal(false),
+    error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }),
+  }),
 ]);
 
 const IntegrationEventEnvelope = z.object({
@@ -33,7 +41,18 @@ export function asyncApiDocument(): Record<string, unknown> {
   const commandMessage = (type: string) => ({
     name: type,
     contentType: 'application/json',
-    payload: { allOf: [envelope, { type: 'object', properties: { type: { const: type }, data: toSchema(commandDataSchemas[type as keyof typeof commandDataSchemas]) } }] },
+    payload: {
+      allOf: [
+        envelope,
+        {
+          type: 'object',
+          properties: {
+            type: { const: type },
+            data: toSchema(commandDataSchemas[type as keyof typeof commandDataSchemas]),
+          },
+        },
+      ],
+    },
   });
   const channels: Record<string, unknown> = {};
   for (const type of commandTypes) {
@@ -53,7 +72,16 @@ export function asyncApiDocument(): Record<string, unknown> {
       description: `Request-reply query ${name}; minPosition waits (bounded) for the read models to reach a command's position.`,
       subscribe: {
         operationId: `query${name}`,
-        message: { name, contentType: 'application/json', payload: { allOf: [toSchema(QueryEnvelopeSchema), { type: 'object', properties: { params: toSchema(queryParamSchemas[name]) } }] } },
+        message: {
+          name,
+          contentType: 'application/json',
+          payload: {
+            allOf: [
+              toSchema(QueryEnvelopeSchema),
+              { type: 'object', properties: { params: toSchema(queryParamSchemas[name]) } },
+            ],
+          },
+        },
       },
       bindings: { nats: { queue: 'lms-engine' } },
       'x-reply': { payload: toSchema(QueryReplySchema) },
@@ -62,28 +90,59 @@ export function asyncApiDocument(): Record<string, unknown> {
   channels['lms.results.{commandId}'] = {
     description: 'The result of a durable command (stored a day in the JetStream stream LMS_RESULTS).',
     parameters: { commandId: { schema: { type: 'string' } } },
-    publish: { operationId: 'commandResult', message: { name: 'CommandReply', contentType: 'application/json', payload: toSchema(CommandReplySchema) } },
+    publish: {
+      operationId: 'commandResult',
+      message: { name: 'CommandReply', contentType: 'application/json', payload: toSchema(CommandReplySchema) },
+    },
   };
   for (const type of eventTypes) {
     channels[`lms.events.${type}`] = {
       description: `Integration event ${type}, published after it is stored, at least once, in log order, into the JetStream stream LMS_EVENTS (Nats-Msg-Id = event id).`,
       publish: {
         operationId: `event${type}`,
-        message: { name: type, contentType: 'application/json', payload: { allOf: [toSchema(IntegrationEventEnvelope), { type: 'object', properties: { type: { const: type }, data: toSchema(eventSchemas[type]) } }] } },
+        message: {
+          name: type,
+          contentType: 'application/json',
+          payload: {
+            allOf: [
+              toSchema(IntegrationEventEnvelope),
+              { type: 'object', properties: { type: { const: type }, data: toSchema(eventSchemas[type]) } },
+            ],
+          },
+        },
       },
     };
   }
   channels['lms.deadletter.{CommandType}'] = {
-    description: 'Poison durable commands (invalid, or failing after the bounded deliveries), terminated and recorded in LMS_DEADLETTER.',
+    description:
+      'Poison durable commands (invalid, or failing after the bounded deliveries), terminated and recorded in LMS_DEADLETTER.',
     parameters: { CommandType: { schema: { type: 'string' } } },
-    publish: { operationId: 'deadLetter', message: { name: 'DeadLetter', contentType: 'application/json', payload: { type: 'object', properties: { why: { type: 'string' }, commandId: { type: ['string', 'null'] }, subject: { type: 'string' }, deliveries: { type: 'integer' }, reply: {}, payload: { type: 'string' } } } } },
+    publish: {
+      operationId: 'deadLetter',
+      message: {
+        name: 'DeadLetter',
+        contentType: 'application/json',
+        payload: {
+          type: 'object',
+          properties: {
+            why: { type: 'string' },
+            commandId: { type: ['string', 'null'] },
+            subject: { type: 'string' },
+            deliveries: { type: 'integer' },
+            reply: {},
+            payload: { type: 'string' },
+          },
+        },
+      },
+    },
   };
   return {
     asyncapi: '2.6.0',
     info: {
       title: 'Training-assignment engine',
       version: '0.1.0',
-      description: 'Generated by `npm run contract` from the zod schemas. Subjects use the default prefix `lms` (LMS_PREFIX).',
+      description:
+        'Generated by `npm run contract` from the zod schemas. Subjects use the default prefix `lms` (LMS_PREFIX).',
     },
     defaultContentType: 'application/json',
     servers: { nats: { url: 'nats://localhost:4222', protocol: 'nats' } },

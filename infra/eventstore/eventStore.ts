@@ -138,7 +138,12 @@ export interface EventStore {
    * `trainingTypes`, training events of those types come too (the reactor's view of the log: reference data and the
    * training events that give or take a rule's source).
    */
-  readReferenceData?(fromPosition: number, toPosition: number, limit: number, trainingTypes?: readonly string[]): Promise<StoredEvent[]>;
+  readReferenceData?(
+    fromPosition: number,
+    toPosition: number,
+    limit: number,
+    trainingTypes?: readonly string[],
+  ): Promise<StoredEvent[]>;
   /** Optional: several whole streams in one read (a reactor's chunk of users); missing streams read as empty. */
   readStreams?(streams: readonly string[]): Promise<Map<string, StoredEvent[]>>;
   /**
@@ -147,7 +152,12 @@ export interface EventStore {
    * after `after` (the stream and revision read last; undefined to start). Lets a rebuild fold one user at a time
    * instead of holding every user's state while it reads the log in global order.
    */
-  readStreamsByPrefix?(prefix: string, toPosition: number, after: StreamCursor | undefined, limit: number): Promise<StoredEvent[]>;
+  readStreamsByPrefix?(
+    prefix: string,
+    toPosition: number,
+    after: StreamCursor | undefined,
+    limit: number,
+  ): Promise<StoredEvent[]>;
   /** Catch-up then live: every event after `fromPosition`, in order, and then new ones as they are appended. */
   subscribe(options: SubscribeOptions): Subscription;
   /** The position of the last stored event, 0 when empty. */

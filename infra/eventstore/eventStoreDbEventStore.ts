@@ -139,7 +139,8 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
 
 function integerAtLeast(value: number | undefined, fallback: number, min: number, name: string): number {
   const result = value ?? fallback;
-  if (!Number.isSafeInteger(result) || result < min) throw new RangeError(`${name} must be an integer >= ${min}, not ${result}`);
+  if (!Number.isSafeInteger(result) || result < min)
+    throw new RangeError(`${name} must be an integer >= ${min}, not ${result}`);
   return result;
 }
 
@@ -379,7 +380,10 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /** One planned write: the server checks the expected revision again (see the header for the race it closes). */
-  private async appendStep(step: Extract<AppendStep, { kind: 'append' }>, events: EventData[]): Promise<StreamWriteResult> {
+  private async appendStep(
+    step: Extract<AppendStep, { kind: 'append' }>,
+    events: EventData[],
+  ): Promise<StreamWriteResult> {
     const { write } = step;
     const physical = toPhysicalStream(this.prefix, write.stream);
     let result: EsdbAppendResult;
@@ -421,9 +425,13 @@ export class EventStoreDbEventStore implements EventStore {
     const data: CommandRecordedData = { commandId: command.commandId, reply: command.reply ?? null, position };
     let result: EsdbAppendResult;
     try {
-      result = await this.client.appendToStream(commandStream(this.prefix, command.commandId), jsonEvent({ type: COMMAND_RECORDED, data: { ...data } }), {
-        expectedRevision: NO_STREAM,
-      });
+      result = await this.client.appendToStream(
+        commandStream(this.prefix, command.commandId),
+        jsonEvent({ type: COMMAND_RECORDED, data: { ...data } }),
+        {
+          expectedRevision: NO_STREAM,
+        },
+      );
     } catch (error) {
       if (isWrongExpectedVersion(error)) throw new DuplicateCommandError(command.commandId);
       throw error;
@@ -435,7 +443,9 @@ export class EventStoreDbEventStore implements EventStore {
     const [first] = await this.readPhysical(commandStream(this.prefix, commandId), { maxCount: 1 });
     if (first === undefined) return undefined;
     if (!isCommandRecorded(first.data)) {
-      throw new EventStoreDbMappingError(`command ${commandId}: ${first.streamId} does not hold a ${COMMAND_RECORDED} event`);
+      throw new EventStoreDbMappingError(
+        `command ${commandId}: ${first.streamId} does not hold a ${COMMAND_RECORDED} event`,
+      );
     }
     return { commandId, reply: first.data.reply, position: first.data.position };
   }
@@ -443,13 +453,18 @@ export class EventStoreDbEventStore implements EventStore {
   /** A stream's events and last revision as `planAppend` needs them. */
   private async snapshot(stream: string): Promise<StreamSnapshot> {
     const recorded = await this.readPhysical(toPhysicalStream(this.prefix, stream), {});
-    const events = recorded.map((event) => ({ id: event.id, revision: fromEsdbRevision(event.revision), position: event.position }));
+    const events = recorded.map((event) => ({
+      id: event.id,
+      revision: fromEsdbRevision(event.revision),
+      position: event.position,
+    }));
     return { revision: events[events.length - 1]?.revision ?? -1, events };
   }
 
   private async positionAt(physical: string, revision: number): Promise<number> {
     const [event] = await this.readPhysical(physical, { fromRevision: BigInt(revision), maxCount: 1 });
-    if (event === undefined) throw new EventStoreDbMappingError(`${physical} has no event at revision ${revision} right after writing it`);
+    if (event === undefined)
+      throw new EventStoreDbMappingError(`${physical} has no event at revision ${revision} right after writing it`);
     return toPortPosition(event.position);
   }
 
@@ -470,7 +485,10 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  private async readAllPage(from: Position | typeof END | 'start', direction: typeof FORWARDS | typeof BACKWARDS): Promise<AllStreamRecordedEvent[]> {
+  private async readAllPage(
+    from: Position | typeof END | 'start',
+    direction: typeof FORWARDS | typeof BACKWARDS,
+  ): Promise<AllStreamRecordedEvent[]> {
     const page = await collect(this.client.readAll({ fromPosition: from, direction, maxCount: this.readPageSize }));
     return page.flatMap((resolved) => (resolved.event === undefined ? [] : [resolved.event]));
   }

@@ -121,7 +121,9 @@ export function toEsdbExpectedRevision(expected: ExpectedRevision): AppendExpect
     default:
       if (expected === -1) return NO_STREAM;
       if (!Number.isSafeInteger(expected) || expected < 0) {
-        throw new RangeError(`expected revision must be no_stream, stream_exists, any or a revision >= 0, not ${String(expected)}`);
+        throw new RangeError(
+          `expected revision must be no_stream, stream_exists, any or a revision >= 0, not ${String(expected)}`,
+        );
       }
       return BigInt(expected);
   }
@@ -159,7 +161,9 @@ export function toPortPosition(position: Position | undefined): number {
     );
   }
   if (commit <= 0n) {
-    throw new EventStoreDbMappingError(`EventStoreDB commit position ${commit} is not above 0 (0 means "before the first event")`);
+    throw new EventStoreDbMappingError(
+      `EventStoreDB commit position ${commit} is not above 0 (0 means "before the first event")`,
+    );
   }
   return Number(commit);
 }
@@ -226,7 +230,9 @@ export function toStoredEvent(prefix: string, recorded: RecordedEvent): StoredEv
   const stream = toLogicalStream(prefix, recorded.streamId);
   if (stream === undefined || !isEngineEventType(recorded.type)) return undefined;
   if (!recorded.isJson) {
-    throw new EventStoreDbMappingError(`event ${recorded.id} in ${recorded.streamId} is not JSON: the engine writes JSON events only`);
+    throw new EventStoreDbMappingError(
+      `event ${recorded.id} in ${recorded.streamId} is not JSON: the engine writes JSON events only`,
+    );
   }
   const metadata: unknown = recorded.metadata;
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata) || metadata instanceof Uint8Array) {
@@ -260,7 +266,10 @@ export function subscriptionFilter(prefix: string): RegexFilter {
  * checkpoint then becomes that event's position. A resubscription starts from the checkpoint, so events seen
  * twice (the server re-sends from an inclusive position) are dropped and none is skipped.
  */
-export function advanceCheckpoint(checkpoint: number, event: { position: number }): { deliver: boolean; checkpoint: number } {
+export function advanceCheckpoint(
+  checkpoint: number,
+  event: { position: number },
+): { deliver: boolean; checkpoint: number } {
   if (event.position <= checkpoint) return { deliver: false, checkpoint };
   return { deliver: true, checkpoint: event.position };
 }
@@ -383,13 +392,21 @@ interface KnownEvent {
  * - A replay of events planned by an earlier write of the same call is refused (their positions are not
  *   known before they are written).
  */
-export function planAppend(writes: readonly StreamWrite[], snapshots: ReadonlyMap<string, StreamSnapshot>): AppendStep[] {
+export function planAppend(
+  writes: readonly StreamWrite[],
+  snapshots: ReadonlyMap<string, StreamSnapshot>,
+): AppendStep[] {
   const known = new Map<string, KnownEvent>();
   const revisions = new Map<string, number>();
   for (const [stream, snapshot] of snapshots) {
     revisions.set(stream, snapshot.revision);
     for (const event of snapshot.events) {
-      known.set(normalizeEventId(event.id), { stream, revision: event.revision, position: event.position, planned: false });
+      known.set(normalizeEventId(event.id), {
+        stream,
+        revision: event.revision,
+        position: event.position,
+        planned: false,
+      });
     }
   }
   const steps: AppendStep[] = [];
@@ -409,7 +426,11 @@ export function planAppend(writes: readonly StreamWrite[], snapshots: ReadonlyMa
         last = stored;
       }
       if (last === undefined) return refuse();
-      steps.push({ kind: 'done', write, result: { stream, nextRevision: last.revision, position: toPortPosition(last.position) } });
+      steps.push({
+        kind: 'done',
+        write,
+        result: { stream, nextRevision: last.revision, position: toPortPosition(last.position) },
+      });
       continue;
     }
     if (!matchesExpected(expectedRevision, current)) refuse();

@@ -82,7 +82,8 @@ export class MemoryEventStore implements EventStore {
       this.rollback(rowsBefore);
       throw error;
     }
-    if (command !== undefined && replyJson !== undefined) this.commands.set(command.commandId, { reply: replyJson, position: this.rows.length });
+    if (command !== undefined && replyJson !== undefined)
+      this.commands.set(command.commandId, { reply: replyJson, position: this.rows.length });
     if (this.rows.length > rowsBefore) this.hub.wakeAll();
     return { streams: results, position: this.rows.length };
   }
@@ -107,11 +108,20 @@ export class MemoryEventStore implements EventStore {
   }
 
   /** As the SQLite store: every stream but `training-*`, plus training events of the given types. */
-  async readReferenceData(fromPosition: number, toPosition: number, limit: number, trainingTypes: readonly string[] = []): Promise<StoredEvent[]> {
+  async readReferenceData(
+    fromPosition: number,
+    toPosition: number,
+    limit: number,
+    trainingTypes: readonly string[] = [],
+  ): Promise<StoredEvent[]> {
     this.assertOpen();
     const count = Math.floor(limit);
     const events: StoredEvent[] = [];
-    for (let position = Math.max(0, Math.floor(fromPosition)) + 1; position <= Math.min(toPosition, this.rows.length) && events.length < count; position++) {
+    for (
+      let position = Math.max(0, Math.floor(fromPosition)) + 1;
+      position <= Math.min(toPosition, this.rows.length) && events.length < count;
+      position++
+    ) {
       const row = this.rows[position - 1] as Row;
       if (!row.stream.startsWith('training-') || trainingTypes.includes(row.type)) events.push(this.toEvent(row));
     }
@@ -131,7 +141,9 @@ export class MemoryEventStore implements EventStore {
   async findCommand(commandId: string): Promise<CommandRecord | undefined> {
     this.assertOpen();
     const record = this.commands.get(commandId);
-    return record === undefined ? undefined : { commandId, reply: JSON.parse(record.reply) as unknown, position: record.position };
+    return record === undefined
+      ? undefined
+      : { commandId, reply: JSON.parse(record.reply) as unknown, position: record.position };
   }
 
   async readCheckpoint(name: string): Promise<number> {

@@ -202,7 +202,9 @@ function toEvent(row: EventRow): StoredEvent {
 
 function prepareStatements(db: Database.Database) {
   return {
-    streamRevision: db.prepare<[string], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream = ?'),
+    streamRevision: db.prepare<[string], { revision: number | null }>(
+      'SELECT MAX(revision) AS revision FROM events WHERE stream = ?',
+    ),
     eventById: db.prepare<[string], IdRow>('SELECT stream, revision, position FROM events WHERE id = ?'),
     streamIdsFrom: db.prepare<[string, number, number], { id: string; revision: number; position: number }>(
       'SELECT id, revision, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
@@ -233,7 +235,9 @@ function prepareStatements(db: Database.Database) {
        WHERE (stream, revision) > (?, ?) AND stream < ? AND position <= ? ORDER BY stream, revision LIMIT ?`,
     ),
     head: db.prepare<[], { head: number }>('SELECT COALESCE(MAX(position), 0) AS head FROM events'),
-    findCommand: db.prepare<[string], { reply: string; position: number }>('SELECT reply, position FROM commands WHERE command_id = ?'),
+    findCommand: db.prepare<[string], { reply: string; position: number }>(
+      'SELECT reply, position FROM commands WHERE command_id = ?',
+    ),
     insertCommand: db.prepare<[string, string, number, string]>(
       'INSERT INTO commands (command_id, reply, position, recorded_at) VALUES (?, ?, ?, ?)',
     ),
@@ -248,7 +252,9 @@ type Statements = ReturnType<typeof prepareStatements>;
 
 export class SqliteEventStore implements EventStore {
   private readonly statements: Statements;
-  private readonly groupTransaction: (batch: PendingAppend[]) => ({ ok: true; result: AppendResult } | { ok: false; error: unknown })[];
+  private readonly groupTransaction: (
+    batch: PendingAppend[],
+  ) => ({ ok: true; result: AppendResult } | { ok: false; error: unknown })[];
   private readonly pending: PendingAppend[] = [];
   private readonly hub: SubscriptionHub;
   private closed = false;
@@ -261,7 +267,12 @@ export class SqliteEventStore implements EventStore {
     options: SqliteEventStoreOptions,
   ) {
     this.synchronous = options.synchronous ?? 'FULL';
-    if (options.writerThread) this.writer = new SqliteWriterThread({ file: path.resolve(options.file), synchronous: this.synchronous, busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
+    if (options.writerThread)
+      this.writer = new SqliteWriterThread({
+        file: path.resolve(options.file),
+        synchronous: this.synchronous,
+        busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+      });
     this.statements = prepareStatements(db);
     const group = db.transaction((batch: PendingAppend[]) =>
       batch.map((item) => {
@@ -273,7 +284,12 @@ export class SqliteEventStore implements EventStore {
         } catch (error) {
           db.exec('ROLLBACK TO append');
           db.exec('RELEASE append');
-          return { ok: false as const, error: isUnavailable(error) ? new EventStoreUnavailableError(`event store unavailable: ${String(error)}`, { cause: error }) : error };
+          return {
+            ok: false as const,
+            error: isUnavailable(error)
+              ? new EventStoreUnavailableError(`event store unavailable: ${String(error)}`, { cause: error })
+              : error,
+          };
         }
       }),
     );
@@ -291,7 +307,8 @@ export class SqliteEventStore implements EventStore {
     if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
       throw new RangeError(`synchronous must be FULL or NORMAL, not ${String(synchronous)}`);
     }
-    if (options.writerThread && options.file === ':memory:') throw new RangeError('a writer thread needs a database file, not :memory:');
+    if (options.writerThread && options.file === ':memory:')
+      throw new RangeError('a writer thread needs a database file, not :memory:');
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
       throw new RangeError(`busyTimeoutMs must be a non-negative integer, not ${busyTimeoutMs}`);
@@ -370,21 +387,36 @@ export class SqliteEventStore implements EventStore {
   async readStreams(streams: readonly string[]): Promise<Map<string, StoredEvent[]>> {
     return this.run(() => {
       const result = new Map<string, StoredEvent[]>(streams.map((stream) => [stream, []]));
-      for (const row of this.statements.readStreams.all(JSON.stringify(streams))) result.get(row.stream)?.push(toEvent(row));
+      for (const row of this.statements.readStreams.all(JSON.stringify(streams)))
+        result.get(row.stream)?.push(toEvent(row));
       return result;
     });
   }
 
-  async readStreamsByPrefix(prefix: string, toPosition: number, after: StreamCursor | undefined, limit: number): Promise<StoredEvent[]> {
+  async readStreamsByPrefix(
+    prefix: string,
+    toPosition: number,
+    after: StreamCursor | undefined,
+    limit: number,
+  ): Promise<StoredEvent[]> {
     if (prefix.length === 0) throw new RangeError('readStreamsByPrefix needs a non-empty prefix');
     const count = pageSize(limit);
     // Every name starting with the prefix sorts at or after it and before the prefix with its last character raised.
     const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
     const from = after !== undefined && after.stream >= prefix ? after : { stream: prefix, revision: -1 };
-    return this.run(() => (count === 0 ? [] : this.statements.readStreamsByPrefix.all(from.stream, from.revision, end, toPosition, count).map(toEvent)));
+    return this.run(() =>
+      count === 0
+        ? []
+        : this.statements.readStreamsByPrefix.all(from.stream, from.revision, end, toPosition, count).map(toEvent),
+    );
   }
 
-  async readReferenceData(fromPosition: number, toPosition: number, limit: number, trainingTypes: readonly string[] = []): Promise<StoredEvent[]> {
+  async readReferenceData(
+    fromPosition: number,
+    toPosition: number,
+    limit: number,
+    trainingTypes: readonly string[] = [],
+  ): Promise<StoredEvent[]> {
     const count = pageSize(limit);
     if (count === 0) return [];
     return this.run(() =>
@@ -407,7 +439,9 @@ export class SqliteEventStore implements EventStore {
   async findCommand(commandId: string): Promise<CommandRecord | undefined> {
     return this.run(() => {
       const row = this.statements.findCommand.get(commandId);
-      return row === undefined ? undefined : { commandId, reply: JSON.parse(row.reply) as unknown, position: row.position };
+      return row === undefined
+        ? undefined
+        : { commandId, reply: JSON.parse(row.reply) as unknown, position: row.position };
     });
   }
 

@@ -10,17 +10,25 @@ import type { SqliteWriterData, SqliteWriterError, SqliteWriterRequest } from '.
  * deciding while this one waits for the disk.
  */
 const data = workerData as SqliteWriterData;
-const store = SqliteEventStore.open({ file: data.file, synchronous: data.synchronous, busyTimeoutMs: data.busyTimeoutMs });
+const store = SqliteEventStore.open({
+  file: data.file,
+  synchronous: data.synchronous,
+  busyTimeoutMs: data.busyTimeoutMs,
+});
 
 function describe(error: unknown): SqliteWriterError {
-  if (error instanceof WrongExpectedRevisionError) return { kind: 'wrongExpectedRevision', stream: error.stream, expected: error.expected, actual: error.actual };
+  if (error instanceof WrongExpectedRevisionError)
+    return { kind: 'wrongExpectedRevision', stream: error.stream, expected: error.expected, actual: error.actual };
   if (error instanceof DuplicateCommandError) return { kind: 'duplicateCommand', commandId: error.commandId };
   if (error instanceof EventStoreUnavailableError) return { kind: 'unavailable', message: error.message };
   return { kind: 'other', message: error instanceof Error ? error.message : String(error) };
 }
 
 serveThreadRequests<SqliteWriterRequest, SqliteWriterError>(
-  (request) => (request.type === 'append' ? store.append(request.writes, request.command ? { command: request.command } : {}) : store.writeCheckpoint(request.name, request.position)),
+  (request) =>
+    request.type === 'append'
+      ? store.append(request.writes, request.command ? { command: request.command } : {})
+      : store.writeCheckpoint(request.name, request.position),
   describe,
   () => store.close(),
 );

@@ -7,7 +7,9 @@ export interface SqliteWriterData {
   busyTimeoutMs: number;
 }
 
-export type SqliteWriterRequest = { type: 'append'; writes: StreamWrite[]; command?: CommandRecord } | { type: 'checkpoint'; name: string; position: number };
+export type SqliteWriterRequest =
+  | { type: 'append'; writes: StreamWrite[]; command?: CommandRecord }
+  | { type: 'checkpoint'; name: string; position: number };
 
 /** An error as it crosses the thread boundary: the store's own errors keep their kind and fields. */
 export type SqliteWriterError =

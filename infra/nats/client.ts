@@ -11,7 +11,9 @@ import { decodeJson, encodeJson } from './payloads';
 import { subjectsFor } from './subjects';
 
 /** What a caller gives for a command: the envelope without its type; `commandId` defaults to a fresh ULID. */
-export type CommandInput<Type extends CommandType> = Omit<CommandInputOf<Type>, 'type' | 'commandId'> & { commandId?: string };
+export type CommandInput<Type extends CommandType> = Omit<CommandInputOf<Type>, 'type' | 'commandId'> & {
+  commandId?: string;
+};
 export type QueryInput<Name extends QueryName> = Omit<QueryInputOf<Name>, 'type'>;
 
 export interface ClientOptions {
@@ -37,7 +39,12 @@ export function createClient(nc: NatsConnection, options: ClientOptions = {}) {
       return unavailable(commandId, `the engine's reply could not be read: ${decoded.message}`) as T;
     } catch (error) {
       const code = (error as { code?: string }).code;
-      const why = code === ErrorCode.NoResponders ? 'no engine is serving' : code === ErrorCode.Timeout ? `no reply within ${timeout} ms` : (error as Error).message;
+      const why =
+        code === ErrorCode.NoResponders
+          ? 'no engine is serving'
+          : code === ErrorCode.Timeout
+            ? `no reply within ${timeout} ms`
+            : (error as Error).message;
       return unavailable(commandId, `the engine is unavailable: ${why}; try again shortly`) as T;
     }
   }
@@ -59,13 +66,24 @@ export function createClient(nc: NatsConnection, options: ClientOptions = {}) {
         const commandId = input.commandId ?? newCommandId();
         const h = headers();
         h.set('Nats-Msg-Id', commandId);
-        const ack = await nc.jetstream().publish(subjects.intake(type), encodeJson({ ...input, commandId, type }), { headers: h, msgID: commandId });
+        const ack = await nc
+          .jetstream()
+          .publish(subjects.intake(type), encodeJson({ ...input, commandId, type }), { headers: h, msgID: commandId });
         return { commandId, sequence: ack.seq, duplicate: ack.duplicate };
       },
     ]),
-  ) as { [Type in CommandType]: (input: CommandInput<Type>) => Promise<{ commandId: string; sequence: number; duplicate: boolean }> };
+  ) as {
+    [Type in CommandType]: (
+      input: CommandInput<Type>,
+    ) => Promise<{ commandId: string; sequence: number; duplicate: boolean }>;
+  };
 
-  const queries = Object.fromEntries(queryNames.map((name) => [name, (input: QueryInput<QueryName>) => request<QueryReply>(subjects.query(name), { ...input, type: name }, null)])) as {
+  const queries = Object.fromEntries(
+    queryNames.map((name) => [
+      name,
+      (input: QueryInput<QueryName>) => request<QueryReply>(subjects.query(name), { ...input, type: name }, null),
+    ]),
+  ) as {
     [Name in QueryName]: (input: QueryInput<Name>) => Promise<QueryReply>;
   };
 

@@ -75,11 +75,19 @@ export class CommandIntake {
             continue;
           }
           failures = 0;
-          await this.process(msg).catch((error: Error) => this.options.logger.warn({ err: error.message, subject: msg.subject }, 'durable command not acked; it will be redelivered'));
+          await this.process(msg).catch((error: Error) =>
+            this.options.logger.warn(
+              { err: error.message, subject: msg.subject },
+              'durable command not acked; it will be redelivered',
+            ),
+          );
         }
       } catch (error) {
         failures++;
-        this.options.logger.warn({ err: (error as Error).message, failures }, 'durable intake consumer failed; resubscribing');
+        this.options.logger.warn(
+          { err: (error as Error).message, failures },
+          'durable intake consumer failed; resubscribing',
+        );
       }
       messages = undefined;
       if (!this.stopping) await sleep(Math.min(30_000, 250 * 2 ** Math.min(failures, 7)));
@@ -92,13 +100,28 @@ export class CommandIntake {
     const decoded = decodeJson(msg.data, this.options.maxPayload);
     if (!decoded.ok) return this.poison(msg, type, headerId, validationFailure(headerId, decoded.message), 'invalid');
     const typed = withType(decoded.value, type);
-    if (!typed.ok) return this.poison(msg, type, typed.commandId ?? headerId, validationFailure(typed.commandId ?? headerId, typed.message), 'invalid');
+    if (!typed.ok)
+      return this.poison(
+        msg,
+        type,
+        typed.commandId ?? headerId,
+        validationFailure(typed.commandId ?? headerId, typed.message),
+        'invalid',
+      );
     const input = typed.value as Record<string, unknown>;
     // Publishers set Nats-Msg-Id to the command id; a command without its own id takes it from there.
     const commandId = typeof input.commandId === 'string' ? input.commandId : headerId;
     const command = input.commandId === undefined && headerId ? { ...input, commandId: headerId } : input;
     if (msg.info.deliveryCount > this.options.maxDeliver) {
-      const reply = { ok: false as const, commandId, error: { code: 'UNAVAILABLE' as const, message: `delivered ${msg.info.deliveryCount} times without an answer`, details: {} } };
+      const reply = {
+        ok: false as const,
+        commandId,
+        error: {
+          code: 'UNAVAILABLE' as const,
+          message: `delivered ${msg.info.deliveryCount} times without an answer`,
+          details: {},
+        },
+      };
       return this.poison(msg, type, commandId, reply, 'failing repeatedly');
     }
     for (let attempt = 1, outage = 0; ; ) {
@@ -110,7 +133,8 @@ export class CommandIntake {
       } catch (error) {
         failure = (error as Error).message;
       }
-      if (reply && !reply.ok && reply.error.code === 'VALIDATION_FAILED') return this.poison(msg, type, commandId, reply, 'invalid');
+      if (reply && !reply.ok && reply.error.code === 'VALIDATION_FAILED')
+        return this.poison(msg, type, commandId, reply, 'invalid');
       if (reply && (reply.ok || FINAL_REFUSALS.has(reply.error.code))) {
         await this.publishResult(commandId, reply);
         msg.ack();
@@ -124,12 +148,21 @@ export class CommandIntake {
       if (reply && !reply.ok && reply.error.code === 'UNAVAILABLE') {
         // An outage: wait in place, keeping the ack deadline alive, until the store answers again.
         outage++;
-        if (outage === 1 || outage % 20 === 0) this.options.logger.warn({ commandId, type, failure }, 'event store unavailable; durable command waits');
+        if (outage === 1 || outage % 20 === 0)
+          this.options.logger.warn({ commandId, type, failure }, 'event store unavailable; durable command waits');
         await this.waitWorking(msg, Math.min(5_000, 250 * 2 ** Math.min(outage, 5)));
         continue;
       }
       if (attempt >= this.options.maxDeliver) {
-        const given = { ok: false as const, commandId, error: { code: 'UNAVAILABLE' as const, message: `gave up after ${attempt} attempts: ${failure}`, details: {} } };
+        const given = {
+          ok: false as const,
+          commandId,
+          error: {
+            code: 'UNAVAILABLE' as const,
+            message: `gave up after ${attempt} attempts: ${failure}`,
+            details: {},
+          },
+        };
         return this.poison(msg, type, commandId, given, 'failing repeatedly');
       }
       this.options.logger.warn({ commandId, type, attempt, failure }, 'durable command failed; retrying');
@@ -152,12 +185,22 @@ export class CommandIntake {
     try {
       await this.js.publish(
         this.subjects.deadLetter(type),
-        encodeJson({ why, commandId, subject: msg.subject, deliveries: msg.info.deliveryCount, reply, payload: new TextDecoder().decode(msg.data.subarray(0, 64 * 1024)) }),
+        encodeJson({
+          why,
+          commandId,
+          subject: msg.subject,
+          deliveries: msg.info.deliveryCount,
+          reply,
+          payload: new TextDecoder().decode(msg.data.subarray(0, 64 * 1024)),
+        }),
         { msgID: `dead-${msg.info.streamSequence}` },
       );
       await this.publishResult(commandId, reply);
     } catch (error) {
-      this.options.logger.warn({ commandId, err: (error as Error).message }, 'poison record not stored; the message will come back');
+      this.options.logger.warn(
+        { commandId, err: (error as Error).message },
+        'poison record not stored; the message will come back',
+      );
       msg.nak(5_000);
       return;
     }

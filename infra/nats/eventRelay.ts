@@ -58,7 +58,11 @@ export class EventRelay {
       if (page.length === 0) return published;
       // One connection sends in order and JetStream stores in arrival order. If one publish fails, the checkpoint
       // moves only to the event before it; the retry republishes from there (duplicates dropped by Nats-Msg-Id).
-      const outcomes = await Promise.allSettled(page.map((event) => this.js.publish(this.subjects.event(event.type), encodeJson(integrationEvent(event)), { msgID: event.id })));
+      const outcomes = await Promise.allSettled(
+        page.map((event) =>
+          this.js.publish(this.subjects.event(event.type), encodeJson(integrationEvent(event)), { msgID: event.id }),
+        ),
+      );
       const failed = outcomes.findIndex((outcome) => outcome.status === 'rejected');
       const delivered = failed === -1 ? page : page.slice(0, failed);
       if (delivered.length > 0) {
@@ -68,7 +72,9 @@ export class EventRelay {
       }
       if (failed !== -1) {
         const reason = (outcomes[failed] as PromiseRejectedResult).reason as Error;
-        throw new Error(`integration event at position ${(page[failed] as StoredEvent).position} not published: ${reason.message}`);
+        throw new Error(
+          `integration event at position ${(page[failed] as StoredEvent).position} not published: ${reason.message}`,
+        );
       }
     }
   }

@@ -13,19 +13,29 @@ export const NatsConfigSchema = z
     NATS_URL: z
       .string()
       .default('nats://127.0.0.1:4222')
-      .refine((value) => value.split(',').every((url) => /^(nats|tls):\/\/[^\s]+$/.test(url.trim())), { error: 'NATS_URL is one or more nats://host:port (or tls://) URLs, comma-separated' }),
+      .refine((value) => value.split(',').every((url) => /^(nats|tls):\/\/[^\s]+$/.test(url.trim())), {
+        error: 'NATS_URL is one or more nats://host:port (or tls://) URLs, comma-separated',
+      }),
     NATS_USER: z.string().min(1).optional(),
     NATS_PASSWORD: z.string().min(1).optional(),
     NATS_TOKEN: z.string().min(1).optional(),
     /** An nkey seed (starts with SU), for nkey authentication. */
-    NATS_NKEY_SEED: z.string().regex(/^SU[A-Z2-7]{56}$/, 'NATS_NKEY_SEED is a user nkey seed (SU…, 58 characters)').optional(),
+    NATS_NKEY_SEED: z
+      .string()
+      .regex(/^SU[A-Z2-7]{56}$/, 'NATS_NKEY_SEED is a user nkey seed (SU…, 58 characters)')
+      .optional(),
     /** A .creds file (JWT + nkey seed). */
     NATS_CREDS_FILE: z.string().min(1).optional(),
     NATS_TLS_CA_FILE: z.string().min(1).optional(),
     NATS_TLS_CERT_FILE: z.string().min(1).optional(),
     NATS_TLS_KEY_FILE: z.string().min(1).optional(),
     /** Largest command or query payload the engine accepts, in bytes. */
-    LMS_MAX_PAYLOAD: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(512 * 1024),
+    LMS_MAX_PAYLOAD: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(512 * 1024),
     /** Deliveries of a durable command before it is terminated as poison. */
     LMS_MAX_DELIVER: z.coerce.number().int().min(2).max(100).default(5),
     /** JetStream stream replicas: 1 on a single server, 3 in a cluster. */
@@ -34,21 +44,40 @@ export const NatsConfigSchema = z
     LMS_ACK_WAIT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   })
   .superRefine((config, context) => {
-    const methods = [config.NATS_USER || config.NATS_PASSWORD ? 'user/password' : null, config.NATS_TOKEN ? 'token' : null, config.NATS_NKEY_SEED ? 'nkey' : null, config.NATS_CREDS_FILE ? 'creds file' : null].filter(Boolean);
-    if (methods.length > 1) context.addIssue({ code: 'custom', message: `choose one NATS authentication method, not ${methods.join(' and ')}` });
-    if (Boolean(config.NATS_USER) !== Boolean(config.NATS_PASSWORD)) context.addIssue({ code: 'custom', message: 'NATS_USER and NATS_PASSWORD go together' });
-    if (Boolean(config.NATS_TLS_CERT_FILE) !== Boolean(config.NATS_TLS_KEY_FILE)) context.addIssue({ code: 'custom', message: 'NATS_TLS_CERT_FILE and NATS_TLS_KEY_FILE go together (client certificate and its key)' });
+    const methods = [
+      config.NATS_USER || config.NATS_PASSWORD ? 'user/password' : null,
+      config.NATS_TOKEN ? 'token' : null,
+      config.NATS_NKEY_SEED ? 'nkey' : null,
+      config.NATS_CREDS_FILE ? 'creds file' : null,
+    ].filter(Boolean);
+    if (methods.length > 1)
+      context.addIssue({
+        code: 'custom',
+        message: `choose one NATS authentication method, not ${methods.join(' and ')}`,
+      });
+    if (Boolean(config.NATS_USER) !== Boolean(config.NATS_PASSWORD))
+      context.addIssue({ code: 'custom', message: 'NATS_USER and NATS_PASSWORD go together' });
+    if (Boolean(config.NATS_TLS_CERT_FILE) !== Boolean(config.NATS_TLS_KEY_FILE))
+      context.addIssue({
+        code: 'custom',
+        message: 'NATS_TLS_CERT_FILE and NATS_TLS_KEY_FILE go together (client certificate and its key)',
+      });
     for (const key of ['NATS_CREDS_FILE', 'NATS_TLS_CA_FILE', 'NATS_TLS_CERT_FILE', 'NATS_TLS_KEY_FILE'] as const) {
       const file = config[key];
-      if (file && !fs.existsSync(file)) context.addIssue({ code: 'custom', message: `${key}: no file at ${file}`, path: [key] });
+      if (file && !fs.existsSync(file))
+        context.addIssue({ code: 'custom', message: `${key}: no file at ${file}`, path: [key] });
     }
   });
 export type NatsConfig = z.infer<typeof NatsConfigSchema>;
 
 export function loadNatsConfig(env: NodeJS.ProcessEnv): NatsConfig {
-  const parsed = NatsConfigSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')));
+  const parsed = NatsConfigSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')),
+  );
   if (!parsed.success) {
-    throw new ConfigError(`invalid NATS configuration: ${parsed.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ')}`);
+    throw new ConfigError(
+      `invalid NATS configuration: ${parsed.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ')}`,
+    );
   }
   return parsed.data;
 }

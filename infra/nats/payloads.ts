@@ -6,7 +6,11 @@ const encoder = new TextEncoder();
 export type Decoded = { ok: true; value: unknown } | { ok: false; message: string };
 
 export function decodeJson(data: Uint8Array, maxBytes: number): Decoded {
-  if (data.length > maxBytes) return { ok: false, message: `the payload is ${data.length} bytes, over the limit of ${maxBytes} bytes (LMS_MAX_PAYLOAD): split the work into smaller commands` };
+  if (data.length > maxBytes)
+    return {
+      ok: false,
+      message: `the payload is ${data.length} bytes, over the limit of ${maxBytes} bytes (LMS_MAX_PAYLOAD): split the work into smaller commands`,
+    };
   if (data.length === 0) return { ok: false, message: 'the payload is empty: send a JSON object' };
   try {
     return { ok: true, value: JSON.parse(decoder.decode(data)) as unknown };

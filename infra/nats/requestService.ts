@@ -39,8 +39,14 @@ export class RequestService {
       description: 'Training-assignment engine: commands and queries',
       queue: this.subjects.queueGroup,
     });
-    this.service.addEndpoint('commands', { subject: this.subjects.commands, handler: (error, msg) => this.track(error, msg, 'command') });
-    this.service.addEndpoint('queries', { subject: this.subjects.queries, handler: (error, msg) => this.track(error, msg, 'query') });
+    this.service.addEndpoint('commands', {
+      subject: this.subjects.commands,
+      handler: (error, msg) => this.track(error, msg, 'command'),
+    });
+    this.service.addEndpoint('queries', {
+      subject: this.subjects.queries,
+      handler: (error, msg) => this.track(error, msg, 'query'),
+    });
   }
 
   /** Stops taking requests and waits for the ones in hand. */
@@ -66,28 +72,61 @@ export class RequestService {
     const decoded = decodeJson(msg.data, this.options.maxPayload);
     try {
       if (!decoded.ok) {
-        msg.respond(encodeJson(kind === 'command' ? validationFailure(null, decoded.message) : { ok: false, error: validationFailure(null, decoded.message).error }));
+        msg.respond(
+          encodeJson(
+            kind === 'command'
+              ? validationFailure(null, decoded.message)
+              : { ok: false, error: validationFailure(null, decoded.message).error },
+          ),
+        );
         return;
       }
       const input = withType(decoded.value, type);
       if (!input.ok) {
-        msg.respond(encodeJson(kind === 'command' ? validationFailure(input.commandId, input.message) : { ok: false, error: validationFailure(null, input.message).error }));
+        msg.respond(
+          encodeJson(
+            kind === 'command'
+              ? validationFailure(input.commandId, input.message)
+              : { ok: false, error: validationFailure(null, input.message).error },
+          ),
+        );
         return;
       }
-      const reply = kind === 'command' ? await this.handlers.command(input.value) : await this.handlers.query(input.value);
+      const reply =
+        kind === 'command' ? await this.handlers.command(input.value) : await this.handlers.query(input.value);
       const encoded = encodeJson(reply);
       const limit = this.nc.info?.max_payload ?? 1024 * 1024;
       if (encoded.length > limit) {
         // Too large for one NATS message: say so, rather than fail in a way a caller would retry forever.
         const commandId = (input.value as { commandId?: unknown }).commandId ?? null;
-        msg.respond(encodeJson({ ok: false, ...(kind === 'command' ? { commandId } : {}), error: { code: 'VALIDATION_FAILED', message: `the answer is ${encoded.length} bytes, over the NATS limit of ${limit}: ask for less (use limit and offset)`, details: {} } }));
+        msg.respond(
+          encodeJson({
+            ok: false,
+            ...(kind === 'command' ? { commandId } : {}),
+            error: {
+              code: 'VALIDATION_FAILED',
+              message: `the answer is ${encoded.length} bytes, over the NATS limit of ${limit}: ask for less (use limit and offset)`,
+              details: {},
+            },
+          }),
+        );
         return;
       }
       msg.respond(encoded);
     } catch (error) {
       this.options.logger.error({ err: (error as Error).message, subject: msg.subject }, 'request failed');
       try {
-        msg.respond(encodeJson({ ok: false, ...(kind === 'command' ? { commandId: null } : {}), error: { code: 'UNAVAILABLE', message: 'the engine could not answer this request; try again shortly', details: {} } }));
+        msg.respond(
+          encodeJson({
+            ok: false,
+            ...(kind === 'command' ? { commandId: null } : {}),
+            error: {
+              code: 'UNAVAILABLE',
+              message: 'the engine could not answer this request; try again shortly',
+              details: {},
+            },
+          }),
+        );
       } catch {
         // The connection is gone: the caller's timeout answers UNAVAILABLE.
       }
@@ -96,10 +135,19 @@ export class RequestService {
 }
 
 /** The subject names the type; a payload may repeat it but must not contradict it. */
-export function withType(value: unknown, type: string): { ok: true; value: unknown } | { ok: false; commandId: string | null; message: string } {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, commandId: null, message: 'the payload must be a JSON object' };
+export function withType(
+  value: unknown,
+  type: string,
+): { ok: true; value: unknown } | { ok: false; commandId: string | null; message: string } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return { ok: false, commandId: null, message: 'the payload must be a JSON object' };
   const record = value as Record<string, unknown>;
   const commandId = typeof record.commandId === 'string' ? record.commandId : null;
-  if (record.type !== undefined && record.type !== type) return { ok: false, commandId, message: `the payload's type ${JSON.stringify(record.type)} contradicts the subject's ${type}` };
+  if (record.type !== undefined && record.type !== type)
+    return {
+      ok: false,
+      commandId,
+      message: `the payload's type ${JSON.stringify(record.type)} contradicts the subject's ${type}`,
+    };
   return { ok: true, value: { ...record, type } };
 }

@@ -41,7 +41,10 @@ export class BackgroundLoop {
         failures = 0;
       } catch (error) {
         failures++;
-        this.options.logger.warn({ loop: this.name, err: (error as Error).message, failures }, 'background work failed; retrying');
+        this.options.logger.warn(
+          { loop: this.name, err: (error as Error).message, failures },
+          'background work failed; retrying',
+        );
       }
       if (this.stopped) break;
       if (this.nudged && failures === 0) continue;

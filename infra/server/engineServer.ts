@@ -69,12 +69,19 @@ export class EngineServer {
     this.store = options.store ?? openEventStore(config);
     const readModelFile = config.EVENT_STORE === 'memory' ? ':memory:' : path.join(config.LMS_DATA, 'readmodels.db');
     this.readModels = ReadModelDb.open({ file: readModelFile, synchronous: 'NORMAL' });
-    this.engine = new CommandEngine({ store: this.store, clock, bootstrapAdminId: config.LMS_BOOTSTRAP_ADMIN ?? null, logger });
+    this.engine = new CommandEngine({
+      store: this.store,
+      clock,
+      bootstrapAdminId: config.LMS_BOOTSTRAP_ADMIN ?? null,
+      logger,
+    });
     this.reactor = new AssignmentReactor(this.engine, { logger, checkpointIntervalMs: CHECKPOINT_INTERVAL_MS });
     // A store the configuration opens can be opened again by a worker thread: projections then use the second core.
     // A store handed in (tests) or held in memory is projected here.
     this.shareable = options.store === undefined && config.EVENT_STORE !== 'memory';
-    this.projections = this.shareable ? new ProjectionThread({ config, readModelFile }, this.readModels) : new ProjectionRuntime(this.store, this.readModels);
+    this.projections = this.shareable
+      ? new ProjectionThread({ config, readModelFile }, this.readModels)
+      : new ProjectionRuntime(this.store, this.readModels);
     this.queries = new QueryEngine({ store: this.store, runtime: this.projections, feed: this.engine.feed, clock });
   }
 
@@ -109,14 +116,33 @@ export class EngineServer {
 
     this.nc = await connect(connectionOptions(nats, instance));
     void this.watchStatus(this.nc, logger);
-    await ensureJetStream(await this.nc.jetstreamManager(), subjects, { maxPayload: nats.LMS_MAX_PAYLOAD, maxDeliver: nats.LMS_MAX_DELIVER, ackWaitSeconds: nats.LMS_ACK_WAIT_SECONDS, replicas: nats.LMS_JS_REPLICAS });
+    await ensureJetStream(await this.nc.jetstreamManager(), subjects, {
+      maxPayload: nats.LMS_MAX_PAYLOAD,
+      maxDeliver: nats.LMS_MAX_DELIVER,
+      ackWaitSeconds: nats.LMS_ACK_WAIT_SECONDS,
+      replicas: nats.LMS_JS_REPLICAS,
+    });
     const js = this.nc.jetstream();
     const relay: RelayThread | EventRelay = this.shareable
-      ? (this.relayThread = new RelayThread({ config, nats, connectionName: `${instance}-relay`, logLevel: config.LMS_LOG_LEVEL ?? logger.level, checkpointIntervalMs: CHECKPOINT_INTERVAL_MS }))
-      : (this.relay = new EventRelay(this.store, js, subjects, { logger, checkpointIntervalMs: CHECKPOINT_INTERVAL_MS }));
+      ? (this.relayThread = new RelayThread({
+          config,
+          nats,
+          connectionName: `${instance}-relay`,
+          logLevel: config.LMS_LOG_LEVEL ?? logger.level,
+          checkpointIntervalMs: CHECKPOINT_INTERVAL_MS,
+        }))
+      : (this.relay = new EventRelay(this.store, js, subjects, {
+          logger,
+          checkpointIntervalMs: CHECKPOINT_INTERVAL_MS,
+        }));
     this.loops.push(new BackgroundLoop('event-relay', () => relay.relay(), { intervalMs, logger }));
     this.loops.forEach((loop) => loop.start());
-    this.requests = new RequestService(this.nc, subjects, { command: handleCommand, query: (input) => this.queries.handle(input) }, { maxPayload: nats.LMS_MAX_PAYLOAD, logger, version: '0.1.0' });
+    this.requests = new RequestService(
+      this.nc,
+      subjects,
+      { command: handleCommand, query: (input) => this.queries.handle(input) },
+      { maxPayload: nats.LMS_MAX_PAYLOAD, logger, version: '0.1.0' },
+    );
     await this.requests.start();
     const requests = this.requests;
     void requests.stopped?.then((error) => {
@@ -126,9 +152,17 @@ export class EngineServer {
       logger.error({ err: error?.message ?? 'stopped' }, 'request service stopped by itself');
       this.options.onFatal?.(error ?? new Error('request service stopped'));
     });
-    this.intake = new CommandIntake(js, subjects, handleCommand, { maxPayload: nats.LMS_MAX_PAYLOAD, maxDeliver: nats.LMS_MAX_DELIVER, logger, afterCommand: nudge });
+    this.intake = new CommandIntake(js, subjects, handleCommand, {
+      maxPayload: nats.LMS_MAX_PAYLOAD,
+      maxDeliver: nats.LMS_MAX_DELIVER,
+      logger,
+      afterCommand: nudge,
+    });
     await this.intake.start();
-    logger.info({ instance, prefix: config.LMS_PREFIX, servers: nats.NATS_URL.split(',').map(redactUrl) }, 'engine serving');
+    logger.info(
+      { instance, prefix: config.LMS_PREFIX, servers: nats.NATS_URL.split(',').map(redactUrl) },
+      'engine serving',
+    );
   }
 
   /** Graceful stop: no new work, finish what is in hand, publish what is stored, drain NATS, close the stores. */
@@ -155,7 +189,8 @@ export class EngineServer {
 
   private async watchStatus(nc: NatsConnection, logger: Logger): Promise<void> {
     for await (const status of nc.status()) {
-      if (status.type === Events.Disconnect) logger.warn({ server: redactUrl(String(status.data)) }, 'NATS disconnected; reconnecting');
+      if (status.type === Events.Disconnect)
+        logger.warn({ server: redactUrl(String(status.data)) }, 'NATS disconnected; reconnecting');
       if (status.type === Events.Reconnect) {
         logger.info({ server: redactUrl(String(status.data)) }, 'NATS reconnected');
         this.loops.forEach((loop) => loop.nudge());
@@ -167,7 +202,12 @@ export class EngineServer {
 function withTimeout<T>(work: Promise<T> | undefined, ms: number): Promise<T | undefined> {
   if (!work) return Promise.resolve(undefined);
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([work, new Promise<undefined>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    work,
+    new Promise<undefined>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)),
+    ),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** Never log credentials that may sit in a URL. */

@@ -12,7 +12,11 @@ import type { ProjectionThreadData, ProjectionThreadRequest } from './projection
 const data = workerData as ProjectionThreadData;
 const store = openEventStore(data.config, { writerThread: false });
 const readModels = ReadModelDb.open({ file: data.readModelFile, synchronous: 'NORMAL' });
-const runtime = new ProjectionRuntime(store, readModels, data.batchSize === undefined ? {} : { batchSize: data.batchSize });
+const runtime = new ProjectionRuntime(
+  store,
+  readModels,
+  data.batchSize === undefined ? {} : { batchSize: data.batchSize },
+);
 
 serveThreadRequests<ProjectionThreadRequest, string>(
   (request) => runtime.catchUp(request.until === undefined ? {} : { until: request.until }),

@@ -17,7 +17,13 @@ const data = workerData as RelayThreadData;
 const logger = createLogger(data.logLevel);
 const store = openEventStore(data.config, { writerThread: false });
 const connection = connect(connectionOptions(data.nats, data.connectionName));
-const relay = connection.then((nc) => new EventRelay(store, nc.jetstream(), subjectsFor(data.config.LMS_PREFIX), { logger, checkpointIntervalMs: data.checkpointIntervalMs }));
+const relay = connection.then(
+  (nc) =>
+    new EventRelay(store, nc.jetstream(), subjectsFor(data.config.LMS_PREFIX), {
+      logger,
+      checkpointIntervalMs: data.checkpointIntervalMs,
+    }),
+);
 // One run at a time: runs requested meanwhile follow it (a publish page and its checkpoint are never interleaved).
 let queue: Promise<unknown> = Promise.resolve();
 const serially = <T>(work: () => Promise<T>): Promise<T> => {

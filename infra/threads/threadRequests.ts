@@ -87,7 +87,11 @@ export class ThreadRequests<Body, Failure> {
  * The thread's side: answers each request with `handle`, in arrival order of replies as they settle, and on stop
  * runs `close` then lets the thread end.
  */
-export function serveThreadRequests<Body, Failure>(handle: (body: Body) => Promise<unknown>, describe: (error: unknown) => Failure, close: () => Promise<void>): void {
+export function serveThreadRequests<Body, Failure>(
+  handle: (body: Body) => Promise<unknown>,
+  describe: (error: unknown) => Failure,
+  close: () => Promise<void>,
+): void {
   const port = parentPort;
   if (!port) throw new Error('this module runs as a worker thread');
   port.on('message', (message: ThreadMessage<Body>) => {
@@ -99,7 +103,8 @@ export function serveThreadRequests<Body, Failure>(handle: (body: Body) => Promi
     }
     handle(message.body).then(
       (value) => port.postMessage({ id: message.id, ok: true, value: value ?? null } satisfies ThreadReply<Failure>),
-      (error: unknown) => port.postMessage({ id: message.id, ok: false, error: describe(error) } satisfies ThreadReply<Failure>),
+      (error: unknown) =>
+        port.postMessage({ id: message.id, ok: false, error: describe(error) } satisfies ThreadReply<Failure>),
     );
   });
 }

@@ -19,12 +19,38 @@ function lms(args: string[], options: { input?: string; env?: Record<string, str
 }
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'lms-cli-'));
-const lines = (stdout: string) => stdout.trim().split('\n').map((line) => JSON.parse(line) as { ok: boolean; commandId: string; position: number; error?: { code: string; message: string } });
+const lines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map(
+      (line) =>
+        JSON.parse(line) as {
+          ok: boolean;
+          commandId: string;
+          position: number;
+          error?: { code: string; message: string };
+        },
+    );
 
 const setup = [
   { type: 'DefineOrgUnit', actor: { userId: 'root' }, data: { orgUnitId: 'acme', name: 'Acme' } },
-  { type: 'RegisterUser', actor: { userId: 'root' }, data: { userId: 'ada', name: 'Ada Lovelace', email: 'ada@acme.test', orgUnitId: 'acme', hireDate: '2024-03-01' } },
-  { type: 'CreateCourse', actor: { userId: 'root' }, data: { courseId: 'security', title: 'Security Awareness', kind: 'course', provider: 'SecureCo', trainingType: 'Compliance' } },
+  {
+    type: 'RegisterUser',
+    actor: { userId: 'root' },
+    data: { userId: 'ada', name: 'Ada Lovelace', email: 'ada@acme.test', orgUnitId: 'acme', hireDate: '2024-03-01' },
+  },
+  {
+    type: 'CreateCourse',
+    actor: { userId: 'root' },
+    data: {
+      courseId: 'security',
+      title: 'Security Awareness',
+      kind: 'course',
+      provider: 'SecureCo',
+      trainingType: 'Compliance',
+    },
+  },
 ];
 
 describe('lms CLI on the embedded SQLite store', () => {
@@ -51,11 +77,18 @@ describe('lms CLI on the embedded SQLite store', () => {
 
   test('commands as JSON lines on stdin are stored durably; a later process sees them and replays a repeated command id', () => {
     const data = tempDir();
-    const first = lms(['--data', data, 'command', '-'], { input: setup.map((command) => JSON.stringify(command)).join('\n') });
+    const first = lms(['--data', data, 'command', '-'], {
+      input: setup.map((command) => JSON.stringify(command)).join('\n'),
+    });
     expect(first.status).toBe(0);
     expect(lines(first.stdout).map((reply) => reply.ok)).toEqual([true, true, true]);
 
-    const assign = JSON.stringify({ commandId: ulid(), type: 'AssignCourse', actor: { userId: 'root' }, data: { userIds: ['ada'], courseIds: ['security'] } });
+    const assign = JSON.stringify({
+      commandId: ulid(),
+      type: 'AssignCourse',
+      actor: { userId: 'root' },
+      data: { userIds: ['ada'], courseIds: ['security'] },
+    });
     const once = lines(lms(['--data', data, 'command', assign]).stdout)[0];
     const twice = lines(lms(['--data', data, 'command', assign]).stdout)[0];
     expect(twice).toEqual(once);
@@ -73,11 +106,20 @@ describe('lms CLI on the embedded SQLite store', () => {
       '{not json',
       JSON.stringify({ type: 'Teleport', actor: { userId: 'root' }, data: {} }),
       JSON.stringify({ type: 'AssignCourse', data: { userIds: ['ada'], courseIds: ['security'] } }),
-      JSON.stringify({ type: 'AssignCourse', actor: { userId: 'root' }, data: { userIds: ['ada'], courseIds: ['nothing'] } }),
+      JSON.stringify({
+        type: 'AssignCourse',
+        actor: { userId: 'root' },
+        data: { userIds: ['ada'], courseIds: ['nothing'] },
+      }),
     ].join('\n');
     const { status, stdout, stderr } = lms(['--data', data, 'command', '-'], { input });
     expect(status).toBe(1);
-    expect(lines(stdout).map((reply) => reply.error?.code)).toEqual(['VALIDATION_FAILED', 'VALIDATION_FAILED', 'VALIDATION_FAILED', 'NOT_FOUND']);
+    expect(lines(stdout).map((reply) => reply.error?.code)).toEqual([
+      'VALIDATION_FAILED',
+      'VALIDATION_FAILED',
+      'VALIDATION_FAILED',
+      'NOT_FOUND',
+    ]);
     expect(lines(stdout)[0]?.error?.message).toMatch(/line 1 is not valid JSON/);
     expect(`${stdout}${stderr}`).not.toMatch(/\n\s+at /);
   });
@@ -92,24 +134,68 @@ describe('lms CLI on the embedded SQLite store', () => {
     expect(badStore.stderr).not.toMatch(/\n\s+at /);
   });
 
-  test('queries run from JSON and are filtered by the actor: a learner sees their own dashboard, not someone else\'s', () => {
+  test("queries run from JSON and are filtered by the actor: a learner sees their own dashboard, not someone else's", () => {
     const data = tempDir();
-    const bob = { type: 'RegisterUser', actor: { userId: 'root' }, data: { userId: 'bob', name: 'Bob', email: 'bob@acme.test', orgUnitId: 'acme', hireDate: '2024-03-01' } };
-    lms(['--data', data, 'command', '-'], { input: [...setup, bob, { type: 'AssignCourse', actor: { userId: 'root' }, data: { userIds: ['ada'], courseIds: ['security'], dueDate: '2030-01-31' } }].map((command) => JSON.stringify(command)).join('\n') });
-    const own = lms(['--data', data, 'query', JSON.stringify({ type: 'UserDashboard', actor: { userId: 'ada' }, params: { userId: 'ada' } })]);
+    const bob = {
+      type: 'RegisterUser',
+      actor: { userId: 'root' },
+      data: { userId: 'bob', name: 'Bob', email: 'bob@acme.test', orgUnitId: 'acme', hireDate: '2024-03-01' },
+    };
+    lms(['--data', data, 'command', '-'], {
+      input: [
+        ...setup,
+        bob,
+        {
+          type: 'AssignCourse',
+          actor: { userId: 'root' },
+          data: { userIds: ['ada'], courseIds: ['security'], dueDate: '2030-01-31' },
+        },
+      ]
+        .map((command) => JSON.stringify(command))
+        .join('\n'),
+    });
+    const own = lms([
+      '--data',
+      data,
+      'query',
+      JSON.stringify({ type: 'UserDashboard', actor: { userId: 'ada' }, params: { userId: 'ada' } }),
+    ]);
     expect(own.status).toBe(0);
-    expect(JSON.parse(own.stdout)).toMatchObject({ ok: true, result: [{ courseId: 'security', title: 'Security Awareness', dueDate: '2030-01-31', status: 'notStarted', overdue: false }] });
-    const nosy = lms(['--data', data, 'query', JSON.stringify({ type: 'UserDashboard', actor: { userId: 'ada' }, params: { userId: 'bob' } })]);
+    expect(JSON.parse(own.stdout)).toMatchObject({
+      ok: true,
+      result: [
+        {
+          courseId: 'security',
+          title: 'Security Awareness',
+          dueDate: '2030-01-31',
+          status: 'notStarted',
+          overdue: false,
+        },
+      ],
+    });
+    const nosy = lms([
+      '--data',
+      data,
+      'query',
+      JSON.stringify({ type: 'UserDashboard', actor: { userId: 'ada' }, params: { userId: 'bob' } }),
+    ]);
     expect(nosy.status).toBe(1);
-    expect(JSON.parse(nosy.stdout)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/ada may not view the assignments of bob/) } });
+    expect(JSON.parse(nosy.stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: expect.stringMatching(/ada may not view the assignments of bob/) },
+    });
   });
 
   test('report, team, rebuild and verify on the demo data: verify passes, then names a tampered row and exits 1', () => {
     const data = path.join(tempDir(), 'demo');
     expect(lms(['demo', '--data', data]).status).toBe(0);
-    const csv = lms(['--data', data, 'report', '--summary', '--group-by', 'department', '--format', 'csv'], { env: { LMS_BOOTSTRAP_ADMIN: 'admin' } });
+    const csv = lms(['--data', data, 'report', '--summary', '--group-by', 'department', '--format', 'csv'], {
+      env: { LMS_BOOTSTRAP_ADMIN: 'admin' },
+    });
     expect(csv.status).toBe(0);
-    expect(csv.stdout.split(/\r?\n/)[0]).toBe('department,assigned,not started,in progress,completed,expired,overdue,completion rate');
+    expect(csv.stdout.split(/\r?\n/)[0]).toBe(
+      'department,assigned,not started,in progress,completed,expired,overdue,completion rate',
+    );
     expect(csv.stdout).toMatch(/^Sales,3,3,0,0,0,/m);
     const team = lms(['--data', data, 'team', 'grace'], { env: { LMS_BOOTSTRAP_ADMIN: 'admin' } });
     expect(team.stdout).toMatch(/My Team of grace \(direct reports\): 1 people/);
@@ -123,13 +209,19 @@ describe('lms CLI on the embedded SQLite store', () => {
     const rebuilt = new Database(path.join(data, 'readmodels.db'), { readonly: true });
     expect(rebuilt.pragma('journal_mode', { simple: true })).toBe('wal');
     rebuilt.close();
-    expect(lms(['--data', data, 'verify']).stdout).toMatch(/verify OK: the live read models equal a rebuild from the events at position 66/);
+    expect(lms(['--data', data, 'verify']).stdout).toMatch(
+      /verify OK: the live read models equal a rebuild from the events at position 66/,
+    );
 
     const db = new Database(path.join(data, 'readmodels.db'));
-    db.prepare("UPDATE assignments SET due_date = '2099-01-01' WHERE user_id = 'sam' AND course_id = 'code-of-conduct'").run();
+    db.prepare(
+      "UPDATE assignments SET due_date = '2099-01-01' WHERE user_id = 'sam' AND course_id = 'code-of-conduct'",
+    ).run();
     db.close();
     const tampered = lms(['--data', data, 'verify']);
     expect(tampered.status).toBe(1);
-    expect(tampered.stdout).toMatch(/verify FAILED at position 66: first difference in assignments \{"user_id":"sam","course_id":"code-of-conduct"\}/);
+    expect(tampered.stdout).toMatch(
+      /verify FAILED at position 66: first difference in assignments \{"user_id":"sam","course_id":"code-of-conduct"\}/,
+    );
   });
 });

@@ -82,7 +82,11 @@ export interface ContractOptions {
   detectsIdsAcrossStreams?: boolean;
 }
 
-export function describeEventStoreContract(name: string, makeStore: () => Promise<StoreFixture>, options: ContractOptions = {}): void {
+export function describeEventStoreContract(
+  name: string,
+  makeStore: () => Promise<StoreFixture>,
+  options: ContractOptions = {},
+): void {
   const dense = options.densePositions ?? true;
   describe(`EventStore contract: ${name}`, () => {
     let fixture: StoreFixture;
@@ -376,10 +380,11 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
         const written = events(2);
         await store.append([{ stream: 's', expectedRevision: 'no_stream', events: written }]);
         const extra = event();
-        await expectConflict(
-          store.append([{ stream: 's', expectedRevision: 'any', events: [...written, extra] }]),
-          { stream: 's', expected: 'any', actual: 1 },
-        );
+        await expectConflict(store.append([{ stream: 's', expectedRevision: 'any', events: [...written, extra] }]), {
+          stream: 's',
+          expected: 'any',
+          actual: 1,
+        });
         const firstOnlyThenNew = [written[0] ?? event(), event()];
         await expectConflict(store.append([{ stream: 's', expectedRevision: 0, events: firstOnlyThenNew }]), {
           stream: 's',
@@ -393,10 +398,11 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
       it('refuses stored ids given in another order', async () => {
         const written = events(2);
         await store.append([{ stream: 's', expectedRevision: 'no_stream', events: written }]);
-        await expectConflict(
-          store.append([{ stream: 's', expectedRevision: 'any', events: [...written].reverse() }]),
-          { stream: 's', expected: 'any', actual: 1 },
-        );
+        await expectConflict(store.append([{ stream: 's', expectedRevision: 'any', events: [...written].reverse() }]), {
+          stream: 's',
+          expected: 'any',
+          actual: 1,
+        });
         expect(await store.headPosition()).toBe(await nth(2));
       });
 
@@ -413,17 +419,20 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
         expect(await store.headPosition()).toBe(await nth(1));
       });
 
-      (options.detectsIdsAcrossStreams === false ? it.skip : it)('refuses an event id already stored in another stream', async () => {
-        const written = events(1);
-        await store.append([{ stream: 'a', expectedRevision: 'no_stream', events: written }]);
-        await expectConflict(store.append([{ stream: 'b', expectedRevision: 'any', events: written }]), {
-          stream: 'b',
-          expected: 'any',
-          actual: -1,
-        });
-        expect(await store.readStream('b')).toEqual([]);
-        expect(await store.headPosition()).toBe(await nth(1));
-      });
+      (options.detectsIdsAcrossStreams === false ? it.skip : it)(
+        'refuses an event id already stored in another stream',
+        async () => {
+          const written = events(1);
+          await store.append([{ stream: 'a', expectedRevision: 'no_stream', events: written }]);
+          await expectConflict(store.append([{ stream: 'b', expectedRevision: 'any', events: written }]), {
+            stream: 'b',
+            expected: 'any',
+            actual: -1,
+          });
+          expect(await store.readStream('b')).toEqual([]);
+          expect(await store.headPosition()).toBe(await nth(1));
+        },
+      );
 
       it('refuses the same id twice in one write', async () => {
         const once = event();
@@ -452,7 +461,11 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
       it('records a command that stored no events', async () => {
         await store.append([{ stream: 's', expectedRevision: 'no_stream', events: events(2) }]);
         await store.append([], { command: { commandId: 'noop', reply: 'nothing to do' } });
-        expect(await store.findCommand('noop')).toEqual({ commandId: 'noop', reply: 'nothing to do', position: await nth(2) });
+        expect(await store.findCommand('noop')).toEqual({
+          commandId: 'noop',
+          reply: 'nothing to do',
+          position: await nth(2),
+        });
       });
 
       it('refuses a duplicate command id, storing neither its events nor a new reply', async () => {
@@ -471,7 +484,11 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
         expect((error as DuplicateCommandError).commandId).toBe('cmd-1');
         expect(await store.readStream('other')).toEqual([]);
         expect(await store.headPosition()).toBe(await nth(1));
-        expect(await store.findCommand('cmd-1')).toEqual({ commandId: 'cmd-1', reply: { first: true }, position: await nth(1) });
+        expect(await store.findCommand('cmd-1')).toEqual({
+          commandId: 'cmd-1',
+          reply: { first: true },
+          position: await nth(1),
+        });
       });
 
       it('keeps no command record when the append is refused for a conflict', async () => {
@@ -632,9 +649,9 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
       it('refuses every operation after close as unavailable, and closing twice is harmless', async () => {
         await store.close();
         await store.close();
-        await expect(store.append([{ stream: 's', expectedRevision: 'any', events: events(1) }])).rejects.toBeInstanceOf(
-          EventStoreUnavailableError,
-        );
+        await expect(
+          store.append([{ stream: 's', expectedRevision: 'any', events: events(1) }]),
+        ).rejects.toBeInstanceOf(EventStoreUnavailableError);
         await expect(store.readStream('s')).rejects.toBeInstanceOf(EventStoreUnavailableError);
         await expect(store.readAll(0, 10)).rejects.toBeInstanceOf(EventStoreUnavailableError);
         await expect(store.headPosition()).rejects.toBeInstanceOf(EventStoreUnavailableError);

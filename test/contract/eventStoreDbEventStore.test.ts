@@ -15,18 +15,26 @@ const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
 const eventStoreDbCapabilities = { densePositions: false, detectsIdsAcrossStreams: false };
 
 if (connectionString !== undefined && connectionString !== '') {
-  describeEventStoreContract('eventstoredb', async (): Promise<StoreFixture> => {
-    const store = EventStoreDbEventStore.connect({
-      connectionString,
-      streamPrefix: `contract_${randomBytes(8).toString('hex')}`,
-    });
-    return { store, cleanup: () => store.close() };
-  }, eventStoreDbCapabilities);
+  describeEventStoreContract(
+    'eventstoredb',
+    async (): Promise<StoreFixture> => {
+      const store = EventStoreDbEventStore.connect({
+        connectionString,
+        streamPrefix: `contract_${randomBytes(8).toString('hex')}`,
+      });
+      return { store, cleanup: () => store.close() };
+    },
+    eventStoreDbCapabilities,
+  );
 } else {
   process.stderr.write('EventStoreDB contract tests skipped: EVENTSTORE_CONNECTION_STRING is not set\n');
   describe.skip('EventStoreDB (EVENTSTORE_CONNECTION_STRING is not set)', () => {
-    describeEventStoreContract('eventstoredb', async (): Promise<StoreFixture> => {
-      throw new Error('EVENTSTORE_CONNECTION_STRING is not set');
-    }, eventStoreDbCapabilities);
+    describeEventStoreContract(
+      'eventstoredb',
+      async (): Promise<StoreFixture> => {
+        throw new Error('EVENTSTORE_CONNECTION_STRING is not set');
+      },
+      eventStoreDbCapabilities,
+    );
   });
 }

@@ -21,20 +21,30 @@ describe('due dates (R2, R3, R9) in calendar days of the user time zone', () => 
   test('R2: an individual assignment may carry a due date', () => {
     given()
       .when({ type: 'AssignIndividually', courseId: 'fire-safety', dueDate: '2026-04-15', required: true })
-      .then(([event]) => expect(event?.data).toMatchObject({ dueDate: '2026-04-15', source: { kind: 'individual', due: { kind: 'fixed', date: '2026-04-15' } } }));
+      .then(([event]) =>
+        expect(event?.data).toMatchObject({
+          dueDate: '2026-04-15',
+          source: { kind: 'individual', due: { kind: 'fixed', date: '2026-04-15' } },
+        }),
+      );
   });
 
   test('R3: with two sources the earliest due date wins by default', () => {
     const history = [assigned(ruleSource({ anchorDate: '2026-03-02' }), '2026-03-30')];
     given(history)
       .when({ type: 'AssignIndividually', courseId: 'fire-safety', dueDate: '2026-03-10', required: true })
-      .then(([event]) => expect(event).toMatchObject({ type: 'AssignmentSourceAdded', data: { ...due('2026-03-10') } }));
+      .then(([event]) =>
+        expect(event).toMatchObject({ type: 'AssignmentSourceAdded', data: { ...due('2026-03-10') } }),
+      );
   });
 
   test('R3: the portal policy "latest" picks the latest candidate', () => {
     const history = [assigned(ruleSource({ anchorDate: '2026-03-02' }), '2026-03-30')];
     given(history)
-      .when({ type: 'AssignIndividually', courseId: 'fire-safety', dueDate: '2026-03-10', required: true }, { preferences: { dueDatePolicy: 'latest' } })
+      .when(
+        { type: 'AssignIndividually', courseId: 'fire-safety', dueDate: '2026-03-10', required: true },
+        { preferences: { dueDatePolicy: 'latest' } },
+      )
       .then(([event]) => expect(event?.data).toMatchObject({ dueDate: '2026-03-30' }));
   });
 
@@ -61,7 +71,10 @@ describe('due dates (R2, R3, R9) in calendar days of the user time zone', () => 
     const history = [assigned(ruleSource({ anchorDate: '2026-03-02' }), '2026-03-30')];
     const overridden = given(history).when({ type: 'ChangeDueDate', courseId: 'fire-safety', dueDate: '2026-08-01' });
     const [changed] = overridden.run().events;
-    expect(changed).toMatchObject({ type: 'DueDateChanged', data: { ...due('2026-08-01'), previousDueDate: '2026-03-30', override: '2026-08-01' } });
+    expect(changed).toMatchObject({
+      type: 'DueDateChanged',
+      data: { ...due('2026-08-01'), previousDueDate: '2026-03-30', override: '2026-08-01' },
+    });
     // A later source does not end the override...
     given([...history, changed!])
       .when({ type: 'AssignIndividually', courseId: 'fire-safety', dueDate: '2026-03-05', required: true })
@@ -83,11 +96,15 @@ describe('due dates (R2, R3, R9) in calendar days of the user time zone', () => 
     // Europe/London springs forward on 2026-03-29 and falls back on 2026-10-25.
     given()
       .when({ type: 'ApplyRule', rule: rule() }, { now: '2026-03-28T23:30:00Z', timeZone: 'Europe/London' })
-      .then(([event]) => expect(event?.data).toMatchObject({ source: { assignedOn: '2026-03-28' }, dueDate: '2026-04-25' }));
+      .then(([event]) =>
+        expect(event?.data).toMatchObject({ source: { assignedOn: '2026-03-28' }, dueDate: '2026-04-25' }),
+      );
     given()
       .when({ type: 'ApplyRule', rule: rule() }, { now: '2026-10-24T23:30:00Z', timeZone: 'Europe/London' })
       // 23:30 UTC on 24 October is 00:30 on 25 October in London (still BST, UTC+1).
-      .then(([event]) => expect(event?.data).toMatchObject({ source: { assignedOn: '2026-10-25' }, dueDate: '2026-11-22' }));
+      .then(([event]) =>
+        expect(event?.data).toMatchObject({ source: { assignedOn: '2026-10-25' }, dueDate: '2026-11-22' }),
+      );
   });
 
   test('a user in another time zone than the portal gets "today" from their own zone', () => {
@@ -96,7 +113,9 @@ describe('due dates (R2, R3, R9) in calendar days of the user time zone', () => 
     expect(todayIn('2026-03-02T20:00:00Z', 'Europe/London')).toBe('2026-03-02');
     given()
       .when({ type: 'ApplyRule', rule: rule() }, { now: '2026-03-02T20:00:00Z', timeZone: 'Pacific/Auckland' })
-      .then(([event]) => expect(event?.data).toMatchObject({ source: { assignedOn: '2026-03-03' }, dueDate: '2026-03-31' }));
+      .then(([event]) =>
+        expect(event?.data).toMatchObject({ source: { assignedOn: '2026-03-03' }, dueDate: '2026-03-31' }),
+      );
   });
 
   test('a due date ends at the end of that day in the user time zone', () => {

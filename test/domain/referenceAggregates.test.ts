@@ -18,7 +18,13 @@ const ruleContext = (overrides: Partial<AssignmentRuleContext> = {}): Assignment
 });
 const createRule = (data: Record<string, unknown>) => ({
   type: 'CreateAssignmentRule' as const,
-  data: CreateAssignmentRuleSchema.parse({ ruleId: 'r1', courseId: 'fire', target: { kind: 'group', groupId: 'eng' }, mode: 'dynamic', ...data }),
+  data: CreateAssignmentRuleSchema.parse({
+    ruleId: 'r1',
+    courseId: 'fire',
+    target: { kind: 'group', groupId: 'eng' },
+    mode: 'dynamic',
+    ...data,
+  }),
 });
 
 function refusal(run: () => unknown): DomainError {
@@ -34,16 +40,31 @@ describe('portal preferences and assignment rules (R12, R15, R18, R19)', () => {
   test('R12: a new dynamic rule takes both flags from the portal preferences when enabled there', () => {
     const preferences = { ...defaultPreferences, dynamicReassignment: true, upgradeToLatestVersion: true };
     const [event] = decideAssignmentRule(createRule({}), { exists: false }, ruleContext({ preferences }));
-    expect(event?.data).toMatchObject({ dynamicReassignment: true, upgradeToLatestVersion: true, name: 'Group: Engineering: fire', createdBy: 'admin' });
+    expect(event?.data).toMatchObject({
+      dynamicReassignment: true,
+      upgradeToLatestVersion: true,
+      name: 'Group: Engineering: fire',
+      createdBy: 'admin',
+    });
   });
 
   test('R12: a rule may switch a flag off, and cannot switch on what the portal disables', () => {
     const preferences = { ...defaultPreferences, dynamicReassignment: true, upgradeToLatestVersion: false };
-    const [event] = decideAssignmentRule(createRule({ dynamicReassignment: false }), { exists: false }, ruleContext({ preferences }));
-    expect(event?.data).toMatchObject({ dynamicReassignment: false, upgradeToLatestVersion: false });
-    expect(refusal(() => decideAssignmentRule(createRule({ upgradeToLatestVersion: true }), { exists: false }, ruleContext({ preferences }))).message).toMatch(
-      /upgradeToLatestVersion is disabled in the portal's assignment preferences/,
+    const [event] = decideAssignmentRule(
+      createRule({ dynamicReassignment: false }),
+      { exists: false },
+      ruleContext({ preferences }),
     );
+    expect(event?.data).toMatchObject({ dynamicReassignment: false, upgradeToLatestVersion: false });
+    expect(
+      refusal(() =>
+        decideAssignmentRule(
+          createRule({ upgradeToLatestVersion: true }),
+          { exists: false },
+          ruleContext({ preferences }),
+        ),
+      ).message,
+    ).toMatch(/upgradeToLatestVersion is disabled in the portal's assignment preferences/);
   });
 
   test('R10: a standard rule carries neither dynamic flag', () => {
@@ -52,14 +73,27 @@ describe('portal preferences and assignment rules (R12, R15, R18, R19)', () => {
   });
 
   test('R18, R19: mandatory and new-starter rules reach future users, so they must be dynamic', () => {
-    const error = refusal(() => decideAssignmentRule(createRule({ mode: 'standard', target: { kind: 'allUsers' } }), { exists: false }, ruleContext()));
+    const error = refusal(() =>
+      decideAssignmentRule(
+        createRule({ mode: 'standard', target: { kind: 'allUsers' } }),
+        { exists: false },
+        ruleContext(),
+      ),
+    );
     expect(error.code).toBe('RULE_VIOLATION');
     expect(error.message).toMatch(/mode must be dynamic/);
   });
 
   test('R15: a rule for an inactive or unknown course is refused', () => {
-    expect(refusal(() => decideAssignmentRule(createRule({}), { exists: false }, ruleContext({ courseActive: () => false }))).message).toMatch(/inactive/);
-    expect(refusal(() => decideAssignmentRule(createRule({}), { exists: false }, ruleContext({ courseActive: () => undefined }))).code).toBe('NOT_FOUND');
+    expect(
+      refusal(() => decideAssignmentRule(createRule({}), { exists: false }, ruleContext({ courseActive: () => false })))
+        .message,
+    ).toMatch(/inactive/);
+    expect(
+      refusal(() =>
+        decideAssignmentRule(createRule({}), { exists: false }, ruleContext({ courseActive: () => undefined })),
+      ).code,
+    ).toBe('NOT_FOUND');
   });
 
   test('portal preferences: only the fields given change, and an unchanged set decides nothing', () => {
@@ -69,16 +103,48 @@ describe('portal preferences and assignment rules (R12, R15, R18, R19)', () => {
   });
 
   test('org units form a tree: moving a unit under its own descendant is refused', () => {
-    const context = { orgUnitExists: () => true, pathToRoot: (id: string) => (id === 'uk' ? ['uk', 'emea', 'root'] : [id]) };
-    expect(refusal(() => decideOrgUnit({ orgUnitId: 'emea', name: 'EMEA', parentId: 'uk' }, { exists: true, orgUnitId: 'emea', name: 'EMEA', parentId: 'root' }, context)).message).toMatch(/cycle/);
+    const context = {
+      orgUnitExists: () => true,
+      pathToRoot: (id: string) => (id === 'uk' ? ['uk', 'emea', 'root'] : [id]),
+    };
+    expect(
+      refusal(() =>
+        decideOrgUnit(
+          { orgUnitId: 'emea', name: 'EMEA', parentId: 'uk' },
+          { exists: true, orgUnitId: 'emea', name: 'EMEA', parentId: 'root' },
+          context,
+        ),
+      ).message,
+    ).toMatch(/cycle/);
   });
 
   test('users: unknown org unit, duplicate email and a manager loop are refused with what to fix', () => {
-    const register = (data: Record<string, unknown>) => ({ type: 'RegisterUser' as const, data: RegisterUserSchema.parse({ userId: 'ada', name: 'Ada', email: 'ada@example.com', orgUnitId: 'eng', hireDate: '2026-01-01', ...data }) });
-    const context = { orgUnitExists: (id: string) => id === 'eng', userExists: () => true, managementChain: (id: string) => (id === 'grace' ? ['ada'] : []), emailOwner: (email: string) => (email === 'taken@example.com' ? 'bob' : undefined) };
-    expect(refusal(() => decideUser(register({ orgUnitId: 'nowhere' }), initialUserState(), context)).message).toMatch(/org unit nowhere does not exist: define it with DefineOrgUnit first/);
-    expect(refusal(() => decideUser(register({ email: 'taken@example.com' }), initialUserState(), context)).message).toMatch(/already belongs to user bob/);
-    expect(refusal(() => decideUser(register({ managerId: 'grace' }), initialUserState(), context)).message).toMatch(/grace reports to ada/);
+    const register = (data: Record<string, unknown>) => ({
+      type: 'RegisterUser' as const,
+      data: RegisterUserSchema.parse({
+        userId: 'ada',
+        name: 'Ada',
+        email: 'ada@example.com',
+        orgUnitId: 'eng',
+        hireDate: '2026-01-01',
+        ...data,
+      }),
+    });
+    const context = {
+      orgUnitExists: (id: string) => id === 'eng',
+      userExists: () => true,
+      managementChain: (id: string) => (id === 'grace' ? ['ada'] : []),
+      emailOwner: (email: string) => (email === 'taken@example.com' ? 'bob' : undefined),
+    };
+    expect(refusal(() => decideUser(register({ orgUnitId: 'nowhere' }), initialUserState(), context)).message).toMatch(
+      /org unit nowhere does not exist: define it with DefineOrgUnit first/,
+    );
+    expect(
+      refusal(() => decideUser(register({ email: 'taken@example.com' }), initialUserState(), context)).message,
+    ).toMatch(/already belongs to user bob/);
+    expect(refusal(() => decideUser(register({ managerId: 'grace' }), initialUserState(), context)).message).toMatch(
+      /grace reports to ada/,
+    );
     expect(decideUser(register({}), initialUserState(), context)).toHaveLength(1);
   });
 });

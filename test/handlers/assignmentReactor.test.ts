@@ -21,7 +21,9 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
     await h.ok('AddGroupMember', { groupId: 'engineering', userIds: ['ada'] });
     await h.ok('CreateAssignmentRule', rule('r-std', { mode: 'standard' }));
     await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'grace' });
-    expect((await h.training('ada')).assignments['fire-safety']?.sources.map((source) => source.ruleId)).toEqual(['r-std']);
+    expect((await h.training('ada')).assignments['fire-safety']?.sources.map((source) => source.ruleId)).toEqual([
+      'r-std',
+    ]);
     expect((await h.training('grace')).assignments['fire-safety']).toBeUndefined();
   });
 
@@ -33,11 +35,26 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
     expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({ active: true, dueDate: '2016-02-08' });
     await h.ok('RecordProgress', { userId: 'ada', courseId: 'fire-safety', progress: 55 });
     await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' });
-    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({ active: false, lastRemoval: { cause: 'dynamic', status: 'inProgress' } });
+    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({
+      active: false,
+      lastRemoval: { cause: 'dynamic', status: 'inProgress' },
+    });
     h.clock.set('2017-01-16T09:00:00.000Z');
     await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
-    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({ active: true, status: 'inProgress', progress: 55, dueDate: '2017-02-13' });
-    expect(await h.eventTypes('training-ada')).toEqual(['TrainingAssigned', 'CourseStarted', 'ProgressRecorded', 'AssignmentSourceRemoved', 'TrainingUnassigned', 'TrainingReassigned']);
+    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({
+      active: true,
+      status: 'inProgress',
+      progress: 55,
+      dueDate: '2017-02-13',
+    });
+    expect(await h.eventTypes('training-ada')).toEqual([
+      'TrainingAssigned',
+      'CourseStarted',
+      'ProgressRecorded',
+      'AssignmentSourceRemoved',
+      'TrainingUnassigned',
+      'TrainingReassigned',
+    ]);
   });
 
   test('R14: upgrade to latest on reassignment: v1 in January 2016, two upgrades, reassigned January 2017 → v3', async () => {
@@ -57,10 +74,24 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
   test('R19: a mandatory rule reaches every active user, present and future', async () => {
     const h = engineHarness();
     await h.seedPortal();
-    await h.ok('CreateAssignmentRule', { ruleId: 'r-all', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic' });
-    await h.ok('RegisterUser', { userId: 'newbie', name: 'New Bie', email: 'newbie@acme.test', orgUnitId: 'sales', hireDate: '2026-01-05' });
+    await h.ok('CreateAssignmentRule', {
+      ruleId: 'r-all',
+      courseId: 'security',
+      target: { kind: 'allUsers' },
+      mode: 'dynamic',
+    });
+    await h.ok('RegisterUser', {
+      userId: 'newbie',
+      name: 'New Bie',
+      email: 'newbie@acme.test',
+      orgUnitId: 'sales',
+      hireDate: '2026-01-05',
+    });
     for (const userId of ['grace', 'ada', 'sam', 'newbie']) {
-      expect([userId, (await h.training(userId)).assignments.security?.sources[0]?.kind]).toEqual([userId, 'mandatory']);
+      expect([userId, (await h.training(userId)).assignments.security?.sources[0]?.kind]).toEqual([
+        userId,
+        'mandatory',
+      ]);
     }
     await h.ok('DeactivateUser', { userId: 'sam' });
     expect((await h.training('sam')).assignments.security?.active).toBe(false);
@@ -69,16 +100,36 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
   test('R18: a new-starter rule reaches only users registered after it, due from the hire date', async () => {
     const h = engineHarness({ now: '2026-03-02T09:00:00.000Z' });
     await h.seedPortal();
-    await h.ok('CreateAssignmentRule', { ruleId: 'r-ns', courseId: 'security', target: { kind: 'newStarters' }, mode: 'dynamic', due: { kind: 'relative', days: 14 } });
-    await h.ok('RegisterUser', { userId: 'newbie', name: 'New Bie', email: 'newbie@acme.test', orgUnitId: 'sales', hireDate: '2026-02-23' });
+    await h.ok('CreateAssignmentRule', {
+      ruleId: 'r-ns',
+      courseId: 'security',
+      target: { kind: 'newStarters' },
+      mode: 'dynamic',
+      due: { kind: 'relative', days: 14 },
+    });
+    await h.ok('RegisterUser', {
+      userId: 'newbie',
+      name: 'New Bie',
+      email: 'newbie@acme.test',
+      orgUnitId: 'sales',
+      hireDate: '2026-02-23',
+    });
     expect((await h.training('ada')).assignments.security).toBeUndefined();
-    expect((await h.training('newbie')).assignments.security).toMatchObject({ dueDate: '2026-03-09', sources: [expect.objectContaining({ kind: 'newStarter' })] });
+    expect((await h.training('newbie')).assignments.security).toMatchObject({
+      dueDate: '2026-03-09',
+      sources: [expect.objectContaining({ kind: 'newStarter' })],
+    });
   });
 
   test('R10: a dynamic group follows profile changes into and out of its criteria', async () => {
     const h = engineHarness();
     await h.seedPortal();
-    await h.ok('CreateGroup', { groupId: 'londoners', name: 'London', kind: 'dynamic', criteria: { kind: 'attribute', attribute: 'location', in: ['London'] } });
+    await h.ok('CreateGroup', {
+      groupId: 'londoners',
+      name: 'London',
+      kind: 'dynamic',
+      criteria: { kind: 'attribute', attribute: 'location', in: ['London'] },
+    });
     await h.ok('CreateAssignmentRule', rule('r-london', { target: { kind: 'group', groupId: 'londoners' } }));
     expect(isVisible((await h.training('ada')).assignments['fire-safety'])).toBe(true);
     expect((await h.training('sam')).assignments['fire-safety']).toBeUndefined();
@@ -95,15 +146,29 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
     await h.ok('CreateAssignmentRule', rule('r-dyn'));
     await h.ok('AssignCourse', { userIds: ['grace'], courseIds: ['fire-safety'] });
     await h.ok('RetireAssignmentRule', { ruleId: 'r-dyn' });
-    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({ active: false, lastRemoval: { cause: 'retired' } });
-    expect((await h.training('grace')).assignments['fire-safety']).toMatchObject({ active: true, sources: [expect.objectContaining({ kind: 'individual' })] });
+    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({
+      active: false,
+      lastRemoval: { cause: 'retired' },
+    });
+    expect((await h.training('grace')).assignments['fire-safety']).toMatchObject({
+      active: true,
+      sources: [expect.objectContaining({ kind: 'individual' })],
+    });
   });
 
   test('R17: a rule created by an admin constrained to an org unit reaches only users within it', async () => {
     const h = engineHarness();
     await h.seedPortal();
-    await h.ok('GrantPermission', { userId: 'grace', permission: 'assignment.dynamic', constraints: { orgUnitIds: ['eng'] } });
-    await h.ok('CreateAssignmentRule', { ruleId: 'r-grace', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic' }, { actor: 'grace' });
+    await h.ok('GrantPermission', {
+      userId: 'grace',
+      permission: 'assignment.dynamic',
+      constraints: { orgUnitIds: ['eng'] },
+    });
+    await h.ok(
+      'CreateAssignmentRule',
+      { ruleId: 'r-grace', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic' },
+      { actor: 'grace' },
+    );
     expect(isVisible((await h.training('ada')).assignments.security)).toBe(true);
     expect((await h.training('sam')).assignments.security).toBeUndefined();
   });
@@ -111,16 +176,22 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
   test.each([
     ['reassignment-off rule first', ['r-off', 'r-on']],
     ['reassignment-on rule first', ['r-on', 'r-off']],
-  ])('R1/R11: two dynamic rules on one course, one without reassignment: on rejoining, both hold the training whichever was made first (%s)', async (_order, ruleIds) => {
-    const h = engineHarness();
-    await h.seedPortal();
-    for (const ruleId of ruleIds) await h.ok('CreateAssignmentRule', rule(ruleId, { dynamicReassignment: ruleId === 'r-on' }));
-    await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
-    await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' });
-    expect((await h.training('ada')).assignments['fire-safety']?.active).toBe(false);
-    await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
-    expect((await h.training('ada')).assignments['fire-safety']?.sources.map((source) => source.ruleId).sort()).toEqual(['r-off', 'r-on']);
-  });
+  ])(
+    'R1/R11: two dynamic rules on one course, one without reassignment: on rejoining, both hold the training whichever was made first (%s)',
+    async (_order, ruleIds) => {
+      const h = engineHarness();
+      await h.seedPortal();
+      for (const ruleId of ruleIds)
+        await h.ok('CreateAssignmentRule', rule(ruleId, { dynamicReassignment: ruleId === 'r-on' }));
+      await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
+      await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' });
+      expect((await h.training('ada')).assignments['fire-safety']?.active).toBe(false);
+      await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
+      expect(
+        (await h.training('ada')).assignments['fire-safety']?.sources.map((source) => source.ruleId).sort(),
+      ).toEqual(['r-off', 'r-on']);
+    },
+  );
 
   test('R1/R11: training brought back by an admin takes in the dynamic rule that did not reassign it, as if assigned before the user rejoined', async () => {
     const h = engineHarness();
@@ -131,7 +202,10 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
     await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
     expect((await h.training('ada')).assignments['fire-safety']?.active).toBe(false);
     await h.ok('AssignCourse', { userIds: ['ada'], courseIds: ['fire-safety'] });
-    expect((await h.training('ada')).assignments['fire-safety']?.sources.map((source) => source.kind).sort()).toEqual(['group', 'individual']);
+    expect((await h.training('ada')).assignments['fire-safety']?.sources.map((source) => source.kind).sort()).toEqual([
+      'group',
+      'individual',
+    ]);
   });
 
   test('R11: reassignment after an admin removal does not bring the training back', async () => {
@@ -143,20 +217,32 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
     await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' });
     await h.ok('UnassignCourse', { userId: 'ada', courseId: 'fire-safety' });
     await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
-    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({ active: false, lastRemoval: { cause: 'admin' } });
+    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({
+      active: false,
+      lastRemoval: { cause: 'admin' },
+    });
   });
 
-  test('a crash mid-way through a rule\'s audience resumes in a new process without losing or doubling an assignment', async () => {
+  test("a crash mid-way through a rule's audience resumes in a new process without losing or doubling an assignment", async () => {
     const store = new FailingAfter();
     const h = engineHarness({ store, reactorChunkSize: 7 });
     await h.seedPortal();
     const userIds = Array.from({ length: 50 }, (_, i) => `m-${String(i).padStart(2, '0')}`);
-    for (const userId of userIds) await h.ok('RegisterUser', { userId, name: userId, email: `${userId}@acme.test`, orgUnitId: 'eng', hireDate: '2025-01-01' });
+    for (const userId of userIds)
+      await h.ok('RegisterUser', {
+        userId,
+        name: userId,
+        email: `${userId}@acme.test`,
+        orgUnitId: 'eng',
+        hireDate: '2025-01-01',
+      });
     await h.ok('AddGroupMember', { groupId: 'engineering', userIds });
     store.failAfter(3);
     const created = await h.ok('CreateAssignmentRule', rule('r-big'));
     expect(created.warnings.join()).toMatch(/assignment reactor could not store its work.*simulated crash/);
-    const partly = (await Promise.all(userIds.map((userId) => h.training(userId)))).filter((training) => training.assignments['fire-safety']).length;
+    const partly = (await Promise.all(userIds.map((userId) => h.training(userId)))).filter(
+      (training) => training.assignments['fire-safety'],
+    ).length;
     expect(partly).toBeGreaterThan(0);
     expect(partly).toBeLessThan(50);
 
@@ -192,7 +278,10 @@ describe('assignment reactor: the log changes between a trigger and its reaction
     await h.engine.handle(h.envelope('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' }));
     await h.engine.handle(h.envelope('AddGroupMember', { groupId: 'engineering', userId: 'ada' }));
     await h.reactor.runUntilIdle();
-    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({ active: true, sources: [expect.objectContaining({ ruleId: 'r-dyn' })] });
+    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({
+      active: true,
+      sources: [expect.objectContaining({ ruleId: 'r-dyn' })],
+    });
   });
 
   test('R10/R22: a rule created and retired before the reactor runs assigns nothing and notifies no one', async () => {
@@ -216,12 +305,24 @@ describe('assignment reactor: the log changes between a trigger and its reaction
     expect((await h.training('ada')).assignments['fire-safety']?.active).toBe(true);
   });
 
-  test('R17: a rule\'s audience counts only the creator\'s grants that admit its course', async () => {
+  test("R17: a rule's audience counts only the creator's grants that admit its course", async () => {
     const h = engineHarness();
     await h.seedPortal();
-    await h.ok('GrantPermission', { userId: 'grace', permission: 'assignment.dynamic', constraints: { providers: ['Acme Learning'], orgUnitIds: ['eng'] } });
-    await h.ok('GrantPermission', { userId: 'grace', permission: 'assignment.dynamic', constraints: { providers: ['SecureCo'] } });
-    await h.ok('CreateAssignmentRule', { ruleId: 'r-fire', courseId: 'fire-safety', target: { kind: 'allUsers' }, mode: 'dynamic' }, { actor: 'grace' });
+    await h.ok('GrantPermission', {
+      userId: 'grace',
+      permission: 'assignment.dynamic',
+      constraints: { providers: ['Acme Learning'], orgUnitIds: ['eng'] },
+    });
+    await h.ok('GrantPermission', {
+      userId: 'grace',
+      permission: 'assignment.dynamic',
+      constraints: { providers: ['SecureCo'] },
+    });
+    await h.ok(
+      'CreateAssignmentRule',
+      { ruleId: 'r-fire', courseId: 'fire-safety', target: { kind: 'allUsers' }, mode: 'dynamic' },
+      { actor: 'grace' },
+    );
     expect((await h.training('ada')).assignments['fire-safety']?.active).toBe(true);
     expect((await h.training('sam')).assignments['fire-safety']).toBeUndefined();
   });
@@ -229,16 +330,31 @@ describe('assignment reactor: the log changes between a trigger and its reaction
   test('R17: a new manager brings the whole reporting line into a rule scoped to "self and subordinates"', async () => {
     const h = engineHarness();
     await h.seedPortal();
-    await h.ok('RegisterUser', { userId: 'tom', name: 'Tom', email: 'tom@acme.test', orgUnitId: 'sales', managerId: 'sam', hireDate: '2025-01-01' });
-    await h.ok('GrantPermission', { userId: 'grace', permission: 'assignment.dynamic', constraints: { selfAndSubordinates: true } });
-    await h.ok('CreateAssignmentRule', { ruleId: 'r-team', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic' }, { actor: 'grace' });
+    await h.ok('RegisterUser', {
+      userId: 'tom',
+      name: 'Tom',
+      email: 'tom@acme.test',
+      orgUnitId: 'sales',
+      managerId: 'sam',
+      hireDate: '2025-01-01',
+    });
+    await h.ok('GrantPermission', {
+      userId: 'grace',
+      permission: 'assignment.dynamic',
+      constraints: { selfAndSubordinates: true },
+    });
+    await h.ok(
+      'CreateAssignmentRule',
+      { ruleId: 'r-team', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic' },
+      { actor: 'grace' },
+    );
     expect((await h.training('sam')).assignments.security).toBeUndefined();
     await h.ok('UpdateUserProfile', { userId: 'sam', managerId: 'grace' });
     expect((await h.training('sam')).assignments.security?.active).toBe(true);
     expect((await h.training('tom')).assignments.security?.active).toBe(true);
   });
 
-  test('R9: reinstatement takes the rule\'s current due window after UpdateAssignmentRule', async () => {
+  test("R9: reinstatement takes the rule's current due window after UpdateAssignmentRule", async () => {
     const h = engineHarness({ now: '2026-03-02T10:00:00.000Z' });
     await h.seedPortal();
     await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });

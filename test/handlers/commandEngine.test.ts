@@ -38,8 +38,17 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
     const h = engineHarness({ store: SqliteEventStore.open({ file: ':memory:' }) });
     await h.seedPortal();
     const users = Array.from({ length: 60 }, (_, i) => `burst${i}`);
-    for (const userId of users) await h.ok('RegisterUser', { userId, name: userId, email: `${userId}@acme.test`, orgUnitId: 'eng', hireDate: '2024-01-01' });
-    const replies = await Promise.all(users.map((userId) => h.send('AddGroupMember', { groupId: 'engineering', userId })));
+    for (const userId of users)
+      await h.ok('RegisterUser', {
+        userId,
+        name: userId,
+        email: `${userId}@acme.test`,
+        orgUnitId: 'eng',
+        hireDate: '2024-01-01',
+      });
+    const replies = await Promise.all(
+      users.map((userId) => h.send('AddGroupMember', { groupId: 'engineering', userId })),
+    );
     expect(replies.filter((reply) => !reply.ok)).toEqual([]);
     expect(h.engine.conflictRetries).toBeGreaterThanOrEqual(1);
     const added = (await h.store.readStream('group-engineering')).filter((event) => event.type === 'GroupMemberAdded');
@@ -50,11 +59,30 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
     const h = engineHarness();
     await h.seedPortal();
     const head = await h.store.headPosition();
-    const target = await h.send('CreateAssignmentRule', { ruleId: 'r', courseId: 'security', target: { kind: 'group', groupID: 'engineering' }, mode: 'dynamic' });
+    const target = await h.send('CreateAssignmentRule', {
+      ruleId: 'r',
+      courseId: 'security',
+      target: { kind: 'group', groupID: 'engineering' },
+      mode: 'dynamic',
+    });
     expect(target).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-    const due = await h.send('CreateAssignmentRule', { ruleId: 'r', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic', due: { kind: 'relative', days: 7, date: '2027-01-01' } });
-    expect(due).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('date') } });
-    const huge = await h.embedded.send({ commandId: 'x'.repeat(1_000_000), type: 'DefineOrgUnit', actor: { userId: 'root' }, data: { orgUnitId: 'x', name: 'X' } });
+    const due = await h.send('CreateAssignmentRule', {
+      ruleId: 'r',
+      courseId: 'security',
+      target: { kind: 'allUsers' },
+      mode: 'dynamic',
+      due: { kind: 'relative', days: 7, date: '2027-01-01' },
+    });
+    expect(due).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('date') },
+    });
+    const huge = await h.embedded.send({
+      commandId: 'x'.repeat(1_000_000),
+      type: 'DefineOrgUnit',
+      actor: { userId: 'root' },
+      data: { orgUnitId: 'x', name: 'X' },
+    });
     expect(huge).toMatchObject({ ok: false, commandId: null, error: { code: 'VALIDATION_FAILED' } });
     expect(JSON.stringify(huge).length).toBeLessThan(10_000);
     expect(await h.store.headPosition()).toBe(head);
@@ -64,9 +92,20 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
     const h = engineHarness({ now: '2026-02-03T10:15:00.000Z' });
     await h.seedPortal();
     const commandId = ulid();
-    await h.ok('AssignCourse', { userIds: ['ada'], courseIds: ['security'] }, { commandId, correlationId: 'onboarding-42', reason: 'new role', notes: 'approved by CISO' });
+    await h.ok(
+      'AssignCourse',
+      { userIds: ['ada'], courseIds: ['security'] },
+      { commandId, correlationId: 'onboarding-42', reason: 'new role', notes: 'approved by CISO' },
+    );
     const [event] = await h.store.readStream('training-ada');
-    expect(event?.metadata).toEqual({ actorId: 'root', commandId, correlationId: 'onboarding-42', occurredAt: '2026-02-03T10:15:00.000Z', reason: 'new role', notes: 'approved by CISO' });
+    expect(event?.metadata).toEqual({
+      actorId: 'root',
+      commandId,
+      correlationId: 'onboarding-42',
+      occurredAt: '2026-02-03T10:15:00.000Z',
+      reason: 'new role',
+      notes: 'approved by CISO',
+    });
   });
 
   test('the reply names each event and its stream, and the position readers can wait for', async () => {
@@ -80,48 +119,124 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
 
   test.each([
     ['a malformed command', 'VALIDATION_FAILED', 'not json at all', /the command envelope is invalid/],
-    ['an unknown type', 'VALIDATION_FAILED', { commandId: ulid(), type: 'AssignEverything', actor: { userId: 'root' }, data: {} }, /unknown command type "AssignEverything": expected one of SetAssignmentPreferences/],
-    ['a missing actor', 'VALIDATION_FAILED', { commandId: ulid(), type: 'AssignCourse', data: { userIds: ['ada'], courseIds: ['security'] } }, /actor/],
-    ['a bad commandId', 'VALIDATION_FAILED', { commandId: '42', type: 'StartCourse', actor: { userId: 'root' }, data: { userId: 'ada', courseId: 'security' } }, /commandId must be a ULID/],
-    ['wrong data types', 'VALIDATION_FAILED', { commandId: ulid(), type: 'AssignCourse', actor: { userId: 'root' }, data: { userIds: 'ada', courseIds: [] } }, /AssignCourse data is invalid: data\.userIds: /],
-    ['an unknown user', 'NOT_FOUND', { commandId: ulid(), type: 'AssignCourse', actor: { userId: 'root' }, data: { userIds: ['nobody'], courseIds: ['security'] } }, /user nobody is not registered: check the id/],
-    ['an unknown course', 'NOT_FOUND', { commandId: ulid(), type: 'AssignCourse', actor: { userId: 'root' }, data: { userIds: ['ada'], courseIds: ['nothing'] } }, /course nothing does not exist: check the id/],
-    ['an unknown actor', 'FORBIDDEN', { commandId: ulid(), type: 'AssignCourse', actor: { userId: 'mallory' }, data: { userIds: ['ada'], courseIds: ['security'] } }, /actor mallory is not a registered user/],
-  ])('bad input: %s gets %s with a message saying what to fix, and nothing is appended', async (_name, code, input, message) => {
-    const h = engineHarness();
-    await h.seedPortal();
-    const head = await h.store.headPosition();
-    const reply = await h.engine.handle(input);
-    expect(reply.ok).toBe(false);
-    if (!reply.ok) {
-      expect(reply.error.code).toBe(code);
-      expect(reply.error.message).toMatch(message);
-    }
-    expect(await h.store.headPosition()).toBe(head);
-  });
+    [
+      'an unknown type',
+      'VALIDATION_FAILED',
+      { commandId: ulid(), type: 'AssignEverything', actor: { userId: 'root' }, data: {} },
+      /unknown command type "AssignEverything": expected one of SetAssignmentPreferences/,
+    ],
+    [
+      'a missing actor',
+      'VALIDATION_FAILED',
+      { commandId: ulid(), type: 'AssignCourse', data: { userIds: ['ada'], courseIds: ['security'] } },
+      /actor/,
+    ],
+    [
+      'a bad commandId',
+      'VALIDATION_FAILED',
+      {
+        commandId: '42',
+        type: 'StartCourse',
+        actor: { userId: 'root' },
+        data: { userId: 'ada', courseId: 'security' },
+      },
+      /commandId must be a ULID/,
+    ],
+    [
+      'wrong data types',
+      'VALIDATION_FAILED',
+      { commandId: ulid(), type: 'AssignCourse', actor: { userId: 'root' }, data: { userIds: 'ada', courseIds: [] } },
+      /AssignCourse data is invalid: data\.userIds: /,
+    ],
+    [
+      'an unknown user',
+      'NOT_FOUND',
+      {
+        commandId: ulid(),
+        type: 'AssignCourse',
+        actor: { userId: 'root' },
+        data: { userIds: ['nobody'], courseIds: ['security'] },
+      },
+      /user nobody is not registered: check the id/,
+    ],
+    [
+      'an unknown course',
+      'NOT_FOUND',
+      {
+        commandId: ulid(),
+        type: 'AssignCourse',
+        actor: { userId: 'root' },
+        data: { userIds: ['ada'], courseIds: ['nothing'] },
+      },
+      /course nothing does not exist: check the id/,
+    ],
+    [
+      'an unknown actor',
+      'FORBIDDEN',
+      {
+        commandId: ulid(),
+        type: 'AssignCourse',
+        actor: { userId: 'mallory' },
+        data: { userIds: ['ada'], courseIds: ['security'] },
+      },
+      /actor mallory is not a registered user/,
+    ],
+  ])(
+    'bad input: %s gets %s with a message saying what to fix, and nothing is appended',
+    async (_name, code, input, message) => {
+      const h = engineHarness();
+      await h.seedPortal();
+      const head = await h.store.headPosition();
+      const reply = await h.engine.handle(input);
+      expect(reply.ok).toBe(false);
+      if (!reply.ok) {
+        expect(reply.error.code).toBe(code);
+        expect(reply.error.message).toMatch(message);
+      }
+      expect(await h.store.headPosition()).toBe(head);
+    },
+  );
 
   test('R17: an actor without the permission is refused with FORBIDDEN naming it', async () => {
     const h = engineHarness();
     await h.seedPortal();
     const reply = await h.send('AssignCourse', { userIds: ['sam'], courseIds: ['security'] }, { actor: 'ada' });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: 'user ada lacks the permission assignment.standard' } });
+    expect(reply).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'user ada lacks the permission assignment.standard' },
+    });
   });
 
   test('R17: a grant constrained to an org unit assigns inside it and is refused outside it', async () => {
     const h = engineHarness();
     await h.seedPortal();
-    await h.ok('GrantPermission', { userId: 'grace', permission: 'assignment.standard', constraints: { orgUnitIds: ['eng'] } });
-    expect((await h.send('AssignCourse', { userIds: ['ada'], courseIds: ['security'] }, { actor: 'grace' })).ok).toBe(true);
+    await h.ok('GrantPermission', {
+      userId: 'grace',
+      permission: 'assignment.standard',
+      constraints: { orgUnitIds: ['eng'] },
+    });
+    expect((await h.send('AssignCourse', { userIds: ['ada'], courseIds: ['security'] }, { actor: 'grace' })).ok).toBe(
+      true,
+    );
     const refused = await h.send('AssignCourse', { userIds: ['sam'], courseIds: ['security'] }, { actor: 'grace' });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/user sam is outside org units \[eng\] with their descendants/) } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'FORBIDDEN',
+        message: expect.stringMatching(/user sam is outside org units \[eng\] with their descendants/),
+      },
+    });
   });
 
-  test('R17: learners register for and record progress on their own training; not on someone else\'s', async () => {
+  test("R17: learners register for and record progress on their own training; not on someone else's", async () => {
     const h = engineHarness();
     await h.seedPortal();
     await h.ok('AssignCourse', { userIds: ['ada', 'sam'], courseIds: ['security'] });
     expect((await h.send('StartCourse', { userId: 'ada', courseId: 'security' }, { actor: 'ada' })).ok).toBe(true);
-    expect(await h.send('StartCourse', { userId: 'sam', courseId: 'security' }, { actor: 'ada' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await h.send('StartCourse', { userId: 'sam', courseId: 'security' }, { actor: 'ada' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
   });
 
   test('R16: AssignCourse takes many users and courses; each pair is decided on its own and reported', async () => {
@@ -129,8 +244,13 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
     await h.seedPortal();
     await h.ok('DeactivateCourse', { courseId: 'fire-safety' });
     await h.ok('AssignCourse', { userIds: ['ada'], courseIds: ['security'] });
-    const reply = await h.ok('AssignCourse', { userIds: ['ada', 'sam', 'ghost'], courseIds: ['security', 'fire-safety'] });
-    expect(reply.results?.map((result) => [result.userId, result.courseId, result.outcome, result.reason ?? ''])).toEqual([
+    const reply = await h.ok('AssignCourse', {
+      userIds: ['ada', 'sam', 'ghost'],
+      courseIds: ['security', 'fire-safety'],
+    });
+    expect(
+      reply.results?.map((result) => [result.userId, result.courseId, result.outcome, result.reason ?? '']),
+    ).toEqual([
       ['ada', 'security', 'unchanged', ''],
       ['ada', 'fire-safety', 'failed', 'COURSE_INACTIVE'],
       ['sam', 'security', 'assigned', ''],
@@ -156,7 +276,16 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
     const h = engineHarness();
     await h.seedPortal();
     const userIds = Array.from({ length: 2000 }, (_, i) => `bulk-${i}`);
-    for (const userId of userIds) await h.engine.handle(h.envelope('RegisterUser', { userId, name: userId, email: `${userId}@acme.test`, orgUnitId: 'eng', hireDate: '2025-01-01' }));
+    for (const userId of userIds)
+      await h.engine.handle(
+        h.envelope('RegisterUser', {
+          userId,
+          name: userId,
+          email: `${userId}@acme.test`,
+          orgUnitId: 'eng',
+          hireDate: '2025-01-01',
+        }),
+      );
     const before = await h.store.headPosition();
     const reply = await h.ok('AssignCourse', { userIds, courseIds: ['security'] });
     expect(reply.events).toHaveLength(2000);
@@ -169,7 +298,13 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
     await h.seedPortal();
     const command = h.envelope('AssignCourse', { userIds: ['ada'], courseIds: ['later'] });
     const first = await h.embedded.send(command);
-    await h.ok('CreateCourse', { courseId: 'later', title: 'Later', kind: 'course', provider: 'Acme', trainingType: 'Skills' });
+    await h.ok('CreateCourse', {
+      courseId: 'later',
+      title: 'Later',
+      kind: 'course',
+      provider: 'Acme',
+      trainingType: 'Skills',
+    });
     expect(await h.embedded.send(command)).toEqual(first);
   });
 
@@ -180,7 +315,10 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
     const command = h.envelope('AssignCourse', { userIds: ['ada'], courseIds: ['security'] });
     store.down = true;
     const during = await h.engine.handle(command);
-    expect(during).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/the event store is unavailable: disk gone/) } });
+    expect(during).toMatchObject({
+      ok: false,
+      error: { code: 'UNAVAILABLE', message: expect.stringMatching(/the event store is unavailable: disk gone/) },
+    });
     store.down = false;
     expect(await h.engine.handle(command)).toMatchObject({ ok: true, events: [{ type: 'TrainingAssigned' }] });
   });

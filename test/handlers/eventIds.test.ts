@@ -19,7 +19,8 @@ describe('event ids: derived from the command id (R21 retries store once), time-
     expect(id).toMatch(UUID);
     expect(id[14]).toBe('7');
     expect(msOf(id)).toBe(Date.UTC(2026, 0, 5, 9));
-    for (let index = 0; index < 50; index++) expect(eventIdFor(later, index) > eventIdFor(earlier, 49 - index)).toBe(true);
+    for (let index = 0; index < 50; index++)
+      expect(eventIdFor(later, index) > eventIdFor(earlier, 49 - index)).toBe(true);
   });
 
   test("a reactor's command id naming a v7 event id gives ids with that event's time", () => {

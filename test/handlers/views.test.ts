@@ -10,7 +10,13 @@ async function portalWithMandatoryCourse() {
   const h = engineHarness({ now: '2026-11-02T09:00:00.000Z' });
   await h.seedPortal();
   await h.ok('SetAssignmentPreferences', { timeZone: 'Europe/London' });
-  await h.ok('CreateAssignmentRule', { ruleId: 'r-all', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic', due: { kind: 'relative', days: 28 } });
+  await h.ok('CreateAssignmentRule', {
+    ruleId: 'r-all',
+    courseId: 'security',
+    target: { kind: 'allUsers' },
+    mode: 'dynamic',
+    due: { kind: 'relative', days: 28 },
+  });
   const queries = h.embedded.queries;
   const query = (type: string, params: Record<string, unknown>, actor = 'root') => h.query<never>(type, params, actor);
   return { h, queries, query };
@@ -22,7 +28,16 @@ describe('views built from the events (R6, R7, R9, R20)', () => {
     await h.ok('AssignCourse', { userIds: ['ada'], courseIds: ['fire-safety'] });
     await h.ok('ExemptUser', { userId: 'ada', courseId: 'security', reason: 'on a support plan' });
     expect(await query('UserExemptions', { userId: 'ada' })).toEqual([
-      { courseId: 'security', title: 'Security Awareness', ruleId: 'r-all', source: 'Mandatory', exempted: true, reason: 'on a support plan', appliedBy: 'root', appliedAt: '2026-11-02T09:00:00.000Z' },
+      {
+        courseId: 'security',
+        title: 'Security Awareness',
+        ruleId: 'r-all',
+        source: 'Mandatory',
+        exempted: true,
+        reason: 'on a support plan',
+        appliedBy: 'root',
+        appliedAt: '2026-11-02T09:00:00.000Z',
+      },
     ]);
   });
 
@@ -34,32 +49,72 @@ describe('views built from the events (R6, R7, R9, R20)', () => {
       dashboard: courseIdsOf(await query('UserDashboard', { userId: 'ada' })),
       assignments: courseIdsOf(await query('UserAssignments', { userId: 'ada' })),
       mi: courseIdsOf(await query('MiReport', { courseId: 'security' })).length,
-      team: ((await query('MyTeam', { managerId: 'grace' })) as { members: { userId: string; assignments: { courseId: string }[] }[] }).members.find((member) => member.userId === 'ada')?.assignments.map((row) => row.courseId),
+      team: (
+        (await query('MyTeam', { managerId: 'grace' })) as {
+          members: { userId: string; assignments: { courseId: string }[] }[];
+        }
+      ).members
+        .find((member) => member.userId === 'ada')
+        ?.assignments.map((row) => row.courseId),
     });
     expect(await views()).toEqual({ dashboard: [], assignments: [], mi: 2, team: [] });
     h.clock.set('2026-11-23T10:00:00.000Z');
     await h.ok('RemoveExemption', { userId: 'ada', courseId: 'security' });
     expect(await views()).toEqual({ dashboard: ['security'], assignments: ['security'], mi: 3, team: ['security'] });
-    expect(await query('UserDashboard', { userId: 'ada' })).toEqual([expect.objectContaining({ courseId: 'security', dueDate: '2026-12-21', status: 'notStarted', required: true })]);
+    expect(await query('UserDashboard', { userId: 'ada' })).toEqual([
+      expect.objectContaining({ courseId: 'security', dueDate: '2026-12-21', status: 'notStarted', required: true }),
+    ]);
   });
 
   test('sources are labelled as the seeds label them', async () => {
     const { h, query } = await portalWithMandatoryCourse();
     await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
-    await h.ok('CreateAssignmentRule', { ruleId: 'r-eng', courseId: 'fire-safety', target: { kind: 'group', groupId: 'engineering' }, mode: 'dynamic' });
-    await h.ok('CreateAssignmentRule', { ruleId: 'r-ns', courseId: 'fire-safety', target: { kind: 'newStarters' }, mode: 'dynamic' });
-    await h.ok('RegisterUser', { userId: 'newbie', name: 'New Bie', email: 'newbie@acme.test', orgUnitId: 'eng', hireDate: '2026-11-02' });
+    await h.ok('CreateAssignmentRule', {
+      ruleId: 'r-eng',
+      courseId: 'fire-safety',
+      target: { kind: 'group', groupId: 'engineering' },
+      mode: 'dynamic',
+    });
+    await h.ok('CreateAssignmentRule', {
+      ruleId: 'r-ns',
+      courseId: 'fire-safety',
+      target: { kind: 'newStarters' },
+      mode: 'dynamic',
+    });
+    await h.ok('RegisterUser', {
+      userId: 'newbie',
+      name: 'New Bie',
+      email: 'newbie@acme.test',
+      orgUnitId: 'eng',
+      hireDate: '2026-11-02',
+    });
     await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'newbie' });
     await h.ok('AssignCourse', { userIds: ['newbie'], courseIds: ['fire-safety'] });
-    const rows = (await query('UserAssignments', { userId: 'newbie' })) as { courseId: string; sources: { label: string }[] }[];
-    expect(rows.find((row) => row.courseId === 'fire-safety')?.sources.map((source) => source.label)).toEqual(['Default for New Starters', 'Group: Engineering', 'Individual']);
-    expect(rows.find((row) => row.courseId === 'security')?.sources.map((source) => source.label)).toEqual(['Mandatory']);
+    const rows = (await query('UserAssignments', { userId: 'newbie' })) as {
+      courseId: string;
+      sources: { label: string }[];
+    }[];
+    expect(rows.find((row) => row.courseId === 'fire-safety')?.sources.map((source) => source.label)).toEqual([
+      'Default for New Starters',
+      'Group: Engineering',
+      'Individual',
+    ]);
+    expect(rows.find((row) => row.courseId === 'security')?.sources.map((source) => source.label)).toEqual([
+      'Mandatory',
+    ]);
   });
 
   test('R5/R22: RunScheduledTransitions expires lapsed completions and announces overdue assignments once', async () => {
     const h = engineHarness({ now: '2026-01-05T09:00:00.000Z' });
     await h.seedPortal();
-    await h.ok('CreateCourse', { courseId: 'first-aid', title: 'First Aid', kind: 'course', provider: 'Acme', trainingType: 'Safety', validityDays: 30 });
+    await h.ok('CreateCourse', {
+      courseId: 'first-aid',
+      title: 'First Aid',
+      kind: 'course',
+      provider: 'Acme',
+      trainingType: 'Safety',
+      validityDays: 30,
+    });
     await h.ok('AssignCourse', { userIds: ['ada'], courseIds: ['first-aid'] });
     await h.ok('AssignCourse', { userIds: ['sam'], courseIds: ['fire-safety'], dueDate: '2026-01-20' });
     await h.ok('CompleteCourse', { userId: 'ada', courseId: 'first-aid', score: 95 }, { actor: 'ada' });
@@ -73,11 +128,22 @@ describe('views built from the events (R6, R7, R9, R20)', () => {
   test('R20: replaying the store from the start yields exactly the state live processing built', async () => {
     const { h } = await portalWithMandatoryCourse();
     await h.ok('AddGroupMember', { groupId: 'engineering', userIds: ['ada', 'grace'] });
-    await h.ok('CreateAssignmentRule', { ruleId: 'r-eng', courseId: 'fire-safety', target: { kind: 'group', groupId: 'engineering' }, mode: 'dynamic', due: { kind: 'relative', days: 14 } });
+    await h.ok('CreateAssignmentRule', {
+      ruleId: 'r-eng',
+      courseId: 'fire-safety',
+      target: { kind: 'group', groupId: 'engineering' },
+      mode: 'dynamic',
+      due: { kind: 'relative', days: 14 },
+    });
     await h.ok('ExemptUser', { userId: 'grace', courseId: 'security', reason: 'x' });
     await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' });
     await h.ok('RecordProgress', { userId: 'grace', courseId: 'fire-safety', progress: 20 });
-    const replayed = new EmbeddedEngine({ store: h.store, readModels: ReadModelDb.open({ file: ':memory:' }), clock: new ManualClock('2030-01-01T00:00:00Z'), bootstrapAdminId: 'root' });
+    const replayed = new EmbeddedEngine({
+      store: h.store,
+      readModels: ReadModelDb.open({ file: ':memory:' }),
+      clock: new ManualClock('2030-01-01T00:00:00Z'),
+      bootstrapAdminId: 'root',
+    });
     await replayed.engine.feed.catchUp();
     await replayed.projections.catchUp();
     expect(compareReadModels(h.readModels, replayed.projections.readModels).difference).toBeNull();
@@ -100,7 +166,14 @@ describe('views built from the events (R6, R7, R9, R20)', () => {
     h.clock.set('2026-11-20T09:00:00.000Z');
     await h.ok('UnassignCourse', { userId: 'ada', courseId: 'fire-safety' });
     const at = async (asOf: string) =>
-      ((await query('AssignmentHistory', { userId: 'ada', asOf })) as { assignments: { courseId: string; active: boolean }[] }).assignments.filter((row) => row.active).map((row) => row.courseId).sort();
+      (
+        (await query('AssignmentHistory', { userId: 'ada', asOf })) as {
+          assignments: { courseId: string; active: boolean }[];
+        }
+      ).assignments
+        .filter((row) => row.active)
+        .map((row) => row.courseId)
+        .sort();
     expect(await at('2026-11-05T00:00:00Z')).toEqual(['security']);
     expect(await at('2026-11-15T00:00:00Z')).toEqual(['fire-safety', 'security']);
     expect(await at('2026-11-21T00:00:00Z')).toEqual(['security']);
@@ -108,7 +181,11 @@ describe('views built from the events (R6, R7, R9, R20)', () => {
 
   test('R17: queries are filtered by the actor: a constrained reporter sees only users in their org unit', async () => {
     const { h, query } = await portalWithMandatoryCourse();
-    await h.ok('GrantPermission', { userId: 'grace', permission: 'reports.view', constraints: { orgUnitIds: ['eng'] } });
+    await h.ok('GrantPermission', {
+      userId: 'grace',
+      permission: 'reports.view',
+      constraints: { orgUnitIds: ['eng'] },
+    });
     const rows = (await query('MiReport', {}, 'grace')) as { userId: string }[];
     expect([...new Set(rows.map((row) => row.userId))].sort()).toEqual(['ada', 'grace']);
     const summary = (await query('MiSummary', { groupBy: 'course' }, 'grace')) as { key: string; assigned: number }[];
@@ -122,15 +199,24 @@ describe('who may ask (R17)', () => {
     await h.ok('GrantPermission', { userId: 'sam', permission: 'reports.view' });
     await h.ok('DeactivateUser', { userId: 'sam' });
     const ask = (actor: string) => queries.handle({ type: 'MiSummary', actor: { userId: actor }, params: {} });
-    expect(await ask('sam')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: 'actor sam is deactivated' } });
+    expect(await ask('sam')).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'actor sam is deactivated' },
+    });
     expect(await ask('mallory')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await ask('ada')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: 'user ada lacks the permission reports.view' } });
+    expect(await ask('ada')).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'user ada lacks the permission reports.view' },
+    });
   });
 
   test('R17: AssignCourse by an actor without the permission reveals nothing about users or courses', async () => {
     const h = engineHarness();
     await h.seedPortal();
     const reply = await h.send('AssignCourse', { userIds: ['ghost'], courseIds: ['nothing'] }, { actor: 'ada' });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: 'user ada lacks the permission assignment.standard' } });
+    expect(reply).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'user ada lacks the permission assignment.standard' },
+    });
   });
 });

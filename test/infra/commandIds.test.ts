@@ -15,7 +15,8 @@ describe('command ids made for callers', () => {
 
   test('the random part uses all 32 characters evenly enough (no bias from the pool)', () => {
     const counts = new Map<string, number>();
-    for (let i = 0; i < 4_000; i++) for (const character of newCommandId().slice(10)) counts.set(character, (counts.get(character) ?? 0) + 1);
+    for (let i = 0; i < 4_000; i++)
+      for (const character of newCommandId().slice(10)) counts.set(character, (counts.get(character) ?? 0) + 1);
     expect(counts.size).toBe(32);
     // 64,000 characters over 32 symbols: 2,000 each expected; a broken mapping leaves some far off.
     for (const count of counts.values()) expect(Math.abs(count - 2_000)).toBeLessThan(300);

@@ -230,9 +230,13 @@ describe('EventStoreDB mapping', () => {
       expect(toStoredEvent('lms', recorded({ streamId: 'other-training-ada' }))).toBeUndefined();
       expect(toStoredEvent('lms', recorded({ streamId: 'lms:command-1' }))).toBeUndefined();
       expect(toStoredEvent('lms', recorded({ type: '$>' }))).toBeUndefined();
-      expect(() => toStoredEvent('lms', recorded({ isJson: false, data: new Uint8Array([1]) }))).toThrow(EventStoreDbMappingError);
+      expect(() => toStoredEvent('lms', recorded({ isJson: false, data: new Uint8Array([1]) }))).toThrow(
+        EventStoreDbMappingError,
+      );
       expect(() => toStoredEvent('lms', recorded({ metadata: undefined }))).toThrow(EventStoreDbMappingError);
-      expect(() => toStoredEvent('lms', recorded({ position: at(Number.MAX_SAFE_INTEGER + 1) }))).toThrow(EventStoreDbMappingError);
+      expect(() => toStoredEvent('lms', recorded({ position: at(Number.MAX_SAFE_INTEGER + 1) }))).toThrow(
+        EventStoreDbMappingError,
+      );
     });
   });
 
@@ -242,9 +246,17 @@ describe('EventStoreDB mapping', () => {
       expect(isWrongExpectedVersion(conflict)).toBe(true);
       const mapped = toWrongExpectedRevision(conflict, 's', 1, 99);
       expect(mapped).toBeInstanceOf(WrongExpectedRevisionError);
-      expect({ stream: mapped.stream, expected: mapped.expected, actual: mapped.actual }).toEqual({ stream: 's', expected: 1, actual: 2 });
+      expect({ stream: mapped.stream, expected: mapped.expected, actual: mapped.actual }).toEqual({
+        stream: 's',
+        expected: 1,
+        actual: 2,
+      });
 
-      const missing = new WrongExpectedVersionError(undefined, { streamName: 'lms-s', expected: STREAM_EXISTS, current: NO_STREAM });
+      const missing = new WrongExpectedVersionError(undefined, {
+        streamName: 'lms-s',
+        expected: STREAM_EXISTS,
+        current: NO_STREAM,
+      });
       expect(toWrongExpectedRevision(missing, 's', 'stream_exists', 99).actual).toBe(-1);
       // Without the server's answer (throwOnAppendFailure=false), the revision read afterwards stands.
       expect(toWrongExpectedRevision(undefined, 's', 'no_stream', 4).actual).toBe(4);
@@ -363,7 +375,9 @@ describe('EventStoreDB mapping', () => {
         ],
         new Map(),
       );
-      expect(steps.map((step) => (step.kind === 'append' ? ['append', step.lastRevision] : ['done', step.result]))).toEqual([
+      expect(
+        steps.map((step) => (step.kind === 'append' ? ['append', step.lastRevision] : ['done', step.result])),
+      ).toEqual([
         ['append', 0],
         ['append', 1],
         ['done', { stream: 'empty', nextRevision: -1, position: 0 }],
@@ -377,11 +391,17 @@ describe('EventStoreDB mapping', () => {
         { stream: 'b', expectedRevision: 'no_stream', events: [event()] },
       ];
       const snapshots = new Map([['taken', snapshot([randomUUID()])]]);
-      expect(conflict(() => planAppend(writes, snapshots))).toEqual({ stream: 'taken', expected: 'no_stream', actual: 0 });
+      expect(conflict(() => planAppend(writes, snapshots))).toEqual({
+        stream: 'taken',
+        expected: 'no_stream',
+        actual: 0,
+      });
     });
 
     it('checks the expected revision of a write without events', () => {
-      expect(conflict(() => planAppend([{ stream: 'a', expectedRevision: 'stream_exists', events: [] }], new Map()))).toEqual({
+      expect(
+        conflict(() => planAppend([{ stream: 'a', expectedRevision: 'stream_exists', events: [] }], new Map())),
+      ).toEqual({
         stream: 'a',
         expected: 'stream_exists',
         actual: -1,
@@ -391,7 +411,15 @@ describe('EventStoreDB mapping', () => {
     it('returns the original revision and position for a replay, whatever its expected revision', () => {
       const first = [event(), event()];
       const second = [event(), event()];
-      const snapshots = new Map([['s', snapshot([...first, ...second].map((e) => e.id), 10)]]);
+      const snapshots = new Map([
+        [
+          's',
+          snapshot(
+            [...first, ...second].map((e) => e.id),
+            10,
+          ),
+        ],
+      ]);
       const [replay] = planAppend([{ stream: 's', expectedRevision: 'no_stream', events: first }], snapshots);
       expect(replay).toMatchObject({ kind: 'done', result: { stream: 's', nextRevision: 1, position: 11 } });
       const [again] = planAppend([{ stream: 's', expectedRevision: 'any', events: second }], snapshots);
@@ -401,7 +429,10 @@ describe('EventStoreDB mapping', () => {
     it('matches ids case-insensitively (the server answers them in lower case)', () => {
       const stored = event();
       const snapshots = new Map([['s', snapshot([stored.id])]]);
-      const [replay] = planAppend([{ stream: 's', expectedRevision: 0, events: [{ ...stored, id: stored.id.toUpperCase() }] }], snapshots);
+      const [replay] = planAppend(
+        [{ stream: 's', expectedRevision: 0, events: [{ ...stored, id: stored.id.toUpperCase() }] }],
+        snapshots,
+      );
       expect(replay?.kind).toBe('done');
     });
 
@@ -411,28 +442,42 @@ describe('EventStoreDB mapping', () => {
         ['s', snapshot(written.map((e) => e.id))],
         ['other', snapshot([])],
       ]);
-      expect(conflict(() => planAppend([{ stream: 's', expectedRevision: 'any', events: [...written, event()] }], snapshots))).toEqual({
+      expect(
+        conflict(() =>
+          planAppend([{ stream: 's', expectedRevision: 'any', events: [...written, event()] }], snapshots),
+        ),
+      ).toEqual({
         stream: 's',
         expected: 'any',
         actual: 1,
       });
-      expect(conflict(() => planAppend([{ stream: 's', expectedRevision: 'any', events: [...written].reverse() }], snapshots))).toEqual({
+      expect(
+        conflict(() =>
+          planAppend([{ stream: 's', expectedRevision: 'any', events: [...written].reverse() }], snapshots),
+        ),
+      ).toEqual({
         stream: 's',
         expected: 'any',
         actual: 1,
       });
-      expect(conflict(() => planAppend([{ stream: 's', expectedRevision: 1, events: [event(), ...written] }], snapshots))).toEqual({
+      expect(
+        conflict(() => planAppend([{ stream: 's', expectedRevision: 1, events: [event(), ...written] }], snapshots)),
+      ).toEqual({
         stream: 's',
         expected: 1,
         actual: 1,
       });
-      expect(conflict(() => planAppend([{ stream: 'other', expectedRevision: 'any', events: written }], snapshots))).toEqual({
+      expect(
+        conflict(() => planAppend([{ stream: 'other', expectedRevision: 'any', events: written }], snapshots)),
+      ).toEqual({
         stream: 'other',
         expected: 'any',
         actual: -1,
       });
       const once = event();
-      expect(conflict(() => planAppend([{ stream: 'n', expectedRevision: 'no_stream', events: [once, once] }], new Map()))).toEqual({
+      expect(
+        conflict(() => planAppend([{ stream: 'n', expectedRevision: 'no_stream', events: [once, once] }], new Map())),
+      ).toEqual({
         stream: 'n',
         expected: 'no_stream',
         actual: -1,

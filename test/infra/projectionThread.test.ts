@@ -15,7 +15,13 @@ async function dataFolderWithHistory() {
   const store = SqliteEventStore.open({ file: path.join(dir, 'events.db') });
   const h = engineHarness({ store, now: '2026-11-02T09:00:00.000Z' });
   await h.seedPortal();
-  await h.ok('CreateAssignmentRule', { ruleId: 'r-all', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic', due: { kind: 'relative', days: 14 } });
+  await h.ok('CreateAssignmentRule', {
+    ruleId: 'r-all',
+    courseId: 'security',
+    target: { kind: 'allUsers' },
+    mode: 'dynamic',
+    due: { kind: 'relative', days: 14 },
+  });
   await h.ok('ExemptUser', { userId: 'sam', courseId: 'security', reason: 'support plan' });
   return { dir, h, config: loadConfig({}, { LMS_DATA: dir }), readModelFile: path.join(dir, 'readmodels.db') };
 }
@@ -51,7 +57,9 @@ describe('projection thread: the read models projected on a second core', () => 
     await h.ok('RecordProgress', { userId: 'ada', courseId: 'security', progress: 30 });
     const later = await h.store.headPosition();
     expect(await thread.catchUp()).toBe(later - head);
-    expect(readModels.db.prepare("SELECT progress FROM assignments WHERE user_id = 'ada' AND course_id = 'security'").get()).toEqual({ progress: 30 });
+    expect(
+      readModels.db.prepare("SELECT progress FROM assignments WHERE user_id = 'ada' AND course_id = 'security'").get(),
+    ).toEqual({ progress: 30 });
     // `until` stops short of the head.
     await h.ok('RecordProgress', { userId: 'ada', courseId: 'security', progress: 60 });
     await thread.catchUp({ until: later });
@@ -74,7 +82,10 @@ describe('projection thread: the read models projected on a second core', () => 
     const { dir, h, config } = await dataFolderWithHistory();
     const readModels = ReadModelDb.open({ file: ':memory:' });
     // Its folder would have to be the events file: it cannot be created.
-    const thread = new ProjectionThread({ config, readModelFile: path.join(dir, 'events.db', 'readmodels.db') }, readModels);
+    const thread = new ProjectionThread(
+      { config, readModelFile: path.join(dir, 'events.db', 'readmodels.db') },
+      readModels,
+    );
     cleanup.push(async () => {
       await thread.stop();
       readModels.close();

@@ -48,28 +48,50 @@ describe('SqliteEventStore', () => {
   it('reads reference data alone: every stream but training-*, between two positions, in order, through its partial index', async () => {
     const store = open();
     await store.append([{ stream: 'user-ada', expectedRevision: 'any', events: [event({ n: 1 })] }]);
-    await store.append([{ stream: 'training-ada', expectedRevision: 'any', events: [event({ n: 2 }), event({ n: 3 })] }]);
+    await store.append([
+      { stream: 'training-ada', expectedRevision: 'any', events: [event({ n: 2 }), event({ n: 3 })] },
+    ]);
     await store.append([{ stream: 'group-g', expectedRevision: 'any', events: [event({ n: 4 })] }]);
     await store.append([{ stream: 'trainings-are-not-training', expectedRevision: 'any', events: [event({ n: 5 })] }]);
     const all = await store.readReferenceData(0, 100, 10);
-    expect(all.map((e) => [e.stream, e.position])).toEqual([['user-ada', 1], ['group-g', 4], ['trainings-are-not-training', 5]]);
+    expect(all.map((e) => [e.stream, e.position])).toEqual([
+      ['user-ada', 1],
+      ['group-g', 4],
+      ['trainings-are-not-training', 5],
+    ]);
     expect((await store.readReferenceData(1, 4, 10)).map((e) => e.position)).toEqual([4]);
     expect((await store.readReferenceData(0, 100, 1)).map((e) => e.position)).toEqual([1]);
     const db = new Database(file, { readonly: true });
-    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT position FROM events WHERE substr(stream, 1, 9) <> 'training-' AND position > 0 AND position <= 9 ORDER BY position LIMIT 5").all() as { detail: string }[];
+    const plan = db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT position FROM events WHERE substr(stream, 1, 9) <> 'training-' AND position > 0 AND position <= 9 ORDER BY position LIMIT 5",
+      )
+      .all() as { detail: string }[];
     db.close();
     expect(plan.map((row) => row.detail).join(' ')).toContain('events_reference');
   });
 
-  it('reads reference data with the training events of given types (the reactor\'s view), in position order', async () => {
+  it("reads reference data with the training events of given types (the reactor's view), in position order", async () => {
     const store = open();
     const typed = (type: string, n: number): NewEvent => ({ ...event({ n }), type });
     await store.append([{ stream: 'user-ada', expectedRevision: 'any', events: [typed('UserRegistered', 1)] }]);
-    await store.append([{ stream: 'training-ada', expectedRevision: 'any', events: [typed('TrainingAssigned', 2), typed('TrainingProgressRecorded', 3)] }]);
-    await store.append([{ stream: 'trainings-x', expectedRevision: 'any', events: [typed('TrainingProgressRecorded', 4)] }]);
-    await store.append([{ stream: 'training-bob', expectedRevision: 'any', events: [typed('AssignmentSourceRemoved', 5)] }]);
+    await store.append([
+      {
+        stream: 'training-ada',
+        expectedRevision: 'any',
+        events: [typed('TrainingAssigned', 2), typed('TrainingProgressRecorded', 3)],
+      },
+    ]);
+    await store.append([
+      { stream: 'trainings-x', expectedRevision: 'any', events: [typed('TrainingProgressRecorded', 4)] },
+    ]);
+    await store.append([
+      { stream: 'training-bob', expectedRevision: 'any', events: [typed('AssignmentSourceRemoved', 5)] },
+    ]);
     const n = (events: StoredEvent[]) => events.map((e) => (e.data as { n: number }).n);
-    expect(n(await store.readReferenceData(0, 100, 10, ['TrainingAssigned', 'AssignmentSourceRemoved']))).toEqual([1, 2, 4, 5]);
+    expect(n(await store.readReferenceData(0, 100, 10, ['TrainingAssigned', 'AssignmentSourceRemoved']))).toEqual([
+      1, 2, 4, 5,
+    ]);
     expect(n(await store.readReferenceData(0, 100, 10, []))).toEqual([1, 4]);
     expect(n(await store.readReferenceData(1, 4, 10, ['TrainingAssigned']))).toEqual([2, 4]);
     expect(n(await store.readReferenceData(0, 100, 2, ['TrainingAssigned']))).toEqual([1, 2]);
@@ -77,10 +99,15 @@ describe('SqliteEventStore', () => {
 
   it('reads several whole streams in one go, each in revision order; a missing stream reads as empty', async () => {
     const store = open();
-    await store.append([{ stream: 'training-a', expectedRevision: 'any', events: [event({ n: 1 }), event({ n: 2 })] }, { stream: 'training-b', expectedRevision: 'any', events: [event({ n: 3 })] }]);
+    await store.append([
+      { stream: 'training-a', expectedRevision: 'any', events: [event({ n: 1 }), event({ n: 2 })] },
+      { stream: 'training-b', expectedRevision: 'any', events: [event({ n: 3 })] },
+    ]);
     await store.append([{ stream: 'training-a', expectedRevision: 1, events: [event({ n: 4 })] }]);
     const read = await store.readStreams(['training-a', 'training-none', 'training-b']);
-    expect([...read.entries()].map(([stream, events]) => [stream, events.map((e) => (e.data as { n: number }).n)])).toEqual([
+    expect(
+      [...read.entries()].map(([stream, events]) => [stream, events.map((e) => (e.data as { n: number }).n)]),
+    ).toEqual([
       ['training-a', [1, 2, 4]],
       ['training-none', []],
       ['training-b', [3]],
@@ -90,9 +117,18 @@ describe('SqliteEventStore', () => {
 
   it('reads every stream of a prefix stream by stream, in name then revision order, up to a position, in pages after a cursor', async () => {
     const store = open();
-    await store.append([{ stream: 'training-b', expectedRevision: 'any', events: [event({ n: 1 }), event({ n: 2 })] }, { stream: 'user-b', expectedRevision: 'any', events: [event({ n: 3 })] }]);
-    await store.append([{ stream: 'training-a', expectedRevision: 'any', events: [event({ n: 4 })] }, { stream: 'training.a', expectedRevision: 'any', events: [event({ n: 5 })] }]);
-    await store.append([{ stream: 'training-b', expectedRevision: 1, events: [event({ n: 6 })] }, { stream: 'trainings-x', expectedRevision: 'any', events: [event({ n: 7 })] }]);
+    await store.append([
+      { stream: 'training-b', expectedRevision: 'any', events: [event({ n: 1 }), event({ n: 2 })] },
+      { stream: 'user-b', expectedRevision: 'any', events: [event({ n: 3 })] },
+    ]);
+    await store.append([
+      { stream: 'training-a', expectedRevision: 'any', events: [event({ n: 4 })] },
+      { stream: 'training.a', expectedRevision: 'any', events: [event({ n: 5 })] },
+    ]);
+    await store.append([
+      { stream: 'training-b', expectedRevision: 1, events: [event({ n: 6 })] },
+      { stream: 'trainings-x', expectedRevision: 'any', events: [event({ n: 7 })] },
+    ]);
     await store.append([{ stream: 'training-', expectedRevision: 'any', events: [event({ n: 8 })] }]);
     const n = (events: StoredEvent[]) => events.map((e) => (e.data as { n: number }).n);
     // Only names starting with the prefix ('trainings-x' and 'training.a' do not), by name then revision.

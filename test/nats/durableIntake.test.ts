@@ -27,24 +27,42 @@ describe('durable command intake through JetStream (real nats-server)', () => {
     await h.startEngine();
     await h.seed();
     const commandId = ulid();
-    const first = await h.client.durable.AssignCourse({ commandId, actor, data: { userIds: ['ada'], courseIds: ['security'] } });
-    const second = await h.client.durable.AssignCourse({ commandId, actor, data: { userIds: ['ada'], courseIds: ['security'] } });
+    const first = await h.client.durable.AssignCourse({
+      commandId,
+      actor,
+      data: { userIds: ['ada'], courseIds: ['security'] },
+    });
+    const second = await h.client.durable.AssignCourse({
+      commandId,
+      actor,
+      data: { userIds: ['ada'], courseIds: ['security'] },
+    });
     expect([first.duplicate, second.duplicate]).toEqual([false, true]);
     const result = await h.client.awaitResult(commandId);
-    expect(result).toMatchObject({ ok: true, commandId, events: [{ type: 'TrainingAssigned', stream: 'training-ada' }] });
+    expect(result).toMatchObject({
+      ok: true,
+      commandId,
+      events: [{ type: 'TrainingAssigned', stream: 'training-ada' }],
+    });
     const store = h.stores[0] as EventStore;
     expect((await store.readStream('training-ada')).map((event) => event.type)).toEqual(['TrainingAssigned']);
   });
 
-  test('R21: published again after JetStream\'s duplicate window (a new message), the command id still stores nothing twice', async () => {
+  test("R21: published again after JetStream's duplicate window (a new message), the command id still stores nothing twice", async () => {
     await h.startEngine();
     await h.seed();
     const commandId = ulid();
     const body = JSON.stringify({ commandId, actor, data: { userIds: ['sam'], courseIds: ['security'] } });
     // Two different Nats-Msg-Ids stand in for a republish after the window: JetStream keeps both messages.
-    for (const msgID of [commandId, `${commandId}-later`]) await h.nc.jetstream().publish('lms.intake.AssignCourse', sc.encode(body), { msgID });
+    for (const msgID of [commandId, `${commandId}-later`])
+      await h.nc.jetstream().publish('lms.intake.AssignCourse', sc.encode(body), { msgID });
     const store = h.stores[0] as EventStore;
-    await eventually(async () => (await (await h.nc.jetstreamManager()).consumers.info('LMS_COMMANDS', 'lms-engine')).num_pending + (await (await h.nc.jetstreamManager()).consumers.info('LMS_COMMANDS', 'lms-engine')).num_ack_pending, (pending) => pending === 0);
+    await eventually(
+      async () =>
+        (await (await h.nc.jetstreamManager()).consumers.info('LMS_COMMANDS', 'lms-engine')).num_pending +
+        (await (await h.nc.jetstreamManager()).consumers.info('LMS_COMMANDS', 'lms-engine')).num_ack_pending,
+      (pending) => pending === 0,
+    );
     expect((await store.readStream('training-sam')).map((event) => event.type)).toEqual(['TrainingAssigned']);
   });
 
@@ -53,8 +71,20 @@ describe('durable command intake through JetStream (real nats-server)', () => {
     const engine = new CommandEngine({ store, clock: h.clock, bootstrapAdminId: ADMIN });
     for (const [type, data] of [
       ['DefineOrgUnit', { orgUnitId: 'acme', name: 'Acme' }],
-      ['RegisterUser', { userId: 'ada', name: 'Ada', email: 'ada@acme.test', orgUnitId: 'acme', hireDate: '2024-01-01' }],
-      ['CreateCourse', { courseId: 'security', title: 'Security Awareness', kind: 'course', provider: 'SecureCo', trainingType: 'Compliance' }],
+      [
+        'RegisterUser',
+        { userId: 'ada', name: 'Ada', email: 'ada@acme.test', orgUnitId: 'acme', hireDate: '2024-01-01' },
+      ],
+      [
+        'CreateCourse',
+        {
+          courseId: 'security',
+          title: 'Security Awareness',
+          kind: 'course',
+          provider: 'SecureCo',
+          trainingType: 'Compliance',
+        },
+      ],
     ] as const) {
       expect((await engine.handle({ commandId: ulid(), type, actor, data })).ok).toBe(true);
     }
@@ -75,7 +105,10 @@ describe('durable command intake through JetStream (real nats-server)', () => {
     await first.start();
     const commandId = ulid();
     await h.client.durable.AssignCourse({ commandId, actor, data: { userIds: ['ada'], courseIds: ['security'] } });
-    await eventually(async () => handled, (count) => count === 1);
+    await eventually(
+      async () => handled,
+      (count) => count === 1,
+    );
 
     const survivor: NatsConnection = await connect({ servers: h.nats.url });
     const replies: CommandReply[] = [];
@@ -108,9 +141,20 @@ describe('durable command intake through JetStream (real nats-server)', () => {
     h1.set('Nats-Msg-Id', commandId);
     await h.nc.jetstream().publish('lms.intake.AssignCourse', sc.encode('{"broken'), { headers: h1, msgID: commandId });
     const result = await h.client.awaitResult(commandId);
-    expect(result).toMatchObject({ ok: false, commandId, error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/not valid JSON/) } });
+    expect(result).toMatchObject({
+      ok: false,
+      commandId,
+      error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/not valid JSON/) },
+    });
     const jsm = await h.nc.jetstreamManager();
-    const dead = await eventually(() => jsm.streams.getMessage('LMS_DEADLETTER', { last_by_subj: 'lms.deadletter.AssignCourse' }).then((msg) => JSON.parse(sc.decode(msg.data)) as { why: string; deliveries: number }, () => undefined), (value) => value !== undefined);
+    const dead = await eventually(
+      () =>
+        jsm.streams.getMessage('LMS_DEADLETTER', { last_by_subj: 'lms.deadletter.AssignCourse' }).then(
+          (msg) => JSON.parse(sc.decode(msg.data)) as { why: string; deliveries: number },
+          () => undefined,
+        ),
+      (value) => value !== undefined,
+    );
     expect(dead).toMatchObject({ why: 'invalid', deliveries: 1 });
     // Past the ack wait (2 s here) nothing comes back: one record, and the message is gone from the work queue.
     await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -134,10 +178,18 @@ describe('durable command intake through JetStream (real nats-server)', () => {
     await intake.start();
     const { commandId } = await h.client.durable.StartCourse({ actor, data: { userId: 'ada', courseId: 'security' } });
     const result = await h.client.awaitResult(commandId, 20_000);
-    expect(result).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/gave up after 3 attempts: event store unreachable/) } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'UNAVAILABLE',
+        message: expect.stringMatching(/gave up after 3 attempts: event store unreachable/),
+      },
+    });
     expect(attempts).toBe(3);
     const jsm = await h.nc.jetstreamManager();
-    const dead = JSON.parse(sc.decode((await jsm.streams.getMessage('LMS_DEADLETTER', { last_by_subj: 'lms.deadletter.StartCourse' })).data)) as { why: string };
+    const dead = JSON.parse(
+      sc.decode((await jsm.streams.getMessage('LMS_DEADLETTER', { last_by_subj: 'lms.deadletter.StartCourse' })).data),
+    ) as { why: string };
     expect(dead.why).toBe('failing repeatedly');
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(attempts).toBe(3);
@@ -154,11 +206,23 @@ describe('durable command intake through JetStream (real nats-server)', () => {
     const engine = new CommandEngine({ store, clock: h.clock, bootstrapAdminId: ADMIN });
     const nc = await connect({ servers: h.nats.url });
     let calls = 0;
-    const down: CommandReply = { ok: false, commandId: null, error: { code: 'UNAVAILABLE', message: 'disk gone', details: {} } };
-    const intake = new CommandIntake(nc.jetstream(), subjects, async (input) => (++calls <= 4 ? down : engine.handle(input)), { maxPayload: limits.maxPayload, maxDeliver: limits.maxDeliver, logger: silent });
+    const down: CommandReply = {
+      ok: false,
+      commandId: null,
+      error: { code: 'UNAVAILABLE', message: 'disk gone', details: {} },
+    };
+    const intake = new CommandIntake(
+      nc.jetstream(),
+      subjects,
+      async (input) => (++calls <= 4 ? down : engine.handle(input)),
+      { maxPayload: limits.maxPayload, maxDeliver: limits.maxDeliver, logger: silent },
+    );
     try {
       await intake.start();
-      const { commandId } = await h.client.durable.AssignCourse({ actor, data: { userIds: ['sam'], courseIds: ['security'] } });
+      const { commandId } = await h.client.durable.AssignCourse({
+        actor,
+        data: { userIds: ['sam'], courseIds: ['security'] },
+      });
       expect(await h.client.awaitResult(commandId, 30_000)).toMatchObject({ ok: true, commandId });
       expect(calls).toBe(5);
       const jsm = await h.nc.jetstreamManager();

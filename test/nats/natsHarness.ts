@@ -27,13 +27,16 @@ export async function natsHarness(options: { natsEnv?: Record<string, string> } 
   const clock = new ManualClock('2026-11-02T09:00:00.000Z');
   const servers: EngineServer[] = [];
   const stores: EventStore[] = [];
-  const natsConfig = (): NatsConfig => loadNatsConfig({ NATS_URL: nats.url, LMS_ACK_WAIT_SECONDS: '2', LMS_MAX_DELIVER: '3', ...options.natsEnv });
+  const natsConfig = (): NatsConfig =>
+    loadNatsConfig({ NATS_URL: nats.url, LMS_ACK_WAIT_SECONDS: '2', LMS_MAX_DELIVER: '3', ...options.natsEnv });
 
   // One log shared by every engine of the harness: a SQLite file, or a live EventStoreDB when configured.
   const sharedPrefix = `nats_${randomBytes(6).toString('hex')}`;
   function openStore(): EventStore {
     const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
-    const store = connectionString ? EventStoreDbEventStore.connect({ connectionString, streamPrefix: sharedPrefix }) : SqliteEventStore.open({ file: storeFile, pollIntervalMs: 20 });
+    const store = connectionString
+      ? EventStoreDbEventStore.connect({ connectionString, streamPrefix: sharedPrefix })
+      : SqliteEventStore.open({ file: storeFile, pollIntervalMs: 20 });
     stores.push(store);
     return store;
   }
@@ -41,7 +44,15 @@ export async function natsHarness(options: { natsEnv?: Record<string, string> } 
   async function startEngine(name = `engine-${servers.length + 1}`): Promise<EngineServer> {
     const store = openStore();
     const config = loadConfig({}, { LMS_DATA: path.join(dataRoot, name), LMS_BOOTSTRAP_ADMIN: ADMIN });
-    const server = new EngineServer({ config, nats: natsConfig(), clock, logger: silent, store, instance: name, pollIntervalMs: 20 });
+    const server = new EngineServer({
+      config,
+      nats: natsConfig(),
+      clock,
+      logger: silent,
+      store,
+      instance: name,
+      pollIntervalMs: 20,
+    });
     await server.start();
     servers.push(server);
     return server;
@@ -63,9 +74,30 @@ export async function natsHarness(options: { natsEnv?: Record<string, string> } 
     const actor = { userId: ADMIN };
     const replies = [
       await c.DefineOrgUnit({ actor, data: { orgUnitId: 'acme', name: 'Acme' } }),
-      await c.RegisterUser({ actor, data: { userId: 'ada', name: 'Ada Lovelace', email: 'ada@acme.test', orgUnitId: 'acme', hireDate: '2024-03-01' } }),
-      await c.RegisterUser({ actor, data: { userId: 'sam', name: 'Sam Seller', email: 'sam@acme.test', orgUnitId: 'acme', hireDate: '2024-03-01' } }),
-      await c.CreateCourse({ actor, data: { courseId: 'security', title: 'Security Awareness', kind: 'course', provider: 'SecureCo', trainingType: 'Compliance' } }),
+      await c.RegisterUser({
+        actor,
+        data: {
+          userId: 'ada',
+          name: 'Ada Lovelace',
+          email: 'ada@acme.test',
+          orgUnitId: 'acme',
+          hireDate: '2024-03-01',
+        },
+      }),
+      await c.RegisterUser({
+        actor,
+        data: { userId: 'sam', name: 'Sam Seller', email: 'sam@acme.test', orgUnitId: 'acme', hireDate: '2024-03-01' },
+      }),
+      await c.CreateCourse({
+        actor,
+        data: {
+          courseId: 'security',
+          title: 'Security Awareness',
+          kind: 'course',
+          provider: 'SecureCo',
+          trainingType: 'Compliance',
+        },
+      }),
     ];
     for (const reply of replies) if (!reply.ok) throw new Error(`seed refused: ${reply.error.message}`);
   }
@@ -74,11 +106,16 @@ export async function natsHarness(options: { natsEnv?: Record<string, string> } 
 }
 
 /** Polls until a condition holds (bounded), for effects that arrive asynchronously. */
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = await probe();
   while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not reached within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not reached within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
     last = await probe();
   }

@@ -18,34 +18,81 @@ describe('NATS service: commands and queries by request-reply (real nats-server)
   afterAll(() => h.dispose());
 
   test('a command round trip returns the reply envelope of DESIGN.md section 4', async () => {
-    const reply = await h.client.commands.AssignCourse({ actor, data: { userIds: ['ada'], courseIds: ['security'], dueDate: '2026-11-30' } });
-    expect(reply).toMatchObject({ ok: true, events: [{ type: 'TrainingAssigned', stream: 'training-ada' }], message: 'Security Awareness v1 assigned to ada via Individual, due 2026-11-30', warnings: [] });
+    const reply = await h.client.commands.AssignCourse({
+      actor,
+      data: { userIds: ['ada'], courseIds: ['security'], dueDate: '2026-11-30' },
+    });
+    expect(reply).toMatchObject({
+      ok: true,
+      events: [{ type: 'TrainingAssigned', stream: 'training-ada' }],
+      message: 'Security Awareness v1 assigned to ada via Individual, due 2026-11-30',
+      warnings: [],
+    });
   });
 
   test('a query with minPosition sees the effect of the command whose reply gave the position', async () => {
     const reply = await h.client.commands.AssignCourse({ actor, data: { userIds: ['sam'], courseIds: ['security'] } });
     if (!reply.ok) throw new Error(reply.error.message);
-    const answer = await h.client.queries.UserDashboard({ actor, params: { userId: 'sam' }, minPosition: reply.position });
-    expect(answer).toMatchObject({ ok: true, result: [expect.objectContaining({ courseId: 'security', status: 'notStarted' })] });
+    const answer = await h.client.queries.UserDashboard({
+      actor,
+      params: { userId: 'sam' },
+      minPosition: reply.position,
+    });
+    expect(answer).toMatchObject({
+      ok: true,
+      result: [expect.objectContaining({ courseId: 'security', status: 'notStarted' })],
+    });
     expect(answer.ok && answer.position).toBeGreaterThanOrEqual(reply.position);
   });
 
   test.each([
     ['malformed JSON', 'lms.cmd.AssignCourse', '{"not json', /the payload is not valid JSON/],
-    ['an unknown command subject', 'lms.cmd.Teleport', JSON.stringify({ commandId: ulid(), actor, data: {} }), /unknown command type "Teleport"/],
-    ['an oversized payload', 'lms.cmd.AssignCourse', JSON.stringify({ commandId: ulid(), actor, data: { userIds: Array.from({ length: 500 }, (_, i) => `user-${i}`), courseIds: ['security'] } }), /over the limit of 4096 bytes/],
-    ['a missing actor', 'lms.cmd.AssignCourse', JSON.stringify({ commandId: ulid(), data: { userIds: ['ada'], courseIds: ['security'] } }), /actor/],
-    ['a type contradicting the subject', 'lms.cmd.StartCourse', JSON.stringify({ commandId: ulid(), type: 'AssignCourse', actor, data: {} }), /contradicts the subject's StartCourse/],
-    ['an unknown query subject', 'lms.query.Everything', JSON.stringify({ actor, params: {} }), /unknown query "Everything"/],
-  ])('bad input: %s gets VALIDATION_FAILED with a clear message, and the engine keeps serving', async (_name, subject, payload, message) => {
-    const response = await h.nc.request(subject, sc.encode(payload), { timeout: 3000 });
-    const reply = JSON.parse(sc.decode(response.data)) as { ok: boolean; error: { code: string; message: string } };
-    expect(reply.ok).toBe(false);
-    expect(reply.error.code).toBe('VALIDATION_FAILED');
-    expect(reply.error.message).toMatch(message);
-    const next = await h.client.queries.SearchUsers({ actor, params: { text: 'Ada' } });
-    expect(next.ok).toBe(true);
-  });
+    [
+      'an unknown command subject',
+      'lms.cmd.Teleport',
+      JSON.stringify({ commandId: ulid(), actor, data: {} }),
+      /unknown command type "Teleport"/,
+    ],
+    [
+      'an oversized payload',
+      'lms.cmd.AssignCourse',
+      JSON.stringify({
+        commandId: ulid(),
+        actor,
+        data: { userIds: Array.from({ length: 500 }, (_, i) => `user-${i}`), courseIds: ['security'] },
+      }),
+      /over the limit of 4096 bytes/,
+    ],
+    [
+      'a missing actor',
+      'lms.cmd.AssignCourse',
+      JSON.stringify({ commandId: ulid(), data: { userIds: ['ada'], courseIds: ['security'] } }),
+      /actor/,
+    ],
+    [
+      'a type contradicting the subject',
+      'lms.cmd.StartCourse',
+      JSON.stringify({ commandId: ulid(), type: 'AssignCourse', actor, data: {} }),
+      /contradicts the subject's StartCourse/,
+    ],
+    [
+      'an unknown query subject',
+      'lms.query.Everything',
+      JSON.stringify({ actor, params: {} }),
+      /unknown query "Everything"/,
+    ],
+  ])(
+    'bad input: %s gets VALIDATION_FAILED with a clear message, and the engine keeps serving',
+    async (_name, subject, payload, message) => {
+      const response = await h.nc.request(subject, sc.encode(payload), { timeout: 3000 });
+      const reply = JSON.parse(sc.decode(response.data)) as { ok: boolean; error: { code: string; message: string } };
+      expect(reply.ok).toBe(false);
+      expect(reply.error.code).toBe('VALIDATION_FAILED');
+      expect(reply.error.message).toMatch(message);
+      const next = await h.client.queries.SearchUsers({ actor, params: { text: 'Ada' } });
+      expect(next.ok).toBe(true);
+    },
+  );
 
   test('the engine shows up in $SRV discovery with its endpoints and stats', async () => {
     const monitor = h.nc.services.client();
@@ -64,7 +111,10 @@ describe('NATS service: commands and queries by request-reply (real nats-server)
     const store = h.stores[0];
     if (!store) throw new Error('no store');
     const head = await store.headPosition();
-    await eventually(async () => (await (await h.nc.jetstreamManager()).streams.info('LMS_EVENTS')).state.messages, (count) => count === head);
+    await eventually(
+      async () => (await (await h.nc.jetstreamManager()).streams.info('LMS_EVENTS')).state.messages,
+      (count) => count === head,
+    );
     const consumer = await js.consumers.get('LMS_EVENTS');
     const received: { id: string; position: number; type: string }[] = [];
     const messages = await consumer.fetch({ max_messages: head, expires: 5000 });
@@ -83,15 +133,22 @@ describe('NATS service: commands and queries by request-reply (real nats-server)
     expect((await (await h.nc.jetstreamManager()).streams.info('LMS_EVENTS')).state.messages).toBe(head);
   });
 
-  test('R22: a new assignment\'s integration event carries the portal\'s notifyOnAssign', async () => {
+  test("R22: a new assignment's integration event carries the portal's notifyOnAssign", async () => {
     await h.client.commands.SetAssignmentPreferences({ actor, data: { notifyOnAssign: false } });
-    const reply = await h.client.commands.CreateCourse({ actor, data: { courseId: 'quiet', title: 'Quiet', kind: 'course', provider: 'Acme', trainingType: 'Skills' } });
+    const reply = await h.client.commands.CreateCourse({
+      actor,
+      data: { courseId: 'quiet', title: 'Quiet', kind: 'course', provider: 'Acme', trainingType: 'Skills' },
+    });
     expect(reply.ok).toBe(true);
     const assigned = await h.client.commands.AssignCourse({ actor, data: { userIds: ['ada'], courseIds: ['quiet'] } });
     if (!assigned.ok) throw new Error(assigned.error.message);
     const jsm = await h.nc.jetstreamManager();
     const notified = await eventually(
-      () => jsm.streams.getMessage('LMS_EVENTS', { last_by_subj: 'lms.events.TrainingAssigned' }).then((msg) => JSON.parse(sc.decode(msg.data)) as { data: { courseId: string; notify: boolean } }, () => undefined),
+      () =>
+        jsm.streams.getMessage('LMS_EVENTS', { last_by_subj: 'lms.events.TrainingAssigned' }).then(
+          (msg) => JSON.parse(sc.decode(msg.data)) as { data: { courseId: string; notify: boolean } },
+          () => undefined,
+        ),
       (event) => event?.data.courseId === 'quiet',
     );
     expect(notified?.data.notify).toBe(false);

@@ -17,7 +17,14 @@ describe('lms serve as a process (real nats-server)', () => {
     const nats = await NatsServerProcess.start();
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-serve-'));
     const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--data', data], {
-      env: { PATH: process.env.PATH ?? '', NATS_URL: nats.url, LMS_BOOTSTRAP_ADMIN: 'root', LMS_LOG_LEVEL: 'info', NATS_PASSWORD: 'hunter2', NATS_USER: 'svc' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        NATS_URL: nats.url,
+        LMS_BOOTSTRAP_ADMIN: 'root',
+        LMS_LOG_LEVEL: 'info',
+        NATS_PASSWORD: 'hunter2',
+        NATS_USER: 'svc',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let log = '';
@@ -26,7 +33,15 @@ describe('lms serve as a process (real nats-server)', () => {
       // The server accepts any user here; the point is that the password never reaches the logs.
       const nc = await connect({ servers: nats.url });
       const client = createClient(nc);
-      const reply = await waitFor(() => client.commands.DefineOrgUnit({ commandId: ulid(), actor: { userId: 'root' }, data: { orgUnitId: 'acme', name: 'Acme' } }), (r) => r.ok);
+      const reply = await waitFor(
+        () =>
+          client.commands.DefineOrgUnit({
+            commandId: ulid(),
+            actor: { userId: 'root' },
+            data: { orgUnitId: 'acme', name: 'Acme' },
+          }),
+        (r) => r.ok,
+      );
       expect(reply).toMatchObject({ ok: true, events: [{ type: 'OrgUnitDefined', stream: 'orgunit-acme' }] });
       await nc.close();
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -47,7 +62,10 @@ describe('NATS configuration is validated at start with a message per mistake', 
   test.each([
     [{ NATS_URL: 'http://example' }, /NATS_URL is one or more nats:\/\/host:port/],
     [{ NATS_USER: 'svc' }, /NATS_USER and NATS_PASSWORD go together/],
-    [{ NATS_TOKEN: 't', NATS_USER: 'u', NATS_PASSWORD: 'p' }, /choose one NATS authentication method, not user\/password and token/],
+    [
+      { NATS_TOKEN: 't', NATS_USER: 'u', NATS_PASSWORD: 'p' },
+      /choose one NATS authentication method, not user\/password and token/,
+    ],
     [{ NATS_CREDS_FILE: '/nowhere/engine.creds' }, /NATS_CREDS_FILE: no file at \/nowhere\/engine.creds/],
     [{ NATS_TLS_CERT_FILE: __filename }, /NATS_TLS_CERT_FILE and NATS_TLS_KEY_FILE go together/],
     [{ NATS_NKEY_SEED: 'not-a-seed' }, /NATS_NKEY_SEED is a user nkey seed/],
@@ -57,7 +75,11 @@ describe('NATS configuration is validated at start with a message per mistake', 
   });
 
   test('a valid configuration keeps its defaults: payload limit, bounded deliveries, ack wait', () => {
-    expect(loadNatsConfig({ NATS_URL: 'nats://a:4222,nats://b:4222', NATS_TOKEN: 's3cret' })).toMatchObject({ LMS_MAX_PAYLOAD: 524288, LMS_MAX_DELIVER: 5, LMS_ACK_WAIT_SECONDS: 30 });
+    expect(loadNatsConfig({ NATS_URL: 'nats://a:4222,nats://b:4222', NATS_TOKEN: 's3cret' })).toMatchObject({
+      LMS_MAX_PAYLOAD: 524288,
+      LMS_MAX_DELIVER: 5,
+      LMS_ACK_WAIT_SECONDS: 30,
+    });
   });
 });
 

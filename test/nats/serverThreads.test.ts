@@ -38,10 +38,32 @@ describe('engine server on its threads (writer, projections, relay)', () => {
       const c = client.commands;
       for (const reply of [
         await c.DefineOrgUnit({ actor, data: { orgUnitId: 'acme', name: 'Acme' } }),
-        await c.RegisterUser({ actor, data: { userId: 'ada', name: 'Ada Lovelace', email: 'ada@acme.test', orgUnitId: 'acme', hireDate: '2024-03-01' } }),
-        await c.CreateCourse({ actor, data: { courseId: 'security', title: 'Security Awareness', kind: 'course', provider: 'SecureCo', trainingType: 'Compliance' } }),
-      ]) expect(reply.ok).toBe(true);
-      const rule = await c.CreateAssignmentRule({ actor, data: { ruleId: 'r-all', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic' } });
+        await c.RegisterUser({
+          actor,
+          data: {
+            userId: 'ada',
+            name: 'Ada Lovelace',
+            email: 'ada@acme.test',
+            orgUnitId: 'acme',
+            hireDate: '2024-03-01',
+          },
+        }),
+        await c.CreateCourse({
+          actor,
+          data: {
+            courseId: 'security',
+            title: 'Security Awareness',
+            kind: 'course',
+            provider: 'SecureCo',
+            trainingType: 'Compliance',
+          },
+        }),
+      ])
+        expect(reply.ok).toBe(true);
+      const rule = await c.CreateAssignmentRule({
+        actor,
+        data: { ruleId: 'r-all', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic' },
+      });
       if (!rule.ok) throw new Error(rule.error.message);
       // The reactor assigns, the projection thread projects: the dashboard shows it.
       await eventually(
@@ -51,10 +73,14 @@ describe('engine server on its threads (writer, projections, relay)', () => {
       const store = SqliteEventStore.open({ file: path.join(data, 'events.db') });
       const head = await store.headPosition();
       const jsm = await nc.jetstreamManager();
-      await eventually(async () => (await jsm.streams.info('LMS_EVENTS')).state.messages, (count) => count === head);
+      await eventually(
+        async () => (await jsm.streams.info('LMS_EVENTS')).state.messages,
+        (count) => count === head,
+      );
       const consumer = await nc.jetstream().consumers.get('LMS_EVENTS');
       const received: string[] = [];
-      for await (const msg of await consumer.fetch({ max_messages: head, expires: 5000 })) received.push((JSON.parse(sc.decode(msg.data)) as { id: string }).id);
+      for await (const msg of await consumer.fetch({ max_messages: head, expires: 5000 }))
+        received.push((JSON.parse(sc.decode(msg.data)) as { id: string }).id);
       expect(received).toEqual((await store.readAll(0, head)).map((event) => event.id));
       await server.stop();
       expect(await store.readCheckpoint(RELAY_CHECKPOINT)).toBe(head);

@@ -9,7 +9,15 @@ import { compareReadModels } from '../../projections/verifyReadModels';
 import type { Harness } from '../support/engineHarness';
 import { engineHarness } from '../support/engineHarness';
 
-type Summary = { key: string | null; assigned: number; notStarted: number; inProgress: number; completed: number; overdue: number; completionRate: number };
+type Summary = {
+  key: string | null;
+  assigned: number;
+  notStarted: number;
+  inProgress: number;
+  completed: number;
+  overdue: number;
+  completionRate: number;
+};
 type Report = { userId: string; department: string | null; orgUnitId: string; overdue: boolean };
 
 /** Security is due 2026-11-16 for everyone (assigned 2026-11-02, relative 14 days). */
@@ -18,11 +26,18 @@ async function portal() {
   await h.seedPortal();
   await h.ok('UpdateUserProfile', { userId: 'ada', timeZone: 'Pacific/Auckland' });
   await h.ok('UpdateUserProfile', { userId: 'sam', timeZone: 'America/Los_Angeles' });
-  await h.ok('CreateAssignmentRule', { ruleId: 'r-all', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic', due: { kind: 'relative', days: 14 } });
+  await h.ok('CreateAssignmentRule', {
+    ruleId: 'r-all',
+    courseId: 'security',
+    target: { kind: 'allUsers' },
+    mode: 'dynamic',
+    due: { kind: 'relative', days: 14 },
+  });
   return h;
 }
 
-const overdueUsers = async (h: Harness) => (await h.query<Report[]>('MiReport', { overdue: true })).map((row) => row.userId).sort();
+const overdueUsers = async (h: Harness) =>
+  (await h.query<Report[]>('MiReport', { overdue: true })).map((row) => row.userId).sort();
 const summary = async (h: Harness, groupBy: string) => h.query<Summary[]>('MiSummary', { groupBy });
 
 async function expectRebuildEqualsLive(h: Harness): Promise<void> {
@@ -32,13 +47,15 @@ async function expectRebuildEqualsLive(h: Harness): Promise<void> {
   rebuilt.close();
 }
 
-describe('MI reporting reads the user\'s facts from the assignment rows, kept in step with the directory', () => {
-  test('R5: MI counts an assignment overdue once its due date has ended in the user\'s own zone', async () => {
+describe("MI reporting reads the user's facts from the assignment rows, kept in step with the directory", () => {
+  test("R5: MI counts an assignment overdue once its due date has ended in the user's own zone", async () => {
     const h = await portal();
     // 2026-11-16T12:00Z: the 16th has ended in Auckland (UTC+13), not in London (grace, portal zone UTC) or Los Angeles.
     h.clock.set('2026-11-16T12:00:00.000Z');
     expect(await overdueUsers(h)).toEqual(['ada']);
-    expect(await summary(h, 'course')).toEqual([expect.objectContaining({ key: 'security', assigned: 3, notStarted: 3, overdue: 1 })]);
+    expect(await summary(h, 'course')).toEqual([
+      expect.objectContaining({ key: 'security', assigned: 3, notStarted: 3, overdue: 1 }),
+    ]);
     // 2026-11-17T00:30Z: ended in UTC too (grace), still the 16th in Los Angeles (sam).
     h.clock.set('2026-11-17T00:30:00.000Z');
     expect(await overdueUsers(h)).toEqual(['ada', 'grace']);
@@ -46,7 +63,9 @@ describe('MI reporting reads the user\'s facts from the assignment rows, kept in
     expect(await overdueUsers(h)).toEqual(['ada', 'grace', 'sam']);
     // A completed assignment is never overdue.
     await h.ok('CompleteCourse', { userId: 'ada', courseId: 'security', completedOn: '2026-11-16' });
-    expect(await summary(h, 'course')).toEqual([expect.objectContaining({ key: 'security', assigned: 3, completed: 1, overdue: 2, completionRate: 1 / 3 })]);
+    expect(await summary(h, 'course')).toEqual([
+      expect.objectContaining({ key: 'security', assigned: 3, completed: 1, overdue: 2, completionRate: 1 / 3 }),
+    ]);
   });
 
   test('R5: moving a user to another zone, or the portal to another zone, moves the moment their training becomes overdue', async () => {
@@ -60,16 +79,33 @@ describe('MI reporting reads the user\'s facts from the assignment rows, kept in
     await expectRebuildEqualsLive(h);
   });
 
-  test('MI groups by the user\'s current department and org unit, and a deactivated user leaves MI', async () => {
+  test("MI groups by the user's current department and org unit, and a deactivated user leaves MI", async () => {
     const h = await portal();
-    expect((await summary(h, 'department')).map((row) => [row.key, row.assigned])).toEqual([['Engineering', 2], ['Sales', 1]]);
+    expect((await summary(h, 'department')).map((row) => [row.key, row.assigned])).toEqual([
+      ['Engineering', 2],
+      ['Sales', 1],
+    ]);
     await h.ok('UpdateUserProfile', { userId: 'sam', department: 'Engineering', orgUnitId: 'platform' });
     expect((await summary(h, 'department')).map((row) => [row.key, row.assigned])).toEqual([['Engineering', 3]]);
-    expect((await summary(h, 'orgUnit')).map((row) => [row.key, row.assigned])).toEqual([['eng', 1], ['platform', 2]]);
-    expect((await h.query<Report[]>('MiReport', { orgUnitId: 'eng' })).map((row) => row.userId).sort()).toEqual(['ada', 'grace', 'sam']);
+    expect((await summary(h, 'orgUnit')).map((row) => [row.key, row.assigned])).toEqual([
+      ['eng', 1],
+      ['platform', 2],
+    ]);
+    expect((await h.query<Report[]>('MiReport', { orgUnitId: 'eng' })).map((row) => row.userId).sort()).toEqual([
+      'ada',
+      'grace',
+      'sam',
+    ]);
     await h.ok('DeactivateUser', { userId: 'ada' });
-    expect((await summary(h, 'orgUnit')).map((row) => [row.key, row.assigned])).toEqual([['eng', 1], ['platform', 1]]);
-    expect((await h.query<{ versions: { users: number }[] }>('VersionStatus', { courseId: 'security' })).versions.map((row) => row.users)).toEqual([2]);
+    expect((await summary(h, 'orgUnit')).map((row) => [row.key, row.assigned])).toEqual([
+      ['eng', 1],
+      ['platform', 1],
+    ]);
+    expect(
+      (await h.query<{ versions: { users: number }[] }>('VersionStatus', { courseId: 'security' })).versions.map(
+        (row) => row.users,
+      ),
+    ).toEqual([2]);
     await expectRebuildEqualsLive(h);
   });
 
@@ -88,20 +124,30 @@ describe('MI reporting reads the user\'s facts from the assignment rows, kept in
         group.overdue += row.overdue ? 1 : 0;
         groups.set(keyOf(row), group);
       }
-      return [...groups.entries()].map(([key, group]) => ({ key, ...group })).sort((a, b) => String(a.key).localeCompare(String(b.key)));
+      return [...groups.entries()]
+        .map(([key, group]) => ({ key, ...group }))
+        .sort((a, b) => String(a.key).localeCompare(String(b.key)));
     };
     const fromCounts = async (params: Record<string, unknown>) =>
-      (await h.query<Summary[]>('MiSummary', params)).map((row) => ({ key: row.key, assigned: row.assigned, overdue: row.overdue })).sort((a, b) => String(a.key).localeCompare(String(b.key)));
+      (await h.query<Summary[]>('MiSummary', params))
+        .map((row) => ({ key: row.key, assigned: row.assigned, overdue: row.overdue }))
+        .sort((a, b) => String(a.key).localeCompare(String(b.key)));
     expect(await fromCounts({ groupBy: 'course' })).toEqual(countRows((row) => row.courseId));
     expect(await fromCounts({ groupBy: 'department' })).toEqual(countRows((row) => row.department));
     expect((await fromCounts({ groupBy: 'department' })).some((row) => row.key === null)).toBe(true);
     expect(await fromCounts({ groupBy: 'orgUnit' })).toEqual(countRows((row) => row.orgUnitId));
-    expect(await fromCounts({ groupBy: 'course', courseId: 'security' })).toEqual(countRows((row) => row.courseId).filter((row) => row.key === 'security'));
+    expect(await fromCounts({ groupBy: 'course', courseId: 'security' })).toEqual(
+      countRows((row) => row.courseId).filter((row) => row.key === 'security'),
+    );
     const inEng = (await h.query<Report[]>('MiReport', { orgUnitId: 'eng' })).length;
-    expect((await fromCounts({ groupBy: 'course', orgUnitId: 'eng' })).reduce((sum, row) => sum + row.assigned, 0)).toBe(inEng);
+    expect(
+      (await fromCounts({ groupBy: 'course', orgUnitId: 'eng' })).reduce((sum, row) => sum + row.assigned, 0),
+    ).toBe(inEng);
     // The counts are the rows of assignments_mi counted, row for row of mi_counts.
     const counted = h.readModels.db
-      .prepare(`SELECT course_id, status, IFNULL(overdue_at, ${NO_DUE_DATE}) AS overdue_at, org_unit_id, IFNULL(department, '') AS department, COUNT(*) AS n FROM assignments WHERE visible = 1 AND user_active = 1 GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`)
+      .prepare(
+        `SELECT course_id, status, IFNULL(overdue_at, ${NO_DUE_DATE}) AS overdue_at, org_unit_id, IFNULL(department, '') AS department, COUNT(*) AS n FROM assignments WHERE visible = 1 AND user_active = 1 GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+      )
       .all();
     expect(h.readModels.db.prepare('SELECT * FROM mi_counts ORDER BY 1, 2, 3, 4, 5').all()).toEqual(counted);
     await expectRebuildEqualsLive(h);

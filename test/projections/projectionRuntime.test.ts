@@ -13,8 +13,20 @@ async function portalWithHistory() {
   const h = engineHarness({ now: '2026-11-02T09:00:00.000Z' });
   await h.seedPortal();
   await h.ok('AddGroupMember', { groupId: 'engineering', userIds: ['ada', 'grace'] });
-  await h.ok('CreateAssignmentRule', { ruleId: 'r-eng', courseId: 'fire-safety', target: { kind: 'group', groupId: 'engineering' }, mode: 'dynamic', due: { kind: 'relative', days: 28 } });
-  await h.ok('CreateAssignmentRule', { ruleId: 'r-all', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic', due: { kind: 'relative', days: 14 } });
+  await h.ok('CreateAssignmentRule', {
+    ruleId: 'r-eng',
+    courseId: 'fire-safety',
+    target: { kind: 'group', groupId: 'engineering' },
+    mode: 'dynamic',
+    due: { kind: 'relative', days: 28 },
+  });
+  await h.ok('CreateAssignmentRule', {
+    ruleId: 'r-all',
+    courseId: 'security',
+    target: { kind: 'allUsers' },
+    mode: 'dynamic',
+    due: { kind: 'relative', days: 14 },
+  });
   await h.ok('ExemptUser', { userId: 'sam', courseId: 'security', reason: 'support plan' });
   await h.ok('RecordProgress', { userId: 'ada', courseId: 'fire-safety', progress: 40 });
   await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'grace' });
@@ -36,7 +48,7 @@ describe('projection runtime: batches, checkpoints in the same transaction, rebu
     expect(result.tables.find((table) => table.table === 'assignments')?.rows).toBeGreaterThan(3);
   });
 
-  test('R20: the rebuild from zero (reference data, then each user\'s training stream folded whole) equals the live read models row for row', async () => {
+  test("R20: the rebuild from zero (reference data, then each user's training stream folded whole) equals the live read models row for row", async () => {
     const h = await portalWithHistory();
     await h.ok('UpdateUserProfile', { userId: 'ada', timeZone: 'America/New_York', department: 'Research' });
     await h.ok('DeactivateUser', { userId: 'grace' });
@@ -51,7 +63,9 @@ describe('projection runtime: batches, checkpoints in the same transaction, rebu
     expect(result.difference).toBeNull();
     expect(result.tables.find((table) => table.table === 'exemptions')?.rows).toBeGreaterThan(2);
     // The MI index dropped for the bulk insert is back.
-    expect(rebuilt.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'assignments_mi'").get()).toBeDefined();
+    expect(
+      rebuilt.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'assignments_mi'").get(),
+    ).toBeDefined();
     await copy.close();
   });
 
@@ -101,7 +115,9 @@ describe('projection runtime: batches, checkpoints in the same transaction, rebu
     const h = await portalWithHistory();
     const readModels = ReadModelDb.open({ file: ':memory:' });
     const positions: number[] = [];
-    await new ProjectionRuntime(h.store, readModels, { batchSize: 20 }).catchUp({ onProgress: (progress) => positions.push(progress.position) });
+    await new ProjectionRuntime(h.store, readModels, { batchSize: 20 }).catchUp({
+      onProgress: (progress) => positions.push(progress.position),
+    });
     const head = await h.store.headPosition();
     expect(positions).toEqual(Array.from({ length: Math.ceil(head / 20) }, (_, i) => Math.min(head, (i + 1) * 20)));
     expect(readModels.checkpoint('assignments')).toBe(head);
@@ -110,16 +126,28 @@ describe('projection runtime: batches, checkpoints in the same transaction, rebu
 
   test('verify names the first difference when a live row was tampered with', async () => {
     const h = await portalWithHistory();
-    h.readModels.db.prepare("UPDATE assignments SET status = 'completed' WHERE user_id = 'ada' AND course_id = 'fire-safety'").run();
+    h.readModels.db
+      .prepare("UPDATE assignments SET status = 'completed' WHERE user_id = 'ada' AND course_id = 'fire-safety'")
+      .run();
     const result = compareReadModels(h.readModels, await fullRebuild(h));
-    expect(result.difference).toMatchObject({ table: 'assignments', key: { user_id: 'ada', course_id: 'fire-safety' }, live: { status: 'completed' }, rebuilt: { status: 'inProgress' } });
+    expect(result.difference).toMatchObject({
+      table: 'assignments',
+      key: { user_id: 'ada', course_id: 'fire-safety' },
+      live: { status: 'completed' },
+      rebuilt: { status: 'inProgress' },
+    });
   });
 
   test('minPosition: a query waits until the read models reach the position a command reply returned', async () => {
     const h = await portalWithHistory();
     const reply = await h.engine.handle(h.envelope('AssignCourse', { userIds: ['sam'], courseIds: ['fire-safety'] }));
     if (!reply.ok) throw new Error(reply.error.message);
-    const answer = await h.embedded.query({ type: 'UserDashboard', actor: { userId: 'root' }, params: { userId: 'sam' }, minPosition: reply.position });
+    const answer = await h.embedded.query({
+      type: 'UserDashboard',
+      actor: { userId: 'root' },
+      params: { userId: 'sam' },
+      minPosition: reply.position,
+    });
     expect(answer).toMatchObject({ ok: true, result: [expect.objectContaining({ courseId: 'fire-safety' })] });
     expect(answer.ok && answer.position).toBeGreaterThanOrEqual(reply.position);
   });

@@ -38,8 +38,15 @@ const REGISTERED_STATUSES = new Set(['inProgress', 'completed']);
 /** Fails the property with what was violated and the history that led there (fast-check adds the seed and path). */
 function verdict(run: PlayedHistory, violations: string[]): void {
   if (violations.length === 0) return;
-  const played = run.sent.map((entry, i) => `  ${i + 1}. ${entry.step} → ${entry.reply.ok ? 'ok' : `${entry.reply.error.code}: ${entry.reply.error.message}`}`).join('\n');
-  throw new Error(`${violations.length} violation(s):\n  - ${violations.slice(0, 10).join('\n  - ')}\nthe history as played after the seed (picks resolved):\n${played}`);
+  const played = run.sent
+    .map(
+      (entry, i) =>
+        `  ${i + 1}. ${entry.step} → ${entry.reply.ok ? 'ok' : `${entry.reply.error.code}: ${entry.reply.error.message}`}`,
+    )
+    .join('\n');
+  throw new Error(
+    `${violations.length} violation(s):\n  - ${violations.slice(0, 10).join('\n  - ')}\nthe history as played after the seed (picks resolved):\n${played}`,
+  );
 }
 
 async function readLog(run: PlayedHistory): Promise<StoredEvent[]> {
@@ -52,7 +59,8 @@ async function readLog(run: PlayedHistory): Promise<StoredEvent[]> {
 }
 
 const isTrainingEvent = (stored: StoredEvent) => stored.stream.startsWith('training-');
-const visible = (assignment: Assignment | undefined) => assignment !== undefined && assignment.active && assignment.sources.some((source) => !source.exempt);
+const visible = (assignment: Assignment | undefined) =>
+  assignment !== undefined && assignment.active && assignment.sources.some((source) => !source.exempt);
 const sourceKeyOf = (source: { ruleId: string | null }) => source.ruleId ?? 'individual';
 
 /**
@@ -61,7 +69,13 @@ const sourceKeyOf = (source: { ruleId: string | null }) => source.ruleId ?? 'ind
  */
 async function walkTraining(
   run: PlayedHistory,
-  visit: (event: TrainingEvent, before: Assignment | undefined, after: Assignment | undefined, directory: Directory, stored: StoredEvent) => void,
+  visit: (
+    event: TrainingEvent,
+    before: Assignment | undefined,
+    after: Assignment | undefined,
+    directory: Directory,
+    stored: StoredEvent,
+  ) => void,
 ): Promise<{ states: Map<string, TrainingState>; directory: Directory }> {
   const directory = new Directory(ADMIN);
   const states = new Map<string, TrainingState>();
@@ -107,7 +121,10 @@ interface TeamView {
 async function views(run: PlayedHistory) {
   const { h } = run;
   const users = [...h.engine.directory.users.keys()].sort();
-  const perUser = new Map<string, { state: TrainingState; dashboard: Row[]; assignments: Row[]; exemptions: ExemptionView[] }>();
+  const perUser = new Map<
+    string,
+    { state: TrainingState; dashboard: Row[]; assignments: Row[]; exemptions: ExemptionView[] }
+  >();
   for (const userId of users) {
     perUser.set(userId, {
       state: await h.training(userId),
@@ -127,7 +144,11 @@ function reportingLineOf(run: PlayedHistory, managerId: string): Set<string> {
   const below = new Set<string>();
   for (const userId of users.keys()) {
     const seen = new Set<string>();
-    for (let manager = users.get(userId)?.managerId ?? null; manager !== null && !seen.has(manager); manager = users.get(manager)?.managerId ?? null) {
+    for (
+      let manager = users.get(userId)?.managerId ?? null;
+      manager !== null && !seen.has(manager);
+      manager = users.get(manager)?.managerId ?? null
+    ) {
       seen.add(manager);
       if (manager === managerId) below.add(userId);
     }
@@ -156,11 +177,21 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
       historyProperty(async (run) => {
         const violations: string[] = [];
         for (const entry of run.sent) {
-          if (!entry.reply.ok && entry.headAfter !== entry.headBefore) violations.push(`refused ${entry.step} (${entry.reply.error.code}) moved the store from ${entry.headBefore} to ${entry.headAfter}`);
-          if (!entry.reply.ok && entry.reply.error.code === 'VALIDATION_FAILED') violations.push(`the generator sent an invalid command: ${entry.step}: ${entry.reply.error.message}`);
+          if (!entry.reply.ok && entry.headAfter !== entry.headBefore)
+            violations.push(
+              `refused ${entry.step} (${entry.reply.error.code}) moved the store from ${entry.headBefore} to ${entry.headAfter}`,
+            );
+          if (!entry.reply.ok && entry.reply.error.code === 'VALIDATION_FAILED')
+            violations.push(`the generator sent an invalid command: ${entry.step}: ${entry.reply.error.message}`);
           if (entry.redelivery) {
-            if (entry.headAfter !== entry.headBefore) violations.push(`redelivered ${entry.step} moved the store from ${entry.headBefore} to ${entry.headAfter}`);
-            if (JSON.stringify(entry.reply) !== JSON.stringify(entry.redelivery.firstReply)) violations.push(`redelivered ${entry.step} got ${JSON.stringify(entry.reply)}, first reply was ${JSON.stringify(entry.redelivery.firstReply)}`);
+            if (entry.headAfter !== entry.headBefore)
+              violations.push(
+                `redelivered ${entry.step} moved the store from ${entry.headBefore} to ${entry.headAfter}`,
+              );
+            if (JSON.stringify(entry.reply) !== JSON.stringify(entry.redelivery.firstReply))
+              violations.push(
+                `redelivered ${entry.step} got ${JSON.stringify(entry.reply)}, first reply was ${JSON.stringify(entry.redelivery.firstReply)}`,
+              );
           }
         }
         verdict(run, violations);
@@ -177,50 +208,76 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
         // The events: a new assignment only when none is active; a further source only onto an active one, never twice.
         await walkTraining(run, (event, before) => {
           const at = `${event.type} ${event.data.userId} × ${event.data.courseId}`;
-          if ((event.type === 'TrainingAssigned' || event.type === 'TrainingReassigned') && before?.active) violations.push(`${at}: a second assignment while one is active`);
+          if ((event.type === 'TrainingAssigned' || event.type === 'TrainingReassigned') && before?.active)
+            violations.push(`${at}: a second assignment while one is active`);
           if (event.type === 'AssignmentSourceAdded') {
             if (!before?.active) violations.push(`${at}: a source added to no active assignment`);
-            else if (before.sources.some((source) => sourceKeyOf(source) === sourceKeyOf(event.data.source))) violations.push(`${at}: source ${sourceKeyOf(event.data.source)} added twice`);
+            else if (before.sources.some((source) => sourceKeyOf(source) === sourceKeyOf(event.data.source)))
+              violations.push(`${at}: source ${sourceKeyOf(event.data.source)} added twice`);
           }
         });
         const { users, perUser, mi, team } = await views(run);
         const activeUsers = new Set(users.filter((userId) => run.h.engine.directory.users.get(userId)?.active));
         const expectedMi: string[] = [];
         for (const userId of users) {
-          const { state, dashboard, assignments, exemptions } = perUser.get(userId) as NonNullable<ReturnType<typeof perUser.get>>;
+          const { state, dashboard, assignments, exemptions } = perUser.get(userId) as NonNullable<
+            ReturnType<typeof perUser.get>
+          >;
           for (const assignment of Object.values(state.assignments)) {
             const keys = assignment.sources.map(sourceKeyOf);
-            if (duplicates(keys).length > 0) violations.push(`${userId} × ${assignment.courseId}: sources ${keys.join(', ')} repeat`);
-            if (assignment.active && assignment.sources.length === 0) violations.push(`${userId} × ${assignment.courseId}: active with no source`);
+            if (duplicates(keys).length > 0)
+              violations.push(`${userId} × ${assignment.courseId}: sources ${keys.join(', ')} repeat`);
+            if (assignment.active && assignment.sources.length === 0)
+              violations.push(`${userId} × ${assignment.courseId}: active with no source`);
             if (assignment.active && assignment.sources.length > 1) multiSource++;
           }
           const shown = Object.values(state.assignments).filter(visible);
           const expected = sorted(shown.map((assignment) => assignment.courseId));
-          for (const [view, rows] of [['UserDashboard', dashboard], ['UserAssignments', assignments]] as const) {
+          for (const [view, rows] of [
+            ['UserDashboard', dashboard],
+            ['UserAssignments', assignments],
+          ] as const) {
             const courseIds = rows.map((row) => row.courseId);
-            if (duplicates(courseIds).length > 0) violations.push(`${view} of ${userId} lists ${duplicates(courseIds).join(', ')} twice`);
-            if (JSON.stringify(sorted(courseIds)) !== JSON.stringify(expected)) violations.push(`${view} of ${userId} shows ${sorted(courseIds).join(', ')}; the UserTraining state has ${expected.join(', ')}`);
+            if (duplicates(courseIds).length > 0)
+              violations.push(`${view} of ${userId} lists ${duplicates(courseIds).join(', ')} twice`);
+            if (JSON.stringify(sorted(courseIds)) !== JSON.stringify(expected))
+              violations.push(
+                `${view} of ${userId} shows ${sorted(courseIds).join(', ')}; the UserTraining state has ${expected.join(', ')}`,
+              );
             for (const row of rows) {
               const assignment = state.assignments[row.courseId];
               if (!assignment) continue;
-              const live = { dueDate: assignment.dueDate, status: assignment.status, version: assignment.version, progress: assignment.progress };
+              const live = {
+                dueDate: assignment.dueDate,
+                status: assignment.status,
+                version: assignment.version,
+                progress: assignment.progress,
+              };
               const seen = { dueDate: row.dueDate, status: row.status, version: row.version, progress: row.progress };
-              if (JSON.stringify(live) !== JSON.stringify(seen)) violations.push(`${view} of ${userId} × ${row.courseId} shows ${JSON.stringify(seen)}; the state holds ${JSON.stringify(live)}`);
+              if (JSON.stringify(live) !== JSON.stringify(seen))
+                violations.push(
+                  `${view} of ${userId} × ${row.courseId} shows ${JSON.stringify(seen)}; the state holds ${JSON.stringify(live)}`,
+                );
             }
           }
           const exemptionKeys = exemptions.map((row) => `${row.courseId}/${row.ruleId}`);
-          if (duplicates(exemptionKeys).length > 0) violations.push(`UserExemptions of ${userId} lists ${duplicates(exemptionKeys).join(', ')} twice`);
+          if (duplicates(exemptionKeys).length > 0)
+            violations.push(`UserExemptions of ${userId} lists ${duplicates(exemptionKeys).join(', ')} twice`);
           if (activeUsers.has(userId)) expectedMi.push(...expected.map((courseId) => `${userId}/${courseId}`));
           if (reportingLineOf(run, MANAGER).has(userId) && activeUsers.has(userId)) {
             const member = team.members.find((candidate) => candidate.userId === userId);
             const courseIds = member?.assignments.map((row) => row.courseId) ?? [];
             if (!member) violations.push(`My Team of ${MANAGER} misses ${userId}`);
-            else if (JSON.stringify(sorted(courseIds)) !== JSON.stringify(expected)) violations.push(`My Team shows ${userId} with ${sorted(courseIds).join(', ')}; the state has ${expected.join(', ')}`);
+            else if (JSON.stringify(sorted(courseIds)) !== JSON.stringify(expected))
+              violations.push(
+                `My Team shows ${userId} with ${sorted(courseIds).join(', ')}; the state has ${expected.join(', ')}`,
+              );
           }
         }
         const miKeys = mi.map((row) => `${row.userId}/${row.courseId}`);
         if (duplicates(miKeys).length > 0) violations.push(`MiReport lists ${duplicates(miKeys).join(', ')} twice`);
-        if (JSON.stringify(sorted(miKeys)) !== JSON.stringify(sorted(expectedMi))) violations.push(`MiReport has ${sorted(miKeys).join(', ')}; expected ${sorted(expectedMi).join(', ')}`);
+        if (JSON.stringify(sorted(miKeys)) !== JSON.stringify(sorted(expectedMi)))
+          violations.push(`MiReport has ${sorted(miKeys).join(', ')}; expected ${sorted(expectedMi).join(', ')}`);
         verdict(run, violations);
       }),
       propertyParameters(RUNS.histories, 2),
@@ -234,20 +291,33 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
       historyProperty(async (run) => {
         const violations: string[] = [];
         await walkTraining(run, (event, _before, after) => {
-          if (event.type === 'ExemptionApplied' && event.data.visible !== visible(after)) violations.push(`ExemptionApplied ${event.data.userId} × ${event.data.courseId} says visible=${event.data.visible}, the state says ${visible(after)}`);
+          if (event.type === 'ExemptionApplied' && event.data.visible !== visible(after))
+            violations.push(
+              `ExemptionApplied ${event.data.userId} × ${event.data.courseId} says visible=${event.data.visible}, the state says ${visible(after)}`,
+            );
         });
         const { users, perUser, mi, team } = await views(run);
         for (const userId of users) {
-          const { state, dashboard, assignments, exemptions } = perUser.get(userId) as NonNullable<ReturnType<typeof perUser.get>>;
+          const { state, dashboard, assignments, exemptions } = perUser.get(userId) as NonNullable<
+            ReturnType<typeof perUser.get>
+          >;
           for (const assignment of Object.values(state.assignments)) {
             if (!assignment.active) continue;
             const { courseId } = assignment;
             // R7: every rule source of a current assignment is listed, ticked when exempt, with reason, applied-by and applied-at.
             for (const source of assignment.sources.filter((candidate) => candidate.ruleId !== null)) {
-              const row = exemptions.find((candidate) => candidate.courseId === courseId && candidate.ruleId === source.ruleId);
+              const row = exemptions.find(
+                (candidate) => candidate.courseId === courseId && candidate.ruleId === source.ruleId,
+              );
               if (!row) violations.push(`UserExemptions of ${userId} misses ${courseId} via ${source.ruleId}`);
-              else if (row.exempted !== source.exempt) violations.push(`UserExemptions of ${userId} shows ${courseId} via ${source.ruleId} exempted=${row.exempted}; the state says ${source.exempt}`);
-              else if (row.exempted && (!row.reason || !row.appliedBy || !row.appliedAt)) violations.push(`UserExemptions of ${userId} ticks ${courseId} via ${source.ruleId} without reason, applied-by and applied-at: ${JSON.stringify(row)}`);
+              else if (row.exempted !== source.exempt)
+                violations.push(
+                  `UserExemptions of ${userId} shows ${courseId} via ${source.ruleId} exempted=${row.exempted}; the state says ${source.exempt}`,
+                );
+              else if (row.exempted && (!row.reason || !row.appliedBy || !row.appliedAt))
+                violations.push(
+                  `UserExemptions of ${userId} ticks ${courseId} via ${source.ruleId} without reason, applied-by and applied-at: ${JSON.stringify(row)}`,
+                );
             }
             if (!assignment.sources.every((source) => source.exempt)) continue;
             hidden++;
@@ -255,10 +325,14 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
               dashboard.some((row) => row.courseId === courseId) && 'UserDashboard',
               assignments.some((row) => row.courseId === courseId) && 'UserAssignments',
               mi.some((row) => row.userId === userId && row.courseId === courseId) && 'MiReport',
-              team.members.some((member) => member.userId === userId && member.assignments.some((row) => row.courseId === courseId)) && 'MyTeam',
+              team.members.some(
+                (member) => member.userId === userId && member.assignments.some((row) => row.courseId === courseId),
+              ) && 'MyTeam',
             ].filter(Boolean);
-            if (where.length > 0) violations.push(`${userId} × ${courseId} is exempt from every source but shows in ${where.join(', ')}`);
-            if (!exemptions.some((row) => row.courseId === courseId && row.exempted)) violations.push(`${userId} × ${courseId} is exempt but not ticked in UserExemptions`);
+            if (where.length > 0)
+              violations.push(`${userId} × ${courseId} is exempt from every source but shows in ${where.join(', ')}`);
+            if (!exemptions.some((row) => row.courseId === courseId && row.exempted))
+              violations.push(`${userId} × ${courseId} is exempt but not ticked in UserExemptions`);
           }
         }
         verdict(run, violations);
@@ -281,15 +355,30 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
           const source = before?.sources.find((candidate) => candidate.ruleId === ruleId);
           if (!before?.active || !source?.exempt) return void violations.push(`${at}: there was no such exemption`);
           const today = todayIn(removedAt, directory.timeZoneOf(userId));
-          if (renewed.anchorDate !== today) violations.push(`${at}: the window restarts on ${renewed.anchorDate}, not today (${today} in ${directory.timeZoneOf(userId)})`);
+          if (renewed.anchorDate !== today)
+            violations.push(
+              `${at}: the window restarts on ${renewed.anchorDate}, not today (${today} in ${directory.timeZoneOf(userId)})`,
+            );
           const rule = directory.rules.get(ruleId);
-          if (rule && JSON.stringify(renewed.due) !== JSON.stringify(rule.due)) violations.push(`${at}: renewed with ${JSON.stringify(renewed.due)}, the rule says ${JSON.stringify(rule.due)}`);
+          if (rule && JSON.stringify(renewed.due) !== JSON.stringify(rule.due))
+            violations.push(
+              `${at}: renewed with ${JSON.stringify(renewed.due)}, the rule says ${JSON.stringify(rule.due)}`,
+            );
           if (visible(before)) return;
           // The assignment was hidden: the reinstated source is the only one not exempt, so it alone sets the date.
           reinstated++;
-          const expected = renewed.due.kind === 'relative' ? addDays(today, renewed.due.days) : renewed.due.kind === 'fixed' ? renewed.due.date : null;
-          if (dueDate !== expected) violations.push(`${at}: due ${dueDate}, expected ${expected} (${JSON.stringify(renewed.due)} from ${today})`);
-          if (renewed.due.kind === 'relative' && (dueDate === null || dueDate < today)) violations.push(`${at}: due ${dueDate}, before the day of reinstatement ${today}`);
+          const expected =
+            renewed.due.kind === 'relative'
+              ? addDays(today, renewed.due.days)
+              : renewed.due.kind === 'fixed'
+                ? renewed.due.date
+                : null;
+          if (dueDate !== expected)
+            violations.push(
+              `${at}: due ${dueDate}, expected ${expected} (${JSON.stringify(renewed.due)} from ${today})`,
+            );
+          if (renewed.due.kind === 'relative' && (dueDate === null || dueDate < today))
+            violations.push(`${at}: due ${dueDate}, before the day of reinstatement ${today}`);
         });
         verdict(run, violations);
       }),
@@ -308,18 +397,30 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
           const at = `${event.type} ${userId} × ${courseId}`;
           const course = directory.courses.get(courseId);
           const latest = course?.version ?? 0;
-          if (before && after && after.version < before.version) violations.push(`${at}: version went back from v${before.version} to v${after.version}`);
-          if (event.type === 'TrainingAssigned' && event.data.version !== latest) violations.push(`${at}: a new assignment got v${event.data.version}, the latest is v${latest}`);
-          if (event.type === 'CourseStarted' && before && (before.status === 'notStarted' || before.status === 'expired') && event.data.version !== latest) violations.push(`${at}: registered on v${event.data.version}, the latest is v${latest}`);
+          if (before && after && after.version < before.version)
+            violations.push(`${at}: version went back from v${before.version} to v${after.version}`);
+          if (event.type === 'TrainingAssigned' && event.data.version !== latest)
+            violations.push(`${at}: a new assignment got v${event.data.version}, the latest is v${latest}`);
+          if (
+            event.type === 'CourseStarted' &&
+            before &&
+            (before.status === 'notStarted' || before.status === 'expired') &&
+            event.data.version !== latest
+          )
+            violations.push(`${at}: registered on v${event.data.version}, the latest is v${latest}`);
           if (before?.active && after?.active && REGISTERED_STATUSES.has(before.status)) {
             kept++;
-            if (after.version !== before.version) violations.push(`${at}: a ${before.status} user moved from v${before.version} to v${after.version}`);
+            if (after.version !== before.version)
+              violations.push(`${at}: a ${before.status} user moved from v${before.version} to v${after.version}`);
           }
           if (event.type === 'TrainingReassigned' && before) {
             const statusAtRemoval = before.lastRemoval?.status ?? before.status;
             const upgrade = event.data.source.upgradeToLatestVersion;
             const expected = !upgrade ? before.version : course?.versioning === 'standard' ? latest : before.version;
-            if (event.data.version !== expected) violations.push(`${at}: reassigned on v${event.data.version}, expected v${expected} (${course?.versioning}, upgrade ${upgrade}, ${statusAtRemoval} when removed)`);
+            if (event.data.version !== expected)
+              violations.push(
+                `${at}: reassigned on v${event.data.version}, expected v${expected} (${course?.versioning}, upgrade ${upgrade}, ${statusAtRemoval} when removed)`,
+              );
           }
         });
         verdict(run, violations);
@@ -337,8 +438,10 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
         const createdAt = new Map<string, number>();
         const { states } = await walkTraining(run, () => undefined);
         for (const stored of await readLog(run)) {
-          if (stored.type === 'UserRegistered') registeredAt.set((stored.data as { userId: string }).userId, stored.position);
-          if (stored.type === 'AssignmentRuleCreated') createdAt.set((stored.data as { ruleId: string }).ruleId, stored.position);
+          if (stored.type === 'UserRegistered')
+            registeredAt.set((stored.data as { userId: string }).userId, stored.position);
+          if (stored.type === 'AssignmentRuleCreated')
+            createdAt.set((stored.data as { ruleId: string }).ruleId, stored.position);
         }
         const directory = run.h.engine.directory;
         for (const [ruleId, rule] of directory.rules) {
@@ -348,15 +451,30 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
             const holds = assignment?.active === true && assignment.sources.some((source) => source.ruleId === ruleId);
             const at = `${userId} × ${rule.courseId} via ${ruleId} (${rule.mode} ${rule.target.kind}${rule.retired ? ', retired' : ''})`;
             if (holds && rule.retired) violations.push(`${at}: held after the rule was retired`);
-            if (holds && rule.target.kind === 'newStarters' && (registeredAt.get(userId) ?? 0) < (createdAt.get(ruleId) ?? 0)) violations.push(`${at}: a new-starter source for a user registered before the rule`);
+            if (
+              holds &&
+              rule.target.kind === 'newStarters' &&
+              (registeredAt.get(userId) ?? 0) < (createdAt.get(ruleId) ?? 0)
+            )
+              violations.push(`${at}: a new-starter source for a user registered before the rule`);
             const follows = rule.mode === 'dynamic' && rule.target.kind !== 'newStarters' && !rule.retired;
             if (!follows) continue;
             const matches = ruleMatches(rule, userId, directory);
             if (holds && !matches) violations.push(`${at}: held by a user the rule no longer matches`);
             if (!holds && matches) {
-              const assignable = course?.active === true && (course.visibility.kind === 'everyone' || matchesCriteria(course.visibility.criteria, user, (id) => directory.orgUnitPath(id)));
-              const r11 = assignment !== undefined && !assignment.active && assignment.dynamicallyRemovedRules.includes(ruleId) && (assignment.lastRemoval?.cause === 'admin' || !rule.dynamicReassignment);
-              if (assignable && !r11) violations.push(`${at}: matches an assignable course but is not held (assignment: ${JSON.stringify(assignment && { active: assignment.active, dynamicallyRemovedRules: assignment.dynamicallyRemovedRules, lastRemoval: assignment.lastRemoval })})`);
+              const assignable =
+                course?.active === true &&
+                (course.visibility.kind === 'everyone' ||
+                  matchesCriteria(course.visibility.criteria, user, (id) => directory.orgUnitPath(id)));
+              const r11 =
+                assignment !== undefined &&
+                !assignment.active &&
+                assignment.dynamicallyRemovedRules.includes(ruleId) &&
+                (assignment.lastRemoval?.cause === 'admin' || !rule.dynamicReassignment);
+              if (assignable && !r11)
+                violations.push(
+                  `${at}: matches an assignable course but is not held (assignment: ${JSON.stringify(assignment && { active: assignment.active, dynamicallyRemovedRules: assignment.dynamicallyRemovedRules, lastRemoval: assignment.lastRemoval })})`,
+                );
             }
           }
         }
@@ -375,28 +493,46 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
         const rebuilt = ReadModelDb.open({ file: ':memory:' });
         await new ProjectionRuntime(h.store, rebuilt, { batchSize }).catchUp();
         const compared = compareReadModels(h.readModels, rebuilt);
-        if (compared.difference) violations.push(`rebuild (batches of ${batchSize}) differs from live: ${JSON.stringify(compared.difference)}`);
+        if (compared.difference)
+          violations.push(
+            `rebuild (batches of ${batchSize}) differs from live: ${JSON.stringify(compared.difference)}`,
+          );
         const counted = h.readModels.db
-          .prepare(`SELECT course_id, status, IFNULL(overdue_at, ${NO_DUE_DATE}) AS overdue_at, org_unit_id, IFNULL(department, '') AS department, COUNT(*) AS n FROM assignments WHERE visible = 1 AND user_active = 1 GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`)
+          .prepare(
+            `SELECT course_id, status, IFNULL(overdue_at, ${NO_DUE_DATE}) AS overdue_at, org_unit_id, IFNULL(department, '') AS department, COUNT(*) AS n FROM assignments WHERE visible = 1 AND user_active = 1 GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+          )
           .all();
-        if (JSON.stringify(h.readModels.db.prepare('SELECT * FROM mi_counts ORDER BY 1, 2, 3, 4, 5').all()) !== JSON.stringify(counted)) violations.push('the MI counts differ from counting the rows');
+        if (
+          JSON.stringify(h.readModels.db.prepare('SELECT * FROM mi_counts ORDER BY 1, 2, 3, 4, 5').all()) !==
+          JSON.stringify(counted)
+        )
+          violations.push('the MI counts differ from counting the rows');
         const copy = await sqliteCopyOf(h.store);
         const streamRebuilt = ReadModelDb.open({ file: ':memory:' });
         await rebuildFromEvents(copy, streamRebuilt);
         await copy.close();
         const comparedStreams = compareReadModels(h.readModels, streamRebuilt);
-        if (comparedStreams.difference) violations.push(`rebuild stream by stream differs from live: ${JSON.stringify(comparedStreams.difference)}`);
+        if (comparedStreams.difference)
+          violations.push(`rebuild stream by stream differs from live: ${JSON.stringify(comparedStreams.difference)}`);
         const replayedReadModels = ReadModelDb.open({ file: ':memory:' });
-        const replayed = new EmbeddedEngine({ store: h.store, readModels: replayedReadModels, clock: new ManualClock('2031-01-01T00:00:00Z'), bootstrapAdminId: ADMIN });
+        const replayed = new EmbeddedEngine({
+          store: h.store,
+          readModels: replayedReadModels,
+          clock: new ManualClock('2031-01-01T00:00:00Z'),
+          bootstrapAdminId: ADMIN,
+        });
         await replayed.engine.feed.catchUp();
         for (const userId of h.engine.directory.users.keys()) {
           const live = await h.training(userId);
-          const again = (await replayed.engine.aggregates.load(streams.training(userId), aggregateKinds.training)).state;
-          if (JSON.stringify(again) !== JSON.stringify(live)) violations.push(`the UserTraining state of ${userId} replayed differs from live`);
+          const again = (await replayed.engine.aggregates.load(streams.training(userId), aggregateKinds.training))
+            .state;
+          if (JSON.stringify(again) !== JSON.stringify(live))
+            violations.push(`the UserTraining state of ${userId} replayed differs from live`);
         }
         const head = await h.store.headPosition();
         await replayed.reactor.runUntilIdle();
-        if ((await h.store.headPosition()) !== head) violations.push(`the reactor replayed from zero appended ${(await h.store.headPosition()) - head} events`);
+        if ((await h.store.headPosition()) !== head)
+          violations.push(`the reactor replayed from zero appended ${(await h.store.headPosition()) - head} events`);
         rebuilt.close();
         replayedReadModels.close();
         h.readModels.close();

@@ -32,25 +32,38 @@ const isPick = (value: unknown): value is CoursePick => typeof value === 'object
 /** Replaces each course pick with a course the user holds now (or c-std when they hold none). */
 async function resolvePicks(h: Harness, data: Record<string, unknown>): Promise<Record<string, unknown>> {
   const userId = typeof data.userId === 'string' ? data.userId : undefined;
-  const picks = isPick(data.courseId) || (Array.isArray(data.exemptions) && data.exemptions.some((tick: { courseId?: unknown }) => isPick(tick.courseId)));
+  const picks =
+    isPick(data.courseId) ||
+    (Array.isArray(data.exemptions) && data.exemptions.some((tick: { courseId?: unknown }) => isPick(tick.courseId)));
   if (!picks || userId === undefined) return data;
   const active = Object.values((await h.training(userId)).assignments)
     .filter((assignment) => assignment.active)
     .sort((a, b) => a.courseId.localeCompare(b.courseId));
   const narrowings: Record<CoursePick['prefer'], ((assignment: Assignment) => boolean)[]> = {
     any: [],
-    exemptable: [(a) => a.sources.every((source) => source.ruleId !== null) && a.sources.some((source) => !source.exempt), (a) => a.sources.some((source) => source.ruleId !== null)],
+    exemptable: [
+      (a) => a.sources.every((source) => source.ruleId !== null) && a.sources.some((source) => !source.exempt),
+      (a) => a.sources.some((source) => source.ruleId !== null),
+    ],
     hidden: [(a) => a.sources.every((source) => source.exempt), (a) => a.sources.some((source) => source.exempt)],
   };
   const resolve = (value: unknown): unknown => {
     if (!isPick(value)) return value;
-    const candidates = narrowings[value.prefer].map((keep) => active.filter(keep)).find((narrowed) => narrowed.length > 0) ?? active;
+    const candidates =
+      narrowings[value.prefer].map((keep) => active.filter(keep)).find((narrowed) => narrowed.length > 0) ?? active;
     return candidates.length === 0 ? 'c-std' : (candidates[value.$pick % candidates.length] as Assignment).courseId;
   };
   return {
     ...data,
     ...('courseId' in data ? { courseId: resolve(data.courseId) } : {}),
-    ...(Array.isArray(data.exemptions) ? { exemptions: data.exemptions.map((tick: Record<string, unknown>) => ({ ...tick, courseId: resolve(tick.courseId) })) } : {}),
+    ...(Array.isArray(data.exemptions)
+      ? {
+          exemptions: data.exemptions.map((tick: Record<string, unknown>) => ({
+            ...tick,
+            courseId: resolve(tick.courseId),
+          })),
+        }
+      : {}),
   };
 }
 
@@ -70,14 +83,27 @@ export async function playHistory(steps: readonly Step[]): Promise<PlayedHistory
       if (!first) continue;
       const headBefore = await h.store.headPosition();
       const reply = await h.embedded.send(first.envelope);
-      sent.push({ step: `redeliver ${first.step}`, envelope: first.envelope, reply, headBefore, headAfter: await h.store.headPosition(), redelivery: { firstReply: first.reply } });
+      sent.push({
+        step: `redeliver ${first.step}`,
+        envelope: first.envelope,
+        reply,
+        headBefore,
+        headAfter: await h.store.headPosition(),
+        redelivery: { firstReply: first.reply },
+      });
       continue;
     }
     const data = await resolvePicks(h, step.data);
     const envelope = h.envelope(step.type, data, { actor: step.actor });
     const headBefore = await h.store.headPosition();
     const reply = await h.embedded.send(envelope);
-    sent.push({ step: describeStep({ ...step, data }), envelope, reply, headBefore, headAfter: await h.store.headPosition() });
+    sent.push({
+      step: describeStep({ ...step, data }),
+      envelope,
+      reply,
+      headBefore,
+      headAfter: await h.store.headPosition(),
+    });
   }
   return { h, sent, seededAt };
 }

@@ -23,7 +23,8 @@ const ALLOWED: Record<string, Record<string, string>> = {
     cte: 'a constant WITH RECURSIVE clause (no interpolation)',
     overdueSql: 'a constant condition over columns and @now',
     key: "a column name chosen from a constant map by the zod enum groupBy ('course' | 'department' | 'orgUnit')",
-    'scope.sql': 'reportingScope(): constant fragments and @scopeUsers<i>/@scopeCourses<i> parameter names; the ids are JSON parameters',
+    'scope.sql':
+      'reportingScope(): constant fragments and @scopeUsers<i>/@scopeCourses<i> parameter names; the ids are JSON parameters',
     NO_DUE_DATE: 'a numeric constant (Number.MIN_SAFE_INTEGER) from readModelSchema.ts',
   },
   'projections/readModelSchema.ts': {
@@ -63,7 +64,8 @@ const ALLOWED: Record<string, Record<string, string>> = {
 /** Arrays whose elements are joined into SQL: every push must be constant or allowed. */
 const FRAGMENT_LISTS = new Set(['where', 'parts', 'clauses']);
 
-const SQL_WORDS = /\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|FROM|WHERE|JOIN|VALUES|LIMIT|ORDER BY|GROUP BY|WITH|AND|OR|NOT|IN|LIKE|ESCAPE|SUM|COUNT|COALESCE)\b|\b(busy_timeout|synchronous|journal_mode)\b|@[a-zA-Z]/;
+const SQL_WORDS =
+  /\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|FROM|WHERE|JOIN|VALUES|LIMIT|ORDER BY|GROUP BY|WITH|AND|OR|NOT|IN|LIKE|ESCAPE|SUM|COUNT|COALESCE)\b|\b(busy_timeout|synchronous|journal_mode)\b|@[a-zA-Z]/;
 const SQL_CALLS = new Set(['prepare', 'exec', 'pragma', 'statement', 'run', 'all', 'get', 'iterate']);
 
 function filesUnderTest(): string[] {
@@ -81,24 +83,38 @@ interface Finding {
   problem: string;
 }
 
-function inspect(file: string, text = fs.readFileSync(path.join(ROOT, file), 'utf8')): { findings: Finding[]; sqlTemplates: number } {
+function inspect(
+  file: string,
+  text = fs.readFileSync(path.join(ROOT, file), 'utf8'),
+): { findings: Finding[]; sqlTemplates: number } {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
   const allowed = ALLOWED[file] ?? {};
   const findings: Finding[] = [];
   let sqlTemplates = 0;
   const report = (node: ts.Node, problem: string) =>
-    findings.push({ file, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, text: node.getText(source).slice(0, 120), problem });
+    findings.push({
+      file,
+      line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1,
+      text: node.getText(source).slice(0, 120),
+      problem,
+    });
 
   /** Safe: literals, allowed identifiers, and conditionals/templates/parentheses made only of safe parts. */
   const safe = (expression: ts.Expression): boolean => {
-    if (ts.isStringLiteral(expression) || ts.isNumericLiteral(expression) || ts.isNoSubstitutionTemplateLiteral(expression)) return true;
+    if (
+      ts.isStringLiteral(expression) ||
+      ts.isNumericLiteral(expression) ||
+      ts.isNoSubstitutionTemplateLiteral(expression)
+    )
+      return true;
     if (ts.isParenthesizedExpression(expression)) return safe(expression.expression);
     if (ts.isConditionalExpression(expression)) return safe(expression.whenTrue) && safe(expression.whenFalse);
     if (ts.isTemplateExpression(expression)) return expression.templateSpans.every((span) => safe(span.expression));
     return Object.prototype.hasOwnProperty.call(allowed, expression.getText(source));
   };
 
-  const literalText = (template: ts.TemplateExpression) => [template.head.text, ...template.templateSpans.map((span) => span.literal.text)].join(' ');
+  const literalText = (template: ts.TemplateExpression) =>
+    [template.head.text, ...template.templateSpans.map((span) => span.literal.text)].join(' ');
   const calledAs = (node: ts.Node): string | undefined => {
     const parent = node.parent;
     if (parent && ts.isCallExpression(parent) && parent.arguments.includes(node as ts.Expression)) {
@@ -110,15 +126,29 @@ function inspect(file: string, text = fs.readFileSync(path.join(ROOT, file), 'ut
   };
   const pushedToFragments = (node: ts.Node) => {
     const call = node.parent;
-    return calledAs(node) === 'push' && ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && FRAGMENT_LISTS.has(call.expression.expression.getText(source));
+    return (
+      calledAs(node) === 'push' &&
+      ts.isCallExpression(call) &&
+      ts.isPropertyAccessExpression(call.expression) &&
+      FRAGMENT_LISTS.has(call.expression.expression.getText(source))
+    );
   };
-  const isSql = (template: ts.TemplateExpression) => SQL_WORDS.test(literalText(template)) || SQL_CALLS.has(calledAs(template) ?? '') || pushedToFragments(template) || /^[\s()]*$/.test(literalText(template));
+  const isSql = (template: ts.TemplateExpression) =>
+    SQL_WORDS.test(literalText(template)) ||
+    SQL_CALLS.has(calledAs(template) ?? '') ||
+    pushedToFragments(template) ||
+    /^[\s()]*$/.test(literalText(template));
   /** Messages: error texts and thrown values are not SQL. */
   const inMessage = (node: ts.Node): boolean => {
     for (let current: ts.Node | undefined = node.parent; current; current = current.parent) {
       if (ts.isThrowStatement(current) || ts.isNewExpression(current)) return true;
-      if (ts.isCallExpression(current) && /^(notFound|forbidden|ruleViolation|DomainError)$/.test(current.expression.getText(source))) return true;
-      if (ts.isPropertyAssignment(current) && /^(message|upgrade|text)$/.test(current.name.getText(source))) return true;
+      if (
+        ts.isCallExpression(current) &&
+        /^(notFound|forbidden|ruleViolation|DomainError)$/.test(current.expression.getText(source))
+      )
+        return true;
+      if (ts.isPropertyAssignment(current) && /^(message|upgrade|text)$/.test(current.name.getText(source)))
+        return true;
       if (ts.isFunctionLike(current) || ts.isBlock(current)) return false;
     }
     return false;
@@ -127,14 +157,30 @@ function inspect(file: string, text = fs.readFileSync(path.join(ROOT, file), 'ut
   const visit = (node: ts.Node): void => {
     if (ts.isTemplateExpression(node) && isSql(node) && !inMessage(node)) {
       sqlTemplates++;
-      for (const span of node.templateSpans) if (!safe(span.expression)) report(span.expression, 'interpolated into SQL and not on the allowed list');
+      for (const span of node.templateSpans)
+        if (!safe(span.expression)) report(span.expression, 'interpolated into SQL and not on the allowed list');
     }
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'push' && FRAGMENT_LISTS.has(node.expression.expression.getText(source))) {
-      for (const argument of node.arguments) if (!safe(argument)) report(argument, `pushed into the SQL fragment list ${node.expression.expression.getText(source)} and not constant`);
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      node.expression.name.text === 'push' &&
+      FRAGMENT_LISTS.has(node.expression.expression.getText(source))
+    ) {
+      for (const argument of node.arguments)
+        if (!safe(argument))
+          report(
+            argument,
+            `pushed into the SQL fragment list ${node.expression.expression.getText(source)} and not constant`,
+          );
     }
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) {
       const sides = [node.left, node.right];
-      if (sides.some((side) => (ts.isStringLiteral(side) || ts.isNoSubstitutionTemplateLiteral(side)) && SQL_WORDS.test(side.text))) report(node, 'SQL concatenated with +');
+      if (
+        sides.some(
+          (side) => (ts.isStringLiteral(side) || ts.isNoSubstitutionTemplateLiteral(side)) && SQL_WORDS.test(side.text),
+        )
+      )
+        report(node, 'SQL concatenated with +');
     }
     ts.forEachChild(node, visit);
   };
@@ -154,8 +200,8 @@ describe('SQL is built only with bound parameters (static check of projections/*
     const total = files.reduce((sum, file) => sum + inspect(file).sqlTemplates, 0);
     expect(total).toBeGreaterThanOrEqual(8);
     const planted = [
-      'export const byId = (db: { prepare(sql: string): { get(): unknown } }, userId: string) => db.prepare(`SELECT * FROM users WHERE user_id = \'${userId}\'`).get();',
-      'export function filter(where: string[], department: string) { where.push(`u.department = \'${department}\'`); where.push(department); }',
+      "export const byId = (db: { prepare(sql: string): { get(): unknown } }, userId: string) => db.prepare(`SELECT * FROM users WHERE user_id = '${userId}'`).get();",
+      "export function filter(where: string[], department: string) { where.push(`u.department = '${department}'`); where.push(department); }",
       "export const byName = (name: string) => 'SELECT * FROM users WHERE name = ' + name;",
     ].join('\n');
     const { findings } = inspect('projections/queryEngine.ts', planted);

@@ -41,7 +41,8 @@ describe('concurrency: several engine processes sharing one SQLite store and one
     nc = await connect({ servers: nats.url });
     // Generous: on a loaded CI machine three engines, nats-server and jest share two cores.
     client = createClient(nc, { timeoutMs: 60_000 });
-    for (let n = 0; n < INSTANCES; n++) engines.push(EngineProcess.spawn(data, { NATS_URL: nats.url, LMS_LOG_LEVEL: 'info' }));
+    for (let n = 0; n < INSTANCES; n++)
+      engines.push(EngineProcess.spawn(data, { NATS_URL: nats.url, LMS_LOG_LEVEL: 'info' }));
     // The first creates the data folder's files; the others open them.
     await Promise.all(engines.map((engine) => engine.ready()));
   });
@@ -57,12 +58,50 @@ describe('concurrency: several engine processes sharing one SQLite store and one
     const c = client.commands;
     const setup: CommandReply[] = [
       await c.DefineOrgUnit({ actor: ACTOR, data: { orgUnitId: 'acme', name: 'Acme' } }),
-      await c.RegisterUser({ actor: ACTOR, data: { userId: 'hot', name: 'Hot User', email: 'hot@acme.test', orgUnitId: 'acme', hireDate: '2024-01-01' } }),
+      await c.RegisterUser({
+        actor: ACTOR,
+        data: { userId: 'hot', name: 'Hot User', email: 'hot@acme.test', orgUnitId: 'acme', hireDate: '2024-01-01' },
+      }),
       await c.CreateGroup({ actor: ACTOR, data: { groupId: 'crowd', name: 'Crowd', kind: 'static' } }),
     ];
-    for (let n = 1; n <= COURSES; n++) setup.push(await c.CreateCourse({ actor: ACTOR, data: { courseId: courseId(n), title: `Course ${n}`, kind: 'course', provider: 'Acme', trainingType: 'Compliance' } }));
-    for (let n = 1; n <= MEMBERS; n++) setup.push(await c.RegisterUser({ actor: ACTOR, data: { userId: memberId(n), name: `Member ${n}`, email: `${memberId(n)}@acme.test`, orgUnitId: 'acme', hireDate: '2024-01-01' } }));
-    setup.push(await c.CreateAssignmentRule({ actor: ACTOR, data: { ruleId: 'crowd-rule', courseId: courseId(1), target: { kind: 'group', groupId: 'crowd' }, mode: 'dynamic', due: { kind: 'relative', days: 30 } } }));
+    for (let n = 1; n <= COURSES; n++)
+      setup.push(
+        await c.CreateCourse({
+          actor: ACTOR,
+          data: {
+            courseId: courseId(n),
+            title: `Course ${n}`,
+            kind: 'course',
+            provider: 'Acme',
+            trainingType: 'Compliance',
+          },
+        }),
+      );
+    for (let n = 1; n <= MEMBERS; n++)
+      setup.push(
+        await c.RegisterUser({
+          actor: ACTOR,
+          data: {
+            userId: memberId(n),
+            name: `Member ${n}`,
+            email: `${memberId(n)}@acme.test`,
+            orgUnitId: 'acme',
+            hireDate: '2024-01-01',
+          },
+        }),
+      );
+    setup.push(
+      await c.CreateAssignmentRule({
+        actor: ACTOR,
+        data: {
+          ruleId: 'crowd-rule',
+          courseId: courseId(1),
+          target: { kind: 'group', groupId: 'crowd' },
+          mode: 'dynamic',
+          due: { kind: 'relative', days: 30 },
+        },
+      }),
+    );
     expect(setup.filter((reply) => !reply.ok)).toEqual([]);
 
     // Everything at once, shuffled (seeded), spread over the instances by the queue group.
@@ -71,28 +110,56 @@ describe('concurrency: several engine processes sharing one SQLite store and one
     const work: Sent[] = [];
     for (let n = 1; n <= COURSES; n++) {
       const commandId = ulid();
-      work.push({ label: `assign ${courseId(n)} to hot`, commandId, send: () => c.AssignCourse({ commandId, actor: ACTOR, data: { userIds: ['hot'], courseIds: [courseId(n)] } }) });
+      work.push({
+        label: `assign ${courseId(n)} to hot`,
+        commandId,
+        send: () => c.AssignCourse({ commandId, actor: ACTOR, data: { userIds: ['hot'], courseIds: [courseId(n)] } }),
+      });
     }
     for (let n = 1; n <= MEMBERS; n++) {
       const commandId = ulid();
-      work.push({ label: `add ${memberId(n)}`, commandId, send: () => c.AddGroupMember({ commandId, actor: ACTOR, data: { groupId: 'crowd', userId: memberId(n) } }) });
+      work.push({
+        label: `add ${memberId(n)}`,
+        commandId,
+        send: () => c.AddGroupMember({ commandId, actor: ACTOR, data: { groupId: 'crowd', userId: memberId(n) } }),
+      });
     }
     for (let n = 1; n <= RULE_UPDATES; n++) {
       const commandId = ulid();
-      work.push({ label: `rule due ${n}`, commandId, send: () => c.UpdateAssignmentRule({ commandId, actor: ACTOR, data: { ruleId: 'crowd-rule', due: { kind: 'relative', days: 30 + n } } }) });
+      work.push({
+        label: `rule due ${n}`,
+        commandId,
+        send: () =>
+          c.UpdateAssignmentRule({
+            commandId,
+            actor: ACTOR,
+            data: { ruleId: 'crowd-rule', due: { kind: 'relative', days: 30 + n } },
+          }),
+      });
     }
     // The same commands twice at once (a retrying publisher): handled once, both answered alike.
     const twins: Sent[] = [];
     for (let n = 1; n <= DUPLICATED; n++) {
       const commandId = ulid();
-      twins.push({ label: `twin ${n}`, commandId, send: () => c.ChangeDueDate({ commandId, actor: ACTOR, data: { userId: memberId(n), courseId: courseId(1), dueDate: `2027-02-${String(n).padStart(2, '0')}` } }) });
+      twins.push({
+        label: `twin ${n}`,
+        commandId,
+        send: () =>
+          c.ChangeDueDate({
+            commandId,
+            actor: ACTOR,
+            data: { userId: memberId(n), courseId: courseId(1), dueDate: `2027-02-${String(n).padStart(2, '0')}` },
+          }),
+      });
     }
     // Twins need the member's assignment first: wait until the crowd rule has reached the first members.
     const shuffled = [...work].sort(() => random.next() - 0.5);
     const replies = await Promise.all(shuffled.map(async (item) => ({ item, reply: await item.send() })));
 
     // Every reply is a success or a reported CONFLICT; nothing else (no UNAVAILABLE, no lost reply).
-    const unexpected = replies.filter(({ reply }) => !reply.ok && reply.error.code !== 'CONFLICT').map(({ item, reply }) => [item.label, reply.ok ? '' : `${reply.error.code}: ${reply.error.message}`]);
+    const unexpected = replies
+      .filter(({ reply }) => !reply.ok && reply.error.code !== 'CONFLICT')
+      .map(({ item, reply }) => [item.label, reply.ok ? '' : `${reply.error.code}: ${reply.error.message}`]);
     expect(unexpected).toEqual([]);
     const succeeded = replies.filter(({ reply }) => reply.ok).map(({ item }) => item);
     expect(succeeded.length).toBeGreaterThan(work.length * 0.9);
@@ -123,7 +190,11 @@ describe('concurrency: several engine processes sharing one SQLite store and one
       if (reply.ok) expect([item.label, stored.length]).toEqual([item.label, reply.events.length]);
       else expect([item.label, stored]).toEqual([item.label, []]);
     }
-    for (const twin of twins) expect([twin.label, (byCommand.get(twin.commandId) ?? []).map((event) => event.type)]).toEqual([twin.label, ['DueDateChanged']]);
+    for (const twin of twins)
+      expect([twin.label, (byCommand.get(twin.commandId) ?? []).map((event) => event.type)]).toEqual([
+        twin.label,
+        ['DueDateChanged'],
+      ]);
 
     // No duplicate assignment: one TrainingAssigned per user and course in the whole log (R1).
     const assigned = new Map<string, number>();
@@ -132,13 +203,17 @@ describe('concurrency: several engine processes sharing one SQLite store and one
       assigned.set(key, (assigned.get(key) ?? 0) + 1);
     }
     expect([...assigned.entries()].filter(([, count]) => count !== 1)).toEqual([]);
-    const hotCourses = events.filter((e) => e.stream === 'training-hot' && e.type === 'TrainingAssigned').map((e) => (e.data as { courseId: string }).courseId);
+    const hotCourses = events
+      .filter((e) => e.stream === 'training-hot' && e.type === 'TrainingAssigned')
+      .map((e) => (e.data as { courseId: string }).courseId);
     const hotAssigned = succeeded.filter((item) => item.label.endsWith('to hot')).length;
     // crowd-rule's course c01 may reach "hot" only as an individual assignment: hot is not in the group.
     expect(hotCourses).toHaveLength(hotAssigned);
 
     // Group membership: every successful add is one member event; rule updates are each one event on the rule.
-    const members = events.filter((e) => e.stream === 'group-crowd' && e.type === 'GroupMemberAdded').map((e) => (e.data as { userId: string }).userId);
+    const members = events
+      .filter((e) => e.stream === 'group-crowd' && e.type === 'GroupMemberAdded')
+      .map((e) => (e.data as { userId: string }).userId);
     expect(members.length).toBe(new Set(members).size);
     expect(members.length).toBe(succeeded.filter((item) => item.label.startsWith('add ')).length);
     const ruleUpdates = events.filter((e) => e.stream === 'rule-crowd-rule' && e.type !== 'AssignmentRuleCreated');

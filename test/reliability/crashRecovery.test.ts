@@ -52,8 +52,13 @@ async function publish(client: EngineClient, command: Planned): Promise<void> {
   // command ids keep a retried publish from counting twice.
   for (let attempt = 0; ; attempt++) {
     try {
-      if (command.kind === 'assign') await client.durable.AssignCourse({ ...common, data: { userIds: [command.user], courseIds: ['c-individual'], dueDate: '2027-01-31' } });
-      else if (command.kind === 'member') await client.durable.AddGroupMember({ ...common, data: { groupId: 'g-static', userId: command.user } });
+      if (command.kind === 'assign')
+        await client.durable.AssignCourse({
+          ...common,
+          data: { userIds: [command.user], courseIds: ['c-individual'], dueDate: '2027-01-31' },
+        });
+      else if (command.kind === 'member')
+        await client.durable.AddGroupMember({ ...common, data: { groupId: 'g-static', userId: command.user } });
       else await client.durable.UpdateUserProfile({ ...common, data: { userId: command.user, department: 'Ops' } });
       return;
     } catch (error) {
@@ -67,15 +72,69 @@ async function seedPortal(client: EngineClient): Promise<void> {
   const c = client.commands;
   const replies = [
     await c.DefineOrgUnit({ actor: ACTOR, data: { orgUnitId: 'acme', name: 'Acme' } }),
-    await c.CreateCourse({ actor: ACTOR, data: { courseId: 'c-individual', title: 'Individual', kind: 'course', provider: 'Acme', trainingType: 'Compliance' } }),
-    await c.CreateCourse({ actor: ACTOR, data: { courseId: 'c-group', title: 'Group', kind: 'course', provider: 'Acme', trainingType: 'Compliance' } }),
-    await c.CreateCourse({ actor: ACTOR, data: { courseId: 'c-profile', title: 'Ops', kind: 'course', provider: 'Acme', trainingType: 'Compliance' } }),
+    await c.CreateCourse({
+      actor: ACTOR,
+      data: {
+        courseId: 'c-individual',
+        title: 'Individual',
+        kind: 'course',
+        provider: 'Acme',
+        trainingType: 'Compliance',
+      },
+    }),
+    await c.CreateCourse({
+      actor: ACTOR,
+      data: { courseId: 'c-group', title: 'Group', kind: 'course', provider: 'Acme', trainingType: 'Compliance' },
+    }),
+    await c.CreateCourse({
+      actor: ACTOR,
+      data: { courseId: 'c-profile', title: 'Ops', kind: 'course', provider: 'Acme', trainingType: 'Compliance' },
+    }),
     await c.CreateGroup({ actor: ACTOR, data: { groupId: 'g-static', name: 'Static', kind: 'static' } }),
-    await c.CreateGroup({ actor: ACTOR, data: { groupId: 'g-ops', name: 'Ops', kind: 'dynamic', criteria: { kind: 'attribute', attribute: 'department', in: ['Ops'] } } }),
-    await c.CreateAssignmentRule({ actor: ACTOR, data: { ruleId: 'r-group', courseId: 'c-group', target: { kind: 'group', groupId: 'g-static' }, mode: 'dynamic', due: { kind: 'relative', days: 30 } } }),
-    await c.CreateAssignmentRule({ actor: ACTOR, data: { ruleId: 'r-ops', courseId: 'c-profile', target: { kind: 'group', groupId: 'g-ops' }, mode: 'dynamic', due: { kind: 'relative', days: 14 } } }),
+    await c.CreateGroup({
+      actor: ACTOR,
+      data: {
+        groupId: 'g-ops',
+        name: 'Ops',
+        kind: 'dynamic',
+        criteria: { kind: 'attribute', attribute: 'department', in: ['Ops'] },
+      },
+    }),
+    await c.CreateAssignmentRule({
+      actor: ACTOR,
+      data: {
+        ruleId: 'r-group',
+        courseId: 'c-group',
+        target: { kind: 'group', groupId: 'g-static' },
+        mode: 'dynamic',
+        due: { kind: 'relative', days: 30 },
+      },
+    }),
+    await c.CreateAssignmentRule({
+      actor: ACTOR,
+      data: {
+        ruleId: 'r-ops',
+        courseId: 'c-profile',
+        target: { kind: 'group', groupId: 'g-ops' },
+        mode: 'dynamic',
+        due: { kind: 'relative', days: 14 },
+      },
+    }),
   ];
-  for (let n = 1; n <= USERS; n++) replies.push(await c.RegisterUser({ actor: ACTOR, data: { userId: userId(n), name: `User ${n}`, email: `${userId(n)}@acme.test`, orgUnitId: 'acme', department: 'Sales', hireDate: '2024-01-01' } }));
+  for (let n = 1; n <= USERS; n++)
+    replies.push(
+      await c.RegisterUser({
+        actor: ACTOR,
+        data: {
+          userId: userId(n),
+          name: `User ${n}`,
+          email: `${userId(n)}@acme.test`,
+          orgUnitId: 'acme',
+          department: 'Sales',
+          hireDate: '2024-01-01',
+        },
+      }),
+    );
   for (const reply of replies) if (!reply.ok) throw new Error(`seed refused: ${reply.error.message}`);
 }
 
@@ -83,13 +142,20 @@ async function seedPortal(client: EngineClient): Promise<void> {
 async function settle(client: EngineClient, planned: Planned[]): Promise<void> {
   for (const command of planned) {
     const reply = await client.awaitResult(command.commandId, 60_000);
-    if (!reply.ok) throw new Error(`durable command ${command.kind} ${command.user} was not done: ${reply.error.code} ${reply.error.message}`);
+    if (!reply.ok)
+      throw new Error(
+        `durable command ${command.kind} ${command.user} was not done: ${reply.error.code} ${reply.error.message}`,
+      );
   }
   const expected = new Set(planned.map((command) => `${command.user}:${courseOf(command.kind)}`));
   await waitFor(
     async () => {
       const reply = await client.queries.MiReport({ actor: ACTOR, params: { limit: 10_000 } });
-      return reply.ok ? (reply.result as { userId: string; courseId: string }[]).filter((row) => expected.has(`${row.userId}:${row.courseId}`)).length : -1;
+      return reply.ok
+        ? (reply.result as { userId: string; courseId: string }[]).filter((row) =>
+            expected.has(`${row.userId}:${row.courseId}`),
+          ).length
+        : -1;
     },
     (rows) => rows === expected.size,
     60_000,
@@ -97,7 +163,8 @@ async function settle(client: EngineClient, planned: Planned[]): Promise<void> {
   );
 }
 
-const courseOf = (kind: Planned['kind']) => (kind === 'assign' ? 'c-individual' : kind === 'member' ? 'c-group' : 'c-profile');
+const courseOf = (kind: Planned['kind']) =>
+  kind === 'assign' ? 'c-individual' : kind === 'member' ? 'c-group' : 'c-profile';
 
 /** Reads the whole log after the engine is gone and checks every planned command's effect is stored exactly once. */
 async function checkExactlyOnce(data: string, planned: Planned[]): Promise<{ events: number }> {
@@ -107,13 +174,22 @@ async function checkExactlyOnce(data: string, planned: Planned[]): Promise<{ eve
   const byCommand = eventsByCommand(events);
   const store = SqliteEventStore.open({ file: path.join(data, 'events.db') });
   try {
-    for (const command of planned) expect(await store.findCommand(command.commandId)).toMatchObject({ commandId: command.commandId, reply: { ok: true } });
+    for (const command of planned)
+      expect(await store.findCommand(command.commandId)).toMatchObject({
+        commandId: command.commandId,
+        reply: { ok: true },
+      });
   } finally {
     await store.close();
   }
   for (const command of planned) {
     const own = (byCommand.get(command.commandId) ?? []).map((event) => `${event.stream}/${event.type}`);
-    const expectedOwn = command.kind === 'assign' ? [`training-${command.user}/TrainingAssigned`] : command.kind === 'member' ? ['group-g-static/GroupMemberAdded'] : [`user-${command.user}/UserProfileUpdated`];
+    const expectedOwn =
+      command.kind === 'assign'
+        ? [`training-${command.user}/TrainingAssigned`]
+        : command.kind === 'member'
+          ? ['group-g-static/GroupMemberAdded']
+          : [`user-${command.user}/UserProfileUpdated`];
     expect([command.kind, command.user, own]).toEqual([command.kind, command.user, expectedOwn]);
   }
   // Each user holds each course once: one TrainingAssigned per user and course in the whole log (R1, no duplicate reaction).
@@ -122,7 +198,12 @@ async function checkExactlyOnce(data: string, planned: Planned[]): Promise<{ eve
     const key = `${event.stream}:${(event.data as { courseId: string }).courseId}`;
     assigned.set(key, (assigned.get(key) ?? 0) + 1);
   }
-  for (const command of planned) expect([command.user, courseOf(command.kind), assigned.get(`training-${command.user}:${courseOf(command.kind)}`)]).toEqual([command.user, courseOf(command.kind), 1]);
+  for (const command of planned)
+    expect([
+      command.user,
+      courseOf(command.kind),
+      assigned.get(`training-${command.user}:${courseOf(command.kind)}`),
+    ]).toEqual([command.user, courseOf(command.kind), 1]);
   expect([...assigned.values()].every((count) => count === 1)).toBe(true);
   return { events: events.length };
 }
@@ -170,11 +251,16 @@ describe('faults with real processes: lms serve on the embedded store, a real na
     for (let round = 0; round < ROUNDS; round++) {
       // Publish this round's share while the engine works, then kill it without warning at a seeded moment:
       // during intake, appends, reactions or projection.
-      await Promise.all(planned.slice(round * perRound, (round + 1) * perRound).map((command) => publish(client, command)));
+      await Promise.all(
+        planned.slice(round * perRound, (round + 1) * perRound).map((command) => publish(client, command)),
+      );
       const delay = random.between(0, 400);
       kills.push(delay);
       await new Promise((resolve) => setTimeout(resolve, delay));
-      const intake = await (await nc.jetstreamManager()).consumers.info(client.subjects.streams.commands, client.subjects.intakeConsumer);
+      const intake = await (await nc.jetstreamManager()).consumers.info(
+        client.subjects.streams.commands,
+        client.subjects.intakeConsumer,
+      );
       inFlight.push(intake.num_pending + intake.num_ack_pending);
       expect(await engine.stop('SIGKILL')).toBeNull();
       engine = startEngine();

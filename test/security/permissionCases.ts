@@ -59,13 +59,48 @@ interface KindSpec {
 
 /** One concrete constraint per kind; TypeScript refuses this table when the domain gains a kind. */
 export const KINDS: Record<ConstraintKind, KindSpec> = {
-  providers: { side: 'training', label: 'providers [Acme Learning]', constraints: { providers: ['Acme Learning'] }, refusal: /providers \[Acme Learning\]/ },
-  trainingTypes: { side: 'training', label: 'training types [Compliance]', constraints: { trainingTypes: ['Compliance'] }, refusal: /training types \[Compliance\]/ },
-  courseIds: { side: 'training', label: 'training items [c-in, …]', constraints: { courseIds: NAMED_COURSES }, refusal: /training items \[c-in/ },
-  locations: { side: 'training', label: 'locations [London]', constraints: { locations: ['London'] }, refusal: /locations \[London\]/ },
-  orgUnitIds: { side: 'user', label: 'org unit eng', constraints: { orgUnitIds: ['eng'] }, refusal: /org units \[eng\]/ },
-  userIds: { side: 'user', label: 'named users [ada, lin, …]', constraints: { userIds: NAMED_USERS }, refusal: /users \[ada, lin/ },
-  selfAndSubordinates: { side: 'user', label: 'self and subordinates', constraints: { selfAndSubordinates: true }, refusal: /subordinates/ },
+  providers: {
+    side: 'training',
+    label: 'providers [Acme Learning]',
+    constraints: { providers: ['Acme Learning'] },
+    refusal: /providers \[Acme Learning\]/,
+  },
+  trainingTypes: {
+    side: 'training',
+    label: 'training types [Compliance]',
+    constraints: { trainingTypes: ['Compliance'] },
+    refusal: /training types \[Compliance\]/,
+  },
+  courseIds: {
+    side: 'training',
+    label: 'training items [c-in, …]',
+    constraints: { courseIds: NAMED_COURSES },
+    refusal: /training items \[c-in/,
+  },
+  locations: {
+    side: 'training',
+    label: 'locations [London]',
+    constraints: { locations: ['London'] },
+    refusal: /locations \[London\]/,
+  },
+  orgUnitIds: {
+    side: 'user',
+    label: 'org unit eng',
+    constraints: { orgUnitIds: ['eng'] },
+    refusal: /org units \[eng\]/,
+  },
+  userIds: {
+    side: 'user',
+    label: 'named users [ada, lin, …]',
+    constraints: { userIds: NAMED_USERS },
+    refusal: /users \[ada, lin/,
+  },
+  selfAndSubordinates: {
+    side: 'user',
+    label: 'self and subordinates',
+    constraints: { selfAndSubordinates: true },
+    refusal: /subordinates/,
+  },
   ownOrgUnit: { side: 'user', label: 'own org unit (eng)', constraints: { ownOrgUnit: true }, refusal: /own org unit/ },
 };
 export const TRAINING_SIDE = CONSTRAINT_KINDS.filter((kind) => KINDS[kind].side === 'training');
@@ -96,13 +131,15 @@ export class World {
 
   orgPath(orgUnitId: string): string[] {
     const path: string[] = [];
-    for (let at: string | null | undefined = orgUnitId; at && !path.includes(at); at = this.parents.get(at)) path.push(at);
+    for (let at: string | null | undefined = orgUnitId; at && !path.includes(at); at = this.parents.get(at))
+      path.push(at);
     return path;
   }
 
   chain(userId: string): string[] {
     const chain: string[] = [];
-    for (let at = this.users.get(userId)?.managerId; at && !chain.includes(at); at = this.users.get(at)?.managerId) chain.push(at);
+    for (let at = this.users.get(userId)?.managerId; at && !chain.includes(at); at = this.users.get(at)?.managerId)
+      chain.push(at);
     return chain;
   }
 
@@ -147,7 +184,13 @@ export class World {
   }
 
   /** Whether an actor holding `grant` under `kind` may view the user through one of `permissions` (self and manager rules aside). */
-  views(grant: GrantDimension, kind: GrantKind, actorId: string, userId: string, permissions: readonly Permission[] = VIEWING): boolean {
+  views(
+    grant: GrantDimension,
+    kind: GrantKind,
+    actorId: string,
+    userId: string,
+    permissions: readonly Permission[] = VIEWING,
+  ): boolean {
     return satisfies(grant, permissions) && this.admitsUser(kind, actorId, userId);
   }
 }
@@ -158,8 +201,20 @@ export interface Portal {
   grant: GrantDimension;
 }
 
-export async function register(p: Portal, userId: string, place: { orgUnitId: string; managerId: string | null }, extra: Record<string, unknown> = {}): Promise<void> {
-  await p.h.ok('RegisterUser', { userId, name: `User ${userId}`, email: `${userId}@acme.test`, hireDate: '2024-01-08', ...place, ...extra });
+export async function register(
+  p: Portal,
+  userId: string,
+  place: { orgUnitId: string; managerId: string | null },
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  await p.h.ok('RegisterUser', {
+    userId,
+    name: `User ${userId}`,
+    email: `${userId}@acme.test`,
+    hireDate: '2024-01-08',
+    ...place,
+    ...extra,
+  });
   p.world.users.set(userId, { ...place, active: true });
 }
 
@@ -186,7 +241,11 @@ export async function buildPortal(grant: GrantDimension): Promise<Portal> {
   for (const kind of ['unconstrained', ...CONSTRAINT_KINDS] as GrantKind[]) {
     await register(p, actorOf(kind), { orgUnitId: 'eng', managerId: null });
     if (grant !== 'none') {
-      await h.ok('GrantPermission', { userId: actorOf(kind), permission: grant, constraints: kind === 'unconstrained' ? {} : KINDS[kind].constraints });
+      await h.ok('GrantPermission', {
+        userId: actorOf(kind),
+        permission: grant,
+        constraints: kind === 'unconstrained' ? {} : KINDS[kind].constraints,
+      });
     }
   }
   await h.ok('UpdateUserProfile', { userId: 'grace', managerId: actorOf('selfAndSubordinates') });
@@ -200,10 +259,17 @@ export async function buildPortal(grant: GrantDimension): Promise<Portal> {
   await h.ok('AddGroupMember', { groupId: 'audience', userIds: ['ada', 'sam', 'lin', 'max'] });
   await h.ok('CreateGroup', { groupId: 'nobody', name: 'Nobody', kind: 'static' });
   for (const courseId of ['c-in', 'c-out']) {
-    await h.ok('CreateAssignmentRule', { ruleId: `rule-${courseId}`, courseId, target: { kind: 'group', groupId: 'audience' }, mode: 'dynamic', due: { kind: 'relative', days: 30 } });
+    await h.ok('CreateAssignmentRule', {
+      ruleId: `rule-${courseId}`,
+      courseId,
+      target: { kind: 'group', groupId: 'audience' },
+      mode: 'dynamic',
+      due: { kind: 'relative', days: 30 },
+    });
   }
   // Rule authors for UpdateAssignmentRule / RetireAssignmentRule: ada inside every user-side constraint, sam outside.
-  for (const author of ['ada', 'sam']) await h.ok('GrantPermission', { userId: author, permission: 'assignment.dynamic', constraints: {} });
+  for (const author of ['ada', 'sam'])
+    await h.ok('GrantPermission', { userId: author, permission: 'assignment.dynamic', constraints: {} });
   return p;
 }
 
@@ -311,11 +377,23 @@ const assignIndividually = async (p: Portal, t: Target) => {
   await p.h.ok('AssignCourse', { userIds: [adminUser(t)], courseIds: [course(t)] });
 };
 
-function ruleCommand(type: 'CreateAssignmentRule' | 'UpdateAssignmentRule' | 'RetireAssignmentRule', mode: 'standard' | 'dynamic'): CommandOp {
+function ruleCommand(
+  type: 'CreateAssignmentRule' | 'UpdateAssignmentRule' | 'RetireAssignmentRule',
+  mode: 'standard' | 'dynamic',
+): CommandOp {
   const permission: Permission = mode === 'dynamic' ? 'assignment.dynamic' : 'assignment.standard';
-  const ruleId = (t: Target) => `rule-${type === 'CreateAssignmentRule' ? 'new' : type === 'UpdateAssignmentRule' ? 'upd' : 'ret'}-${mode}-${t.kind}-${t.side}`;
+  const ruleId = (t: Target) =>
+    `rule-${type === 'CreateAssignmentRule' ? 'new' : type === 'UpdateAssignmentRule' ? 'upd' : 'ret'}-${mode}-${t.kind}-${t.side}`;
   const groupId = (t: Target) => `grp-${ruleId(t)}`;
-  const common = { what: 'command' as const, name: `${type} (${mode})`, type, permission, course, data: (t: Target) => ({ ruleId: ruleId(t) }), stream: (t: Target) => streams.rule(ruleId(t)) };
+  const common = {
+    what: 'command' as const,
+    name: `${type} (${mode})`,
+    type,
+    permission,
+    course,
+    data: (t: Target) => ({ ruleId: ruleId(t) }),
+    stream: (t: Target) => streams.rule(ruleId(t)),
+  };
   if (type === 'CreateAssignmentRule') {
     return {
       ...common,
@@ -327,7 +405,13 @@ function ruleCommand(type: 'CreateAssignmentRule' | 'UpdateAssignmentRule' | 'Re
         await p.h.ok('CreateGroup', { groupId: groupId(t), name: `Group ${groupId(t)}`, kind: 'static' });
         await p.h.ok('AddGroupMember', { groupId: groupId(t), userId: adminUser(t) });
       },
-      data: (t) => ({ ruleId: ruleId(t), courseId: course(t), target: { kind: 'group', groupId: groupId(t) }, mode, due: { kind: 'relative', days: 14 } }),
+      data: (t) => ({
+        ruleId: ruleId(t),
+        courseId: course(t),
+        target: { kind: 'group', groupId: groupId(t) },
+        mode,
+        due: { kind: 'relative', days: 14 },
+      }),
       verify: (p, t) => expectReach(p, t, adminUser(t), ruleId(t)),
     };
   }
@@ -338,9 +422,14 @@ function ruleCommand(type: 'CreateAssignmentRule' | 'UpdateAssignmentRule' | 'Re
     user: adminUser,
     userText: (t) => `of a rule by ${userText(adminUser(t), t)}`,
     prepare: async (p, t) => {
-      await p.h.ok('CreateAssignmentRule', { ruleId: ruleId(t), courseId: course(t), target: { kind: 'group', groupId: 'nobody' }, mode }, { actor: adminUser(t) });
+      await p.h.ok(
+        'CreateAssignmentRule',
+        { ruleId: ruleId(t), courseId: course(t), target: { kind: 'group', groupId: 'nobody' }, mode },
+        { actor: adminUser(t) },
+      );
     },
-    data: (t) => (type === 'UpdateAssignmentRule' ? { ruleId: ruleId(t), name: `Renamed ${ruleId(t)}` } : { ruleId: ruleId(t) }),
+    data: (t) =>
+      type === 'UpdateAssignmentRule' ? { ruleId: ruleId(t), name: `Renamed ${ruleId(t)}` } : { ruleId: ruleId(t) },
   };
 }
 
@@ -366,8 +455,17 @@ function createRuleForEveryone(audience: 'allUsers' | 'newStarters'): CommandOp 
     reach: true,
     user: subject,
     course,
-    userText: (t) => (audience === 'allUsers' ? `reaching ${userText(adminUser(t), t)}` : `reaching a new starter in ${t.userOutside ? 'sales' : 'platform'}`),
-    data: (t) => ({ ruleId: ruleId(t), courseId: course(t), target: { kind: audience }, mode: 'dynamic', due: { kind: 'relative', days: 14 } }),
+    userText: (t) =>
+      audience === 'allUsers'
+        ? `reaching ${userText(adminUser(t), t)}`
+        : `reaching a new starter in ${t.userOutside ? 'sales' : 'platform'}`,
+    data: (t) => ({
+      ruleId: ruleId(t),
+      courseId: course(t),
+      target: { kind: audience },
+      mode: 'dynamic',
+      due: { kind: 'relative', days: 14 },
+    }),
     stream: (t) => streams.rule(ruleId(t)),
     verify: async (p, t) => {
       if (audience === 'newStarters') await register(p, starter(t), placeOf(t), { hireDate: '2026-03-02' });
@@ -396,7 +494,11 @@ export const COMMAND_OPS: CommandOp[] = [
     // The subject a refusal names is the org unit being placed.
     user: (t) => `ou-${t.kind}-${t.side}`,
     userText: (t) => `placing ou-${t.kind}-${t.side} under ${t.userOutside ? 'sales' : 'eng'}`,
-    data: (t) => ({ orgUnitId: `ou-${t.kind}-${t.side}`, name: `Unit ${t.kind}`, parentId: t.userOutside ? 'sales' : 'eng' }),
+    data: (t) => ({
+      orgUnitId: `ou-${t.kind}-${t.side}`,
+      name: `Unit ${t.kind}`,
+      parentId: t.userOutside ? 'sales' : 'eng',
+    }),
     stream: (t) => streams.orgUnit(`ou-${t.kind}-${t.side}`),
     verify: async (p, t) => {
       p.world.parents.set(`ou-${t.kind}-${t.side}`, t.userOutside ? 'sales' : 'eng');
@@ -409,7 +511,13 @@ export const COMMAND_OPS: CommandOp[] = [
     permission: 'users.manage',
     sides: ['user'],
     user: (t) => freshId('reg', t.kind, t.side),
-    data: (t) => ({ userId: freshId('reg', t.kind, t.side), name: 'New Starter', email: `${freshId('reg', t.kind, t.side)}@acme.test`, hireDate: '2026-03-02', ...placeOf(t) }),
+    data: (t) => ({
+      userId: freshId('reg', t.kind, t.side),
+      name: 'New Starter',
+      email: `${freshId('reg', t.kind, t.side)}@acme.test`,
+      hireDate: '2026-03-02',
+      ...placeOf(t),
+    }),
     stream: (t) => streams.user(freshId('reg', t.kind, t.side)),
     verify: async (p, t) => {
       p.world.users.set(freshId('reg', t.kind, t.side), { ...placeOf(t), active: true });
@@ -447,7 +555,12 @@ export const COMMAND_OPS: CommandOp[] = [
     permission: 'courses.manage',
     sides: ['training'],
     course: (t) => freshId('newcourse', t.kind, t.side),
-    data: (t) => ({ courseId: freshId('newcourse', t.kind, t.side), title: 'New course', kind: 'course', ...factsOf(t) }),
+    data: (t) => ({
+      courseId: freshId('newcourse', t.kind, t.side),
+      title: 'New course',
+      kind: 'course',
+      ...factsOf(t),
+    }),
     stream: (t) => streams.course(freshId('newcourse', t.kind, t.side)),
     verify: async (p, t) => {
       p.world.courses.set(freshId('newcourse', t.kind, t.side), factsOf(t));
@@ -534,7 +647,10 @@ export const COMMAND_OPS: CommandOp[] = [
   ruleCommand('RetireAssignmentRule', 'dynamic'),
   trainingCommand('AssignCourse', 'assignment.standard', (t) => ({ userIds: [adminUser(t)], courseIds: [course(t)] })),
   {
-    ...trainingCommand('AssignCourse', 'assignment.standard', (t) => ({ userIds: bulkUsers(t), courseIds: bulkCourses(t) })),
+    ...trainingCommand('AssignCourse', 'assignment.standard', (t) => ({
+      userIds: bulkUsers(t),
+      courseIds: bulkCourses(t),
+    })),
     name: 'AssignCourse (bulk)',
     partial: true,
     userText: (t) => `to ${bulkUsers(t).join(' and ')}`,
@@ -545,7 +661,8 @@ export const COMMAND_OPS: CommandOp[] = [
       const pairs = bulkUsers(t).flatMap((userId) => bulkCourses(t).map((courseId) => `${userId} × ${courseId}`));
       expect(results.map((result) => `${result.userId} × ${result.courseId}`).sort()).toEqual(pairs.sort());
       for (const result of results) {
-        const inside = p.world.admitsUser(t.kind, t.actor, result.userId) && p.world.admitsCourse(t.kind, result.courseId);
+        const inside =
+          p.world.admitsUser(t.kind, t.actor, result.userId) && p.world.admitsCourse(t.kind, result.courseId);
         const pair = `${result.userId} × ${result.courseId}`;
         if (inside) {
           expect({ pair, outcome: result.outcome }).not.toEqual({ pair, outcome: 'failed' });
@@ -562,22 +679,61 @@ export const COMMAND_OPS: CommandOp[] = [
       }
     },
   },
-  trainingCommand('UnassignCourse', 'assignment.standard', (t) => ({ userId: adminUser(t), courseId: course(t) }), assignIndividually),
-  trainingCommand('ChangeDueDate', 'assignment.standard', (t) => ({ userId: adminUser(t), courseId: course(t), dueDate: '2026-12-31' }), assignIndividually),
-  trainingCommand('ExemptUser', 'exemptions.manage', (t) => ({ userId: adminUser(t), courseId: course(t), reason: 'R17 matrix' }), async (p, t) => {
-    await p.h.ok('RemoveExemption', { userId: adminUser(t), courseId: course(t) });
-  }),
-  trainingCommand('RemoveExemption', 'exemptions.manage', (t) => ({ userId: adminUser(t), courseId: course(t) }), async (p, t) => {
-    await p.h.ok('ExemptUser', { userId: adminUser(t), courseId: course(t), reason: 'set up by the matrix' });
-  }),
-  trainingCommand('SaveExemptions', 'exemptions.manage', (t) => ({ userId: adminUser(t), exemptions: [{ courseId: course(t), exempted: true, reason: 'R17 matrix' }] }), async (p, t) => {
-    await p.h.ok('RemoveExemption', { userId: adminUser(t), courseId: course(t) });
-  }),
-  trainingCommand('StartCourse', 'progress.record', (t) => ({ userId: adminUser(t), courseId: course(t) }), assignIndividually),
-  trainingCommand('RecordProgress', 'progress.record', (t) => ({ userId: adminUser(t), courseId: course(t), progress: 50 }), assignIndividually),
+  trainingCommand(
+    'UnassignCourse',
+    'assignment.standard',
+    (t) => ({ userId: adminUser(t), courseId: course(t) }),
+    assignIndividually,
+  ),
+  trainingCommand(
+    'ChangeDueDate',
+    'assignment.standard',
+    (t) => ({ userId: adminUser(t), courseId: course(t), dueDate: '2026-12-31' }),
+    assignIndividually,
+  ),
+  trainingCommand(
+    'ExemptUser',
+    'exemptions.manage',
+    (t) => ({ userId: adminUser(t), courseId: course(t), reason: 'R17 matrix' }),
+    async (p, t) => {
+      await p.h.ok('RemoveExemption', { userId: adminUser(t), courseId: course(t) });
+    },
+  ),
+  trainingCommand(
+    'RemoveExemption',
+    'exemptions.manage',
+    (t) => ({ userId: adminUser(t), courseId: course(t) }),
+    async (p, t) => {
+      await p.h.ok('ExemptUser', { userId: adminUser(t), courseId: course(t), reason: 'set up by the matrix' });
+    },
+  ),
+  trainingCommand(
+    'SaveExemptions',
+    'exemptions.manage',
+    (t) => ({ userId: adminUser(t), exemptions: [{ courseId: course(t), exempted: true, reason: 'R17 matrix' }] }),
+    async (p, t) => {
+      await p.h.ok('RemoveExemption', { userId: adminUser(t), courseId: course(t) });
+    },
+  ),
+  trainingCommand(
+    'StartCourse',
+    'progress.record',
+    (t) => ({ userId: adminUser(t), courseId: course(t) }),
+    assignIndividually,
+  ),
+  trainingCommand(
+    'RecordProgress',
+    'progress.record',
+    (t) => ({ userId: adminUser(t), courseId: course(t), progress: 50 }),
+    assignIndividually,
+  ),
   {
     // A fresh learner per case: a completion cannot be recorded twice.
-    ...trainingCommand('CompleteCourse', 'progress.record', (t) => ({ userId: freshId('learner', t.kind, t.side), courseId: course(t), score: 90 })),
+    ...trainingCommand('CompleteCourse', 'progress.record', (t) => ({
+      userId: freshId('learner', t.kind, t.side),
+      courseId: course(t),
+      score: 90,
+    })),
     user: (t) => freshId('learner', t.kind, t.side),
     prepare: async (p, t) => {
       await register(p, freshId('learner', t.kind, t.side), placeOf(t));
@@ -606,7 +762,9 @@ export const COMMAND_OPS: CommandOp[] = [
     stream: () => streams.training('ada'),
     // Without named users the command acts on exactly the active users the grant reaches.
     verify: async (p, t, reply) => {
-      const inScope = [...p.world.users].filter(([userId, user]) => user.active && p.world.admitsUser(t.kind, t.actor, userId)).length;
+      const inScope = [...p.world.users].filter(
+        ([userId, user]) => user.active && p.world.admitsUser(t.kind, t.actor, userId),
+      ).length;
       expect(reply.message).toContain(`scheduled transitions for ${inScope} users`);
     },
   },
@@ -619,7 +777,14 @@ export const COMMAND_OPS: CommandOp[] = [
     user: adminUser,
     // The grant given stays within the grantor's own: the same training-side constraint, one user in scope.
     note: "the grant given carries the grantor's training-side constraint",
-    data: (t) => ({ userId: adminUser(t), permission: 'progress.record', constraints: { ...(t.kind !== 'unconstrained' && KINDS[t.kind].side === 'training' ? KINDS[t.kind].constraints : {}), userIds: [adminUser(t)] } }),
+    data: (t) => ({
+      userId: adminUser(t),
+      permission: 'progress.record',
+      constraints: {
+        ...(t.kind !== 'unconstrained' && KINDS[t.kind].side === 'training' ? KINDS[t.kind].constraints : {}),
+        userIds: [adminUser(t)],
+      },
+    }),
     stream: (t) => streams.access(adminUser(t)),
   },
   {
@@ -630,7 +795,12 @@ export const COMMAND_OPS: CommandOp[] = [
     sides: ['user'],
     user: adminUser,
     prepare: async (p, t) => {
-      await p.h.ok('GrantPermission', { userId: adminUser(t), permission: 'progress.record', grantId: `grant-${t.kind}-${t.side}`, constraints: { userIds: [adminUser(t)] } });
+      await p.h.ok('GrantPermission', {
+        userId: adminUser(t),
+        permission: 'progress.record',
+        grantId: `grant-${t.kind}-${t.side}`,
+        constraints: { userIds: [adminUser(t)] },
+      });
     },
     data: (t) => ({ userId: adminUser(t), grantId: `grant-${t.kind}-${t.side}` }),
     stream: (t) => streams.access(adminUser(t)),
@@ -649,13 +819,26 @@ async function allRows(p: Portal, params: Record<string, unknown>): Promise<Repo
 }
 
 const inReportScope = (p: Portal, t: Target) => (row: ReportRow) =>
-  p.grant === 'reports.view' && p.world.admitsUser(t.kind, t.actor, row.userId) && p.world.admitsCourse(t.kind, row.courseId);
+  p.grant === 'reports.view' &&
+  p.world.admitsUser(t.kind, t.actor, row.userId) &&
+  p.world.admitsCourse(t.kind, row.courseId);
 
 /** List filters that pick the rows outside the grant: the sales org unit (user side) or c-out (training side). */
-const listFilter = (t: Target): Record<string, string> => ({ ...(t.userOutside ? { orgUnitId: 'sales' } : {}), ...(t.courseOutside ? { courseId: 'c-out' } : {}) });
-const filterText = (t: Target) => (t.side === 'in' ? 'over every row' : `filtered to ${[t.userOutside ? 'sales' : '', t.courseOutside ? 'c-out' : ''].filter(Boolean).join(' and ')}`);
+const listFilter = (t: Target): Record<string, string> => ({
+  ...(t.userOutside ? { orgUnitId: 'sales' } : {}),
+  ...(t.courseOutside ? { courseId: 'c-out' } : {}),
+});
+const filterText = (t: Target) =>
+  t.side === 'in'
+    ? 'over every row'
+    : `filtered to ${[t.userOutside ? 'sales' : '', t.courseOutside ? 'c-out' : ''].filter(Boolean).join(' and ')}`;
 
-function perUserQuery(name: QueryName, permissions: Permission[], extra: (t: Target) => Record<string, unknown>, check: (result: unknown, userId: string) => void): QueryOp {
+function perUserQuery(
+  name: QueryName,
+  permissions: Permission[],
+  extra: (t: Target) => Record<string, unknown>,
+  check: (result: unknown, userId: string) => void,
+): QueryOp {
   return {
     what: 'query',
     name,
@@ -679,8 +862,18 @@ export const QUERY_OPS: QueryOp[] = [
   perUserQuery('UserDashboard', VIEWING, () => ({}), nonEmptyList),
   perUserQuery('UserAssignments', VIEWING, () => ({}), nonEmptyList),
   perUserQuery('UserExemptions', EXEMPTIONS_VIEW, () => ({}), nonEmptyList),
-  perUserQuery('AssignmentHistory', VIEWING, () => ({}), (result, userId) => expect(result).toMatchObject({ userId })),
-  perUserQuery('ExplainAssignment', VIEWING, () => ({ courseId: 'c-in' }), (result, userId) => expect(result).toMatchObject({ userId, courseId: 'c-in' })),
+  perUserQuery(
+    'AssignmentHistory',
+    VIEWING,
+    () => ({}),
+    (result, userId) => expect(result).toMatchObject({ userId }),
+  ),
+  perUserQuery(
+    'ExplainAssignment',
+    VIEWING,
+    () => ({ courseId: 'c-in' }),
+    (result, userId) => expect(result).toMatchObject({ userId, courseId: 'c-in' }),
+  ),
   {
     what: 'query',
     name: 'MiReport',
@@ -706,7 +899,8 @@ export const QUERY_OPS: QueryOp[] = [
     text: filterText,
     check: async (p, t, result) => {
       const expected = new Map<string, number>();
-      for (const row of (await allRows(p, listFilter(t))).filter(inReportScope(p, t))) expected.set(row.courseId, (expected.get(row.courseId) ?? 0) + 1);
+      for (const row of (await allRows(p, listFilter(t))).filter(inReportScope(p, t)))
+        expected.set(row.courseId, (expected.get(row.courseId) ?? 0) + 1);
       const actual = (result as { key: string; assigned: number }[]).map((row) => [row.key, row.assigned]);
       expect(actual).toEqual([...expected].sort(([a], [b]) => (a < b ? -1 : 1)));
     },
@@ -719,7 +913,8 @@ export const QUERY_OPS: QueryOp[] = [
     perUser: false,
     // Outside the user side: c-out, held by ada and lin (inside) and by sam and max (outside).
     params: (t) => ({ courseId: versionCourse(t) }),
-    text: (t) => `of ${courseText(versionCourse(t), t.side === 'out' ? OUT_FACTS : IN_FACTS)}${t.userOutside ? ', held inside and outside the scope' : ''}`,
+    text: (t) =>
+      `of ${courseText(versionCourse(t), t.side === 'out' ? OUT_FACTS : IN_FACTS)}${t.userOutside ? ', held inside and outside the scope' : ''}`,
     check: async (p, t, result) => {
       const expected = (await allRows(p, { courseId: versionCourse(t) })).filter(inReportScope(p, t)).length;
       const counted = (result as { versions: { users: number }[] }).versions.reduce((sum, row) => sum + row.users, 0);
@@ -737,10 +932,21 @@ export const QUERY_OPS: QueryOp[] = [
     // A manager sees their own reporting line; anyone else the members a viewing permission reaches (R17).
     check: async (p, t, result) => {
       const params = { managerId: t.userOutside ? 'max' : 'grace', scope: 'all' };
-      const everyone = (await p.h.query<{ members: { userId: string }[] }>('MyTeam', params)).members.map((member) => member.userId);
+      const everyone = (await p.h.query<{ members: { userId: string }[] }>('MyTeam', params)).members.map(
+        (member) => member.userId,
+      );
       expect(everyone.length).toBeGreaterThan(0);
-      const expected = everyone.filter((userId) => userId === t.actor || p.world.chain(userId).includes(t.actor) || p.world.views(p.grant, t.kind, t.actor, userId)).sort();
-      expect((result as { members: { userId: string }[] }).members.map((member) => member.userId).sort()).toEqual(expected);
+      const expected = everyone
+        .filter(
+          (userId) =>
+            userId === t.actor ||
+            p.world.chain(userId).includes(t.actor) ||
+            p.world.views(p.grant, t.kind, t.actor, userId),
+        )
+        .sort();
+      expect((result as { members: { userId: string }[] }).members.map((member) => member.userId).sort()).toEqual(
+        expected,
+      );
     },
   },
   {
@@ -756,7 +962,9 @@ export const QUERY_OPS: QueryOp[] = [
       const params = t.userOutside ? { department: 'Sales', limit: 1000 } : { text: 'acme.test', limit: 1000 };
       const everyone = (await p.h.query<{ userId: string }[]>('SearchUsers', params)).map((row) => row.userId);
       expect(everyone.length).toBeGreaterThan(0);
-      const expected = everyone.filter((userId) => userId === t.actor || p.world.views(p.grant, t.kind, t.actor, userId)).sort();
+      const expected = everyone
+        .filter((userId) => userId === t.actor || p.world.views(p.grant, t.kind, t.actor, userId))
+        .sort();
       expect((result as { userId: string }[]).map((row) => row.userId).sort()).toEqual(expected);
     },
   },
@@ -793,7 +1001,8 @@ function operationText(op: Operation, t: Target): string {
   const trainingSide = side !== 'user';
   const parts: string[] = [];
   if (op.user && (userSide || !op.course)) parts.push(op.userText ? op.userText(t) : `for ${userText(op.user(t), t)}`);
-  if (op.course && (trainingSide || !op.user)) parts.push(op.courseText ? op.courseText(t) : `of ${courseText(op.course(t), factsOf(t))}`);
+  if (op.course && (trainingSide || !op.user))
+    parts.push(op.courseText ? op.courseText(t) : `of ${courseText(op.course(t), factsOf(t))}`);
   return [op.name, ...parts].join(' ');
 }
 
@@ -825,33 +1034,87 @@ export function casesFor(grant: GrantDimension): MatrixCase[] {
       const filtered = op.what === 'query' && !op.perUser;
       const bounded = op.what === 'command' && op.reach === true && side === 'user';
       const partial = op.what === 'command' && op.partial === true;
-      const applies = side === undefined ? op.sides.length > 0 || op.what === 'query' : op.sides.includes(side) || bounded;
+      const applies =
+        side === undefined ? op.sides.length > 0 || op.what === 'query' : op.sides.includes(side) || bounded;
       const grantLabel = grantText(grant, kind);
       const inside = targetOf(kind, 'in');
       if (!applies) {
-        const why = op.what === 'command' && op.note ? ` (${op.note})` : side === undefined ? '' : ` (${side}-side constraints do not apply)`;
-        cases.push({ title: `R17: ${grantLabel} allows ${operationText(op, inside)}${why}`, grant, op, target: inside, expect: { allowed: true } });
+        const why =
+          op.what === 'command' && op.note
+            ? ` (${op.note})`
+            : side === undefined
+              ? ''
+              : ` (${side}-side constraints do not apply)`;
+        cases.push({
+          title: `R17: ${grantLabel} allows ${operationText(op, inside)}${why}`,
+          grant,
+          op,
+          target: inside,
+          expect: { allowed: true },
+        });
         continue;
       }
       const outside = targetOf(kind, 'out');
       if (filtered) {
-        cases.push({ title: `R17: ${grantLabel} answers ${operationText(op, inside)} with rows in scope only`, grant, op, target: inside, expect: { allowed: true } });
-        cases.push({ title: `R17: ${grantLabel} answers ${operationText(op, outside)} with rows in scope only`, grant, op, target: outside, expect: { allowed: true } });
+        cases.push({
+          title: `R17: ${grantLabel} answers ${operationText(op, inside)} with rows in scope only`,
+          grant,
+          op,
+          target: inside,
+          expect: { allowed: true },
+        });
+        cases.push({
+          title: `R17: ${grantLabel} answers ${operationText(op, outside)} with rows in scope only`,
+          grant,
+          op,
+          target: outside,
+          expect: { allowed: true },
+        });
         continue;
       }
       if (op.what === 'command' && op.orgUnitsOnly && (kind === 'userIds' || kind === 'selfAndSubordinates')) {
         for (const target of [inside, outside]) {
-          cases.push({ title: `R17: ${grantLabel} refuses ${operationText(op, target)}: such a grant reaches no org unit`, grant, op, target, expect: { allowed: false, names: required, pattern: KINDS[kind].refusal } });
+          cases.push({
+            title: `R17: ${grantLabel} refuses ${operationText(op, target)}: such a grant reaches no org unit`,
+            grant,
+            op,
+            target,
+            expect: { allowed: false, names: required, pattern: KINDS[kind].refusal },
+          });
         }
         continue;
       }
-      cases.push({ title: `R17: ${grantLabel} allows ${operationText(op, inside)}`, grant, op, target: inside, expect: { allowed: true } });
+      cases.push({
+        title: `R17: ${grantLabel} allows ${operationText(op, inside)}`,
+        grant,
+        op,
+        target: inside,
+        expect: { allowed: true },
+      });
       if (side === undefined) {
-        cases.push({ title: `R17: ${grantLabel} allows ${operationText(op, outside)}`, grant, op, target: outside, expect: { allowed: true } });
+        cases.push({
+          title: `R17: ${grantLabel} allows ${operationText(op, outside)}`,
+          grant,
+          op,
+          target: outside,
+          expect: { allowed: true },
+        });
       } else if (partial) {
-        cases.push({ title: `R17: ${grantLabel} allows ${operationText(op, outside)} for the pairs inside and refuses the pairs outside`, grant, op, target: outside, expect: { allowed: true } });
+        cases.push({
+          title: `R17: ${grantLabel} allows ${operationText(op, outside)} for the pairs inside and refuses the pairs outside`,
+          grant,
+          op,
+          target: outside,
+          expect: { allowed: true },
+        });
       } else if (bounded) {
-        cases.push({ title: `R17: ${grantLabel} allows ${operationText(op, outside)} but the rule does not reach that user`, grant, op, target: outside, expect: { allowed: true } });
+        cases.push({
+          title: `R17: ${grantLabel} allows ${operationText(op, outside)} but the rule does not reach that user`,
+          grant,
+          op,
+          target: outside,
+          expect: { allowed: true },
+        });
       } else {
         const subject = subjectOf(op, outside);
         cases.push({
@@ -859,7 +1122,12 @@ export function casesFor(grant: GrantDimension): MatrixCase[] {
           grant,
           op,
           target: outside,
-          expect: { allowed: false, names: required, ...(op.what === 'command' ? { pattern: KINDS[kind as ConstraintKind].refusal } : {}), ...(subject ? { subject } : {}) },
+          expect: {
+            allowed: false,
+            names: required,
+            ...(op.what === 'command' ? { pattern: KINDS[kind as ConstraintKind].refusal } : {}),
+            ...(subject ? { subject } : {}),
+          },
         });
       }
     }
@@ -874,7 +1142,10 @@ export async function runCase(p: Portal, c: MatrixCase): Promise<void> {
   else await runQuery(p, c.op, c.target, c.expect);
 }
 
-function expectRefusal(error: { code: string; message: string }, expectation: Exclude<Expectation, { allowed: true }>): void {
+function expectRefusal(
+  error: { code: string; message: string },
+  expectation: Exclude<Expectation, { allowed: true }>,
+): void {
   expect(error.code).toBe('FORBIDDEN');
   for (const name of expectation.names) expect(error.message).toContain(name);
   if (expectation.pattern) expect(error.message).toMatch(expectation.pattern);

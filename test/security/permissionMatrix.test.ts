@@ -47,44 +47,74 @@ describe('R17: learners act on their own training and see their own views withou
   });
 
   const self = { ...targetOf('unconstrained', 'in'), actor: 'lin' };
-  test.each(['StartCourse', 'RecordProgress', 'CompleteCourse'])('R17: lin without a grant allows %s of lin\'s own c-in', async (type) => {
-    const data = { userId: 'lin', courseId: 'c-in', ...(type === 'RecordProgress' ? { progress: 40 } : {}) };
-    expect(await portal.h.send(type, data, { actor: 'lin' })).toMatchObject({ ok: true });
-  });
-
-  test.each(COMMAND_OPS.filter((op) => op.permission === 'progress.record' && op.user).map((op) => [op.name, op] as const))(
-    'R17: lin without a grant refuses %s for ada: it needs progress.record',
-    async (_name, op) => {
-      await runCommand(portal, op, self, { allowed: false, names: ['progress.record'] });
+  test.each(['StartCourse', 'RecordProgress', 'CompleteCourse'])(
+    "R17: lin without a grant allows %s of lin's own c-in",
+    async (type) => {
+      const data = { userId: 'lin', courseId: 'c-in', ...(type === 'RecordProgress' ? { progress: 40 } : {}) };
+      expect(await portal.h.send(type, data, { actor: 'lin' })).toMatchObject({ ok: true });
     },
   );
 
+  test.each(
+    COMMAND_OPS.filter((op) => op.permission === 'progress.record' && op.user).map((op) => [op.name, op] as const),
+  )('R17: lin without a grant refuses %s for ada: it needs progress.record', async (_name, op) => {
+    await runCommand(portal, op, self, { allowed: false, names: ['progress.record'] });
+  });
+
   const ownViews = QUERY_OPS.filter((op) => op.perUser && op.name !== 'UserExemptions');
-  test.each(ownViews.map((op) => [op.name, op] as const))('R17: lin without a grant may ask %s about lin', async (name, op) => {
-    const reply = await portal.h.embedded.query({ type: name, actor: { userId: 'lin' }, params: { ...op.params(self), userId: 'lin' } });
-    expect(reply).toMatchObject({ ok: true });
-    if (reply.ok) await op.check(portal, self, reply.result);
+  test.each(ownViews.map((op) => [op.name, op] as const))(
+    'R17: lin without a grant may ask %s about lin',
+    async (name, op) => {
+      const reply = await portal.h.embedded.query({
+        type: name,
+        actor: { userId: 'lin' },
+        params: { ...op.params(self), userId: 'lin' },
+      });
+      expect(reply).toMatchObject({ ok: true });
+      if (reply.ok) await op.check(portal, self, reply.result);
+    },
+  );
+
+  test("R17: lin without a grant refuses UserExemptions of lin: the exemptions view is an administrator's (exemptions.manage or reports.view)", async () => {
+    const reply = await portal.h.embedded.query({
+      type: 'UserExemptions',
+      actor: { userId: 'lin' },
+      params: { userId: 'lin' },
+    });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    if (!reply.ok)
+      for (const permission of ['exemptions.manage', 'reports.view']) expect(reply.error.message).toContain(permission);
   });
 
-  test('R17: lin without a grant refuses UserExemptions of lin: the exemptions view is an administrator\'s (exemptions.manage or reports.view)', async () => {
-    const reply = await portal.h.embedded.query({ type: 'UserExemptions', actor: { userId: 'lin' }, params: { userId: 'lin' } });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    if (!reply.ok) for (const permission of ['exemptions.manage', 'reports.view']) expect(reply.error.message).toContain(permission);
-  });
-
-  test.each(QUERY_OPS.filter((op) => op.perUser).map((op) => [op.name, op] as const))('R17: lin without a grant refuses %s of ada', async (name, op) => {
-    const reply = await portal.h.embedded.query({ type: name, actor: { userId: 'lin' }, params: { ...op.params(self), userId: 'ada' } });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    if (!reply.ok) for (const permission of op.permissions) expect(reply.error.message).toContain(permission);
-  });
+  test.each(QUERY_OPS.filter((op) => op.perUser).map((op) => [op.name, op] as const))(
+    'R17: lin without a grant refuses %s of ada',
+    async (name, op) => {
+      const reply = await portal.h.embedded.query({
+        type: name,
+        actor: { userId: 'lin' },
+        params: { ...op.params(self), userId: 'ada' },
+      });
+      expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      if (!reply.ok) for (const permission of op.permissions) expect(reply.error.message).toContain(permission);
+    },
+  );
 
   test('R17: a manager without any grant sees their whole reporting line in MyTeam, and only that', async () => {
     const manager = actorOf('selfAndSubordinates');
-    const line = await portal.h.query<{ members: { userId: string }[] }>('MyTeam', { managerId: 'grace', scope: 'all' }, manager);
-    const everyone = await portal.h.query<{ members: { userId: string }[] }>('MyTeam', { managerId: 'grace', scope: 'all' });
+    const line = await portal.h.query<{ members: { userId: string }[] }>(
+      'MyTeam',
+      { managerId: 'grace', scope: 'all' },
+      manager,
+    );
+    const everyone = await portal.h.query<{ members: { userId: string }[] }>('MyTeam', {
+      managerId: 'grace',
+      scope: 'all',
+    });
     expect(line.members.map((member) => member.userId)).toEqual(everyone.members.map((member) => member.userId));
     expect(line.members.map((member) => member.userId)).toEqual(expect.arrayContaining(['ada', 'lin']));
-    expect((await portal.h.query<{ members: unknown[] }>('MyTeam', { managerId: 'max', scope: 'all' }, manager)).members).toEqual([]);
+    expect(
+      (await portal.h.query<{ members: unknown[] }>('MyTeam', { managerId: 'max', scope: 'all' }, manager)).members,
+    ).toEqual([]);
   });
 });
 
@@ -97,13 +127,15 @@ describe.each([
     portal = await buildPortal('none');
     // gone held every permission without constraint, and was then deactivated.
     await register(portal, 'gone', { orgUnitId: 'eng', managerId: null });
-    for (const permission of PermissionSchema.options) await portal.h.ok('GrantPermission', { userId: 'gone', permission, constraints: {} });
+    for (const permission of PermissionSchema.options)
+      await portal.h.ok('GrantPermission', { userId: 'gone', permission, constraints: {} });
     await portal.h.ok('DeactivateUser', { userId: 'gone' });
   });
 
   test.each(OPERATIONS.map((op) => ({ title: `R17: ${who} is refused ${op.name}`, op })))('$title', async ({ op }) => {
     const target = { ...targetOf('unconstrained', 'in'), actor };
-    if (op.what === 'command') await runCommand(portal, op, target, { allowed: false, names: [actor], pattern: message });
+    if (op.what === 'command')
+      await runCommand(portal, op, target, { allowed: false, names: [actor], pattern: message });
     else await runQuery(portal, op, target, { allowed: false, names: [actor], pattern: message });
   });
 });
@@ -126,7 +158,13 @@ describe('R17: a constrained grant cannot be used to widen its own scope', () =>
     }
   });
 
-  async function expectRefusedUnchanged(type: string, data: Record<string, unknown>, actor: string, permission: string, stream: string) {
+  async function expectRefusedUnchanged(
+    type: string,
+    data: Record<string, unknown>,
+    actor: string,
+    permission: string,
+    stream: string,
+  ) {
     const headBefore = await portal.h.store.headPosition();
     const before = await portal.h.eventTypes(stream);
     const reply = await portal.h.send(type, data, { actor });
@@ -137,19 +175,43 @@ describe('R17: a constrained grant cannot be used to widen its own scope', () =>
   }
 
   test('R17: users.manage constrained to own org unit refuses UpdateUserProfile moving the actor themselves to the root org unit (it would put every user in scope)', async () => {
-    await expectRefusedUnchanged('UpdateUserProfile', { userId: 'esc-own', orgUnitId: 'root' }, 'esc-own', 'users.manage', streams.user('esc-own'));
+    await expectRefusedUnchanged(
+      'UpdateUserProfile',
+      { userId: 'esc-own', orgUnitId: 'root' },
+      'esc-own',
+      'users.manage',
+      streams.user('esc-own'),
+    );
   });
 
   test('R17: users.manage constrained to org unit eng refuses DefineOrgUnit moving sales (outside) under eng (it would put sam in scope)', async () => {
-    await expectRefusedUnchanged('DefineOrgUnit', { orgUnitId: 'sales', name: 'Sales', parentId: 'eng' }, 'esc-org', 'users.manage', streams.orgUnit('sales'));
+    await expectRefusedUnchanged(
+      'DefineOrgUnit',
+      { orgUnitId: 'sales', name: 'Sales', parentId: 'eng' },
+      'esc-org',
+      'users.manage',
+      streams.orgUnit('sales'),
+    );
   });
 
   test('R17: permissions.manage constrained to org unit eng refuses GrantPermission of an unconstrained reports.view to the actor themselves', async () => {
-    await expectRefusedUnchanged('GrantPermission', { userId: 'esc-perm', permission: 'reports.view', constraints: {} }, 'esc-perm', 'permissions.manage', streams.access('esc-perm'));
+    await expectRefusedUnchanged(
+      'GrantPermission',
+      { userId: 'esc-perm', permission: 'reports.view', constraints: {} },
+      'esc-perm',
+      'permissions.manage',
+      streams.access('esc-perm'),
+    );
   });
 
   test('R17: permissions.manage constrained to org unit eng refuses GrantPermission of an unconstrained permissions.manage to ada (in scope)', async () => {
-    await expectRefusedUnchanged('GrantPermission', { userId: 'ada', permission: 'permissions.manage', constraints: {} }, 'esc-perm', 'permissions.manage', streams.access('ada'));
+    await expectRefusedUnchanged(
+      'GrantPermission',
+      { userId: 'ada', permission: 'permissions.manage', constraints: {} },
+      'esc-perm',
+      'permissions.manage',
+      streams.access('ada'),
+    );
   });
 });
 
@@ -174,19 +236,31 @@ describe('R17: the matrix covers the whole domain', () => {
       return { allowed: picked.some((c) => c.expect.allowed), refused: picked.some((c) => !c.expect.allowed) };
     };
     for (const permission of PermissionSchema.options) {
-      expect({ permission, ...outcomes((c) => c.grant === permission) }).toEqual({ permission, allowed: true, refused: true });
+      expect({ permission, ...outcomes((c) => c.grant === permission) }).toEqual({
+        permission,
+        allowed: true,
+        refused: true,
+      });
     }
     for (const kind of CONSTRAINT_KINDS) {
       expect({ kind, ...outcomes((c) => c.target.kind === kind) }).toEqual({ kind, allowed: true, refused: true });
       for (const permission of PermissionSchema.options) {
-        expect({ kind, permission, cases: all.some((c) => c.grant === permission && c.target.kind === kind) }).toEqual({ kind, permission, cases: true });
+        expect({ kind, permission, cases: all.some((c) => c.grant === permission && c.target.kind === kind) }).toEqual({
+          kind,
+          permission,
+          cases: true,
+        });
       }
     }
     // Every command and every query is allowed to someone and refused to someone in the matrix.
     for (const op of OPERATIONS) {
       const seen = outcomes((c) => c.op === op);
       const refusedSomewhere = seen.refused || requiredOf(op).length === 0;
-      expect({ op: op.name, allowed: seen.allowed, refused: refusedSomewhere }).toEqual({ op: op.name, allowed: true, refused: true });
+      expect({ op: op.name, allowed: seen.allowed, refused: refusedSomewhere }).toEqual({
+        op: op.name,
+        allowed: true,
+        refused: true,
+      });
     }
     expect(all.length).toBeGreaterThan(1000);
   });

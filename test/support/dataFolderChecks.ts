@@ -24,7 +24,8 @@ export async function readLog(data: string): Promise<StoredEvent[]> {
 /** The events of the log grouped by the command that appended them. */
 export function eventsByCommand(events: readonly StoredEvent[]): Map<string, StoredEvent[]> {
   const byCommand = new Map<string, StoredEvent[]>();
-  for (const event of events) byCommand.set(event.metadata.commandId, [...(byCommand.get(event.metadata.commandId) ?? []), event]);
+  for (const event of events)
+    byCommand.set(event.metadata.commandId, [...(byCommand.get(event.metadata.commandId) ?? []), event]);
   return byCommand;
 }
 
@@ -35,12 +36,18 @@ export function expectReadModelsEqualRebuild(data: string): void {
 }
 
 /** Polls until a condition holds, bounded; the error names what was awaited and the last value seen. */
-export async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms; last: ${JSON.stringify(value).slice(0, 500)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not reached within ${timeoutMs} ms; last: ${JSON.stringify(value).slice(0, 500)}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -20,11 +20,19 @@ export interface SendOptions {
 }
 
 /** An engine on a real (memory or SQLite) store with a clock the test moves. */
-export function engineHarness(options: { store?: EventStore; readModels?: ReadModelDb; now?: string; reactorChunkSize?: number } = {}) {
+export function engineHarness(
+  options: { store?: EventStore; readModels?: ReadModelDb; now?: string; reactorChunkSize?: number } = {},
+) {
   const store = options.store ?? testEventStore();
   const readModels = options.readModels ?? ReadModelDb.open({ file: ':memory:' });
   const clock = new ManualClock(options.now ?? '2026-01-05T09:00:00.000Z');
-  const embedded = new EmbeddedEngine({ store, readModels, clock, bootstrapAdminId: ADMIN, ...(options.reactorChunkSize ? { reactorChunkSize: options.reactorChunkSize } : {}) });
+  const embedded = new EmbeddedEngine({
+    store,
+    readModels,
+    clock,
+    bootstrapAdminId: ADMIN,
+    ...(options.reactorChunkSize ? { reactorChunkSize: options.reactorChunkSize } : {}),
+  });
 
   const envelope = (type: string, data: unknown, opts: SendOptions = {}) => ({
     commandId: opts.commandId ?? ulid(),
@@ -68,15 +76,68 @@ export function engineHarness(options: { store?: EventStore; readModels?: ReadMo
     await ok('DefineOrgUnit', { orgUnitId: 'eng', name: 'Engineering', parentId: 'root' });
     await ok('DefineOrgUnit', { orgUnitId: 'platform', name: 'Platform', parentId: 'eng' });
     await ok('DefineOrgUnit', { orgUnitId: 'sales', name: 'Sales', parentId: 'root' });
-    await ok('RegisterUser', { userId: 'grace', name: 'Grace Hopper', email: 'grace@acme.test', orgUnitId: 'eng', department: 'Engineering', role: 'Manager', hireDate: '2020-01-06' });
-    await ok('RegisterUser', { userId: 'ada', name: 'Ada Lovelace', email: 'ada@acme.test', orgUnitId: 'platform', department: 'Engineering', role: 'Engineer', location: 'London', managerId: 'grace', hireDate: '2024-03-01' });
-    await ok('RegisterUser', { userId: 'sam', name: 'Sam Seller', email: 'sam@acme.test', orgUnitId: 'sales', department: 'Sales', role: 'Account Manager', location: 'Leeds', hireDate: '2023-09-01' });
-    await ok('CreateCourse', { courseId: 'fire-safety', title: 'Fire Safety', kind: 'course', provider: 'Acme Learning', trainingType: 'Compliance' });
-    await ok('CreateCourse', { courseId: 'security', title: 'Security Awareness', kind: 'course', provider: 'SecureCo', trainingType: 'Compliance' });
+    await ok('RegisterUser', {
+      userId: 'grace',
+      name: 'Grace Hopper',
+      email: 'grace@acme.test',
+      orgUnitId: 'eng',
+      department: 'Engineering',
+      role: 'Manager',
+      hireDate: '2020-01-06',
+    });
+    await ok('RegisterUser', {
+      userId: 'ada',
+      name: 'Ada Lovelace',
+      email: 'ada@acme.test',
+      orgUnitId: 'platform',
+      department: 'Engineering',
+      role: 'Engineer',
+      location: 'London',
+      managerId: 'grace',
+      hireDate: '2024-03-01',
+    });
+    await ok('RegisterUser', {
+      userId: 'sam',
+      name: 'Sam Seller',
+      email: 'sam@acme.test',
+      orgUnitId: 'sales',
+      department: 'Sales',
+      role: 'Account Manager',
+      location: 'Leeds',
+      hireDate: '2023-09-01',
+    });
+    await ok('CreateCourse', {
+      courseId: 'fire-safety',
+      title: 'Fire Safety',
+      kind: 'course',
+      provider: 'Acme Learning',
+      trainingType: 'Compliance',
+    });
+    await ok('CreateCourse', {
+      courseId: 'security',
+      title: 'Security Awareness',
+      kind: 'course',
+      provider: 'SecureCo',
+      trainingType: 'Compliance',
+    });
     await ok('CreateGroup', { groupId: 'engineering', name: 'Engineering', kind: 'static' });
   }
 
-  return { store, readModels, clock, embedded, query, engine: embedded.engine, reactor: embedded.reactor, envelope, send, ok, training, eventTypes, seedPortal };
+  return {
+    store,
+    readModels,
+    clock,
+    embedded,
+    query,
+    engine: embedded.engine,
+    reactor: embedded.reactor,
+    envelope,
+    send,
+    ok,
+    training,
+    eventTypes,
+    seedPortal,
+  };
 }
 
 export type Harness = ReturnType<typeof engineHarness>;

@@ -48,7 +48,14 @@ export class EngineProcess {
 }
 
 /** Runs an `lms` verb to completion (verify, rebuild) and returns its exit status and output. */
-export function runCli(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', LMS_BOOTSTRAP_ADMIN: 'root', ...env }, encoding: 'utf8', timeout: 60_000 });
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH ?? '', LMS_BOOTSTRAP_ADMIN: 'root', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

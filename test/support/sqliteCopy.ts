@@ -10,9 +10,16 @@ export async function sqliteCopyOf(store: EventStore): Promise<SqliteEventStore>
   for (let position = 0; ; ) {
     const page = await store.readAll(position, 1000);
     if (page.length === 0) return copy;
-    await copy.append(page.map((event) => ({ stream: event.stream, expectedRevision: event.revision - 1, events: [{ id: event.id, type: event.type, data: event.data, metadata: event.metadata }] })));
+    await copy.append(
+      page.map((event) => ({
+        stream: event.stream,
+        expectedRevision: event.revision - 1,
+        events: [{ id: event.id, type: event.type, data: event.data, metadata: event.metadata }],
+      })),
+    );
     const last = page[page.length - 1] as StoredEvent;
-    if ((await copy.headPosition()) !== last.position) throw new Error(`the copy reached position ${await copy.headPosition()}, the original ${last.position}`);
+    if ((await copy.headPosition()) !== last.position)
+      throw new Error(`the copy reached position ${await copy.headPosition()}, the original ${last.position}`);
     position = last.position;
   }
 }

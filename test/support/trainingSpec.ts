@@ -5,7 +5,12 @@ import { todayIn } from '../../domain/shared/calendar';
 import { DomainError } from '../../domain/shared/domainError';
 import type { DueRule } from '../../domain/shared/dueRule';
 import type { AssignmentSource } from '../../domain/userTraining/assignmentSource';
-import type { RuleFacts, TrainingCommand, TrainingContext, TrainingDecision } from '../../domain/userTraining/trainingDecider';
+import type {
+  RuleFacts,
+  TrainingCommand,
+  TrainingContext,
+  TrainingDecision,
+} from '../../domain/userTraining/trainingDecider';
 import { decideTraining } from '../../domain/userTraining/trainingDecider';
 import type { TrainingEvent, TrainingState } from '../../domain/userTraining/trainingState';
 import { evolveTraining, initialTrainingState } from '../../domain/userTraining/trainingState';
@@ -67,12 +72,33 @@ export function ruleSource(overrides: Partial<AssignmentSource> = {}): Assignmen
   };
 }
 
-export function individualSource(due: DueRule = { kind: 'none' }, overrides: Partial<AssignmentSource> = {}): AssignmentSource {
-  return ruleSource({ kind: 'individual', ruleId: null, groupId: null, groupName: null, due, dynamic: false, dynamicReassignment: false, upgradeToLatestVersion: false, ...overrides });
+export function individualSource(
+  due: DueRule = { kind: 'none' },
+  overrides: Partial<AssignmentSource> = {},
+): AssignmentSource {
+  return ruleSource({
+    kind: 'individual',
+    ruleId: null,
+    groupId: null,
+    groupName: null,
+    due,
+    dynamic: false,
+    dynamicReassignment: false,
+    upgradeToLatestVersion: false,
+    ...overrides,
+  });
 }
 
-export function assigned(source: AssignmentSource, dueDate: string | null, courseId = 'fire-safety', version = 1): TrainingEvent {
-  return { type: 'TrainingAssigned', data: { userId: USER, courseId, source, version, dueDate, dueDatePolicy: 'earliest', notify: true } };
+export function assigned(
+  source: AssignmentSource,
+  dueDate: string | null,
+  courseId = 'fire-safety',
+  version = 1,
+): TrainingEvent {
+  return {
+    type: 'TrainingAssigned',
+    data: { userId: USER, courseId, source, version, dueDate, dueDatePolicy: 'earliest', notify: true },
+  };
 }
 
 /** The effective-due fields every due-carrying event has, under the default policy. */
@@ -115,7 +141,9 @@ export function given(events: readonly TrainingEvent[] = []) {
       const run = (): TrainingDecision => decideTraining(command, stateOf(events), contextFor(options));
       return {
         run,
-        then(expected: TrainingEvent[] | ((events: TrainingEvent[], decision: TrainingDecision) => void)): TrainingDecision {
+        then(
+          expected: TrainingEvent[] | ((events: TrainingEvent[], decision: TrainingDecision) => void),
+        ): TrainingDecision {
           const decision = run();
           if (typeof expected === 'function') expected(decision.events, decision);
           else expect(decision.events).toEqual(expected);
