@@ -4,7 +4,7 @@ import path from 'node:path';
 import { connect } from 'nats';
 import pino from 'pino';
 import { ulid } from 'ulid';
-import { ManualClock } from '../handlers/clock';
+import { ManualClock } from '../handlers/ports/clock';
 import { loadConfig } from '../infra/config';
 import { createClient } from '../infra/nats/client';
 import { loadNatsConfig } from '../infra/nats/natsConfig';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '../domain/events';
 import { eventSchemas } from '../domain/events';
 import { streams } from '../domain/streams';
-import type { EventStore, NewEvent, StreamWrite } from '../infra/eventstore/eventStore';
+import type { EventStore, NewEvent, StreamWrite } from '../handlers/ports/eventStore';
 
 /** A deterministic pseudo-random source (mulberry32): the same seed builds the same portal. */
 export function seededRandom(seed: number): () => number {

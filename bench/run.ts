@@ -5,17 +5,15 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { ulid } from 'ulid';
-import { ManualClock } from '../handlers/clock';
-import { CommandEngine } from '../handlers/commandEngine';
-import { AssignmentReactor } from '../handlers/reactors/assignmentReactor';
+import { ManualClock } from '../handlers/ports/clock';
+import type { CommandHandler } from '../handlers/commandHandler';
+import type { AssignmentReactor } from '../handlers/reactors/assignmentReactor';
 import { loadConfig } from '../infra/config';
-import type { EventStore } from '../infra/eventstore/eventStore';
-import { SqliteEventStore } from '../infra/eventstore/sqliteEventStore';
+import { buildEngine } from '../infra/engine/buildEngine';
+import type { EventStore } from '../handlers/ports/eventStore';
 import { renderTable } from '../infra/cli/table';
 import type { Projections } from '../projections/projectionRuntime';
-import { ProjectionThread } from '../infra/server/projectionThread';
-import { QueryEngine } from '../projections/queryEngine';
-import { ReadModelDb } from '../projections/readModelDb';
+import type { QueryHandler } from '../projections/queryHandler';
 import type { Result } from './measure';
 import { check, round, runChild, runConcurrently, summarize, timed } from './measure';
 import type { GeneratedPortal } from './portalGenerator';
@@ -58,18 +56,16 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-bench-'));
   log(`bench: ${users.toLocaleString('en')} users, data in ${dir}`);
 
-  // As the product opens it (openEventStore): appends and checkpoints through the writer thread.
-  const store = SqliteEventStore.open({ file: path.join(dir, 'events.db'), writerThread: true });
-  const readModels = ReadModelDb.open({ file: path.join(dir, 'readmodels.db'), synchronous: 'NORMAL' });
+  // As `lms serve` builds it: appends through the writer thread, projections in a worker thread with their own
+  // connections (the second core), background work driven here instead of by loops.
   const clock = new ManualClock('2026-03-02T09:00:00.000Z');
-  const engine = new CommandEngine({ store, clock, bootstrapAdminId: ADMIN });
-  const reactor = new AssignmentReactor(engine);
-  // As `lms serve` runs them: projections in a worker thread with their own connections (the second core).
-  const projections = new ProjectionThread(
-    { config: loadConfig({}, { LMS_DATA: dir }), readModelFile: path.join(dir, 'readmodels.db'), batchSize: 5000 },
-    readModels,
-  );
-  const queries = new QueryEngine({ store, runtime: projections, feed: engine.feed, clock });
+  const built = buildEngine({
+    config: loadConfig({}, { LMS_DATA: dir, LMS_BOOTSTRAP_ADMIN: ADMIN }),
+    clock,
+    mode: 'served',
+    projectionThread: { batchSize: 5000 },
+  });
+  const { store, commands: engine, reactor, projections, queries } = built;
 
   try {
     const generation = await timed(() =>
@@ -103,9 +99,7 @@ async function main(): Promise<void> {
     results.push(rawInsertReference(await store.headPosition()));
     if (!values['skip-nats']) results.push(...(await natsWorkloads(quick)));
   } finally {
-    await projections.stop();
-    readModels.close();
-    await store.close();
+    await built.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
@@ -139,17 +133,17 @@ async function main(): Promise<void> {
   }
 }
 
-async function send(engine: CommandEngine, type: string, data: unknown): Promise<void> {
+async function send(engine: CommandHandler, type: string, data: unknown): Promise<void> {
   const reply = await engine.handle({ commandId: ulid(), type, actor, data });
   check(reply.ok, `${type} refused: ${reply.ok ? '' : reply.error.message}`);
 }
 
 /** SLO: a dynamic rule applied to 100,000 users: every assignment stored and visible in MI within 10 s. */
 async function dynamicRuleWorkload(
-  engine: CommandEngine,
+  engine: CommandHandler,
   reactor: AssignmentReactor,
   projections: Projections,
-  queries: QueryEngine,
+  queries: QueryHandler,
   portal: GeneratedPortal,
 ): Promise<Result> {
   const courseId = portal.courseIds[1] as string;
@@ -201,7 +195,7 @@ async function dynamicRuleWorkload(
 
 /** SLO: ≥ 10,000 commands/s in one process (embedded). Commands: RecordProgress on assigned training. */
 async function commandThroughputWorkload(
-  engine: CommandEngine,
+  engine: CommandHandler,
   portal: GeneratedPortal,
   quick: boolean,
 ): Promise<Result> {
@@ -238,7 +232,7 @@ async function commandThroughputWorkload(
 }
 
 /** SLOs: dashboard and 50-person My Team p99 < 5 ms; MI summary over 1,000,000 assignments < 200 ms. */
-async function queryWorkload(queries: QueryEngine, portal: GeneratedPortal, rules: number): Promise<Result> {
+async function queryWorkload(queries: QueryHandler, portal: GeneratedPortal, rules: number): Promise<Result> {
   const random = seededRandom(11);
   const dashboard: number[] = [];
   for (let i = 0; i < 1000; i++) {

@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../domain/events';
 import { asDomainEvent } from '../domain/events';
-import type { EventStore, StoredEvent } from '../infra/eventstore/eventStore';
+import type { EventStore, StoredEvent } from './ports/eventStore';
 
 /** How to fold one kind of aggregate from its stream. */
 export interface AggregateKind<State> {

@@ -1,4 +1,4 @@
-import type { EventStore } from '../infra/eventstore/eventStore';
+import type { EventStore } from './ports/eventStore';
 
 /**
  * A checkpoint kept in memory and written to the store at most once per interval (and on `flush`): for work that is

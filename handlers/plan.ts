@@ -1,9 +1,9 @@
-import type { Directory } from '../domain/directory/directory';
+import type { ReferenceData } from '../domain/referenceData/referenceData';
 import type { DomainEvent } from '../domain/events';
 import type { Actor, Demand } from '../domain/policies/permissionPolicy';
-import type { EventMetadata, ExpectedRevision } from '../infra/eventstore/eventStore';
+import type { EventMetadata, ExpectedRevision } from './ports/eventStore';
 import type { AggregateStore } from './aggregateStore';
-import type { PairOutcome } from './reply';
+import type { PairOutcome } from './ports/reply';
 
 /** What a planner decided: the writes to append together, and what the reply tells the caller. */
 export interface Plan {
@@ -35,7 +35,7 @@ export interface CommandMeta {
 export interface PlanContext {
   meta: CommandMeta;
   now: string;
-  directory: Directory;
+  referenceData: ReferenceData;
   aggregates: AggregateStore;
   actor: Actor;
   /** Throws FORBIDDEN naming the missing permission or constraint (R17). */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Config } from './config';
 import { ConfigError } from './config';
-import type { EventStore } from './eventstore/eventStore';
+import type { EventStore } from '../handlers/ports/eventStore';
 import { MemoryEventStore } from './eventstore/memoryEventStore';
 import { EventStoreDbEventStore } from './eventstore/eventStoreDbEventStore';
 import { SqliteEventStore } from './eventstore/sqliteEventStore';

@@ -1,4 +1,4 @@
-import type { Directory } from '../domain/directory/directory';
+import type { ReferenceData } from '../domain/referenceData/referenceData';
 import type { DueDateExplanation } from '../domain/policies/dueDatePolicy';
 import { explainDueDate } from '../domain/policies/dueDatePolicy';
 import type { Actor } from '../domain/policies/permissionPolicy';
@@ -12,7 +12,7 @@ import { sourceLabel } from '../domain/userTraining/assignmentSource';
 import { trainingEventSchemas } from '../domain/userTraining/trainingEvents';
 import type { Assignment, TrainingEvent, TrainingState } from '../domain/userTraining/trainingState';
 import { evolveTraining, initialTrainingState, isVisible } from '../domain/userTraining/trainingState';
-import type { EventStore, StoredEvent } from '../infra/eventstore/eventStore';
+import type { EventStore, StoredEvent } from '../handlers/ports/eventStore';
 import { describeTrainingEvent } from './historyText';
 import { requireUserView } from './queryAccess';
 import type { SourceView } from './trainingRows';
@@ -43,16 +43,16 @@ export interface AssignmentExplanation {
 export class AuditQueries {
   constructor(
     private readonly store: EventStore,
-    private readonly directory: Directory,
+    private readonly referenceData: ReferenceData,
   ) {}
 
   async history(actor: Actor, query: QueryOf<'AssignmentHistory'>, now: string) {
     const { userId, asOf } = query.params;
-    requireUserView(actor, userId, this.directory, { self: true });
+    requireUserView(actor, userId, this.referenceData, { self: true });
     const events = await this.trainingEvents(userId, asOf);
     const state = fold(events);
     const at = asOf ?? now;
-    const timeZone = this.directory.timeZoneOf(userId);
+    const timeZone = this.referenceData.timeZoneOf(userId);
     return {
       userId,
       asOf: asOf ?? null,
@@ -77,14 +77,14 @@ export class AuditQueries {
         commandId: stored.metadata.commandId,
         type: stored.type,
         reason: stored.metadata.reason ?? null,
-        summary: describeTrainingEvent(asDomainEvent(stored) as TrainingEvent, this.directory),
+        summary: describeTrainingEvent(asDomainEvent(stored) as TrainingEvent, this.referenceData),
       })),
     };
   }
 
   async explain(actor: Actor, query: QueryOf<'ExplainAssignment'>): Promise<AssignmentExplanation> {
     const { userId, courseId, asOf } = query.params;
-    requireUserView(actor, userId, this.directory, { self: true });
+    requireUserView(actor, userId, this.referenceData, { self: true });
     const events = await this.trainingEvents(userId, asOf);
     const assignment = fold(events).assignments[courseId];
     if (!assignment)
@@ -109,7 +109,7 @@ export class AuditQueries {
       version: assignment.version,
       asOf: asOf ?? null,
       sources: assignment.sources.map((source) => {
-        const rule = source.ruleId === null ? undefined : this.directory.rules.get(source.ruleId);
+        const rule = source.ruleId === null ? undefined : this.referenceData.rules.get(source.ruleId);
         return {
           kind: source.kind,
           label: sourceLabel(source),
@@ -128,7 +128,7 @@ export class AuditQueries {
   }
 
   private titleOf(courseId: string): string {
-    return this.directory.courses.get(courseId)?.title ?? courseId;
+    return this.referenceData.courses.get(courseId)?.title ?? courseId;
   }
 
   /** The user's training events recorded up to an instant (all of them without one). */

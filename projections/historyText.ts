@@ -1,4 +1,4 @@
-import type { Directory } from '../domain/directory/directory';
+import type { ReferenceData } from '../domain/referenceData/referenceData';
 import { sourceLabel } from '../domain/userTraining/assignmentSource';
 import type { TrainingEvent } from '../domain/userTraining/trainingState';
 
@@ -9,8 +9,8 @@ const removalText = {
 } as const;
 
 /** One line an auditor reads for each training event. */
-export function describeTrainingEvent(event: TrainingEvent, directory: Directory): string {
-  const title = directory.courses.get(event.data.courseId)?.title ?? event.data.courseId;
+export function describeTrainingEvent(event: TrainingEvent, referenceData: ReferenceData): string {
+  const title = referenceData.courses.get(event.data.courseId)?.title ?? event.data.courseId;
   const due = (dueDate: string | null) => (dueDate ? `, due ${dueDate}` : '');
   switch (event.type) {
     case 'TrainingAssigned':
@@ -20,7 +20,7 @@ export function describeTrainingEvent(event: TrainingEvent, directory: Directory
     case 'AssignmentSourceAdded':
       return `${title}: source ${sourceLabel(event.data.source)} added${due(event.data.dueDate)}`;
     case 'AssignmentSourceRemoved': {
-      const rule = directory.rules.get(event.data.sourceKey);
+      const rule = referenceData.rules.get(event.data.sourceKey);
       return `${title}: source ${event.data.sourceKey === 'individual' ? 'Individual' : rule ? `"${rule.name}"` : `rule ${event.data.sourceKey}`} removed (${removalText[event.data.cause]})`;
     }
     case 'TrainingUnassigned':

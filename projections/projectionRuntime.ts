@@ -1,4 +1,4 @@
-import type { EventStore } from '../infra/eventstore/eventStore';
+import type { EventStore } from '../handlers/ports/eventStore';
 import type { BeforeEventHook } from './projector';
 import { Projector } from './projector';
 import type { ReadModelDb } from './readModelDb';

@@ -3,7 +3,7 @@ import { asDomainEvent } from '../domain/events';
 import { trainingEventSchemas } from '../domain/userTraining/trainingEvents';
 import type { Assignment, TrainingEvent, TrainingState } from '../domain/userTraining/trainingState';
 import { evolveTraining } from '../domain/userTraining/trainingState';
-import type { StoredEvent } from '../infra/eventstore/eventStore';
+import type { StoredEvent } from '../handlers/ports/eventStore';
 import type { ReadModelDb } from './readModelDb';
 import type { UserFacts } from './readModelWriter';
 import { ReadModelWriter } from './readModelWriter';
@@ -86,7 +86,7 @@ export class Projector {
         }
         entry.state = evolveTraining(entry.state, event);
       } else {
-        this.writer.applyDirectoryEvent(event);
+        this.writer.applyReferenceEvent(event);
       }
     }
     const facts = new Map<string, UserFacts>();

@@ -1,5 +1,5 @@
 import type { Permission } from '../domain/access/accessEvents';
-import type { Directory } from '../domain/directory/directory';
+import type { ReferenceData } from '../domain/referenceData/referenceData';
 import type { Actor } from '../domain/policies/permissionPolicy';
 import {
   admitsTraining,
@@ -17,9 +17,9 @@ import { forbidden, notFound } from '../domain/shared/domainError';
 export const VIEWING: Permission[] = ['reports.view', 'assignment.standard', 'exemptions.manage', 'users.manage'];
 
 /** Only the bootstrap administrator and registered, active users may ask, as for commands. */
-export function requireKnownActor(actor: Actor, directory: Directory): void {
+export function requireKnownActor(actor: Actor, referenceData: ReferenceData): void {
   if (actor.isBootstrapAdmin) return;
-  const user = directory.users.get(actor.userId);
+  const user = referenceData.users.get(actor.userId);
   if (!user)
     throw forbidden(`actor ${actor.userId} is not a registered user and holds no permissions`, {
       actorId: actor.userId,
@@ -35,20 +35,20 @@ export function requirePermissionAtAll(actor: Actor, permission: Permission): vo
 export function canView(
   actor: Actor,
   userId: string,
-  directory: Directory,
+  referenceData: ReferenceData,
   permissions: Permission[] = VIEWING,
   allowSelf = true,
 ): boolean {
   return (
     (allowSelf && actor.userId === userId) ||
-    permissions.some((permission) => authorize(actor, { permission, userId }, directory.scope).allowed)
+    permissions.some((permission) => authorize(actor, { permission, userId }, referenceData.orgChart).allowed)
   );
 }
 
 export function requireUserView(
   actor: Actor,
   userId: string,
-  directory: Directory,
+  referenceData: ReferenceData,
   options: { self: boolean; permissions?: Permission[] },
 ): void {
   const permissions = options.permissions ?? VIEWING;
@@ -63,8 +63,8 @@ export function requireUserView(
       { userId },
     );
   }
-  if (!directory.users.has(userId)) throw notFound(`user ${userId} is not registered: check the id`, { userId });
-  if (canView(actor, userId, directory, permissions, options.self)) return;
+  if (!referenceData.users.has(userId)) throw notFound(`user ${userId} is not registered: check the id`, { userId });
+  if (canView(actor, userId, referenceData, permissions, options.self)) return;
   throw forbidden(
     `user ${actor.userId} may not view the assignments of ${userId}: it needs one of ${permissions.join(', ')} with ${userId} in scope`,
     { userId },
@@ -75,7 +75,7 @@ export function requireUserView(
  * The users whose rows an actor may see under a permission: null when some grant reaches everyone (no filter),
  * otherwise the ids in scope, sorted.
  */
-export function usersInScope(actor: Actor, permission: Permission, directory: Directory): string[] | null {
+export function usersInScope(actor: Actor, permission: Permission, referenceData: ReferenceData): string[] | null {
   if (actor.isBootstrapAdmin) return null;
   const grants = grantsFor(actor, permission);
   const unconstrained = grants.some((grant) => {
@@ -83,8 +83,8 @@ export function usersInScope(actor: Actor, permission: Permission, directory: Di
     return !c.orgUnitIds && !c.userIds && !c.selfAndSubordinates && !c.ownOrgUnit;
   });
   if (unconstrained) return null;
-  return [...directory.users.keys()]
-    .filter((userId) => authorize(actor, { permission, userId }, directory.scope).allowed)
+  return [...referenceData.users.keys()]
+    .filter((userId) => authorize(actor, { permission, userId }, referenceData.orgChart).allowed)
     .sort();
 }
 
@@ -95,7 +95,7 @@ export function usersInScope(actor: Actor, permission: Permission, directory: Di
  */
 export function reportingScope(
   actor: Actor,
-  directory: Directory,
+  referenceData: ReferenceData,
 ): { sql: string; params: Record<string, string> } | null {
   if (actor.isBootstrapAdmin) return null;
   const clauses: string[] = [];
@@ -104,15 +104,15 @@ export function reportingScope(
     const parts: string[] = [];
     if (constrainsUsers(grant.constraints)) {
       params[`scopeUsers${i}`] = JSON.stringify(
-        [...directory.users.keys()].filter((userId) =>
-          admitsUser(actor.userId, grant.constraints, userId, directory.scope),
+        [...referenceData.users.keys()].filter((userId) =>
+          admitsUser(actor.userId, grant.constraints, userId, referenceData.orgChart),
         ),
       );
       parts.push(`a.user_id IN (SELECT value FROM json_each(@scopeUsers${i}))`);
     }
     if (constrainsTraining(grant.constraints)) {
       params[`scopeCourses${i}`] = JSON.stringify(
-        [...directory.courses.values()]
+        [...referenceData.courses.values()]
           .filter((course) => admitsTraining(grant.constraints, course))
           .map((course) => course.courseId),
       );

@@ -3,13 +3,13 @@
  * events alone; `checkpoints` holds, per read model, the position its rows reflect, written in the same
  * transaction as the rows.
  */
-export const READ_MODEL_NAMES = ['directory', 'assignments'] as const;
+export const READ_MODEL_NAMES = ['referenceData', 'assignments'] as const;
 
 /**
  * Bumped whenever a table or a row derivation changes: read models built by another version are dropped on open
  * and rebuilt from the events by the next catch-up.
  */
-export const READ_MODEL_VERSION = 5;
+export const READ_MODEL_VERSION = 6;
 export type ReadModelName = (typeof READ_MODEL_NAMES)[number];
 
 /** overdue_at in mi_counts for a row without a due date (a key column cannot be null): before any real instant. */

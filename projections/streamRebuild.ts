@@ -2,7 +2,7 @@ import { asDomainEvent } from '../domain/events';
 import { streams } from '../domain/streams';
 import type { TrainingState } from '../domain/userTraining/trainingState';
 import { evolveTraining, initialTrainingState } from '../domain/userTraining/trainingState';
-import type { EventStore, StoredEvent, StreamCursor } from '../infra/eventstore/eventStore';
+import type { EventStore, StoredEvent, StreamCursor } from '../handlers/ports/eventStore';
 import type { ProjectionProgress } from './projectionRuntime';
 import { ProjectionRuntime } from './projectionRuntime';
 import { isTrainingEvent } from './projector';
@@ -24,7 +24,7 @@ export interface RebuildOptions {
  * (`ProjectionRuntime`), reached faster. Reference data first, in log order (a few percent of the log); then each
  * user's training stream folded whole, one user at a time, in user order, so rows are inserted in key order, each
  * once, with the user's final facts, and memory holds one user. Rows are a function of a user's final training
- * state and final directory facts, which is what the event-by-event projection converges to (it rewrites a user's
+ * state and final referenceData facts, which is what the event-by-event projection converges to (it rewrites a user's
  * rows when their facts change). The MI index and counts are built once at the end rather than row by row.
  *
  * Falls back to the event-by-event projection for a store that cannot read by stream prefix or reference data.
@@ -52,7 +52,7 @@ export async function rebuildFromEvents(
   const applyReference = db.transaction((page: readonly StoredEvent[]) => {
     for (const stored of page) {
       const event = asDomainEvent(stored);
-      if (event) writer.applyDirectoryEvent(event);
+      if (event) writer.applyReferenceEvent(event);
     }
   });
   for (let position = 0; position < head; ) {

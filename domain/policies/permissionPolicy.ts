@@ -19,7 +19,7 @@ export interface TrainingFacts {
 }
 
 /** What the user side of a constraint needs to know about the org tree and reporting lines. */
-export interface ScopeDirectory {
+export interface OrgChart {
   /** The org unit and its ancestors up to the root. */
   orgUnitPath(orgUnitId: string): readonly string[];
   userOrgUnit(userId: string): string | undefined;
@@ -56,7 +56,7 @@ export function grantsFor(actor: Actor, permission: Permission): Grant[] {
   return actor.grants.filter((grant) => accepted.includes(grant.permission));
 }
 
-export function authorize(actor: Actor, demand: Demand, directory: ScopeDirectory): Authorization {
+export function authorize(actor: Actor, demand: Demand, orgChart: OrgChart): Authorization {
   if (actor.isBootstrapAdmin) return { allowed: true };
   const grants = grantsFor(actor, demand.permission);
   if (grants.length === 0) {
@@ -71,7 +71,7 @@ export function authorize(actor: Actor, demand: Demand, directory: ScopeDirector
     const trainingRefusal = demand.course ? trainingSideRefusal(grant.constraints, demand.course) : undefined;
     const userRefusal =
       demand.userId !== undefined
-        ? userSideRefusal(actor, grant.constraints, demand.userId, directory, demand.placement)
+        ? userSideRefusal(actor, grant.constraints, demand.userId, orgChart, demand.placement)
         : undefined;
     if (!trainingRefusal && !userRefusal) return { allowed: true };
     refusal ??= trainingRefusal ?? userRefusal;
@@ -85,8 +85,8 @@ export function authorize(actor: Actor, demand: Demand, directory: ScopeDirector
 }
 
 /** Throws FORBIDDEN with the refusal's message. */
-export function requirePermission(actor: Actor, demand: Demand, directory: ScopeDirectory): void {
-  requireAllowed(authorize(actor, demand, directory));
+export function requirePermission(actor: Actor, demand: Demand, orgChart: OrgChart): void {
+  requireAllowed(authorize(actor, demand, orgChart));
 }
 
 /** Throws FORBIDDEN for a refused authorization, naming the permission and the constraint that refused. */
@@ -100,8 +100,8 @@ export function requireAllowed(decision: Authorization): void {
 }
 
 /** True when one of the actor's grants of the permission admits the user (queries filter their rows with this). */
-export function userInScope(actor: Actor, permission: Permission, userId: string, directory: ScopeDirectory): boolean {
-  return authorize(actor, { permission, userId }, directory).allowed;
+export function userInScope(actor: Actor, permission: Permission, userId: string, orgChart: OrgChart): boolean {
+  return authorize(actor, { permission, userId }, orgChart).allowed;
 }
 
 /**
@@ -166,28 +166,28 @@ export function admitsUser(
   actorId: string,
   constraints: GrantConstraints,
   userId: string,
-  directory: ScopeDirectory,
+  orgChart: OrgChart,
 ): boolean {
-  return userSideRefusal({ userId: actorId }, constraints, userId, directory) === undefined;
+  return userSideRefusal({ userId: actorId }, constraints, userId, orgChart) === undefined;
 }
 
 function userSideRefusal(
   actor: Pick<Actor, 'userId'>,
   constraints: GrantConstraints,
   userId: string,
-  directory: ScopeDirectory,
+  orgChart: OrgChart,
   placement?: Placement,
 ): string | undefined {
   const kinds = userSideKinds(constraints);
   if (kinds.length === 0) return undefined;
-  const userOrgUnit = placement ? placement.orgUnitId : directory.userOrgUnit(userId);
-  const path = userOrgUnit === undefined ? [] : directory.orgUnitPath(userOrgUnit);
+  const userOrgUnit = placement ? placement.orgUnitId : orgChart.userOrgUnit(userId);
+  const path = userOrgUnit === undefined ? [] : orgChart.orgUnitPath(userOrgUnit);
   if (constraints.orgUnitIds?.some((orgUnitId) => path.includes(orgUnitId))) return undefined;
   if (constraints.userIds?.includes(userId)) return undefined;
-  const chain = placement ? placement.managementChain : directory.managementChain(userId);
+  const chain = placement ? placement.managementChain : orgChart.managementChain(userId);
   if (constraints.selfAndSubordinates && (userId === actor.userId || chain.includes(actor.userId))) return undefined;
   // The actor's own org unit as it is now, also when the actor is the user being placed.
-  if (constraints.ownOrgUnit && orgUnitAdmitted(actor, { ownOrgUnit: true }, path, directory)) return undefined;
+  if (constraints.ownOrgUnit && orgUnitAdmitted(actor, { ownOrgUnit: true }, path, orgChart)) return undefined;
   return `user ${userId} ${placement ? `placed in org unit ${placement.orgUnitId ?? '(none)'} would be` : 'is'} outside ${kinds.join(' or ')}`;
 }
 
@@ -196,10 +196,10 @@ function orgUnitAdmitted(
   actor: Pick<Actor, 'userId'>,
   constraints: Pick<GrantConstraints, 'orgUnitIds' | 'ownOrgUnit'>,
   path: readonly string[],
-  directory: ScopeDirectory,
+  orgChart: OrgChart,
 ): boolean {
   if (constraints.orgUnitIds?.some((orgUnitId) => path.includes(orgUnitId))) return true;
-  const actorOrgUnit = constraints.ownOrgUnit ? directory.userOrgUnit(actor.userId) : undefined;
+  const actorOrgUnit = constraints.ownOrgUnit ? orgChart.userOrgUnit(actor.userId) : undefined;
   return actorOrgUnit !== undefined && path.includes(actorOrgUnit);
 }
 
@@ -212,7 +212,7 @@ export function authorizeOrgUnit(
   actor: Actor,
   permission: Permission,
   path: readonly string[],
-  directory: ScopeDirectory,
+  orgChart: OrgChart,
 ): Authorization {
   if (actor.isBootstrapAdmin) return { allowed: true };
   const grants = grantsFor(actor, permission);
@@ -220,7 +220,7 @@ export function authorizeOrgUnit(
     return { allowed: false, permission, message: `user ${actor.userId} lacks the permission ${permission}` };
   if (
     grants.some(
-      (grant) => !constrainsUsers(grant.constraints) || orgUnitAdmitted(actor, grant.constraints, path, directory),
+      (grant) => !constrainsUsers(grant.constraints) || orgUnitAdmitted(actor, grant.constraints, path, orgChart),
     )
   )
     return { allowed: true };
@@ -243,12 +243,12 @@ export function delegationRefusal(
   actor: Actor,
   grantee: string,
   constraints: GrantConstraints,
-  directory: ScopeDirectory,
+  orgChart: OrgChart,
 ): string | undefined {
   if (actor.isBootstrapAdmin) return undefined;
   let refusal: string | undefined;
   for (const grant of grantsFor(actor, 'permissions.manage')) {
-    const wider = widerThan(actor, grant.constraints, grantee, constraints, directory);
+    const wider = widerThan(actor, grant.constraints, grantee, constraints, orgChart);
     if (wider === undefined) return undefined;
     refusal ??= wider;
   }
@@ -260,7 +260,7 @@ function widerThan(
   own: GrantConstraints,
   grantee: string,
   given: GrantConstraints,
-  directory: ScopeDirectory,
+  orgChart: OrgChart,
 ): string | undefined {
   for (const kind of ['providers', 'trainingTypes', 'courseIds', 'locations'] as const) {
     const mine = own[kind];
@@ -276,28 +276,25 @@ function widerThan(
   if (!constrainsUsers(given)) return `the grant reaches every user; the grantor's reaches only ${ownKinds}`;
   const actorView = { userId: actor.userId };
   for (const orgUnitId of given.orgUnitIds ?? []) {
-    if (!orgUnitAdmitted(actorView, own, directory.orgUnitPath(orgUnitId), directory))
+    if (!orgUnitAdmitted(actorView, own, orgChart.orgUnitPath(orgUnitId), orgChart))
       return `org unit ${orgUnitId} is outside the grantor's ${ownKinds}`;
   }
   for (const userId of given.userIds ?? []) {
-    if (userSideRefusal(actorView, own, userId, directory) !== undefined)
+    if (userSideRefusal(actorView, own, userId, orgChart) !== undefined)
       return `user ${userId} is outside the grantor's ${ownKinds}`;
   }
   if (given.ownOrgUnit) {
-    const granteeOrgUnit = directory.userOrgUnit(grantee);
+    const granteeOrgUnit = orgChart.userOrgUnit(grantee);
     if (
       granteeOrgUnit === undefined ||
-      !orgUnitAdmitted(actorView, own, directory.orgUnitPath(granteeOrgUnit), directory)
+      !orgUnitAdmitted(actorView, own, orgChart.orgUnitPath(granteeOrgUnit), orgChart)
     )
       return `${grantee}'s own org unit is outside the grantor's ${ownKinds}`;
   }
   // A grantee's reporting line stays inside the grantor's only when the grantee reports to the grantor (or is them).
   if (
     given.selfAndSubordinates &&
-    !(
-      own.selfAndSubordinates &&
-      (grantee === actor.userId || directory.managementChain(grantee).includes(actor.userId))
-    )
+    !(own.selfAndSubordinates && (grantee === actor.userId || orgChart.managementChain(grantee).includes(actor.userId)))
   ) {
     return `${grantee}'s reporting line is not within the grantor's ${ownKinds}`;
   }

@@ -51,9 +51,9 @@ export function planCommand(command: Command, context: PlanContext): Promise<Pla
 }
 
 function requireKnownActor(context: PlanContext): void {
-  const { actor, directory } = context;
+  const { actor, referenceData } = context;
   if (actor.isBootstrapAdmin) return;
-  const user = directory.users.get(actor.userId);
+  const user = referenceData.users.get(actor.userId);
   if (!user)
     throw forbiddenActor(`actor ${actor.userId} is not a registered user and holds no permissions`, actor.userId);
   if (!user.active) throw forbiddenActor(`actor ${actor.userId} is deactivated`, actor.userId);

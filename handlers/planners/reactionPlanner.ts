@@ -1,4 +1,4 @@
-import type { Directory } from '../../domain/directory/directory';
+import type { ReferenceData } from '../../domain/referenceData/referenceData';
 import { assignability } from '../../domain/policies/assignabilityPolicy';
 import { ruleMatches } from '../../domain/policies/ruleAudiencePolicy';
 import type { Plan, PlanContext } from '../plan';
@@ -11,18 +11,18 @@ import { decideTrainingBatch } from './trainingBatch';
  * fail are skipped and reported, never refused as a whole.
  */
 export async function planReactions(works: readonly TrainingWork[], context: PlanContext): Promise<Plan> {
-  const { directory } = context;
+  const { referenceData } = context;
   const skipped: string[] = [];
   const admitted = works.filter((work) => {
-    if (!stillDue(work, directory)) return false;
-    if (work.command.type !== 'ApplyRule') return directory.users.has(work.userId);
+    if (!stillDue(work, referenceData)) return false;
+    if (work.command.type !== 'ApplyRule') return referenceData.users.has(work.userId);
     const { courseId } = work.command.rule;
     const verdict = assignability(
       courseId,
-      directory.courses.get(courseId),
+      referenceData.courses.get(courseId),
       work.userId,
-      directory.users.get(work.userId),
-      (id) => directory.orgUnitPath(id),
+      referenceData.users.get(work.userId),
+      (id) => referenceData.orgUnitPath(id),
     );
     if (!verdict.ok) skipped.push(`${work.userId} × ${courseId}: ${verdict.message}`);
     return verdict.ok;
@@ -45,7 +45,7 @@ export async function planReactions(works: readonly TrainingWork[], context: Pla
  * no longer matches it; withdrawing a membership rule from a user who matches it again. A withdrawal for a retired
  * rule always goes ahead.
  */
-function stillDue(work: TrainingWork, directory: Directory): boolean {
+function stillDue(work: TrainingWork, referenceData: ReferenceData): boolean {
   const ruleId =
     work.command.type === 'ApplyRule'
       ? work.command.rule.ruleId
@@ -53,12 +53,12 @@ function stillDue(work: TrainingWork, directory: Directory): boolean {
         ? work.command.ruleId
         : undefined;
   if (ruleId === undefined) return true;
-  const rule = directory.rules.get(ruleId);
+  const rule = referenceData.rules.get(ruleId);
   if (!rule) return work.command.type !== 'ApplyRule';
   const follows = rule.mode === 'dynamic' && rule.target.kind !== 'newStarters';
   if (work.command.type === 'ApplyRule')
-    return !rule.retired && (!follows || ruleMatches(rule, work.userId, directory));
+    return !rule.retired && (!follows || ruleMatches(rule, work.userId, referenceData));
   if (work.command.type === 'WithdrawRule' && work.command.cause === 'dynamic')
-    return !(follows && ruleMatches(rule, work.userId, directory));
+    return !(follows && ruleMatches(rule, work.userId, referenceData));
   return true;
 }

@@ -28,22 +28,23 @@ export function planSetAssignmentPreferences(
 }
 
 export function planDefineOrgUnit(command: CommandOf<'DefineOrgUnit'>, context: PlanContext): Promise<Plan> {
-  const { directory } = context;
+  const { referenceData } = context;
   const { orgUnitId, parentId } = command.data;
   // R17: where the unit is now (when it exists) and where it is put must both be within the actor's scope.
   const placements = [
-    [orgUnitId, ...(parentId ? directory.orgUnitPath(parentId) : [])],
-    ...(directory.orgUnits.has(orgUnitId) ? [directory.orgUnitPath(orgUnitId)] : []),
+    [orgUnitId, ...(parentId ? referenceData.orgUnitPath(parentId) : [])],
+    ...(referenceData.orgUnits.has(orgUnitId) ? [referenceData.orgUnitPath(orgUnitId)] : []),
   ];
-  for (const path of placements) requireAllowed(authorizeOrgUnit(context.actor, 'users.manage', path, directory.scope));
+  for (const path of placements)
+    requireAllowed(authorizeOrgUnit(context.actor, 'users.manage', path, referenceData.orgChart));
   return planOnStream(
     context,
     streams.orgUnit(command.data.orgUnitId),
     aggregateKinds.orgUnit,
     (state) =>
       decideOrgUnit(command.data, state, {
-        orgUnitExists: (id) => directory.orgUnits.has(id),
-        pathToRoot: (id) => directory.orgUnitPath(id),
+        orgUnitExists: (id) => referenceData.orgUnits.has(id),
+        pathToRoot: (id) => referenceData.orgUnitPath(id),
       }),
     (events) => describeEvents(events, `org unit ${command.data.orgUnitId}`),
   );
@@ -52,11 +53,11 @@ export function planDefineOrgUnit(command: CommandOf<'DefineOrgUnit'>, context: 
 type UserCommand = CommandOf<'RegisterUser'> | CommandOf<'UpdateUserProfile'> | CommandOf<'DeactivateUser'>;
 
 export function planUserCommand(command: UserCommand, context: PlanContext): Promise<Plan> {
-  const { directory } = context;
+  const { referenceData } = context;
   const userId = command.data.userId;
   const placedAt = (orgUnitId: string | undefined, managerId: string | null | undefined): Placement => ({
     orgUnitId,
-    managementChain: managerId ? [managerId, ...directory.managementChain(managerId)] : [],
+    managementChain: managerId ? [managerId, ...referenceData.managementChain(managerId)] : [],
   });
   // R17: a user is judged where they are (unless new) and, when the command places them, where they are put: an
   // actor may not move users, or themselves, into their scope.
@@ -71,7 +72,7 @@ export function planUserCommand(command: UserCommand, context: PlanContext): Pro
     command.type === 'UpdateUserProfile' &&
     (command.data.orgUnitId !== undefined || command.data.managerId !== undefined)
   ) {
-    const current = directory.users.get(userId);
+    const current = referenceData.users.get(userId);
     const orgUnitId = command.data.orgUnitId ?? current?.orgUnitId;
     const managerId = command.data.managerId !== undefined ? command.data.managerId : current?.managerId;
     context.require({ permission: 'users.manage', userId, placement: placedAt(orgUnitId, managerId) });
@@ -82,10 +83,10 @@ export function planUserCommand(command: UserCommand, context: PlanContext): Pro
     aggregateKinds.user,
     (state) =>
       decideUser(command, state, {
-        orgUnitExists: (id) => directory.orgUnits.has(id),
-        userExists: (id) => directory.users.has(id),
-        managementChain: (id) => directory.managementChain(id),
-        emailOwner: (email) => directory.emailOwner(email),
+        orgUnitExists: (id) => referenceData.orgUnits.has(id),
+        userExists: (id) => referenceData.users.has(id),
+        managementChain: (id) => referenceData.managementChain(id),
+        emailOwner: (email) => referenceData.emailOwner(email),
       }),
     (events) => {
       const [event] = events;
@@ -106,7 +107,7 @@ type CourseCommand =
 
 export function planCourseCommand(command: CourseCommand, context: PlanContext): Promise<Plan> {
   const courseId = command.data.courseId;
-  const course = command.type === 'CreateCourse' ? command.data : context.directory.courses.get(courseId);
+  const course = command.type === 'CreateCourse' ? command.data : context.referenceData.courses.get(courseId);
   context.require({ permission: 'courses.manage', ...(course ? { course } : {}) });
   return planOnStream(
     context,
@@ -127,12 +128,12 @@ type GroupCommand = CommandOf<'CreateGroup'> | CommandOf<'AddGroupMember'> | Com
 export function planGroupCommand(command: GroupCommand, context: PlanContext): Promise<Plan> {
   if (command.type === 'CreateGroup') context.require({ permission: 'groups.manage' });
   else for (const userId of command.data.userIds) context.require({ permission: 'groups.manage', userId });
-  const { directory } = context;
+  const { referenceData } = context;
   return planOnStream(
     context,
     streams.group(command.data.groupId),
     aggregateKinds.group,
-    (state) => decideGroup(command, state, { userActive: (userId) => directory.users.get(userId)?.active }),
+    (state) => decideGroup(command, state, { userActive: (userId) => referenceData.users.get(userId)?.active }),
     (events) => describeEvents(events, `group ${command.data.groupId}`),
   );
 }
@@ -141,11 +142,11 @@ type AccessCommand = CommandOf<'GrantPermission'> | CommandOf<'RevokePermission'
 
 export function planAccessCommand(command: AccessCommand, context: PlanContext): Promise<Plan> {
   const { userId } = command.data;
-  if (!context.directory.users.has(userId))
+  if (!context.referenceData.users.has(userId))
     throw notFound(`user ${userId} is not registered: permissions are granted to registered users`, { userId });
   context.require({ permission: 'permissions.manage', userId });
   if (command.type === 'GrantPermission') {
-    const wider = delegationRefusal(context.actor, userId, command.data.constraints, context.directory.scope);
+    const wider = delegationRefusal(context.actor, userId, command.data.constraints, context.referenceData.orgChart);
     if (wider)
       throw forbidden(`user ${context.actor.userId} may grant only within their own permissions.manage: ${wider}`, {
         permission: 'permissions.manage',
@@ -159,7 +160,7 @@ export function planAccessCommand(command: AccessCommand, context: PlanContext):
     (state) =>
       decideAccess(command, state, {
         commandId: context.meta.commandId,
-        userExists: (id) => context.directory.users.has(id),
+        userExists: (id) => context.referenceData.users.has(id),
       }),
     (events) => {
       const [event] = events;

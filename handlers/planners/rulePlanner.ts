@@ -21,22 +21,22 @@ type RuleCommand =
   | CommandOf<'RetireAssignmentRule'>;
 
 export function planRuleCommand(command: RuleCommand, context: PlanContext): Promise<Plan> {
-  const { directory } = context;
+  const { referenceData } = context;
   const ruleId = command.data.ruleId;
   let permission: Permission;
   let course: ExistingCourse | undefined;
   if (command.type === 'CreateAssignmentRule') {
     permission = permissionForMode(command.data.mode);
-    course = directory.courses.get(command.data.courseId);
+    course = referenceData.courses.get(command.data.courseId);
     if (!course)
       throw notFound(`course ${command.data.courseId} does not exist: check the id`, {
         courseId: command.data.courseId,
       });
     context.require({ permission, course });
   } else {
-    const rule = requireRule(directory.rules.get(ruleId), ruleId);
+    const rule = requireRule(referenceData.rules.get(ruleId), ruleId);
     permission = permissionForMode(rule.mode);
-    course = directory.courses.get(rule.courseId);
+    course = referenceData.courses.get(rule.courseId);
     // An admin constrained on the user side sees, and so changes, only rules created by users within their scope.
     context.require({ permission, userId: rule.createdBy, ...(course ? { course } : {}) });
   }
@@ -48,9 +48,9 @@ export function planRuleCommand(command: RuleCommand, context: PlanContext): Pro
       decideAssignmentRule(command, state, {
         now: context.now,
         actorId: context.meta.actorId,
-        preferences: directory.preferences,
-        courseActive: (courseId) => directory.courses.get(courseId)?.active,
-        groupName: (groupId) => directory.groups.get(groupId)?.name,
+        preferences: referenceData.preferences,
+        courseActive: (courseId) => referenceData.courses.get(courseId)?.active,
+        groupName: (groupId) => referenceData.groups.get(groupId)?.name,
         audienceScope: userScopeOf(context.actor, permission, course),
       }),
     (events) => {

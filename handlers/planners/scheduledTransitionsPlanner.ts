@@ -9,18 +9,20 @@ export async function planScheduledTransitions(
   command: CommandOf<'RunScheduledTransitions'>,
   context: PlanContext,
 ): Promise<Plan> {
-  const { directory } = context;
+  const { referenceData } = context;
   context.require({ permission: 'progress.record' });
   const named = command.data.userIds;
   for (const userId of named ?? []) {
-    if (!directory.users.has(userId)) throw notFound(`user ${userId} is not registered: check the id`, { userId });
+    if (!referenceData.users.has(userId)) throw notFound(`user ${userId} is not registered: check the id`, { userId });
     context.require({ permission: 'progress.record', userId });
   }
   // Deactivated users are left out: nobody is chased for training after they leave.
   const userIds =
     named ??
-    [...directory.users.values()]
-      .filter((user) => user.active && userInScope(context.actor, 'progress.record', user.userId, directory.scope))
+    [...referenceData.users.values()]
+      .filter(
+        (user) => user.active && userInScope(context.actor, 'progress.record', user.userId, referenceData.orgChart),
+      )
       .map((user) => user.userId);
   const { results, writes } = await decideTrainingBatch(
     context,

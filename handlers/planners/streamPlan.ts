@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../../domain/events';
-import type { ExpectedRevision } from '../../infra/eventstore/eventStore';
+import type { ExpectedRevision } from '../ports/eventStore';
 import type { AggregateKind } from '../aggregateStore';
 import type { Plan, PlanContext } from '../plan';
 

@@ -1,5 +1,5 @@
 import type { ActiveRule } from '../../domain/assignmentRule/assignmentRuleDecider';
-import type { Directory } from '../../domain/directory/directory';
+import type { ReferenceData } from '../../domain/referenceData/referenceData';
 import { ruleFacts, ruleMatches } from '../../domain/policies/ruleAudiencePolicy';
 import { todayIn } from '../../domain/shared/calendar';
 import { DomainError, notFound } from '../../domain/shared/domainError';
@@ -8,7 +8,7 @@ import type { TrainingCommand, TrainingContext, TrainingDecision } from '../../d
 import { decideTraining } from '../../domain/userTraining/trainingDecider';
 import type { TrainingEvent, TrainingState } from '../../domain/userTraining/trainingState';
 import { evolveTraining } from '../../domain/userTraining/trainingState';
-import type { EventMetadata } from '../../infra/eventstore/eventStore';
+import type { EventMetadata } from '../ports/eventStore';
 import { aggregateKinds } from '../aggregateKinds';
 import type { PlanContext, PlannedWrite } from '../plan';
 import { expectedFrom } from './streamPlan';
@@ -29,10 +29,15 @@ export interface TrainingWorkResult {
   error?: DomainError;
 }
 
-export function trainingContext(directory: Directory, userId: string, at: string, actorId: string): TrainingContext {
-  const user = directory.users.get(userId);
+export function trainingContext(
+  referenceData: ReferenceData,
+  userId: string,
+  at: string,
+  actorId: string,
+): TrainingContext {
+  const user = referenceData.users.get(userId);
   if (!user) throw notFound(`user ${userId} is not registered: check the id`, { userId });
-  const timeZone = directory.timeZoneOf(userId);
+  const timeZone = referenceData.timeZoneOf(userId);
   return {
     userId,
     now: at,
@@ -40,9 +45,9 @@ export function trainingContext(directory: Directory, userId: string, at: string
     timeZone,
     hireDate: user.hireDate,
     actorId,
-    preferences: directory.preferences,
-    course: (courseId) => directory.courses.get(courseId),
-    rule: (ruleId) => directory.rules.get(ruleId),
+    preferences: referenceData.preferences,
+    course: (courseId) => referenceData.courses.get(courseId),
+    rule: (ruleId) => referenceData.rules.get(ruleId),
   };
 }
 
@@ -71,7 +76,12 @@ export async function decideTrainingBatch(
       const decision = decideTraining(
         work.command,
         entry.state,
-        trainingContext(context.directory, work.userId, work.at ?? context.now, work.actorId ?? context.meta.actorId),
+        trainingContext(
+          context.referenceData,
+          work.userId,
+          work.at ?? context.now,
+          work.actorId ?? context.meta.actorId,
+        ),
       );
       for (const event of decision.events) {
         entry.state = evolveTraining(entry.state, event);
@@ -99,18 +109,18 @@ export async function decideTrainingBatch(
       (event) => event.type === 'TrainingAssigned' || event.type === 'TrainingReassigned',
     );
     if (!activated) continue;
-    rulesByCourse ??= dynamicRulesByCourse(context.directory);
+    rulesByCourse ??= dynamicRulesByCourse(context.referenceData);
     const { userId } = result.work;
     for (const rule of rulesByCourse.get(activated.data.courseId) ?? []) {
       const held = perUser.get(userId)?.state.assignments[rule.courseId];
       if (
         !held?.active ||
         held.sources.some((source) => source.ruleId === rule.ruleId) ||
-        !ruleMatches(rule, userId, context.directory)
+        !ruleMatches(rule, userId, context.referenceData)
       )
         continue;
       results.push(
-        await decide({ ...result.work, command: { type: 'ApplyRule', rule: ruleFacts(rule, context.directory) } }),
+        await decide({ ...result.work, command: { type: 'ApplyRule', rule: ruleFacts(rule, context.referenceData) } }),
       );
     }
   }
@@ -128,9 +138,9 @@ export async function decideTrainingBatch(
   return { results, writes };
 }
 
-function dynamicRulesByCourse(directory: Directory): Map<string, ActiveRule[]> {
+function dynamicRulesByCourse(referenceData: ReferenceData): Map<string, ActiveRule[]> {
   const byCourse = new Map<string, ActiveRule[]>();
-  for (const rule of directory.rules.values()) {
+  for (const rule of referenceData.rules.values()) {
     if (rule.retired || rule.mode !== 'dynamic' || rule.target.kind === 'newStarters') continue;
     const list = byCourse.get(rule.courseId);
     if (list) list.push(rule);

@@ -6,7 +6,7 @@ import { DomainError, notFound } from '../../domain/shared/domainError';
 import type { TrainingCommand } from '../../domain/userTraining/trainingDecider';
 import type { Permission } from '../../domain/access/accessEvents';
 import type { Plan, PlanContext } from '../plan';
-import type { PairOutcome } from '../reply';
+import type { PairOutcome } from '../ports/reply';
 import type { TrainingWork } from './trainingBatch';
 import { decideTrainingBatch } from './trainingBatch';
 
@@ -35,13 +35,13 @@ const permissionFor: Record<SingleUserCommand['type'], Permission> = {
 const selfService = new Set<SingleUserCommand['type']>(['StartCourse', 'RecordProgress', 'CompleteCourse']);
 
 export async function planSingleUserTraining(command: SingleUserCommand, context: PlanContext): Promise<Plan> {
-  const { directory } = context;
+  const { referenceData } = context;
   const { userId } = command.data;
-  if (!directory.users.has(userId)) throw notFound(`user ${userId} is not registered: check the id`, { userId });
+  if (!referenceData.users.has(userId)) throw notFound(`user ${userId} is not registered: check the id`, { userId });
   const courseIds =
     command.type === 'SaveExemptions' ? command.data.exemptions.map((tick) => tick.courseId) : [command.data.courseId];
   for (const courseId of new Set(courseIds)) {
-    const course = directory.courses.get(courseId);
+    const course = referenceData.courses.get(courseId);
     if (!course) throw notFound(`course ${courseId} does not exist: check the id`, { courseId });
     if (!(selfService.has(command.type) && context.meta.actorId === userId)) {
       context.require({ permission: permissionFor[command.type], userId, course });
@@ -61,7 +61,7 @@ function toTrainingCommand(command: SingleUserCommand): TrainingCommand {
 
 /** R16: every user × course pair obeys R1 and R15 on its own; the reply reports each pair. */
 export async function planAssignCourse(command: CommandOf<'AssignCourse'>, context: PlanContext): Promise<Plan> {
-  const { directory } = context;
+  const { referenceData } = context;
   const { userIds, courseIds, dueDate, required } = command.data;
   // Without the permission at all, say so before anything else: an outsider learns nothing about users or courses.
   if (!context.actor.isBootstrapAdmin && grantsFor(context.actor, 'assignment.standard').length === 0) {
@@ -71,9 +71,9 @@ export async function planAssignCourse(command: CommandOf<'AssignCourse'>, conte
   const works: TrainingWork[] = [];
   for (const userId of new Set(userIds)) {
     for (const courseId of new Set(courseIds)) {
-      const course = directory.courses.get(courseId);
-      const verdict = assignability(courseId, course, userId, directory.users.get(userId), (id) =>
-        directory.orgUnitPath(id),
+      const course = referenceData.courses.get(courseId);
+      const verdict = assignability(courseId, course, userId, referenceData.users.get(userId), (id) =>
+        referenceData.orgUnitPath(id),
       );
       if (!verdict.ok) {
         outcomes.push({

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { ActiveRule } from '../../domain/assignmentRule/assignmentRuleDecider';
-import { Directory } from '../../domain/directory/directory';
+import { ReferenceData } from '../../domain/referenceData/referenceData';
 import type { DomainEvent } from '../../domain/events';
 import { asDomainEvent } from '../../domain/events';
 import { ruleAudience, ruleFacts, ruleMatches, withinAudienceScope } from '../../domain/policies/ruleAudiencePolicy';
-import type { StoredEvent } from '../../infra/eventstore/eventStore';
-import type { CommandEngine } from '../commandEngine';
+import type { StoredEvent } from '../ports/eventStore';
+import type { CommandHandler } from '../commandHandler';
 import { LazyCheckpoint } from '../lazyCheckpoint';
 import type { TrainingWork } from '../planners/trainingBatch';
 import { planReactions } from '../planners/reactionPlanner';
@@ -25,14 +25,14 @@ export interface AssignmentReactorOptions {
 
 /**
  * Turns rule creation and retirement, group membership, profile changes, new users and deactivations into
- * per-user training work (R10, R11, R18, R19). It reads the log in order with its own Directory, so each trigger is
+ * per-user training work (R10, R11, R18, R19). It reads the log in order with its own ReferenceData, so each trigger is
  * judged as of its place in the log, and checkpoints after each page. Replaying a page after a crash is harmless:
  * applying a rule a user already holds, or withdrawing one they do not, decides nothing. It also watches the
  * training events it caused, and withdraws a source that landed after its user stopped matching or its rule retired.
  */
 export class AssignmentReactor {
   static readonly checkpointName = 'assignment-reactor';
-  private readonly directory: Directory;
+  private readonly referenceData: ReferenceData;
   /** ruleId → users holding a source of that rule, as of the reactor's position. */
   private readonly holders = new Map<string, Set<string>>();
   private position = 0;
@@ -43,10 +43,10 @@ export class AssignmentReactor {
   private readonly checkpoint: LazyCheckpoint;
 
   constructor(
-    private readonly engine: CommandEngine,
+    private readonly engine: CommandHandler,
     private readonly options: AssignmentReactorOptions = {},
   ) {
-    this.directory = new Directory(engine.directory.bootstrapAdminId);
+    this.referenceData = new ReferenceData(engine.referenceData.bootstrapAdminId);
     this.chunkSize = options.chunkSize ?? 1000;
     this.pageSize = options.pageSize ?? 1000;
     this.checkpoint = new LazyCheckpoint(
@@ -166,7 +166,7 @@ export class AssignmentReactor {
   }
 
   private fold(event: DomainEvent): void {
-    this.directory.apply(event);
+    this.referenceData.apply(event);
     switch (event.type) {
       case 'TrainingAssigned':
       case 'TrainingReassigned':
@@ -182,10 +182,10 @@ export class AssignmentReactor {
   }
 
   private react(event: DomainEvent, stored: StoredEvent): TrainingWork[] {
-    const directory = this.directory;
+    const referenceData = this.referenceData;
     const apply = (rule: ActiveRule, userId: string): TrainingWork => ({
       userId,
-      command: { type: 'ApplyRule', rule: ruleFacts(rule, directory) },
+      command: { type: 'ApplyRule', rule: ruleFacts(rule, referenceData) },
       at: stored.metadata.occurredAt,
       actorId: rule.createdBy,
       metadata: {
@@ -207,13 +207,13 @@ export class AssignmentReactor {
     });
     /** Dynamic rules whose reach follows a user's profile and membership (not new-starter rules: they reach at registration). */
     const followingRules = () =>
-      [...directory.rules.values()].filter(
+      [...referenceData.rules.values()].filter(
         (rule) => !rule.retired && rule.mode === 'dynamic' && rule.target.kind !== 'newStarters',
       );
     const reconcile = (userId: string): TrainingWork[] => {
       const works: TrainingWork[] = [];
       for (const rule of followingRules()) {
-        const matches = ruleMatches(rule, userId, directory);
+        const matches = ruleMatches(rule, userId, referenceData);
         const holds = this.holders.get(rule.ruleId)?.has(userId) ?? false;
         if (matches && !holds) works.push(apply(rule, userId));
         if (!matches && holds) works.push(withdraw(rule, userId, 'dynamic'));
@@ -223,8 +223,8 @@ export class AssignmentReactor {
 
     /** Brings every user in line with one rule (after a change that may move many users in or out of its reach). */
     const reconcileRule = (rule: ActiveRule): TrainingWork[] =>
-      [...directory.users.keys()].sort().flatMap((userId) => {
-        const matches = ruleMatches(rule, userId, directory);
+      [...referenceData.users.keys()].sort().flatMap((userId) => {
+        const matches = ruleMatches(rule, userId, referenceData);
         const holds = this.holders.get(rule.ruleId)?.has(userId) ?? false;
         if (matches && !holds) return [apply(rule, userId)];
         if (!matches && holds) return [withdraw(rule, userId, 'dynamic')];
@@ -234,33 +234,33 @@ export class AssignmentReactor {
     this.fold(event);
     switch (event.type) {
       case 'AssignmentRuleCreated': {
-        const rule = directory.rules.get(event.data.ruleId);
-        return rule ? ruleAudience(rule, directory).map((userId) => apply(rule, userId)) : [];
+        const rule = referenceData.rules.get(event.data.ruleId);
+        return rule ? ruleAudience(rule, referenceData).map((userId) => apply(rule, userId)) : [];
       }
       case 'AssignmentRuleRetired': {
-        const rule = directory.rules.get(event.data.ruleId);
+        const rule = referenceData.rules.get(event.data.ruleId);
         return rule
           ? [...(this.holders.get(rule.ruleId) ?? [])].sort().map((userId) => withdraw(rule, userId, 'retired'))
           : [];
       }
       case 'GroupMemberAdded':
       case 'GroupMemberRemoved':
-        return directory
+        return referenceData
           .rulesTargeting(event.data.groupId)
           .filter((rule) => !rule.retired && rule.mode === 'dynamic')
           .flatMap((rule) => {
-            const matches = ruleMatches(rule, event.data.userId, directory);
+            const matches = ruleMatches(rule, event.data.userId, referenceData);
             const holds = this.holders.get(rule.ruleId)?.has(event.data.userId) ?? false;
             if (matches && !holds) return [apply(rule, event.data.userId)];
             if (!matches && holds) return [withdraw(rule, event.data.userId, 'dynamic')];
             return [];
           });
       case 'UserRegistered': {
-        const newStarterRules = [...directory.rules.values()].filter(
+        const newStarterRules = [...referenceData.rules.values()].filter(
           (rule) =>
             !rule.retired &&
             rule.target.kind === 'newStarters' &&
-            withinAudienceScope(rule, event.data.userId, directory),
+            withinAudienceScope(rule, event.data.userId, referenceData),
         );
         return [...newStarterRules.map((rule) => apply(rule, event.data.userId)), ...reconcile(event.data.userId)];
       }
@@ -269,7 +269,7 @@ export class AssignmentReactor {
         if (!changed.includes('managerId') && !changed.includes('orgUnitId')) return reconcile(userId);
         // A new manager or org unit also moves everyone below the user, and the reach of rules the user created
         // under "self and subordinates" or "own org unit" constraints (R17).
-        const below = directory.reportingLine(userId).sort();
+        const below = referenceData.reportingLine(userId).sort();
         const scopedRules = followingRules().filter(
           (rule) =>
             rule.createdBy === userId &&
@@ -283,29 +283,29 @@ export class AssignmentReactor {
           .filter((rule) => rule.courseId === event.data.courseId)
           .flatMap(reconcileRule);
       case 'UserDeactivated':
-        return [...directory.rules.values()]
+        return [...referenceData.rules.values()]
           .filter((rule) => rule.mode === 'dynamic' && (this.holders.get(rule.ruleId)?.has(event.data.userId) ?? false))
           .map((rule) => withdraw(rule, event.data.userId, 'dynamic'));
       case 'OrgUnitDefined':
         // A moved org unit changes who is below whom: dynamic criteria and constrained scopes may reach differently.
         if (event.data.previousParentId === undefined || event.data.previousParentId === event.data.parentId) return [];
-        return [...directory.users.keys()].sort().flatMap(reconcile);
+        return [...referenceData.users.keys()].sort().flatMap(reconcile);
       case 'AssignmentSourceRemoved': {
         // A withdrawal that landed after the user came to match again (left and rejoined before the reactor ran)
         // is put right by applying the rule again: R11 then restores or skips, as the rule says.
-        const rule = event.data.cause === 'dynamic' ? directory.rules.get(event.data.sourceKey) : undefined;
+        const rule = event.data.cause === 'dynamic' ? referenceData.rules.get(event.data.sourceKey) : undefined;
         if (!rule || rule.retired || rule.mode !== 'dynamic' || rule.target.kind === 'newStarters') return [];
-        return ruleMatches(rule, event.data.userId, directory) ? [apply(rule, event.data.userId)] : [];
+        return ruleMatches(rule, event.data.userId, referenceData) ? [apply(rule, event.data.userId)] : [];
       }
       case 'TrainingAssigned':
       case 'TrainingReassigned':
       case 'AssignmentSourceAdded': {
         const ruleId = event.data.source.ruleId;
-        const rule = ruleId === null ? undefined : directory.rules.get(ruleId);
+        const rule = ruleId === null ? undefined : referenceData.rules.get(ruleId);
         if (!rule) return [];
         if (rule.retired) return [withdraw(rule, event.data.userId, 'retired')];
         const follows = rule.mode === 'dynamic' && rule.target.kind !== 'newStarters';
-        if (follows && !ruleMatches(rule, event.data.userId, directory))
+        if (follows && !ruleMatches(rule, event.data.userId, referenceData))
           return [withdraw(rule, event.data.userId, 'dynamic')];
         return [];
       }

@@ -1,4 +1,4 @@
-import type { Runtime } from './runtime';
+import type { Engine } from '../engine/engine';
 import { statusText } from './labels';
 import { renderTable } from './table';
 
@@ -46,13 +46,13 @@ interface ExplainResult {
 }
 
 export async function printHistory(
-  runtime: Runtime,
+  engine: Engine,
   actorId: string,
   userId: string,
   asOf: string | undefined,
   json: boolean,
 ): Promise<number> {
-  const reply = await runtime.engine.query({
+  const reply = await engine.query({
     type: 'AssignmentHistory',
     actor: { userId: actorId },
     params: { userId, ...(asOf ? { asOf } : {}) },
@@ -88,14 +88,14 @@ export async function printHistory(
 }
 
 export async function printExplanation(
-  runtime: Runtime,
+  engine: Engine,
   actorId: string,
   userId: string,
   courseId: string,
   asOf: string | undefined,
   json: boolean,
 ): Promise<number> {
-  const reply = await runtime.engine.query({
+  const reply = await engine.query({
     type: 'ExplainAssignment',
     actor: { userId: actorId },
     params: { userId, courseId, ...(asOf ? { asOf } : {}) },

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { newCommandId } from '../commandIds';
-import { ManualClock } from '../../handlers/clock';
-import type { CommandReply } from '../../handlers/reply';
+import { ManualClock } from '../../handlers/ports/clock';
+import type { CommandReply } from '../../handlers/ports/reply';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import type { Runtime } from './runtime';
-import { openRuntime } from './runtime';
+import type { Engine } from '../engine/engine';
+import { buildEngine } from '../engine/buildEngine';
 import { printExplanationTables } from './auditOutput';
 import { statusText } from './labels';
 import { renderTable } from './table';
@@ -27,16 +27,16 @@ export async function runDemo(options: { dataDir?: string | undefined }): Promis
   }
   const config = loadConfig({}, { LMS_DATA: dataDir, LMS_BOOTSTRAP_ADMIN: ADMIN });
   const clock = new ManualClock('2016-01-11T09:00:00.000Z');
-  const runtime = openRuntime(config, createLogger('warn'), clock);
-  const demo = new DemoScript(runtime, clock);
+  const engine = buildEngine({ config, logger: createLogger('warn'), clock });
+  const demo = new DemoScript(engine, clock);
   try {
     console.log(`Training-assignment engine demo. Data folder: ${dataDir} (SQLite event store, replayable)\n`);
     await demo.play();
-    console.log(`\nDone: ${await runtime.store.headPosition()} events stored in ${path.join(dataDir, 'events.db')}.`);
+    console.log(`\nDone: ${await engine.store.headPosition()} events stored in ${path.join(dataDir, 'events.db')}.`);
     console.log(`Try: node dist/infra/cli/main.js --data ${dataDir} explain pat compliance --actor ${ADMIN}`);
     return demo.unexpected === 0 ? 0 : 1;
   } finally {
-    await runtime.close();
+    await engine.close();
   }
 }
 
@@ -44,7 +44,7 @@ class DemoScript {
   unexpected = 0;
 
   constructor(
-    private readonly runtime: Runtime,
+    private readonly engine: Engine,
     private readonly clock: ManualClock,
   ) {}
 
@@ -331,7 +331,7 @@ class DemoScript {
 
   private async audit(): Promise<void> {
     this.chapter('5. Audit: why does Pat have Compliance Training v3, and since when?');
-    const reply = await this.runtime.engine.query({
+    const reply = await this.engine.query({
       type: 'AssignmentHistory',
       actor: { userId: ADMIN },
       params: { userId: 'pat' },
@@ -344,7 +344,7 @@ class DemoScript {
         result.events.map((event) => [event.at.slice(0, 10), event.actorId, event.summary]),
       ),
     );
-    const explained = await this.runtime.engine.query({
+    const explained = await this.engine.query({
       type: 'ExplainAssignment',
       actor: { userId: ADMIN },
       params: { userId: 'pat', courseId: 'compliance' },
@@ -352,7 +352,7 @@ class DemoScript {
     if (!explained.ok) return this.fail(explained.error.message);
     console.log('');
     printExplanationTables(explained.result as Parameters<typeof printExplanationTables>[0]);
-    const before = await this.runtime.engine.query({
+    const before = await this.engine.query({
       type: 'AssignmentHistory',
       actor: { userId: ADMIN },
       params: { userId: 'pat', asOf: '2016-06-30T00:00:00Z' },
@@ -375,7 +375,7 @@ As of 30 June 2016 Pat had to do: ${
   }
 
   private async send(type: string, data: unknown, actor: string, reason?: string): Promise<CommandReply> {
-    return this.runtime.engine.send({
+    return this.engine.send({
       commandId: newCommandId(),
       type,
       actor: { userId: actor },
@@ -406,7 +406,7 @@ As of 30 June 2016 Pat had to do: ${
   }
 
   private async view<T>(type: string, userId: string): Promise<T[] | undefined> {
-    const reply = await this.runtime.engine.query({ type, actor: { userId: ADMIN }, params: { userId } });
+    const reply = await this.engine.query({ type, actor: { userId: ADMIN }, params: { userId } });
     if (!reply.ok) {
       this.fail(reply.error.message);
       return undefined;
@@ -468,7 +468,7 @@ As of 30 June 2016 Pat had to do: ${
   }
 
   private async showTeam(managerId: string): Promise<void> {
-    const reply = await this.runtime.engine.query({
+    const reply = await this.engine.query({
       type: 'MyTeam',
       actor: { userId: managerId },
       params: { scope: 'all' },
@@ -496,7 +496,7 @@ As of 30 June 2016 Pat had to do: ${
   }
 
   private async showMiSummary(): Promise<void> {
-    const reply = await this.runtime.engine.query({
+    const reply = await this.engine.query({
       type: 'MiSummary',
       actor: { userId: ADMIN },
       params: { groupBy: 'course', courseId: 'code-of-conduct' },

@@ -3,18 +3,18 @@ import { parseArgs } from 'node:util';
 import { newCommandId } from '../commandIds';
 import type { Config } from '../config';
 import { ConfigError, loadConfig } from '../config';
-import { EventStoreUnavailableError } from '../eventstore/eventStore';
+import { EventStoreUnavailableError } from '../../handlers/ports/eventStore';
 import { createLogger } from '../logger';
 import { loadNatsConfig } from '../nats/natsConfig';
 import { EngineServer } from '../server/engineServer';
-import { systemClock } from '../../handlers/clock';
+import { systemClock } from '../../handlers/ports/clock';
 import { printExplanation, printHistory } from './auditOutput';
 import { runDemo } from './demo';
 import { readJsonInput } from './jsonInput';
 import { rebuildReadModels, verifyReadModels } from './readModelOperations';
 import { printReport, printTeam } from './reportOutput';
-import type { Runtime } from './runtime';
-import { openRuntime } from './runtime';
+import type { Engine } from '../engine/engine';
+import { buildEngine } from '../engine/buildEngine';
 
 const USAGE = `lms: the training-assignment engine on its embedded store
 
@@ -86,29 +86,29 @@ export async function main(argv: string[]): Promise<number> {
   if (verb === 'verify') return verifyReadModels(config);
   if (verb === 'serve') return serve(config);
   const logger = createLogger(config.LMS_LOG_LEVEL ?? 'warn');
-  const runtime = openRuntime(config, logger);
+  const engine = buildEngine({ config, logger });
   try {
     switch (verb) {
       case 'command':
-        return await runCommands(runtime, {
+        return await runCommands(engine, {
           inline: rest[0] === '-' ? undefined : rest[0],
           file: values.file ?? (rest[0] === '-' ? '-' : undefined),
         });
       case 'query':
-        return await runQueries(runtime, {
+        return await runQueries(engine, {
           inline: rest[0] === '-' ? undefined : rest[0],
           file: values.file ?? (rest[0] === '-' ? '-' : undefined),
         });
       case 'history': {
         const [userId] = rest;
         if (!userId) throw new UsageError('history needs a USER_ID');
-        return await printHistory(runtime, actorFrom(values.actor, config), userId, values['as-of'], values.json);
+        return await printHistory(engine, actorFrom(values.actor, config), userId, values['as-of'], values.json);
       }
       case 'explain': {
         const [userId, courseId] = rest;
         if (!userId || !courseId) throw new UsageError('explain needs a USER_ID and a COURSE_ID');
         return await printExplanation(
-          runtime,
+          engine,
           actorFrom(values.actor, config),
           userId,
           courseId,
@@ -128,7 +128,7 @@ export async function main(argv: string[]): Promise<number> {
         const limit = Number(values.limit);
         if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
           throw new UsageError('--limit is a whole number from 1 to 10000');
-        return await printReport(runtime, actorFrom(values.actor, config), {
+        return await printReport(engine, actorFrom(values.actor, config), {
           format,
           summary: values.summary,
           groupBy: values['group-by'],
@@ -145,13 +145,13 @@ export async function main(argv: string[]): Promise<number> {
       case 'team': {
         const [managerId] = rest;
         if (!managerId) throw new UsageError('team needs a MANAGER_ID');
-        return await printTeam(runtime, actorFrom(values.actor, config), managerId, values.all, values.json);
+        return await printTeam(engine, actorFrom(values.actor, config), managerId, values.all, values.json);
       }
       default:
         throw new UsageError(`unknown command "${verb}": try "lms help"`);
     }
   } finally {
-    await runtime.close();
+    await engine.close();
   }
 }
 
@@ -189,7 +189,7 @@ function actorFrom(flag: string | undefined, config: Config): string {
 }
 
 async function runCommands(
-  runtime: Runtime,
+  engine: Engine,
   source: { inline?: string | undefined; file?: string | undefined },
 ): Promise<number> {
   let failed = 0;
@@ -211,7 +211,7 @@ async function runCommands(
         ? { commandId: newCommandId(), ...value }
         : value;
     // Each command's reactions are stored before the next command is decided, as in the demo and the tests.
-    const reply = await runtime.engine.send(command);
+    const reply = await engine.send(command);
     if (!reply.ok) failed++;
     console.log(JSON.stringify(reply));
   }
@@ -219,13 +219,13 @@ async function runCommands(
 }
 
 async function runQueries(
-  runtime: Runtime,
+  engine: Engine,
   source: { inline?: string | undefined; file?: string | undefined },
 ): Promise<number> {
   let failed = 0;
   for (const item of readJsonInput(source)) {
     const reply = item.ok
-      ? await runtime.engine.query(item.value)
+      ? await engine.query(item.value)
       : { ok: false, error: { code: 'VALIDATION_FAILED', message: item.message, details: { line: item.line } } };
     if (!reply.ok) failed++;
     console.log(JSON.stringify(reply));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { EventStore } from '../eventstore/eventStore';
+import type { EventStore } from '../../handlers/ports/eventStore';
 import { ReadModelDb } from '../../projections/readModelDb';
 import { rebuildFromEvents } from '../../projections/streamRebuild';
 import { compareReadModels } from '../../projections/verifyReadModels';
@@ -9,7 +9,7 @@ import type { Config } from '../config';
 import { ConfigError } from '../config';
 import { openEventStore } from '../openEventStore';
 import { ProgressBar } from './progressBar';
-import { readModelFile } from './runtime';
+import { readModelFileOf } from '../engine/buildEngine';
 import { renderTable } from './table';
 
 /** Projects the whole log into a new read-model file, with a progress bar; returns the events applied. */
@@ -41,7 +41,7 @@ export async function rebuildReadModels(config: Config): Promise<number> {
     throw new ConfigError('rebuild needs a durable store: the memory store holds nothing between runs');
   const store = openEventStore(config);
   try {
-    const live = readModelFile(config);
+    const live = readModelFileOf(config);
     const scratch = `${live}.rebuild`;
     removeDatabase(scratch);
     await project(store, scratch, 'rebuild');
@@ -61,12 +61,12 @@ export async function rebuildReadModels(config: Config): Promise<number> {
 export async function verifyReadModels(config: Config): Promise<number> {
   if (config.EVENT_STORE === 'memory')
     throw new ConfigError('verify needs a durable store: the memory store holds nothing between runs');
-  if (!fs.existsSync(readModelFile(config)))
+  if (!fs.existsSync(readModelFileOf(config)))
     throw new ConfigError(
       `there are no read models to verify in ${config.LMS_DATA}: run a command or "lms rebuild" first`,
     );
   const store = openEventStore(config);
-  const live = ReadModelDb.open({ file: readModelFile(config) });
+  const live = ReadModelDb.open({ file: readModelFileOf(config) });
   const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-verify-'));
   try {
     // One read transaction on the live file: the position and every table are read from the same snapshot,

@@ -1,5 +1,5 @@
 import { statusText } from './labels';
-import type { Runtime } from './runtime';
+import type { Engine } from '../engine/engine';
 import { renderTable } from './table';
 
 type Format = 'table' | 'csv' | 'json';
@@ -14,7 +14,7 @@ interface ReportFilters {
 
 /** `lms report`: MI reporting as a table, CSV or JSON; `--summary` groups counts by course, department or org unit. */
 export async function printReport(
-  runtime: Runtime,
+  engine: Engine,
   actorId: string,
   options: { format: Format; summary: boolean; groupBy: string; filters: ReportFilters; limit: number },
 ): Promise<number> {
@@ -22,7 +22,7 @@ export async function printReport(
   const defined = Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined));
   let reply;
   if (summary) {
-    reply = await runtime.engine.query({
+    reply = await engine.query({
       type: 'MiSummary',
       actor: { userId: actorId },
       params: {
@@ -35,7 +35,7 @@ export async function printReport(
     // Page through every row: an export is never cut short silently.
     const rows: unknown[] = [];
     for (let offset = 0; ; offset += options.limit) {
-      const page = await runtime.engine.query({
+      const page = await engine.query({
         type: 'MiReport',
         actor: { userId: actorId },
         params: { ...defined, limit: options.limit, offset },
@@ -148,13 +148,13 @@ export async function printReport(
 
 /** `lms team`: a manager's direct reports (or whole reporting line) and their assignments. */
 export async function printTeam(
-  runtime: Runtime,
+  engine: Engine,
   actorId: string,
   managerId: string,
   all: boolean,
   json: boolean,
 ): Promise<number> {
-  const reply = await runtime.engine.query({
+  const reply = await engine.query({
     type: 'MyTeam',
     actor: { userId: actorId },
     params: { managerId, scope: all ? 'all' : 'direct' },

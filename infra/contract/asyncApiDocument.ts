@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { commandDataSchemas, CommandEnvelopeSchema, commandTypes } from '../../domain/commands';
 import { eventSchemas, eventTypes } from '../../domain/events';
 import { queryNames, queryParamSchemas, QueryEnvelopeSchema } from '../../domain/queries';
-import { CommandReplySchema } from '../../handlers/reply';
+import { CommandReplySchema } from '../../handlers/ports/reply';
 
 const toSchema = (schema: z.ZodType) => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {

@@ -10,7 +10,7 @@
  * One consumer per subscription: `[Symbol.asyncIterator]()` returns the subscription itself, so a second
  * call shares the same cursor. `next()` calls are serialized, so even overlapping calls get events in order.
  */
-import type { StoredEvent, Subscription } from './eventStore';
+import type { StoredEvent, Subscription } from '../../handlers/ports/eventStore';
 
 export type ReadAllPage = (fromPosition: number, limit: number) => Promise<StoredEvent[]>;
 

@@ -89,7 +89,7 @@ import {
   type StreamWriteResult,
   type SubscribeOptions,
   type Subscription,
-} from './eventStore';
+} from '../../handlers/ports/eventStore';
 import {
   DEFAULT_STREAM_PREFIX,
   EventStoreDbMappingError,

@@ -59,7 +59,7 @@ import {
   type StoredEvent,
   type StreamWrite,
   type StreamWriteResult,
-} from './eventStore';
+} from '../../handlers/ports/eventStore';
 import { matchesExpected } from './writeRules';
 
 /** Data read from EventStoreDB that the port cannot represent (position overflow, non-JSON event, ...). */

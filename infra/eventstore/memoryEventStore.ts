@@ -29,7 +29,7 @@ import {
   type StreamWriteResult,
   type SubscribeOptions,
   type Subscription,
-} from './eventStore';
+} from '../../handlers/ports/eventStore';
 import { matchesExpected, toJson } from './writeRules';
 
 interface Row {

@@ -47,7 +47,7 @@ import {
   type StreamWriteResult,
   type SubscribeOptions,
   type Subscription,
-} from './eventStore';
+} from '../../handlers/ports/eventStore';
 import { SqliteWriterThread } from './sqliteWriterThread';
 import { matchesExpected, toJson } from './writeRules';
 
@@ -115,7 +115,7 @@ CREATE TABLE IF NOT EXISTS events (
   metadata TEXT NOT NULL,
   UNIQUE (stream, revision)
 );
--- Reference data (every stream but users' training): the directory feed reads only these, a small part of the log.
+-- Reference data (every stream but users' training): the reference-data feed reads only these, a small part of the log.
 CREATE INDEX IF NOT EXISTS events_reference ON events (position) WHERE ${REFERENCE_STREAMS};
 DROP TABLE IF EXISTS streams;
 CREATE TABLE IF NOT EXISTS commands (
@@ -174,7 +174,7 @@ function isDuplicateEventId(error: unknown): boolean {
 
 /**
  * A stored event whose data and metadata are parsed on first use: readers that only need the type and position
- * (a directory skipping training events) never pay for JSON they do not read.
+ * (a referenceData skipping training events) never pay for JSON they do not read.
  */
 function toEvent(row: EventRow): StoredEvent {
   let data: unknown;

@@ -1,4 +1,4 @@
-import type { CommandRecord, ExpectedRevision, StreamWrite } from './eventStore';
+import type { CommandRecord, ExpectedRevision, StreamWrite } from '../../handlers/ports/eventStore';
 
 /** What the SQLite writer thread is started with. */
 export interface SqliteWriterData {

@@ -1,4 +1,4 @@
-import type { ExpectedRevision } from './eventStore';
+import type { ExpectedRevision } from '../../handlers/ports/eventStore';
 
 /** The rules every adapter applies the same way when it writes. */
 

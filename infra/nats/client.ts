@@ -5,8 +5,8 @@ import type { CommandInputOf, CommandType } from '../../domain/commands';
 import { commandTypes } from '../../domain/commands';
 import type { QueryInputOf, QueryName } from '../../domain/queries';
 import { queryNames } from '../../domain/queries';
-import type { CommandReply } from '../../handlers/reply';
-import type { QueryReply } from '../../projections/queryEngine';
+import type { CommandReply } from '../../handlers/ports/reply';
+import type { QueryReply } from '../../handlers/ports/reply';
 import { decodeJson, encodeJson } from './payloads';
 import { subjectsFor } from './subjects';
 

@@ -1,6 +1,6 @@
 import type { ConsumerMessages, JetStreamClient, JsMsg } from 'nats';
 import type { Logger } from 'pino';
-import type { CommandReply } from '../../handlers/reply';
+import type { CommandReply } from '../../handlers/ports/reply';
 import { decodeJson, encodeJson, validationFailure } from './payloads';
 import { withType } from './requestService';
 import type { Subjects } from './subjects';

@@ -1,7 +1,7 @@
 import type { JetStreamClient } from 'nats';
 import type { Logger } from 'pino';
 import { LazyCheckpoint } from '../../handlers/lazyCheckpoint';
-import type { EventStore, StoredEvent } from '../eventstore/eventStore';
+import type { EventStore, StoredEvent } from '../../handlers/ports/eventStore';
 import { encodeJson } from './payloads';
 import type { Subjects } from './subjects';
 

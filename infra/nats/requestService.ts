@@ -1,7 +1,7 @@
 import type { NatsConnection, Service, ServiceMsg } from 'nats';
 import type { Logger } from 'pino';
-import type { CommandReply } from '../../handlers/reply';
-import type { QueryReply } from '../../projections/queryEngine';
+import type { CommandReply } from '../../handlers/ports/reply';
+import type { QueryReply } from '../../handlers/ports/reply';
 import { decodeJson, encodeJson, validationFailure } from './payloads';
 import type { Subjects } from './subjects';
 import { lastToken } from './subjects';

@@ -1,17 +1,10 @@
-import path from 'node:path';
 import type { NatsConnection } from 'nats';
 import { connect, Events } from 'nats';
 import type { Logger } from 'pino';
-import type { Clock } from '../../handlers/clock';
-import { CommandEngine } from '../../handlers/commandEngine';
-import { AssignmentReactor } from '../../handlers/reactors/assignmentReactor';
-import type { CommandReply } from '../../handlers/reply';
-import type { Projections } from '../../projections/projectionRuntime';
-import { ProjectionRuntime } from '../../projections/projectionRuntime';
-import { QueryEngine } from '../../projections/queryEngine';
-import { ReadModelDb } from '../../projections/readModelDb';
+import type { Clock } from '../../handlers/ports/clock';
+import type { CommandReply } from '../../handlers/ports/reply';
 import type { Config } from '../config';
-import type { EventStore } from '../eventstore/eventStore';
+import type { EventStore } from '../../handlers/ports/eventStore';
 import { CommandIntake } from '../nats/commandIntake';
 import { EventRelay } from '../nats/eventRelay';
 import { ensureJetStream } from '../nats/jetstreamSetup';
@@ -19,9 +12,9 @@ import type { NatsConfig } from '../nats/natsConfig';
 import { connectionOptions } from '../nats/natsConfig';
 import { RequestService } from '../nats/requestService';
 import { subjectsFor } from '../nats/subjects';
-import { openEventStore } from '../openEventStore';
+import type { Engine } from '../engine/engine';
+import { buildEngine } from '../engine/buildEngine';
 import { BackgroundLoop } from './backgroundLoop';
-import { ProjectionThread } from './projectionThread';
 import { RelayThread } from './relayThread';
 
 /** How far behind the reactor's and the relay's checkpoints may lag under load (both redo harmlessly after a crash). */
@@ -32,7 +25,7 @@ export interface EngineServerOptions {
   nats: NatsConfig;
   clock: Clock;
   logger: Logger;
-  /** The event store to serve (defaults to the configured one); tests share one between instances. */
+  /** The event store to serve (defaults to the configured one), closed when the server stops; tests share one file between instances. */
   store?: EventStore;
   /** Name of this instance in NATS and logs. */
   instance?: string;
@@ -47,12 +40,7 @@ export interface EngineServerOptions {
  * integration events; the reactor, the projections and the event relay run in the background.
  */
 export class EngineServer {
-  readonly store: EventStore;
-  readonly engine: CommandEngine;
-  readonly queries: QueryEngine;
-  readonly projections: Projections;
-  private readonly reactor: AssignmentReactor;
-  private readonly readModels: ReadModelDb;
+  readonly engine: Engine;
   private readonly loops: BackgroundLoop[] = [];
   private nc: NatsConnection | undefined;
   private requests: RequestService | undefined;
@@ -66,23 +54,22 @@ export class EngineServer {
 
   constructor(private readonly options: EngineServerOptions) {
     const { config, clock, logger } = options;
-    this.store = options.store ?? openEventStore(config);
-    const readModelFile = config.EVENT_STORE === 'memory' ? ':memory:' : path.join(config.LMS_DATA, 'readmodels.db');
-    this.readModels = ReadModelDb.open({ file: readModelFile, synchronous: 'NORMAL' });
-    this.engine = new CommandEngine({
-      store: this.store,
-      clock,
-      bootstrapAdminId: config.LMS_BOOTSTRAP_ADMIN ?? null,
-      logger,
-    });
-    this.reactor = new AssignmentReactor(this.engine, { logger, checkpointIntervalMs: CHECKPOINT_INTERVAL_MS });
-    // A store the configuration opens can be opened again by a worker thread: projections then use the second core.
-    // A store handed in (tests) or held in memory is projected here.
+    // A store the configuration opens can be opened again by worker threads: projections and the relay then use the
+    // second core. A store handed in (tests) or held in memory is projected and relayed here.
     this.shareable = options.store === undefined && config.EVENT_STORE !== 'memory';
-    this.projections = this.shareable
-      ? new ProjectionThread({ config, readModelFile }, this.readModels)
-      : new ProjectionRuntime(this.store, this.readModels);
-    this.queries = new QueryEngine({ store: this.store, runtime: this.projections, feed: this.engine.feed, clock });
+    this.engine = buildEngine({
+      config,
+      clock,
+      logger,
+      mode: 'served',
+      ...(options.store ? { store: options.store } : {}),
+      projectionThread: true,
+      reactor: { checkpointIntervalMs: CHECKPOINT_INTERVAL_MS },
+    });
+  }
+
+  get store(): EventStore {
+    return this.engine.store;
   }
 
   get connection(): NatsConnection | undefined {
@@ -104,12 +91,15 @@ export class EngineServer {
     const instance = this.options.instance ?? `lms-engine-${process.pid}`;
     const subjects = subjectsFor(config.LMS_PREFIX);
     const intervalMs = this.options.pollIntervalMs ?? 100;
-    const reactorLoop = new BackgroundLoop('reactor', () => this.reactor.runUntilIdle(), { intervalMs, logger });
-    const projectionLoop = new BackgroundLoop('projections', () => this.projections.catchUp(), { intervalMs, logger });
+    const reactorLoop = new BackgroundLoop('reactor', () => this.engine.reactor.runUntilIdle(), { intervalMs, logger });
+    const projectionLoop = new BackgroundLoop('projections', () => this.engine.projections.catchUp(), {
+      intervalMs,
+      logger,
+    });
     this.loops.push(reactorLoop, projectionLoop);
     const nudge = () => this.loops.forEach((loop) => loop.nudge());
     const handleCommand = async (input: unknown): Promise<CommandReply> => {
-      const reply = await this.engine.handle(input);
+      const reply = await this.engine.commands.handle(input);
       nudge();
       return reply;
     };
@@ -140,7 +130,7 @@ export class EngineServer {
     this.requests = new RequestService(
       this.nc,
       subjects,
-      { command: handleCommand, query: (input) => this.queries.handle(input) },
+      { command: handleCommand, query: (input) => this.engine.queries.handle(input) },
       { maxPayload: nats.LMS_MAX_PAYLOAD, logger, version: '0.1.0' },
     );
     await this.requests.start();
@@ -172,9 +162,8 @@ export class EngineServer {
     await this.intake?.stop();
     await this.requests?.stop();
     await Promise.all(this.loops.map((loop) => loop.stop()));
-    await this.reactor.flushCheckpoint().catch(() => undefined);
+    await this.engine.reactor.flushCheckpoint().catch(() => undefined);
     await this.relayThread?.stop();
-    if (this.projections instanceof ProjectionThread) await this.projections.stop();
     if (this.nc && !this.nc.isClosed()) {
       await withTimeout(this.relay?.relay(), 5_000).catch(() => 0);
       await this.relay?.flushCheckpoint().catch(() => undefined);
@@ -182,8 +171,9 @@ export class EngineServer {
       await withTimeout(this.nc.drain(), 5_000).catch(() => undefined);
       if (!this.nc.isClosed()) await this.nc.close().catch(() => undefined);
     }
-    this.readModels.close();
-    await this.store.close();
+    await this.engine.close();
+    // A store handed in is the server's from then on: it is closed with it.
+    if (this.options.store) await this.options.store.close();
     this.options.logger.info('engine stopped');
   }
 

@@ -13,7 +13,7 @@ import {
   type NewEvent,
   type StoredEvent,
   type Subscription,
-} from '../../infra/eventstore/eventStore';
+} from '../../handlers/ports/eventStore';
 
 export interface StoreFixture {
   store: EventStore;

@@ -1,12 +1,12 @@
 import type { Grant } from '../../domain/access/accessDecider';
-import type { Actor, ScopeDirectory, TrainingFacts } from '../../domain/policies/permissionPolicy';
+import type { Actor, OrgChart, TrainingFacts } from '../../domain/policies/permissionPolicy';
 import { authorize, authorizeOrgUnit, delegationRefusal, userScopeOf } from '../../domain/policies/permissionPolicy';
 
 // Org tree: root > emea > uk > london; root > amer. Reporting: boss > lead > dev.
 const parents: Record<string, string | null> = { root: null, emea: 'root', uk: 'emea', london: 'uk', amer: 'root' };
 const orgUnitOf: Record<string, string> = { boss: 'emea', lead: 'uk', dev: 'london', yank: 'amer' };
 const managerOf: Record<string, string | null> = { boss: null, lead: 'boss', dev: 'lead', yank: null };
-const directory: ScopeDirectory = {
+const referenceData: OrgChart = {
   orgUnitPath: (id) => {
     const path: string[] = [];
     for (let at: string | null | undefined = id; at; at = parents[at]) path.push(at);
@@ -31,7 +31,7 @@ describe('R17 permissions with constraints', () => {
     const decision = authorize(
       actor('lead'),
       { permission: 'assignment.standard', userId: 'dev', course: fire },
-      directory,
+      referenceData,
     );
     expect(decision).toEqual({
       allowed: false,
@@ -45,14 +45,14 @@ describe('R17 permissions with constraints', () => {
       authorize(
         actor('a', { permission: 'assignment.dynamic', constraints: {} }),
         { permission: 'assignment.standard' },
-        directory,
+        referenceData,
       ).allowed,
     ).toBe(true);
     expect(
       authorize(
         actor('a', { permission: 'assignment.standard', constraints: {} }),
         { permission: 'assignment.dynamic' },
-        directory,
+        referenceData,
       ).allowed,
     ).toBe(false);
   });
@@ -62,7 +62,7 @@ describe('R17 permissions with constraints', () => {
       authorize(
         { userId: 'root-admin', isBootstrapAdmin: true, grants: [] },
         { permission: 'permissions.manage', userId: 'yank' },
-        directory,
+        referenceData,
       ).allowed,
     ).toBe(true);
   });
@@ -84,13 +84,13 @@ describe('R17 permissions with constraints', () => {
         authorize(
           actor('a', { permission: 'assignment.standard', constraints: admits }),
           { permission: 'assignment.standard', course: fire },
-          directory,
+          referenceData,
         ).allowed,
       ).toBe(true);
       const refusal = authorize(
         actor('a', { permission: 'assignment.standard', constraints: refuses }),
         { permission: 'assignment.standard', course: fire },
-        directory,
+        referenceData,
       );
       expect(refusal.allowed).toBe(false);
       if (!refusal.allowed) expect(refusal.message).toMatch(message);
@@ -102,7 +102,7 @@ describe('R17 permissions with constraints', () => {
       permission: 'assignment.standard',
       constraints: { providers: ['Acme'], trainingTypes: ['Leadership'] },
     });
-    expect(authorize(both, { permission: 'assignment.standard', course: fire }, directory).allowed).toBe(false);
+    expect(authorize(both, { permission: 'assignment.standard', course: fire }, referenceData).allowed).toBe(false);
   });
 
   test.each([
@@ -113,12 +113,12 @@ describe('R17 permissions with constraints', () => {
   ])('R17: a user-side constraint on %s admits users within it only', (_kind, constraints, inside, outside) => {
     const lead = actor('lead', { permission: 'assignment.standard', constraints });
     for (const userId of inside)
-      expect([userId, authorize(lead, { permission: 'assignment.standard', userId }, directory).allowed]).toEqual([
+      expect([userId, authorize(lead, { permission: 'assignment.standard', userId }, referenceData).allowed]).toEqual([
         userId,
         true,
       ]);
     for (const userId of outside)
-      expect([userId, authorize(lead, { permission: 'assignment.standard', userId }, directory).allowed]).toEqual([
+      expect([userId, authorize(lead, { permission: 'assignment.standard', userId }, referenceData).allowed]).toEqual([
         userId,
         false,
       ]);
@@ -131,7 +131,7 @@ describe('R17 permissions with constraints', () => {
     });
     expect(
       ['yank', 'dev', 'boss'].map(
-        (userId) => authorize(lead, { permission: 'reports.view', userId }, directory).allowed,
+        (userId) => authorize(lead, { permission: 'reports.view', userId }, referenceData).allowed,
       ),
     ).toEqual([true, true, false]);
     const twoGrants = actor(
@@ -141,7 +141,7 @@ describe('R17 permissions with constraints', () => {
     );
     expect(
       ['dev', 'yank', 'boss'].map(
-        (userId) => authorize(twoGrants, { permission: 'reports.view', userId }, directory).allowed,
+        (userId) => authorize(twoGrants, { permission: 'reports.view', userId }, referenceData).allowed,
       ),
     ).toEqual([true, true, false]);
   });
@@ -163,12 +163,12 @@ describe('R17 permissions with constraints', () => {
 
   test('R17: a user is judged where a command would place them: an actor may not move users, or themselves, into their scope', () => {
     const lead = actor('lead', { permission: 'users.manage', constraints: { ownOrgUnit: true } });
-    expect(authorize(lead, { permission: 'users.manage', userId: 'lead' }, directory).allowed).toBe(true);
+    expect(authorize(lead, { permission: 'users.manage', userId: 'lead' }, referenceData).allowed).toBe(true);
     // Moving themselves to the root would make every user "their own org unit".
     const toRoot = authorize(
       lead,
       { permission: 'users.manage', userId: 'lead', placement: { orgUnitId: 'root', managementChain: [] } },
-      directory,
+      referenceData,
     );
     expect(toRoot).toMatchObject({
       allowed: false,
@@ -178,15 +178,15 @@ describe('R17 permissions with constraints', () => {
       authorize(
         lead,
         { permission: 'users.manage', userId: 'dev', placement: { orgUnitId: 'london', managementChain: ['lead'] } },
-        directory,
+        referenceData,
       ).allowed,
     ).toBe(true);
   });
 
   test('R17: org units are reached only through org-unit constraints', () => {
     const emea = actor('lead', { permission: 'users.manage', constraints: { orgUnitIds: ['emea'] } });
-    expect(authorizeOrgUnit(emea, 'users.manage', ['paris', 'emea', 'root'], directory).allowed).toBe(true);
-    expect(authorizeOrgUnit(emea, 'users.manage', ['amer', 'root'], directory)).toMatchObject({
+    expect(authorizeOrgUnit(emea, 'users.manage', ['paris', 'emea', 'root'], referenceData).allowed).toBe(true);
+    expect(authorizeOrgUnit(emea, 'users.manage', ['amer', 'root'], referenceData)).toMatchObject({
       allowed: false,
       message: expect.stringContaining('org unit amer (under root) is outside org units [emea]'),
     });
@@ -195,7 +195,7 @@ describe('R17 permissions with constraints', () => {
         actor('lead', { permission: 'users.manage', constraints: { selfAndSubordinates: true } }),
         'users.manage',
         ['paris', 'emea', 'root'],
-        directory,
+        referenceData,
       ).allowed,
     ).toBe(false);
     expect(
@@ -203,7 +203,7 @@ describe('R17 permissions with constraints', () => {
         actor('lead', { permission: 'users.manage', constraints: { providers: ['Acme'] } }),
         'users.manage',
         ['amer', 'root'],
-        directory,
+        referenceData,
       ).allowed,
     ).toBe(true);
   });
@@ -213,25 +213,29 @@ describe('R17 permissions with constraints', () => {
       permission: 'permissions.manage',
       constraints: { orgUnitIds: ['uk'], providers: ['Acme'] },
     });
-    expect(delegationRefusal(uk, 'dev', { orgUnitIds: ['london'], providers: ['Acme'] }, directory)).toBeUndefined();
-    expect(delegationRefusal(uk, 'dev', { userIds: ['dev'], providers: ['Acme'] }, directory)).toBeUndefined();
-    expect(delegationRefusal(uk, 'dev', { orgUnitIds: ['emea'], providers: ['Acme'] }, directory)).toMatch(
+    expect(
+      delegationRefusal(uk, 'dev', { orgUnitIds: ['london'], providers: ['Acme'] }, referenceData),
+    ).toBeUndefined();
+    expect(delegationRefusal(uk, 'dev', { userIds: ['dev'], providers: ['Acme'] }, referenceData)).toBeUndefined();
+    expect(delegationRefusal(uk, 'dev', { orgUnitIds: ['emea'], providers: ['Acme'] }, referenceData)).toMatch(
       /org unit emea is outside the grantor's org units \[uk\]/,
     );
-    expect(delegationRefusal(uk, 'dev', { providers: ['Acme'] }, directory)).toMatch(/the grant reaches every user/);
-    expect(delegationRefusal(uk, 'dev', { orgUnitIds: ['london'] }, directory)).toMatch(/no providers constraint/);
-    expect(delegationRefusal(uk, 'dev', { orgUnitIds: ['london'], providers: ['Acme', 'Other'] }, directory)).toMatch(
-      /providers \[Other\] are outside/,
+    expect(delegationRefusal(uk, 'dev', { providers: ['Acme'] }, referenceData)).toMatch(
+      /the grant reaches every user/,
     );
+    expect(delegationRefusal(uk, 'dev', { orgUnitIds: ['london'] }, referenceData)).toMatch(/no providers constraint/);
+    expect(
+      delegationRefusal(uk, 'dev', { orgUnitIds: ['london'], providers: ['Acme', 'Other'] }, referenceData),
+    ).toMatch(/providers \[Other\] are outside/);
     // A reporting line is contained when the grantee reports to a grantor limited to their own line.
     const line = actor('lead', { permission: 'permissions.manage', constraints: { selfAndSubordinates: true } });
-    expect(delegationRefusal(line, 'dev', { selfAndSubordinates: true }, directory)).toBeUndefined();
-    expect(delegationRefusal(line, 'boss', { selfAndSubordinates: true }, directory)).toMatch(/reporting line/);
+    expect(delegationRefusal(line, 'dev', { selfAndSubordinates: true }, referenceData)).toBeUndefined();
+    expect(delegationRefusal(line, 'boss', { selfAndSubordinates: true }, referenceData)).toMatch(/reporting line/);
     expect(
-      delegationRefusal({ userId: 'root-admin', isBootstrapAdmin: true, grants: [] }, 'yank', {}, directory),
+      delegationRefusal({ userId: 'root-admin', isBootstrapAdmin: true, grants: [] }, 'yank', {}, referenceData),
     ).toBeUndefined();
     expect(
-      delegationRefusal(actor('a', { permission: 'permissions.manage', constraints: {} }), 'yank', {}, directory),
+      delegationRefusal(actor('a', { permission: 'permissions.manage', constraints: {} }), 'yank', {}, referenceData),
     ).toBeUndefined();
   });
 });

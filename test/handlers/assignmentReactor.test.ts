@@ -1,7 +1,7 @@
 import { isVisible } from '../../domain/userTraining/trainingState';
 import { AssignmentReactor } from '../../handlers/reactors/assignmentReactor';
-import type { AppendOptions, AppendResult, StreamWrite } from '../../infra/eventstore/eventStore';
-import { EventStoreUnavailableError } from '../../infra/eventstore/eventStore';
+import type { AppendOptions, AppendResult, StreamWrite } from '../../handlers/ports/eventStore';
+import { EventStoreUnavailableError } from '../../handlers/ports/eventStore';
 import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
 import { engineHarness } from '../support/engineHarness';
 
@@ -247,7 +247,7 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
     expect(partly).toBeLessThan(50);
 
     store.failAfter(Number.POSITIVE_INFINITY);
-    const restarted = new AssignmentReactor(h.engine, { chunkSize: 7 });
+    const restarted = new AssignmentReactor(h.commands, { chunkSize: 7 });
     await restarted.runUntilIdle();
     for (const userId of userIds) {
       expect([userId, await h.eventTypes(`training-${userId}`)]).toEqual([userId, ['TrainingAssigned']]);
@@ -275,8 +275,8 @@ describe('assignment reactor: the log changes between a trigger and its reaction
     await h.seedPortal();
     await h.ok('CreateAssignmentRule', rule('r-dyn'));
     await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
-    await h.engine.handle(h.envelope('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' }));
-    await h.engine.handle(h.envelope('AddGroupMember', { groupId: 'engineering', userId: 'ada' }));
+    await h.commands.handle(h.envelope('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' }));
+    await h.commands.handle(h.envelope('AddGroupMember', { groupId: 'engineering', userId: 'ada' }));
     await h.reactor.runUntilIdle();
     expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({
       active: true,
@@ -288,8 +288,8 @@ describe('assignment reactor: the log changes between a trigger and its reaction
     const h = engineHarness();
     await h.seedPortal();
     await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
-    await h.engine.handle(h.envelope('CreateAssignmentRule', rule('r-dyn')));
-    await h.engine.handle(h.envelope('RetireAssignmentRule', { ruleId: 'r-dyn' }));
+    await h.commands.handle(h.envelope('CreateAssignmentRule', rule('r-dyn')));
+    await h.commands.handle(h.envelope('RetireAssignmentRule', { ruleId: 'r-dyn' }));
     await h.reactor.runUntilIdle();
     expect(await h.eventTypes('training-ada')).toEqual([]);
   });

@@ -1,7 +1,8 @@
 import { streams } from '../../domain/streams';
 import { aggregateKinds } from '../../handlers/aggregateKinds';
-import { ManualClock } from '../../handlers/clock';
-import { EmbeddedEngine } from '../../handlers/embeddedEngine';
+import { ManualClock } from '../../handlers/ports/clock';
+import { buildEngine } from '../../infra/engine/buildEngine';
+import { testConfig } from '../support/testConfig';
 import { ReadModelDb } from '../../projections/readModelDb';
 import { compareReadModels } from '../../projections/verifyReadModels';
 import { engineHarness } from '../support/engineHarness';
@@ -17,7 +18,7 @@ async function portalWithMandatoryCourse() {
     mode: 'dynamic',
     due: { kind: 'relative', days: 28 },
   });
-  const queries = h.embedded.queries;
+  const queries = h.engine.queries;
   const query = (type: string, params: Record<string, unknown>, actor = 'root') => h.query<never>(type, params, actor);
   return { h, queries, query };
 }
@@ -138,21 +139,22 @@ describe('views built from the events (R6, R7, R9, R20)', () => {
     await h.ok('ExemptUser', { userId: 'grace', courseId: 'security', reason: 'x' });
     await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' });
     await h.ok('RecordProgress', { userId: 'grace', courseId: 'fire-safety', progress: 20 });
-    const replayed = new EmbeddedEngine({
+    const replayed = buildEngine({
+      config: testConfig(),
       store: h.store,
       readModels: ReadModelDb.open({ file: ':memory:' }),
       clock: new ManualClock('2030-01-01T00:00:00Z'),
-      bootstrapAdminId: 'root',
     });
-    await replayed.engine.feed.catchUp();
+    await replayed.commands.feed.catchUp();
     await replayed.projections.catchUp();
     expect(compareReadModels(h.readModels, replayed.projections.readModels).difference).toBeNull();
     for (const userId of ['ada', 'grace', 'sam']) {
       const live = await h.training(userId);
-      const rebuilt = (await replayed.engine.aggregates.load(streams.training(userId), aggregateKinds.training)).state;
+      const rebuilt = (await replayed.commands.aggregates.load(streams.training(userId), aggregateKinds.training))
+        .state;
       expect(rebuilt).toEqual(live);
     }
-    expect([...replayed.engine.directory.users.values()]).toEqual([...h.engine.directory.users.values()]);
+    expect([...replayed.commands.referenceData.users.values()]).toEqual([...h.commands.referenceData.users.values()]);
     // The reactor, replayed from zero over a log whose reactions are already stored, decides nothing new.
     const head = await h.store.headPosition();
     await replayed.reactor.runUntilIdle();

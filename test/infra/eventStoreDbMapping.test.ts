@@ -19,7 +19,7 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type StreamWrite,
-} from '../../infra/eventstore/eventStore';
+} from '../../handlers/ports/eventStore';
 import {
   EventStoreDbMappingError,
   advanceCheckpoint,

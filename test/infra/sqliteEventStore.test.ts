@@ -10,7 +10,7 @@ import {
   type NewEvent,
   type StoredEvent,
   type StreamCursor,
-} from '../../infra/eventstore/eventStore';
+} from '../../handlers/ports/eventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 
 const metadata: EventMetadata = {

@@ -1,9 +1,9 @@
-import type { EventStore } from '../../infra/eventstore/eventStore';
+import type { EventStore } from '../../handlers/ports/eventStore';
 import type { NatsConnection } from 'nats';
 import { connect, headers, StringCodec } from 'nats';
 import { ulid } from 'ulid';
-import { CommandEngine } from '../../handlers/commandEngine';
-import type { CommandReply } from '../../handlers/reply';
+import { CommandHandler } from '../../handlers/commandHandler';
+import type { CommandReply } from '../../handlers/ports/reply';
 import { CommandIntake } from '../../infra/nats/commandIntake';
 import { ensureJetStream } from '../../infra/nats/jetstreamSetup';
 import { subjectsFor } from '../../infra/nats/subjects';
@@ -68,7 +68,7 @@ describe('durable command intake through JetStream (real nats-server)', () => {
 
   test('a command stored but not acked (the engine died before the ack) is redelivered and appends nothing more', async () => {
     const store = h.openStore();
-    const engine = new CommandEngine({ store, clock: h.clock, bootstrapAdminId: ADMIN });
+    const engine = new CommandHandler({ store, clock: h.clock, bootstrapAdminId: ADMIN });
     for (const [type, data] of [
       ['DefineOrgUnit', { orgUnitId: 'acme', name: 'Acme' }],
       [
@@ -203,7 +203,7 @@ describe('durable command intake through JetStream (real nats-server)', () => {
     // Take the engine's own intake away and consume with one whose store is "down" for its first 4 calls (more than LMS_MAX_DELIVER).
     await (h.servers[0] as EngineServer).stop();
     const store = h.openStore();
-    const engine = new CommandEngine({ store, clock: h.clock, bootstrapAdminId: ADMIN });
+    const engine = new CommandHandler({ store, clock: h.clock, bootstrapAdminId: ADMIN });
     const nc = await connect({ servers: h.nats.url });
     let calls = 0;
     const down: CommandReply = {

@@ -1,6 +1,6 @@
-import type { EventStore } from '../../infra/eventstore/eventStore';
+import type { EventStore } from '../../handlers/ports/eventStore';
 import { ulid } from 'ulid';
-import { CommandEngine } from '../../handlers/commandEngine';
+import { CommandHandler } from '../../handlers/commandHandler';
 import { ADMIN, eventually, natsHarness } from './natsHarness';
 
 jest.setTimeout(90_000);
@@ -49,7 +49,7 @@ describe('NATS service under load sharing and outages (real nats-server)', () =>
     // Both instances' read models reach the head of the shared log.
     const head = await store.headPosition();
     await eventually(
-      async () => [one.projections.position, two.projections.position],
+      async () => [one.engine.projections.position, two.engine.projections.position],
       (positions) => positions.every((position) => position >= head),
     );
   });
@@ -93,7 +93,7 @@ describe('NATS service under load sharing and outages (real nats-server)', () =>
     );
     await first.stop();
     // While no engine serves, another process (the CLI) stores more events in the same log.
-    const offline = new CommandEngine({ store: h.openStore(), clock: h.clock, bootstrapAdminId: ADMIN });
+    const offline = new CommandHandler({ store: h.openStore(), clock: h.clock, bootstrapAdminId: ADMIN });
     expect(
       (
         await offline.handle({

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { connect, StringCodec } from 'nats';
 import pino from 'pino';
-import { ManualClock } from '../../handlers/clock';
+import { ManualClock } from '../../handlers/ports/clock';
 import { loadConfig } from '../../infra/config';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import { createClient } from '../../infra/nats/client';

@@ -47,7 +47,7 @@ async function expectRebuildEqualsLive(h: Harness): Promise<void> {
   rebuilt.close();
 }
 
-describe("MI reporting reads the user's facts from the assignment rows, kept in step with the directory", () => {
+describe("MI reporting reads the user's facts from the assignment rows, kept in step with the referenceData", () => {
   test("R5: MI counts an assignment overdue once its due date has ended in the user's own zone", async () => {
     const h = await portal();
     // 2026-11-16T12:00Z: the 16th has ended in Auckland (UTC+13), not in London (grace, portal zone UTC) or Los Angeles.

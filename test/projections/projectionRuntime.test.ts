@@ -121,7 +121,7 @@ describe('projection runtime: batches, checkpoints in the same transaction, rebu
     const head = await h.store.headPosition();
     expect(positions).toEqual(Array.from({ length: Math.ceil(head / 20) }, (_, i) => Math.min(head, (i + 1) * 20)));
     expect(readModels.checkpoint('assignments')).toBe(head);
-    expect(readModels.checkpoint('directory')).toBe(head);
+    expect(readModels.checkpoint('referenceData')).toBe(head);
   });
 
   test('verify names the first difference when a live row was tampered with', async () => {
@@ -140,9 +140,9 @@ describe('projection runtime: batches, checkpoints in the same transaction, rebu
 
   test('minPosition: a query waits until the read models reach the position a command reply returned', async () => {
     const h = await portalWithHistory();
-    const reply = await h.engine.handle(h.envelope('AssignCourse', { userIds: ['sam'], courseIds: ['fire-safety'] }));
+    const reply = await h.commands.handle(h.envelope('AssignCourse', { userIds: ['sam'], courseIds: ['fire-safety'] }));
     if (!reply.ok) throw new Error(reply.error.message);
-    const answer = await h.embedded.query({
+    const answer = await h.engine.query({
       type: 'UserDashboard',
       actor: { userId: 'root' },
       params: { userId: 'sam' },

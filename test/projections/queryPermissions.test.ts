@@ -50,12 +50,12 @@ describe("R17: every query filters by the asking actor's grants", () => {
   test("per-user views outside the actor's scope are refused; inside they are answered", async () => {
     const h = await portalWithReporter();
     for (const type of ['UserDashboard', 'UserAssignments', 'UserExemptions', 'AssignmentHistory']) {
-      const outside = await h.embedded.query({ type, actor: { userId: 'grace' }, params: { userId: 'sam' } });
+      const outside = await h.engine.query({ type, actor: { userId: 'grace' }, params: { userId: 'sam' } });
       expect([type, outside.ok ? 'ok' : outside.error.code]).toEqual([type, 'FORBIDDEN']);
-      const inside = await h.embedded.query({ type, actor: { userId: 'grace' }, params: { userId: 'ada' } });
+      const inside = await h.engine.query({ type, actor: { userId: 'grace' }, params: { userId: 'ada' } });
       expect([type, inside.ok]).toEqual([type, true]);
     }
-    const explain = await h.embedded.query({
+    const explain = await h.engine.query({
       type: 'ExplainAssignment',
       actor: { userId: 'grace' },
       params: { userId: 'sam', courseId: 'security' },
@@ -92,7 +92,7 @@ describe("R17: every query filters by the asking actor's grants", () => {
       expect.objectContaining({ courseId: 'security', dueDate: '2026-11-16' }),
     ]);
     for (const type of ['MiReport', 'MiSummary']) {
-      expect(await h.embedded.query({ type, actor: { userId: 'sam' }, params: {} })).toMatchObject({
+      expect(await h.engine.query({ type, actor: { userId: 'sam' }, params: {} })).toMatchObject({
         ok: false,
         error: { code: 'FORBIDDEN' },
       });
@@ -130,7 +130,7 @@ describe("R17: every query filters by the asking actor's grants", () => {
     const h = await portalWithReporter();
     for (const userId of ['ada', 'nobody']) {
       expect(
-        await h.embedded.query({ type: 'UserAssignments', actor: { userId: 'sam' }, params: { userId } }),
+        await h.engine.query({ type: 'UserAssignments', actor: { userId: 'sam' }, params: { userId } }),
       ).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     }
   });

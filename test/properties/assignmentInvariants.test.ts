@@ -8,7 +8,7 @@
  * prints the seed, the shrunk history and what was violated.
  */
 import fc from 'fast-check';
-import { Directory } from '../../domain/directory/directory';
+import { ReferenceData } from '../../domain/referenceData/referenceData';
 import { asDomainEvent } from '../../domain/events';
 import { matchesCriteria } from '../../domain/policies/criteriaPolicy';
 import { ruleMatches } from '../../domain/policies/ruleAudiencePolicy';
@@ -17,9 +17,10 @@ import { streams } from '../../domain/streams';
 import type { Assignment, TrainingEvent, TrainingState } from '../../domain/userTraining/trainingState';
 import { evolveTraining, initialTrainingState } from '../../domain/userTraining/trainingState';
 import { aggregateKinds } from '../../handlers/aggregateKinds';
-import { ManualClock } from '../../handlers/clock';
-import { EmbeddedEngine } from '../../handlers/embeddedEngine';
-import type { StoredEvent } from '../../infra/eventstore/eventStore';
+import { ManualClock } from '../../handlers/ports/clock';
+import { buildEngine } from '../../infra/engine/buildEngine';
+import { testConfig } from '../support/testConfig';
+import type { StoredEvent } from '../../handlers/ports/eventStore';
 import { ProjectionRuntime } from '../../projections/projectionRuntime';
 import { ReadModelDb } from '../../projections/readModelDb';
 import { NO_DUE_DATE } from '../../projections/readModelSchema';
@@ -64,7 +65,7 @@ const visible = (assignment: Assignment | undefined) =>
 const sourceKeyOf = (source: { ruleId: string | null }) => source.ruleId ?? 'individual';
 
 /**
- * Walks the log in order with a reference-data Directory and per-user training states folded from the events,
+ * Walks the log in order with a reference-data ReferenceData and per-user training states folded from the events,
  * calling `visit` with the state of the assignment just before and just after each training event.
  */
 async function walkTraining(
@@ -73,11 +74,11 @@ async function walkTraining(
     event: TrainingEvent,
     before: Assignment | undefined,
     after: Assignment | undefined,
-    directory: Directory,
+    referenceData: ReferenceData,
     stored: StoredEvent,
   ) => void,
-): Promise<{ states: Map<string, TrainingState>; directory: Directory }> {
-  const directory = new Directory(ADMIN);
+): Promise<{ states: Map<string, TrainingState>; referenceData: ReferenceData }> {
+  const referenceData = new ReferenceData(ADMIN);
   const states = new Map<string, TrainingState>();
   for (const stored of await readLog(run)) {
     const event = asDomainEvent(stored);
@@ -87,12 +88,12 @@ async function walkTraining(
       const { userId, courseId } = training.data;
       const state = states.get(userId) ?? initialTrainingState();
       const next = evolveTraining(state, training);
-      visit(training, state.assignments[courseId], next.assignments[courseId], directory, stored);
+      visit(training, state.assignments[courseId], next.assignments[courseId], referenceData, stored);
       states.set(userId, next);
     }
-    directory.apply(event);
+    referenceData.apply(event);
   }
-  return { states, directory };
+  return { states, referenceData };
 }
 
 interface Row {
@@ -120,7 +121,7 @@ interface TeamView {
 /** Everything the views show, as the bootstrap administrator sees it. */
 async function views(run: PlayedHistory) {
   const { h } = run;
-  const users = [...h.engine.directory.users.keys()].sort();
+  const users = [...h.commands.referenceData.users.keys()].sort();
   const perUser = new Map<
     string,
     { state: TrainingState; dashboard: Row[]; assignments: Row[]; exemptions: ExemptionView[] }
@@ -140,7 +141,7 @@ async function views(run: PlayedHistory) {
 
 /** Who reports to `managerId`, directly or not, from the profiles alone. */
 function reportingLineOf(run: PlayedHistory, managerId: string): Set<string> {
-  const users = run.h.engine.directory.users;
+  const users = run.h.commands.referenceData.users;
   const below = new Set<string>();
   for (const userId of users.keys()) {
     const seen = new Set<string>();
@@ -217,7 +218,7 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
           }
         });
         const { users, perUser, mi, team } = await views(run);
-        const activeUsers = new Set(users.filter((userId) => run.h.engine.directory.users.get(userId)?.active));
+        const activeUsers = new Set(users.filter((userId) => run.h.commands.referenceData.users.get(userId)?.active));
         const expectedMi: string[] = [];
         for (const userId of users) {
           const { state, dashboard, assignments, exemptions } = perUser.get(userId) as NonNullable<
@@ -348,18 +349,18 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
     await fc.assert(
       historyProperty(async (run) => {
         const violations: string[] = [];
-        await walkTraining(run, (event, before, _after, directory) => {
+        await walkTraining(run, (event, before, _after, referenceData) => {
           if (event.type !== 'ExemptionRemoved') return;
           const { userId, courseId, ruleId, renewed, removedAt, dueDate } = event.data;
           const at = `ExemptionRemoved ${userId} × ${courseId} via ${ruleId} at ${removedAt}`;
           const source = before?.sources.find((candidate) => candidate.ruleId === ruleId);
           if (!before?.active || !source?.exempt) return void violations.push(`${at}: there was no such exemption`);
-          const today = todayIn(removedAt, directory.timeZoneOf(userId));
+          const today = todayIn(removedAt, referenceData.timeZoneOf(userId));
           if (renewed.anchorDate !== today)
             violations.push(
-              `${at}: the window restarts on ${renewed.anchorDate}, not today (${today} in ${directory.timeZoneOf(userId)})`,
+              `${at}: the window restarts on ${renewed.anchorDate}, not today (${today} in ${referenceData.timeZoneOf(userId)})`,
             );
-          const rule = directory.rules.get(ruleId);
+          const rule = referenceData.rules.get(ruleId);
           if (rule && JSON.stringify(renewed.due) !== JSON.stringify(rule.due))
             violations.push(
               `${at}: renewed with ${JSON.stringify(renewed.due)}, the rule says ${JSON.stringify(rule.due)}`,
@@ -392,10 +393,10 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
     await fc.assert(
       historyProperty(async (run) => {
         const violations: string[] = [];
-        await walkTraining(run, (event, before, after, directory) => {
+        await walkTraining(run, (event, before, after, referenceData) => {
           const { userId, courseId } = event.data;
           const at = `${event.type} ${userId} × ${courseId}`;
-          const course = directory.courses.get(courseId);
+          const course = referenceData.courses.get(courseId);
           const latest = course?.version ?? 0;
           if (before && after && after.version < before.version)
             violations.push(`${at}: version went back from v${before.version} to v${after.version}`);
@@ -443,10 +444,10 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
           if (stored.type === 'AssignmentRuleCreated')
             createdAt.set((stored.data as { ruleId: string }).ruleId, stored.position);
         }
-        const directory = run.h.engine.directory;
-        for (const [ruleId, rule] of directory.rules) {
-          const course = directory.courses.get(rule.courseId);
-          for (const [userId, user] of directory.users) {
+        const referenceData = run.h.commands.referenceData;
+        for (const [ruleId, rule] of referenceData.rules) {
+          const course = referenceData.courses.get(rule.courseId);
+          for (const [userId, user] of referenceData.users) {
             const assignment = states.get(userId)?.assignments[rule.courseId];
             const holds = assignment?.active === true && assignment.sources.some((source) => source.ruleId === ruleId);
             const at = `${userId} × ${rule.courseId} via ${ruleId} (${rule.mode} ${rule.target.kind}${rule.retired ? ', retired' : ''})`;
@@ -459,13 +460,13 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
               violations.push(`${at}: a new-starter source for a user registered before the rule`);
             const follows = rule.mode === 'dynamic' && rule.target.kind !== 'newStarters' && !rule.retired;
             if (!follows) continue;
-            const matches = ruleMatches(rule, userId, directory);
+            const matches = ruleMatches(rule, userId, referenceData);
             if (holds && !matches) violations.push(`${at}: held by a user the rule no longer matches`);
             if (!holds && matches) {
               const assignable =
                 course?.active === true &&
                 (course.visibility.kind === 'everyone' ||
-                  matchesCriteria(course.visibility.criteria, user, (id) => directory.orgUnitPath(id)));
+                  matchesCriteria(course.visibility.criteria, user, (id) => referenceData.orgUnitPath(id)));
               const r11 =
                 assignment !== undefined &&
                 !assignment.active &&
@@ -515,16 +516,16 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
         if (comparedStreams.difference)
           violations.push(`rebuild stream by stream differs from live: ${JSON.stringify(comparedStreams.difference)}`);
         const replayedReadModels = ReadModelDb.open({ file: ':memory:' });
-        const replayed = new EmbeddedEngine({
+        const replayed = buildEngine({
+          config: testConfig(),
           store: h.store,
           readModels: replayedReadModels,
           clock: new ManualClock('2031-01-01T00:00:00Z'),
-          bootstrapAdminId: ADMIN,
         });
-        await replayed.engine.feed.catchUp();
-        for (const userId of h.engine.directory.users.keys()) {
+        await replayed.commands.feed.catchUp();
+        for (const userId of h.commands.referenceData.users.keys()) {
           const live = await h.training(userId);
-          const again = (await replayed.engine.aggregates.load(streams.training(userId), aggregateKinds.training))
+          const again = (await replayed.commands.aggregates.load(streams.training(userId), aggregateKinds.training))
             .state;
           if (JSON.stringify(again) !== JSON.stringify(live))
             violations.push(`the UserTraining state of ${userId} replayed differs from live`);

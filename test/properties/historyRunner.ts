@@ -3,7 +3,7 @@
  * envelope sent, its reply, and the store's head before and after it.
  */
 import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
-import type { CommandReply } from '../../handlers/reply';
+import type { CommandReply } from '../../handlers/ports/reply';
 import type { Harness } from '../support/engineHarness';
 import { engineHarness } from '../support/engineHarness';
 import type { Assignment } from '../../domain/userTraining/trainingState';
@@ -82,7 +82,7 @@ export async function playHistory(steps: readonly Step[]): Promise<PlayedHistory
       const first = sent.filter((entry) => !entry.redelivery).at(-step.back);
       if (!first) continue;
       const headBefore = await h.store.headPosition();
-      const reply = await h.embedded.send(first.envelope);
+      const reply = await h.engine.send(first.envelope);
       sent.push({
         step: `redeliver ${first.step}`,
         envelope: first.envelope,
@@ -96,7 +96,7 @@ export async function playHistory(steps: readonly Step[]): Promise<PlayedHistory
     const data = await resolvePicks(h, step.data);
     const envelope = h.envelope(step.type, data, { actor: step.actor });
     const headBefore = await h.store.headPosition();
-    const reply = await h.embedded.send(envelope);
+    const reply = await h.engine.send(envelope);
     sent.push({
       step: describeStep({ ...step, data }),
       envelope,

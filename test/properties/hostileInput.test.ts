@@ -10,7 +10,7 @@ import { commandDataSchemas, commandTypes } from '../../domain/commands';
 import type { CommandType } from '../../domain/commands';
 import { queryNames, queryParamSchemas } from '../../domain/queries';
 import type { QueryName } from '../../domain/queries';
-import type { CommandReply } from '../../handlers/reply';
+import type { CommandReply } from '../../handlers/ports/reply';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import { decodeJson } from '../../infra/nats/payloads';
 import type { Harness } from '../support/engineHarness';
@@ -104,7 +104,7 @@ const ID_FIELD = /Ids?$/;
 /** Characters no id accepts (IdSchema: letters, digits and . _ : @ -). */
 const NOT_IN_AN_ID = /[^A-Za-z0-9._:@-]/;
 
-const send = (h: Harness, envelope: unknown): Promise<CommandReply> => h.embedded.send(envelope);
+const send = (h: Harness, envelope: unknown): Promise<CommandReply> => h.engine.send(envelope);
 
 const ENVELOPE_FIELDS = ['commandId', 'type', 'actor', 'data', 'reason', 'notes', 'correlationId'] as const;
 const QUERY_ENVELOPE_FIELDS = ['type', 'actor', 'params', 'minPosition'] as const;
@@ -462,7 +462,7 @@ describe('section 7: hostile queries get VALIDATION_FAILED with zod issues and c
   });
   afterEach(expectNoPrototypePollution);
 
-  const query = (envelope: unknown) => h.embedded.query(envelope);
+  const query = (envelope: unknown) => h.engine.query(envelope);
 
   test('every valid base query is answered (the baseline)', async () => {
     for (const type of queryNames) {
@@ -619,7 +619,7 @@ describe('injection-looking text in valid fields is stored and queried literally
           const h = await hostilePortal();
           try {
             const users = new Map<string, { name: string; email: string }>();
-            for (const [userId, user] of h.engine.directory.users)
+            for (const [userId, user] of h.commands.referenceData.users)
               users.set(userId, { name: user.name, email: user.email });
             for (const [i, [name]] of people.entries()) {
               const userId = `lit-${i}`;
@@ -794,7 +794,7 @@ describe('injection-looking text in valid fields is stored and queried literally
         'tab\there',
         '\u001b[31m',
       ]) {
-        const reply = await h.embedded.query({
+        const reply = await h.engine.query({
           type: 'SearchUsers',
           actor: { userId: ADMIN },
           params: { text, limit: 1000 },

@@ -17,7 +17,7 @@ const ROOT = path.resolve(__dirname, '../..');
  * construction and need no entry.
  */
 const ALLOWED: Record<string, Record<string, string>> = {
-  'projections/queryEngine.ts': {
+  'projections/queryHandler.ts': {
     "where.join(' AND ')": 'where holds constant fragments only (checked below); the filter values are @parameters',
     where: "miBase()'s WHERE clause: `WHERE ${where.join(' AND ')}` over constant fragments (checked below)",
     cte: 'a constant WITH RECURSIVE clause (no interpolation)',

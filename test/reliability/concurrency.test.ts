@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { NatsConnection } from 'nats';
 import { connect } from 'nats';
 import { ulid } from 'ulid';
-import type { CommandReply } from '../../handlers/reply';
+import type { CommandReply } from '../../handlers/ports/reply';
 import type { EngineClient } from '../../infra/nats/client';
 import { createClient } from '../../infra/nats/client';
 import { eventsByCommand, expectReadModelsEqualRebuild, readLog, waitFor } from '../support/dataFolderChecks';

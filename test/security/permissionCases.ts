@@ -3,7 +3,7 @@ import { GrantConstraintsSchema, PermissionSchema } from '../../domain/access/ac
 import type { CommandType } from '../../domain/commands';
 import type { QueryName } from '../../domain/queries';
 import { streams } from '../../domain/streams';
-import type { CommandSuccess } from '../../handlers/reply';
+import type { CommandSuccess } from '../../handlers/ports/reply';
 import type { Harness } from '../support/engineHarness';
 import { engineHarness } from '../support/engineHarness';
 
@@ -1171,7 +1171,7 @@ export async function runCommand(p: Portal, op: CommandOp, t: Target, expectatio
 }
 
 export async function runQuery(p: Portal, op: QueryOp, t: Target, expectation: Expectation): Promise<void> {
-  const reply = await p.h.embedded.query({ type: op.name, actor: { userId: t.actor }, params: op.params(t) });
+  const reply = await p.h.engine.query({ type: op.name, actor: { userId: t.actor }, params: op.params(t) });
   if (expectation.allowed) {
     expect(reply).toMatchObject({ ok: true });
     if (reply.ok) await op.check(p, t, reply.result);

@@ -65,7 +65,7 @@ describe('R17: learners act on their own training and see their own views withou
   test.each(ownViews.map((op) => [op.name, op] as const))(
     'R17: lin without a grant may ask %s about lin',
     async (name, op) => {
-      const reply = await portal.h.embedded.query({
+      const reply = await portal.h.engine.query({
         type: name,
         actor: { userId: 'lin' },
         params: { ...op.params(self), userId: 'lin' },
@@ -76,7 +76,7 @@ describe('R17: learners act on their own training and see their own views withou
   );
 
   test("R17: lin without a grant refuses UserExemptions of lin: the exemptions view is an administrator's (exemptions.manage or reports.view)", async () => {
-    const reply = await portal.h.embedded.query({
+    const reply = await portal.h.engine.query({
       type: 'UserExemptions',
       actor: { userId: 'lin' },
       params: { userId: 'lin' },
@@ -89,7 +89,7 @@ describe('R17: learners act on their own training and see their own views withou
   test.each(QUERY_OPS.filter((op) => op.perUser).map((op) => [op.name, op] as const))(
     'R17: lin without a grant refuses %s of ada',
     async (name, op) => {
-      const reply = await portal.h.embedded.query({
+      const reply = await portal.h.engine.query({
         type: name,
         actor: { userId: 'lin' },
         params: { ...op.params(self), userId: 'ada' },

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { StoredEvent } from '../../infra/eventstore/eventStore';
+import type { StoredEvent } from '../../handlers/ports/eventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import { runCli } from './engineProcess';
 

@@ -2,14 +2,15 @@ import { ulid } from 'ulid';
 import { streams } from '../../domain/streams';
 import type { TrainingState } from '../../domain/userTraining/trainingState';
 import { aggregateKinds } from '../../handlers/aggregateKinds';
-import { ManualClock } from '../../handlers/clock';
-import { EmbeddedEngine } from '../../handlers/embeddedEngine';
-import type { CommandReply, CommandSuccess } from '../../handlers/reply';
-import type { EventStore } from '../../infra/eventstore/eventStore';
+import { ManualClock } from '../../handlers/ports/clock';
+import { buildEngine } from '../../infra/engine/buildEngine';
+import type { CommandReply, CommandSuccess } from '../../handlers/ports/reply';
+import type { EventStore } from '../../handlers/ports/eventStore';
 import { ReadModelDb } from '../../projections/readModelDb';
 import { testEventStore } from './testEventStore';
+import { ADMIN, testConfig } from './testConfig';
 
-export const ADMIN = 'root';
+export { ADMIN };
 
 export interface SendOptions {
   actor?: string;
@@ -26,12 +27,12 @@ export function engineHarness(
   const store = options.store ?? testEventStore();
   const readModels = options.readModels ?? ReadModelDb.open({ file: ':memory:' });
   const clock = new ManualClock(options.now ?? '2026-01-05T09:00:00.000Z');
-  const embedded = new EmbeddedEngine({
+  const engine = buildEngine({
+    config: testConfig(),
     store,
     readModels,
     clock,
-    bootstrapAdminId: ADMIN,
-    ...(options.reactorChunkSize ? { reactorChunkSize: options.reactorChunkSize } : {}),
+    ...(options.reactorChunkSize ? { reactor: { chunkSize: options.reactorChunkSize } } : {}),
   });
 
   const envelope = (type: string, data: unknown, opts: SendOptions = {}) => ({
@@ -45,7 +46,7 @@ export function engineHarness(
   });
 
   async function send(type: string, data: unknown, opts: SendOptions = {}): Promise<CommandReply> {
-    return embedded.send(envelope(type, data, opts));
+    return engine.send(envelope(type, data, opts));
   }
 
   /** Sends and fails the test with the engine's own message when the command is refused. */
@@ -57,13 +58,13 @@ export function engineHarness(
 
   /** Runs a query as the actor and fails the test with the engine's message when it is refused. */
   async function query<T = unknown>(type: string, params: Record<string, unknown>, actor = ADMIN): Promise<T> {
-    const reply = await embedded.query({ type, actor: { userId: actor }, params });
+    const reply = await engine.query({ type, actor: { userId: actor }, params });
     if (!reply.ok) throw new Error(`${type} refused: ${reply.error.code} ${reply.error.message}`);
     return reply.result as T;
   }
 
   async function training(userId: string): Promise<TrainingState> {
-    return (await embedded.engine.aggregates.load(streams.training(userId), aggregateKinds.training)).state;
+    return (await engine.commands.aggregates.load(streams.training(userId), aggregateKinds.training)).state;
   }
 
   async function eventTypes(stream: string): Promise<string[]> {
@@ -127,10 +128,10 @@ export function engineHarness(
     store,
     readModels,
     clock,
-    embedded,
+    engine,
     query,
-    engine: embedded.engine,
-    reactor: embedded.reactor,
+    commands: engine.commands,
+    reactor: engine.reactor,
     envelope,
     send,
     ok,

@@ -1,4 +1,4 @@
-import type { EventStore, StoredEvent } from '../../infra/eventstore/eventStore';
+import type { EventStore, StoredEvent } from '../../handlers/ports/eventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 
 /**

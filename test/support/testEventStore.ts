@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { EventStore } from '../../infra/eventstore/eventStore';
+import type { EventStore } from '../../handlers/ports/eventStore';
 import { EventStoreDbEventStore } from '../../infra/eventstore/eventStoreDbEventStore';
 import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
 

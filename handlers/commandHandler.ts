@@ -5,22 +5,18 @@ import type { DomainEvent } from '../domain/events';
 import { eventSchemas } from '../domain/events';
 import { requirePermission } from '../domain/policies/permissionPolicy';
 import { DomainError } from '../domain/shared/domainError';
-import type { CommandRecord, EventStore, NewEvent, StreamWrite } from '../infra/eventstore/eventStore';
-import {
-  DuplicateCommandError,
-  EventStoreUnavailableError,
-  WrongExpectedRevisionError,
-} from '../infra/eventstore/eventStore';
+import type { CommandRecord, EventStore, NewEvent, StreamWrite } from './ports/eventStore';
+import { DuplicateCommandError, EventStoreUnavailableError, WrongExpectedRevisionError } from './ports/eventStore';
 import { AggregateStore } from './aggregateStore';
-import type { Clock } from './clock';
-import { DirectoryFeed } from './directoryFeed';
+import type { Clock } from './ports/clock';
+import { ReferenceDataFeed } from './referenceDataFeed';
 import { eventIdsFor } from './eventIds';
 import type { CommandMeta, Plan, Planner } from './plan';
 import { planCommand } from './planners/planCommand';
 import { StreamLocks } from './streamLocks';
-import type { CommandFailure, CommandReply, CommandSuccess } from './reply';
+import type { CommandFailure, CommandReply, CommandSuccess } from './ports/reply';
 
-export interface CommandEngineOptions {
+export interface CommandHandlerOptions {
   store: EventStore;
   clock: Clock;
   bootstrapAdminId: string | null;
@@ -35,9 +31,9 @@ export interface CommandEngineOptions {
  * Handles commands: validate, return the first reply for a command id seen before, authorize, load, decide,
  * append with expected revisions (retrying on conflict), and record the reply in the same transaction (R21).
  */
-export class CommandEngine {
+export class CommandHandler {
   readonly store: EventStore;
-  readonly feed: DirectoryFeed;
+  readonly feed: ReferenceDataFeed;
   readonly aggregates: AggregateStore;
   private readonly clock: Clock;
   private readonly logger: Logger | undefined;
@@ -47,18 +43,18 @@ export class CommandEngine {
   /** Conflicts met and retried, for operators and tests. */
   conflictRetries = 0;
 
-  constructor(options: CommandEngineOptions) {
+  constructor(options: CommandHandlerOptions) {
     this.store = options.store;
     this.clock = options.clock;
     this.logger = options.logger;
     this.maxAttempts = options.maxAttempts ?? 8;
     this.validateEvents = options.validateEvents ?? true;
-    this.feed = new DirectoryFeed(options.store, options.bootstrapAdminId);
+    this.feed = new ReferenceDataFeed(options.store, options.bootstrapAdminId);
     this.aggregates = new AggregateStore(options.store);
   }
 
-  get directory() {
-    return this.feed.directory;
+  get referenceData() {
+    return this.feed.referenceData;
   }
 
   /** Entry point for every transport: anything in, a reply out; never throws for bad input. */
@@ -110,10 +106,11 @@ export class CommandEngine {
           plan = await planner({
             meta,
             now,
-            directory: this.directory,
+            referenceData: this.referenceData,
             aggregates: this.aggregates,
-            actor: this.directory.actor(meta.actorId),
-            require: (demand) => requirePermission(this.directory.actor(meta.actorId), demand, this.directory.scope),
+            actor: this.referenceData.actor(meta.actorId),
+            require: (demand) =>
+              requirePermission(this.referenceData.actor(meta.actorId), demand, this.referenceData.orgChart),
           });
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;

@@ -134,7 +134,7 @@ export interface EventStore {
   /**
    * Optional: the events after `fromPosition` up to `toPosition` (inclusive), in position order, of every stream but
    * the users' training streams (`training-*`): the reference data a decision reads, a small part of the log. Lets
-   * the directory feed skip training events without reading them; without it the feed reads everything. With
+   * the reference-data feed skip training events without reading them; without it the feed reads everything. With
    * `trainingTypes`, training events of those types come too (the reactor's view of the log: reference data and the
    * training events that give or take a rule's source).
    */

@@ -1,14 +1,15 @@
 import type { Statement } from 'better-sqlite3';
-import type { Directory } from '../domain/directory/directory';
+import type { QueryReply } from '../handlers/ports/reply';
+import type { ReferenceData } from '../domain/referenceData/referenceData';
 import type { Actor } from '../domain/policies/permissionPolicy';
 import type { Query, QueryOf } from '../domain/queries';
 import { parseQuery } from '../domain/queries';
 import { todayIn } from '../domain/shared/calendar';
 import { DomainError, notFound } from '../domain/shared/domainError';
-import type { Clock } from '../handlers/clock';
-import type { DirectoryFeed } from '../handlers/directoryFeed';
-import type { EventStore } from '../infra/eventstore/eventStore';
-import { EventStoreUnavailableError } from '../infra/eventstore/eventStore';
+import type { Clock } from '../handlers/ports/clock';
+import type { ReferenceDataSource } from '../handlers/ports/referenceDataSource';
+import type { EventStore } from '../handlers/ports/eventStore';
+import { EventStoreUnavailableError } from '../handlers/ports/eventStore';
 import { AuditQueries } from './auditQueries';
 import type { Projections } from './projectionRuntime';
 import {
@@ -25,15 +26,11 @@ import type { SourceView } from './trainingRows';
 /** Assignments counted per group and status, with how many of them are overdue. */
 type MiCountRow = { key: string | null; status: string; n: number; overdue: number };
 
-export type QueryReply =
-  | { ok: true; position: number; result: unknown }
-  | { ok: false; error: { code: string; message: string; details: Record<string, unknown> } };
-
-export interface QueryEngineOptions {
+export interface QueryHandlerOptions {
   store: EventStore;
-  runtime: Projections;
+  projections: Projections;
   /** Reference data for authorization (grants, org tree, reporting lines), kept current from the store. */
-  feed: DirectoryFeed;
+  feed: ReferenceDataSource;
   clock: Clock;
   /** Embedded use: bring the read models up to the store before answering. A server's runtime runs on its own. */
   catchUpBeforeQuery?: boolean;
@@ -85,19 +82,19 @@ interface AssignmentRecord {
  * Answers the queries of DESIGN.md section 4 from the read models (SQLite), each filtered by the asking actor's
  * grants (R17). Assignment history and explanations are answered from the events (auditQueries).
  */
-export class QueryEngine {
+export class QueryHandler {
   private readonly audit: AuditQueries;
 
-  constructor(private readonly options: QueryEngineOptions) {
-    this.audit = new AuditQueries(options.store, options.feed.directory);
+  constructor(private readonly options: QueryHandlerOptions) {
+    this.audit = new AuditQueries(options.store, options.feed.referenceData);
   }
 
-  private get directory(): Directory {
-    return this.options.feed.directory;
+  private get referenceData(): ReferenceData {
+    return this.options.feed.referenceData;
   }
 
   private get db() {
-    return this.options.runtime.readModels.db;
+    return this.options.projections.readModels.db;
   }
 
   async handle(input: unknown): Promise<QueryReply> {
@@ -128,13 +125,13 @@ export class QueryEngine {
 
   /** minPosition: read-your-writes after a command reply; waits (bounded) for the read models to get there. */
   private async reach(minPosition: number | undefined): Promise<number> {
-    const { runtime, feed } = this.options;
+    const { projections: runtime, feed } = this.options;
     const deadline = Date.now() + (this.options.minPositionWaitMs ?? 5000);
     for (;;) {
       await feed.catchUp();
       if (this.options.catchUpBeforeQuery) await runtime.catchUp();
       const position = runtime.position;
-      // Permissions are judged on the directory: it must have reached the position too (a grant just made counts).
+      // Permissions are judged on the referenceData: it must have reached the position too (a grant just made counts).
       if (minPosition === undefined || (position >= minPosition && feed.at >= minPosition)) return position;
       if (Date.now() > deadline)
         throw new DomainError(
@@ -148,17 +145,17 @@ export class QueryEngine {
 
   private async answer(query: Query): Promise<unknown> {
     const now = this.options.clock.now();
-    const actor = this.directory.actor(query.actor.userId);
-    requireKnownActor(actor, this.directory);
+    const actor = this.referenceData.actor(query.actor.userId);
+    requireKnownActor(actor, this.referenceData);
     switch (query.type) {
       case 'UserDashboard':
-        requireUserView(actor, query.params.userId, this.directory, { self: true });
+        requireUserView(actor, query.params.userId, this.referenceData, { self: true });
         return (this.rowsOfUsers([query.params.userId], now, false).get(query.params.userId) ?? []).map(dashboardOf);
       case 'UserAssignments':
-        requireUserView(actor, query.params.userId, this.directory, { self: true });
+        requireUserView(actor, query.params.userId, this.referenceData, { self: true });
         return this.userRows(query.params.userId, now);
       case 'UserExemptions':
-        requireUserView(actor, query.params.userId, this.directory, {
+        requireUserView(actor, query.params.userId, this.referenceData, {
           self: false,
           permissions: ['exemptions.manage', 'reports.view'],
         });
@@ -203,7 +200,7 @@ export class QueryEngine {
     const todays = new Map<string, string>();
     for (const record of records) {
       // "Today" once per time zone, not once per row.
-      const zone = this.directory.timeZoneOf(record.user_id);
+      const zone = this.referenceData.timeZoneOf(record.user_id);
       let today = todays.get(zone);
       if (today === undefined) {
         today = todayIn(now, zone);
@@ -292,7 +289,7 @@ export class QueryEngine {
     const params: Record<string, unknown> = { now: Date.parse(now) };
     // Literal conditions, so SQLite reads the partial index assignments_mi.
     const where = ['a.visible = 1', 'a.user_active = 1'];
-    const scope = reportingScope(actor, this.directory);
+    const scope = reportingScope(actor, this.referenceData);
     if (scope !== null) {
       where.push(scope.sql);
       Object.assign(params, scope.params);
@@ -367,7 +364,7 @@ export class QueryEngine {
   /** Counted per group and status in SQL (in index order, no join), folded into one row per group here. */
   private miSummary(actor: Actor, query: QueryOf<'MiSummary'>, now: string) {
     const counted =
-      reportingScope(actor, this.directory) === null
+      reportingScope(actor, this.referenceData) === null
         ? this.miCounts(query.params, now)
         : this.miRowCounts(actor, query.params, now);
     type Summary = {
@@ -447,23 +444,25 @@ export class QueryEngine {
   /** A manager's direct reports, or the whole reporting line below them, with each member's visible assignments. */
   private myTeam(actor: Actor, query: QueryOf<'MyTeam'>, now: string) {
     const managerId = query.params.managerId ?? actor.userId;
-    if (!this.directory.users.has(managerId))
+    if (!this.referenceData.users.has(managerId))
       throw notFound(`user ${managerId} is not registered: check the id`, { userId: managerId });
     const members =
-      query.params.scope === 'all' ? this.directory.reportingLine(managerId) : this.directory.directReports(managerId);
+      query.params.scope === 'all'
+        ? this.referenceData.reportingLine(managerId)
+        : this.referenceData.directReports(managerId);
     // A manager sees their own reporting line (also when asking about a manager below them); others only the members they may view.
     const visible = members.filter(
       (userId) =>
-        this.directory.managementChain(userId).includes(actor.userId) || canView(actor, userId, this.directory),
+        this.referenceData.managementChain(userId).includes(actor.userId) || canView(actor, userId, this.referenceData),
     );
     return {
       managerId,
       scope: query.params.scope,
       members: (() => {
-        const active = visible.filter((userId) => this.directory.users.get(userId)?.active).sort();
+        const active = visible.filter((userId) => this.referenceData.users.get(userId)?.active).sort();
         const rows = this.rowsOfUsers(active, now, false);
         return active.map((userId) => {
-          const user = this.directory.users.get(userId);
+          const user = this.referenceData.users.get(userId);
           return {
             userId,
             name: user?.name ?? userId,
@@ -534,7 +533,7 @@ export class QueryEngine {
             grant.permission === permission ||
             (permission === 'assignment.standard' && grant.permission === 'assignment.dynamic'),
         )
-          ? usersInScope(actor, permission, this.directory)
+          ? usersInScope(actor, permission, this.referenceData)
           : [],
     );
     if (scopes.some((scope) => scope === null)) return null;
@@ -542,13 +541,13 @@ export class QueryEngine {
   }
 
   private versionStatus(actor: Actor, query: QueryOf<'VersionStatus'>) {
-    const course = this.directory.courses.get(query.params.courseId);
+    const course = this.referenceData.courses.get(query.params.courseId);
     if (!course)
       throw notFound(`course ${query.params.courseId} does not exist: check the id`, {
         courseId: query.params.courseId,
       });
     const params: Record<string, unknown> = { courseId: course.courseId, latest: course.version };
-    const scope = reportingScope(actor, this.directory);
+    const scope = reportingScope(actor, this.referenceData);
     if (scope !== null) Object.assign(params, scope.params);
     type Row = {
       version: number;

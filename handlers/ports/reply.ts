@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCodeSchema } from '../domain/shared/domainError';
+import { ErrorCodeSchema } from '../../domain/shared/domainError';
 
 /** The reply envelope of DESIGN.md section 4. `results` is added for AssignCourse (R16): one outcome per pair. */
 export const PairOutcomeSchema = z.object({
@@ -39,3 +39,8 @@ export const CommandReplySchema = z.discriminatedUnion('ok', [CommandSuccessSche
 export type CommandSuccess = z.infer<typeof CommandSuccessSchema>;
 export type CommandFailure = z.infer<typeof CommandFailureSchema>;
 export type CommandReply = z.infer<typeof CommandReplySchema>;
+
+/** The reply to a query (DESIGN.md section 4): the position the answer reflects, or an error with the same codes. */
+export type QueryReply =
+  | { ok: true; position: number; result: unknown }
+  | { ok: false; error: { code: string; message: string; details: Record<string, unknown> } };

@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { isVisible } from '../../domain/userTraining/trainingState';
-import type { AppendOptions, AppendResult, StreamWrite } from '../../infra/eventstore/eventStore';
-import { EventStoreUnavailableError } from '../../infra/eventstore/eventStore';
+import type { AppendOptions, AppendResult, StreamWrite } from '../../handlers/ports/eventStore';
+import { EventStoreUnavailableError } from '../../handlers/ports/eventStore';
 import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import { engineHarness } from '../support/engineHarness';
@@ -11,9 +11,9 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
     const h = engineHarness();
     await h.seedPortal();
     const command = h.envelope('AssignCourse', { userIds: ['ada'], courseIds: ['security'] });
-    const first = await h.embedded.send(command);
+    const first = await h.engine.send(command);
     const head = await h.store.headPosition();
-    const second = await h.embedded.send(command);
+    const second = await h.engine.send(command);
     expect(second).toEqual(first);
     expect(await h.store.headPosition()).toBe(head);
     expect(await h.eventTypes('training-ada')).toEqual(['TrainingAssigned']);
@@ -27,7 +27,7 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
       h.send('AssignCourse', { userIds: ['ada'], courseIds: ['security'] }),
     ]);
     expect([a.ok, b.ok]).toEqual([true, true]);
-    expect(h.engine.conflictRetries).toBeGreaterThanOrEqual(1);
+    expect(h.commands.conflictRetries).toBeGreaterThanOrEqual(1);
     const training = await h.training('ada');
     expect(Object.keys(training.assignments).sort()).toEqual(['fire-safety', 'security']);
     expect((await h.store.readStream('training-ada')).map((event) => event.revision)).toEqual([0, 1]);
@@ -50,7 +50,7 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
       users.map((userId) => h.send('AddGroupMember', { groupId: 'engineering', userId })),
     );
     expect(replies.filter((reply) => !reply.ok)).toEqual([]);
-    expect(h.engine.conflictRetries).toBeGreaterThanOrEqual(1);
+    expect(h.commands.conflictRetries).toBeGreaterThanOrEqual(1);
     const added = (await h.store.readStream('group-engineering')).filter((event) => event.type === 'GroupMemberAdded');
     expect(added.map((event) => (event.data as { userId: string }).userId).sort()).toEqual([...users].sort());
   });
@@ -77,7 +77,7 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
       ok: false,
       error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('date') },
     });
-    const huge = await h.embedded.send({
+    const huge = await h.engine.send({
       commandId: 'x'.repeat(1_000_000),
       type: 'DefineOrgUnit',
       actor: { userId: 'root' },
@@ -187,7 +187,7 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
       const h = engineHarness();
       await h.seedPortal();
       const head = await h.store.headPosition();
-      const reply = await h.engine.handle(input);
+      const reply = await h.commands.handle(input);
       expect(reply.ok).toBe(false);
       if (!reply.ok) {
         expect(reply.error.code).toBe(code);
@@ -277,7 +277,7 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
     await h.seedPortal();
     const userIds = Array.from({ length: 2000 }, (_, i) => `bulk-${i}`);
     for (const userId of userIds)
-      await h.engine.handle(
+      await h.commands.handle(
         h.envelope('RegisterUser', {
           userId,
           name: userId,
@@ -297,7 +297,7 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
     const h = engineHarness();
     await h.seedPortal();
     const command = h.envelope('AssignCourse', { userIds: ['ada'], courseIds: ['later'] });
-    const first = await h.embedded.send(command);
+    const first = await h.engine.send(command);
     await h.ok('CreateCourse', {
       courseId: 'later',
       title: 'Later',
@@ -305,7 +305,7 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
       provider: 'Acme',
       trainingType: 'Skills',
     });
-    expect(await h.embedded.send(command)).toEqual(first);
+    expect(await h.engine.send(command)).toEqual(first);
   });
 
   test('while the event store is unavailable a command fails fast with UNAVAILABLE, is not recorded, and succeeds once the store is back', async () => {
@@ -314,13 +314,13 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
     await h.seedPortal();
     const command = h.envelope('AssignCourse', { userIds: ['ada'], courseIds: ['security'] });
     store.down = true;
-    const during = await h.engine.handle(command);
+    const during = await h.commands.handle(command);
     expect(during).toMatchObject({
       ok: false,
       error: { code: 'UNAVAILABLE', message: expect.stringMatching(/the event store is unavailable: disk gone/) },
     });
     store.down = false;
-    expect(await h.engine.handle(command)).toMatchObject({ ok: true, events: [{ type: 'TrainingAssigned' }] });
+    expect(await h.commands.handle(command)).toMatchObject({ ok: true, events: [{ type: 'TrainingAssigned' }] });
   });
 });
 

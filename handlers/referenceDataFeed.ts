@@ -1,18 +1,19 @@
-import { Directory } from '../domain/directory/directory';
+import type { ReferenceDataSource } from './ports/referenceDataSource';
+import { ReferenceData } from '../domain/referenceData/referenceData';
 import { asDomainEvent } from '../domain/events';
 import { trainingEventSchemas } from '../domain/userTraining/trainingEvents';
-import type { EventStore } from '../infra/eventstore/eventStore';
+import type { EventStore } from './ports/eventStore';
 
-/** Keeps a Directory current with the store: before each decision it folds whatever was appended since. */
-export class DirectoryFeed {
-  readonly directory: Directory;
+/** Keeps a ReferenceData current with the store: before each decision it folds whatever was appended since. */
+export class ReferenceDataFeed implements ReferenceDataSource {
+  readonly referenceData: ReferenceData;
   private position = 0;
 
   constructor(
     private readonly store: EventStore,
     bootstrapAdminId: string | null,
   ) {
-    this.directory = new Directory(bootstrapAdminId);
+    this.referenceData = new ReferenceData(bootstrapAdminId);
   }
 
   get at(): number {
@@ -45,7 +46,7 @@ export class DirectoryFeed {
         // Training events are most of the log and change no reference data: skip them without reading their data.
         if (!isTrainingType(stored.type)) {
           const event = asDomainEvent(stored);
-          if (event) this.directory.apply(event);
+          if (event) this.referenceData.apply(event);
         }
         this.position = stored.position;
       }
@@ -60,7 +61,7 @@ export class DirectoryFeed {
       const page = await read(this.position, to, 5000);
       for (const stored of page) {
         const event = asDomainEvent(stored);
-        if (event) this.directory.apply(event);
+        if (event) this.referenceData.apply(event);
         this.position = stored.position;
       }
       if (page.length < 5000) this.position = to;

@@ -9,7 +9,7 @@ import type { GroupState } from '../group/groupDecider';
 import { evolveGroup } from '../group/groupDecider';
 import type { OrgUnitState } from '../orgUnit/orgUnitDecider';
 import { evolveOrgUnit } from '../orgUnit/orgUnitDecider';
-import type { Actor, ScopeDirectory } from '../policies/permissionPolicy';
+import type { Actor, OrgChart } from '../policies/permissionPolicy';
 import type { PortalState } from '../portal/portalDecider';
 import { evolvePortal, initialPortalState } from '../portal/portalDecider';
 import type { UserState } from '../user/userDecider';
@@ -24,7 +24,7 @@ export type ExistingOrgUnit = Extract<OrgUnitState, { exists: true }>;
  * courses, groups, rules and grants. Built by folding events in order with each aggregate's own `evolve`;
  * collections are updated in place because a portal holds hundreds of thousands of users.
  */
-export class Directory {
+export class ReferenceData {
   preferences: PortalState = initialPortalState();
   readonly orgUnits = new Map<string, ExistingOrgUnit>();
   readonly users = new Map<string, ExistingUser>();
@@ -178,7 +178,7 @@ export class Directory {
     };
   }
 
-  readonly scope: ScopeDirectory = {
+  readonly orgChart: OrgChart = {
     orgUnitPath: (orgUnitId) => this.orgUnitPath(orgUnitId),
     userOrgUnit: (userId) => this.users.get(userId)?.orgUnitId,
     managementChain: (userId) => this.managementChain(userId),
