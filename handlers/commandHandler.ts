@@ -3,7 +3,6 @@ import type { Command } from '../domain/commands';
 import { parseCommand } from '../domain/commands';
 import type { DomainEvent } from '../domain/events';
 import { eventSchemas } from '../domain/events';
-import { requirePermission } from '../domain/policies/permissionPolicy';
 import { DomainError } from '../domain/shared/domainError';
 import type { CommandRecord, EventStore, NewEvent, StreamWrite } from './ports/eventStore';
 import { DuplicateCommandError, EventStoreUnavailableError, WrongExpectedRevisionError } from './ports/eventStore';
@@ -109,8 +108,6 @@ export class CommandHandler {
             referenceData: this.referenceData,
             aggregates: this.aggregates,
             actor: this.referenceData.actor(meta.actorId),
-            require: (demand) =>
-              requirePermission(this.referenceData.actor(meta.actorId), demand, this.referenceData.orgChart),
           });
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;

@@ -1,11 +1,15 @@
 import type { ReferenceData } from '../domain/referenceData/referenceData';
 import type { DomainEvent } from '../domain/events';
-import type { Actor, Demand } from '../domain/policies/permissionPolicy';
+import type { Actor } from '../domain/policies/permissionPolicy';
 import type { EventMetadata, ExpectedRevision } from './ports/eventStore';
 import type { AggregateStore } from './aggregateStore';
 import type { PairOutcome } from './ports/reply';
 
-/** What a planner decided: the writes to append together, and what the reply tells the caller. */
+/**
+ * A plan: what a command will append (the writes, together, each with its expected revision) and what its reply says.
+ * A planner loads what the decision reads, asks the domain to decide, and returns the plan; the command handler
+ * commits it.
+ */
 export interface Plan {
   writes: PlannedWrite[];
   message: string;
@@ -38,8 +42,6 @@ export interface PlanContext {
   referenceData: ReferenceData;
   aggregates: AggregateStore;
   actor: Actor;
-  /** Throws FORBIDDEN naming the missing permission or constraint (R17). */
-  require(demand: Demand): void;
 }
 
 export type Planner = (context: PlanContext) => Promise<Plan>;

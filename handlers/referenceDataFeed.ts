@@ -1,7 +1,7 @@
 import type { ReferenceDataSource } from './ports/referenceDataSource';
 import { ReferenceData } from '../domain/referenceData/referenceData';
 import { asDomainEvent } from '../domain/events';
-import { trainingEventSchemas } from '../domain/userTraining/trainingEvents';
+import { isTrainingEventType } from '../domain/userTraining/trainingEvents';
 import type { EventStore } from './ports/eventStore';
 
 /** Keeps a ReferenceData current with the store: before each decision it folds whatever was appended since. */
@@ -44,7 +44,7 @@ export class ReferenceDataFeed implements ReferenceDataSource {
       for (const stored of page) {
         if (stored.position > until) return;
         // Training events are most of the log and change no reference data: skip them without reading their data.
-        if (!isTrainingType(stored.type)) {
+        if (!isTrainingEventType(stored.type)) {
           const event = asDomainEvent(stored);
           if (event) this.referenceData.apply(event);
         }
@@ -68,5 +68,3 @@ export class ReferenceDataFeed implements ReferenceDataSource {
     }
   }
 }
-
-const isTrainingType = (type: string): boolean => Object.prototype.hasOwnProperty.call(trainingEventSchemas, type);

@@ -5,16 +5,17 @@ import type { Actor } from '../domain/policies/permissionPolicy';
 import type { TrainingStatus } from '../domain/policies/versionPolicy';
 import { asDomainEvent } from '../domain/events';
 import type { QueryOf } from '../domain/queries';
-import { isPast } from '../domain/shared/calendar';
 import { notFound } from '../domain/shared/domainError';
 import { streams } from '../domain/streams';
 import { sourceLabel } from '../domain/userTraining/assignmentSource';
-import { trainingEventSchemas } from '../domain/userTraining/trainingEvents';
+import { isTrainingEventType } from '../domain/userTraining/trainingEvents';
 import type { Assignment, TrainingEvent, TrainingState } from '../domain/userTraining/trainingState';
-import { evolveTraining, initialTrainingState, isVisible } from '../domain/userTraining/trainingState';
+import { isVisible } from '../domain/userTraining/trainingState';
+import { trainingDecider } from '../domain/userTraining/trainingDecider';
+import { isOverdueAt } from '../domain/policies/overduePolicy';
 import type { EventStore, StoredEvent } from '../handlers/ports/eventStore';
 import { describeTrainingEvent } from './historyText';
-import { requireUserView } from './queryAccess';
+import { requireUserView } from '../domain/policies/queryPermissions';
 import type { SourceView } from './trainingRows';
 
 /**
@@ -63,11 +64,7 @@ export class AuditQueries {
         visible: isVisible(assignment),
         status: assignment.status,
         dueDate: assignment.dueDate,
-        overdue:
-          isVisible(assignment) &&
-          assignment.status !== 'completed' &&
-          assignment.dueDate !== null &&
-          isPast(assignment.dueDate, at, timeZone),
+        overdue: isVisible(assignment) && isOverdueAt(assignment, at, timeZone),
         version: assignment.version,
       })),
       events: events.map((stored) => ({
@@ -137,15 +134,13 @@ export class AuditQueries {
     const cutoff = asOf === undefined ? Number.POSITIVE_INFINITY : Date.parse(asOf);
     // A prefix of the stream: stop at the first event recorded after the instant (clocks of instances may differ).
     const later = stored.findIndex((event) => Date.parse(event.metadata.occurredAt) > cutoff);
-    return (later === -1 ? stored : stored.slice(0, later)).filter((event) =>
-      Object.prototype.hasOwnProperty.call(trainingEventSchemas, event.type),
-    );
+    return (later === -1 ? stored : stored.slice(0, later)).filter((event) => isTrainingEventType(event.type));
   }
 }
 
 function fold(events: readonly StoredEvent[]): TrainingState {
   return events.reduce(
-    (state, stored) => evolveTraining(state, asDomainEvent(stored) as TrainingEvent),
-    initialTrainingState(),
+    (state, stored) => trainingDecider.evolve(state, asDomainEvent(stored) as TrainingEvent),
+    trainingDecider.initialState(),
   );
 }

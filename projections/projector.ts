@@ -1,8 +1,7 @@
-import type { DomainEvent } from '../domain/events';
 import { asDomainEvent } from '../domain/events';
-import { trainingEventSchemas } from '../domain/userTraining/trainingEvents';
-import type { Assignment, TrainingEvent, TrainingState } from '../domain/userTraining/trainingState';
-import { evolveTraining } from '../domain/userTraining/trainingState';
+import { isTrainingEvent } from '../domain/userTraining/trainingEvents';
+import type { Assignment, TrainingState } from '../domain/userTraining/trainingState';
+import { trainingDecider } from '../domain/userTraining/trainingDecider';
 import type { StoredEvent } from '../handlers/ports/eventStore';
 import type { ReadModelDb } from './readModelDb';
 import type { UserFacts } from './readModelWriter';
@@ -10,9 +9,6 @@ import { ReadModelWriter } from './readModelWriter';
 
 /** Fault injection for tests: called before each event is applied, inside the batch's transaction. */
 export type BeforeEventHook = (event: StoredEvent) => void;
-
-export const isTrainingEvent = (event: DomainEvent): event is TrainingEvent =>
-  Object.prototype.hasOwnProperty.call(trainingEventSchemas, event.type);
 
 const assignmentKey = (userId: string, courseId: string) => `${userId}\u0000${courseId}`;
 
@@ -84,7 +80,7 @@ export class Projector {
           };
           touched.set(key, entry);
         }
-        entry.state = evolveTraining(entry.state, event);
+        entry.state = trainingDecider.evolve(entry.state, event);
       } else {
         this.writer.applyReferenceEvent(event);
       }

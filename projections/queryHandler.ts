@@ -12,14 +12,10 @@ import type { EventStore } from '../handlers/ports/eventStore';
 import { EventStoreUnavailableError } from '../handlers/ports/eventStore';
 import { AuditQueries } from './auditQueries';
 import type { Projections } from './projectionRuntime';
-import {
-  canView,
-  reportingScope,
-  requireKnownActor,
-  requirePermissionAtAll,
-  requireUserView,
-  usersInScope,
-} from './queryAccess';
+import { requireKnownActor, requirePermissionAtAll } from '../domain/policies/actorPolicy';
+import { isOverdue } from '../domain/policies/overduePolicy';
+import { canView, requireUserView, usersInScope } from '../domain/policies/queryPermissions';
+import { reportingScope } from './reportingScope';
 import { NO_DUE_DATE } from './readModelSchema';
 import type { SourceView } from './trainingRows';
 
@@ -213,7 +209,7 @@ export class QueryHandler {
         required: record.required === 1,
         dueDate: record.due_date,
         status: record.status,
-        overdue: overdue(record.status, record.due_date, today),
+        overdue: isOverdue({ status: record.status, dueDate: record.due_date }, today),
         version: record.version,
         progress: record.progress,
         // The dashboard and My Team need neither: only the admin's view pays for parsing them.
@@ -589,10 +585,6 @@ function isStoreUnavailable(error: unknown): boolean {
     error instanceof EventStoreUnavailableError ||
     (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/.test(code))
   );
-}
-
-function overdue(status: string, dueDate: string | null, today: string): boolean {
-  return status !== 'completed' && dueDate !== null && dueDate < today;
 }
 
 function dashboardOf(row: UserAssignmentRow): DashboardRow {

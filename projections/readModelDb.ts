@@ -27,6 +27,8 @@ export class ReadModelDb {
   static open(options: ReadModelDbOptions): ReadModelDb {
     fs.mkdirSync(path.dirname(options.file), { recursive: true });
     const db = new Database(options.file);
+    // First: processes opening one data folder together queue for the locks the pragmas and schema take.
+    db.pragma('busy_timeout = 5000');
     if (options.bulk) {
       db.pragma('journal_mode = MEMORY');
       db.pragma('synchronous = OFF');
@@ -37,7 +39,6 @@ export class ReadModelDb {
     }
     // 64 MB of page cache: MI scans and projection batches touch many pages.
     db.pragma('cache_size = -65536');
-    db.pragma('busy_timeout = 5000');
     // The version is read before the schema is applied: another version's tables may lack columns its indexes use.
     db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
     const version = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'version'").get()?.value;

@@ -1,11 +1,11 @@
 import { asDomainEvent } from '../domain/events';
 import { streams } from '../domain/streams';
 import type { TrainingState } from '../domain/userTraining/trainingState';
-import { evolveTraining, initialTrainingState } from '../domain/userTraining/trainingState';
+import { trainingDecider } from '../domain/userTraining/trainingDecider';
 import type { EventStore, StoredEvent, StreamCursor } from '../handlers/ports/eventStore';
 import type { ProjectionProgress } from './projectionRuntime';
 import { ProjectionRuntime } from './projectionRuntime';
-import { isTrainingEvent } from './projector';
+import { isTrainingEvent } from '../domain/userTraining/trainingEvents';
 import type { ReadModelDb } from './readModelDb';
 import { MI_COUNT_TRIGGERS, MI_COUNTS_FROM_ROWS, READ_MODEL_SCHEMA } from './readModelSchema';
 import { ReadModelWriter } from './readModelWriter';
@@ -82,8 +82,8 @@ export async function rebuildFromEvents(
       if (user?.stream !== stored.stream) flush();
       const event = asDomainEvent(stored);
       if (!event || !isTrainingEvent(event)) continue;
-      user ??= { userId: event.data.userId, stream: stored.stream, state: initialTrainingState() };
-      user.state = evolveTraining(user.state, event);
+      user ??= { userId: event.data.userId, stream: stored.stream, state: trainingDecider.initialState() };
+      user.state = trainingDecider.evolve(user.state, event);
     }
   });
   for (let after: StreamCursor | undefined; ; ) {

@@ -1,3 +1,5 @@
+import type { Decider } from '../decider';
+import { decision, describeEvents } from '../decider';
 import { notFound } from '../shared/domainError';
 import type { MessagesOf } from '../shared/messages';
 import type { accessCommandSchemas } from './accessCommands';
@@ -8,16 +10,45 @@ export type AccessCommand = MessagesOf<typeof accessCommandSchemas>;
 export type Grant = { grantId: string; permission: Permission; constraints: GrantConstraints };
 export type AccessState = { grants: Grant[] };
 
-export const initialAccessState = (): AccessState => ({ grants: [] });
+export interface AccessContext {
+  /** A grant given without a grantId takes the command's id, so a retried grant is the same grant. */
+  commandId: string;
+  userExists(userId: string): boolean;
+}
 
-export function decideAccess(
-  command: AccessCommand,
-  state: AccessState,
-  context: { commandId: string; userExists(userId: string): boolean },
-): AccessEvent[] {
+export const accessDecider: Decider<AccessCommand, AccessEvent, AccessState, AccessContext> = {
+  initialState: () => ({ grants: [] }),
+
+  decide(command, state, context) {
+    const events = decideAccessEvents(command, state, context);
+    const [event] = events;
+    const { userId } = command.data;
+    if (event?.type === 'PermissionGranted') {
+      const within = Object.keys(event.data.constraints).length
+        ? ` within ${JSON.stringify(event.data.constraints)}`
+        : '';
+      return decision(events, `${userId} granted ${event.data.permission}${within} (grant ${event.data.grantId})`);
+    }
+    return decision(events, describeEvents(events, `permissions of ${userId}`));
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'PermissionGranted': {
+        const { grantId, permission, constraints } = event.data;
+        return { grants: [...state.grants, { grantId, permission, constraints }] };
+      }
+      case 'PermissionRevoked':
+        return { grants: state.grants.filter((grant) => grant.grantId !== event.data.grantId) };
+    }
+  },
+};
+
+function decideAccessEvents(command: AccessCommand, state: AccessState, context: AccessContext): AccessEvent[] {
   const { userId } = command.data;
-  if (!context.userExists(userId))
+  if (!context.userExists(userId)) {
     throw notFound(`user ${userId} is not registered: permissions are granted to registered users`, { userId });
+  }
   if (command.type === 'GrantPermission') {
     const { permission, constraints } = command.data;
     const grantId = command.data.grantId ?? context.commandId;
@@ -38,15 +69,4 @@ export function decideAccess(
     type: 'PermissionRevoked',
     data: { grantId: grant.grantId, userId, permission: grant.permission },
   }));
-}
-
-export function evolveAccess(state: AccessState, event: AccessEvent): AccessState {
-  switch (event.type) {
-    case 'PermissionGranted': {
-      const { grantId, permission, constraints } = event.data;
-      return { grants: [...state.grants, { grantId, permission, constraints }] };
-    }
-    case 'PermissionRevoked':
-      return { grants: state.grants.filter((grant) => grant.grantId !== event.data.grantId) };
-  }
 }

@@ -1,5 +1,7 @@
 import type { GrantConstraints } from '../access/accessEvents';
 import type { AssignmentPreferences } from '../portal/portalEvents';
+import type { Decider } from '../decider';
+import { decision, describeEvents } from '../decider';
 import { notFound, ruleViolation } from '../shared/domainError';
 import type { MessagesOf } from '../shared/messages';
 import type { Instant } from '../shared/primitives';
@@ -30,69 +32,52 @@ export interface AssignmentRuleContext {
   audienceScope: GrantConstraints[] | null;
 }
 
-export const initialAssignmentRuleState = (): AssignmentRuleState => ({ exists: false });
+type CreateRuleCommand = Extract<AssignmentRuleCommand, { type: 'CreateAssignmentRule' }>;
 
-export function decideAssignmentRule(
+export const assignmentRuleDecider: Decider<
+  AssignmentRuleCommand,
+  AssignmentRuleEvent,
+  AssignmentRuleState,
+  AssignmentRuleContext
+> = {
+  initialState: () => ({ exists: false }),
+
+  decide(command, state, context) {
+    const events = decideRuleEvents(command, state, context);
+    const { ruleId } = command.data;
+    if (events.length > 0 && command.type === 'CreateAssignmentRule') {
+      const keeps = command.data.mode === 'dynamic' ? ' and keeps applying as users come to match it' : '';
+      return decision(events, `assignment rule ${ruleId} created: it applies to its audience now${keeps}`);
+    }
+    if (events.length > 0 && command.type === 'RetireAssignmentRule') {
+      return decision(
+        events,
+        `assignment rule ${ruleId} retired: its source is withdrawn from every user who holds it`,
+      );
+    }
+    return decision(events, describeEvents(events, `assignment rule ${ruleId}`));
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'AssignmentRuleCreated':
+        return { exists: true, retired: false, ...event.data };
+      case 'AssignmentRuleUpdated':
+        return state.exists ? { ...state, ...event.data.settings } : state;
+      case 'AssignmentRuleRetired':
+        return state.exists ? { ...state, retired: true } : state;
+    }
+  },
+};
+
+function decideRuleEvents(
   command: AssignmentRuleCommand,
   state: AssignmentRuleState,
   context: AssignmentRuleContext,
 ): AssignmentRuleEvent[] {
   switch (command.type) {
-    case 'CreateAssignmentRule': {
-      const data = command.data;
-      if (state.exists) throw ruleViolation(`assignment rule ${data.ruleId} already exists`, { ruleId: data.ruleId });
-      const active = context.courseActive(data.courseId);
-      if (active === undefined)
-        throw notFound(`course ${data.courseId} does not exist: check the id`, { courseId: data.courseId });
-      if (!active)
-        throw ruleViolation(
-          `course ${data.courseId} is inactive: only an active course can be assigned (R15); activate it first`,
-          { courseId: data.courseId },
-        );
-      let targetLabel = data.target.kind === 'allUsers' ? 'Mandatory' : 'Default for New Starters';
-      if (data.target.kind === 'group') {
-        const groupName = context.groupName(data.target.groupId);
-        if (groupName === undefined)
-          throw notFound(`group ${data.target.groupId} does not exist: create it first`, {
-            groupId: data.target.groupId,
-          });
-        targetLabel = `Group: ${groupName}`;
-      } else if (data.mode === 'standard') {
-        throw ruleViolation(
-          `${data.target.kind === 'allUsers' ? 'a mandatory (allUsers)' : 'a newStarters'} rule reaches future users too (R18, R19), so its mode must be dynamic`,
-          { target: data.target.kind },
-        );
-      }
-      return [
-        {
-          type: 'AssignmentRuleCreated',
-          data: {
-            ruleId: data.ruleId,
-            name: data.name ?? `${targetLabel}: ${data.courseId}`,
-            courseId: data.courseId,
-            target: data.target,
-            mode: data.mode,
-            due: data.due,
-            dynamicReassignment: dynamicFlag(
-              'dynamicReassignment',
-              data.dynamicReassignment,
-              data.mode,
-              context.preferences,
-            ),
-            upgradeToLatestVersion: dynamicFlag(
-              'upgradeToLatestVersion',
-              data.upgradeToLatestVersion,
-              data.mode,
-              context.preferences,
-            ),
-            required: data.required,
-            createdBy: context.actorId,
-            createdAt: context.now,
-            audienceScope: context.audienceScope,
-          },
-        },
-      ];
-    }
+    case 'CreateAssignmentRule':
+      return createRule(command, state, context);
     case 'UpdateAssignmentRule': {
       const rule = requireLiveRule(state, command.data.ruleId);
       const { ruleId: _ruleId, ...changes } = command.data;
@@ -123,6 +108,66 @@ export function decideAssignmentRule(
   }
 }
 
+function createRule(
+  command: CreateRuleCommand,
+  state: AssignmentRuleState,
+  context: AssignmentRuleContext,
+): AssignmentRuleEvent[] {
+  const data = command.data;
+  if (state.exists) throw ruleViolation(`assignment rule ${data.ruleId} already exists`, { ruleId: data.ruleId });
+  const active = context.courseActive(data.courseId);
+  if (active === undefined)
+    throw notFound(`course ${data.courseId} does not exist: check the id`, { courseId: data.courseId });
+  if (!active)
+    throw ruleViolation(
+      `course ${data.courseId} is inactive: only an active course can be assigned (R15); activate it first`,
+      { courseId: data.courseId },
+    );
+  let targetLabel = data.target.kind === 'allUsers' ? 'Mandatory' : 'Default for New Starters';
+  if (data.target.kind === 'group') {
+    const groupName = context.groupName(data.target.groupId);
+    if (groupName === undefined)
+      throw notFound(`group ${data.target.groupId} does not exist: create it first`, {
+        groupId: data.target.groupId,
+      });
+    targetLabel = `Group: ${groupName}`;
+  } else if (data.mode === 'standard') {
+    throw ruleViolation(
+      `${data.target.kind === 'allUsers' ? 'a mandatory (allUsers)' : 'a newStarters'} rule reaches future users too (R18, R19), so its mode must be dynamic`,
+      { target: data.target.kind },
+    );
+  }
+  return [
+    {
+      type: 'AssignmentRuleCreated',
+      data: {
+        ruleId: data.ruleId,
+        name: data.name ?? `${targetLabel}: ${data.courseId}`,
+        courseId: data.courseId,
+        target: data.target,
+        mode: data.mode,
+        due: data.due,
+        dynamicReassignment: dynamicFlag(
+          'dynamicReassignment',
+          data.dynamicReassignment,
+          data.mode,
+          context.preferences,
+        ),
+        upgradeToLatestVersion: dynamicFlag(
+          'upgradeToLatestVersion',
+          data.upgradeToLatestVersion,
+          data.mode,
+          context.preferences,
+        ),
+        required: data.required,
+        createdBy: context.actorId,
+        createdAt: context.now,
+        audienceScope: context.audienceScope,
+      },
+    },
+  ];
+}
+
 /** R12: a dynamic rule's flag defaults to the portal preference; it can be switched off, and on only where the portal enables it. */
 function dynamicFlag(
   flag: 'dynamicReassignment' | 'upgradeToLatestVersion',
@@ -147,15 +192,4 @@ function requireLiveRule(state: AssignmentRuleState, ruleId: string) {
   if (!state.exists) throw notFound(`assignment rule ${ruleId} does not exist`, { ruleId });
   if (state.retired) throw ruleViolation(`assignment rule ${ruleId} is retired and cannot change`, { ruleId });
   return state;
-}
-
-export function evolveAssignmentRule(state: AssignmentRuleState, event: AssignmentRuleEvent): AssignmentRuleState {
-  switch (event.type) {
-    case 'AssignmentRuleCreated':
-      return { exists: true, retired: false, ...event.data };
-    case 'AssignmentRuleUpdated':
-      return state.exists ? { ...state, ...event.data.settings } : state;
-    case 'AssignmentRuleRetired':
-      return state.exists ? { ...state, retired: true } : state;
-  }
 }

@@ -1,3 +1,5 @@
+import type { Decider } from '../decider';
+import { decision, describeEvents } from '../decider';
 import { notFound, ruleViolation } from '../shared/domainError';
 import type { MessagesOf } from '../shared/messages';
 import type { Instant } from '../shared/primitives';
@@ -12,16 +14,58 @@ export type CourseState =
   | ({ exists: true; active: boolean; version: number; versions: CourseVersion[] } & CourseDefinition);
 export type ExistingCourse = Extract<CourseState, { exists: true }>;
 
-export const initialCourseState = (): CourseState => ({ exists: false });
+/** What a course decision needs beyond the course's stream. */
+export interface CourseContext {
+  now: Instant;
+}
 
-export function decideCourse(command: CourseCommand, state: CourseState, context: { now: Instant }): CourseEvent[] {
+export const courseDecider: Decider<CourseCommand, CourseEvent, CourseState, CourseContext> = {
+  initialState: () => ({ exists: false }),
+
+  decide(command, state, context) {
+    const events = decideCourseEvents(command, state, context);
+    const upgraded = events.find((event) => event.type === 'CourseVersionUpgraded');
+    const courseId = command.data.courseId;
+    if (upgraded?.type === 'CourseVersionUpgraded') {
+      return decision(
+        events,
+        `course ${courseId} upgraded from v${upgraded.data.previousVersion} to v${upgraded.data.version}`,
+      );
+    }
+    return decision(events, describeEvents(events, `course ${courseId}`));
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'CourseCreated': {
+        const { version, publishedAt, ...definition } = event.data;
+        return { exists: true, active: true, version, versions: [{ version, publishedAt }], ...definition };
+      }
+      case 'CourseVersionUpgraded':
+        return state.exists
+          ? {
+              ...state,
+              version: event.data.version,
+              versions: [...state.versions, { version: event.data.version, publishedAt: event.data.publishedAt }],
+            }
+          : state;
+      case 'CourseDeactivated':
+        return state.exists ? { ...state, active: false } : state;
+      case 'CourseActivated':
+        return state.exists ? { ...state, active: true } : state;
+    }
+  },
+};
+
+function decideCourseEvents(command: CourseCommand, state: CourseState, context: CourseContext): CourseEvent[] {
   switch (command.type) {
     case 'CreateCourse':
-      if (state.exists)
+      if (state.exists) {
         throw ruleViolation(
           `course ${command.data.courseId} already exists: use UpgradeVersion to publish a new version`,
           { courseId: command.data.courseId },
         );
+      }
       return [{ type: 'CourseCreated', data: { ...command.data, version: 1, publishedAt: context.now } }];
     case 'UpgradeVersion': {
       const course = requireCourse(state, command.data.courseId);
@@ -46,27 +90,6 @@ export function decideCourse(command: CourseCommand, state: CourseState, context
       const course = requireCourse(state, command.data.courseId);
       return course.active ? [] : [{ type: 'CourseActivated', data: { courseId: course.courseId } }];
     }
-  }
-}
-
-export function evolveCourse(state: CourseState, event: CourseEvent): CourseState {
-  switch (event.type) {
-    case 'CourseCreated': {
-      const { version, publishedAt, ...definition } = event.data;
-      return { exists: true, active: true, version, versions: [{ version, publishedAt }], ...definition };
-    }
-    case 'CourseVersionUpgraded':
-      return state.exists
-        ? {
-            ...state,
-            version: event.data.version,
-            versions: [...state.versions, { version: event.data.version, publishedAt: event.data.publishedAt }],
-          }
-        : state;
-    case 'CourseDeactivated':
-      return state.exists ? { ...state, active: false } : state;
-    case 'CourseActivated':
-      return state.exists ? { ...state, active: true } : state;
   }
 }
 

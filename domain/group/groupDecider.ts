@@ -1,4 +1,6 @@
 import type { Criteria } from '../shared/criteria';
+import type { Decider } from '../decider';
+import { decision, describeEvents } from '../decider';
 import { notFound, ruleViolation } from '../shared/domainError';
 import type { MessagesOf } from '../shared/messages';
 import type { groupCommandSchemas } from './groupCommands';
@@ -23,9 +25,29 @@ export interface GroupContext {
   userActive(userId: string): boolean | undefined;
 }
 
-export const initialGroupState = (): GroupState => ({ exists: false });
+export const groupDecider: Decider<GroupCommand, GroupEvent, GroupState, GroupContext> = {
+  initialState: () => ({ exists: false }),
 
-export function decideGroup(command: GroupCommand, state: GroupState, context: GroupContext): GroupEvent[] {
+  decide(command, state, context) {
+    const events = decideGroupEvents(command, state, context);
+    return decision(events, describeEvents(events, `group ${command.data.groupId}`));
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'GroupCreated':
+        return { exists: true, ...event.data, members: new Set() };
+      case 'GroupMemberAdded':
+        if (state.exists) state.members.add(event.data.userId);
+        return state;
+      case 'GroupMemberRemoved':
+        if (state.exists) state.members.delete(event.data.userId);
+        return state;
+    }
+  },
+};
+
+function decideGroupEvents(command: GroupCommand, state: GroupState, context: GroupContext): GroupEvent[] {
   if (command.type === 'CreateGroup') {
     if (state.exists)
       throw ruleViolation(`group ${command.data.groupId} already exists`, { groupId: command.data.groupId });
@@ -42,8 +64,9 @@ export function decideGroup(command: GroupCommand, state: GroupState, context: G
   if (command.type === 'AddGroupMember') {
     for (const userId of userIds) {
       const active = context.userActive(userId);
-      if (active === undefined)
+      if (active === undefined) {
         throw notFound(`user ${userId} is not registered: register the user before adding them to a group`, { userId });
+      }
       if (!active) throw ruleViolation(`user ${userId} is deactivated and cannot join group ${state.name}`, { userId });
     }
     return userIds
@@ -53,17 +76,4 @@ export function decideGroup(command: GroupCommand, state: GroupState, context: G
   return userIds
     .filter((userId) => state.members.has(userId))
     .map((userId) => ({ type: 'GroupMemberRemoved', data: { groupId, userId } }));
-}
-
-export function evolveGroup(state: GroupState, event: GroupEvent): GroupState {
-  switch (event.type) {
-    case 'GroupCreated':
-      return { exists: true, ...event.data, members: new Set() };
-    case 'GroupMemberAdded':
-      if (state.exists) state.members.add(event.data.userId);
-      return state;
-    case 'GroupMemberRemoved':
-      if (state.exists) state.members.delete(event.data.userId);
-      return state;
-  }
 }

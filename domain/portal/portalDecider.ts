@@ -1,6 +1,8 @@
+import type { Decider } from '../decider';
+import { decision, describeEvents } from '../decider';
 import type { MessagesOf } from '../shared/messages';
+import type { portalCommandSchemas } from './portalCommands';
 import type { AssignmentPreferences, portalEventSchemas } from './portalEvents';
-import type { SetAssignmentPreferences } from './portalCommands';
 
 /**
  * A new portal: due dates resolve to the earliest source, dynamic reassignment is on, upgrade-to-latest is off
@@ -16,20 +18,24 @@ export const defaultPreferences: AssignmentPreferences = {
 
 export type PortalState = AssignmentPreferences;
 export type PortalEvent = MessagesOf<typeof portalEventSchemas>;
+export type PortalCommand = MessagesOf<typeof portalCommandSchemas>;
 
-export const initialPortalState = (): PortalState => ({ ...defaultPreferences });
+export const portalDecider: Decider<PortalCommand, PortalEvent, PortalState, unknown> = {
+  initialState: () => ({ ...defaultPreferences }),
 
-export function decidePortal(command: SetAssignmentPreferences, state: PortalState): PortalEvent[] {
-  const next = { ...state, ...stripUndefined(command) };
-  const changed = (Object.keys(next) as (keyof AssignmentPreferences)[]).filter((key) => next[key] !== state[key]);
-  if (changed.length === 0) return [];
-  return [{ type: 'AssignmentPreferencesSet', data: { ...next, changed } }];
-}
+  decide(command, state) {
+    const next = { ...state, ...stripUndefined(command.data) };
+    const changed = (Object.keys(next) as (keyof AssignmentPreferences)[]).filter((key) => next[key] !== state[key]);
+    const events: PortalEvent[] =
+      changed.length === 0 ? [] : [{ type: 'AssignmentPreferencesSet', data: { ...next, changed } }];
+    return decision(events, describeEvents(events, 'assignment preferences'));
+  },
 
-export function evolvePortal(_state: PortalState, event: PortalEvent): PortalState {
-  const { changed: _changed, ...preferences } = event.data;
-  return preferences;
-}
+  evolve(_state, event) {
+    const { changed: _changed, ...preferences } = event.data;
+    return preferences;
+  },
+};
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

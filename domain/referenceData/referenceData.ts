@@ -1,19 +1,19 @@
 import type { AccessState } from '../access/accessDecider';
-import { evolveAccess, initialAccessState } from '../access/accessDecider';
+import { accessDecider } from '../access/accessDecider';
 import type { ActiveRule } from '../assignmentRule/assignmentRuleDecider';
-import { evolveAssignmentRule } from '../assignmentRule/assignmentRuleDecider';
+import { assignmentRuleDecider } from '../assignmentRule/assignmentRuleDecider';
 import type { ExistingCourse } from '../course/courseDecider';
-import { evolveCourse } from '../course/courseDecider';
+import { courseDecider } from '../course/courseDecider';
 import type { DomainEvent } from '../events';
 import type { GroupState } from '../group/groupDecider';
-import { evolveGroup } from '../group/groupDecider';
+import { groupDecider } from '../group/groupDecider';
 import type { OrgUnitState } from '../orgUnit/orgUnitDecider';
-import { evolveOrgUnit } from '../orgUnit/orgUnitDecider';
+import { orgUnitDecider } from '../orgUnit/orgUnitDecider';
 import type { Actor, OrgChart } from '../policies/permissionPolicy';
 import type { PortalState } from '../portal/portalDecider';
-import { evolvePortal, initialPortalState } from '../portal/portalDecider';
+import { portalDecider } from '../portal/portalDecider';
 import type { UserState } from '../user/userDecider';
-import { evolveUser } from '../user/userDecider';
+import { userDecider } from '../user/userDecider';
 
 export type ExistingUser = Extract<UserState, { exists: true }>;
 export type ExistingGroup = Extract<GroupState, { exists: true }>;
@@ -25,7 +25,7 @@ export type ExistingOrgUnit = Extract<OrgUnitState, { exists: true }>;
  * collections are updated in place because a portal holds hundreds of thousands of users.
  */
 export class ReferenceData {
-  preferences: PortalState = initialPortalState();
+  preferences: PortalState = portalDecider.initialState();
   readonly orgUnits = new Map<string, ExistingOrgUnit>();
   readonly users = new Map<string, ExistingUser>();
   readonly courses = new Map<string, ExistingCourse>();
@@ -42,10 +42,10 @@ export class ReferenceData {
   apply(event: DomainEvent): void {
     switch (event.type) {
       case 'AssignmentPreferencesSet':
-        this.preferences = evolvePortal(this.preferences, event);
+        this.preferences = portalDecider.evolve(this.preferences, event);
         return;
       case 'OrgUnitDefined': {
-        const next = evolveOrgUnit(this.orgUnits.get(event.data.orgUnitId) ?? { exists: false }, event);
+        const next = orgUnitDecider.evolve(this.orgUnits.get(event.data.orgUnitId) ?? { exists: false }, event);
         if (next.exists) this.orgUnits.set(next.orgUnitId, next);
         return;
       }
@@ -53,7 +53,7 @@ export class ReferenceData {
       case 'UserProfileUpdated':
       case 'UserDeactivated': {
         const previous = this.users.get(event.data.userId);
-        const next = evolveUser(previous ?? { exists: false }, event);
+        const next = userDecider.evolve(previous ?? { exists: false }, event);
         if (!next.exists) return;
         this.users.set(next.userId, next);
         if (previous?.email !== next.email) {
@@ -70,14 +70,14 @@ export class ReferenceData {
       case 'CourseVersionUpgraded':
       case 'CourseDeactivated':
       case 'CourseActivated': {
-        const next = evolveCourse(this.courses.get(event.data.courseId) ?? { exists: false }, event);
+        const next = courseDecider.evolve(this.courses.get(event.data.courseId) ?? { exists: false }, event);
         if (next.exists) this.courses.set(next.courseId, next);
         return;
       }
       case 'GroupCreated':
       case 'GroupMemberAdded':
       case 'GroupMemberRemoved': {
-        const next = evolveGroup(this.groups.get(event.data.groupId) ?? { exists: false }, event);
+        const next = groupDecider.evolve(this.groups.get(event.data.groupId) ?? { exists: false }, event);
         if (!next.exists) return;
         this.groups.set(next.groupId, next);
         if (event.type === 'GroupMemberAdded') setOf(this.groupsOfUser, event.data.userId).add(next.groupId);
@@ -88,7 +88,7 @@ export class ReferenceData {
       case 'AssignmentRuleUpdated':
       case 'AssignmentRuleRetired': {
         const previous = this.rules.get(event.data.ruleId);
-        const next = evolveAssignmentRule(previous ? { exists: true, ...previous } : { exists: false }, event);
+        const next = assignmentRuleDecider.evolve(previous ? { exists: true, ...previous } : { exists: false }, event);
         if (!next.exists) return;
         const { exists: _exists, ...rule } = next;
         this.rules.set(rule.ruleId, rule);
@@ -99,7 +99,7 @@ export class ReferenceData {
       case 'PermissionRevoked':
         this.access.set(
           event.data.userId,
-          evolveAccess(this.access.get(event.data.userId) ?? initialAccessState(), event),
+          accessDecider.evolve(this.access.get(event.data.userId) ?? accessDecider.initialState(), event),
         );
         return;
       default:

@@ -42,28 +42,6 @@ export function endOfDay(date: CalendarDate, zone: string): DateTime {
   return DateTime.fromISO(date, { zone }).endOf('day');
 }
 
-/**
- * The first millisecond after a due date in a zone (epoch ms): from then on the assignment is overdue. Remembered per
- * date and zone, as read models compute it for every row they write.
- */
-export function overdueFrom(date: CalendarDate, zone: string): number {
-  const key = `${date}|${zone}`;
-  let known = overdueStarts.get(key);
-  if (known === undefined) {
-    known = endOfDay(date, zone).toMillis() + 1;
-    if (overdueStarts.size >= 100_000) overdueStarts.clear();
-    overdueStarts.set(key, known);
-  }
-  return known;
-}
-
-const overdueStarts = new Map<string, number>();
-
-/** Overdue: the due date has ended in the user's zone. */
-export function isPast(date: CalendarDate, now: Instant, zone: string): boolean {
-  return DateTime.fromISO(now).toMillis() > endOfDay(date, zone).toMillis();
-}
-
 export function compareDates(a: CalendarDate, b: CalendarDate): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,15 +1,14 @@
+import type { Decider } from '../decider';
+import { decision, describeEvents } from '../decider';
 import { notFound, ruleViolation } from '../shared/domainError';
 import type { MessagesOf } from '../shared/messages';
-import type { DeactivateUser, RegisterUser, UpdateUserProfile } from './userCommands';
+import type { userCommandSchemas } from './userCommands';
 import type { UserProfile, userEventSchemas } from './userEvents';
 
 export type UserEvent = MessagesOf<typeof userEventSchemas>;
 export type UserState = { exists: false } | ({ exists: true; userId: string; active: boolean } & UserProfile);
 
-export type UserCommand =
-  | { type: 'RegisterUser'; data: RegisterUser }
-  | { type: 'UpdateUserProfile'; data: UpdateUserProfile }
-  | { type: 'DeactivateUser'; data: DeactivateUser };
+export type UserCommand = MessagesOf<typeof userCommandSchemas>;
 
 export interface UserContext {
   orgUnitExists(orgUnitId: string): boolean;
@@ -19,8 +18,6 @@ export interface UserContext {
   /** Which user holds an email address, if any (emails are unique, compared case-insensitively). */
   emailOwner(email: string): string | undefined;
 }
-
-export const initialUserState = (): UserState => ({ exists: false });
 
 const PROFILE_FIELDS = [
   'name',
@@ -34,14 +31,35 @@ const PROFILE_FIELDS = [
   'timeZone',
 ] as const;
 
-export function decideUser(command: UserCommand, state: UserState, context: UserContext): UserEvent[] {
+export const userDecider: Decider<UserCommand, UserEvent, UserState, UserContext> = {
+  initialState: () => ({ exists: false }),
+
+  decide(command, state, context) {
+    const events = decideUserEvents(command, state, context);
+    return decision(events, describeUserEvents(command.data.userId, events));
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'UserRegistered':
+        return { exists: true, active: true, ...event.data };
+      case 'UserProfileUpdated':
+        return state.exists ? { ...state, ...event.data.profile } : state;
+      case 'UserDeactivated':
+        return state.exists ? { ...state, active: false } : state;
+    }
+  },
+};
+
+function decideUserEvents(command: UserCommand, state: UserState, context: UserContext): UserEvent[] {
   switch (command.type) {
     case 'RegisterUser': {
       const { userId, ...profile } = command.data;
-      if (state.exists)
+      if (state.exists) {
         throw ruleViolation(`user ${userId} is already registered: use UpdateUserProfile to change their profile`, {
           userId,
         });
+      }
       checkProfile(userId, profile, context);
       return [{ type: 'UserRegistered', data: { userId, ...profile } }];
     }
@@ -65,14 +83,17 @@ export function decideUser(command: UserCommand, state: UserState, context: User
   }
 }
 
-export function evolveUser(state: UserState, event: UserEvent): UserState {
-  switch (event.type) {
+function describeUserEvents(userId: string, events: UserEvent[]): string {
+  const [event] = events;
+  switch (event?.type) {
     case 'UserRegistered':
-      return { exists: true, active: true, ...event.data };
+      return `user ${userId} (${event.data.name}) registered`;
     case 'UserProfileUpdated':
-      return state.exists ? { ...state, ...event.data.profile } : state;
+      return `${userId}'s profile changed: ${event.data.changed.join(', ')}`;
     case 'UserDeactivated':
-      return state.exists ? { ...state, active: false } : state;
+      return `user ${userId} deactivated: dynamic rules withdraw their training; history stays`;
+    default:
+      return describeEvents(events, `user ${userId}`);
   }
 }
 

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import type { DomainEvent } from '../events';
 import { DueDatePolicySchema } from '../portal/portalEvents';
 import { DueRuleSchema } from '../shared/dueRule';
 import { CalendarDateSchema, IdSchema, InstantSchema, ReasonSchema } from '../shared/primitives';
 import { AssignmentSourceSchema } from './assignmentSource';
+import type { TrainingEvent } from './trainingState';
 
 export const TrainingStatusSchema = z.enum(['notStarted', 'inProgress', 'completed', 'expired']);
 export const RemovalCauseSchema = z.enum(['admin', 'dynamic', 'retired']);
@@ -98,3 +100,10 @@ export const trainingEventSchemas = {
   /** R22: published once per due date that passes unfinished. */
   AssignmentOverdue: z.object({ ...assignment, dueDate: CalendarDateSchema }),
 } as const;
+
+/** Whether a stored event's type is a training event (most of the log): one definition for every reader. */
+export const isTrainingEventType = (type: string): boolean =>
+  Object.prototype.hasOwnProperty.call(trainingEventSchemas, type);
+
+/** Narrows a domain event to a training event. */
+export const isTrainingEvent = (event: DomainEvent): event is TrainingEvent => isTrainingEventType(event.type);

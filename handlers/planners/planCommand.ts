@@ -1,5 +1,5 @@
 import type { Command } from '../../domain/commands';
-import { forbidden } from '../../domain/shared/domainError';
+import { authorizeCommand } from '../../domain/policies/commandPermissions';
 import type { Plan, PlanContext } from '../plan';
 import {
   planAccessCommand,
@@ -13,9 +13,9 @@ import { planRuleCommand } from './rulePlanner';
 import { planScheduledTransitions } from './scheduledTransitionsPlanner';
 import { planAssignCourse, planSingleUserTraining } from './trainingPlanner';
 
-/** Routes a validated command to its planner, after checking that the actor is someone (R17). */
+/** Routes a validated command to its planner, once the actor may send it (R17). */
 export function planCommand(command: Command, context: PlanContext): Promise<Plan> {
-  requireKnownActor(context);
+  authorizeCommand(command, context.actor, context.referenceData);
   switch (command.type) {
     case 'SetAssignmentPreferences':
       return planSetAssignmentPreferences(command, context);
@@ -49,14 +49,3 @@ export function planCommand(command: Command, context: PlanContext): Promise<Pla
       return planSingleUserTraining(command, context);
   }
 }
-
-function requireKnownActor(context: PlanContext): void {
-  const { actor, referenceData } = context;
-  if (actor.isBootstrapAdmin) return;
-  const user = referenceData.users.get(actor.userId);
-  if (!user)
-    throw forbiddenActor(`actor ${actor.userId} is not a registered user and holds no permissions`, actor.userId);
-  if (!user.active) throw forbiddenActor(`actor ${actor.userId} is deactivated`, actor.userId);
-}
-
-const forbiddenActor = (message: string, actorId: string) => forbidden(message, { actorId });

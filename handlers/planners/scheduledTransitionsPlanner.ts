@@ -1,6 +1,5 @@
 import type { CommandOf } from '../../domain/commands';
-import { userInScope } from '../../domain/policies/permissionPolicy';
-import { notFound } from '../../domain/shared/domainError';
+import { describeScheduledTransitions, scheduledTransitionUsers } from '../../domain/userTraining/scheduledTransitions';
 import type { Plan, PlanContext } from '../plan';
 import { decideTrainingBatch } from './trainingBatch';
 
@@ -9,36 +8,9 @@ export async function planScheduledTransitions(
   command: CommandOf<'RunScheduledTransitions'>,
   context: PlanContext,
 ): Promise<Plan> {
-  const { referenceData } = context;
-  context.require({ permission: 'progress.record' });
-  const named = command.data.userIds;
-  for (const userId of named ?? []) {
-    if (!referenceData.users.has(userId)) throw notFound(`user ${userId} is not registered: check the id`, { userId });
-    context.require({ permission: 'progress.record', userId });
-  }
-  // Deactivated users are left out: nobody is chased for training after they leave.
-  const userIds =
-    named ??
-    [...referenceData.users.values()]
-      .filter(
-        (user) => user.active && userInScope(context.actor, 'progress.record', user.userId, referenceData.orgChart),
-      )
-      .map((user) => user.userId);
-  const { results, writes } = await decideTrainingBatch(
-    context,
-    userIds.map((userId) => ({ userId, command: { type: 'RunScheduledTransitions' } })),
-    { atomic: true },
-  );
-  let expired = 0;
-  let overdue = 0;
-  for (const result of results) {
-    for (const event of result.decision?.events ?? []) {
-      if (event.type === 'CompletionExpired') expired++;
-      if (event.type === 'AssignmentOverdue') overdue++;
-    }
-  }
-  return {
-    writes,
-    message: `scheduled transitions for ${userIds.length} users: ${expired} completions expired, ${overdue} assignments newly overdue`,
-  };
+  const userIds = scheduledTransitionUsers(command.data.userIds, context.actor, context.referenceData);
+  const works = userIds.map((userId) => ({ userId, command: { type: 'RunScheduledTransitions' as const } }));
+  const { results, writes } = await decideTrainingBatch(context, works, { atomic: true });
+  const events = results.flatMap((result) => result.decision?.events ?? []);
+  return { writes, message: describeScheduledTransitions(userIds.length, events) };
 }

@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
-import type { ActiveRule } from '../../domain/assignmentRule/assignmentRuleDecider';
-import { ReferenceData } from '../../domain/referenceData/referenceData';
 import type { DomainEvent } from '../../domain/events';
 import { asDomainEvent } from '../../domain/events';
-import { ruleAudience, ruleFacts, ruleMatches, withinAudienceScope } from '../../domain/policies/ruleAudiencePolicy';
-import type { StoredEvent } from '../ports/eventStore';
+import { reactionsTo } from '../../domain/reactions/reactionPolicy';
+import { RULE_SOURCE_EVENT_TYPES, RuleHolders } from '../../domain/reactions/ruleHolders';
+import { ReferenceData } from '../../domain/referenceData/referenceData';
+import type { TrainingWork } from '../../domain/userTraining/trainingWork';
 import type { CommandHandler } from '../commandHandler';
 import { LazyCheckpoint } from '../lazyCheckpoint';
-import type { TrainingWork } from '../planners/trainingBatch';
 import { planReactions } from '../planners/reactionPlanner';
+import type { StoredEvent } from '../ports/eventStore';
 
 export interface AssignmentReactorOptions {
   /** Per-user reactions appended per transaction. */
@@ -33,8 +33,8 @@ export interface AssignmentReactorOptions {
 export class AssignmentReactor {
   static readonly checkpointName = 'assignment-reactor';
   private readonly referenceData: ReferenceData;
-  /** ruleId → users holding a source of that rule, as of the reactor's position. */
-  private readonly holders = new Map<string, Set<string>>();
+  /** Who holds a source of which rule, as of the reactor's position. */
+  private readonly holders = new RuleHolders();
   private position = 0;
   private initialized = false;
   private running: Promise<number> | undefined;
@@ -43,14 +43,14 @@ export class AssignmentReactor {
   private readonly checkpoint: LazyCheckpoint;
 
   constructor(
-    private readonly engine: CommandHandler,
+    private readonly commands: CommandHandler,
     private readonly options: AssignmentReactorOptions = {},
   ) {
-    this.referenceData = new ReferenceData(engine.referenceData.bootstrapAdminId);
+    this.referenceData = new ReferenceData(commands.referenceData.bootstrapAdminId);
     this.chunkSize = options.chunkSize ?? 1000;
     this.pageSize = options.pageSize ?? 1000;
     this.checkpoint = new LazyCheckpoint(
-      engine.store,
+      commands.store,
       AssignmentReactor.checkpointName,
       options.checkpointIntervalMs ?? 0,
     );
@@ -69,11 +69,11 @@ export class AssignmentReactor {
   async init(): Promise<void> {
     if (this.initialized) return;
     const checkpoint = await this.checkpoint.read();
-    const store = this.engine.store;
+    const store = this.commands.store;
     const readRelevant = store.readReferenceData?.bind(store);
     while (this.position < checkpoint) {
       const page = readRelevant
-        ? await readRelevant(this.position, checkpoint, 5000, RELEVANT_TRAINING_TYPES)
+        ? await readRelevant(this.position, checkpoint, 5000, RULE_SOURCE_EVENT_TYPES)
         : await store.readAll(this.position, 5000);
       if (page.length === 0) break;
       for (const stored of page) {
@@ -103,7 +103,7 @@ export class AssignmentReactor {
 
   private async drain(): Promise<number> {
     await this.init();
-    const store = this.engine.store;
+    const store = this.commands.store;
     const readRelevant = store.readReferenceData?.bind(store);
     let handled = 0;
     if (readRelevant) {
@@ -111,7 +111,7 @@ export class AssignmentReactor {
       // that give or take a rule's source (progress, completions and exemptions are most of the log and change neither).
       const head = await store.headPosition();
       while (this.position < head) {
-        const page = await readRelevant(this.position, head, this.pageSize, RELEVANT_TRAINING_TYPES);
+        const page = await readRelevant(this.position, head, this.pageSize, RULE_SOURCE_EVENT_TYPES);
         await this.handlePage(page, page.length < this.pageSize ? head : undefined);
         handled += page.length;
       }
@@ -145,7 +145,7 @@ export class AssignmentReactor {
     }
     for (let chunk = 0; chunk * this.chunkSize < works.length; chunk++) {
       const slice = works.slice(chunk * this.chunkSize, (chunk + 1) * this.chunkSize);
-      const reply = await this.engine.execute(
+      const reply = await this.commands.execute(
         {
           commandId: `reactor:${last.id}:${chunk}`,
           actorId: 'system:assignment-reactor',
@@ -165,169 +165,20 @@ export class AssignmentReactor {
     this.position = reached;
   }
 
+  /** What the reactor knows moves with every event it reads: the reference data and who holds which rule. */
   private fold(event: DomainEvent): void {
     this.referenceData.apply(event);
-    switch (event.type) {
-      case 'TrainingAssigned':
-      case 'TrainingReassigned':
-      case 'AssignmentSourceAdded':
-        if (event.data.source.ruleId) holdersOf(this.holders, event.data.source.ruleId).add(event.data.userId);
-        return;
-      case 'AssignmentSourceRemoved':
-        this.holders.get(event.data.sourceKey)?.delete(event.data.userId);
-        return;
-      default:
-        return;
-    }
+    this.holders.apply(event);
   }
 
   private react(event: DomainEvent, stored: StoredEvent): TrainingWork[] {
-    const referenceData = this.referenceData;
-    const apply = (rule: ActiveRule, userId: string): TrainingWork => ({
-      userId,
-      command: { type: 'ApplyRule', rule: ruleFacts(rule, referenceData) },
-      at: stored.metadata.occurredAt,
-      actorId: rule.createdBy,
-      metadata: {
-        actorId: stored.metadata.actorId,
-        correlationId: stored.metadata.correlationId,
-        causationId: stored.id,
-      },
-    });
-    const withdraw = (rule: ActiveRule, userId: string, cause: 'dynamic' | 'retired'): TrainingWork => ({
-      userId,
-      command: { type: 'WithdrawRule', ruleId: rule.ruleId, courseId: rule.courseId, cause },
-      at: stored.metadata.occurredAt,
-      actorId: stored.metadata.actorId,
-      metadata: {
-        actorId: stored.metadata.actorId,
-        correlationId: stored.metadata.correlationId,
-        causationId: stored.id,
-      },
-    });
-    /** Dynamic rules whose reach follows a user's profile and membership (not new-starter rules: they reach at registration). */
-    const followingRules = () =>
-      [...referenceData.rules.values()].filter(
-        (rule) => !rule.retired && rule.mode === 'dynamic' && rule.target.kind !== 'newStarters',
-      );
-    const reconcile = (userId: string): TrainingWork[] => {
-      const works: TrainingWork[] = [];
-      for (const rule of followingRules()) {
-        const matches = ruleMatches(rule, userId, referenceData);
-        const holds = this.holders.get(rule.ruleId)?.has(userId) ?? false;
-        if (matches && !holds) works.push(apply(rule, userId));
-        if (!matches && holds) works.push(withdraw(rule, userId, 'dynamic'));
-      }
-      return works;
-    };
-
-    /** Brings every user in line with one rule (after a change that may move many users in or out of its reach). */
-    const reconcileRule = (rule: ActiveRule): TrainingWork[] =>
-      [...referenceData.users.keys()].sort().flatMap((userId) => {
-        const matches = ruleMatches(rule, userId, referenceData);
-        const holds = this.holders.get(rule.ruleId)?.has(userId) ?? false;
-        if (matches && !holds) return [apply(rule, userId)];
-        if (!matches && holds) return [withdraw(rule, userId, 'dynamic')];
-        return [];
-      });
-
     this.fold(event);
-    switch (event.type) {
-      case 'AssignmentRuleCreated': {
-        const rule = referenceData.rules.get(event.data.ruleId);
-        return rule ? ruleAudience(rule, referenceData).map((userId) => apply(rule, userId)) : [];
-      }
-      case 'AssignmentRuleRetired': {
-        const rule = referenceData.rules.get(event.data.ruleId);
-        return rule
-          ? [...(this.holders.get(rule.ruleId) ?? [])].sort().map((userId) => withdraw(rule, userId, 'retired'))
-          : [];
-      }
-      case 'GroupMemberAdded':
-      case 'GroupMemberRemoved':
-        return referenceData
-          .rulesTargeting(event.data.groupId)
-          .filter((rule) => !rule.retired && rule.mode === 'dynamic')
-          .flatMap((rule) => {
-            const matches = ruleMatches(rule, event.data.userId, referenceData);
-            const holds = this.holders.get(rule.ruleId)?.has(event.data.userId) ?? false;
-            if (matches && !holds) return [apply(rule, event.data.userId)];
-            if (!matches && holds) return [withdraw(rule, event.data.userId, 'dynamic')];
-            return [];
-          });
-      case 'UserRegistered': {
-        const newStarterRules = [...referenceData.rules.values()].filter(
-          (rule) =>
-            !rule.retired &&
-            rule.target.kind === 'newStarters' &&
-            withinAudienceScope(rule, event.data.userId, referenceData),
-        );
-        return [...newStarterRules.map((rule) => apply(rule, event.data.userId)), ...reconcile(event.data.userId)];
-      }
-      case 'UserProfileUpdated': {
-        const { userId, changed } = event.data;
-        if (!changed.includes('managerId') && !changed.includes('orgUnitId')) return reconcile(userId);
-        // A new manager or org unit also moves everyone below the user, and the reach of rules the user created
-        // under "self and subordinates" or "own org unit" constraints (R17).
-        const below = referenceData.reportingLine(userId).sort();
-        const scopedRules = followingRules().filter(
-          (rule) =>
-            rule.createdBy === userId &&
-            rule.audienceScope?.some((scope) => scope.selfAndSubordinates || scope.ownOrgUnit),
-        );
-        return [...[userId, ...below].flatMap(reconcile), ...scopedRules.flatMap(reconcileRule)];
-      }
-      case 'CourseActivated':
-        // Users who came to match while the course was inactive were skipped (R15): they get it now.
-        return followingRules()
-          .filter((rule) => rule.courseId === event.data.courseId)
-          .flatMap(reconcileRule);
-      case 'UserDeactivated':
-        return [...referenceData.rules.values()]
-          .filter((rule) => rule.mode === 'dynamic' && (this.holders.get(rule.ruleId)?.has(event.data.userId) ?? false))
-          .map((rule) => withdraw(rule, event.data.userId, 'dynamic'));
-      case 'OrgUnitDefined':
-        // A moved org unit changes who is below whom: dynamic criteria and constrained scopes may reach differently.
-        if (event.data.previousParentId === undefined || event.data.previousParentId === event.data.parentId) return [];
-        return [...referenceData.users.keys()].sort().flatMap(reconcile);
-      case 'AssignmentSourceRemoved': {
-        // A withdrawal that landed after the user came to match again (left and rejoined before the reactor ran)
-        // is put right by applying the rule again: R11 then restores or skips, as the rule says.
-        const rule = event.data.cause === 'dynamic' ? referenceData.rules.get(event.data.sourceKey) : undefined;
-        if (!rule || rule.retired || rule.mode !== 'dynamic' || rule.target.kind === 'newStarters') return [];
-        return ruleMatches(rule, event.data.userId, referenceData) ? [apply(rule, event.data.userId)] : [];
-      }
-      case 'TrainingAssigned':
-      case 'TrainingReassigned':
-      case 'AssignmentSourceAdded': {
-        const ruleId = event.data.source.ruleId;
-        const rule = ruleId === null ? undefined : referenceData.rules.get(ruleId);
-        if (!rule) return [];
-        if (rule.retired) return [withdraw(rule, event.data.userId, 'retired')];
-        const follows = rule.mode === 'dynamic' && rule.target.kind !== 'newStarters';
-        if (follows && !ruleMatches(rule, event.data.userId, referenceData))
-          return [withdraw(rule, event.data.userId, 'dynamic')];
-        return [];
-      }
-      default:
-        return [];
-    }
+    const { occurredAt, actorId, correlationId } = stored.metadata;
+    return reactionsTo(
+      event,
+      { eventId: stored.id, occurredAt, actorId, correlationId },
+      this.referenceData,
+      this.holders,
+    );
   }
-}
-
-/** The training events the reactor reads: they give or take a rule's source (what `fold` and `react` look at). */
-const RELEVANT_TRAINING_TYPES = [
-  'TrainingAssigned',
-  'TrainingReassigned',
-  'AssignmentSourceAdded',
-  'AssignmentSourceRemoved',
-] as const;
-
-function holdersOf(holders: Map<string, Set<string>>, ruleId: string): Set<string> {
-  let set = holders.get(ruleId);
-  if (!set) {
-    set = new Set();
-    holders.set(ruleId, set);
-  }
-  return set;
 }

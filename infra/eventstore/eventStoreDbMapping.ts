@@ -1,7 +1,9 @@
 /**
- * Pure translation between the event-store port and EventStoreDB (`@eventstore/db-client` 6.x). Nothing here
- * talks to a server; eventStoreDbEventStore.ts does the I/O and test/infra/eventStoreDbMapping.test.ts proves
- * every rule below.
+ * Pure translation of names, revisions, positions and events between the event-store port and EventStoreDB
+ * (`@eventstore/db-client` 6.x). Nothing here talks to a server; the I/O is in eventStoreDbEventStore.ts and the
+ * eventStoreDb*.ts files beside it, and test/infra/eventStoreDbMapping.test.ts proves every rule below. The other pure
+ * rules have their own files: error recognition (eventStoreDbErrors.ts), the append check
+ * (eventStoreDbAppendSteps.ts), the subscription filter and checkpoint (eventStoreDbSubscription.ts).
  *
  * - Stream names: the engine's logical stream `training-ada` lives in EventStoreDB as `{prefix}-training-ada`
  *   (prefix default `lms`). A prefix is letters, digits and `_` only: with a `-` in it, prefix `lms` would also
@@ -19,48 +21,21 @@
  *   with a clear error rather than rounded; so is the "no position" sentinel 2^64-1 that servers without
  *   `$all` positions on stream reads send. Reading from port position `p` asks the server for `{commit: p,
  *   prepare: p}`; the server reads from there inclusively, so events at or before `p` are dropped here.
- * - Errors: WrongExpectedVersionError becomes the port's WrongExpectedRevisionError (with the server's actual
- *   revision), StreamNotFoundError means "empty stream" to the readers, and everything that means "the server
- *   cannot be reached or used right now" (unavailable, deadline exceeded, timeout, not leader, cancelled by
- *   the server, access denied, cluster discovery failed, raw gRPC UNAVAILABLE / DEADLINE_EXCEEDED) becomes
- *   EventStoreUnavailableError. Errors are recognised by the client's `type` tag, not `instanceof`, so they are
- *   still recognised when jest loads a second copy of the client module.
- * - Subscription filter: a server-side stream-name regex `^{prefix}-`. EventStoreDB filters on one
- *   dimension only (stream name or event type), so the event-type part (no `$` system types) is checked here,
- *   client-side, by `toStoredEvent`.
- * - Checkpoints: a (re)subscription resumes after the position of the last event handed to the consumer
- *   (`advanceCheckpoint`). The filter carries no `checkpointReached` callback: the server's checkpoint can lie
- *   past events the consumer has not received yet (buffered in the stream), so resuming there could skip them.
- * - `planAppend`: the check of a whole multi-stream append against the streams as read before anything is
- *   written (see eventStoreDbEventStore.ts for why and for the race it leaves).
  */
 import {
   ANY,
-  ErrorType,
   NO_STREAM,
   START,
   STREAM_EXISTS,
   jsonEvent,
-  streamNameFilter,
   type AppendExpectedRevision,
   type EventData,
   type JSONType,
   type Position,
   type ReadPosition,
   type RecordedEvent,
-  type RegexFilter,
 } from '@eventstore/db-client';
-import {
-  EventStoreUnavailableError,
-  WrongExpectedRevisionError,
-  type EventMetadata,
-  type ExpectedRevision,
-  type NewEvent,
-  type StoredEvent,
-  type StreamWrite,
-  type StreamWriteResult,
-} from '../../handlers/ports/eventStore';
-import { matchesExpected } from './writeRules';
+import type { EventMetadata, ExpectedRevision, NewEvent, StoredEvent } from '../../handlers/ports/eventStore';
 
 /** Data read from EventStoreDB that the port cannot represent (position overflow, non-JSON event, ...). */
 export class EventStoreDbMappingError extends Error {
@@ -247,210 +222,4 @@ export function toStoredEvent(prefix: string, recorded: RecordedEvent): StoredEv
     data: recorded.data as unknown,
     metadata: metadata as EventMetadata,
   };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Subscriptions
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The server-side `$all` filter: this prefix's event streams only. No checkpointReached callback (see header). */
-export function subscriptionFilter(prefix: string): RegexFilter {
-  return streamNameFilter({ regex: `^${escapeRegex(validateStreamPrefix(prefix))}-` });
-}
-
-/**
- * The checkpoint rule: an event is handed to the consumer only when it lies after the checkpoint, and the
- * checkpoint then becomes that event's position. A resubscription starts from the checkpoint, so events seen
- * twice (the server re-sends from an inclusive position) are dropped and none is skipped.
- */
-export function advanceCheckpoint(
-  checkpoint: number,
-  event: { position: number },
-): { deliver: boolean; checkpoint: number } {
-  if (event.position <= checkpoint) return { deliver: false, checkpoint };
-  return { deliver: true, checkpoint: event.position };
-}
-
-export interface BackoffOptions {
-  initialMs?: number;
-  maxMs?: number;
-}
-
-/** Delay before resubscription attempt `attempt` (0-based): doubling from initialMs, capped at maxMs. */
-export function backoffDelay(attempt: number, options: BackoffOptions = {}): number {
-  const initial = options.initialMs ?? 100;
-  const max = options.maxMs ?? 5000;
-  const steps = Math.max(0, Math.min(Math.floor(attempt), 30));
-  return Math.min(max, initial * 2 ** steps);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Errors
-
-interface TaggedError {
-  type?: unknown;
-  code?: unknown;
-  message?: unknown;
-}
-
-function tag(error: unknown): TaggedError {
-  return typeof error === 'object' && error !== null ? (error as TaggedError) : {};
-}
-
-export function isWrongExpectedVersion(error: unknown): boolean {
-  return tag(error).type === ErrorType.WRONG_EXPECTED_VERSION;
-}
-
-export function isStreamNotFound(error: unknown): boolean {
-  return tag(error).type === ErrorType.STREAM_NOT_FOUND;
-}
-
-const UNAVAILABLE_TYPES: readonly unknown[] = [
-  ErrorType.UNAVAILABLE,
-  ErrorType.DEADLINE_EXCEEDED,
-  ErrorType.TIMEOUT,
-  ErrorType.NOT_LEADER,
-  ErrorType.CANCELLED,
-  ErrorType.ACCESS_DENIED,
-];
-
-/** gRPC status codes: 4 DEADLINE_EXCEEDED, 14 UNAVAILABLE. */
-const UNAVAILABLE_GRPC_CODES: readonly unknown[] = [4, 14];
-
-export function isUnavailable(error: unknown): boolean {
-  const { type, code, message } = tag(error);
-  if (type !== undefined) return UNAVAILABLE_TYPES.includes(type);
-  if (UNAVAILABLE_GRPC_CODES.includes(code)) return true;
-  // Cluster discovery (gossip) throws a plain Error once it gives up.
-  return typeof message === 'string' && /^Failed to discover after \d+ attempts/.test(message);
-}
-
-/** The server's "actual revision" of a WrongExpectedVersionError as the port's number (-1: no stream). */
-export function actualRevisionOf(error: unknown): number | undefined {
-  const actual: unknown = (error as { actualVersion?: unknown } | null)?.actualVersion;
-  if (actual === NO_STREAM) return -1;
-  if (typeof actual === 'bigint') return fromEsdbRevision(actual);
-  return undefined;
-}
-
-/** WrongExpectedVersionError → the port's WrongExpectedRevisionError for the logical stream and the caller's expectation. */
-export function toWrongExpectedRevision(
-  error: unknown,
-  stream: string,
-  expected: ExpectedRevision,
-  fallbackActual: number,
-): WrongExpectedRevisionError {
-  return new WrongExpectedRevisionError(stream, expected, actualRevisionOf(error) ?? fallbackActual);
-}
-
-/** Unavailable errors become EventStoreUnavailableError; anything else is returned unchanged. */
-export function translateError(error: unknown, doing: string): unknown {
-  if (error instanceof EventStoreUnavailableError) return error;
-  if (isUnavailable(error)) {
-    const detail = error instanceof Error && error.message !== '' ? error.message : String(tag(error).type ?? error);
-    return new EventStoreUnavailableError(`EventStoreDB unavailable while ${doing}: ${detail}`, { cause: error });
-  }
-  return error;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Planning a multi-stream append
-
-/** One stream as read before an append: its last revision and its events' ids in revision order. */
-export interface StreamSnapshot {
-  revision: number;
-  events: { id: string; revision: number; position: Position | undefined }[];
-}
-
-export type AppendStep =
-  /** Append these events; the server checks `expectedRevision` again. `lastRevision` is what the check predicts. */
-  | { kind: 'append'; write: StreamWrite; lastRevision: number }
-  /** Nothing to append: an empty write or a replay of stored events, with its result. */
-  | { kind: 'done'; write: StreamWrite; result: StreamWriteResult };
-
-interface KnownEvent {
-  stream: string;
-  revision: number;
-  position: Position | undefined;
-  /** Planned by an earlier write of the same append: not stored yet. */
-  planned: boolean;
-}
-
-/**
- * Checks every write of an append against `snapshots` (keyed by logical stream; a missing one is an empty
- * stream) with the same rules as the memory and SQLite stores, simulating the earlier writes of the same call.
- * Throws WrongExpectedRevisionError before anything is written when one write fails.
- *
- * - A write whose first id is stored in its stream is a replay when all its ids sit there at consecutive
- *   revisions, in order: nothing is appended and the original result is returned (whatever its expectation).
- * - Otherwise the expected revision must match, and no id may be known already (stored in a stream read for
- *   this append, planned by an earlier write, or twice in the write).
- * - Ids stored in streams this append does not touch cannot be seen (EventStoreDB has no index by event id).
- * - A replay of events planned by an earlier write of the same call is refused (their positions are not
- *   known before they are written).
- */
-export function planAppend(
-  writes: readonly StreamWrite[],
-  snapshots: ReadonlyMap<string, StreamSnapshot>,
-): AppendStep[] {
-  const known = new Map<string, KnownEvent>();
-  const revisions = new Map<string, number>();
-  for (const [stream, snapshot] of snapshots) {
-    revisions.set(stream, snapshot.revision);
-    for (const event of snapshot.events) {
-      known.set(normalizeEventId(event.id), {
-        stream,
-        revision: event.revision,
-        position: event.position,
-        planned: false,
-      });
-    }
-  }
-  const steps: AppendStep[] = [];
-  for (const write of writes) {
-    const { stream, expectedRevision, events } = write;
-    const current = revisions.get(stream) ?? -1;
-    const refuse = (): never => {
-      throw new WrongExpectedRevisionError(stream, expectedRevision, current);
-    };
-    const first = events[0];
-    if (first !== undefined && known.has(normalizeEventId(first.id))) {
-      let last: KnownEvent | undefined;
-      for (const event of events) {
-        const stored = known.get(normalizeEventId(event.id));
-        if (stored === undefined || stored.stream !== stream || stored.planned) return refuse();
-        if (last !== undefined && stored.revision !== last.revision + 1) return refuse();
-        last = stored;
-      }
-      if (last === undefined) return refuse();
-      steps.push({
-        kind: 'done',
-        write,
-        result: { stream, nextRevision: last.revision, position: toPortPosition(last.position) },
-      });
-      continue;
-    }
-    if (!matchesExpected(expectedRevision, current)) refuse();
-    if (first === undefined) {
-      steps.push({ kind: 'done', write, result: { stream, nextRevision: current, position: 0 } });
-      continue;
-    }
-    const inWrite = new Set<string>();
-    for (const event of events) {
-      const id = normalizeEventId(event.id);
-      if (known.has(id) || inWrite.has(id)) refuse();
-      inWrite.add(id);
-    }
-    let revision = current;
-    for (const id of inWrite) {
-      revision += 1;
-      known.set(id, { stream, revision, position: undefined, planned: true });
-    }
-    revisions.set(stream, revision);
-    steps.push({ kind: 'append', write, lastRevision: revision });
-  }
-  return steps;
 }

@@ -1,5 +1,6 @@
 import { explainDueDate } from '../../domain/policies/dueDatePolicy';
-import { addDays, isPast, todayIn } from '../../domain/shared/calendar';
+import { isOverdueAt } from '../../domain/policies/overduePolicy';
+import { addDays, todayIn } from '../../domain/shared/calendar';
 import { assigned, due, given, individualSource, rule, ruleSource } from '../support/trainingSpec';
 
 describe('due dates (R2, R3, R9) in calendar days of the user time zone', () => {
@@ -120,8 +121,10 @@ describe('due dates (R2, R3, R9) in calendar days of the user time zone', () => 
 
   test('a due date ends at the end of that day in the user time zone', () => {
     // 2026-03-30 ends at 23:59:59.999 BST = 22:59:59.999Z.
-    expect(isPast('2026-03-30', '2026-03-30T22:59:00Z', 'Europe/London')).toBe(false);
-    expect(isPast('2026-03-30', '2026-03-30T23:00:00Z', 'Europe/London')).toBe(true);
-    expect(isPast('2026-03-30', '2026-03-30T23:00:00Z', 'America/New_York')).toBe(false);
+    const due = { status: 'notStarted', dueDate: '2026-03-30' };
+    expect(isOverdueAt(due, '2026-03-30T22:59:00Z', 'Europe/London')).toBe(false);
+    expect(isOverdueAt(due, '2026-03-30T23:00:00Z', 'Europe/London')).toBe(true);
+    expect(isOverdueAt(due, '2026-03-30T23:00:00Z', 'America/New_York')).toBe(false);
+    expect(isOverdueAt({ ...due, status: 'completed' }, '2026-04-02T00:00:00Z', 'Europe/London')).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import type { Grant } from '../../domain/access/accessDecider';
 import type { Actor, OrgChart, TrainingFacts } from '../../domain/policies/permissionPolicy';
-import { authorize, authorizeOrgUnit, delegationRefusal, userScopeOf } from '../../domain/policies/permissionPolicy';
+import { authorizeOrgUnit, delegationRefusal } from '../../domain/policies/delegationPolicy';
+import { authorize, userScopeOf } from '../../domain/policies/permissionPolicy';
 
 // Org tree: root > emea > uk > london; root > amer. Reporting: boss > lead > dev.
 const parents: Record<string, string | null> = { root: null, emea: 'root', uk: 'emea', london: 'uk', amer: 'root' };

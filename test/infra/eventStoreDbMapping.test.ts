@@ -20,19 +20,20 @@ import {
   type NewEvent,
   type StreamWrite,
 } from '../../handlers/ports/eventStore';
+import { appendSteps, type StreamSnapshot } from '../../infra/eventstore/eventStoreDbAppendSteps';
+import {
+  isStreamNotFound,
+  isUnavailable,
+  isWrongExpectedVersion,
+  toWrongExpectedRevision,
+  translateError,
+} from '../../infra/eventstore/eventStoreDbErrors';
 import {
   EventStoreDbMappingError,
-  advanceCheckpoint,
-  backoffDelay,
   checkpointStream,
   commandStream,
   fromEsdbRevision,
   isAfter,
-  isStreamNotFound,
-  isUnavailable,
-  isWrongExpectedVersion,
-  planAppend,
-  subscriptionFilter,
   toEsdbCursor,
   toEsdbExpectedRevision,
   toEsdbReadPosition,
@@ -41,11 +42,9 @@ import {
   toPhysicalStream,
   toPortPosition,
   toStoredEvent,
-  toWrongExpectedRevision,
-  translateError,
   validateStreamPrefix,
-  type StreamSnapshot,
 } from '../../infra/eventstore/eventStoreDbMapping';
+import { advanceCheckpoint, backoffDelay, subscriptionFilter } from '../../infra/eventstore/eventStoreDbSubscription';
 
 const metadata: EventMetadata = {
   actorId: 'admin',
@@ -349,7 +348,7 @@ describe('EventStoreDB mapping', () => {
     });
   });
 
-  describe('planning a multi-stream append', () => {
+  describe('the steps of a multi-stream append', () => {
     function snapshot(ids: string[], firstPosition = 1): StreamSnapshot {
       return {
         revision: ids.length - 1,
@@ -364,10 +363,10 @@ describe('EventStoreDB mapping', () => {
       return { stream, expected, actual };
     }
 
-    it('plans new writes, letting a later write see an earlier one of the same stream', () => {
+    it('appends new writes, letting a later write see an earlier one of the same stream', () => {
       const first = event();
       const second = event();
-      const steps = planAppend(
+      const steps = appendSteps(
         [
           { stream: 's', expectedRevision: 'no_stream', events: [first] },
           { stream: 's', expectedRevision: 0, events: [second] },
@@ -391,7 +390,7 @@ describe('EventStoreDB mapping', () => {
         { stream: 'b', expectedRevision: 'no_stream', events: [event()] },
       ];
       const snapshots = new Map([['taken', snapshot([randomUUID()])]]);
-      expect(conflict(() => planAppend(writes, snapshots))).toEqual({
+      expect(conflict(() => appendSteps(writes, snapshots))).toEqual({
         stream: 'taken',
         expected: 'no_stream',
         actual: 0,
@@ -400,7 +399,7 @@ describe('EventStoreDB mapping', () => {
 
     it('checks the expected revision of a write without events', () => {
       expect(
-        conflict(() => planAppend([{ stream: 'a', expectedRevision: 'stream_exists', events: [] }], new Map())),
+        conflict(() => appendSteps([{ stream: 'a', expectedRevision: 'stream_exists', events: [] }], new Map())),
       ).toEqual({
         stream: 'a',
         expected: 'stream_exists',
@@ -420,16 +419,16 @@ describe('EventStoreDB mapping', () => {
           ),
         ],
       ]);
-      const [replay] = planAppend([{ stream: 's', expectedRevision: 'no_stream', events: first }], snapshots);
+      const [replay] = appendSteps([{ stream: 's', expectedRevision: 'no_stream', events: first }], snapshots);
       expect(replay).toMatchObject({ kind: 'done', result: { stream: 's', nextRevision: 1, position: 11 } });
-      const [again] = planAppend([{ stream: 's', expectedRevision: 'any', events: second }], snapshots);
+      const [again] = appendSteps([{ stream: 's', expectedRevision: 'any', events: second }], snapshots);
       expect(again).toMatchObject({ kind: 'done', result: { stream: 's', nextRevision: 3, position: 13 } });
     });
 
     it('matches ids case-insensitively (the server answers them in lower case)', () => {
       const stored = event();
       const snapshots = new Map([['s', snapshot([stored.id])]]);
-      const [replay] = planAppend(
+      const [replay] = appendSteps(
         [{ stream: 's', expectedRevision: 0, events: [{ ...stored, id: stored.id.toUpperCase() }] }],
         snapshots,
       );
@@ -444,7 +443,7 @@ describe('EventStoreDB mapping', () => {
       ]);
       expect(
         conflict(() =>
-          planAppend([{ stream: 's', expectedRevision: 'any', events: [...written, event()] }], snapshots),
+          appendSteps([{ stream: 's', expectedRevision: 'any', events: [...written, event()] }], snapshots),
         ),
       ).toEqual({
         stream: 's',
@@ -453,7 +452,7 @@ describe('EventStoreDB mapping', () => {
       });
       expect(
         conflict(() =>
-          planAppend([{ stream: 's', expectedRevision: 'any', events: [...written].reverse() }], snapshots),
+          appendSteps([{ stream: 's', expectedRevision: 'any', events: [...written].reverse() }], snapshots),
         ),
       ).toEqual({
         stream: 's',
@@ -461,14 +460,14 @@ describe('EventStoreDB mapping', () => {
         actual: 1,
       });
       expect(
-        conflict(() => planAppend([{ stream: 's', expectedRevision: 1, events: [event(), ...written] }], snapshots)),
+        conflict(() => appendSteps([{ stream: 's', expectedRevision: 1, events: [event(), ...written] }], snapshots)),
       ).toEqual({
         stream: 's',
         expected: 1,
         actual: 1,
       });
       expect(
-        conflict(() => planAppend([{ stream: 'other', expectedRevision: 'any', events: written }], snapshots)),
+        conflict(() => appendSteps([{ stream: 'other', expectedRevision: 'any', events: written }], snapshots)),
       ).toEqual({
         stream: 'other',
         expected: 'any',
@@ -476,7 +475,7 @@ describe('EventStoreDB mapping', () => {
       });
       const once = event();
       expect(
-        conflict(() => planAppend([{ stream: 'n', expectedRevision: 'no_stream', events: [once, once] }], new Map())),
+        conflict(() => appendSteps([{ stream: 'n', expectedRevision: 'no_stream', events: [once, once] }], new Map())),
       ).toEqual({
         stream: 'n',
         expected: 'no_stream',
@@ -484,11 +483,11 @@ describe('EventStoreDB mapping', () => {
       });
     });
 
-    it('refuses an id planned by an earlier write of the same append, in another stream or as a replay', () => {
+    it('refuses an id claimed by an earlier write of the same append, in another stream or as a replay', () => {
       const shared = event();
       expect(
         conflict(() =>
-          planAppend(
+          appendSteps(
             [
               { stream: 'a', expectedRevision: 'no_stream', events: [shared] },
               { stream: 'b', expectedRevision: 'no_stream', events: [shared] },
@@ -499,7 +498,7 @@ describe('EventStoreDB mapping', () => {
       ).toEqual({ stream: 'b', expected: 'no_stream', actual: -1 });
       expect(
         conflict(() =>
-          planAppend(
+          appendSteps(
             [
               { stream: 'a', expectedRevision: 'no_stream', events: [shared] },
               { stream: 'a', expectedRevision: 'any', events: [shared] },

@@ -15,7 +15,7 @@ import { ruleMatches } from '../../domain/policies/ruleAudiencePolicy';
 import { addDays, todayIn } from '../../domain/shared/calendar';
 import { streams } from '../../domain/streams';
 import type { Assignment, TrainingEvent, TrainingState } from '../../domain/userTraining/trainingState';
-import { evolveTraining, initialTrainingState } from '../../domain/userTraining/trainingState';
+import { trainingDecider } from '../../domain/userTraining/trainingDecider';
 import { aggregateKinds } from '../../handlers/aggregateKinds';
 import { ManualClock } from '../../handlers/ports/clock';
 import { buildEngine } from '../../infra/engine/buildEngine';
@@ -86,8 +86,8 @@ async function walkTraining(
     if (isTrainingEvent(stored)) {
       const training = event as TrainingEvent;
       const { userId, courseId } = training.data;
-      const state = states.get(userId) ?? initialTrainingState();
-      const next = evolveTraining(state, training);
+      const state = states.get(userId) ?? trainingDecider.initialState();
+      const next = trainingDecider.evolve(state, training);
       visit(training, state.assignments[courseId], next.assignments[courseId], referenceData, stored);
       states.set(userId, next);
     }

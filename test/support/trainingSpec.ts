@@ -2,18 +2,12 @@ import type { ExistingCourse } from '../../domain/course/courseDecider';
 import { defaultPreferences } from '../../domain/portal/portalDecider';
 import type { AssignmentPreferences } from '../../domain/portal/portalEvents';
 import { todayIn } from '../../domain/shared/calendar';
-import { DomainError } from '../../domain/shared/domainError';
 import type { DueRule } from '../../domain/shared/dueRule';
 import type { AssignmentSource } from '../../domain/userTraining/assignmentSource';
-import type {
-  RuleFacts,
-  TrainingCommand,
-  TrainingContext,
-  TrainingDecision,
-} from '../../domain/userTraining/trainingDecider';
-import { decideTraining } from '../../domain/userTraining/trainingDecider';
+import type { RuleFacts, TrainingCommand, TrainingContext } from '../../domain/userTraining/trainingDecider';
+import { trainingDecider } from '../../domain/userTraining/trainingDecider';
+import { deciderSpec } from './deciderSpec';
 import type { TrainingEvent, TrainingState } from '../../domain/userTraining/trainingState';
-import { evolveTraining, initialTrainingState } from '../../domain/userTraining/trainingState';
 
 /** Given/when/then over a user's training events, the way the domain rules are stated. */
 
@@ -131,42 +125,17 @@ export function contextFor(options: SpecOptions = {}): TrainingContext {
   };
 }
 
+const spec = deciderSpec(trainingDecider);
+
 export function stateOf(events: readonly TrainingEvent[]): TrainingState {
-  return events.reduce(evolveTraining, initialTrainingState());
+  return events.reduce(trainingDecider.evolve, trainingDecider.initialState());
 }
 
+/** Given a user's training events, when a per-user command is decided with these options, then ... */
 export function given(events: readonly TrainingEvent[] = []) {
   return {
     when(command: TrainingCommand, options: SpecOptions = {}) {
-      const run = (): TrainingDecision => decideTraining(command, stateOf(events), contextFor(options));
-      return {
-        run,
-        then(
-          expected: TrainingEvent[] | ((events: TrainingEvent[], decision: TrainingDecision) => void),
-        ): TrainingDecision {
-          const decision = run();
-          if (typeof expected === 'function') expected(decision.events, decision);
-          else expect(decision.events).toEqual(expected);
-          return decision;
-        },
-        thenRefused(code: DomainError['code'], message: RegExp): DomainError {
-          let caught: unknown;
-          try {
-            run();
-          } catch (error) {
-            caught = error;
-          }
-          expect(caught).toBeInstanceOf(DomainError);
-          const error = caught as DomainError;
-          expect(error.code).toBe(code);
-          expect(error.message).toMatch(message);
-          return error;
-        },
-        /** The state after the decided events, to check what readers will see. */
-        state(): TrainingState {
-          return stateOf([...events, ...run().events]);
-        },
-      };
+      return spec(events).when(command, contextFor(options));
     },
   };
 }

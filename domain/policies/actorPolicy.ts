@@ -1,0 +1,24 @@
+import type { Permission } from '../access/accessEvents';
+import type { ReferenceData } from '../referenceData/referenceData';
+import { forbidden } from '../shared/domainError';
+import type { Actor } from './permissionPolicy';
+import { grantsFor } from './permissionPolicy';
+
+/** R17: only the bootstrap administrator and registered, active users may send commands or ask queries. */
+export function requireKnownActor(actor: Actor, referenceData: ReferenceData): void {
+  if (actor.isBootstrapAdmin) return;
+  const user = referenceData.users.get(actor.userId);
+  if (!user) {
+    throw forbidden(`actor ${actor.userId} is not a registered user and holds no permissions`, {
+      actorId: actor.userId,
+    });
+  }
+  if (!user.active) throw forbidden(`actor ${actor.userId} is deactivated`, { actorId: actor.userId });
+}
+
+/** Without the permission at all, say so before anything else: an outsider learns nothing about what exists. */
+export function requirePermissionAtAll(actor: Actor, permission: Permission): void {
+  if (!actor.isBootstrapAdmin && grantsFor(actor, permission).length === 0) {
+    throw forbidden(`user ${actor.userId} lacks the permission ${permission}`, { permission });
+  }
+}

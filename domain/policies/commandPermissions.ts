@@ -1,0 +1,226 @@
+import type { Permission } from '../access/accessEvents';
+import type { AssignmentRuleCommand } from '../assignmentRule/assignmentRuleDecider';
+import type { RuleMode } from '../assignmentRule/assignmentRuleEvents';
+import type { Command, CommandOf } from '../commands';
+import type { ReferenceData } from '../referenceData/referenceData';
+import type { ErrorCode } from '../shared/domainError';
+import { forbidden, notFound } from '../shared/domainError';
+import { assignability } from './assignabilityPolicy';
+import { requireKnownActor, requirePermissionAtAll } from './actorPolicy';
+import { authorizeOrgUnit, delegationRefusal } from './delegationPolicy';
+import type { Actor, Demand, Placement } from './permissionPolicy';
+import { authorize, requireAllowed, requirePermission } from './permissionPolicy';
+
+/**
+ * R17: who may send each command, judged before it is decided (see docs/decisions.md, Permissions). A refusal is
+ * FORBIDDEN naming the missing permission or constraint; where the judgement needs a subject (a user, a course, a
+ * rule) that does not exist, NOT_FOUND says so first. AssignCourse's pairs are judged one by one (assignPairVerdict).
+ */
+export function authorizeCommand(command: Command, actor: Actor, referenceData: ReferenceData): void {
+  requireKnownActor(actor, referenceData);
+  const require = (demand: Demand) => requirePermission(actor, demand, referenceData.orgChart);
+  switch (command.type) {
+    case 'SetAssignmentPreferences':
+      return require({ permission: 'permissions.manage' });
+    case 'DefineOrgUnit':
+      return authorizeDefineOrgUnit(command, actor, referenceData);
+    case 'RegisterUser':
+    case 'UpdateUserProfile':
+    case 'DeactivateUser':
+      return authorizeUserCommand(command, require, referenceData);
+    case 'CreateCourse':
+      return require({ permission: 'courses.manage', course: command.data });
+    case 'UpgradeVersion':
+    case 'DeactivateCourse':
+    case 'ActivateCourse': {
+      const course = referenceData.courses.get(command.data.courseId);
+      return require({ permission: 'courses.manage', ...(course ? { course } : {}) });
+    }
+    case 'CreateGroup':
+      return require({ permission: 'groups.manage' });
+    case 'AddGroupMember':
+    case 'RemoveGroupMember':
+      for (const userId of command.data.userIds) require({ permission: 'groups.manage', userId });
+      return;
+    case 'CreateAssignmentRule':
+    case 'UpdateAssignmentRule':
+    case 'RetireAssignmentRule':
+      return require(ruleDemand(command, referenceData));
+    case 'AssignCourse':
+      return requirePermissionAtAll(actor, 'assignment.standard');
+    case 'RunScheduledTransitions':
+      require({ permission: 'progress.record' });
+      for (const userId of command.data.userIds ?? []) {
+        requireUser(referenceData, userId);
+        require({ permission: 'progress.record', userId });
+      }
+      return;
+    case 'GrantPermission':
+    case 'RevokePermission':
+      return authorizeAccessCommand(command, actor, referenceData);
+    default:
+      return authorizeTrainingCommand(command, actor, require, referenceData);
+  }
+}
+
+/** R17: standard rules need assignment.standard (or dynamic); dynamic rules need assignment.dynamic. */
+export const permissionForMode = (mode: RuleMode): Permission =>
+  mode === 'dynamic' ? 'assignment.dynamic' : 'assignment.standard';
+
+/** R17 for the org tree: where the unit is now (when it exists) and where it is put must both be within scope. */
+function authorizeDefineOrgUnit(command: CommandOf<'DefineOrgUnit'>, actor: Actor, referenceData: ReferenceData) {
+  const { orgUnitId, parentId } = command.data;
+  const placements = [
+    [orgUnitId, ...(parentId ? referenceData.orgUnitPath(parentId) : [])],
+    ...(referenceData.orgUnits.has(orgUnitId) ? [referenceData.orgUnitPath(orgUnitId)] : []),
+  ];
+  for (const path of placements) {
+    requireAllowed(authorizeOrgUnit(actor, 'users.manage', path, referenceData.orgChart));
+  }
+}
+
+type UserCommand = CommandOf<'RegisterUser'> | CommandOf<'UpdateUserProfile'> | CommandOf<'DeactivateUser'>;
+
+/**
+ * A user is judged where they are (unless new) and, when the command places them, where they are put: an actor may
+ * not move users, or themselves, into their scope.
+ */
+function authorizeUserCommand(command: UserCommand, require: (demand: Demand) => void, referenceData: ReferenceData) {
+  const userId = command.data.userId;
+  const placedAt = (orgUnitId: string | undefined, managerId: string | null | undefined): Placement => ({
+    orgUnitId,
+    managementChain: managerId ? [managerId, ...referenceData.managementChain(managerId)] : [],
+  });
+  if (command.type === 'RegisterUser') {
+    const placement = placedAt(command.data.orgUnitId, command.data.managerId);
+    return require({ permission: 'users.manage', userId, placement });
+  }
+  require({ permission: 'users.manage', userId });
+  if (command.type !== 'UpdateUserProfile') return;
+  if (command.data.orgUnitId === undefined && command.data.managerId === undefined) return;
+  const current = referenceData.users.get(userId);
+  const orgUnitId = command.data.orgUnitId ?? current?.orgUnitId;
+  const managerId = command.data.managerId !== undefined ? command.data.managerId : current?.managerId;
+  require({ permission: 'users.manage', userId, placement: placedAt(orgUnitId, managerId) });
+}
+
+type RuleCommand =
+  | CommandOf<'CreateAssignmentRule'>
+  | CommandOf<'UpdateAssignmentRule'>
+  | CommandOf<'RetireAssignmentRule'>;
+
+/**
+ * What a rule command demands: the mode's permission on the rule's course; for changes also the rule's creator within
+ * the actor's user side (a constrained admin sees, and so changes, only rules created within their scope).
+ */
+export function ruleDemand(command: AssignmentRuleCommand, referenceData: ReferenceData): Demand {
+  if (command.type === 'CreateAssignmentRule') {
+    const course = referenceData.courses.get(command.data.courseId);
+    if (!course) {
+      throw notFound(`course ${command.data.courseId} does not exist: check the id`, {
+        courseId: command.data.courseId,
+      });
+    }
+    return { permission: permissionForMode(command.data.mode), course };
+  }
+  const { ruleId } = command.data;
+  const rule = referenceData.rules.get(ruleId);
+  if (!rule) throw notFound(`assignment rule ${ruleId} does not exist: check the id`, { ruleId });
+  const course = referenceData.courses.get(rule.courseId);
+  return { permission: permissionForMode(rule.mode), userId: rule.createdBy, ...(course ? { course } : {}) };
+}
+
+type AccessCommand = CommandOf<'GrantPermission'> | CommandOf<'RevokePermission'>;
+
+/** Grants go to registered users; a constrained grantor delegates only within their own permissions.manage. */
+function authorizeAccessCommand(command: AccessCommand, actor: Actor, referenceData: ReferenceData) {
+  const { userId } = command.data;
+  if (!referenceData.users.has(userId)) {
+    throw notFound(`user ${userId} is not registered: permissions are granted to registered users`, { userId });
+  }
+  requirePermission(actor, { permission: 'permissions.manage', userId }, referenceData.orgChart);
+  if (command.type !== 'GrantPermission') return;
+  const wider = delegationRefusal(actor, userId, command.data.constraints, referenceData.orgChart);
+  if (wider) {
+    throw forbidden(`user ${actor.userId} may grant only within their own permissions.manage: ${wider}`, {
+      permission: 'permissions.manage',
+      constraint: wider,
+    });
+  }
+}
+
+type TrainingCommand = Exclude<
+  Command,
+  | UserCommand
+  | RuleCommand
+  | AccessCommand
+  | CommandOf<'SetAssignmentPreferences'>
+  | CommandOf<'DefineOrgUnit'>
+  | CommandOf<'CreateCourse'>
+  | CommandOf<'UpgradeVersion'>
+  | CommandOf<'DeactivateCourse'>
+  | CommandOf<'ActivateCourse'>
+  | CommandOf<'CreateGroup'>
+  | CommandOf<'AddGroupMember'>
+  | CommandOf<'RemoveGroupMember'>
+  | CommandOf<'AssignCourse'>
+  | CommandOf<'RunScheduledTransitions'>
+>;
+
+const trainingPermission: Record<TrainingCommand['type'], Permission> = {
+  UnassignCourse: 'assignment.standard',
+  ChangeDueDate: 'assignment.standard',
+  ExemptUser: 'exemptions.manage',
+  RemoveExemption: 'exemptions.manage',
+  SaveExemptions: 'exemptions.manage',
+  StartCourse: 'progress.record',
+  RecordProgress: 'progress.record',
+  CompleteCourse: 'progress.record',
+};
+
+/** Learners register for, progress through and complete their own training (the LMS player acts as them). */
+const selfService = new Set<TrainingCommand['type']>(['StartCourse', 'RecordProgress', 'CompleteCourse']);
+
+/** One user's training: the user and every course named must exist; the permission holds for both sides. */
+function authorizeTrainingCommand(
+  command: TrainingCommand,
+  actor: Actor,
+  require: (demand: Demand) => void,
+  referenceData: ReferenceData,
+) {
+  const { userId } = command.data;
+  requireUser(referenceData, userId);
+  const courseIds =
+    command.type === 'SaveExemptions' ? command.data.exemptions.map((tick) => tick.courseId) : [command.data.courseId];
+  for (const courseId of new Set(courseIds)) {
+    const course = referenceData.courses.get(courseId);
+    if (!course) throw notFound(`course ${courseId} does not exist: check the id`, { courseId });
+    if (selfService.has(command.type) && actor.userId === userId) continue;
+    require({ permission: trainingPermission[command.type], userId, course });
+  }
+}
+
+function requireUser(referenceData: ReferenceData, userId: string): void {
+  if (!referenceData.users.has(userId)) throw notFound(`user ${userId} is not registered: check the id`, { userId });
+}
+
+/** One AssignCourse pair: assignable (R15) and within the actor's assignment.standard (R17), or why not. */
+export type PairVerdict = { ok: true } | { ok: false; code: ErrorCode; reason: string; message: string };
+
+/** R16: each pair on its own; assignability is judged first, as the pair's facts are the actor's to see. */
+export function assignPairVerdict(
+  actor: Actor,
+  referenceData: ReferenceData,
+  userId: string,
+  courseId: string,
+): PairVerdict {
+  const course = referenceData.courses.get(courseId);
+  const user = referenceData.users.get(userId);
+  const verdict = assignability(courseId, course, userId, user, (id) => referenceData.orgUnitPath(id));
+  if (!verdict.ok) return verdict;
+  const demand: Demand = { permission: 'assignment.standard', userId, ...(course ? { course } : {}) };
+  const decision = authorize(actor, demand, referenceData.orgChart);
+  return decision.allowed
+    ? { ok: true }
+    : { ok: false, code: 'FORBIDDEN', reason: 'FORBIDDEN', message: decision.message };
+}

@@ -1,0 +1,102 @@
+import type { Permission } from '../access/accessEvents';
+import type { ReferenceData } from '../referenceData/referenceData';
+import type { Actor } from './permissionPolicy';
+import {
+  admitsTraining,
+  admitsUser,
+  authorize,
+  constrainsTraining,
+  constrainsUsers,
+  grantsFor,
+} from './permissionPolicy';
+import { forbidden, notFound } from '../shared/domainError';
+
+/** R17 for queries: who may see a user's assignments, and which users' and courses' rows a reporter may see. */
+
+/** Permissions that let an admin see a user's assignments, each within its user-side constraints. */
+export const VIEWING: Permission[] = ['reports.view', 'assignment.standard', 'exemptions.manage', 'users.manage'];
+
+export function canView(
+  actor: Actor,
+  userId: string,
+  referenceData: ReferenceData,
+  permissions: Permission[] = VIEWING,
+  allowSelf = true,
+): boolean {
+  return (
+    (allowSelf && actor.userId === userId) ||
+    permissions.some((permission) => authorize(actor, { permission, userId }, referenceData.orgChart).allowed)
+  );
+}
+
+export function requireUserView(
+  actor: Actor,
+  userId: string,
+  referenceData: ReferenceData,
+  options: { self: boolean; permissions?: Permission[] },
+): void {
+  const permissions = options.permissions ?? VIEWING;
+  // Without any viewing permission, say so before anything else: an outsider learns nothing about which ids exist.
+  if (
+    !(options.self && actor.userId === userId) &&
+    !actor.isBootstrapAdmin &&
+    permissions.every((permission) => grantsFor(actor, permission).length === 0)
+  ) {
+    throw forbidden(
+      `user ${actor.userId} may not view the assignments of ${userId}: it needs one of ${permissions.join(', ')}`,
+      { userId },
+    );
+  }
+  if (!referenceData.users.has(userId)) throw notFound(`user ${userId} is not registered: check the id`, { userId });
+  if (canView(actor, userId, referenceData, permissions, options.self)) return;
+  throw forbidden(
+    `user ${actor.userId} may not view the assignments of ${userId}: it needs one of ${permissions.join(', ')} with ${userId} in scope`,
+    { userId },
+  );
+}
+
+/**
+ * The users whose rows an actor may see under a permission: null when some grant reaches everyone (no filter),
+ * otherwise the ids in scope, sorted.
+ */
+export function usersInScope(actor: Actor, permission: Permission, referenceData: ReferenceData): string[] | null {
+  if (actor.isBootstrapAdmin) return null;
+  const grants = grantsFor(actor, permission);
+  const unconstrained = grants.some((grant) => {
+    const c = grant.constraints;
+    return !c.orgUnitIds && !c.userIds && !c.selfAndSubordinates && !c.ownOrgUnit;
+  });
+  if (unconstrained) return null;
+  return [...referenceData.users.keys()]
+    .filter((userId) => authorize(actor, { permission, userId }, referenceData.orgChart).allowed)
+    .sort();
+}
+
+/**
+ * The rows a reporter may see (R17): a row of user U and course C is in scope when one of the actor's `reports.view`
+ * grants admits both U (user side) and C (training side). Per grant, the users and the courses it admits (a side left
+ * out is unconstrained); null when some grant admits every row.
+ */
+export function reportingScopeOf(
+  actor: Actor,
+  referenceData: ReferenceData,
+): { userIds?: string[]; courseIds?: string[] }[] | null {
+  if (actor.isBootstrapAdmin) return null;
+  const scopes = grantsFor(actor, 'reports.view').map(({ constraints }) => ({
+    ...(constrainsUsers(constraints)
+      ? {
+          userIds: [...referenceData.users.keys()].filter((userId) =>
+            admitsUser(actor.userId, constraints, userId, referenceData.orgChart),
+          ),
+        }
+      : {}),
+    ...(constrainsTraining(constraints)
+      ? {
+          courseIds: [...referenceData.courses.values()]
+            .filter((course) => admitsTraining(constraints, course))
+            .map((course) => course.courseId),
+        }
+      : {}),
+  }));
+  return scopes.some((scope) => !scope.userIds && !scope.courseIds) ? null : scopes;
+}

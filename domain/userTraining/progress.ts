@@ -1,0 +1,112 @@
+/** R5, R13: registration, progress and completion. */
+import { expiryDate } from '../policies/validityPolicy';
+import { versionOnRegistration } from '../policies/versionPolicy';
+import { ruleViolation } from '../shared/domainError';
+import type { Assignment, TrainingEvent, TrainingState } from './trainingState';
+import type { TrainingCommand, TrainingContext, TrainingDecision } from './trainingDecision';
+import { trainingDecision as decision } from './trainingDecision';
+import { requireCourse, requireWorkable, titleOf } from './assignmentChecks';
+
+export function start(courseId: string, state: TrainingState, context: TrainingContext): TrainingDecision {
+  const current = requireWorkable(state, courseId, context);
+  if (current.status === 'inProgress')
+    return decision([], 'unchanged', `${courseId} is already in progress for ${context.userId}`);
+  if (current.status === 'completed') {
+    throw ruleViolation(
+      `${context.userId} completed ${courseId} on ${current.completedOn}; it can be retaken once it expires`,
+      { courseId },
+    );
+  }
+  const events = registration(current, context);
+  return decision(
+    events,
+    'changed',
+    `${context.userId} registered for ${titleOf(courseId, context)}, v${versionAfter(events, current.version)}`,
+  );
+}
+
+/** StartCourse is registration: R13 moves a user who had not registered to the latest version. */
+function registration(current: Assignment, context: TrainingContext): TrainingEvent[] {
+  const course = requireCourse(current.courseId, context);
+  const { version, reason } = versionOnRegistration(current.status, current.version, course.version);
+  const events: TrainingEvent[] = [];
+  if (version !== current.version) {
+    events.push({
+      type: 'AssignmentVersionChanged',
+      data: { userId: context.userId, courseId: current.courseId, version, previousVersion: current.version, reason },
+    });
+  }
+  events.push({
+    type: 'CourseStarted',
+    data: { userId: context.userId, courseId: current.courseId, version, startedOn: context.today },
+  });
+  return events;
+}
+
+function versionAfter(events: TrainingEvent[], fallback: number): number {
+  const started = events.find((event) => event.type === 'CourseStarted');
+  return started?.type === 'CourseStarted' ? started.data.version : fallback;
+}
+
+export function recordProgress(
+  command: Extract<TrainingCommand, { type: 'RecordProgress' }>,
+  state: TrainingState,
+  context: TrainingContext,
+): TrainingDecision {
+  const current = requireWorkable(state, command.courseId, context);
+  if (current.status === 'completed')
+    throw ruleViolation(
+      `${context.userId} already completed ${command.courseId}; progress is recorded on unfinished training`,
+      { courseId: command.courseId },
+    );
+  const events = current.status === 'inProgress' ? [] : registration(current, context);
+  if (current.status === 'inProgress' && current.progress === command.progress)
+    return decision([], 'unchanged', `progress on ${command.courseId} is already ${command.progress}%`);
+  events.push({
+    type: 'ProgressRecorded',
+    data: { userId: context.userId, courseId: command.courseId, progress: command.progress },
+  });
+  return decision(
+    events,
+    'changed',
+    `${context.userId} is ${command.progress}% through ${titleOf(command.courseId, context)}`,
+  );
+}
+
+export function complete(
+  command: Extract<TrainingCommand, { type: 'CompleteCourse' }>,
+  state: TrainingState,
+  context: TrainingContext,
+): TrainingDecision {
+  const current = requireWorkable(state, command.courseId, context);
+  if (current.status === 'completed')
+    throw ruleViolation(`${context.userId} already completed ${command.courseId} on ${current.completedOn}`, {
+      courseId: command.courseId,
+    });
+  const completedOn = command.completedOn ?? context.today;
+  if (completedOn > context.today)
+    throw ruleViolation(
+      `completedOn ${completedOn} is in the future for ${context.userId} (today is ${context.today} in ${context.timeZone})`,
+      { completedOn },
+    );
+  const course = requireCourse(command.courseId, context);
+  const events = current.status === 'inProgress' ? [] : registration(current, context);
+  const version = versionAfter(events, current.version);
+  const expiresOn = expiryDate(completedOn, course.validityDays);
+  events.push({
+    type: 'CourseCompleted',
+    data: {
+      userId: context.userId,
+      courseId: command.courseId,
+      version,
+      completedOn,
+      score: command.score ?? null,
+      expiresOn,
+    },
+  });
+  return decision(
+    events,
+    'changed',
+    `${context.userId} completed ${course.title} v${version} on ${completedOn}${command.score === undefined ? '' : ` with score ${command.score}`}${expiresOn ? `; valid until ${expiresOn}` : ''}`,
+  );
+}

@@ -1,0 +1,159 @@
+import type { AssignmentSource } from './assignmentSource';
+import { sourceKey } from './assignmentSource';
+import type { Assignment, SourceState, TrainingEvent, TrainingState } from './trainingState';
+import { renew } from './trainingState';
+
+type EventOfType<Type extends TrainingEvent['type']> = Extract<TrainingEvent, { type: Type }>;
+/** How one kind of event changes the assignment it concerns (which exists, but for TrainingAssigned). */
+type Evolver<Type extends TrainingEvent['type']> = (current: Assignment, event: EventOfType<Type>) => Assignment;
+
+/** Folds a training event onto the user's training: every event concerns one course's assignment. */
+export function evolveTraining(state: TrainingState, event: TrainingEvent): TrainingState {
+  const { courseId } = event.data;
+  const current = state.assignments[courseId];
+  let next: Assignment;
+  if (event.type === 'TrainingAssigned') next = assigned(current, event);
+  else if (!current) return state;
+  else next = (evolvers[event.type] as Evolver<typeof event.type>)(current, event);
+  return { assignments: { ...state.assignments, [courseId]: next } };
+}
+
+/** A new assignment from its first source; completions and dynamic removals of an earlier one stay (R11). */
+function assigned(previous: Assignment | undefined, event: EventOfType<'TrainingAssigned'>): Assignment {
+  const { courseId, source, version, dueDate, dueDatePolicy } = event.data;
+  return {
+    courseId,
+    active: true,
+    sources: [freshSource(source)],
+    status: 'notStarted',
+    progress: 0,
+    version,
+    dueDate,
+    dueDatePolicy,
+    dueOverride: null,
+    assignedOn: source.assignedOn,
+    startedOn: null,
+    completedOn: null,
+    score: null,
+    expiresOn: null,
+    completions: previous?.completions ?? [],
+    dynamicallyRemovedRules: withoutRule(previous?.dynamicallyRemovedRules ?? [], source.ruleId),
+    lastRemoval: null,
+    overdueFor: null,
+  };
+}
+
+const evolvers: { [Type in Exclude<TrainingEvent['type'], 'TrainingAssigned'>]: Evolver<Type> } = {
+  TrainingReassigned: (current, { data }) => ({
+    ...current,
+    active: true,
+    sources: [freshSource(data.source)],
+    status: data.status,
+    progress: data.progress,
+    version: data.version,
+    dueDate: data.dueDate,
+    dueDatePolicy: data.dueDatePolicy,
+    assignedOn: data.source.assignedOn,
+    dueOverride: null,
+    dynamicallyRemovedRules: withoutRule(current.dynamicallyRemovedRules, data.source.ruleId),
+    lastRemoval: null,
+    overdueFor: null,
+  }),
+  AssignmentSourceAdded: (current, { data }) => ({
+    ...current,
+    sources: [...current.sources, freshSource(data.source)],
+    dueDate: data.dueDate,
+    dueDatePolicy: data.dueDatePolicy,
+    dynamicallyRemovedRules: withoutRule(current.dynamicallyRemovedRules, data.source.ruleId),
+  }),
+  AssignmentSourceRemoved: (current, { data }) => {
+    const removed = current.sources.find((source) => sourceKey(source) === data.sourceKey);
+    // Only a dynamic removal lets the rule bring the training back (R11).
+    const dynamicallyRemoved =
+      data.cause === 'dynamic' && removed?.ruleId
+        ? [...withoutRule(current.dynamicallyRemovedRules, removed.ruleId), removed.ruleId]
+        : current.dynamicallyRemovedRules;
+    return {
+      ...current,
+      sources: current.sources.filter((source) => sourceKey(source) !== data.sourceKey),
+      dueDate: data.dueDate,
+      dueDatePolicy: data.dueDatePolicy,
+      dynamicallyRemovedRules: dynamicallyRemoved,
+    };
+  },
+  TrainingUnassigned: (current, { data }) => ({
+    ...current,
+    active: false,
+    dueOverride: null,
+    lastRemoval: { cause: data.cause, status: data.status },
+  }),
+  DueDateChanged: (current, { data }) => ({
+    ...current,
+    dueDate: data.dueDate,
+    dueDatePolicy: data.dueDatePolicy,
+    dueOverride: data.override,
+  }),
+  ExemptionApplied: (current, { data }) => {
+    const { ruleId, reason, appliedBy, appliedAt } = data;
+    return {
+      ...current,
+      dueDate: data.dueDate,
+      dueDatePolicy: data.dueDatePolicy,
+      sources: current.sources.map((source) =>
+        source.ruleId === ruleId ? { ...source, exempt: true, exemption: { reason, appliedBy, appliedAt } } : source,
+      ),
+    };
+  },
+  ExemptionRemoved: (current, { data }) => ({
+    ...current,
+    dueDate: data.dueDate,
+    dueDatePolicy: data.dueDatePolicy,
+    dueOverride: null,
+    sources: current.sources.map((source) =>
+      source.ruleId === data.ruleId ? { ...renew(source, data.renewed), exempt: false, exemption: null } : source,
+    ),
+  }),
+  CourseStarted: (current, { data }) => ({
+    ...current,
+    status: 'inProgress',
+    version: data.version,
+    startedOn: data.startedOn,
+    // A retake after expiry starts again from nothing.
+    progress: current.status === 'expired' ? 0 : current.progress,
+  }),
+  AssignmentVersionChanged: (current, { data }) => ({ ...current, version: data.version }),
+  ProgressRecorded: (current, { data }) => ({ ...current, progress: data.progress }),
+  CourseCompleted: (current, { data }) => {
+    const { version, completedOn, score, expiresOn } = data;
+    return {
+      ...current,
+      status: 'completed',
+      progress: 100,
+      version,
+      completedOn,
+      score,
+      expiresOn,
+      completions: [...current.completions, { completedOn, score, version }],
+    };
+  },
+  CompletionExpired: (current, { data }) => ({
+    ...current,
+    status: 'expired',
+    dueDate: data.dueDate,
+    dueDatePolicy: data.dueDatePolicy,
+    dueOverride: null,
+    overdueFor: null,
+    sources: current.sources.map((source) => {
+      const terms = data.renewed.find((entry) => entry.sourceKey === sourceKey(source));
+      return terms ? renew(source, terms) : source;
+    }),
+  }),
+  AssignmentOverdue: (current, { data }) => ({ ...current, overdueFor: data.dueDate }),
+};
+
+const withoutRule = (rules: string[], ruleId: string | null) =>
+  ruleId === null ? rules : rules.filter((rule) => rule !== ruleId);
+
+function freshSource(source: AssignmentSource): SourceState {
+  return { ...source, exempt: false, exemption: null };
+}

@@ -1,0 +1,55 @@
+/**
+ * What SQLite driver errors mean to the event-store port: errors meaning the store cannot be used (busy past the
+ * timeout, I/O, disk full, cannot open, read-only, corrupt, closed) become EventStoreUnavailableError; others (bugs)
+ * pass through unchanged.
+ */
+import { EventStoreUnavailableError } from '../../handlers/ports/eventStore';
+
+const UNAVAILABLE_CODES = [
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_IOERR',
+  'SQLITE_FULL',
+  'SQLITE_CANTOPEN',
+  'SQLITE_READONLY',
+  'SQLITE_CORRUPT',
+  'SQLITE_NOTADB',
+  'SQLITE_PROTOCOL',
+  'SQLITE_NOMEM',
+  'SQLITE_PERM',
+];
+
+/**
+ * The SQLite result code of a driver error. Checked by shape, not `instanceof Database.SqliteError`: the native
+ * addon keeps the first SqliteError class it was given, so after a module registry reset (jest runs each test
+ * file with fresh modules and globals in a shared process) its errors are instances of neither the class we
+ * import nor our realm's Error.
+ */
+function sqliteCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code: unknown = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
+}
+
+export function isUnavailable(error: unknown): boolean {
+  const sqlite = sqliteCode(error);
+  if (sqlite !== undefined) {
+    // Extended codes (SQLITE_IOERR_WRITE, SQLITE_BUSY_SNAPSHOT, ...) share the primary code's prefix.
+    return UNAVAILABLE_CODES.some((code) => sqlite === code || sqlite.startsWith(`${code}_`));
+  }
+  // better-sqlite3 throws a TypeError when the connection is closed (possibly from another realm, see above).
+  const message: unknown = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : '';
+  return typeof message === 'string' && /database connection is not open/i.test(message);
+}
+
+export function isDuplicateEventId(error: unknown): boolean {
+  const message = String((error as { message?: unknown } | null)?.message);
+  return sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE' && message.includes('events.id');
+}
+
+/** The error as EventStoreUnavailableError when it means the store cannot be used, else unchanged. */
+export function toUnavailable(error: unknown): unknown {
+  return isUnavailable(error)
+    ? new EventStoreUnavailableError(`event store unavailable: ${String(error)}`, { cause: error })
+    : error;
+}

@@ -1,0 +1,58 @@
+/**
+ * Opening the SQLite event store's file: options checked, pragmas set, schema created.
+ *
+ * - WAL: readers never block the writer nor the writer readers, and another process (CLI next to a server) can
+ *   share the file. synchronous = FULL fsyncs the WAL at every commit, so an acknowledged append survives power
+ *   loss; NORMAL is offered for benchmarks and throwaway data (may lose the last commits).
+ * - busy_timeout (default 5000 ms) lets writers queue for another connection's lock instead of failing at once.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { EventStoreUnavailableError } from '../../handlers/ports/eventStore';
+import { isUnavailable } from './sqliteErrors';
+import { SCHEMA } from './sqliteSchema';
+
+/** The options of SqliteEventStoreOptions that opening the file reads (documented there). */
+export interface SqliteOpenOptions {
+  file: string;
+  synchronous?: 'FULL' | 'NORMAL';
+  busyTimeoutMs?: number;
+  writerThread?: boolean;
+}
+
+/**
+ * Opens (creating when missing) the file and its schema and hands the connection to `use`. If opening or `use`
+ * fails the connection is closed; failures meaning the file cannot be used become EventStoreUnavailableError.
+ */
+export function openSqliteDatabase<T>(options: SqliteOpenOptions, use: (db: Database.Database) => T): T {
+  const synchronous = options.synchronous ?? 'FULL';
+  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
+    throw new RangeError(`synchronous must be FULL or NORMAL, not ${String(synchronous)}`);
+  }
+  if (options.writerThread && options.file === ':memory:')
+    throw new RangeError('a writer thread needs a database file, not :memory:');
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+    throw new RangeError(`busyTimeoutMs must be a non-negative integer, not ${busyTimeoutMs}`);
+  }
+  let db: Database.Database | undefined;
+  try {
+    if (options.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
+    db = new Database(options.file);
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${synchronous}`);
+    db.exec(SCHEMA);
+    return use(db);
+  } catch (error) {
+    db?.close();
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (isUnavailable(error) || (typeof code === 'string' && /^E[A-Z]+$/.test(code))) {
+      throw new EventStoreUnavailableError(`cannot open event store ${options.file}: ${String(error)}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}

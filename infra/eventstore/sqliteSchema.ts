@@ -1,0 +1,39 @@
+/**
+ * The SQLite event store's tables, created on open.
+ *
+ * - A stream's revision is read from the (stream, revision) index the insert updates anyway: one lookup on the page
+ *   about to be written, and no second table to keep in step (an earlier version kept one: it is dropped on open).
+ * - The `id` UNIQUE constraint refuses an id reused anywhere.
+ */
+
+/**
+ * Reference data: every stream but users' training. The partial index and the query use this one text: SQLite uses
+ * a partial index only when the query repeats its condition.
+ */
+export const REFERENCE_STREAMS = "substr(stream, 1, 9) <> 'training-'";
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  stream TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  UNIQUE (stream, revision)
+);
+-- Reference data (every stream but users' training): the reference-data feed reads only these, a small part of the log.
+CREATE INDEX IF NOT EXISTS events_reference ON events (position) WHERE ${REFERENCE_STREAMS};
+DROP TABLE IF EXISTS streams;
+CREATE TABLE IF NOT EXISTS commands (
+  command_id TEXT PRIMARY KEY,
+  reply TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  recorded_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS checkpoints (
+  name TEXT PRIMARY KEY,
+  position INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
