@@ -25,6 +25,14 @@ module.exports = tseslint.config(
     },
   },
   {
+    // Small files with one job, functions that read in one screen (tests and the bench are exempt).
+    files: ['domain/**/*.ts', 'handlers/**/*.ts', 'projections/**/*.ts', 'infra/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
     // The domain is pure: no I/O, no clock, no infrastructure, and nothing from the layers around it.
     files: ['domain/**/*.ts'],
     rules: {

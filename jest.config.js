@@ -1,9 +1,27 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/** @type {import('jest').Config['projects'][number]} */
+const base = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   // Transpile only (isolatedModules in tsconfig.json): `npm run typecheck` does the type checking.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
   testTimeout: 30000,
+  projects: [
+    { ...base, displayName: 'all', testMatch: ['**/*.test.ts'] },
+    {
+      // The engine, reactor, projection and rebuild suites again, on a store with only the port's required methods
+      // (the EventStoreDB adapter's shape), so the fallback paths run in every CI run (test/support/minimalEventStore.ts).
+      ...base,
+      displayName: 'minimal port',
+      testMatch: [
+        '<rootDir>/test/handlers/**/*.test.ts',
+        '<rootDir>/test/projections/**/*.test.ts',
+        '<rootDir>/test/properties/assignmentInvariants.test.ts',
+      ],
+      setupFiles: ['<rootDir>/test/support/minimalPortSetup.ts'],
+    },
+  ],
 };

@@ -1,4 +1,5 @@
 import { statusText } from './labels';
+import type { QueryReply } from '../../handlers/ports/reply';
 import type { Engine } from '../engine/engine';
 import { renderTable } from './table';
 
@@ -12,104 +13,104 @@ interface ReportFilters {
   overdue?: boolean | undefined;
 }
 
+type ReportOptions = { format: Format; summary: boolean; groupBy: string; filters: ReportFilters; limit: number };
+
 /** `lms report`: MI reporting as a table, CSV or JSON; `--summary` groups counts by course, department or org unit. */
-export async function printReport(
-  engine: Engine,
-  actorId: string,
-  options: { format: Format; summary: boolean; groupBy: string; filters: ReportFilters; limit: number },
-): Promise<number> {
-  const { format, summary, groupBy, filters } = options;
-  const defined = Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined));
-  let reply;
-  if (summary) {
-    reply = await engine.query({
-      type: 'MiSummary',
-      actor: { userId: actorId },
-      params: {
-        groupBy,
-        ...(filters.courseId ? { courseId: filters.courseId } : {}),
-        ...(filters.orgUnitId ? { orgUnitId: filters.orgUnitId } : {}),
-      },
-    });
-  } else {
-    // Page through every row: an export is never cut short silently.
-    const rows: unknown[] = [];
-    for (let offset = 0; ; offset += options.limit) {
-      const page = await engine.query({
-        type: 'MiReport',
-        actor: { userId: actorId },
-        params: { ...defined, limit: options.limit, offset },
-      });
-      if (!page.ok) {
-        reply = page;
-        break;
-      }
-      const result = page.result as unknown[];
-      rows.push(...result);
-      if (result.length < options.limit) {
-        reply = { ...page, result: rows };
-        break;
-      }
-    }
-  }
+export async function printReport(engine: Engine, actorId: string, options: ReportOptions): Promise<number> {
+  const { format, summary, groupBy } = options;
+  const reply = summary ? await fetchSummary(engine, actorId, options) : await fetchAllRows(engine, actorId, options);
   if (!reply.ok) {
     console.error(`${reply.error.code}: ${reply.error.message}`);
     return 1;
   }
-  if (format === 'json') {
-    console.log(JSON.stringify(reply.result, null, 2));
-    return 0;
-  }
-  if (summary) {
-    const rows = reply.result as {
-      key: string | null;
-      assigned: number;
-      notStarted: number;
-      inProgress: number;
-      completed: number;
-      expired: number;
-      overdue: number;
-      completionRate: number;
-    }[];
-    const headers = [
+  if (format === 'json') console.log(JSON.stringify(reply.result, null, 2));
+  else if (summary) printSummary(reply.result as SummaryRow[], groupBy, format);
+  else printRows(reply.result as ReportRow[], format);
+  return 0;
+}
+
+function fetchSummary(engine: Engine, actorId: string, { groupBy, filters }: ReportOptions): Promise<QueryReply> {
+  return engine.query({
+    type: 'MiSummary',
+    actor: { userId: actorId },
+    params: {
       groupBy,
-      'assigned',
-      'not started',
-      'in progress',
-      'completed',
-      'expired',
-      'overdue',
-      'completion rate',
-    ];
-    const cells = rows.map((row) => [
-      row.key ?? '(none)',
-      row.assigned,
-      row.notStarted,
-      row.inProgress,
-      row.completed,
-      row.expired,
-      row.overdue,
-      `${(row.completionRate * 100).toFixed(1)}%`,
-    ]);
-    console.log(format === 'csv' ? toCsv(headers, cells) : renderTable(headers, cells));
-    return 0;
+      ...(filters.courseId ? { courseId: filters.courseId } : {}),
+      ...(filters.orgUnitId ? { orgUnitId: filters.orgUnitId } : {}),
+    },
+  });
+}
+
+/** Pages through every row: an export is never cut short silently. */
+async function fetchAllRows(engine: Engine, actorId: string, { filters, limit }: ReportOptions): Promise<QueryReply> {
+  const defined = Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined));
+  const rows: unknown[] = [];
+  for (let offset = 0; ; offset += limit) {
+    const page = await engine.query({
+      type: 'MiReport',
+      actor: { userId: actorId },
+      params: { ...defined, limit, offset },
+    });
+    if (!page.ok) return page;
+    const result = page.result as unknown[];
+    rows.push(...result);
+    if (result.length < limit) return { ...page, result: rows };
   }
-  const rows = reply.result as {
-    userId: string;
-    name: string;
-    department: string | null;
-    orgUnitId: string;
-    courseId: string;
-    title: string;
-    required: boolean;
-    status: string;
-    progress: number;
-    version: number;
-    dueDate: string | null;
-    overdue: boolean;
-    completedOn: string | null;
-    score: number | null;
-  }[];
+}
+
+interface SummaryRow {
+  key: string | null;
+  assigned: number;
+  notStarted: number;
+  inProgress: number;
+  completed: number;
+  expired: number;
+  overdue: number;
+  completionRate: number;
+}
+
+function printSummary(rows: SummaryRow[], groupBy: string, format: Format): void {
+  const headers = [
+    groupBy,
+    'assigned',
+    'not started',
+    'in progress',
+    'completed',
+    'expired',
+    'overdue',
+    'completion rate',
+  ];
+  const cells = rows.map((row) => [
+    row.key ?? '(none)',
+    row.assigned,
+    row.notStarted,
+    row.inProgress,
+    row.completed,
+    row.expired,
+    row.overdue,
+    `${(row.completionRate * 100).toFixed(1)}%`,
+  ]);
+  console.log(format === 'csv' ? toCsv(headers, cells) : renderTable(headers, cells));
+}
+
+interface ReportRow {
+  userId: string;
+  name: string;
+  department: string | null;
+  orgUnitId: string;
+  courseId: string;
+  title: string;
+  required: boolean;
+  status: string;
+  progress: number;
+  version: number;
+  dueDate: string | null;
+  overdue: boolean;
+  completedOn: string | null;
+  score: number | null;
+}
+
+function printRows(rows: ReportRow[], format: Format): void {
   const headers = [
     'user',
     'name',
@@ -143,7 +144,6 @@ export async function printReport(
     row.score,
   ]);
   console.log(format === 'csv' ? toCsv(headers, cells) : renderTable(headers, cells));
-  return 0;
 }
 
 /** `lms team`: a manager's direct reports (or whole reporting line) and their assignments. */

@@ -2,6 +2,7 @@
  * Plays a generated history (arbitraries.ts) on a fresh embedded engine and keeps what the invariants need: every
  * envelope sent, its reply, and the store's head before and after it.
  */
+import { asConfiguredPort } from '../support/minimalEventStore';
 import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
 import type { CommandReply } from '../../handlers/ports/reply';
 import type { Harness } from '../support/engineHarness';
@@ -69,7 +70,7 @@ async function resolvePicks(h: Harness, data: Record<string, unknown>): Promise<
 
 /** Runs on the in-memory store: the same semantics as SQLite (one contract suite), a fraction of the cost per run. */
 export async function playHistory(steps: readonly Step[]): Promise<PlayedHistory> {
-  const h = engineHarness({ store: new MemoryEventStore(), now: START });
+  const h = engineHarness({ store: asConfiguredPort(new MemoryEventStore()), now: START });
   await seedHistoryPortal(h);
   const seededAt = await h.store.headPosition();
   const sent: SentCommand[] = [];

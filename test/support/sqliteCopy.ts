@@ -1,11 +1,17 @@
 import type { EventStore, StoredEvent } from '../../handlers/ports/eventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
+import { asConfiguredPort } from './minimalEventStore';
 
 /**
  * The same log in an in-memory SQLite store, event for event at the same positions (both number from 1 without
- * gaps): lets tests built on the memory store exercise what only SQLite offers (reads by stream prefix).
+ * gaps): lets tests built on the memory store exercise what only SQLite offers (reads by stream prefix). On the
+ * "minimal port" project the copy offers only the port's required methods, so the rebuild takes its fallback.
  */
-export async function sqliteCopyOf(store: EventStore): Promise<SqliteEventStore> {
+export async function sqliteCopyOf(store: EventStore): Promise<EventStore> {
+  return asConfiguredPort(await fullSqliteCopyOf(store));
+}
+
+async function fullSqliteCopyOf(store: EventStore): Promise<SqliteEventStore> {
   const copy = SqliteEventStore.open({ file: ':memory:' });
   for (let position = 0; ; ) {
     const page = await store.readAll(position, 1000);

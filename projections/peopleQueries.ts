@@ -1,0 +1,116 @@
+import type { Actor } from '../domain/policies/permissionPolicy';
+import type { QueryOf } from '../domain/queries';
+import { notFound } from '../domain/shared/domainError';
+import { canView, usersInScope } from '../domain/policies/queryPermissions';
+import type { QuerySources } from './readModelQueries';
+import { ReadModelQueries } from './readModelQueries';
+import type { UserViews } from './userViews';
+import { dashboardOf } from './userViews';
+
+/** Across people: My Team for a manager, and finding users (R17: only those the actor may view). */
+export class PeopleQueries extends ReadModelQueries {
+  constructor(
+    sources: QuerySources,
+    private readonly users: UserViews,
+  ) {
+    super(sources);
+  }
+
+  myTeam(actor: Actor, query: QueryOf<'MyTeam'>, now: string) {
+    const managerId = query.params.managerId ?? actor.userId;
+    if (!this.referenceData.users.has(managerId))
+      throw notFound(`user ${managerId} is not registered: check the id`, { userId: managerId });
+    const members =
+      query.params.scope === 'all'
+        ? this.referenceData.reportingLine(managerId)
+        : this.referenceData.directReports(managerId);
+    // A manager sees their own reporting line (also when asking about a manager below them); others only the members they may view.
+    const visible = members.filter(
+      (userId) =>
+        this.referenceData.managementChain(userId).includes(actor.userId) || canView(actor, userId, this.referenceData),
+    );
+    return {
+      managerId,
+      scope: query.params.scope,
+      members: (() => {
+        const active = visible.filter((userId) => this.referenceData.users.get(userId)?.active).sort();
+        const rows = this.users.rowsOfUsers(active, now, false);
+        return active.map((userId) => {
+          const user = this.referenceData.users.get(userId);
+          return {
+            userId,
+            name: user?.name ?? userId,
+            managerId: user?.managerId ?? null,
+            assignments: (rows.get(userId) ?? []).map(dashboardOf),
+          };
+        });
+      })(),
+    };
+  }
+
+  searchUsers(actor: Actor, query: QueryOf<'SearchUsers'>) {
+    const { text, department, role, status, limit } = query.params;
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit };
+    if (text) {
+      where.push(`(u.name LIKE @text ESCAPE '\\' OR u.email LIKE @text ESCAPE '\\')`);
+      params.text = `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+    }
+    if (department) {
+      where.push('u.department = @department');
+      params.department = department;
+    }
+    if (role) {
+      where.push('u.role = @role');
+      params.role = role;
+    }
+    if (status) {
+      where.push('u.active = @active');
+      params.active = status === 'active' ? 1 : 0;
+    }
+    const scope = actor.isBootstrapAdmin ? null : this.searchScope(actor);
+    if (scope !== null) {
+      where.push('u.user_id IN (SELECT value FROM json_each(@scope))');
+      params.scope = JSON.stringify(scope);
+    }
+    type Row = {
+      user_id: string;
+      name: string;
+      email: string;
+      department: string | null;
+      role: string | null;
+      org_unit_id: string;
+      active: number;
+    };
+    return this.statement<Record<string, unknown>, Row>(
+      `SELECT u.user_id, u.name, u.email, u.department, u.role, u.org_unit_id, u.active FROM users u
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY u.name, u.user_id LIMIT @limit`,
+    )
+      .all(params)
+      .map((row) => ({
+        userId: row.user_id,
+        name: row.name,
+        email: row.email,
+        department: row.department,
+        role: row.role,
+        orgUnitId: row.org_unit_id,
+        active: row.active === 1,
+      }));
+  }
+
+  /** Users an actor finds: those any viewing permission reaches, and themselves. */
+  searchScope(actor: Actor): string[] | null {
+    const scopes = (['reports.view', 'assignment.standard', 'exemptions.manage', 'users.manage'] as const).map(
+      (permission) =>
+        actor.grants.some(
+          (grant) =>
+            grant.permission === permission ||
+            (permission === 'assignment.standard' && grant.permission === 'assignment.dynamic'),
+        )
+          ? usersInScope(actor, permission, this.referenceData)
+          : [],
+    );
+    if (scopes.some((scope) => scope === null)) return null;
+    return [...new Set([actor.userId, ...scopes.flatMap((scope) => scope ?? [])])].sort();
+  }
+}
