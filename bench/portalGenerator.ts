@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '../domain/events';
-import { eventSchemas } from '../domain/events';
 import { streams } from '../domain/streams';
-import type { EventStore, NewEvent, StreamWrite } from '../handlers/ports/eventStore';
+import type { EventStore } from '../handlers/ports/eventStore';
+import { PortalEventWriter } from './portalEventWriter';
 
 /** A deterministic pseudo-random source (mulberry32): the same seed builds the same portal. */
 export function seededRandom(seed: number): () => number {
@@ -47,6 +46,12 @@ export interface GeneratedPortal {
   events: number;
 }
 
+/** The generator's one pseudo-random sequence: every draw, in order, decides the portal (same seed, same portal). */
+interface Draws {
+  random: () => number;
+  pick: <T>(items: readonly T[]) => T;
+}
+
 /**
  * Builds a realistic portal's reference data straight into the event store, as valid domain events (each checked
  * against its schema): an org-unit tree (divisions and units), users with managers (teams of 50), departments,
@@ -59,35 +64,21 @@ export async function generatePortal(
   onProgress?: (done: number, total: number) => void,
 ): Promise<GeneratedPortal> {
   const random = seededRandom(shape.seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-  let sequence = 0;
-  const meta = () => ({
-    actorId: 'bench',
-    commandId: `bench-${sequence}`,
-    correlationId: 'bench-generator',
-    occurredAt: '2026-01-05T09:00:00.000Z',
-  });
-  const writes: StreamWrite[] = [];
-  let events = 0;
-  const flush = async () => {
-    for (let i = 0; i < writes.length; i += 5000) await store.append(writes.slice(i, i + 5000));
-    writes.length = 0;
-  };
-  const emit = async (stream: string, domainEvents: DomainEvent[]) => {
-    for (const event of domainEvents) eventSchemas[event.type].parse(event.data);
-    writes.push({
-      stream,
-      expectedRevision: 'no_stream',
-      events: domainEvents.map(
-        (event): NewEvent => ({ id: randomUUID(), type: event.type, data: event.data, metadata: meta() }),
-      ),
-    });
-    events += domainEvents.length;
-    sequence++;
-    if (writes.length >= 5000) await flush();
-  };
+  const draws: Draws = { random, pick: <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T };
+  const writer = new PortalEventWriter(store);
+  await emitPreferences(writer);
+  const orgUnitIds = await emitOrgUnits(writer, shape);
+  const units = orgUnitIds.filter((id) => id.includes('-unit-'));
+  const { userIds, managerIds } = await emitUsers(writer, shape, units, draws, onProgress);
+  const courseIds = await emitCourses(writer, shape, draws);
+  await emitGroups(writer, userIds, draws);
+  await writer.flush();
+  onProgress?.(shape.users, shape.users);
+  return { userIds, managerIds, courseIds, orgUnitIds, events: writer.events };
+}
 
-  await emit(streams.portal(), [
+async function emitPreferences(writer: PortalEventWriter): Promise<void> {
+  await writer.emit(streams.portal(), [
     {
       type: 'AssignmentPreferencesSet',
       data: {
@@ -100,28 +91,40 @@ export async function generatePortal(
       },
     },
   ]);
+}
+
+/** The org-unit tree: the root, divisions (more for larger portals), ten units in each. Returns every id. */
+async function emitOrgUnits(writer: PortalEventWriter, shape: PortalShape): Promise<string[]> {
   const orgUnitIds = ['root'];
-  await emit(streams.orgUnit('root'), [
+  await writer.emit(streams.orgUnit('root'), [
     { type: 'OrgUnitDefined', data: { orgUnitId: 'root', name: 'Acme', parentId: null } },
   ]);
   const divisions = Math.max(2, Math.round(Math.sqrt(shape.users / 1000)));
   for (let d = 0; d < divisions; d++) {
     const division = `div-${d}`;
     orgUnitIds.push(division);
-    await emit(streams.orgUnit(division), [
+    await writer.emit(streams.orgUnit(division), [
       { type: 'OrgUnitDefined', data: { orgUnitId: division, name: `Division ${d}`, parentId: 'root' } },
     ]);
     for (let u = 0; u < 10; u++) {
       const unit = `${division}-unit-${u}`;
       orgUnitIds.push(unit);
-      await emit(streams.orgUnit(unit), [
+      await writer.emit(streams.orgUnit(unit), [
         { type: 'OrgUnitDefined', data: { orgUnitId: unit, name: `Unit ${d}.${u}`, parentId: division } },
       ]);
     }
   }
-  const units = orgUnitIds.filter((id) => id.includes('-unit-'));
+  return orgUnitIds;
+}
 
-  // Managers first (each leads a team of TEAM_SIZE in one unit), then their reports.
+/** Managers first (each leads a team of TEAM_SIZE in one unit), then their reports. */
+async function emitUsers(
+  writer: PortalEventWriter,
+  shape: PortalShape,
+  units: string[],
+  { random, pick }: Draws,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ userIds: string[]; managerIds: string[] }> {
   const userIds: string[] = [];
   const managerIds: string[] = [];
   const teams = Math.max(1, Math.floor(shape.users / (TEAM_SIZE + 1)));
@@ -132,7 +135,7 @@ export async function generatePortal(
     const unit = units[team % units.length] as string;
     if (isManager) managerIds.push(userId);
     userIds.push(userId);
-    await emit(streams.user(userId), [
+    await writer.emit(streams.user(userId), [
       {
         type: 'UserRegistered',
         data: {
@@ -151,13 +154,17 @@ export async function generatePortal(
     ]);
     if (t % 10_000 === 0) onProgress?.(t, shape.users);
   }
+  return { userIds, managerIds };
+}
 
+/** Courses of every kind and versioning, some already upgraded once or twice. */
+async function emitCourses(writer: PortalEventWriter, shape: PortalShape, { pick }: Draws): Promise<string[]> {
   const courseIds: string[] = [];
   for (let c = 0; c < shape.courses; c++) {
     const courseId = `c${String(c).padStart(3, '0')}`;
     courseIds.push(courseId);
     const upgrades = c % 7 === 0 ? 2 : c % 3 === 0 ? 1 : 0;
-    await emit(streams.course(courseId), [
+    await writer.emit(streams.course(courseId), [
       {
         type: 'CourseCreated',
         data: {
@@ -189,11 +196,14 @@ export async function generatePortal(
       ),
     ]);
   }
+  return courseIds;
+}
 
-  // Dynamic groups by department and by location; static groups of a few hundred members.
+/** Dynamic groups by department and by location; static groups of a few hundred members. */
+async function emitGroups(writer: PortalEventWriter, userIds: string[], { random }: Draws): Promise<void> {
   for (const department of DEPARTMENTS) {
     const groupId = `dept-${department.toLowerCase()}`;
-    await emit(streams.group(groupId), [
+    await writer.emit(streams.group(groupId), [
       {
         type: 'GroupCreated',
         data: {
@@ -205,7 +215,7 @@ export async function generatePortal(
       },
     ]);
   }
-  await emit(streams.group('everyone'), [
+  await writer.emit(streams.group('everyone'), [
     {
       type: 'GroupCreated',
       data: {
@@ -219,12 +229,9 @@ export async function generatePortal(
   for (let g = 0; g < 5; g++) {
     const groupId = `project-${g}`;
     const members = userIds.filter(() => random() < Math.min(1, 300 / userIds.length));
-    await emit(streams.group(groupId), [
+    await writer.emit(streams.group(groupId), [
       { type: 'GroupCreated', data: { groupId, name: `Project ${g}`, kind: 'static', criteria: null } },
       ...members.map((userId): DomainEvent => ({ type: 'GroupMemberAdded', data: { groupId, userId } })),
     ]);
   }
-  await flush();
-  onProgress?.(shape.users, shape.users);
-  return { userIds, managerIds, courseIds, orgUnitIds, events };
 }

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { newCommandId } from '../commandIds';
 import type { Config } from '../config';
 import { ConfigError, loadConfig } from '../config';
 import { EventStoreUnavailableError } from '../../handlers/ports/eventStore';
@@ -9,8 +8,8 @@ import { loadNatsConfig } from '../nats/natsConfig';
 import { EngineServer } from '../server/engineServer';
 import { systemClock } from '../../handlers/ports/clock';
 import { printExplanation, printHistory } from './auditOutput';
-import { runDemo } from './demo';
-import { readJsonInput } from './jsonInput';
+import { runDemo } from './demo/runDemo';
+import { runCommands, runQueries } from './jsonRequests';
 import { rebuildReadModels, verifyReadModels } from './readModelOperations';
 import { printReport, printTeam } from './reportOutput';
 import type { Engine } from '../engine/engine';
@@ -50,8 +49,8 @@ Exit status: 0 when every command or query succeeded, 1 when one was refused, 2 
 
 class UsageError extends Error {}
 
-export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+function parseCliArgs(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -74,6 +73,12 @@ export async function main(argv: string[]): Promise<number> {
       all: { type: 'boolean', default: false },
     },
   });
+}
+
+type CliValues = ReturnType<typeof parseCliArgs>['values'];
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCliArgs(argv);
   const [verb, ...rest] = positionals;
   if (values.help || verb === undefined || verb === 'help') {
     console.log(USAGE);
@@ -88,71 +93,91 @@ export async function main(argv: string[]): Promise<number> {
   const logger = createLogger(config.LMS_LOG_LEVEL ?? 'warn');
   const engine = buildEngine({ config, logger });
   try {
-    switch (verb) {
-      case 'command':
-        return await runCommands(engine, {
-          inline: rest[0] === '-' ? undefined : rest[0],
-          file: values.file ?? (rest[0] === '-' ? '-' : undefined),
-        });
-      case 'query':
-        return await runQueries(engine, {
-          inline: rest[0] === '-' ? undefined : rest[0],
-          file: values.file ?? (rest[0] === '-' ? '-' : undefined),
-        });
-      case 'history': {
-        const [userId] = rest;
-        if (!userId) throw new UsageError('history needs a USER_ID');
-        return await printHistory(engine, actorFrom(values.actor, config), userId, values['as-of'], values.json);
-      }
-      case 'explain': {
-        const [userId, courseId] = rest;
-        if (!userId || !courseId) throw new UsageError('explain needs a USER_ID and a COURSE_ID');
-        return await printExplanation(
-          engine,
-          actorFrom(values.actor, config),
-          userId,
-          courseId,
-          values['as-of'],
-          values.json,
-        );
-      }
-      case 'report': {
-        const format = values.format;
-        if (format !== 'table' && format !== 'csv' && format !== 'json')
-          throw new UsageError('--format is table, csv or json');
-        if (values.summary && (values.department || values.status || values.overdue || values['not-overdue'])) {
-          throw new UsageError(
-            'report --summary filters by --course and --org-unit only; --department, --status and --overdue filter MI rows (drop --summary)',
-          );
-        }
-        const limit = Number(values.limit);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
-          throw new UsageError('--limit is a whole number from 1 to 10000');
-        return await printReport(engine, actorFrom(values.actor, config), {
-          format,
-          summary: values.summary,
-          groupBy: values['group-by'],
-          limit,
-          filters: {
-            courseId: values.course,
-            orgUnitId: values['org-unit'],
-            department: values.department,
-            status: values.status,
-            overdue: values.overdue ? true : values['not-overdue'] ? false : undefined,
-          },
-        });
-      }
-      case 'team': {
-        const [managerId] = rest;
-        if (!managerId) throw new UsageError('team needs a MANAGER_ID');
-        return await printTeam(engine, actorFrom(values.actor, config), managerId, values.all, values.json);
-      }
-      default:
-        throw new UsageError(`unknown command "${verb}": try "lms help"`);
-    }
+    return await runVerb(engine, config, verb, rest, values);
   } finally {
     await engine.close();
   }
+}
+
+/** The verbs that run on an open engine; the caller closes it. */
+async function runVerb(
+  engine: Engine,
+  config: Config,
+  verb: string,
+  rest: string[],
+  values: CliValues,
+): Promise<number> {
+  switch (verb) {
+    case 'command':
+      return await runCommands(engine, jsonSource(rest, values));
+    case 'query':
+      return await runQueries(engine, jsonSource(rest, values));
+    case 'history': {
+      const [userId] = rest;
+      if (!userId) throw new UsageError('history needs a USER_ID');
+      return await printHistory(engine, actorFrom(values.actor, config), userId, values['as-of'], values.json);
+    }
+    case 'explain': {
+      const [userId, courseId] = rest;
+      if (!userId || !courseId) throw new UsageError('explain needs a USER_ID and a COURSE_ID');
+      return await printExplanation(
+        engine,
+        actorFrom(values.actor, config),
+        userId,
+        courseId,
+        values['as-of'],
+        values.json,
+      );
+    }
+    case 'report': {
+      // Flags before the actor: a bad flag is reported even when no actor is named.
+      const options = reportOptions(values);
+      return await printReport(engine, actorFrom(values.actor, config), options);
+    }
+    case 'team': {
+      const [managerId] = rest;
+      if (!managerId) throw new UsageError('team needs a MANAGER_ID');
+      return await printTeam(engine, actorFrom(values.actor, config), managerId, values.all, values.json);
+    }
+    default:
+      throw new UsageError(`unknown command "${verb}": try "lms help"`);
+  }
+}
+
+/** `command` and `query` read inline JSON, `-f FILE`, or standard input when the argument is `-`. */
+function jsonSource(rest: string[], values: CliValues): { inline?: string | undefined; file?: string | undefined } {
+  return {
+    inline: rest[0] === '-' ? undefined : rest[0],
+    file: values.file ?? (rest[0] === '-' ? '-' : undefined),
+  };
+}
+
+/** `lms report`'s flags, checked: a bad combination is a usage error, not a refused query. */
+function reportOptions(values: CliValues): Parameters<typeof printReport>[2] {
+  const format = values.format;
+  if (format !== 'table' && format !== 'csv' && format !== 'json')
+    throw new UsageError('--format is table, csv or json');
+  if (values.summary && (values.department || values.status || values.overdue || values['not-overdue'])) {
+    throw new UsageError(
+      'report --summary filters by --course and --org-unit only; --department, --status and --overdue filter MI rows (drop --summary)',
+    );
+  }
+  const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+    throw new UsageError('--limit is a whole number from 1 to 10000');
+  return {
+    format,
+    summary: values.summary,
+    groupBy: values['group-by'],
+    limit,
+    filters: {
+      courseId: values.course,
+      orgUnitId: values['org-unit'],
+      department: values.department,
+      status: values.status,
+      overdue: values.overdue ? true : values['not-overdue'] ? false : undefined,
+    },
+  };
 }
 
 /** `lms serve`: the NATS service until SIGTERM or SIGINT, then a graceful stop. */
@@ -186,51 +211,6 @@ function actorFrom(flag: string | undefined, config: Config): string {
   const actor = flag ?? config.LMS_BOOTSTRAP_ADMIN;
   if (!actor) throw new UsageError('name who asks with --actor USER_ID (or set LMS_BOOTSTRAP_ADMIN)');
   return actor;
-}
-
-async function runCommands(
-  engine: Engine,
-  source: { inline?: string | undefined; file?: string | undefined },
-): Promise<number> {
-  let failed = 0;
-  for (const item of readJsonInput(source)) {
-    if (!item.ok) {
-      failed++;
-      console.log(
-        JSON.stringify({
-          ok: false,
-          commandId: null,
-          error: { code: 'VALIDATION_FAILED', message: item.message, details: { line: item.line } },
-        }),
-      );
-      continue;
-    }
-    const value = item.value;
-    const command =
-      value !== null && typeof value === 'object' && !Array.isArray(value) && !('commandId' in value)
-        ? { commandId: newCommandId(), ...value }
-        : value;
-    // Each command's reactions are stored before the next command is decided, as in the demo and the tests.
-    const reply = await engine.send(command);
-    if (!reply.ok) failed++;
-    console.log(JSON.stringify(reply));
-  }
-  return failed === 0 ? 0 : 1;
-}
-
-async function runQueries(
-  engine: Engine,
-  source: { inline?: string | undefined; file?: string | undefined },
-): Promise<number> {
-  let failed = 0;
-  for (const item of readJsonInput(source)) {
-    const reply = item.ok
-      ? await engine.query(item.value)
-      : { ok: false, error: { code: 'VALIDATION_FAILED', message: item.message, details: { line: item.line } } };
-    if (!reply.ok) failed++;
-    console.log(JSON.stringify(reply));
-  }
-  return failed === 0 ? 0 : 1;
 }
 
 /** Runs the CLI and turns every failure into a one-line message and an exit status: never a stack trace. */
