@@ -54,7 +54,10 @@ export class ReferenceDataFeed implements ReferenceDataSource {
     }
   }
 
-  /** Reads only reference data up to the head seen first, then stands at that head (the training events between change nothing here). */
+  /**
+   * Reads only reference data up to the head seen first, then stands at that head (the training events between change
+   * nothing here).
+   */
   private async drainReferenceData(read: NonNullable<EventStore['readReferenceData']>, until: number): Promise<void> {
     const to = Math.min(until, await this.store.headPosition());
     while (this.position < to) {

@@ -24,7 +24,8 @@ export class PeopleQueries extends ReadModelQueries {
       query.params.scope === 'all'
         ? this.referenceData.reportingLine(managerId)
         : this.referenceData.directReports(managerId);
-    // A manager sees their own reporting line (also when asking about a manager below them); others only the members they may view.
+    // A manager sees their own reporting line (also when asking about a manager below them); others only the members
+    // they may view.
     const visible = members.filter(
       (userId) =>
         this.referenceData.managementChain(userId).includes(actor.userId) || canView(actor, userId, this.referenceData),

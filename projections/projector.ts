@@ -26,7 +26,8 @@ export class Projector {
   ) {
     this.writer = new ReadModelWriter(readModels);
     const transaction = readModels.db.transaction((events: readonly StoredEvent[]) => this.applyBatch(events));
-    // IMMEDIATE: the checkpoint is read under the write lock, so two processes sharing the file never apply an event twice.
+    // IMMEDIATE: the checkpoint is read under the write lock, so two processes sharing the file never apply an event
+    // twice.
     this.applyInTransaction = (events) => transaction.immediate(events);
   }
 
@@ -39,7 +40,10 @@ export class Projector {
   private cachedAt = -1;
   private staged = new Map<string, Assignment | null>();
 
-  /** Applies a page of events in order; a throw rolls the whole batch back. Events at or below the checkpoint are skipped. */
+  /**
+   * Applies a page of events in order; a throw rolls the whole batch back. Events at or below the checkpoint are
+   * skipped.
+   */
   apply(events: readonly StoredEvent[]): void {
     if (events.length === 0) return;
     this.staged = new Map();

@@ -4,7 +4,10 @@ import type { EventStore } from '../../handlers/ports/eventStore';
 import type { Result } from '../measure';
 import { check, round } from '../measure';
 
-/** SLO: rebuild ≥ 100,000 events/s into all read models; 1,000,000 events under 512 MB resident. Runs in a child process. */
+/**
+ * SLO: rebuild ≥ 100,000 events/s into all read models; 1,000,000 events under 512 MB resident. Runs in a child
+ * process.
+ */
 export async function rebuildWorkload(store: EventStore, dir: string): Promise<Result> {
   const events = await store.headPosition();
   // The child is compiled into dist/bench/, one folder up from this workload.

@@ -168,7 +168,10 @@ function createRule(
   ];
 }
 
-/** R12: a dynamic rule's flag defaults to the portal preference; it can be switched off, and on only where the portal enables it. */
+/**
+ * R12: a dynamic rule's flag defaults to the portal preference; it can be switched off, and on only where the portal
+ * enables it.
+ */
 function dynamicFlag(
   flag: 'dynamicReassignment' | 'upgradeToLatestVersion',
   requested: boolean | undefined,

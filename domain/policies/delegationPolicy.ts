@@ -2,7 +2,9 @@ import type { GrantConstraints, Permission } from '../access/accessEvents';
 import type { Actor, Authorization, OrgChart } from './permissionPolicy';
 import { constrainsUsers, grantsFor, orgUnitAdmitted, userSideKinds, userSideRefusal } from './permissionPolicy';
 
-/** R17 where scopes themselves move: defining org units and delegating permissions, neither widening the actor's reach. */
+/**
+ * R17 where scopes themselves move: defining org units and delegating permissions, neither widening the actor's reach.
+ */
 
 /**
  * R17 for the org tree: defining or moving an org unit (given by its path: itself, then its ancestors) is allowed when

@@ -14,7 +14,10 @@ export function versionForNewAssignment(latest: number): VersionDecision {
   return { version: latest, reason: `new assignment: latest version v${latest} (R13)` };
 }
 
-/** R13: a user who has not registered (or retakes after expiry) moves to the latest version on registering; others keep theirs. */
+/**
+ * R13: a user who has not registered (or retakes after expiry) moves to the latest version on registering; others keep
+ * theirs.
+ */
 export function versionOnRegistration(status: TrainingStatus, current: number, latest: number): VersionDecision {
   if ((status === 'notStarted' || status === 'expired') && current !== latest) {
     return {

@@ -1,7 +1,10 @@
 import { DateTime } from 'luxon';
 import type { CalendarDate, Instant } from './primitives';
 
-/** Calendar arithmetic in a user's time zone. Dates are plain YYYY-MM-DD; an instant is mapped to a date only through a zone. */
+/**
+ * Calendar arithmetic in a user's time zone. Dates are plain YYYY-MM-DD; an instant is mapped to a date only through a
+ * zone.
+ */
 
 export function todayIn(now: Instant, zone: string): CalendarDate {
   // Every zone's offset is a whole number of minutes, so a UTC instant's date in a zone depends on its minute only:

@@ -15,7 +15,10 @@ export const AssignmentSourceSchema = z.object({
   groupId: IdSchema.nullable(),
   groupName: NameSchema.nullable(),
   due: DueRuleSchema,
-  /** The day a relative window counts from: the assignment day, the hire date (new starters) or the reinstatement day (R9). */
+  /**
+   * The day a relative window counts from: the assignment day, the hire date (new starters) or the reinstatement day
+   * (R9).
+   */
   anchorDate: CalendarDateSchema,
   assignedOn: CalendarDateSchema,
   assignedBy: IdSchema,

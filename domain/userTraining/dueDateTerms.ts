@@ -1,4 +1,7 @@
-/** The due-date terms decisions share: the effective date (R3), a source's renewed terms at a reset (R5, R9), and how replies state them. */
+/**
+ * The due-date terms decisions share: the effective date (R3), a source's renewed terms at a reset (R5, R9), and how
+ * replies state them.
+ */
 import type { DueDatePolicy } from '../portal/portalEvents';
 import { explainDueDate } from '../policies/dueDatePolicy';
 import type { DueRule } from '../shared/dueRule';
@@ -23,7 +26,9 @@ export function effective(dueDate: CalendarDate | null, context: TrainingContext
 
 export type RenewedTerms = { sourceKey: string; due: DueRule; required: boolean; anchorDate: CalendarDate };
 
-/** A source's terms at a reset: its rule's current due rule and required flag, its window restarting on `anchorDate`. */
+/**
+ * A source's terms at a reset: its rule's current due rule and required flag, its window restarting on `anchorDate`.
+ */
 export function renewedTerms(
   source: AssignmentSource,
   anchorDate: CalendarDate,

@@ -118,7 +118,8 @@ export function removeExemption(
   const events: TrainingEvent[] = [];
   let sources = current.sources;
   for (const target of targets) {
-    // R9: the source takes its rule's terms again and its window restarts today; a fixed date stays fixed; an admin override ends here.
+    // R9: the source takes its rule's terms again and its window restarts today; a fixed date stays fixed; an admin
+    // override ends here.
     const renewed = renewedTerms(target, context.today, context);
     sources = sources.map((source) =>
       source === target ? { ...renew(source, renewed), exempt: false, exemption: null } : source,

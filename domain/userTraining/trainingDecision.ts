@@ -19,7 +19,10 @@ export interface RuleFacts {
   upgradeToLatestVersion: boolean;
 }
 
-/** Per-user commands: the public ones addressed to one user, and those the reactors derive from rules (R10, R11, R18, R19). */
+/**
+ * Per-user commands: the public ones addressed to one user, and those the reactors derive from rules (R10, R11, R18,
+ * R19).
+ */
 export type TrainingCommand =
   | { type: 'AssignIndividually'; courseId: string; dueDate: CalendarDate | null; required: boolean }
   | { type: 'ApplyRule'; rule: RuleFacts }

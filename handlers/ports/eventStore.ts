@@ -6,7 +6,10 @@
  * above 0 (position 0 means "before the first event"). Both stay below 2^53 and are plain numbers.
  */
 
-/** `no_stream`: the stream must not exist; `stream_exists`: it must; `any`: no check; a number: the exact revision of the stream's last event. */
+/**
+ * `no_stream`: the stream must not exist; `stream_exists`: it must; `any`: no check; a number: the exact revision of
+ * the stream's last event.
+ */
 export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | number;
 
 /** R20: what every event records beside its data. */

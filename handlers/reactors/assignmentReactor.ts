@@ -108,7 +108,8 @@ export class AssignmentReactor {
     let handled = 0;
     if (readRelevant) {
       // Only what can cause a reaction or change what the reactor knows: reference data and the training events
-      // that give or take a rule's source (progress, completions and exemptions are most of the log and change neither).
+      // that give or take a rule's source (progress, completions and exemptions are most of the log and change
+      // neither).
       const head = await store.headPosition();
       while (this.position < head) {
         const page = await readRelevant(this.position, head, this.pageSize, RULE_SOURCE_EVENT_TYPES);
@@ -125,7 +126,10 @@ export class AssignmentReactor {
     }
   }
 
-  /** Reacts to one page of events in order, executes the work, then checkpoints (at `through` when given: the page was all there was up to it). */
+  /**
+   * Reacts to one page of events in order, executes the work, then checkpoints (at `through` when given: the page was
+   * all there was up to it).
+   */
   private async handlePage(page: readonly StoredEvent[], through?: number): Promise<void> {
     const works: TrainingWork[] = [];
     let last: StoredEvent | undefined;

@@ -24,9 +24,15 @@ export interface BuildEngineOptions {
    * settles reactions. `served` (`lms serve`, the bench): background loops keep them current.
    */
   mode?: 'embedded' | 'served';
-  /** A store handed in (tests, several instances on one store) stays the caller's to close. Default: the configured store. */
+  /**
+   * A store handed in (tests, several instances on one store) stays the caller's to close. Default: the configured
+   * store.
+   */
   store?: EventStore;
-  /** Read models handed in stay the caller's to close. Default: `readmodels.db` in the data folder (memory for the memory store). */
+  /**
+   * Read models handed in stay the caller's to close. Default: `readmodels.db` in the data folder (memory for the
+   * memory store).
+   */
   readModels?: ReadModelDb;
   /**
    * Project in a worker thread with its own connections (the second core), when the store is one the configuration

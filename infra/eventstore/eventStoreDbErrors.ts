@@ -63,7 +63,10 @@ export function actualRevisionOf(error: unknown): number | undefined {
   return undefined;
 }
 
-/** WrongExpectedVersionError → the port's WrongExpectedRevisionError for the logical stream and the caller's expectation. */
+/**
+ * WrongExpectedVersionError → the port's WrongExpectedRevisionError for the logical stream and the caller's
+ * expectation.
+ */
 export function toWrongExpectedRevision(
   error: unknown,
   stream: string,

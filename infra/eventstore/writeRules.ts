@@ -15,7 +15,9 @@ export function matchesExpected(expected: ExpectedRevision, actual: number): boo
   }
 }
 
-/** JSON.stringify(undefined) is undefined: stored as null (a SQLite column is NOT NULL; the memory store does the same). */
+/**
+ * JSON.stringify(undefined) is undefined: stored as null (a SQLite column is NOT NULL; the memory store does the same).
+ */
 export function toJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }

@@ -179,7 +179,9 @@ export class CommandIntake {
     }
   }
 
-  /** Records the poison message and its answer, then terminates it; if the record cannot be stored, it comes back later. */
+  /**
+   * Records the poison message and its answer, then terminates it; if the record cannot be stored, it comes back later.
+   */
   private async poison(msg: JsMsg, type: string, commandId: string | null, reply: unknown, why: string): Promise<void> {
     this.options.logger.warn({ commandId, type, why, deliveries: msg.info.deliveryCount }, 'poison command terminated');
     try {

@@ -27,7 +27,10 @@ export class RequestService {
     private readonly options: { maxPayload: number; logger: Logger; version: string },
   ) {}
 
-  /** Resolves when the service stops by itself (an endpoint error, a permissions violation): the engine must not run on deaf. */
+  /**
+   * Resolves when the service stops by itself (an endpoint error, a permissions violation): the engine must not run on
+   * deaf.
+   */
   get stopped(): Promise<null | Error> | undefined {
     return this.service?.stopped;
   }

@@ -25,7 +25,10 @@ export interface EngineServerOptions {
   nats: NatsConfig;
   clock: Clock;
   logger: Logger;
-  /** The event store to serve (defaults to the configured one), closed when the server stops; tests share one file between instances. */
+  /**
+   * The event store to serve (defaults to the configured one), closed when the server stops; tests share one file
+   * between instances.
+   */
   store?: EventStore;
   /** Name of this instance in NATS and logs. */
   instance?: string;
