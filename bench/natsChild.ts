@@ -1,5 +1,5 @@
-import os from 'node:os';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { connect } from 'nats';
 import pino from 'pino';

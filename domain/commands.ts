@@ -6,8 +6,8 @@ import { groupCommandSchemas } from './group/groupCommands';
 import { orgUnitCommandSchemas } from './orgUnit/orgUnitCommands';
 import { portalCommandSchemas } from './portal/portalCommands';
 import { CommandIdSchema, IdSchema, ReasonSchema, textSchema } from './shared/primitives';
-import { trainingCommandSchemas } from './userTraining/trainingCommands';
 import { userCommandSchemas } from './user/userCommands';
+import { trainingCommandSchemas } from './userTraining/trainingCommands';
 
 /** Every command's data schema, by command type (DESIGN.md section 4). */
 export const commandDataSchemas = {

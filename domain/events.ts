@@ -6,8 +6,8 @@ import { groupEventSchemas } from './group/groupEvents';
 import { orgUnitEventSchemas } from './orgUnit/orgUnitEvents';
 import { portalEventSchemas } from './portal/portalEvents';
 import type { MessageOf, MessagesOf } from './shared/messages';
-import { trainingEventSchemas } from './userTraining/trainingEvents';
 import { userEventSchemas } from './user/userEvents';
+import { trainingEventSchemas } from './userTraining/trainingEvents';
 
 /** Every domain event's data schema, by event type: the single source of truth for the contract. */
 export const eventSchemas = {

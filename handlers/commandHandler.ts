@@ -4,16 +4,16 @@ import { parseCommand } from '../domain/commands';
 import type { DomainEvent } from '../domain/events';
 import { eventSchemas } from '../domain/events';
 import { DomainError } from '../domain/shared/domainError';
-import type { CommandRecord, EventStore, NewEvent, StreamWrite } from './ports/eventStore';
-import { DuplicateCommandError, EventStoreUnavailableError, WrongExpectedRevisionError } from './ports/eventStore';
 import { AggregateStore } from './aggregateStore';
-import type { Clock } from './ports/clock';
-import { ReferenceDataFeed } from './referenceDataFeed';
 import { eventIdsFor } from './eventIds';
 import type { CommandMeta, Plan, Planner } from './plan';
 import { planCommand } from './planners/planCommand';
-import { StreamLocks } from './streamLocks';
+import type { Clock } from './ports/clock';
+import type { CommandRecord, EventStore, NewEvent, StreamWrite } from './ports/eventStore';
+import { DuplicateCommandError, EventStoreUnavailableError, WrongExpectedRevisionError } from './ports/eventStore';
 import type { CommandFailure, CommandReply, CommandSuccess } from './ports/reply';
+import { ReferenceDataFeed } from './referenceDataFeed';
+import { StreamLocks } from './streamLocks';
 
 export interface CommandHandlerOptions {
   store: EventStore;

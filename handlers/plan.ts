@@ -1,8 +1,8 @@
-import type { ReferenceData } from '../domain/referenceData/referenceData';
 import type { DomainEvent } from '../domain/events';
 import type { Actor } from '../domain/policies/permissionPolicy';
-import type { EventMetadata, ExpectedRevision } from './ports/eventStore';
+import type { ReferenceData } from '../domain/referenceData/referenceData';
 import type { AggregateStore } from './aggregateStore';
+import type { EventMetadata, ExpectedRevision } from './ports/eventStore';
 import type { PairOutcome } from './ports/reply';
 
 /**

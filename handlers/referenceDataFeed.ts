@@ -1,8 +1,8 @@
-import type { ReferenceDataSource } from './ports/referenceDataSource';
-import { ReferenceData } from '../domain/referenceData/referenceData';
 import { asDomainEvent } from '../domain/events';
+import { ReferenceData } from '../domain/referenceData/referenceData';
 import { isTrainingEventType } from '../domain/userTraining/trainingEvents';
 import type { EventStore } from './ports/eventStore';
+import type { ReferenceDataSource } from './ports/referenceDataSource';
 
 /** Keeps a ReferenceData current with the store: before each decision it folds whatever was appended since. */
 export class ReferenceDataFeed implements ReferenceDataSource {

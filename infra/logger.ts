@@ -1,5 +1,5 @@
-import pino from 'pino';
 import type { Logger } from 'pino';
+import pino from 'pino';
 
 /** Structured logs on stderr, so stdout stays the command's output. Never log credentials. */
 export function createLogger(level: string): Logger {

@@ -1,9 +1,9 @@
 import path from 'node:path';
+import type { EventStore } from '../handlers/ports/eventStore';
 import type { Config } from './config';
 import { ConfigError } from './config';
-import type { EventStore } from '../handlers/ports/eventStore';
-import { MemoryEventStore } from './eventstore/memoryEventStore';
 import { EventStoreDbEventStore } from './eventstore/eventStoreDbEventStore';
+import { MemoryEventStore } from './eventstore/memoryEventStore';
 import { SqliteEventStore } from './eventstore/sqliteEventStore';
 
 /**

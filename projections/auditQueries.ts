@@ -1,21 +1,21 @@
-import type { ReferenceData } from '../domain/referenceData/referenceData';
+import { asDomainEvent } from '../domain/events';
 import type { DueDateExplanation } from '../domain/policies/dueDatePolicy';
 import { explainDueDate } from '../domain/policies/dueDatePolicy';
+import { isOverdueAt } from '../domain/policies/overduePolicy';
 import type { Actor } from '../domain/policies/permissionPolicy';
+import { requireUserView } from '../domain/policies/queryPermissions';
 import type { TrainingStatus } from '../domain/policies/versionPolicy';
-import { asDomainEvent } from '../domain/events';
 import type { QueryOf } from '../domain/queries';
+import type { ReferenceData } from '../domain/referenceData/referenceData';
 import { notFound } from '../domain/shared/domainError';
 import { streams } from '../domain/streams';
 import { sourceLabel } from '../domain/userTraining/assignmentSource';
+import { trainingDecider } from '../domain/userTraining/trainingDecider';
 import { isTrainingEventType } from '../domain/userTraining/trainingEvents';
 import type { Assignment, TrainingEvent, TrainingState } from '../domain/userTraining/trainingState';
 import { isVisible } from '../domain/userTraining/trainingState';
-import { trainingDecider } from '../domain/userTraining/trainingDecider';
-import { isOverdueAt } from '../domain/policies/overduePolicy';
 import type { EventStore, StoredEvent } from '../handlers/ports/eventStore';
 import { describeTrainingEvent } from './historyText';
-import { requireUserView } from '../domain/policies/queryPermissions';
 import type { SourceView } from './trainingRows';
 
 /**

@@ -1,9 +1,9 @@
 import type { Actor } from '../domain/policies/permissionPolicy';
 import type { QueryOf } from '../domain/queries';
 import { notFound } from '../domain/shared/domainError';
-import { reportingScope } from './reportingScope';
-import { NO_DUE_DATE } from './readModelSchema';
 import { ReadModelQueries } from './readModelQueries';
+import { NO_DUE_DATE } from './readModelSchema';
+import { reportingScope } from './reportingScope';
 
 /** Assignments counted per group and status, with how many of them are overdue. */
 type MiCountRow = { key: string | null; status: string; n: number; overdue: number };

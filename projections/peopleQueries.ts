@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/policies/permissionPolicy';
+import { canView, usersInScope } from '../domain/policies/queryPermissions';
 import type { QueryOf } from '../domain/queries';
 import { notFound } from '../domain/shared/domainError';
-import { canView, usersInScope } from '../domain/policies/queryPermissions';
 import type { QuerySources } from './readModelQueries';
 import { ReadModelQueries } from './readModelQueries';
 import type { UserViews } from './userViews';

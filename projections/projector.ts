@@ -1,7 +1,7 @@
 import { asDomainEvent } from '../domain/events';
+import { trainingDecider } from '../domain/userTraining/trainingDecider';
 import { isTrainingEvent } from '../domain/userTraining/trainingEvents';
 import type { Assignment, TrainingState } from '../domain/userTraining/trainingState';
-import { trainingDecider } from '../domain/userTraining/trainingDecider';
 import type { StoredEvent } from '../handlers/ports/eventStore';
 import type { ReadModelDb } from './readModelDb';
 import type { UserFacts } from './readModelWriter';

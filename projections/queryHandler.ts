@@ -1,21 +1,20 @@
-import type { QueryReply } from '../handlers/ports/reply';
-import type { ReferenceData } from '../domain/referenceData/referenceData';
+import { requireKnownActor, requirePermissionAtAll } from '../domain/policies/actorPolicy';
+import { requireUserView } from '../domain/policies/queryPermissions';
 import type { Query } from '../domain/queries';
 import { parseQuery } from '../domain/queries';
+import type { ReferenceData } from '../domain/referenceData/referenceData';
 import { DomainError } from '../domain/shared/domainError';
-import { EventStoreUnavailableError } from '../handlers/ports/eventStore';
 import type { Clock } from '../handlers/ports/clock';
 import type { EventStore } from '../handlers/ports/eventStore';
+import { EventStoreUnavailableError } from '../handlers/ports/eventStore';
 import type { ReferenceDataSource } from '../handlers/ports/referenceDataSource';
-import type { Projections } from './projectionRuntime';
+import type { QueryReply } from '../handlers/ports/reply';
 import { AuditQueries } from './auditQueries';
 import { MiQueries } from './miQueries';
 import { PeopleQueries } from './peopleQueries';
+import type { Projections } from './projectionRuntime';
 import type { QuerySources } from './readModelQueries';
-import { UserViews } from './userViews';
-import { dashboardOf } from './userViews';
-import { requireKnownActor, requirePermissionAtAll } from '../domain/policies/actorPolicy';
-import { requireUserView } from '../domain/policies/queryPermissions';
+import { dashboardOf, UserViews } from './userViews';
 export interface QueryHandlerOptions {
   store: EventStore;
   projections: Projections;

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { DomainEvent } from '../domain/events';
-import { defaultPreferences } from '../domain/portal/portalDecider';
 import { overdueFrom } from '../domain/policies/overduePolicy';
+import { defaultPreferences } from '../domain/portal/portalDecider';
 import type { Assignment } from '../domain/userTraining/trainingState';
 import type { ReadModelDb } from './readModelDb';
 import { READ_MODEL_NAMES } from './readModelSchema';

@@ -1,11 +1,11 @@
 import { asDomainEvent } from '../domain/events';
 import { streams } from '../domain/streams';
-import type { TrainingState } from '../domain/userTraining/trainingState';
 import { trainingDecider } from '../domain/userTraining/trainingDecider';
+import { isTrainingEvent } from '../domain/userTraining/trainingEvents';
+import type { TrainingState } from '../domain/userTraining/trainingState';
 import type { EventStore, StoredEvent, StreamCursor } from '../handlers/ports/eventStore';
 import type { ProjectionProgress } from './projectionRuntime';
 import { ProjectionRuntime } from './projectionRuntime';
-import { isTrainingEvent } from '../domain/userTraining/trainingEvents';
 import type { ReadModelDb } from './readModelDb';
 import { MI_COUNT_TRIGGERS, MI_COUNTS_FROM_ROWS, READ_MODEL_SCHEMA } from './readModelSchema';
 import { ReadModelWriter } from './readModelWriter';

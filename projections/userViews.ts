@@ -1,7 +1,7 @@
-import { todayIn } from '../domain/shared/calendar';
 import { isOverdue } from '../domain/policies/overduePolicy';
-import type { SourceView } from './trainingRows';
+import { todayIn } from '../domain/shared/calendar';
 import { ReadModelQueries } from './readModelQueries';
+import type { SourceView } from './trainingRows';
 
 export interface DashboardRow {
   courseId: string;

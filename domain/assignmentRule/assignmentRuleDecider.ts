@@ -1,7 +1,7 @@
 import type { GrantConstraints } from '../access/accessEvents';
-import type { AssignmentPreferences } from '../portal/portalEvents';
 import type { Decider } from '../decider';
 import { decision, describeEvents } from '../decider';
+import type { AssignmentPreferences } from '../portal/portalEvents';
 import { notFound, ruleViolation } from '../shared/domainError';
 import type { MessagesOf } from '../shared/messages';
 import type { Instant } from '../shared/primitives';

@@ -1,6 +1,6 @@
-import type { Criteria } from '../shared/criteria';
 import type { Decider } from '../decider';
 import { decision, describeEvents } from '../decider';
+import type { Criteria } from '../shared/criteria';
 import { notFound, ruleViolation } from '../shared/domainError';
 import type { MessagesOf } from '../shared/messages';
 import type { groupCommandSchemas } from './groupCommands';

@@ -1,5 +1,6 @@
 import type { Permission } from '../access/accessEvents';
 import type { ReferenceData } from '../referenceData/referenceData';
+import { forbidden, notFound } from '../shared/domainError';
 import type { Actor } from './permissionPolicy';
 import {
   admitsTraining,
@@ -9,7 +10,6 @@ import {
   constrainsUsers,
   grantsFor,
 } from './permissionPolicy';
-import { forbidden, notFound } from '../shared/domainError';
 
 /** R17 for queries: who may see a user's assignments, and which users' and courses' rows a reporter may see. */
 

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { IANAZone } from 'luxon';
+import { z } from 'zod';
 
 /** Entity ids are chosen by the caller (HR feed, catalogue); they become part of stream names. */
 export const IdSchema = z

@@ -1,13 +1,13 @@
 /** R1, R2, R11, R13, R14, R18: giving a user a course, individually or through a rule. */
 import type { ExistingCourse } from '../course/courseDecider';
 import { versionForNewAssignment, versionOnReassignment } from '../policies/versionPolicy';
+import { requireCourse } from './assignmentChecks';
 import type { AssignmentSource } from './assignmentSource';
 import { sourceLabel } from './assignmentSource';
-import type { Assignment, TrainingEvent, TrainingState } from './trainingState';
+import { dueAfter, dueText, effective, pastDueWarnings } from './dueDateTerms';
 import type { RuleFacts, TrainingCommand, TrainingContext, TrainingDecision } from './trainingDecision';
 import { trainingDecision as decision } from './trainingDecision';
-import { requireCourse } from './assignmentChecks';
-import { dueAfter, dueText, effective, pastDueWarnings } from './dueDateTerms';
+import type { Assignment, TrainingEvent, TrainingState } from './trainingState';
 
 export function assignIndividually(
   command: Extract<TrainingCommand, { type: 'AssignIndividually' }>,

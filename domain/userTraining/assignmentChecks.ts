@@ -2,9 +2,9 @@
 import type { ExistingCourse } from '../course/courseDecider';
 import { DomainError, notFound, ruleViolation } from '../shared/domainError';
 import { sourceLabel } from './assignmentSource';
+import type { TrainingContext } from './trainingDecision';
 import type { Assignment, SourceState, TrainingState } from './trainingState';
 import { isVisible } from './trainingState';
-import type { TrainingContext } from './trainingDecision';
 
 export const titleOf = (courseId: string, context: TrainingContext): string =>
   context.course(courseId)?.title ?? courseId;

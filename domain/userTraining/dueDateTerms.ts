@@ -2,14 +2,15 @@
  * The due-date terms decisions share: the effective date (R3), a source's renewed terms at a reset (R5, R9), and how
  * replies state them.
  */
-import type { DueDatePolicy } from '../portal/portalEvents';
+
 import { explainDueDate } from '../policies/dueDatePolicy';
+import type { DueDatePolicy } from '../portal/portalEvents';
 import type { DueRule } from '../shared/dueRule';
 import type { CalendarDate } from '../shared/primitives';
 import type { AssignmentSource } from './assignmentSource';
 import { sourceKey } from './assignmentSource';
-import type { SourceState } from './trainingState';
 import type { TrainingContext } from './trainingDecision';
+import type { SourceState } from './trainingState';
 
 export function dueAfter(
   sources: readonly SourceState[],

@@ -1,14 +1,14 @@
 /** R3 overrides, R6-R9 exemptions and reinstatement. */
 import { ruleViolation } from '../shared/domainError';
+import { requireActive, requireRuleSource, titleOf } from './assignmentChecks';
 import { sourceLabel } from './assignmentSource';
+import { dueAfter, dueText, effective, pastDueWarnings, renewedTerms } from './dueDateTerms';
 import type { ExemptionTick } from './trainingCommands';
-import type { TrainingEvent, TrainingState } from './trainingState';
-import { renew } from './trainingState';
-import { evolveTraining } from './trainingEvolution';
 import type { TrainingCommand, TrainingContext, TrainingDecision } from './trainingDecision';
 import { trainingDecision as decision } from './trainingDecision';
-import { requireActive, requireRuleSource, titleOf } from './assignmentChecks';
-import { dueAfter, dueText, effective, pastDueWarnings, renewedTerms } from './dueDateTerms';
+import { evolveTraining } from './trainingEvolution';
+import type { TrainingEvent, TrainingState } from './trainingState';
+import { renew } from './trainingState';
 
 export function changeDueDate(
   command: Extract<TrainingCommand, { type: 'ChangeDueDate' }>,

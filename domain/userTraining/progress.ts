@@ -2,10 +2,10 @@
 import { expiryDate } from '../policies/validityPolicy';
 import { versionOnRegistration } from '../policies/versionPolicy';
 import { ruleViolation } from '../shared/domainError';
-import type { Assignment, TrainingEvent, TrainingState } from './trainingState';
+import { requireCourse, requireWorkable, titleOf } from './assignmentChecks';
 import type { TrainingCommand, TrainingContext, TrainingDecision } from './trainingDecision';
 import { trainingDecision as decision } from './trainingDecision';
-import { requireCourse, requireWorkable, titleOf } from './assignmentChecks';
+import type { Assignment, TrainingEvent, TrainingState } from './trainingState';
 
 export function start(courseId: string, state: TrainingState, context: TrainingContext): TrainingDecision {
   const current = requireWorkable(state, courseId, context);

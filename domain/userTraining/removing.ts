@@ -1,13 +1,13 @@
 /** R4, R10: taking a source away, and the assignment with its last source. */
 import { ruleViolation } from '../shared/domainError';
+import { requireActive, titleOf } from './assignmentChecks';
 import type { AssignmentSource } from './assignmentSource';
 import { sourceKey, sourceLabel } from './assignmentSource';
-import type { RemovalCause } from './trainingEvents';
-import type { Assignment, SourceState, TrainingEvent, TrainingState } from './trainingState';
+import { dueAfter, effective } from './dueDateTerms';
 import type { TrainingCommand, TrainingContext, TrainingDecision } from './trainingDecision';
 import { trainingDecision as decision } from './trainingDecision';
-import { requireActive, titleOf } from './assignmentChecks';
-import { dueAfter, effective } from './dueDateTerms';
+import type { RemovalCause } from './trainingEvents';
+import type { Assignment, SourceState, TrainingEvent, TrainingState } from './trainingState';
 
 export function withdrawRule(
   command: Extract<TrainingCommand, { type: 'WithdrawRule' }>,

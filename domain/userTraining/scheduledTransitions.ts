@@ -1,16 +1,16 @@
+import { isOverdue } from '../policies/overduePolicy';
 import type { Actor } from '../policies/permissionPolicy';
 import { userInScope } from '../policies/permissionPolicy';
-import type { ReferenceData } from '../referenceData/referenceData';
 import { hasLapsed } from '../policies/validityPolicy';
-import { isOverdue } from '../policies/overduePolicy';
+import type { ReferenceData } from '../referenceData/referenceData';
 import type { CalendarDate } from '../shared/primitives';
-import type { Assignment, TrainingEvent, TrainingState } from './trainingState';
-import { isVisible, renew } from './trainingState';
-import { evolveTraining } from './trainingEvolution';
-import type { TrainingContext, TrainingDecision } from './trainingDecision';
-import { trainingDecision as decision } from './trainingDecision';
 import type { RenewedTerms } from './dueDateTerms';
 import { dueAfter, effective, renewedTerms } from './dueDateTerms';
+import type { TrainingContext, TrainingDecision } from './trainingDecision';
+import { trainingDecision as decision } from './trainingDecision';
+import { evolveTraining } from './trainingEvolution';
+import type { Assignment, TrainingEvent, TrainingState } from './trainingState';
+import { isVisible, renew } from './trainingState';
 
 /** R5 expiry and R22 overdue notices, for every active assignment of the user. */
 export function runScheduledTransitions(state: TrainingState, context: TrainingContext): TrainingDecision {

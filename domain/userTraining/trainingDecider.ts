@@ -5,10 +5,10 @@ import { complete, recordProgress, start } from './progress';
 import { unassign, withdrawRule } from './removing';
 import { runScheduledTransitions } from './scheduledTransitions';
 import type { TrainingCommand, TrainingContext, TrainingDecision } from './trainingDecision';
-import type { TrainingEvent, TrainingState } from './trainingState';
 import { evolveTraining } from './trainingEvolution';
+import type { TrainingEvent, TrainingState } from './trainingState';
 
-export type { RuleFacts, TrainingCommand, TrainingContext, TrainingDecision, Outcome } from './trainingDecision';
+export type { Outcome, RuleFacts, TrainingCommand, TrainingContext, TrainingDecision } from './trainingDecision';
 
 /** One user's training (R1-R14, R18): every assignment of the user, decided per-user command. */
 export const trainingDecider: Decider<

@@ -1,7 +1,7 @@
+import type { TrainingStatus } from '../policies/versionPolicy';
 import type { DueDatePolicy } from '../portal/portalEvents';
 import type { MessagesOf } from '../shared/messages';
 import type { CalendarDate, Instant } from '../shared/primitives';
-import type { TrainingStatus } from '../policies/versionPolicy';
 import type { AssignmentSource } from './assignmentSource';
 import type { RemovalCause, trainingEventSchemas } from './trainingEvents';
 

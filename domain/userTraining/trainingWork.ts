@@ -4,8 +4,8 @@ import type { ReferenceData } from '../referenceData/referenceData';
 import { todayIn } from '../shared/calendar';
 import { DomainError, notFound } from '../shared/domainError';
 import type { Instant } from '../shared/primitives';
-import type { TrainingCommand, TrainingContext, TrainingDecision } from './trainingDecision';
 import { trainingDecider } from './trainingDecider';
+import type { TrainingCommand, TrainingContext, TrainingDecision } from './trainingDecision';
 import type { TrainingEvent, TrainingState } from './trainingState';
 
 /** What caused a piece of work the engine derived (R20): recorded on the events it decides. */

@@ -1,3 +1,4 @@
+import type { AccessCommand } from '../../domain/access/accessDecider';
 import { accessDecider } from '../../domain/access/accessDecider';
 import type { CommandOf } from '../../domain/commands';
 import type { CourseCommand } from '../../domain/course/courseDecider';
@@ -9,7 +10,6 @@ import { portalDecider } from '../../domain/portal/portalDecider';
 import { streams } from '../../domain/streams';
 import type { UserCommand } from '../../domain/user/userDecider';
 import { userDecider } from '../../domain/user/userDecider';
-import type { AccessCommand } from '../../domain/access/accessDecider';
 import { aggregateKinds } from '../aggregateKinds';
 import type { Plan, PlanContext } from '../plan';
 import { planOnStream } from './streamPlan';

@@ -1,19 +1,19 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { systemClock } from '../../handlers/ports/clock';
+import { EventStoreUnavailableError } from '../../handlers/ports/eventStore';
 import type { Config } from '../config';
 import { ConfigError, loadConfig } from '../config';
-import { EventStoreUnavailableError } from '../../handlers/ports/eventStore';
+import { buildEngine } from '../engine/buildEngine';
+import type { Engine } from '../engine/engine';
 import { createLogger } from '../logger';
 import { loadNatsConfig } from '../nats/natsConfig';
 import { EngineServer } from '../server/engineServer';
-import { systemClock } from '../../handlers/ports/clock';
 import { printExplanation, printHistory } from './auditOutput';
 import { runDemo } from './demo/runDemo';
 import { runCommands, runQueries } from './jsonRequests';
 import { rebuildReadModels, verifyReadModels } from './readModelOperations';
 import { printReport, printTeam } from './reportOutput';
-import type { Engine } from '../engine/engine';
-import { buildEngine } from '../engine/buildEngine';
 
 const USAGE = `lms: the training-assignment engine on its embedded store
 

@@ -7,9 +7,9 @@ import { rebuildFromEvents } from '../../projections/streamRebuild';
 import { compareReadModels } from '../../projections/verifyReadModels';
 import type { Config } from '../config';
 import { ConfigError } from '../config';
+import { readModelFileOf } from '../engine/buildEngine';
 import { openEventStore } from '../openEventStore';
 import { ProgressBar } from './progressBar';
-import { readModelFileOf } from '../engine/buildEngine';
 import { renderTable } from './table';
 
 /** Projects the whole log into a new read-model file, with a progress bar; returns the events applied. */

@@ -1,6 +1,6 @@
-import { statusText } from './labels';
 import type { QueryReply } from '../../handlers/ports/reply';
 import type { Engine } from '../engine/engine';
+import { statusText } from './labels';
 import { renderTable } from './table';
 
 type Format = 'table' | 'csv' | 'json';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { commandDataSchemas, CommandEnvelopeSchema, commandTypes } from '../../domain/commands';
+import { CommandEnvelopeSchema, commandDataSchemas, commandTypes } from '../../domain/commands';
 import { eventSchemas, eventTypes } from '../../domain/events';
-import { queryNames, queryParamSchemas, QueryEnvelopeSchema } from '../../domain/queries';
+import { QueryEnvelopeSchema, queryNames, queryParamSchemas } from '../../domain/queries';
 import { CommandReplySchema, QueryReplySchema } from '../../handlers/ports/reply';
 
 const toSchema = (schema: z.ZodType) => {

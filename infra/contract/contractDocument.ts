@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { commandDataSchemas, CommandEnvelopeSchema } from '../../domain/commands';
+import { CommandEnvelopeSchema, commandDataSchemas } from '../../domain/commands';
 import { eventSchemas } from '../../domain/events';
-import { queryParamSchemas, QueryEnvelopeSchema } from '../../domain/queries';
+import { QueryEnvelopeSchema, queryParamSchemas } from '../../domain/queries';
 import { CommandReplySchema } from '../../handlers/ports/reply';
 
 /** JSON Schema of the public contract, generated from the zod schemas (the single source of truth). */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CommandHandler } from '../../handlers/commandHandler';
-import type { CommandReply, QueryReply } from '../../handlers/ports/reply';
 import type { EventStore } from '../../handlers/ports/eventStore';
+import type { CommandReply, QueryReply } from '../../handlers/ports/reply';
 import type { AssignmentReactor } from '../../handlers/reactors/assignmentReactor';
 import type { Projections } from '../../projections/projectionRuntime';
 import type { QueryHandler } from '../../projections/queryHandler';

@@ -29,14 +29,14 @@
  */
 import type { AppendResult as EsdbAppendResult, EventData, EventStoreDBClient } from '@eventstore/db-client';
 import {
-  DuplicateCommandError,
-  WrongExpectedRevisionError,
   type AppendOptions,
   type AppendResult,
+  DuplicateCommandError,
   type StreamWrite,
   type StreamWriteResult,
+  WrongExpectedRevisionError,
 } from '../../handlers/ports/eventStore';
-import { appendSteps, type AppendStep, type StreamSnapshot } from './eventStoreDbAppendSteps';
+import { type AppendStep, appendSteps, type StreamSnapshot } from './eventStoreDbAppendSteps';
 import type { EventStoreDbCommandRecords } from './eventStoreDbCommands';
 import { isWrongExpectedVersion, toWrongExpectedRevision } from './eventStoreDbErrors';
 import {

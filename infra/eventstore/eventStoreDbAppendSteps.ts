@@ -4,7 +4,7 @@
  * check comes first and which race it leaves.
  */
 import type { Position } from '@eventstore/db-client';
-import { WrongExpectedRevisionError, type StreamWrite, type StreamWriteResult } from '../../handlers/ports/eventStore';
+import { type StreamWrite, type StreamWriteResult, WrongExpectedRevisionError } from '../../handlers/ports/eventStore';
 import { normalizeEventId, toPortPosition } from './eventStoreDbMapping';
 import { matchesExpected } from './writeRules';
 

@@ -3,8 +3,8 @@
  * set to 1 on the first write through this store instance (when the stream metadata does not say so already), so
  * old checkpoints do not pile up; reads take the last event.
  */
-import { jsonEvent, type EventStoreDBClient } from '@eventstore/db-client';
-import { EventStoreDbMappingError, checkpointStream } from './eventStoreDbMapping';
+import { type EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { checkpointStream, EventStoreDbMappingError } from './eventStoreDbMapping';
 import type { EventStoreDbReader } from './eventStoreDbReads';
 
 const CHECKPOINT_WRITTEN = 'CheckpointWritten';

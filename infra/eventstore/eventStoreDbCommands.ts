@@ -3,14 +3,14 @@
  * appended with NO_STREAM so the server itself refuses a second record for the same command id.
  */
 import {
-  NO_STREAM,
-  jsonEvent,
   type AppendResult as EsdbAppendResult,
   type EventStoreDBClient,
+  jsonEvent,
+  NO_STREAM,
 } from '@eventstore/db-client';
-import { DuplicateCommandError, type CommandRecord } from '../../handlers/ports/eventStore';
+import { type CommandRecord, DuplicateCommandError } from '../../handlers/ports/eventStore';
 import { isWrongExpectedVersion } from './eventStoreDbErrors';
-import { EventStoreDbMappingError, commandStream } from './eventStoreDbMapping';
+import { commandStream, EventStoreDbMappingError } from './eventStoreDbMapping';
 import type { EventStoreDbReader } from './eventStoreDbReads';
 
 const COMMAND_RECORDED = 'CommandRecorded';

@@ -12,8 +12,8 @@
 import { ErrorType, NO_STREAM } from '@eventstore/db-client';
 import {
   EventStoreUnavailableError,
-  WrongExpectedRevisionError,
   type ExpectedRevision,
+  WrongExpectedRevisionError,
 } from '../../handlers/ports/eventStore';
 import { fromEsdbRevision } from './eventStoreDbMapping';
 

@@ -33,11 +33,11 @@
  */
 import { BACKWARDS, END, EventStoreDBClient } from '@eventstore/db-client';
 import {
-  EventStoreUnavailableError,
   type AppendOptions,
   type AppendResult,
   type CommandRecord,
   type EventStore,
+  EventStoreUnavailableError,
   type StoredEvent,
   type StreamWrite,
   type SubscribeOptions,
@@ -48,8 +48,8 @@ import { EventStoreDbCheckpoints } from './eventStoreDbCheckpoints';
 import { EventStoreDbCommandRecords } from './eventStoreDbCommands';
 import { translateError } from './eventStoreDbErrors';
 import { DEFAULT_STREAM_PREFIX, validateStreamPrefix } from './eventStoreDbMapping';
-import { EventStoreDbReader, collect } from './eventStoreDbReads';
-import { EventStoreDbSubscription, type BackoffOptions } from './eventStoreDbSubscription';
+import { collect, EventStoreDbReader } from './eventStoreDbReads';
+import { type BackoffOptions, EventStoreDbSubscription } from './eventStoreDbSubscription';
 
 export interface EventStoreDbEventStoreOptions {
   /** `esdb://host:2113?tls=false`, `esdb+discover://...` for a cluster; credentials as `esdb://user:pass@host...`. */

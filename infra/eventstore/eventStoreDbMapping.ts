@@ -24,16 +24,16 @@
  */
 import {
   ANY,
-  NO_STREAM,
-  START,
-  STREAM_EXISTS,
-  jsonEvent,
   type AppendExpectedRevision,
   type EventData,
   type JSONType,
+  jsonEvent,
+  NO_STREAM,
   type Position,
   type ReadPosition,
   type RecordedEvent,
+  START,
+  STREAM_EXISTS,
 } from '@eventstore/db-client';
 import type { EventMetadata, ExpectedRevision, NewEvent, StoredEvent } from '../../handlers/ports/eventStore';
 

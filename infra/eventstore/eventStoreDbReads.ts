@@ -6,11 +6,11 @@
  * data they scan past it. Both skip `$` streams and types and the adapter's `:` streams.
  */
 import {
+  type AllStreamRecordedEvent,
   BACKWARDS,
   END,
-  FORWARDS,
-  type AllStreamRecordedEvent,
   type EventStoreDBClient,
+  FORWARDS,
   type Position,
   type ReadStreamOptions,
   type RecordedEvent,

@@ -13,10 +13,10 @@
  * - `close()` resolves pending `next()` calls as done and cancels the gRPC call.
  */
 import {
-  streamNameFilter,
   type AllStreamSubscription,
   type EventStoreDBClient,
   type RegexFilter,
+  streamNameFilter,
 } from '@eventstore/db-client';
 import type { StoredEvent, Subscription } from '../../handlers/ports/eventStore';
 import {

@@ -14,22 +14,23 @@
  *   events were stored.
  * - Subscriptions are woken after each append; no polling is needed since nobody else writes the arrays.
  */
-import { SubscriptionHub } from './catchUpSubscription';
+
 import {
-  DuplicateCommandError,
-  EventStoreUnavailableError,
-  WrongExpectedRevisionError,
   type AppendOptions,
   type AppendResult,
   type CommandRecord,
+  DuplicateCommandError,
   type EventMetadata,
   type EventStore,
+  EventStoreUnavailableError,
   type StoredEvent,
   type StreamWrite,
   type StreamWriteResult,
   type SubscribeOptions,
   type Subscription,
+  WrongExpectedRevisionError,
 } from '../../handlers/ports/eventStore';
+import { SubscriptionHub } from './catchUpSubscription';
 import { matchesExpected, toJson } from './writeRules';
 
 interface Row {

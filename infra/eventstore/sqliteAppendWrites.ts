@@ -10,12 +10,12 @@
  *   transaction as the events.
  */
 import {
-  DuplicateCommandError,
-  WrongExpectedRevisionError,
   type AppendResult,
   type CommandRecord,
+  DuplicateCommandError,
   type StreamWrite,
   type StreamWriteResult,
+  WrongExpectedRevisionError,
 } from '../../handlers/ports/eventStore';
 import { isDuplicateEventId } from './sqliteErrors';
 import { headOf } from './sqliteReads';

@@ -13,24 +13,24 @@
  */
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { SubscriptionHub } from './catchUpSubscription';
 import {
-  EventStoreUnavailableError,
   type AppendOptions,
   type AppendResult,
   type CommandRecord,
   type EventStore,
+  EventStoreUnavailableError,
   type StoredEvent,
   type StreamCursor,
   type StreamWrite,
   type SubscribeOptions,
   type Subscription,
 } from '../../handlers/ports/eventStore';
+import { SubscriptionHub } from './catchUpSubscription';
 import { SqliteCheckpoints } from './sqliteCheckpoints';
 import { toUnavailable } from './sqliteErrors';
 import { SqliteGroupCommit } from './sqliteGroupCommit';
 import { openSqliteDatabase } from './sqliteOpen';
-import { SqliteReader, pageSize } from './sqliteReads';
+import { pageSize, SqliteReader } from './sqliteReads';
 import { prepareStatements } from './sqliteStatements';
 import { SqliteWriterThread } from './sqliteWriterThread';
 

@@ -1,10 +1,10 @@
 import { workerData } from 'node:worker_threads';
-import { serveThreadRequests } from '../threads/threadRequests';
 import {
   DuplicateCommandError,
   EventStoreUnavailableError,
   WrongExpectedRevisionError,
 } from '../../handlers/ports/eventStore';
+import { serveThreadRequests } from '../threads/threadRequests';
 import { SqliteEventStore } from './sqliteEventStore';
 import type { SqliteWriterData, SqliteWriterError, SqliteWriterRequest } from './sqliteWriterMessages';
 

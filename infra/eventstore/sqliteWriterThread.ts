@@ -1,10 +1,10 @@
-import { scriptBeside, ThreadRequests } from '../threads/threadRequests';
 import type { AppendResult, CommandRecord, StreamWrite } from '../../handlers/ports/eventStore';
 import {
   DuplicateCommandError,
   EventStoreUnavailableError,
   WrongExpectedRevisionError,
 } from '../../handlers/ports/eventStore';
+import { scriptBeside, ThreadRequests } from '../threads/threadRequests';
 import type { SqliteWriterData, SqliteWriterError, SqliteWriterRequest } from './sqliteWriterMessages';
 
 function toError(error: SqliteWriterError): Error {

@@ -1,12 +1,11 @@
 import type { NatsConnection } from 'nats';
 import { ErrorCode, headers } from 'nats';
-import { newCommandId } from '../commandIds';
 import type { CommandInputOf, CommandType } from '../../domain/commands';
 import { commandTypes } from '../../domain/commands';
 import type { QueryInputOf, QueryName } from '../../domain/queries';
 import { queryNames } from '../../domain/queries';
-import type { CommandReply } from '../../handlers/ports/reply';
-import type { QueryReply } from '../../handlers/ports/reply';
+import type { CommandReply, QueryReply } from '../../handlers/ports/reply';
+import { newCommandId } from '../commandIds';
 import { decodeJson, encodeJson } from './payloads';
 import { subjectsFor } from './subjects';
 

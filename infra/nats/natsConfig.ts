@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import { z } from 'zod';
 import type { ConnectionOptions } from 'nats';
 import { credsAuthenticator, nkeyAuthenticator } from 'nats';
+import { z } from 'zod';
 import { ConfigError } from '../config';
 
 /**

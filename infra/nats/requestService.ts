@@ -1,7 +1,6 @@
 import type { NatsConnection, Service, ServiceMsg } from 'nats';
 import type { Logger } from 'pino';
-import type { CommandReply } from '../../handlers/ports/reply';
-import type { QueryReply } from '../../handlers/ports/reply';
+import type { CommandReply, QueryReply } from '../../handlers/ports/reply';
 import { decodeJson, encodeJson, validationFailure } from './payloads';
 import type { Subjects } from './subjects';
 import { lastToken } from './subjects';

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { ulid } from 'ulid';
 
 // The CLI as a newcomer runs it: the built entry point in a child process (npm test builds first).

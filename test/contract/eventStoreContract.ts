@@ -5,14 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import {
   DuplicateCommandError,
-  EventStoreUnavailableError,
-  WrongExpectedRevisionError,
   type EventMetadata,
   type EventStore,
+  EventStoreUnavailableError,
   type ExpectedRevision,
   type NewEvent,
   type StoredEvent,
   type Subscription,
+  WrongExpectedRevisionError,
 } from '../../handlers/ports/eventStore';
 
 export interface StoreFixture {

@@ -1,6 +1,6 @@
 import type { Grant } from '../../domain/access/accessDecider';
-import type { Actor, OrgChart, TrainingFacts } from '../../domain/policies/permissionPolicy';
 import { authorizeOrgUnit, delegationRefusal } from '../../domain/policies/delegationPolicy';
+import type { Actor, OrgChart, TrainingFacts } from '../../domain/policies/permissionPolicy';
 import { authorize, userScopeOf } from '../../domain/policies/permissionPolicy';
 
 // Org tree: root > emea > uk > london; root > amer. Reporting: boss > lead > dev.

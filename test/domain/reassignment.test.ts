@@ -1,5 +1,5 @@
 import type { TrainingEvent } from '../../domain/userTraining/trainingState';
-import { assigned, due, course, given, individualSource, rule, ruleSource } from '../support/trainingSpec';
+import { assigned, course, due, given, individualSource, rule, ruleSource } from '../support/trainingSpec';
 
 const source = ruleSource({ anchorDate: '2016-01-11', assignedOn: '2016-01-11' });
 const withdrawn = (

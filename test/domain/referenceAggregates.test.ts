@@ -1,14 +1,14 @@
+import { accessDecider } from '../../domain/access/accessDecider';
+import { CreateAssignmentRuleSchema } from '../../domain/assignmentRule/assignmentRuleCommands';
 import type { AssignmentRuleContext } from '../../domain/assignmentRule/assignmentRuleDecider';
 import { assignmentRuleDecider } from '../../domain/assignmentRule/assignmentRuleDecider';
-import { CreateAssignmentRuleSchema } from '../../domain/assignmentRule/assignmentRuleCommands';
-import { courseDecider } from '../../domain/course/courseDecider';
 import { CreateCourseSchema } from '../../domain/course/courseCommands';
+import { courseDecider } from '../../domain/course/courseDecider';
 import { groupDecider } from '../../domain/group/groupDecider';
 import { orgUnitDecider } from '../../domain/orgUnit/orgUnitDecider';
 import { defaultPreferences, portalDecider } from '../../domain/portal/portalDecider';
 import { RegisterUserSchema } from '../../domain/user/userCommands';
 import { userDecider } from '../../domain/user/userDecider';
-import { accessDecider } from '../../domain/access/accessDecider';
 import { deciderSpec } from '../support/deciderSpec';
 
 const rules = deciderSpec(assignmentRuleDecider);

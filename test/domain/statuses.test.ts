@@ -1,5 +1,5 @@
 import type { TrainingEvent } from '../../domain/userTraining/trainingState';
-import { assigned, due, course, given, ruleSource } from '../support/trainingSpec';
+import { assigned, course, due, given, ruleSource } from '../support/trainingSpec';
 
 const started: TrainingEvent = {
   type: 'CourseStarted',

@@ -1,7 +1,7 @@
 import { isVisible } from '../../domain/userTraining/trainingState';
-import { AssignmentReactor } from '../../handlers/reactors/assignmentReactor';
 import type { AppendOptions, AppendResult, StreamWrite } from '../../handlers/ports/eventStore';
 import { EventStoreUnavailableError } from '../../handlers/ports/eventStore';
+import { AssignmentReactor } from '../../handlers/reactors/assignmentReactor';
 import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
 import { engineHarness } from '../support/engineHarness';
 

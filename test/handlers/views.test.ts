@@ -2,10 +2,10 @@ import { streams } from '../../domain/streams';
 import { aggregateKinds } from '../../handlers/aggregateKinds';
 import { ManualClock } from '../../handlers/ports/clock';
 import { buildEngine } from '../../infra/engine/buildEngine';
-import { testConfig } from '../support/testConfig';
 import { ReadModelDb } from '../../projections/readModelDb';
 import { compareReadModels } from '../../projections/verifyReadModels';
 import { engineHarness } from '../support/engineHarness';
+import { testConfig } from '../support/testConfig';
 
 async function portalWithMandatoryCourse() {
   const h = engineHarness({ now: '2026-11-02T09:00:00.000Z' });

@@ -1,6 +1,6 @@
 import { decodeTime } from 'ulid';
-import { newCommandId } from '../../infra/commandIds';
 import { CommandIdSchema } from '../../domain/shared/primitives';
+import { newCommandId } from '../../infra/commandIds';
 
 describe('command ids made for callers', () => {
   test('R21: every id is a valid ULID carrying the time it was made, and 20,000 ids are all distinct', () => {

@@ -3,22 +3,22 @@ import {
   ANY,
   DeadlineExceededError,
   NO_STREAM,
+  type Position,
+  type RecordedEvent,
   START,
   STREAM_EXISTS,
   STREAM_NAME,
   StreamNotFoundError,
   UnavailableError,
   WrongExpectedVersionError,
-  type Position,
-  type RecordedEvent,
 } from '@eventstore/db-client';
 import {
-  EventStoreUnavailableError,
-  WrongExpectedRevisionError,
   type EventMetadata,
+  EventStoreUnavailableError,
   type ExpectedRevision,
   type NewEvent,
   type StreamWrite,
+  WrongExpectedRevisionError,
 } from '../../handlers/ports/eventStore';
 import { appendSteps, type StreamSnapshot } from '../../infra/eventstore/eventStoreDbAppendSteps';
 import {
@@ -29,9 +29,9 @@ import {
   translateError,
 } from '../../infra/eventstore/eventStoreDbErrors';
 import {
-  EventStoreDbMappingError,
   checkpointStream,
   commandStream,
+  EventStoreDbMappingError,
   fromEsdbRevision,
   isAfter,
   toEsdbCursor,

@@ -4,12 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
-  EventStoreUnavailableError,
-  WrongExpectedRevisionError,
   type EventMetadata,
+  EventStoreUnavailableError,
   type NewEvent,
   type StoredEvent,
   type StreamCursor,
+  WrongExpectedRevisionError,
 } from '../../handlers/ports/eventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 

@@ -1,8 +1,8 @@
-import type { EventStore } from '../../handlers/ports/eventStore';
 import type { NatsConnection } from 'nats';
 import { connect, headers, StringCodec } from 'nats';
 import { ulid } from 'ulid';
 import { CommandHandler } from '../../handlers/commandHandler';
+import type { EventStore } from '../../handlers/ports/eventStore';
 import type { CommandReply } from '../../handlers/ports/reply';
 import { CommandIntake } from '../../infra/nats/commandIntake';
 import { ensureJetStream } from '../../infra/nats/jetstreamSetup';

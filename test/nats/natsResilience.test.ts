@@ -1,6 +1,6 @@
-import type { EventStore } from '../../handlers/ports/eventStore';
 import { ulid } from 'ulid';
 import { CommandHandler } from '../../handlers/commandHandler';
+import type { EventStore } from '../../handlers/ports/eventStore';
 import { ADMIN, eventually, natsHarness } from './natsHarness';
 
 jest.setTimeout(90_000);

@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { connect } from 'nats';
 import { ulid } from 'ulid';
-import { loadNatsConfig } from '../../infra/nats/natsConfig';
 import { createClient } from '../../infra/nats/client';
+import { loadNatsConfig } from '../../infra/nats/natsConfig';
 import { NatsServerProcess } from '../support/natsServer';
 
 jest.setTimeout(60_000);

@@ -10,10 +10,10 @@
 import fc from 'fast-check';
 import { ulid } from 'ulid';
 import type { z } from 'zod';
-import { commandDataSchemas, commandTypes } from '../../domain/commands';
 import type { CommandType } from '../../domain/commands';
-import { queryNames, queryParamSchemas } from '../../domain/queries';
+import { commandDataSchemas, commandTypes } from '../../domain/commands';
 import type { QueryName } from '../../domain/queries';
+import { queryNames, queryParamSchemas } from '../../domain/queries';
 import { addDays } from '../../domain/shared/calendar';
 import type { Harness } from '../support/engineHarness';
 import { ADMIN } from '../support/engineHarness';

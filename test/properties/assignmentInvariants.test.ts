@@ -8,19 +8,18 @@
  * prints the seed, the shrunk history and what was violated.
  */
 import fc from 'fast-check';
-import { ReferenceData } from '../../domain/referenceData/referenceData';
 import { asDomainEvent } from '../../domain/events';
 import { matchesCriteria } from '../../domain/policies/criteriaPolicy';
 import { ruleMatches } from '../../domain/policies/ruleAudiencePolicy';
+import { ReferenceData } from '../../domain/referenceData/referenceData';
 import { addDays, todayIn } from '../../domain/shared/calendar';
 import { streams } from '../../domain/streams';
-import type { Assignment, TrainingEvent, TrainingState } from '../../domain/userTraining/trainingState';
 import { trainingDecider } from '../../domain/userTraining/trainingDecider';
+import type { Assignment, TrainingEvent, TrainingState } from '../../domain/userTraining/trainingState';
 import { aggregateKinds } from '../../handlers/aggregateKinds';
 import { ManualClock } from '../../handlers/ports/clock';
-import { buildEngine } from '../../infra/engine/buildEngine';
-import { testConfig } from '../support/testConfig';
 import type { StoredEvent } from '../../handlers/ports/eventStore';
+import { buildEngine } from '../../infra/engine/buildEngine';
 import { ProjectionRuntime } from '../../projections/projectionRuntime';
 import { ReadModelDb } from '../../projections/readModelDb';
 import { NO_DUE_DATE } from '../../projections/readModelSchema';
@@ -28,6 +27,7 @@ import { rebuildFromEvents } from '../../projections/streamRebuild';
 import { compareReadModels } from '../../projections/verifyReadModels';
 import { ADMIN } from '../support/engineHarness';
 import { sqliteCopyOf } from '../support/sqliteCopy';
+import { testConfig } from '../support/testConfig';
 import { historyArb, MANAGER, PROPERTY_SEED, propertyParameters, RUNS } from './arbitraries';
 import type { PlayedHistory } from './historyRunner';
 import { playHistory } from './historyRunner';

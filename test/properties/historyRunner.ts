@@ -2,14 +2,15 @@
  * Plays a generated history (arbitraries.ts) on a fresh embedded engine and keeps what the invariants need: every
  * envelope sent, its reply, and the store's head before and after it.
  */
-import { asConfiguredPort } from '../support/minimalEventStore';
-import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
+
+import type { Assignment } from '../../domain/userTraining/trainingState';
 import type { CommandReply } from '../../handlers/ports/reply';
+import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
 import type { Harness } from '../support/engineHarness';
 import { engineHarness } from '../support/engineHarness';
-import type { Assignment } from '../../domain/userTraining/trainingState';
+import { asConfiguredPort } from '../support/minimalEventStore';
 import type { CoursePick, Step } from './arbitraries';
-import { describeStep, seedHistoryPortal, START } from './arbitraries';
+import { describeStep, START, seedHistoryPortal } from './arbitraries';
 
 export interface SentCommand {
   step: string;

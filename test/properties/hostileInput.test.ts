@@ -6,10 +6,10 @@
  * claim is tested where SQL is.
  */
 import fc from 'fast-check';
-import { commandDataSchemas, commandTypes } from '../../domain/commands';
 import type { CommandType } from '../../domain/commands';
-import { queryNames, queryParamSchemas } from '../../domain/queries';
+import { commandDataSchemas, commandTypes } from '../../domain/commands';
 import type { QueryName } from '../../domain/queries';
+import { queryNames, queryParamSchemas } from '../../domain/queries';
 import type { CommandReply } from '../../handlers/ports/reply';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import { decodeJson } from '../../infra/nats/payloads';
@@ -23,17 +23,17 @@ import {
   commandTypeArb,
   confusedValue,
   freshCommandId,
-  injectionText,
   INJECTIONS,
+  injectionText,
   isWellFormed,
   PROPERTY_SEED,
   propertyParameters,
   queryFields,
   queryNameArb,
-  randomBytesText,
   RUNS,
-  seedHostilePortal,
+  randomBytesText,
   START,
+  seedHostilePortal,
   VALID_COMMAND_DATA,
   VALID_QUERY_PARAMS,
 } from './arbitraries';

@@ -6,9 +6,9 @@ import type { MatrixCase, Portal } from './permissionCases';
 import {
   actorOf,
   buildPortal,
-  casesFor,
   COMMAND_OPS,
   CONSTRAINT_KINDS,
+  casesFor,
   GRANT_DIMENSIONS,
   KINDS,
   OPERATIONS,
@@ -18,8 +18,8 @@ import {
   runCase,
   runCommand,
   runQuery,
-  targetOf,
   TRAINING_SIDE,
+  targetOf,
   USER_SIDE,
 } from './permissionCases';
 

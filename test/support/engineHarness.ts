@@ -3,12 +3,12 @@ import { streams } from '../../domain/streams';
 import type { TrainingState } from '../../domain/userTraining/trainingState';
 import { aggregateKinds } from '../../handlers/aggregateKinds';
 import { ManualClock } from '../../handlers/ports/clock';
-import { buildEngine } from '../../infra/engine/buildEngine';
-import type { CommandReply, CommandSuccess } from '../../handlers/ports/reply';
 import type { EventStore } from '../../handlers/ports/eventStore';
+import type { CommandReply, CommandSuccess } from '../../handlers/ports/reply';
+import { buildEngine } from '../../infra/engine/buildEngine';
 import { ReadModelDb } from '../../projections/readModelDb';
-import { testEventStore } from './testEventStore';
 import { ADMIN, testConfig } from './testConfig';
+import { testEventStore } from './testEventStore';
 
 export { ADMIN };
 

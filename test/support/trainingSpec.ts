@@ -6,8 +6,8 @@ import type { DueRule } from '../../domain/shared/dueRule';
 import type { AssignmentSource } from '../../domain/userTraining/assignmentSource';
 import type { RuleFacts, TrainingCommand, TrainingContext } from '../../domain/userTraining/trainingDecider';
 import { trainingDecider } from '../../domain/userTraining/trainingDecider';
-import { deciderSpec } from './deciderSpec';
 import type { TrainingEvent, TrainingState } from '../../domain/userTraining/trainingState';
+import { deciderSpec } from './deciderSpec';
 
 /** Given/when/then over a user's training events, the way the domain rules are stated. */
 

@@ -1,6 +1,6 @@
-import { newCommandId } from '../../commandIds';
 import type { ManualClock } from '../../../handlers/ports/clock';
 import type { CommandReply } from '../../../handlers/ports/reply';
+import { newCommandId } from '../../commandIds';
 import type { Engine } from '../../engine/engine';
 
 /** The demo's administrator: the bootstrap admin of its fresh data folder. */
