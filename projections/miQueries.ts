@@ -8,6 +8,18 @@ import { reportingScope } from './reportingScope';
 /** Assignments counted per group and status, with how many of them are overdue. */
 type MiCountRow = { key: string | null; status: string; n: number; overdue: number };
 
+/** One group of MiSummary: its assignments per status, how many are overdue, and the completion rate. */
+export interface MiSummaryRow {
+  key: string | null;
+  assigned: number;
+  notStarted: number;
+  inProgress: number;
+  completed: number;
+  expired: number;
+  overdue: number;
+  completionRate: number;
+}
+
 /** Management information over every user in the actor's reporting scope (R17): rows, summaries, version status. */
 export class MiQueries extends ReadModelQueries {
   /**
@@ -106,17 +118,7 @@ export class MiQueries extends ReadModelQueries {
       reportingScope(actor, this.referenceData) === null
         ? this.miCounts(query.params, now)
         : this.miRowCounts(actor, query.params, now);
-    type Summary = {
-      key: string | null;
-      assigned: number;
-      notStarted: number;
-      inProgress: number;
-      completed: number;
-      expired: number;
-      overdue: number;
-      completionRate: number;
-    };
-    const groups = new Map<string | null, Summary>();
+    const groups = new Map<string | null, MiSummaryRow>();
     for (const row of counted) {
       let group = groups.get(row.key);
       if (!group) {

@@ -90,7 +90,7 @@ export class QueryHandler {
       await feed.catchUp();
       if (this.options.catchUpBeforeQuery) await runtime.catchUp();
       const position = runtime.position;
-      // Permissions are judged on the referenceData: it must have reached the position too (a grant just made counts).
+      // Permissions are judged on the reference data: it must have reached the position too (a grant just made counts).
       if (minPosition === undefined || (position >= minPosition && feed.at >= minPosition)) return position;
       if (Date.now() > deadline)
         throw new DomainError(

@@ -12,12 +12,12 @@ const flag = (value: boolean) => (value ? 1 : 0);
 /** A user's facts that MI reporting reads from each assignment row (and the zone its overdue moment needs). */
 export type UserFacts = { active: number; org_unit_id: string; department: string | null; time_zone: string | null };
 
-/** Facts for a user the referenceData has not seen: rows stay out of MI (inactive) until the user is registered. */
+/** Facts for a user the reference data has not seen: rows stay out of MI (inactive) until the user is registered. */
 const UNKNOWN_USER: UserFacts = { active: 0, org_unit_id: '', department: null, time_zone: null };
 
 /**
- * Writes read-model rows from events, over statements prepared once: a folded assignment to its rows, a referenceData
- * event to the referenceData tables. Shared by the live projector (batch by batch) and the rebuild from zero (stream by
+ * Writes read-model rows from events, over statements prepared once: a folded assignment to its rows, a reference
+ * data event to the reference tables. Shared by the live projector (batch by batch) and the rebuild from zero (stream by
  * stream), so both write the same rows the same way.
  */
 export class ReadModelWriter {
@@ -118,7 +118,7 @@ export class ReadModelWriter {
       s.setOverdueAt.run(this.overdueAt(row.due_date, user.time_zone), userId, row.course_id);
   }
 
-  /** Applies an event of the referenceData (portal, org units, users, courses); other events change nothing here. */
+  /** Applies an event of the reference data (portal, org units, users, courses); other events change nothing here. */
   applyReferenceEvent(event: DomainEvent): void {
     const s = this.s;
     switch (event.type) {

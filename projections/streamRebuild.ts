@@ -24,7 +24,7 @@ export interface RebuildOptions {
  * (`ProjectionRuntime`), reached faster. Reference data first, in log order (a few percent of the log); then each
  * user's training stream folded whole, one user at a time, in user order, so rows are inserted in key order, each
  * once, with the user's final facts, and memory holds one user. Rows are a function of a user's final training
- * state and final referenceData facts, which is what the event-by-event projection converges to (it rewrites a user's
+ * state and final reference facts, which is what the event-by-event projection converges to (it rewrites a user's
  * rows when their facts change). The MI index and counts are built once at the end rather than row by row.
  *
  * Falls back to the event-by-event projection for a store that cannot read by stream prefix or reference data.

@@ -1,4 +1,5 @@
 import type { QueryReply } from '../../handlers/ports/reply';
+import type { MiSummaryRow } from '../../projections/miQueries';
 import type { Engine } from '../engine/engine';
 import { statusText } from './labels';
 import { renderTable } from './table';
@@ -24,7 +25,7 @@ export async function printReport(engine: Engine, actorId: string, options: Repo
     return 1;
   }
   if (format === 'json') console.log(JSON.stringify(reply.result, null, 2));
-  else if (summary) printSummary(reply.result as SummaryRow[], groupBy, format);
+  else if (summary) printSummary(reply.result as MiSummaryRow[], groupBy, format);
   else printRows(reply.result as ReportRow[], format);
   return 0;
 }
@@ -58,18 +59,7 @@ async function fetchAllRows(engine: Engine, actorId: string, { filters, limit }:
   }
 }
 
-interface SummaryRow {
-  key: string | null;
-  assigned: number;
-  notStarted: number;
-  inProgress: number;
-  completed: number;
-  expired: number;
-  overdue: number;
-  completionRate: number;
-}
-
-function printSummary(rows: SummaryRow[], groupBy: string, format: Format): void {
+function printSummary(rows: MiSummaryRow[], groupBy: string, format: Format): void {
   const headers = [
     groupBy,
     'assigned',

@@ -12,7 +12,7 @@ export function pageSize(limit: number): number {
 
 /**
  * A stored event whose data and metadata are parsed on first use: readers that only need the type and position
- * (a referenceData skipping training events) never pay for JSON they do not read.
+ * (the reference-data feed skipping training events) never pay for JSON they do not read.
  */
 function toEvent(row: EventRow): StoredEvent {
   let data: unknown;
