@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ActorSchema } from './commands';
-import { IdSchema, InstantSchema, LabelSchema, textSchema } from './shared/primitives';
+import { IdSchema, InstantInputSchema, LabelSchema, textSchema } from './shared/primitives';
 import { TrainingStatusSchema } from './userTraining/trainingEvents';
 
 /** Every query's parameters, by query name (DESIGN.md section 4). */
@@ -36,8 +36,8 @@ export const queryParamSchemas = {
       limit: z.number().int().min(1).max(1000).default(50),
     })
     .strict(),
-  AssignmentHistory: z.object({ userId: IdSchema, asOf: InstantSchema.optional() }).strict(),
-  ExplainAssignment: z.object({ userId: IdSchema, courseId: IdSchema, asOf: InstantSchema.optional() }).strict(),
+  AssignmentHistory: z.object({ userId: IdSchema, asOf: InstantInputSchema.optional() }).strict(),
+  ExplainAssignment: z.object({ userId: IdSchema, courseId: IdSchema, asOf: InstantInputSchema.optional() }).strict(),
   VersionStatus: z.object({ courseId: IdSchema }).strict(),
 } as const;
 

@@ -57,7 +57,7 @@ export class AuditQueries {
     return {
       userId,
       asOf: asOf ?? null,
-      assignments: Object.values(state.assignments).map((assignment) => ({
+      assignments: [...state.assignments.values()].map((assignment) => ({
         courseId: assignment.courseId,
         title: this.titleOf(assignment.courseId),
         active: assignment.active,
@@ -83,7 +83,7 @@ export class AuditQueries {
     const { userId, courseId, asOf } = query.params;
     requireUserView(actor, userId, this.referenceData, { self: true });
     const events = await this.trainingEvents(userId, asOf);
-    const assignment = fold(events).assignments[courseId];
+    const assignment = fold(events).assignments.get(courseId);
     if (!assignment)
       throw notFound(`${userId} had no assignment of ${courseId}${asOf ? ` as of ${asOf}` : ''}`, { userId, courseId });
     const versionDecisions = events

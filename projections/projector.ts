@@ -80,7 +80,7 @@ export class Projector {
             userId,
             courseId,
             before: assignment,
-            state: { assignments: assignment ? { [courseId]: assignment } : {} },
+            state: { assignments: new Map(assignment ? [[courseId, assignment]] : []) },
           };
           touched.set(key, entry);
         }
@@ -91,7 +91,7 @@ export class Projector {
     }
     const facts = new Map<string, UserFacts>();
     for (const [key, { userId, courseId, before, state }] of touched) {
-      const assignment = state.assignments[courseId] ?? null;
+      const assignment = state.assignments.get(courseId) ?? null;
       let user = facts.get(userId);
       if (!user) {
         user = this.writer.userFacts(userId);

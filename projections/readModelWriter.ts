@@ -87,7 +87,7 @@ export class ReadModelWriter {
       user.department,
       this.overdueAt(row.dueDate, user.time_zone),
     );
-    for (const exemption of exemptionRows(userId, { assignments: { [courseId]: assignment } })) {
+    for (const exemption of exemptionRows(userId, { assignments: new Map([[courseId, assignment]]) })) {
       s.insertExemption.run(
         exemption.userId,
         exemption.courseId,

@@ -71,8 +71,8 @@ export async function rebuildFromEvents(
   const flush = () => {
     if (!user) return;
     const facts = writer.userFacts(user.userId);
-    for (const courseId of Object.keys(user.state.assignments).sort()) {
-      writer.writeAssignment(user.userId, courseId, null, user.state.assignments[courseId] ?? null, facts);
+    for (const courseId of [...user.state.assignments.keys()].sort()) {
+      writer.writeAssignment(user.userId, courseId, null, user.state.assignments.get(courseId) ?? null, facts);
     }
     user = undefined;
   };

@@ -74,7 +74,7 @@ export function assignmentRow(userId: string, assignment: Assignment): Assignmen
 /** R7: every rule source of a current assignment, ticked when exempt, with reason, applied-by and applied-at. */
 export function exemptionRows(userId: string, state: TrainingState): ExemptionRow[] {
   const rows: ExemptionRow[] = [];
-  for (const assignment of Object.values(state.assignments)) {
+  for (const assignment of state.assignments.values()) {
     if (!assignment.active) continue;
     for (const source of assignment.sources) {
       if (source.ruleId === null) continue;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CalendarDateSchema, IdSchema, LabelSchema } from './primitives';
+import { DateInputSchema, IdSchema, LabelSchema } from './primitives';
 
 /** Attributes of a user profile that criteria can test. */
 export const CriteriaAttributeSchema = z.enum(['department', 'role', 'location', 'managerId', 'timeZone', 'email']);
@@ -32,8 +32,8 @@ const OrgUnitLeaf = z.strictObject({
 const HireDateLeaf = z
   .strictObject({
     kind: z.literal('hireDate'),
-    onOrAfter: CalendarDateSchema.optional(),
-    before: CalendarDateSchema.optional(),
+    onOrAfter: DateInputSchema.optional(),
+    before: DateInputSchema.optional(),
   })
   .refine((leaf) => leaf.onOrAfter !== undefined || leaf.before !== undefined, {
     error: 'hireDate needs onOrAfter, before or both',

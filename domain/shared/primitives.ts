@@ -20,6 +20,29 @@ export const InstantSchema = z.iso.datetime({
   offset: true,
   error: 'an ISO-8601 instant such as 2026-01-31T09:00:00Z',
 });
+
+/** R28: a date or instant a caller gives lies between these; anything else is VALIDATION_FAILED. */
+export const EARLIEST_DATE = '1900-01-01';
+export const LATEST_DATE = '2200-12-31';
+const EARLIEST_MS = Date.parse(`${EARLIEST_DATE}T00:00:00Z`);
+const LATEST_MS = Date.parse(`${LATEST_DATE}T23:59:59.999Z`);
+
+/**
+ * A calendar date a caller gives (R28). Dates the engine computes from one (a due date up to 3650 days on, an expiry
+ * up to 36,500 days on) stay within four-digit years, so they always fit the stored CalendarDateSchema.
+ */
+export const DateInputSchema = CalendarDateSchema.refine((date) => date >= EARLIEST_DATE && date <= LATEST_DATE, {
+  error: `a date from ${EARLIEST_DATE} to ${LATEST_DATE}`,
+});
+
+/** An instant a caller gives (R28), within the same range. */
+export const InstantInputSchema = InstantSchema.refine(
+  (instant) => {
+    const ms = Date.parse(instant);
+    return ms >= EARLIEST_MS && ms <= LATEST_MS;
+  },
+  { error: `an instant from ${EARLIEST_DATE} to ${LATEST_DATE}` },
+);
 export type Instant = z.infer<typeof InstantSchema>;
 
 export const TimeZoneSchema = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CalendarDateSchema, IdSchema, LabelSchema, NameSchema, TimeZoneSchema } from '../shared/primitives';
+import { DateInputSchema, IdSchema, LabelSchema, NameSchema, TimeZoneSchema } from '../shared/primitives';
 
 export const UserProfileSchema = z.object({
   name: NameSchema,
@@ -9,7 +9,7 @@ export const UserProfileSchema = z.object({
   role: LabelSchema.nullable(),
   location: LabelSchema.nullable(),
   managerId: IdSchema.nullable(),
-  hireDate: CalendarDateSchema,
+  hireDate: DateInputSchema,
   /** null: the portal's time zone applies. */
   timeZone: TimeZoneSchema.nullable(),
 });

@@ -29,7 +29,7 @@ export function assignIndividually(
     dynamicReassignment: false,
     upgradeToLatestVersion: false,
   };
-  const current = state.assignments[command.courseId];
+  const current = state.assignments.get(command.courseId);
   if (current?.active) {
     const heldVia = current.sources.map(sourceLabel);
     if (current.sources.some((held) => held.kind === 'individual')) {
@@ -65,7 +65,7 @@ export function applyRule(rule: RuleFacts, state: TrainingState, context: Traini
     upgradeToLatestVersion: rule.upgradeToLatestVersion,
   };
   const label = sourceLabel(source);
-  const current = state.assignments[rule.courseId];
+  const current = state.assignments.get(rule.courseId);
   if (current?.active) {
     if (current.sources.some((held) => held.ruleId === rule.ruleId))
       return decision([], 'unchanged', `${context.userId} already holds ${course.title} via ${label}`);

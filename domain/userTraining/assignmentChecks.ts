@@ -16,7 +16,7 @@ export function requireCourse(courseId: string, context: TrainingContext): Exist
 }
 
 export function requireActive(state: TrainingState, courseId: string, context: TrainingContext): Assignment {
-  const current = state.assignments[courseId];
+  const current = state.assignments.get(courseId);
   if (!current?.active)
     throw notFound(`${context.userId} has no assignment of ${courseId}`, { userId: context.userId, courseId });
   return current;

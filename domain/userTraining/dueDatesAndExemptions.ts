@@ -168,7 +168,7 @@ export function saveExemptions(
       working = evolveTraining(working, event);
       events.push(event);
     }
-    const due = working.assignments[tick.courseId]?.dueDate ?? null;
+    const due = working.assignments.get(tick.courseId)?.dueDate ?? null;
     changes.push(tick.exempted ? `exempted from ${title}` : `reinstated ${title}${dueText(due)}`);
     warnings.push(...step.warnings);
   }

@@ -14,7 +14,7 @@ export function withdrawRule(
   state: TrainingState,
   context: TrainingContext,
 ): TrainingDecision {
-  const current = state.assignments[command.courseId];
+  const current = state.assignments.get(command.courseId);
   const source = current?.active ? current.sources.find((held) => held.ruleId === command.ruleId) : undefined;
   if (!current || !source)
     return decision([], 'unchanged', `${context.userId} holds nothing from rule ${command.ruleId}`);

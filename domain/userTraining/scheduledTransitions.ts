@@ -15,7 +15,7 @@ import { isVisible, renew } from './trainingState';
 /** R5 expiry and R22 overdue notices, for every active assignment of the user. */
 export function runScheduledTransitions(state: TrainingState, context: TrainingContext): TrainingDecision {
   const events: TrainingEvent[] = [];
-  for (const original of Object.values(state.assignments)) {
+  for (const original of state.assignments.values()) {
     if (!original.active) continue;
     let current = original;
     if (current.status === 'completed' && hasLapsed(current.expiresOn, context.today)) {
@@ -35,9 +35,8 @@ export function runScheduledTransitions(state: TrainingState, context: TrainingC
         },
       };
       events.push(event);
-      current = evolveTraining({ assignments: { [current.courseId]: current } }, event).assignments[
-        current.courseId
-      ] as Assignment;
+      const after = evolveTraining({ assignments: new Map([[current.courseId, current]]) }, event);
+      current = after.assignments.get(current.courseId) as Assignment;
     }
     // R22: announced once per due date.
     if (isVisible(current) && current.dueDate !== null && current.overdueFor !== current.dueDate) {

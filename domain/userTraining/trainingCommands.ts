@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CalendarDateSchema, IdSchema, ReasonSchema } from '../shared/primitives';
+import { DateInputSchema, IdSchema, ReasonSchema } from '../shared/primitives';
 
 const assignment = { userId: IdSchema, courseId: IdSchema };
 
@@ -8,7 +8,7 @@ export const AssignCourseSchema = z
   .object({
     userIds: z.array(IdSchema).min(1).max(100_000),
     courseIds: z.array(IdSchema).min(1).max(1_000),
-    dueDate: CalendarDateSchema.optional(),
+    dueDate: DateInputSchema.optional(),
     required: z.boolean().default(true),
   })
   .strict()
@@ -18,7 +18,7 @@ export const AssignCourseSchema = z
 
 export const UnassignCourseSchema = z.object(assignment).strict();
 /** dueDate null removes an admin's override, so the policy (R3) applies again. */
-export const ChangeDueDateSchema = z.object({ ...assignment, dueDate: CalendarDateSchema.nullable() }).strict();
+export const ChangeDueDateSchema = z.object({ ...assignment, dueDate: DateInputSchema.nullable() }).strict();
 /** ruleId omitted: every rule source of the assignment. */
 export const ExemptUserSchema = z.object({ ...assignment, ruleId: IdSchema.optional(), reason: ReasonSchema }).strict();
 export const RemoveExemptionSchema = z.object({ ...assignment, ruleId: IdSchema.optional() }).strict();
@@ -35,7 +35,7 @@ export const SaveExemptionsSchema = z
 export const StartCourseSchema = z.object(assignment).strict();
 export const RecordProgressSchema = z.object({ ...assignment, progress: z.number().min(0).max(100) }).strict();
 export const CompleteCourseSchema = z
-  .object({ ...assignment, completedOn: CalendarDateSchema.optional(), score: z.number().min(0).max(100).optional() })
+  .object({ ...assignment, completedOn: DateInputSchema.optional(), score: z.number().min(0).max(100).optional() })
   .strict();
 /** userIds omitted: every user in the actor's scope. */
 export const RunScheduledTransitionsSchema = z

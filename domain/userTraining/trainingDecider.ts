@@ -18,7 +18,7 @@ export const trainingDecider: Decider<
   TrainingContext,
   TrainingDecision
 > = {
-  initialState: () => ({ assignments: {} }),
+  initialState: () => ({ assignments: new Map() }),
   evolve: evolveTraining,
   decide: decideTraining,
 };

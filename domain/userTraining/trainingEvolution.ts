@@ -10,12 +10,12 @@ type Evolver<Type extends TrainingEvent['type']> = (current: Assignment, event: 
 /** Folds a training event onto the user's training: every event concerns one course's assignment. */
 export function evolveTraining(state: TrainingState, event: TrainingEvent): TrainingState {
   const { courseId } = event.data;
-  const current = state.assignments[courseId];
+  const current = state.assignments.get(courseId);
   let next: Assignment;
   if (event.type === 'TrainingAssigned') next = assigned(current, event);
   else if (!current) return state;
   else next = (evolvers[event.type] as Evolver<typeof event.type>)(current, event);
-  return { assignments: { ...state.assignments, [courseId]: next } };
+  return { assignments: new Map(state.assignments).set(courseId, next) };
 }
 
 /** A new assignment from its first source; completions and dynamic removals of an earlier one stay (R11). */

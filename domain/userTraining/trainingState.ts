@@ -48,10 +48,11 @@ export interface Assignment {
 }
 
 export interface TrainingState {
-  assignments: Readonly<Record<string, Assignment>>;
+  /** By course id. A Map: course ids are the caller's, and `constructor` or `__proto__` must be ordinary ids (R28). */
+  assignments: ReadonlyMap<string, Assignment>;
 }
 
-export const initialTrainingState = (): TrainingState => ({ assignments: {} });
+export const initialTrainingState = (): TrainingState => ({ assignments: new Map() });
 
 /** Active and not exempt from every source: what the learner, MI and My Team see (R6). */
 export const isVisible = (assignment: Assignment | undefined): boolean =>

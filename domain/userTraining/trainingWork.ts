@@ -112,7 +112,7 @@ export function decideTrainingWork(
     rulesByCourse ??= dynamicRulesByCourse(referenceData);
     const { userId } = result.work;
     for (const rule of rulesByCourse.get(given.data.courseId) ?? []) {
-      const held = changes.get(userId)?.state.assignments[rule.courseId];
+      const held = changes.get(userId)?.state.assignments.get(rule.courseId);
       if (!held?.active || held.sources.some((source) => source.ruleId === rule.ruleId)) continue;
       if (!ruleMatches(rule, userId, referenceData)) continue;
       results.push(decide({ ...result.work, command: { type: 'ApplyRule', rule: ruleFacts(rule, referenceData) } }));

@@ -97,7 +97,7 @@ describe('one assignment, many sources (R1) and individual removal (R4)', () => 
         data: { userId: 'u1', courseId: 'fire-safety', cause: 'admin', status: 'inProgress' },
       },
     ]);
-    const after = when.state().assignments['fire-safety'];
+    const after = when.state().assignments.get('fire-safety');
     expect(after).toMatchObject({
       active: false,
       status: 'inProgress',

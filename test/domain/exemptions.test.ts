@@ -35,7 +35,7 @@ describe('exemptions (R6, R8) and reinstatement (R9)', () => {
       { now: '2026-01-20T09:00:00.000Z', actorId: 'admin' },
     );
     when.then([exempted('r-eng', null, false)]);
-    const assignment = when.state().assignments['fire-safety'];
+    const assignment = when.state().assignments.get('fire-safety');
     expect(isVisible(assignment)).toBe(false);
     expect(assignment?.sources[0]?.exemption).toEqual({
       reason: 'on support plan',
@@ -81,7 +81,7 @@ describe('exemptions (R6, R8) and reinstatement (R9)', () => {
       { now: '2026-01-20T09:00:00.000Z' },
     );
     when.then([exempted('r-all', null, false)]);
-    expect(isVisible(when.state().assignments['fire-safety'])).toBe(false);
+    expect(isVisible(when.state().assignments.get('fire-safety'))).toBe(false);
   });
 
   test('R6: exempting an assignment already exempt changes nothing', () => {
@@ -121,7 +121,7 @@ describe('exemptions (R6, R8) and reinstatement (R9)', () => {
         },
       },
     ]);
-    const assignment = when.state().assignments['fire-safety'];
+    const assignment = when.state().assignments.get('fire-safety');
     expect(isVisible(assignment)).toBe(true);
     expect(assignment).toMatchObject({ status: 'inProgress', progress: 40, dueDate: '2026-12-21' });
   });
@@ -155,8 +155,11 @@ describe('exemptions (R6, R8) and reinstatement (R9)', () => {
       { type: 'ExemptUser', courseId: 'fire-safety', ruleId: 'r-eng', reason: 'x' },
       { preferences: { dueDatePolicy: 'latest' } },
     );
-    expect(when.state().assignments['fire-safety']).toMatchObject({ dueDate: '2026-03-06', dueDatePolicy: 'latest' });
-    expect(stateOf(history).assignments['fire-safety']?.dueDatePolicy).toBe('earliest');
+    expect(when.state().assignments.get('fire-safety')).toMatchObject({
+      dueDate: '2026-03-06',
+      dueDatePolicy: 'latest',
+    });
+    expect(stateOf(history).assignments.get('fire-safety')?.dueDatePolicy).toBe('earliest');
   });
 
   test('R9: a fixed due date stays fixed on reinstatement, and a passed one is reported as overdue', () => {
@@ -189,7 +192,7 @@ describe('exemptions (R6, R8) and reinstatement (R9)', () => {
       { now: '2026-11-23T10:00:00.000Z' },
     );
     when.then(([event]) => expect(event?.data).toMatchObject({ dueDate: '2026-12-21' }));
-    expect(when.state().assignments['fire-safety']?.dueOverride).toBeNull();
+    expect(when.state().assignments.get('fire-safety')?.dueOverride).toBeNull();
   });
 
   test('R8: SaveExemptions applies ticks and unticks together and lists what changed', () => {
@@ -259,11 +262,9 @@ describe('exemptions (R6, R8) and reinstatement (R9)', () => {
   test('the exemption view data: each rule source carries its exemption', () => {
     const state = stateOf([assigned(groupSource, '2026-02-02'), exempted('r-eng', null, false)]);
     expect(
-      state.assignments['fire-safety']?.sources.map((source) => [
-        source.ruleId,
-        source.exempt,
-        source.exemption?.reason,
-      ]),
+      state.assignments
+        .get('fire-safety')
+        ?.sources.map((source) => [source.ruleId, source.exempt, source.exemption?.reason]),
     ).toEqual([['r-eng', true, 'on support plan']]);
   });
 });

@@ -31,7 +31,7 @@ describe('dynamic rules (R10), dynamic reassignment (R11), upgrade on reassignme
       cause: 'dynamic',
     });
     when.then(withdrawn('inProgress'));
-    expect(when.state().assignments['fire-safety']).toMatchObject({
+    expect(when.state().assignments.get('fire-safety')).toMatchObject({
       active: false,
       status: 'inProgress',
       dynamicallyRemovedRules: ['r-eng'],
@@ -56,7 +56,7 @@ describe('dynamic rules (R10), dynamic reassignment (R11), upgrade on reassignme
       courseId: 'fire-safety',
       cause: 'dynamic',
     });
-    expect(when.state().assignments['fire-safety']?.completions).toEqual([
+    expect(when.state().assignments.get('fire-safety')?.completions).toEqual([
       { completedOn: '2016-02-01', score: 80, version: 1 },
     ]);
   });

@@ -23,7 +23,7 @@ describe('statuses (R5) and versions on registration (R13)', () => {
       { now: '2026-01-21T09:00:00Z', courses: [course({ validityDays: 365 })] },
     );
     when.then([completed('2026-01-20', '2027-01-20')]);
-    expect(when.state().assignments['fire-safety']).toMatchObject({
+    expect(when.state().assignments.get('fire-safety')).toMatchObject({
       status: 'completed',
       progress: 100,
       completions: [{ completedOn: '2026-01-20', score: 90, version: 1 }],
@@ -61,7 +61,7 @@ describe('statuses (R5) and versions on registration (R13)', () => {
         },
       },
     ]);
-    expect(when.state().assignments['fire-safety']).toMatchObject({ status: 'expired', dueDate: '2026-03-29' });
+    expect(when.state().assignments.get('fire-safety')).toMatchObject({ status: 'expired', dueDate: '2026-03-29' });
   });
 
   test('R5: the day before expiry nothing lapses', () => {
@@ -97,7 +97,7 @@ describe('statuses (R5) and versions on registration (R13)', () => {
     when.then([
       { type: 'CourseStarted', data: { userId: 'u1', courseId: 'fire-safety', version: 1, startedOn: '2026-03-05' } },
     ]);
-    expect(when.state().assignments['fire-safety']).toMatchObject({ status: 'inProgress', progress: 0 });
+    expect(when.state().assignments.get('fire-safety')).toMatchObject({ status: 'inProgress', progress: 0 });
   });
 
   test('R13: a new assignment gets the latest version', () => {

@@ -21,10 +21,10 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
     await h.ok('AddGroupMember', { groupId: 'engineering', userIds: ['ada'] });
     await h.ok('CreateAssignmentRule', rule('r-std', { mode: 'standard' }));
     await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'grace' });
-    expect((await h.training('ada')).assignments['fire-safety']?.sources.map((source) => source.ruleId)).toEqual([
+    expect((await h.training('ada')).assignments.get('fire-safety')?.sources.map((source) => source.ruleId)).toEqual([
       'r-std',
     ]);
-    expect((await h.training('grace')).assignments['fire-safety']).toBeUndefined();
+    expect((await h.training('grace')).assignments.get('fire-safety')).toBeUndefined();
   });
 
   test('R10/R11: a dynamic rule follows membership: join → assigned, leave → removed, rejoin → back In Progress with its progress', async () => {
@@ -32,16 +32,19 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
     await h.seedPortal();
     await h.ok('CreateAssignmentRule', rule('r-dyn'));
     await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
-    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({ active: true, dueDate: '2016-02-08' });
+    expect((await h.training('ada')).assignments.get('fire-safety')).toMatchObject({
+      active: true,
+      dueDate: '2016-02-08',
+    });
     await h.ok('RecordProgress', { userId: 'ada', courseId: 'fire-safety', progress: 55 });
     await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' });
-    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({
+    expect((await h.training('ada')).assignments.get('fire-safety')).toMatchObject({
       active: false,
       lastRemoval: { cause: 'dynamic', status: 'inProgress' },
     });
     h.clock.set('2017-01-16T09:00:00.000Z');
     await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
-    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({
+    expect((await h.training('ada')).assignments.get('fire-safety')).toMatchObject({
       active: true,
       status: 'inProgress',
       progress: 55,
@@ -68,7 +71,7 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
     await h.ok('UpgradeVersion', { courseId: 'fire-safety' });
     h.clock.set('2017-01-16T09:00:00.000Z');
     await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
-    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({ active: true, version: 3 });
+    expect((await h.training('ada')).assignments.get('fire-safety')).toMatchObject({ active: true, version: 3 });
   });
 
   test('R19: a mandatory rule reaches every active user, present and future', async () => {
@@ -88,13 +91,13 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
       hireDate: '2026-01-05',
     });
     for (const userId of ['grace', 'ada', 'sam', 'newbie']) {
-      expect([userId, (await h.training(userId)).assignments.security?.sources[0]?.kind]).toEqual([
+      expect([userId, (await h.training(userId)).assignments.get('security')?.sources[0]?.kind]).toEqual([
         userId,
         'mandatory',
       ]);
     }
     await h.ok('DeactivateUser', { userId: 'sam' });
-    expect((await h.training('sam')).assignments.security?.active).toBe(false);
+    expect((await h.training('sam')).assignments.get('security')?.active).toBe(false);
   });
 
   test('R18: a new-starter rule reaches only users registered after it, due from the hire date', async () => {
@@ -114,8 +117,8 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
       orgUnitId: 'sales',
       hireDate: '2026-02-23',
     });
-    expect((await h.training('ada')).assignments.security).toBeUndefined();
-    expect((await h.training('newbie')).assignments.security).toMatchObject({
+    expect((await h.training('ada')).assignments.get('security')).toBeUndefined();
+    expect((await h.training('newbie')).assignments.get('security')).toMatchObject({
       dueDate: '2026-03-09',
       sources: [expect.objectContaining({ kind: 'newStarter' })],
     });
@@ -131,12 +134,12 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
       criteria: { kind: 'attribute', attribute: 'location', in: ['London'] },
     });
     await h.ok('CreateAssignmentRule', rule('r-london', { target: { kind: 'group', groupId: 'londoners' } }));
-    expect(isVisible((await h.training('ada')).assignments['fire-safety'])).toBe(true);
-    expect((await h.training('sam')).assignments['fire-safety']).toBeUndefined();
+    expect(isVisible((await h.training('ada')).assignments.get('fire-safety'))).toBe(true);
+    expect((await h.training('sam')).assignments.get('fire-safety')).toBeUndefined();
     await h.ok('UpdateUserProfile', { userId: 'sam', location: 'London' });
     await h.ok('UpdateUserProfile', { userId: 'ada', location: 'Paris' });
-    expect(isVisible((await h.training('sam')).assignments['fire-safety'])).toBe(true);
-    expect((await h.training('ada')).assignments['fire-safety']?.active).toBe(false);
+    expect(isVisible((await h.training('sam')).assignments.get('fire-safety'))).toBe(true);
+    expect((await h.training('ada')).assignments.get('fire-safety')?.active).toBe(false);
   });
 
   test('R10: retiring a rule withdraws its source from every holder; other sources keep the assignment', async () => {
@@ -146,11 +149,11 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
     await h.ok('CreateAssignmentRule', rule('r-dyn'));
     await h.ok('AssignCourse', { userIds: ['grace'], courseIds: ['fire-safety'] });
     await h.ok('RetireAssignmentRule', { ruleId: 'r-dyn' });
-    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({
+    expect((await h.training('ada')).assignments.get('fire-safety')).toMatchObject({
       active: false,
       lastRemoval: { cause: 'retired' },
     });
-    expect((await h.training('grace')).assignments['fire-safety']).toMatchObject({
+    expect((await h.training('grace')).assignments.get('fire-safety')).toMatchObject({
       active: true,
       sources: [expect.objectContaining({ kind: 'individual' })],
     });
@@ -169,8 +172,8 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
       { ruleId: 'r-grace', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic' },
       { actor: 'grace' },
     );
-    expect(isVisible((await h.training('ada')).assignments.security)).toBe(true);
-    expect((await h.training('sam')).assignments.security).toBeUndefined();
+    expect(isVisible((await h.training('ada')).assignments.get('security'))).toBe(true);
+    expect((await h.training('sam')).assignments.get('security')).toBeUndefined();
   });
 
   test.each([
@@ -185,10 +188,13 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
         await h.ok('CreateAssignmentRule', rule(ruleId, { dynamicReassignment: ruleId === 'r-on' }));
       await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
       await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' });
-      expect((await h.training('ada')).assignments['fire-safety']?.active).toBe(false);
+      expect((await h.training('ada')).assignments.get('fire-safety')?.active).toBe(false);
       await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
       expect(
-        (await h.training('ada')).assignments['fire-safety']?.sources.map((source) => source.ruleId).sort(),
+        (await h.training('ada')).assignments
+          .get('fire-safety')
+          ?.sources.map((source) => source.ruleId)
+          .sort(),
       ).toEqual(['r-off', 'r-on']);
     },
   );
@@ -200,12 +206,14 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
     await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
     await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' });
     await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
-    expect((await h.training('ada')).assignments['fire-safety']?.active).toBe(false);
+    expect((await h.training('ada')).assignments.get('fire-safety')?.active).toBe(false);
     await h.ok('AssignCourse', { userIds: ['ada'], courseIds: ['fire-safety'] });
-    expect((await h.training('ada')).assignments['fire-safety']?.sources.map((source) => source.kind).sort()).toEqual([
-      'group',
-      'individual',
-    ]);
+    expect(
+      (await h.training('ada')).assignments
+        .get('fire-safety')
+        ?.sources.map((source) => source.kind)
+        .sort(),
+    ).toEqual(['group', 'individual']);
   });
 
   test('R11: reassignment after an admin removal does not bring the training back', async () => {
@@ -217,7 +225,7 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
     await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' });
     await h.ok('UnassignCourse', { userId: 'ada', courseId: 'fire-safety' });
     await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
-    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({
+    expect((await h.training('ada')).assignments.get('fire-safety')).toMatchObject({
       active: false,
       lastRemoval: { cause: 'admin' },
     });
@@ -240,8 +248,8 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
     store.failAfter(3);
     const created = await h.ok('CreateAssignmentRule', rule('r-big'));
     expect(created.warnings.join()).toMatch(/assignment reactor could not store its work.*simulated crash/);
-    const partly = (await Promise.all(userIds.map((userId) => h.training(userId)))).filter(
-      (training) => training.assignments['fire-safety'],
+    const partly = (await Promise.all(userIds.map((userId) => h.training(userId)))).filter((training) =>
+      training.assignments.get('fire-safety'),
     ).length;
     expect(partly).toBeGreaterThan(0);
     expect(partly).toBeLessThan(50);
@@ -278,7 +286,7 @@ describe('assignment reactor: the log changes between a trigger and its reaction
     await h.commands.handle(h.envelope('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' }));
     await h.commands.handle(h.envelope('AddGroupMember', { groupId: 'engineering', userId: 'ada' }));
     await h.reactor.runUntilIdle();
-    expect((await h.training('ada')).assignments['fire-safety']).toMatchObject({
+    expect((await h.training('ada')).assignments.get('fire-safety')).toMatchObject({
       active: true,
       sources: [expect.objectContaining({ ruleId: 'r-dyn' })],
     });
@@ -300,9 +308,9 @@ describe('assignment reactor: the log changes between a trigger and its reaction
     await h.ok('CreateAssignmentRule', rule('r-dyn'));
     await h.ok('DeactivateCourse', { courseId: 'fire-safety' });
     await h.ok('AddGroupMember', { groupId: 'engineering', userId: 'ada' });
-    expect((await h.training('ada')).assignments['fire-safety']).toBeUndefined();
+    expect((await h.training('ada')).assignments.get('fire-safety')).toBeUndefined();
     await h.ok('ActivateCourse', { courseId: 'fire-safety' });
-    expect((await h.training('ada')).assignments['fire-safety']?.active).toBe(true);
+    expect((await h.training('ada')).assignments.get('fire-safety')?.active).toBe(true);
   });
 
   test("R17: a rule's audience counts only the creator's grants that admit its course", async () => {
@@ -323,8 +331,8 @@ describe('assignment reactor: the log changes between a trigger and its reaction
       { ruleId: 'r-fire', courseId: 'fire-safety', target: { kind: 'allUsers' }, mode: 'dynamic' },
       { actor: 'grace' },
     );
-    expect((await h.training('ada')).assignments['fire-safety']?.active).toBe(true);
-    expect((await h.training('sam')).assignments['fire-safety']).toBeUndefined();
+    expect((await h.training('ada')).assignments.get('fire-safety')?.active).toBe(true);
+    expect((await h.training('sam')).assignments.get('fire-safety')).toBeUndefined();
   });
 
   test('R17: a new manager brings the whole reporting line into a rule scoped to "self and subordinates"', async () => {
@@ -348,10 +356,10 @@ describe('assignment reactor: the log changes between a trigger and its reaction
       { ruleId: 'r-team', courseId: 'security', target: { kind: 'allUsers' }, mode: 'dynamic' },
       { actor: 'grace' },
     );
-    expect((await h.training('sam')).assignments.security).toBeUndefined();
+    expect((await h.training('sam')).assignments.get('security')).toBeUndefined();
     await h.ok('UpdateUserProfile', { userId: 'sam', managerId: 'grace' });
-    expect((await h.training('sam')).assignments.security?.active).toBe(true);
-    expect((await h.training('tom')).assignments.security?.active).toBe(true);
+    expect((await h.training('sam')).assignments.get('security')?.active).toBe(true);
+    expect((await h.training('tom')).assignments.get('security')?.active).toBe(true);
   });
 
   test("R9: reinstatement takes the rule's current due window after UpdateAssignmentRule", async () => {
@@ -362,6 +370,6 @@ describe('assignment reactor: the log changes between a trigger and its reaction
     await h.ok('ExemptUser', { userId: 'ada', courseId: 'fire-safety', reason: 'on leave' });
     await h.ok('UpdateAssignmentRule', { ruleId: 'r-dyn', due: { kind: 'relative', days: 7 } });
     await h.ok('RemoveExemption', { userId: 'ada', courseId: 'fire-safety' });
-    expect((await h.training('ada')).assignments['fire-safety']?.dueDate).toBe('2026-03-09');
+    expect((await h.training('ada')).assignments.get('fire-safety')?.dueDate).toBe('2026-03-09');
   });
 });

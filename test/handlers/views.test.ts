@@ -122,7 +122,7 @@ describe('views built from the events (R6, R7, R9, R20)', () => {
     h.clock.set('2026-02-10T09:00:00.000Z');
     const reply = await h.ok('RunScheduledTransitions', {});
     expect(reply.message).toBe('scheduled transitions for 3 users: 1 completions expired, 1 assignments newly overdue');
-    expect((await h.training('ada')).assignments['first-aid']).toMatchObject({ status: 'expired' });
+    expect((await h.training('ada')).assignments.get('first-aid')).toMatchObject({ status: 'expired' });
     expect((await h.ok('RunScheduledTransitions', {})).events).toEqual([]);
   });
 

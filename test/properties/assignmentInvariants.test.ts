@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 /**
  * Property-based tests (issue #7, item 3): invariants that hold after every generated history of commands on a small
  * seeded portal (arbitraries.ts: rules of every target, mode and due-date kind, individual assignments and removals,
@@ -88,7 +89,7 @@ async function walkTraining(
       const { userId, courseId } = training.data;
       const state = states.get(userId) ?? trainingDecider.initialState();
       const next = trainingDecider.evolve(state, training);
-      visit(training, state.assignments[courseId], next.assignments[courseId], referenceData, stored);
+      visit(training, state.assignments.get(courseId), next.assignments.get(courseId), referenceData, stored);
       states.set(userId, next);
     }
     referenceData.apply(event);
@@ -224,7 +225,7 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
           const { state, dashboard, assignments, exemptions } = perUser.get(userId) as NonNullable<
             ReturnType<typeof perUser.get>
           >;
-          for (const assignment of Object.values(state.assignments)) {
+          for (const assignment of [...state.assignments.values()]) {
             const keys = assignment.sources.map(sourceKeyOf);
             if (duplicates(keys).length > 0)
               violations.push(`${userId} × ${assignment.courseId}: sources ${keys.join(', ')} repeat`);
@@ -232,7 +233,7 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
               violations.push(`${userId} × ${assignment.courseId}: active with no source`);
             if (assignment.active && assignment.sources.length > 1) multiSource++;
           }
-          const shown = Object.values(state.assignments).filter(visible);
+          const shown = [...state.assignments.values()].filter(visible);
           const expected = sorted(shown.map((assignment) => assignment.courseId));
           for (const [view, rows] of [
             ['UserDashboard', dashboard],
@@ -246,7 +247,7 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
                 `${view} of ${userId} shows ${sorted(courseIds).join(', ')}; the UserTraining state has ${expected.join(', ')}`,
               );
             for (const row of rows) {
-              const assignment = state.assignments[row.courseId];
+              const assignment = state.assignments.get(row.courseId);
               if (!assignment) continue;
               const live = {
                 dueDate: assignment.dueDate,
@@ -302,7 +303,7 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
           const { state, dashboard, assignments, exemptions } = perUser.get(userId) as NonNullable<
             ReturnType<typeof perUser.get>
           >;
-          for (const assignment of Object.values(state.assignments)) {
+          for (const assignment of [...state.assignments.values()]) {
             if (!assignment.active) continue;
             const { courseId } = assignment;
             // R7: every rule source of a current assignment is listed, ticked when exempt, with reason, applied-by and applied-at.
@@ -448,7 +449,7 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
         for (const [ruleId, rule] of referenceData.rules) {
           const course = referenceData.courses.get(rule.courseId);
           for (const [userId, user] of referenceData.users) {
-            const assignment = states.get(userId)?.assignments[rule.courseId];
+            const assignment = states.get(userId)?.assignments.get(rule.courseId);
             const holds = assignment?.active === true && assignment.sources.some((source) => source.ruleId === ruleId);
             const at = `${userId} × ${rule.courseId} via ${ruleId} (${rule.mode} ${rule.target.kind}${rule.retired ? ', retired' : ''})`;
             if (holds && rule.retired) violations.push(`${at}: held after the rule was retired`);
@@ -527,7 +528,7 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
           const live = await h.training(userId);
           const again = (await replayed.commands.aggregates.load(streams.training(userId), aggregateKinds.training))
             .state;
-          if (JSON.stringify(again) !== JSON.stringify(live))
+          if (!isDeepStrictEqual(again, live))
             violations.push(`the UserTraining state of ${userId} replayed differs from live`);
         }
         const head = await h.store.headPosition();

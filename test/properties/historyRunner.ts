@@ -38,7 +38,7 @@ async function resolvePicks(h: Harness, data: Record<string, unknown>): Promise<
     isPick(data.courseId) ||
     (Array.isArray(data.exemptions) && data.exemptions.some((tick: { courseId?: unknown }) => isPick(tick.courseId)));
   if (!picks || userId === undefined) return data;
-  const active = Object.values((await h.training(userId)).assignments)
+  const active = [...(await h.training(userId)).assignments.values()]
     .filter((assignment) => assignment.active)
     .sort((a, b) => a.courseId.localeCompare(b.courseId));
   const narrowings: Record<CoursePick['prefer'], ((assignment: Assignment) => boolean)[]> = {

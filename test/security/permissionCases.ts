@@ -436,7 +436,7 @@ function ruleCommand(
 /** R17: a constrained creator's rule reaches only users within the user side of their grant (all of them otherwise). */
 async function expectReach(p: Portal, t: Target, userId: string, ruleId: string): Promise<void> {
   const reaches = !t.userOutside || t.kind === 'unconstrained';
-  const assignment = (await p.h.training(userId)).assignments[course(t)];
+  const assignment = (await p.h.training(userId)).assignments.get(course(t));
   const reached = assignment?.active === true && assignment.sources.some((source) => source.ruleId === ruleId);
   expect({ rule: ruleId, user: userId, reached }).toEqual({ rule: ruleId, user: userId, reached: reaches });
 }
