@@ -34,7 +34,7 @@ export class CommandHandler {
   readonly store: EventStore;
   readonly feed: ReferenceDataFeed;
   readonly aggregates: AggregateStore;
-  private readonly clock: Clock;
+  readonly clock: Clock;
   private readonly logger: Logger | undefined;
   private readonly maxAttempts: number;
   private readonly validateEvents: boolean;

@@ -1,4 +1,7 @@
-import type { EventStore } from '../handlers/ports/eventStore';
+import type { RetryPolicy } from '../handlers/ports/backgroundWork';
+import { attemptWithRetries, DEFAULT_RETRY_POLICY, isolateFailures } from '../handlers/ports/backgroundWork';
+import type { EventStore, StoredEvent } from '../handlers/ports/eventStore';
+import type { ParkedWorkLog } from '../handlers/ports/parkedWork';
 import type { BeforeEventHook } from './projector';
 import { Projector } from './projector';
 import type { ReadModelDb } from './readModelDb';
@@ -14,6 +17,14 @@ export interface ProjectionRuntimeOptions {
   /** Events per batch (one transaction each). */
   batchSize?: number;
   beforeEvent?: BeforeEventHook;
+  /**
+   * Where an event the read models cannot take is parked (R29), so the events behind it are projected. Without one
+   * (tests of the projector itself) such a failure is thrown to the caller.
+   */
+  parked?: ParkedWorkLog;
+  retry?: RetryPolicy;
+  /** The time parked work is recorded at. */
+  now?: () => string;
 }
 
 /** What queries and background loops need of the projections, wherever they run (this thread or a worker thread). */
@@ -34,6 +45,9 @@ export class ProjectionRuntime implements Projections {
   private readonly projector: Projector;
   private readonly batchSize: number;
   private running: Promise<number> | undefined;
+  private readonly parked: ParkedWorkLog | undefined;
+  private readonly retry: RetryPolicy;
+  private readonly now: () => string;
 
   constructor(
     private readonly store: EventStore,
@@ -42,6 +56,9 @@ export class ProjectionRuntime implements Projections {
   ) {
     this.projector = new Projector(readModels, options.beforeEvent);
     this.batchSize = options.batchSize ?? 1000;
+    this.parked = options.parked;
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.now = options.now ?? (() => new Date().toISOString());
   }
 
   get position(): number {
@@ -69,11 +86,39 @@ export class ProjectionRuntime implements Projections {
     while (position < until) {
       const page = (await this.store.readAll(position, this.batchSize)).filter((event) => event.position <= until);
       if (page.length === 0) break;
-      this.projector.apply(page);
+      await this.applyIsolating(page);
       position = (page[page.length - 1] as (typeof page)[number]).position;
       events += page.length;
       onProgress?.({ position, head: Math.max(head, position), events, elapsedMs: Date.now() - started });
     }
     return events;
+  }
+
+  /**
+   * R29: a batch that keeps failing (not for an outage) is split until the events that fail on their own are found;
+   * those are parked and passed over (the checkpoint moves past them), the others applied in order.
+   */
+  private async applyIsolating(page: readonly StoredEvent[]): Promise<void> {
+    const parked = this.parked;
+    if (!parked) return this.projector.apply(page);
+    const failure = await attemptWithRetries(async () => this.projector.apply(page), this.retry);
+    if (!failure) return;
+    const failed = await isolateFailures(page, failure, async (part) => this.projector.apply(part));
+    this.projector.passOver((page[page.length - 1] as StoredEvent).position);
+    const parkedAt = this.now();
+    await parked.park(
+      failed.map(({ item, error }) => ({
+        key: `projections:${item.id}`,
+        loop: 'projections' as const,
+        position: item.position,
+        eventId: item.id,
+        eventType: item.type,
+        userId: null,
+        description: `${item.type} at position ${item.position} (stream ${item.stream}) in the read models`,
+        error: error.message,
+        attempts: this.retry.attempts,
+        parkedAt,
+      })),
+    );
   }
 }

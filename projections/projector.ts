@@ -55,6 +55,22 @@ export class Projector {
     while (this.cache.size > 50_000) this.cache.delete(this.cache.keys().next().value as string);
   }
 
+  /**
+   * Moves the checkpoints past events that were not applied (parked, R29), so the next batch starts after them; the
+   * rows they would have changed stay as they are.
+   */
+  passOver(position: number): void {
+    this.readModels.db
+      .transaction(() => {
+        const checkpoint = this.readModels.position();
+        if (position <= checkpoint) return;
+        this.writer.writeCheckpoints(position);
+        // The cache stays good for what it held: the rows did not change.
+        if (this.cachedAt === checkpoint) this.cachedAt = position;
+      })
+      .immediate();
+  }
+
   private applyBatch(page: readonly StoredEvent[]): void {
     const checkpoint = this.readModels.position();
     if (checkpoint !== this.cachedAt) this.cache.clear();

@@ -7,8 +7,13 @@ import { ReferenceData } from '../../domain/referenceData/referenceData';
 import type { TrainingWork } from '../../domain/userTraining/trainingWork';
 import type { CommandHandler } from '../commandHandler';
 import { LazyCheckpoint } from '../lazyCheckpoint';
-import { planReactions } from '../planners/reactionPlanner';
+import { StoredParkedWorkLog } from '../parkedWorkLog';
+import type { RetryPolicy } from '../ports/backgroundWork';
+import { DEFAULT_RETRY_POLICY, neverParked } from '../ports/backgroundWork';
 import type { StoredEvent } from '../ports/eventStore';
+import type { ParkedWork, ParkedWorkLog } from '../ports/parkedWork';
+import type { Reaction } from './reactionWriter';
+import { parkedTrigger, ReactionWriter } from './reactionWriter';
 
 export interface AssignmentReactorOptions {
   /** Per-user reactions appended per transaction. */
@@ -21,6 +26,10 @@ export interface AssignmentReactorOptions {
    */
   checkpointIntervalMs?: number;
   logger?: Logger;
+  /** Where work that keeps failing is parked (R29); default: the parked-work stream of the command handler's store. */
+  parked?: ParkedWorkLog;
+  /** How often a failing chunk is tried before it is split and what fails alone is parked (R29). */
+  retry?: RetryPolicy;
 }
 
 /**
@@ -41,6 +50,8 @@ export class AssignmentReactor {
   private readonly chunkSize: number;
   private readonly pageSize: number;
   private readonly checkpoint: LazyCheckpoint;
+  private readonly writer: ReactionWriter;
+  readonly parked: ParkedWorkLog;
 
   constructor(
     private readonly commands: CommandHandler,
@@ -54,6 +65,8 @@ export class AssignmentReactor {
       AssignmentReactor.checkpointName,
       options.checkpointIntervalMs ?? 0,
     );
+    this.parked = options.parked ?? new StoredParkedWorkLog(commands.store, commands.clock);
+    this.writer = new ReactionWriter(commands, this.parked, options.retry ?? DEFAULT_RETRY_POLICY, options.logger);
   }
 
   /** Writes the checkpoint if it lags behind the position reached (on a graceful stop). */
@@ -131,12 +144,18 @@ export class AssignmentReactor {
    * all there was up to it).
    */
   private async handlePage(page: readonly StoredEvent[], through?: number): Promise<void> {
-    const works: TrainingWork[] = [];
+    const reactions: Reaction[] = [];
+    const unreactable: ParkedWork[] = [];
     let last: StoredEvent | undefined;
     for (const stored of page) {
       if (stored.position <= this.position) continue;
       const event = asDomainEvent(stored);
-      if (event) works.push(...this.react(event, stored));
+      try {
+        if (event) for (const work of this.react(event, stored)) reactions.push({ work, trigger: stored });
+      } catch (error) {
+        // Deciding what an event causes is pure: a failure is not transient, so the event is parked at once (R29).
+        unreactable.push(parkedTrigger(stored, error as Error, this.commands.clock.now()));
+      }
       last = stored;
     }
     const reached = Math.max(last?.position ?? this.position, through ?? 0);
@@ -147,26 +166,69 @@ export class AssignmentReactor {
       }
       return;
     }
-    for (let chunk = 0; chunk * this.chunkSize < works.length; chunk++) {
-      const slice = works.slice(chunk * this.chunkSize, (chunk + 1) * this.chunkSize);
-      const reply = await this.commands.execute(
-        {
-          commandId: `reactor:${last.id}:${chunk}`,
-          actorId: 'system:assignment-reactor',
-          correlationId: last.metadata.correlationId,
-          causationId: last.id,
-        },
-        (context) => planReactions(slice, context),
-      );
-      if (!reply.ok)
-        throw new Error(
-          `assignment reactor could not store its work at position ${last.position}: ${reply.error.code} ${reply.error.message}`,
-        );
-      if (reply.warnings.length > 0)
-        this.options.logger?.info({ position: last.position, skipped: reply.warnings.length }, 'reactions skipped');
+    await this.writer.park(unreactable);
+    for (let chunk = 0; chunk * this.chunkSize < reactions.length; chunk++) {
+      const slice = reactions.slice(chunk * this.chunkSize, (chunk + 1) * this.chunkSize);
+      await this.writer.store(slice, `reactor:${last.id}:${chunk}`, last);
     }
     await this.checkpoint.advance(reached);
     this.position = reached;
+  }
+
+  /**
+   * `lms retry`: runs parked reactions again (all, or those named), after a fix. A parked reaction is decided against
+   * the present like any reaction (a rule retired since is not applied); an event that could not be reacted to at all
+   * is reacted to again with what the reactor knows now. Work that fails again stays parked, with the new error.
+   */
+  async retryParked(keys?: readonly string[]): Promise<{ key: string; error?: string }[]> {
+    while (this.running) await this.running.catch(() => 0);
+    const retrying = this.retryEach(keys);
+    this.running = retrying.then((outcomes) => outcomes.length);
+    try {
+      return await retrying;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async retryEach(keys?: readonly string[]): Promise<{ key: string; error?: string }[]> {
+    await this.init();
+    const outcomes: { key: string; error?: string }[] = [];
+    for (const work of await this.parked.list()) {
+      if (work.loop !== 'reactor' || (keys && !keys.includes(work.key))) continue;
+      const [trigger] = await this.commands.store.readAll(work.position - 1, 1);
+      const event = trigger && asDomainEvent(trigger);
+      if (!trigger || !event) {
+        outcomes.push({ key: work.key, error: `the event at position ${work.position} cannot be read` });
+        continue;
+      }
+      const commandId = `reactor-retry:${work.key}:${this.commands.clock.now()}`;
+      const error = work.work
+        ? await this.writer.retryParked(work, commandId, trigger)
+        : await this.reactAgain(work, event, trigger, commandId);
+      outcomes.push(error ? { key: work.key, error: error.message } : { key: work.key });
+    }
+    return outcomes;
+  }
+
+  /** An event that could not be reacted to: reacted to now, its reactions stored (or parked one by one). */
+  private async reactAgain(work: ParkedWork, event: DomainEvent, trigger: StoredEvent, commandId: string) {
+    try {
+      const { occurredAt, actorId, correlationId } = trigger.metadata;
+      const triggered = { eventId: trigger.id, occurredAt, actorId, correlationId };
+      const works = reactionsTo(event, triggered, this.referenceData, this.holders);
+      await this.writer.store(
+        works.map((reacted) => ({ work: reacted, trigger })),
+        commandId,
+        trigger,
+      );
+      await this.parked.resolve(work.key, `reacted to again as ${commandId}`);
+      return undefined;
+    } catch (error) {
+      if (neverParked(error)) throw error;
+      await this.parked.retried(work.key, (error as Error).message);
+      return error as Error;
+    }
   }
 
   /** What the reactor knows moves with every event it reads: the reference data and who holds which rule. */

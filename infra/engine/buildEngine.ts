@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { CommandHandler } from '../../handlers/commandHandler';
+import { StoredParkedWorkLog } from '../../handlers/parkedWorkLog';
 import type { Clock } from '../../handlers/ports/clock';
 import { systemClock } from '../../handlers/ports/clock';
 import type { EventStore } from '../../handlers/ports/eventStore';
@@ -68,13 +69,15 @@ export function buildEngine(options: BuildEngineOptions): Engine {
     ...(logger ? { logger } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
   });
-  const reactor = new AssignmentReactor(commands, { ...(logger ? { logger } : {}), ...options.reactor });
+  // Work that keeps failing is parked in the store itself (R29): every instance and the CLI see one list.
+  const parked = new StoredParkedWorkLog(store, clock);
+  const reactor = new AssignmentReactor(commands, { ...(logger ? { logger } : {}), parked, ...options.reactor });
   const threadable = options.store === undefined && options.readModels === undefined && config.EVENT_STORE !== 'memory';
   const thread = options.projectionThread && threadable ? options.projectionThread : undefined;
   const batchSize = typeof thread === 'object' ? thread.batchSize : undefined;
   const projections: Projections = thread
     ? new ProjectionThread({ config, readModelFile, ...(batchSize ? { batchSize } : {}) }, readModels)
-    : new ProjectionRuntime(store, readModels, options.projection);
+    : new ProjectionRuntime(store, readModels, { parked, now: () => clock.now(), ...options.projection });
   const queries = new QueryHandler({
     store,
     projections,
@@ -89,6 +92,7 @@ export function buildEngine(options: BuildEngineOptions): Engine {
     reactor,
     projections,
     queries,
+    parked,
     logger,
     release: async () => {
       if (projections instanceof ProjectionThread) await projections.stop();

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { CommandHandler } from '../../handlers/commandHandler';
 import type { EventStore } from '../../handlers/ports/eventStore';
+import type { ParkedWorkLog } from '../../handlers/ports/parkedWork';
 import type { CommandReply, QueryReply } from '../../handlers/ports/reply';
 import type { AssignmentReactor } from '../../handlers/reactors/assignmentReactor';
 import type { Projections } from '../../projections/projectionRuntime';
@@ -15,6 +16,8 @@ export interface EngineParts {
   reactor: AssignmentReactor;
   projections: Projections;
   queries: QueryHandler;
+  /** Background work that kept failing (R29), recorded in the event store. */
+  parked: ParkedWorkLog;
   logger?: Logger | undefined;
   /** Releases what the engine opened itself (threads, the read models, the store), in that order. */
   release(): Promise<void>;
@@ -32,6 +35,7 @@ export class Engine {
   readonly reactor: AssignmentReactor;
   readonly projections: Projections;
   readonly queries: QueryHandler;
+  readonly parked: ParkedWorkLog;
   private readonly logger: Logger | undefined;
   private readonly release: () => Promise<void>;
   private closed = false;
@@ -43,6 +47,7 @@ export class Engine {
     this.reactor = parts.reactor;
     this.projections = parts.projections;
     this.queries = parts.queries;
+    this.parked = parts.parked;
     this.logger = parts.logger;
     this.release = parts.release;
   }

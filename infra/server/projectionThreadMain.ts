@@ -1,4 +1,6 @@
 import { workerData } from 'node:worker_threads';
+import { StoredParkedWorkLog } from '../../handlers/parkedWorkLog';
+import { systemClock } from '../../handlers/ports/clock';
 import { ProjectionRuntime } from '../../projections/projectionRuntime';
 import { ReadModelDb } from '../../projections/readModelDb';
 import { openEventStore } from '../openEventStore';
@@ -12,11 +14,12 @@ import type { ProjectionThreadData, ProjectionThreadRequest } from './projection
 const data = workerData as ProjectionThreadData;
 const store = openEventStore(data.config, { writerThread: false });
 const readModels = ReadModelDb.open({ file: data.readModelFile, synchronous: 'NORMAL' });
-const runtime = new ProjectionRuntime(
-  store,
-  readModels,
-  data.batchSize === undefined ? {} : { batchSize: data.batchSize },
-);
+// Events the read models cannot take are parked in the store (R29), through this thread's own connection.
+const parked = new StoredParkedWorkLog(store, systemClock);
+const runtime = new ProjectionRuntime(store, readModels, {
+  parked,
+  ...(data.batchSize === undefined ? {} : { batchSize: data.batchSize }),
+});
 
 serveThreadRequests<ProjectionThreadRequest, string>(
   (request) => runtime.catchUp(request.until === undefined ? {} : { until: request.until }),
