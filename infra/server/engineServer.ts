@@ -127,6 +127,8 @@ export class EngineServer {
       : (this.relay = new EventRelay(this.store, js, subjects, {
           logger,
           checkpointIntervalMs: CHECKPOINT_INTERVAL_MS,
+          parked: this.engine.parked,
+          now: () => this.options.clock.now(),
         }));
     this.loops.push(new BackgroundLoop('event-relay', () => relay.relay(), { intervalMs, logger }));
     this.loops.forEach((loop) => loop.start());

@@ -1,5 +1,7 @@
 import { workerData } from 'node:worker_threads';
 import { connect } from 'nats';
+import { StoredParkedWorkLog } from '../../handlers/parkedWorkLog';
+import { systemClock } from '../../handlers/ports/clock';
 import { createLogger } from '../logger';
 import { EventRelay } from '../nats/eventRelay';
 import { connectionOptions } from '../nats/natsConfig';
@@ -22,6 +24,8 @@ const relay = connection.then(
     new EventRelay(store, nc.jetstream(), subjectsFor(data.config.LMS_PREFIX), {
       logger,
       checkpointIntervalMs: data.checkpointIntervalMs,
+      // Events NATS refuses are parked in the store (R29), through this thread's own connection.
+      parked: new StoredParkedWorkLog(store, systemClock),
     }),
 );
 // One run at a time: runs requested meanwhile follow it (a publish page and its checkpoint are never interleaved).
