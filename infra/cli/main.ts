@@ -6,12 +6,14 @@ import type { Config } from '../config';
 import { ConfigError, loadConfig } from '../config';
 import { buildEngine } from '../engine/buildEngine';
 import type { Engine } from '../engine/engine';
+import type { StatusThresholds } from '../engine/engineStatus';
 import { createLogger } from '../logger';
 import { loadNatsConfig } from '../nats/natsConfig';
 import { EngineServer } from '../server/engineServer';
 import { printExplanation, printHistory } from './auditOutput';
 import { runDemo } from './demo/runDemo';
 import { runCommands, runQueries } from './jsonRequests';
+import { printParked, printStatus, retryParked } from './operationsOutput';
 import { rebuildReadModels, verifyReadModels } from './readModelOperations';
 import { printReport, printTeam } from './reportOutput';
 
@@ -32,6 +34,11 @@ Commands:
   report --summary [--group-by course|department|orgUnit] [--format table|csv|json]
                                         MI summary: counts per status, completion rate, overdue
   team MANAGER_ID [--all]               My Team: direct reports (or the whole line) and their training
+  status [--max-lag-events N] [--max-lag-seconds S]
+                                        head position, each checkpoint's lag, parked work; exit 1 when
+                                        anything is parked or lags past the limits (10000 events, 300 s)
+  parked                                background work that kept failing (R29), with its error
+  retry [KEY ...]                       run parked reactions again after a fix (all, or those named)
   rebuild                               rebuild every read model from the events (progress bar)
   verify                                rebuild into a scratch folder and compare with the live read models
   demo                                  play the three seeds' stories on a fresh data folder
@@ -41,7 +48,7 @@ Commands:
 Options:
   --data DIR       data folder (default: LMS_DATA or ./data)
   --actor USER_ID  who asks, for history, explain, report and team (default: LMS_BOOTSTRAP_ADMIN)
-  --json           print history, explain and team as JSON instead of tables
+  --json           print history, explain, team, status and parked as JSON instead of tables
 
 Environment: LMS_DATA, EVENT_STORE (sqlite | memory), LMS_BOOTSTRAP_ADMIN, LMS_SQLITE_SYNCHRONOUS, LMS_LOG_LEVEL,
   LMS_PREFIX, NATS_URL, NATS_USER/NATS_PASSWORD | NATS_TOKEN | NATS_NKEY_SEED | NATS_CREDS_FILE, NATS_TLS_*
@@ -71,6 +78,8 @@ function parseCliArgs(argv: string[]) {
       summary: { type: 'boolean', default: false },
       'group-by': { type: 'string', default: 'course' },
       all: { type: 'boolean', default: false },
+      'max-lag-events': { type: 'string', default: '10000' },
+      'max-lag-seconds': { type: 'string', default: '300' },
     },
   });
 }
@@ -139,6 +148,12 @@ async function runVerb(
       if (!managerId) throw new UsageError('team needs a MANAGER_ID');
       return await printTeam(engine, actorFrom(values.actor, config), managerId, values.all, values.json);
     }
+    case 'status':
+      return await printStatus(engine, { json: values.json, thresholds: thresholdsOf(values) });
+    case 'parked':
+      return await printParked(engine, values.json);
+    case 'retry':
+      return await retryParked(engine, rest);
     default:
       throw new UsageError(`unknown command "${verb}": try "lms help"`);
   }
@@ -178,6 +193,15 @@ function reportOptions(values: CliValues): Parameters<typeof printReport>[2] {
       overdue: values.overdue ? true : values['not-overdue'] ? false : undefined,
     },
   };
+}
+
+function thresholdsOf(values: CliValues): StatusThresholds {
+  const maxLagEvents = Number(values['max-lag-events']);
+  const maxLagSeconds = Number(values['max-lag-seconds']);
+  if (!Number.isInteger(maxLagEvents) || maxLagEvents < 0) throw new UsageError('--max-lag-events is a whole number');
+  if (!Number.isInteger(maxLagSeconds) || maxLagSeconds < 0)
+    throw new UsageError('--max-lag-seconds is a whole number');
+  return { maxLagEvents, maxLagSeconds };
 }
 
 /** `lms serve`: the NATS service until SIGTERM or SIGINT, then a graceful stop. */

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { StoredParkedWorkLog } from '../../handlers/parkedWorkLog';
+import { systemClock } from '../../handlers/ports/clock';
 import type { EventStore } from '../../handlers/ports/eventStore';
 import { ReadModelDb } from '../../projections/readModelDb';
 import { rebuildFromEvents } from '../../projections/streamRebuild';
@@ -49,8 +51,14 @@ export async function rebuildReadModels(config: Config): Promise<number> {
     for (const suffix of ['-wal', '-shm']) fs.rmSync(`${live}${suffix}`, { force: true });
     fs.renameSync(scratch, live);
     const rebuilt = ReadModelDb.open({ file: live });
-    console.log(`read models rebuilt at position ${rebuilt.position()}: ${live}`);
+    const position = rebuilt.position();
+    console.log(`read models rebuilt at position ${position}: ${live}`);
     rebuilt.close();
+    // Events the live projection had parked (R29) are in the new read models, or fail there no more: cleared.
+    const parked = new StoredParkedWorkLog(store, systemClock);
+    for (const work of await parked.list()) {
+      if (work.loop === 'projections') await parked.resolve(work.key, `read models rebuilt at position ${position}`);
+    }
     return 0;
   } finally {
     await store.close();

@@ -1,0 +1,81 @@
+import { systemClock } from '../../handlers/ports/clock';
+import type { Engine } from '../engine/engine';
+import type { StatusThresholds } from '../engine/engineStatus';
+import { engineStatus } from '../engine/engineStatus';
+import { renderTable } from './table';
+
+/** `lms status`: positions, lags and parked work; exit status 1 when anything needs someone. */
+export async function printStatus(
+  engine: Engine,
+  options: { json: boolean; thresholds: StatusThresholds },
+): Promise<number> {
+  const status = await engineStatus(engine, systemClock.now(), {
+    relay: 'when it ran',
+    thresholds: options.thresholds,
+  });
+  if (options.json) {
+    console.log(JSON.stringify(status, null, 2));
+    return status.problems.length === 0 ? 0 : 1;
+  }
+  console.log(`head of the log: position ${status.head}`);
+  console.log(
+    renderTable(
+      ['checkpoint', 'position', 'behind (events)', 'oldest unhandled (s)'],
+      status.checkpoints.map((c) => [c.name, c.position, c.lagEvents, c.lagSeconds]),
+    ),
+  );
+  const loops = Object.entries(status.parked.byLoop).map(([loop, count]) => `${loop} ${count}`);
+  console.log(`parked work: ${status.parked.total}${loops.length ? ` (${loops.join(', ')})` : ''}`);
+  for (const work of status.parked.latest) console.log(`  ${work.key}: ${work.error}`);
+  console.log(
+    status.problems.length === 0 ? 'OK' : `NEEDS ATTENTION:\n${status.problems.map((p) => `  - ${p}`).join('\n')}`,
+  );
+  return status.problems.length === 0 ? 0 : 1;
+}
+
+/** `lms parked`: the work that kept failing, with its error; exit status 1 when there is any. */
+export async function printParked(engine: Engine, json: boolean): Promise<number> {
+  const parked = await engine.parked.list();
+  if (json) console.log(JSON.stringify(parked, null, 2));
+  else if (parked.length === 0) console.log('no parked work');
+  else {
+    console.log(
+      renderTable(
+        ['key', 'loop', 'position', 'event', 'user', 'parked at', 'attempts', 'error'],
+        parked.map((work) => [
+          work.key,
+          work.loop,
+          work.position,
+          work.eventType,
+          work.userId,
+          work.parkedAt,
+          work.attempts,
+          work.lastRetry ? `${work.lastRetry.error} (retried ${work.lastRetry.retriedAt})` : work.error,
+        ]),
+      ),
+    );
+  }
+  return parked.length === 0 ? 0 : 1;
+}
+
+/**
+ * `lms retry [KEY...]`: runs parked reactions again (all of them, or those named). Parked projection work is cleared by
+ * `lms rebuild`; parked integration events by the relay of `lms serve` (they are published again when retried there).
+ */
+export async function retryParked(engine: Engine, keys: string[]): Promise<number> {
+  const named = keys.length > 0 ? keys : undefined;
+  const known = await engine.parked.list();
+  const unknown = named?.filter((key) => !known.some((work) => work.key === key)) ?? [];
+  for (const key of unknown) console.log(`${key}: not parked`);
+  const outcomes = await engine.reactor.retryParked(named);
+  for (const outcome of outcomes)
+    console.log(`${outcome.key}: ${outcome.error ? `still failing: ${outcome.error}` : 'done'}`);
+  const others = known.filter((work) => work.loop !== 'reactor' && (!named || named.includes(work.key)));
+  for (const work of others) {
+    const how = work.loop === 'projections' ? 'run lms rebuild after the fix' : 'retried by the relay of lms serve';
+    console.log(`${work.key}: ${work.loop} work: ${how}`);
+  }
+  const failed = outcomes.filter((outcome) => outcome.error).length + unknown.length + others.length;
+  console.log(`retried ${outcomes.length}: ${outcomes.length - outcomes.filter((o) => o.error).length} done`);
+  return failed === 0 ? 0 : 1;
+}
