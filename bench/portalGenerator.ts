@@ -87,6 +87,8 @@ async function emitPreferences(writer: PortalEventWriter): Promise<void> {
         upgradeToLatestVersion: true,
         notifyOnAssign: true,
         timeZone: 'Europe/London',
+        reminderDays: [],
+        escalateOverdueToManager: false,
         changed: ['timeZone', 'upgradeToLatestVersion'],
       },
     },

@@ -42,6 +42,8 @@ export function describeTrainingEvent(event: TrainingEvent, referenceData: Refer
     case 'CompletionExpired':
       return `${title} completion expired on ${event.data.expiredOn}${due(event.data.dueDate)}`;
     case 'AssignmentOverdue':
-      return `${title} overdue since ${event.data.dueDate}`;
+      return `${title} overdue since ${event.data.dueDate}${event.data.escalateTo ? `; ${event.data.escalateTo} told` : ''}`;
+    case 'AssignmentDueSoon':
+      return `${title} due on ${event.data.dueDate}: reminder ${event.data.daysLeft} day(s) before`;
   }
 }

@@ -14,6 +14,8 @@ export const defaultPreferences: AssignmentPreferences = {
   upgradeToLatestVersion: false,
   notifyOnAssign: true,
   timeZone: 'UTC',
+  reminderDays: [],
+  escalateOverdueToManager: false,
 };
 
 export type PortalState = AssignmentPreferences;
@@ -25,7 +27,9 @@ export const portalDecider: Decider<PortalCommand, PortalEvent, PortalState, unk
 
   decide(command, state) {
     const next = { ...state, ...stripUndefined(command.data) };
-    const changed = (Object.keys(next) as (keyof AssignmentPreferences)[]).filter((key) => next[key] !== state[key]);
+    const changed = (Object.keys(next) as (keyof AssignmentPreferences)[]).filter(
+      (key) => JSON.stringify(next[key]) !== JSON.stringify(state[key]),
+    );
     const events: PortalEvent[] =
       changed.length === 0 ? [] : [{ type: 'AssignmentPreferencesSet', data: { ...next, changed } }];
     return decision(events, describeEvents(events, 'assignment preferences'));
@@ -33,7 +37,8 @@ export const portalDecider: Decider<PortalCommand, PortalEvent, PortalState, unk
 
   evolve(_state, event) {
     const { changed: _changed, ...preferences } = event.data;
-    return preferences;
+    // Preferences set before reminders existed carry none: the defaults hold for what they lack.
+    return { ...defaultPreferences, ...preferences };
   },
 };
 

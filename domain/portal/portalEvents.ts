@@ -10,6 +10,13 @@ export const AssignmentPreferencesSchema = z.object({
   upgradeToLatestVersion: z.boolean(),
   notifyOnAssign: z.boolean(),
   timeZone: TimeZoneSchema,
+  /** R23: days before a due date on which a DueSoon notice goes out (e.g. 7 and 1); none by default. */
+  reminderDays: z
+    .array(z.number().int().min(1).max(365))
+    .max(10)
+    .transform((days) => [...new Set(days)].sort((a, b) => b - a)),
+  /** R23: the overdue notice also names the user's manager, for a notification to them. */
+  escalateOverdueToManager: z.boolean(),
 });
 export type AssignmentPreferences = z.infer<typeof AssignmentPreferencesSchema>;
 

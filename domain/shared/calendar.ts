@@ -45,6 +45,11 @@ export function endOfDay(date: CalendarDate, zone: string): DateTime {
   return DateTime.fromISO(date, { zone }).endOf('day');
 }
 
+/** Whole calendar days from one date to another (negative when `to` comes first). */
+export function daysBetween(from: CalendarDate, to: CalendarDate): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
 export function compareDates(a: CalendarDate, b: CalendarDate): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

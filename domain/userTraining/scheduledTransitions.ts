@@ -3,6 +3,7 @@ import type { Actor } from '../policies/permissionPolicy';
 import { userInScope } from '../policies/permissionPolicy';
 import { hasLapsed } from '../policies/validityPolicy';
 import type { ReferenceData } from '../referenceData/referenceData';
+import { daysBetween } from '../shared/calendar';
 import type { CalendarDate } from '../shared/primitives';
 import type { RenewedTerms } from './dueDateTerms';
 import { dueAfter, effective, renewedTerms } from './dueDateTerms';
@@ -12,49 +13,85 @@ import { evolveTraining } from './trainingEvolution';
 import type { Assignment, TrainingEvent, TrainingState } from './trainingState';
 import { isVisible, renew } from './trainingState';
 
-/** R5 expiry and R22 overdue notices, for every active assignment of the user. */
+/**
+ * What time does to a user's training, as of today in the user's zone (R5, R22, R23): a completion past its validity
+ * expires; a due date that has ended is announced overdue, once; a due date coming up is announced on the portal's
+ * reminder days, once each. Idempotent: run again the same day (another instance, a restart, `lms tick`), it decides
+ * nothing; run after days of downtime, it catches up (only the nearest reminder still useful goes out).
+ */
 export function runScheduledTransitions(state: TrainingState, context: TrainingContext): TrainingDecision {
   const events: TrainingEvent[] = [];
   for (const original of state.assignments.values()) {
     if (!original.active) continue;
     let current = original;
-    if (current.status === 'completed' && hasLapsed(current.expiresOn, context.today)) {
-      const expiredOn = current.expiresOn as CalendarDate;
-      // R5: the retake is due on the expiry date plus the source's relative window, on the rule's current terms.
-      const renewed = current.sources.map((source) => renewedTerms(source, expiredOn, context));
-      const sources = current.sources.map((source, i) => renew(source, renewed[i] as RenewedTerms));
-      const dueDate = dueAfter(sources, null, context.preferences.dueDatePolicy);
-      const event: TrainingEvent = {
-        type: 'CompletionExpired',
-        data: {
-          userId: context.userId,
-          courseId: current.courseId,
-          expiredOn,
-          renewed,
-          ...effective(dueDate, context),
-        },
-      };
-      events.push(event);
-      const after = evolveTraining({ assignments: new Map([[current.courseId, current]]) }, event);
+    const expired = expiry(current, context);
+    if (expired) {
+      events.push(expired);
+      const after = evolveTraining({ assignments: new Map([[current.courseId, current]]) }, expired);
       current = after.assignments.get(current.courseId) as Assignment;
     }
-    // R22: announced once per due date.
-    if (isVisible(current) && current.dueDate !== null && current.overdueFor !== current.dueDate) {
-      if (isOverdue(current, context.today)) {
-        events.push({
-          type: 'AssignmentOverdue',
-          data: { userId: context.userId, courseId: current.courseId, dueDate: current.dueDate },
-        });
-      }
-    }
+    const notice = overdueNotice(current, context) ?? reminder(current, context);
+    if (notice) events.push(notice);
   }
-  const expired = events.filter((event) => event.type === 'CompletionExpired').length;
-  const overdue = events.length - expired;
+  const count = (type: TrainingEvent['type']) => events.filter((event) => event.type === type).length;
+  const [expired, overdue, reminded] = [
+    count('CompletionExpired'),
+    count('AssignmentOverdue'),
+    count('AssignmentDueSoon'),
+  ];
   return decision(
     events,
     events.length ? 'changed' : 'unchanged',
-    `${context.userId}: ${expired} expired, ${overdue} newly overdue`,
+    `${context.userId}: ${expired} expired, ${overdue} newly overdue, ${reminded} reminded`,
   );
+}
+
+/** R5: the completion lapsed; the retake is due on the expiry date plus each source's window, on current terms. */
+function expiry(current: Assignment, context: TrainingContext): TrainingEvent | undefined {
+  if (current.status !== 'completed' || !hasLapsed(current.expiresOn, context.today)) return undefined;
+  const expiredOn = current.expiresOn as CalendarDate;
+  const renewed = current.sources.map((source) => renewedTerms(source, expiredOn, context));
+  const sources = current.sources.map((source, i) => renew(source, renewed[i] as RenewedTerms));
+  const dueDate = dueAfter(sources, null, context.preferences.dueDatePolicy);
+  return {
+    type: 'CompletionExpired',
+    data: { userId: context.userId, courseId: current.courseId, expiredOn, renewed, ...effective(dueDate, context) },
+  };
+}
+
+/** R22, R23: announced once per due date, to the user's manager too when the portal escalates. */
+function overdueNotice(current: Assignment, context: TrainingContext): TrainingEvent | undefined {
+  if (!isVisible(current) || current.dueDate === null || current.overdueFor === current.dueDate) return undefined;
+  if (!isOverdue(current, context.today)) return undefined;
+  const escalateTo = context.preferences.escalateOverdueToManager ? context.managerId : null;
+  return {
+    type: 'AssignmentOverdue',
+    data: {
+      userId: context.userId,
+      courseId: current.courseId,
+      dueDate: current.dueDate,
+      ...(escalateTo ? { escalateTo } : {}),
+    },
+  };
+}
+
+/**
+ * R23: on each reminder day before a due date, one DueSoon notice. Exempt and completed assignments get none. After
+ * downtime only the nearest reminder day already reached goes out (the earlier ones would say too much time is left).
+ */
+function reminder(current: Assignment, context: TrainingContext): TrainingEvent | undefined {
+  const { dueDate } = current;
+  if (!isVisible(current) || current.status === 'completed' || dueDate === null || dueDate < context.today)
+    return undefined;
+  const daysLeft = daysBetween(context.today, dueDate);
+  const sent = current.remindedFor?.dueDate === dueDate ? current.remindedFor.daysBefore : Number.POSITIVE_INFINITY;
+  const reached = context.preferences.reminderDays.filter((days) => days >= daysLeft && days < sent);
+  if (reached.length === 0) return undefined;
+  const daysBefore = Math.min(...reached);
+  return {
+    type: 'AssignmentDueSoon',
+    data: { userId: context.userId, courseId: current.courseId, dueDate, daysBefore, daysLeft },
+  };
 }
 
 /** The users a RunScheduledTransitions reaches: those named, or every active user in the actor's scope. */
@@ -70,9 +107,12 @@ export function scheduledTransitionUsers(
     .map((user) => user.userId);
 }
 
-/** The reply to a RunScheduledTransitions: how many users, completions expired and assignments newly overdue. */
+/** The reply to a RunScheduledTransitions: how many users, completions expired, assignments newly overdue, reminders. */
 export function describeScheduledTransitions(users: number, events: readonly TrainingEvent[]): string {
-  const expired = events.filter((event) => event.type === 'CompletionExpired').length;
-  const overdue = events.filter((event) => event.type === 'AssignmentOverdue').length;
-  return `scheduled transitions for ${users} users: ${expired} completions expired, ${overdue} assignments newly overdue`;
+  const count = (type: TrainingEvent['type']) => events.filter((event) => event.type === type).length;
+  const reminders = count('AssignmentDueSoon');
+  return (
+    `scheduled transitions for ${users} users: ${count('CompletionExpired')} completions expired, ` +
+    `${count('AssignmentOverdue')} assignments newly overdue${reminders > 0 ? `, ${reminders} reminders` : ''}`
+  );
 }

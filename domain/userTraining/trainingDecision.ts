@@ -44,6 +44,8 @@ export interface TrainingContext {
   today: CalendarDate;
   timeZone: string;
   hireDate: CalendarDate;
+  /** The user's manager, told of overdue training when the portal escalates (R23). */
+  managerId: string | null;
   actorId: string;
   preferences: AssignmentPreferences;
   course(courseId: string): ExistingCourse | undefined;

@@ -97,8 +97,19 @@ export const trainingEventSchemas = {
     renewed: z.array(RenewedSourceSchema),
     ...effectiveDue,
   }),
-  /** R22: published once per due date that passes unfinished. */
-  AssignmentOverdue: z.object({ ...assignment, dueDate: CalendarDateSchema }),
+  /** R22, R23: published once per due date that passes unfinished; `escalateTo` names the manager to tell. */
+  AssignmentOverdue: z.object({
+    ...assignment,
+    dueDate: CalendarDateSchema,
+    escalateTo: IdSchema.nullable().optional(),
+  }),
+  /** R23: a reminder, once per assignment, due date and reminder day; `daysLeft` until the due date. */
+  AssignmentDueSoon: z.object({
+    ...assignment,
+    dueDate: CalendarDateSchema,
+    daysBefore: z.number().int().min(1).max(365),
+    daysLeft: z.number().int().min(0),
+  }),
 } as const;
 
 /** Whether a stored event's type is a training event (most of the log): one definition for every reader. */

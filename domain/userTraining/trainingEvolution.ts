@@ -149,6 +149,10 @@ const evolvers: { [Type in Exclude<TrainingEvent['type'], 'TrainingAssigned'>]: 
     }),
   }),
   AssignmentOverdue: (current, { data }) => ({ ...current, overdueFor: data.dueDate }),
+  AssignmentDueSoon: (current, { data }) => ({
+    ...current,
+    remindedFor: { dueDate: data.dueDate, daysBefore: data.daysBefore },
+  }),
 };
 
 const withoutRule = (rules: string[], ruleId: string | null) =>

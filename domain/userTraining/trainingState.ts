@@ -45,6 +45,8 @@ export interface Assignment {
   lastRemoval: { cause: RemovalCause; status: TrainingStatus } | null;
   /** The due date already announced as overdue (R22), so it is announced once. */
   overdueFor: CalendarDate | null;
+  /** R23: the last reminder sent for a due date (the reminder day), so none goes out twice. */
+  remindedFor?: { dueDate: CalendarDate; daysBefore: number } | null;
 }
 
 export interface TrainingState {

@@ -55,6 +55,7 @@ export function trainingContext(
     today: todayIn(at, timeZone),
     timeZone,
     hireDate: user.hireDate,
+    managerId: user.managerId,
     actorId,
     preferences: referenceData.preferences,
     course: (courseId) => referenceData.courses.get(courseId),

@@ -13,7 +13,7 @@ import { EngineServer } from '../server/engineServer';
 import { printExplanation, printHistory } from './auditOutput';
 import { runDemo } from './demo/runDemo';
 import { runCommands, runQueries } from './jsonRequests';
-import { printParked, printStatus, retryParked } from './operationsOutput';
+import { printParked, printStatus, retryParked, tick } from './operationsOutput';
 import { rebuildReadModels, verifyReadModels } from './readModelOperations';
 import { printReport, printTeam } from './reportOutput';
 
@@ -37,6 +37,8 @@ Commands:
   status [--max-lag-events N] [--max-lag-seconds S]
                                         head position, each checkpoint's lag, parked work; exit 1 when
                                         anything is parked or lags past the limits (10000 events, 300 s)
+  tick                                  apply the day's scheduled transitions once (expiry, overdue, reminders),
+                                        for the embedded store under cron; lms serve does it by itself
   parked                                background work that kept failing (R29), with its error
   retry [KEY ...]                       run parked reactions again after a fix (all, or those named)
   rebuild                               rebuild every read model from the events (progress bar)
@@ -152,6 +154,8 @@ async function runVerb(
       return await printStatus(engine, { json: values.json, thresholds: thresholdsOf(values) });
     case 'parked':
       return await printParked(engine, values.json);
+    case 'tick':
+      return await tick(engine);
     case 'retry':
       return await retryParked(engine, rest);
     default:

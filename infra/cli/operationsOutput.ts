@@ -24,6 +24,14 @@ export async function printStatus(
       status.checkpoints.map((c) => [c.name, c.position, c.lagEvents, c.lagSeconds]),
     ),
   );
+  if (status.scheduler.length > 0) {
+    console.log(
+      renderTable(
+        ['time zone', 'transitions applied through', 'today there'],
+        status.scheduler.map((day) => [day.zone, day.appliedThrough ?? 'never', day.today]),
+      ),
+    );
+  }
   const loops = Object.entries(status.parked.byLoop).map(([loop, count]) => `${loop} ${count}`);
   console.log(`parked work: ${status.parked.total}${loops.length ? ` (${loops.join(', ')})` : ''}`);
   for (const work of status.parked.latest) console.log(`  ${work.key}: ${work.error}`);
@@ -78,4 +86,17 @@ export async function retryParked(engine: Engine, keys: string[]): Promise<numbe
   const failed = outcomes.filter((outcome) => outcome.error).length + unknown.length + others.length;
   console.log(`retried ${outcomes.length}: ${outcomes.length - outcomes.filter((o) => o.error).length} done`);
   return failed === 0 ? 0 : 1;
+}
+
+/** `lms tick`: the day's scheduled transitions, once, for the embedded store under cron (R5, R22, R23). */
+export async function tick(engine: Engine): Promise<number> {
+  const reached = await engine.scheduler.runDue();
+  await engine.settle();
+  const parked = (await engine.parked.list()).filter((work) => work.loop === 'scheduler').length;
+  console.log(
+    reached === 0
+      ? 'nothing due: every time zone is up to date'
+      : `scheduled transitions applied for ${reached} users${parked > 0 ? `; ${parked} parked (see lms parked)` : ''}`,
+  );
+  return parked === 0 ? 0 : 1;
 }

@@ -7,6 +7,7 @@ import { systemClock } from '../../handlers/ports/clock';
 import type { EventStore } from '../../handlers/ports/eventStore';
 import type { AssignmentReactorOptions } from '../../handlers/reactors/assignmentReactor';
 import { AssignmentReactor } from '../../handlers/reactors/assignmentReactor';
+import { Scheduler } from '../../handlers/scheduler/scheduler';
 import type { ProjectionRuntimeOptions, Projections } from '../../projections/projectionRuntime';
 import { ProjectionRuntime } from '../../projections/projectionRuntime';
 import { QueryHandler } from '../../projections/queryHandler';
@@ -85,6 +86,7 @@ export function buildEngine(options: BuildEngineOptions): Engine {
     clock,
     catchUpBeforeQuery: (options.mode ?? 'embedded') === 'embedded',
   });
+  const scheduler = new Scheduler(commands, { parked, ...(logger ? { logger } : {}) });
   return new Engine({
     store,
     readModels,
@@ -92,6 +94,7 @@ export function buildEngine(options: BuildEngineOptions): Engine {
     reactor,
     projections,
     queries,
+    scheduler,
     parked,
     logger,
     release: async () => {

@@ -4,6 +4,7 @@ import type { EventStore } from '../../handlers/ports/eventStore';
 import type { ParkedWorkLog } from '../../handlers/ports/parkedWork';
 import type { CommandReply, QueryReply } from '../../handlers/ports/reply';
 import type { AssignmentReactor } from '../../handlers/reactors/assignmentReactor';
+import type { Scheduler } from '../../handlers/scheduler/scheduler';
 import type { Projections } from '../../projections/projectionRuntime';
 import type { QueryHandler } from '../../projections/queryHandler';
 import type { ReadModelDb } from '../../projections/readModelDb';
@@ -16,6 +17,7 @@ export interface EngineParts {
   reactor: AssignmentReactor;
   projections: Projections;
   queries: QueryHandler;
+  scheduler: Scheduler;
   /** Background work that kept failing (R29), recorded in the event store. */
   parked: ParkedWorkLog;
   logger?: Logger | undefined;
@@ -35,6 +37,7 @@ export class Engine {
   readonly reactor: AssignmentReactor;
   readonly projections: Projections;
   readonly queries: QueryHandler;
+  readonly scheduler: Scheduler;
   readonly parked: ParkedWorkLog;
   private readonly logger: Logger | undefined;
   private readonly release: () => Promise<void>;
@@ -48,6 +51,7 @@ export class Engine {
     this.projections = parts.projections;
     this.queries = parts.queries;
     this.parked = parts.parked;
+    this.scheduler = parts.scheduler;
     this.logger = parts.logger;
     this.release = parts.release;
   }

@@ -16,6 +16,8 @@ export interface EngineStatus {
   head: number;
   checkpoints: CheckpointStatus[];
   parked: { total: number; byLoop: Record<string, number>; latest: { key: string; loop: string; error: string }[] };
+  /** Per time zone in use: the last local date the scheduler applied (R5), and today there. */
+  scheduler: { zone: string; appliedThrough: string | null; today: string }[];
   /** What needs someone, in sentences; empty when all is well. */
   problems: string[];
 }
@@ -36,7 +38,7 @@ export const DEFAULT_THRESHOLDS: StatusThresholds = { maxLagEvents: 10_000, maxL
 export async function engineStatus(
   engine: Engine,
   now: string,
-  options: { relay: boolean | 'when it ran'; thresholds?: StatusThresholds },
+  options: { relay: boolean | 'when it ran'; thresholds?: StatusThresholds; scheduled?: true | 'when it ran' },
 ): Promise<EngineStatus> {
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   const head = await engine.store.headPosition();
@@ -61,6 +63,7 @@ export async function engineStatus(
   const parked = await engine.parked.list();
   const byLoop: Record<string, number> = {};
   for (const work of parked) byLoop[work.loop] = (byLoop[work.loop] ?? 0) + 1;
+  const scheduler = await engine.scheduler.days();
   const problems = [
     ...(parked.length > 0
       ? [`${parked.length} piece(s) of work parked: see lms parked, then lms retry after a fix`]
@@ -68,9 +71,29 @@ export async function engineStatus(
     ...checkpoints
       .filter((c) => c.lagEvents > thresholds.maxLagEvents || c.lagSeconds > thresholds.maxLagSeconds)
       .map((c) => `${c.name} is ${c.lagEvents} events (${c.lagSeconds} s) behind the head`),
+    ...scheduler
+      .filter((day) => schedulerBehind(day, options.scheduled ?? 'when it ran'))
+      .map(
+        (day) =>
+          `the scheduler has not applied ${day.today} in ${day.zone} yet (last: ${day.appliedThrough ?? 'never'})`,
+      ),
   ];
   const latest = parked
     .slice(-5)
     .map((work) => ({ key: work.key, loop: work.loop, error: work.lastRetry?.error ?? work.error }));
-  return { head, checkpoints, parked: { total: parked.length, byLoop, latest }, problems };
+  return { head, checkpoints, parked: { total: parked.length, byLoop, latest }, scheduler, problems };
+}
+
+/**
+ * Under `lms serve` the scheduler runs by itself: a zone whose today is not applied is behind. Embedded, `lms tick`
+ * runs under cron: a zone is behind when it was ticked before but not since yesterday.
+ */
+function schedulerBehind(
+  day: { appliedThrough: string | null; today: string },
+  expected: true | 'when it ran',
+): boolean {
+  if (expected === true) return day.appliedThrough === null || day.appliedThrough < day.today;
+  if (day.appliedThrough === null) return false;
+  const yesterday = new Date(Date.parse(`${day.today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  return day.appliedThrough < yesterday;
 }

@@ -34,6 +34,8 @@ export interface EngineServerOptions {
   instance?: string;
   /** How often the background loops look for work stored by other processes. */
   pollIntervalMs?: number;
+  /** How often the scheduler looks whether a zone's local date moved on (default 30 s): time moves by itself (R5). */
+  schedulerIntervalMs?: number;
   /** Called when the server can no longer do its job (its request service stopped by itself). */
   onFatal?: (error: Error) => void;
 }
@@ -45,6 +47,7 @@ export interface EngineServerOptions {
 export class EngineServer {
   readonly engine: Engine;
   private readonly loops: BackgroundLoop[] = [];
+  private schedulerLoop: BackgroundLoop | undefined;
   private nc: NatsConnection | undefined;
   private requests: RequestService | undefined;
   private intake: CommandIntake | undefined;
@@ -132,6 +135,12 @@ export class EngineServer {
         }));
     this.loops.push(new BackgroundLoop('event-relay', () => relay.relay(), { intervalMs, logger }));
     this.loops.forEach((loop) => loop.start());
+    // Not nudged by commands: it looks at the clock, not at the log.
+    this.schedulerLoop = new BackgroundLoop('scheduler', () => this.engine.scheduler.runDue(), {
+      intervalMs: this.options.schedulerIntervalMs ?? 30_000,
+      logger,
+    });
+    this.schedulerLoop.start();
     this.requests = new RequestService(
       this.nc,
       subjects,
@@ -166,7 +175,7 @@ export class EngineServer {
     this.stopping = true;
     await this.intake?.stop();
     await this.requests?.stop();
-    await Promise.all(this.loops.map((loop) => loop.stop()));
+    await Promise.all([...this.loops, ...(this.schedulerLoop ? [this.schedulerLoop] : [])].map((loop) => loop.stop()));
     await this.engine.reactor.flushCheckpoint().catch(() => undefined);
     await this.relayThread?.stop();
     if (this.nc && !this.nc.isClosed()) {

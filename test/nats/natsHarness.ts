@@ -52,6 +52,7 @@ export async function natsHarness(options: { natsEnv?: Record<string, string> } 
       store,
       instance: name,
       pollIntervalMs: 20,
+      schedulerIntervalMs: 50,
     });
     await server.start();
     servers.push(server);

@@ -106,6 +106,7 @@ export interface SpecOptions {
   courses?: ExistingCourse[];
   preferences?: Partial<AssignmentPreferences>;
   actorId?: string;
+  managerId?: string | null;
 }
 
 export function contextFor(options: SpecOptions = {}): TrainingContext {
@@ -118,6 +119,7 @@ export function contextFor(options: SpecOptions = {}): TrainingContext {
     today: todayIn(now, timeZone),
     timeZone,
     hireDate: options.hireDate ?? '2025-06-01',
+    managerId: options.managerId ?? null,
     actorId: options.actorId ?? 'admin',
     preferences: { ...defaultPreferences, ...options.preferences },
     course: (courseId) => courses.find((candidate) => candidate.courseId === courseId),
