@@ -29,10 +29,16 @@ export class LazyCheckpoint {
   async advance(position: number): Promise<void> {
     this.position = position;
     if (Date.now() - this.writtenAt >= this.intervalMs) await this.flush();
+    // Once the work goes quiet, the position reached is written within an interval all the same (status reads it).
+    else this.trailing ??= setTimeout(() => void this.flush().catch(() => undefined), this.intervalMs).unref();
   }
+
+  private trailing: NodeJS.Timeout | undefined;
 
   /** Writes the position reached if the store lags behind it. */
   async flush(): Promise<void> {
+    clearTimeout(this.trailing);
+    this.trailing = undefined;
     const position = this.position;
     if (position === undefined || position === this.written) return;
     await this.store.writeCheckpoint(this.name, position);

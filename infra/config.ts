@@ -14,6 +14,10 @@ export const ConfigSchema = z.object({
   /** FULL (default): every commit is fsynced; NORMAL trades the last commits on power loss for speed. */
   LMS_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   LMS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** Prometheus metrics on this port under `lms serve` (opt-in: unset, no port is opened). */
+  LMS_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** The address the metrics port binds to: loopback unless configured. */
+  LMS_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -16,7 +16,17 @@ export interface IntakeOptions {
   logger: Logger;
   /** Called after a command was handled (the server nudges its reactor and projections). */
   afterCommand?: () => void;
+  /** Called for a message JetStream delivers again (metrics). */
+  onRedelivery?: () => void;
+  /** The first reply to a command handled already (R21), looked up before a message is given up. */
+  firstReply?: (commandId: string) => Promise<CommandReply | undefined>;
 }
+
+/**
+ * How many deliveries one attempt may take before a message is given up unanswered: a crash loop of a few lives
+ * redelivers every command in hand without any of them being at fault.
+ */
+const DELIVERIES_PER_ATTEMPT = 4;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -112,17 +122,13 @@ export class CommandIntake {
     // Publishers set Nats-Msg-Id to the command id; a command without its own id takes it from there.
     const commandId = typeof input.commandId === 'string' ? input.commandId : headerId;
     const command = input.commandId === undefined && headerId ? { ...input, commandId: headerId } : input;
-    if (msg.info.deliveryCount > this.options.maxDeliver) {
-      const reply = {
-        ok: false as const,
-        commandId,
-        error: {
-          code: 'UNAVAILABLE' as const,
-          message: `delivered ${msg.info.deliveryCount} times without an answer`,
-          details: {},
-        },
-      };
-      return this.poison(msg, type, commandId, reply, 'failing repeatedly');
+    if (msg.info.deliveryCount > 1) this.options.onRedelivery?.();
+    // Deliveries are not attempts: a process that died before reaching the decider (a crash loop) counted a delivery
+    // each time. The command is tried like any other; only a message redelivered far past the bound (a command that
+    // brings the process down each time it is handled) is given up without a try. A command handled already gets
+    // its first reply either way (R21).
+    if (msg.info.deliveryCount > this.options.maxDeliver * DELIVERIES_PER_ATTEMPT) {
+      return this.giveUp(msg, type, commandId);
     }
     for (let attempt = 1, outage = 0; ; ) {
       let reply: CommandReply | undefined;
@@ -169,6 +175,26 @@ export class CommandIntake {
       await this.waitWorking(msg, Math.min(5_000, 250 * 2 ** attempt));
       attempt++;
     }
+  }
+
+  /** A message redelivered far past the bound: answered with its first reply if it was handled, else dead-lettered. */
+  private async giveUp(msg: JsMsg, type: string, commandId: string | null): Promise<void> {
+    const first = commandId === null ? undefined : await this.options.firstReply?.(commandId);
+    if (first) {
+      await this.publishResult(commandId, first);
+      msg.ack();
+      return;
+    }
+    const reply = {
+      ok: false as const,
+      commandId,
+      error: {
+        code: 'UNAVAILABLE' as const,
+        message: `delivered ${msg.info.deliveryCount} times without an answer`,
+        details: {},
+      },
+    };
+    return this.poison(msg, type, commandId, reply, 'failing repeatedly');
   }
 
   /** Waits while telling JetStream the message is in hand (every half second), so it is not redelivered meanwhile. */

@@ -81,8 +81,9 @@ export async function ensureJetStream(
     durable_name: subjects.intakeConsumer,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
-    // The intake gives up after maxDeliver deliveries itself (and records why); the server's bound is a backstop.
-    max_deliver: options.maxDeliver + 2,
+    // The intake gives up after maxDeliver attempts (or four times as many deliveries) itself and records why; the
+    // server's bound is a backstop.
+    max_deliver: options.maxDeliver * 4 + 2,
     ack_wait: nanos(options.ackWaitSeconds * 1000),
     max_ack_pending: 1000,
   };

@@ -8,6 +8,8 @@ import { lastToken } from './subjects';
 export interface RequestHandlers {
   command(input: unknown): Promise<CommandReply>;
   query(input: unknown): Promise<QueryReply>;
+  /** The engine's status: `ok` when nothing needs someone. */
+  health(): Promise<{ ok: boolean; problems: string[] }>;
 }
 
 /**
@@ -40,6 +42,8 @@ export class RequestService {
       version: this.options.version,
       description: 'Training-assignment engine: commands and queries',
       queue: this.subjects.queueGroup,
+      // $SRV.STATS shows each instance's health beside its request counts.
+      statsHandler: () => this.handlers.health().catch((error: Error) => ({ ok: false, problems: [error.message] })),
     });
     this.service.addEndpoint('commands', {
       subject: this.subjects.commands,
@@ -48,6 +52,16 @@ export class RequestService {
     this.service.addEndpoint('queries', {
       subject: this.subjects.queries,
       handler: (error, msg) => this.track(error, msg, 'query'),
+    });
+    this.service.addEndpoint('health', {
+      subject: this.subjects.health,
+      handler: (error, msg) => {
+        if (error) return;
+        void this.handlers
+          .health()
+          .catch((failure: Error) => ({ ok: false, problems: [`status unavailable: ${failure.message}`] }))
+          .then((health) => msg.respond(encodeJson(health)));
+      },
     });
   }
 

@@ -17,6 +17,8 @@ export function subjectsFor(prefix: string) {
     /** Integration events, published after they are stored: `{prefix}.events.{EventType}`. */
     event: (type: string) => `${prefix}.events.${type}`,
     eventsAll: `${prefix}.events.>`,
+    /** Health: any instance answers with the engine's status (positions, lags, parked work, problems). */
+    health: `${prefix}.health`,
     /** Poison commands, terminated and recorded. */
     deadLetter: (type: string) => `${prefix}.deadletter.${type}`,
     deadLettersAll: `${prefix}.deadletter.>`,

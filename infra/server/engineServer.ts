@@ -1,4 +1,4 @@
-import type { NatsConnection } from 'nats';
+import type { JetStreamClient, NatsConnection } from 'nats';
 import { connect, Events } from 'nats';
 import type { Logger } from 'pino';
 import type { Clock } from '../../handlers/ports/clock';
@@ -7,14 +7,17 @@ import type { CommandReply } from '../../handlers/ports/reply';
 import type { Config } from '../config';
 import { buildEngine } from '../engine/buildEngine';
 import type { Engine } from '../engine/engine';
+import { engineStatus } from '../engine/engineStatus';
 import { CommandIntake } from '../nats/commandIntake';
 import { EventRelay } from '../nats/eventRelay';
 import { ensureJetStream } from '../nats/jetstreamSetup';
 import type { NatsConfig } from '../nats/natsConfig';
 import { connectionOptions } from '../nats/natsConfig';
 import { RequestService } from '../nats/requestService';
+import type { Subjects } from '../nats/subjects';
 import { subjectsFor } from '../nats/subjects';
 import { BackgroundLoop } from './backgroundLoop';
+import { EngineMetrics } from './engineMetrics';
 import { RelayThread } from './relayThread';
 
 /** How far behind the reactor's and the relay's checkpoints may lag under load (both redo harmlessly after a crash). */
@@ -48,6 +51,9 @@ export class EngineServer {
   readonly engine: Engine;
   private readonly loops: BackgroundLoop[] = [];
   private schedulerLoop: BackgroundLoop | undefined;
+  private metrics: EngineMetrics | undefined;
+  /** The port Prometheus scrapes, when metrics are on. */
+  metricsPort: number | undefined;
   private nc: NatsConnection | undefined;
   private requests: RequestService | undefined;
   private intake: CommandIntake | undefined;
@@ -96,29 +102,104 @@ export class EngineServer {
     const { config, nats, logger } = this.options;
     const instance = this.options.instance ?? `lms-engine-${process.pid}`;
     const subjects = subjectsFor(config.LMS_PREFIX);
-    const intervalMs = this.options.pollIntervalMs ?? 100;
-    const reactorLoop = new BackgroundLoop('reactor', () => this.engine.reactor.runUntilIdle(), { intervalMs, logger });
-    const projectionLoop = new BackgroundLoop('projections', () => this.engine.projections.catchUp(), {
-      intervalMs,
-      logger,
-    });
-    this.loops.push(reactorLoop, projectionLoop);
-    const nudge = () => this.loops.forEach((loop) => loop.nudge());
-    const handleCommand = async (input: unknown): Promise<CommandReply> => {
-      const reply = await this.engine.commands.handle(input);
-      nudge();
-      return reply;
-    };
-
+    const handlers = this.requestHandlers(instance);
+    this.startLoops();
     this.nc = await connect(connectionOptions(nats, instance));
     void this.watchStatus(this.nc, logger);
-    await ensureJetStream(await this.nc.jetstreamManager(), subjects, {
+    await this.setUpJetStream(this.nc, subjects);
+    const js = this.nc.jetstream();
+    this.startRelay(js, subjects, instance);
+    this.requests = new RequestService(this.nc, subjects, handlers, {
+      maxPayload: nats.LMS_MAX_PAYLOAD,
+      logger,
+      version: '0.1.0',
+    });
+    await this.requests.start();
+    this.exitWhenDeaf(this.requests);
+    this.intake = new CommandIntake(js, subjects, handlers.command, {
+      maxPayload: nats.LMS_MAX_PAYLOAD,
+      maxDeliver: nats.LMS_MAX_DELIVER,
+      logger,
+      afterCommand: () => this.nudge(),
+      ...(this.metrics ? { onRedelivery: () => this.metrics?.redeliveries.inc() } : {}),
+      firstReply: async (commandId) => (await this.store.findCommand(commandId))?.reply as CommandReply | undefined,
+    });
+    await this.intake.start();
+    await this.startMetrics();
+    logger.info(
+      { instance, prefix: config.LMS_PREFIX, servers: nats.NATS_URL.split(',').map(redactUrl) },
+      'engine serving',
+    );
+  }
+
+  private nudge(): void {
+    for (const loop of this.loops) loop.nudge();
+  }
+
+  /** Commands, queries and health, measured when metrics are on. */
+  private requestHandlers(instance: string) {
+    const { config, clock } = this.options;
+    const status = () => engineStatus(this.engine, clock.now(), { relay: true, scheduled: true });
+    const metrics = config.LMS_METRICS_PORT === undefined ? undefined : (this.metrics = new EngineMetrics(status));
+    return {
+      command: async (input: unknown): Promise<CommandReply> => {
+        const run = () => this.engine.commands.handle(input);
+        const reply = metrics ? await metrics.command(input, run) : await run();
+        this.nudge();
+        return reply;
+      },
+      query: (input: unknown) => {
+        const run = () => this.engine.queries.handle(input);
+        return metrics ? metrics.query(input, run) : run();
+      },
+      health: async () => {
+        const now = await status();
+        return { ok: now.problems.length === 0, instance, ...now };
+      },
+    };
+  }
+
+  /** The reactor and the projections, nudged after every command; the scheduler, which looks at the clock. */
+  private startLoops(): void {
+    const { logger } = this.options;
+    const intervalMs = this.options.pollIntervalMs ?? 100;
+    this.loops.push(
+      new BackgroundLoop('reactor', () => this.engine.reactor.runUntilIdle(), { intervalMs, logger }),
+      new BackgroundLoop('projections', () => this.engine.projections.catchUp(), { intervalMs, logger }),
+    );
+    for (const loop of this.loops) loop.start();
+    this.schedulerLoop = new BackgroundLoop('scheduler', () => this.engine.scheduler.runDue(), {
+      intervalMs: this.options.schedulerIntervalMs ?? 30_000,
+      logger,
+    });
+    this.schedulerLoop.start();
+  }
+
+  /**
+   * Creates or updates the JetStream streams; while NATS is restarting (or its JetStream still starting) the set-up is
+   * tried again with backoff for about 20 s, the log saying it waits for NATS; then the start fails with NATS's reason.
+   */
+  private async setUpJetStream(nc: NatsConnection, subjects: Subjects): Promise<void> {
+    const { nats, logger } = this.options;
+    const settings = {
       maxPayload: nats.LMS_MAX_PAYLOAD,
       maxDeliver: nats.LMS_MAX_DELIVER,
       ackWaitSeconds: nats.LMS_ACK_WAIT_SECONDS,
       replicas: nats.LMS_JS_REPLICAS,
-    });
-    const js = this.nc.jetstream();
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ensureJetStream(await nc.jetstreamManager(), subjects, settings);
+      } catch (error) {
+        if (attempt >= 8) throw error;
+        logger.warn({ attempt, err: (error as Error).message }, 'NATS JetStream set-up failed; waiting for NATS');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private startRelay(js: JetStreamClient, subjects: Subjects, instance: string): void {
+    const { config, nats, logger, clock } = this.options;
     const relay: RelayThread | EventRelay = this.shareable
       ? (this.relayThread = new RelayThread({
           config,
@@ -131,42 +212,33 @@ export class EngineServer {
           logger,
           checkpointIntervalMs: CHECKPOINT_INTERVAL_MS,
           parked: this.engine.parked,
-          now: () => this.options.clock.now(),
+          now: () => clock.now(),
         }));
-    this.loops.push(new BackgroundLoop('event-relay', () => relay.relay(), { intervalMs, logger }));
-    this.loops.forEach((loop) => loop.start());
-    // Not nudged by commands: it looks at the clock, not at the log.
-    this.schedulerLoop = new BackgroundLoop('scheduler', () => this.engine.scheduler.runDue(), {
-      intervalMs: this.options.schedulerIntervalMs ?? 30_000,
+    const relayLoop = new BackgroundLoop('event-relay', () => relay.relay(), {
+      intervalMs: this.options.pollIntervalMs ?? 100,
       logger,
     });
-    this.schedulerLoop.start();
-    this.requests = new RequestService(
-      this.nc,
-      subjects,
-      { command: handleCommand, query: (input) => this.engine.queries.handle(input) },
-      { maxPayload: nats.LMS_MAX_PAYLOAD, logger, version: '0.1.0' },
-    );
-    await this.requests.start();
-    const requests = this.requests;
+    this.loops.push(relayLoop);
+    relayLoop.start();
+  }
+
+  /**
+   * The NATS services library stops a service by itself on an endpoint error: an engine that cannot hear requests
+   * must not look healthy. The owner (lms serve) exits so a supervisor restarts it.
+   */
+  private exitWhenDeaf(requests: RequestService): void {
     void requests.stopped?.then((error) => {
-      // The NATS services library stops a service by itself on an endpoint error: an engine that cannot hear
-      // requests must not look healthy. The owner (lms serve) exits so a supervisor restarts it.
       if (this.stopping) return;
-      logger.error({ err: error?.message ?? 'stopped' }, 'request service stopped by itself');
+      this.options.logger.error({ err: error?.message ?? 'stopped' }, 'request service stopped by itself');
       this.options.onFatal?.(error ?? new Error('request service stopped'));
     });
-    this.intake = new CommandIntake(js, subjects, handleCommand, {
-      maxPayload: nats.LMS_MAX_PAYLOAD,
-      maxDeliver: nats.LMS_MAX_DELIVER,
-      logger,
-      afterCommand: nudge,
-    });
-    await this.intake.start();
-    logger.info(
-      { instance, prefix: config.LMS_PREFIX, servers: nats.NATS_URL.split(',').map(redactUrl) },
-      'engine serving',
-    );
+  }
+
+  private async startMetrics(): Promise<void> {
+    const { config, logger } = this.options;
+    if (!this.metrics || config.LMS_METRICS_PORT === undefined) return;
+    this.metricsPort = await this.metrics.listen(config.LMS_METRICS_PORT, config.LMS_METRICS_HOST);
+    logger.info({ port: this.metricsPort, host: config.LMS_METRICS_HOST }, 'metrics on /metrics');
   }
 
   /** Graceful stop: no new work, finish what is in hand, publish what is stored, drain NATS, close the stores. */
@@ -185,6 +257,7 @@ export class EngineServer {
       await withTimeout(this.nc.drain(), 5_000).catch(() => undefined);
       if (!this.nc.isClosed()) await this.nc.close().catch(() => undefined);
     }
+    await this.metrics?.close();
     await this.engine.close();
     // A store handed in is the server's from then on: it is closed with it.
     if (this.options.store) await this.options.store.close();

@@ -7,6 +7,7 @@ import { connect } from 'nats';
 import pino from 'pino';
 import { ManualClock } from '../../handlers/ports/clock';
 import type { EventStore } from '../../handlers/ports/eventStore';
+import type { Config } from '../../infra/config';
 import { loadConfig } from '../../infra/config';
 import { EventStoreDbEventStore } from '../../infra/eventstore/eventStoreDbEventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
@@ -41,9 +42,12 @@ export async function natsHarness(options: { natsEnv?: Record<string, string> } 
     return store;
   }
 
-  async function startEngine(name = `engine-${servers.length + 1}`): Promise<EngineServer> {
+  async function startEngine(
+    name = `engine-${servers.length + 1}`,
+    overrides: Partial<Config> = {},
+  ): Promise<EngineServer> {
     const store = openStore();
-    const config = loadConfig({}, { LMS_DATA: path.join(dataRoot, name), LMS_BOOTSTRAP_ADMIN: ADMIN });
+    const config = loadConfig({}, { LMS_DATA: path.join(dataRoot, name), LMS_BOOTSTRAP_ADMIN: ADMIN, ...overrides });
     const server = new EngineServer({
       config,
       nats: natsConfig(),
