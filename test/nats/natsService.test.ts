@@ -105,7 +105,10 @@ describe('NATS service: commands and queries by request-reply (real nats-server)
       ['health', 'lms.health'],
     ]);
     // Each endpoint's stats carry the instance's health.
-    expect(found[0]?.endpoints?.[0]?.data).toMatchObject({ ok: expect.any(Boolean), head: expect.any(Number) });
+    expect((found[0]?.endpoints?.[0] as { data?: unknown } | undefined)?.data).toMatchObject({
+      ok: expect.any(Boolean),
+      head: expect.any(Number),
+    });
     expect(found[0]?.endpoints?.[0]?.num_requests).toBeGreaterThan(0);
   });
 

@@ -58,6 +58,46 @@ describe('lms serve as a process (real nats-server)', () => {
   });
 });
 
+describe('npm start as an operator runs it', () => {
+  test('SIGTERM to the npm start process stops the engine gracefully: no engine is left running', async () => {
+    const nats = await NatsServerProcess.start();
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-npm-start-'));
+    const npm = spawn('npm', ['start', '--silent', '--', '--data', data], {
+      cwd: path.join(__dirname, '..', '..'),
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: os.tmpdir(),
+        NATS_URL: nats.url,
+        LMS_BOOTSTRAP_ADMIN: 'root',
+        LMS_LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    npm.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    try {
+      await waitFor(
+        async () => log,
+        (text) => text.includes('"msg":"engine serving"'),
+      );
+      const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+      npm.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(log).toMatch(/"msg":"engine stopped"/);
+      // Nobody answers in the engines' queue group any more.
+      const nc = await connect({ servers: nats.url });
+      await expect(nc.request('lms.health', new Uint8Array(), { timeout: 1000 })).rejects.toThrow(
+        /503|TIMEOUT|no responders/i,
+      );
+      await nc.close();
+    } finally {
+      if (npm.exitCode === null) npm.kill('SIGKILL');
+      await nats.dispose();
+      fs.rmSync(data, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('NATS configuration is validated at start with a message per mistake', () => {
   test.each([
     [{ NATS_URL: 'http://example' }, /NATS_URL is one or more nats:\/\/host:port/],
