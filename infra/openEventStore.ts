@@ -11,13 +11,17 @@ import { SqliteEventStore } from './eventstore/sqliteEventStore';
  * through its writer thread. A worker thread that reads (projections) or writes only checkpoints (the relay) opens
  * it with `writerThread: false`: its own connection writes, without a thread of its own.
  */
-export function openEventStore(config: Config, options: { writerThread?: boolean } = {}): EventStore {
+export function openEventStore(
+  config: Config,
+  options: { writerThread?: boolean; integrityCheck?: boolean } = {},
+): EventStore {
   switch (config.EVENT_STORE) {
     case 'sqlite':
       return SqliteEventStore.open({
         file: path.join(config.LMS_DATA, 'events.db'),
         synchronous: config.LMS_SQLITE_SYNCHRONOUS,
         writerThread: options.writerThread ?? true,
+        integrityCheck: options.integrityCheck ?? false,
       });
     case 'memory':
       return new MemoryEventStore();

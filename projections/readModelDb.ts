@@ -22,11 +22,45 @@ export class ReadModelDb {
   private constructor(
     readonly db: Database.Database,
     readonly file: string,
+    /** R30: where a damaged file found at open was moved (the read models start empty and are rebuilt). */
+    readonly setAside?: string,
   ) {}
 
+  /**
+   * Opens (creating when missing) the read models. R30: they are derived data, so a damaged file (or one that is
+   * not a database) is set aside beside it, named with the time, and the read models start over: the next catch-up
+   * rebuilds them from the events.
+   */
   static open(options: ReadModelDbOptions): ReadModelDb {
+    try {
+      return ReadModelDb.openFile(options);
+    } catch (error) {
+      const code = String((error as { code?: unknown } | null)?.code);
+      if (options.file === ':memory:' || !/^SQLITE_(CORRUPT|NOTADB)/.test(code)) throw error;
+      const setAside = `${options.file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      for (const suffix of ['', '-wal', '-shm']) {
+        if (fs.existsSync(`${options.file}${suffix}`))
+          fs.renameSync(`${options.file}${suffix}`, `${setAside}${suffix}`);
+      }
+      const fresh = ReadModelDb.openFile(options);
+      return new ReadModelDb(fresh.db, options.file, setAside);
+    }
+  }
+
+  private static openFile(options: ReadModelDbOptions): ReadModelDb {
     fs.mkdirSync(path.dirname(options.file), { recursive: true });
     const db = new Database(options.file);
+    try {
+      ReadModelDb.prepare(db, options);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new ReadModelDb(db, options.file);
+  }
+
+  /** Pragmas, and the schema of this version (another version's tables are dropped first). */
+  private static prepare(db: Database.Database, options: ReadModelDbOptions): void {
     // First: processes opening one data folder together queue for the locks the pragmas and schema take.
     db.pragma('busy_timeout = 5000');
     if (options.bulk) {
@@ -53,7 +87,6 @@ export class ReadModelDb {
         ).run(String(READ_MODEL_VERSION));
       })();
     }
-    return new ReadModelDb(db, options.file);
   }
 
   /** Ends bulk mode: the file becomes an ordinary WAL database that servers and queries may share. */

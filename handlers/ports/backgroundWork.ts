@@ -1,4 +1,4 @@
-import { EventStoreUnavailableError } from './eventStore';
+import { EventStoreCorruptError, EventStoreUnavailableError } from './eventStore';
 
 /**
  * The contract of background work (the reactor, the projections, the relay, the scheduler), shared by handlers/ and
@@ -29,7 +29,8 @@ export const waitsInPlace = (error: unknown): boolean =>
   error instanceof WaitInPlace || error instanceof EventStoreUnavailableError || STORAGE_OUTAGE.test(sqliteCode(error));
 
 /** Failures that are never parked: outages wait in place, damage stops the loop with its own error. */
-export const neverParked = (error: unknown): boolean => waitsInPlace(error) || STORAGE_DAMAGE.test(sqliteCode(error));
+export const neverParked = (error: unknown): boolean =>
+  waitsInPlace(error) || error instanceof EventStoreCorruptError || STORAGE_DAMAGE.test(sqliteCode(error));
 
 export interface RetryPolicy {
   /** Attempts before the work is isolated (at least 1). */

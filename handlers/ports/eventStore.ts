@@ -110,6 +110,27 @@ export class EventStoreUnavailableError extends Error {
   }
 }
 
+/**
+ * R30: the log itself is damaged (a page of its file, an event whose checksum no longer matches). Not an outage: a
+ * retry cannot help. The message names the file and the remedy; the engine stops rather than answer around it.
+ */
+export class EventStoreCorruptError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EventStoreCorruptError';
+  }
+}
+
+/** R30: what a check of the whole log found. */
+export interface IntegrityReport {
+  /** Events whose checksum was recomputed and matched. */
+  checked: number;
+  /** Events stored before checksums were kept (nothing to compare). */
+  unchecked: number;
+  /** The first event that does not match its checksum, or the storage's own finding; undefined when all is well. */
+  firstDamage?: { position: number | null; problem: string };
+}
+
 export interface Subscription extends AsyncIterable<StoredEvent> {
   /** Ends the iteration; pending `next()` calls resolve as done. */
   close(): Promise<void>;
@@ -166,6 +187,8 @@ export interface EventStore {
   /** The position of the last stored event, 0 when empty. */
   headPosition(): Promise<number>;
   findCommand(commandId: string): Promise<CommandRecord | undefined>;
+  /** Optional (R30): checks the storage and every event's checksum; a store with its own guarantees may leave it out. */
+  verifyIntegrity?(onProgress?: (checked: number) => void): Promise<IntegrityReport>;
   /** A named checkpoint (reactors): the position up to which its owner has handled events. */
   readCheckpoint(name: string): Promise<number>;
   writeCheckpoint(name: string, position: number): Promise<void>;

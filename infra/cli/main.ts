@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { systemClock } from '../../handlers/ports/clock';
-import { EventStoreUnavailableError } from '../../handlers/ports/eventStore';
+import { EventStoreCorruptError, EventStoreUnavailableError } from '../../handlers/ports/eventStore';
 import type { Config } from '../config';
 import { ConfigError, loadConfig } from '../config';
 import { buildEngine } from '../engine/buildEngine';
@@ -14,7 +14,7 @@ import { printExplanation, printHistory } from './auditOutput';
 import { runDemo } from './demo/runDemo';
 import { runCommands, runQueries } from './jsonRequests';
 import { printParked, printStatus, retryParked, tick } from './operationsOutput';
-import { rebuildReadModels, verifyReadModels } from './readModelOperations';
+import { rebuildReadModels, verify } from './readModelOperations';
 import { printReport, printTeam } from './reportOutput';
 
 const USAGE = `lms: the training-assignment engine on its embedded store
@@ -42,7 +42,8 @@ Commands:
   parked                                background work that kept failing (R29), with its error
   retry [KEY ...]                       run parked reactions again after a fix (all, or those named)
   rebuild                               rebuild every read model from the events (progress bar)
-  verify                                rebuild into a scratch folder and compare with the live read models
+  verify                                check the log (SQLite and every event's checksum), compare the read
+                                        models with a rebuild, and check that the reactions are done
   demo                                  play the three seeds' stories on a fresh data folder
   serve                                 run as a NATS service (NATS_URL, see README) until SIGTERM/SIGINT
   help                                  this text
@@ -99,7 +100,7 @@ export async function main(argv: string[]): Promise<number> {
   if (verb === 'demo') return runDemo({ dataDir: values.data });
   const config = loadConfig(process.env, overrides);
   if (verb === 'rebuild') return rebuildReadModels(config);
-  if (verb === 'verify') return verifyReadModels(config);
+  if (verb === 'verify') return verify(config);
   if (verb === 'serve') return serve(config);
   const logger = createLogger(config.LMS_LOG_LEVEL ?? 'warn');
   const engine = buildEngine({ config, logger });
@@ -231,7 +232,8 @@ async function serve(config: Config): Promise<number> {
     process.once('SIGINT', () => resolve());
   });
   logger.info('stopping: finishing the work in hand');
-  await server.stop();
+  await server.stop().catch((error: Error) => logger.error({ err: error.message }, 'stopped with an error'));
+  if (fatal instanceof EventStoreCorruptError) console.error(`lms: ${fatal.message}`);
   return fatal ? 1 : 0;
 }
 
@@ -251,6 +253,9 @@ export async function run(argv: string[]): Promise<void> {
       error instanceof ConfigError ||
       (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
     ) {
+      console.error(`lms: ${error.message}`);
+      process.exitCode = 2;
+    } else if (error instanceof EventStoreCorruptError) {
       console.error(`lms: ${error.message}`);
       process.exitCode = 2;
     } else if (error instanceof EventStoreUnavailableError) {

@@ -4,12 +4,13 @@ import path from 'node:path';
 import { StoredParkedWorkLog } from '../../handlers/parkedWorkLog';
 import { systemClock } from '../../handlers/ports/clock';
 import type { EventStore } from '../../handlers/ports/eventStore';
+import { missingReactions } from '../../handlers/reactors/reactionAudit';
 import { ReadModelDb } from '../../projections/readModelDb';
 import { rebuildFromEvents } from '../../projections/streamRebuild';
 import { compareReadModels } from '../../projections/verifyReadModels';
 import type { Config } from '../config';
 import { ConfigError } from '../config';
-import { readModelFileOf } from '../engine/buildEngine';
+import { buildEngine, readModelFileOf } from '../engine/buildEngine';
 import { openEventStore } from '../openEventStore';
 import { ProgressBar } from './progressBar';
 import { renderTable } from './table';
@@ -65,15 +66,63 @@ export async function rebuildReadModels(config: Config): Promise<number> {
   }
 }
 
-/** `lms verify`: rebuild into a scratch folder up to the live read models' position and compare every row. */
-export async function verifyReadModels(config: Config): Promise<number> {
+/**
+ * `lms verify` (R20, R30): the log's integrity (SQLite's own check and every event's checksum), the read models
+ * against a rebuild from the events, and the reactions done (nothing parked, every live dynamic rule's reach and its
+ * holders agreeing). Exit status 1 names the first difference of each check that failed.
+ */
+export async function verify(config: Config): Promise<number> {
+  const store = openEventStore(config);
+  try {
+    const log = await verifyLogIntegrity(store);
+    if (log !== 0) return log;
+    const readModels = await verifyReadModels(config, store);
+    const reactions = await verifyReactions(config, store);
+    return readModels === 0 && reactions === 0 ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}
+
+async function verifyLogIntegrity(store: EventStore): Promise<number> {
+  if (!store.verifyIntegrity) return 0;
+  const report = await store.verifyIntegrity();
+  if (report.firstDamage) {
+    const where = report.firstDamage.position === null ? '' : ` at position ${report.firstDamage.position}`;
+    console.log(`verify FAILED: the event log is damaged${where}: ${report.firstDamage.problem}`);
+    console.log('Stop every engine on it and restore events.db from a backup (README, Backups).');
+    return 1;
+  }
+  const older = report.unchecked > 0 ? ` (${report.unchecked} written before checksums were kept)` : '';
+  console.log(`event log OK: ${report.checked} events match their checksums${older}`);
+  return 0;
+}
+
+async function verifyReactions(config: Config, store: EventStore): Promise<number> {
+  const engine = buildEngine({ config, store, readModels: ReadModelDb.open({ file: ':memory:' }) });
+  try {
+    const parked = await engine.parked.list();
+    const missing = await missingReactions(engine.commands);
+    if (parked.length === 0 && missing.length === 0) {
+      console.log('reactions OK: nothing parked, every dynamic rule reaches exactly the users who hold it');
+      return 0;
+    }
+    if (parked.length > 0) console.log(`verify FAILED: ${parked.length} piece(s) of work parked (lms parked)`);
+    for (const difference of missing) console.log(`verify FAILED: ${difference}`);
+    return 1;
+  } finally {
+    engine.readModels.close();
+  }
+}
+
+/** Rebuilds into a scratch folder up to the live read models' position and compares every row. */
+async function verifyReadModels(config: Config, store: EventStore): Promise<number> {
   if (config.EVENT_STORE === 'memory')
     throw new ConfigError('verify needs a durable store: the memory store holds nothing between runs');
   if (!fs.existsSync(readModelFileOf(config)))
     throw new ConfigError(
       `there are no read models to verify in ${config.LMS_DATA}: run a command or "lms rebuild" first`,
     );
-  const store = openEventStore(config);
   const live = ReadModelDb.open({ file: readModelFileOf(config) });
   const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-verify-'));
   try {
@@ -108,7 +157,6 @@ export async function verifyReadModels(config: Config): Promise<number> {
     }
   } finally {
     live.close();
-    await store.close();
     fs.rmSync(scratchDir, { recursive: true, force: true });
   }
 }

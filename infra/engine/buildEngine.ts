@@ -45,6 +45,8 @@ export interface BuildEngineOptions {
   projection?: ProjectionRuntimeOptions;
   /** Attempts on an expected-revision conflict before answering CONFLICT (R21). */
   maxAttempts?: number;
+  /** Check the log's file at open (R30): a long-running server does; a one-shot CLI command does not pay for it. */
+  integrityCheck?: boolean;
 }
 
 /** Where the read models of a configuration live. */
@@ -58,11 +60,17 @@ export const readModelFileOf = (config: Config): string =>
 export function buildEngine(options: BuildEngineOptions): Engine {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? openEventStore(config);
+  const store = options.store ?? openEventStore(config, { integrityCheck: options.integrityCheck ?? false });
   const readModelFile = readModelFileOf(config);
   // Read models are derived: NORMAL (no fsync per batch) loses at most the last batches on power loss, rows and
   // checkpoint together, and the next catch-up projects them again.
   const readModels = options.readModels ?? ReadModelDb.open({ file: readModelFile, synchronous: 'NORMAL' });
+  if (readModels.setAside) {
+    logger?.warn(
+      { file: readModelFile, setAside: readModels.setAside },
+      'the read models were damaged: set aside and rebuilt from the events',
+    );
+  }
   const commands = new CommandHandler({
     store,
     clock,

@@ -18,6 +18,7 @@ import {
   WrongExpectedRevisionError,
 } from '../../handlers/ports/eventStore';
 import { isDuplicateEventId } from './sqliteErrors';
+import { eventChecksum } from './sqliteIntegrity';
 import { headOf } from './sqliteReads';
 import type { IdRow, Statements } from './sqliteStatements';
 import { matchesExpected, toJson } from './writeRules';
@@ -56,14 +57,10 @@ function applyWrite(statements: Statements, write: StreamWrite): StreamWriteResu
   for (const event of events) {
     revision += 1;
     try {
-      const info = statements.insertEvent.run(
-        event.id,
-        stream,
-        revision,
-        event.type,
-        toJson(event.data),
-        toJson(event.metadata),
-      );
+      const data = toJson(event.data);
+      const metadata = toJson(event.metadata);
+      const checksum = eventChecksum(event.id, stream, revision, event.type, data, metadata);
+      const info = statements.insertEvent.run(event.id, stream, revision, event.type, data, metadata, checksum);
       position = Number(info.lastInsertRowid);
     } catch (error) {
       // A later id already stored (here or elsewhere): the write is neither new nor a replay.

@@ -1,9 +1,10 @@
 /**
  * What SQLite driver errors mean to the event-store port: errors meaning the store cannot be used (busy past the
- * timeout, I/O, disk full, cannot open, read-only, corrupt, closed) become EventStoreUnavailableError; others (bugs)
- * pass through unchanged.
+ * timeout, I/O, disk full, cannot open, read-only, closed) become EventStoreUnavailableError; a damaged file becomes
+ * EventStoreCorruptError (R30); others (bugs) pass through unchanged.
  */
-import { EventStoreUnavailableError } from '../../handlers/ports/eventStore';
+import { EventStoreCorruptError, EventStoreUnavailableError } from '../../handlers/ports/eventStore';
+import { corruptionRemedy } from './sqliteIntegrity';
 
 const UNAVAILABLE_CODES = [
   'SQLITE_BUSY',
@@ -12,8 +13,6 @@ const UNAVAILABLE_CODES = [
   'SQLITE_FULL',
   'SQLITE_CANTOPEN',
   'SQLITE_READONLY',
-  'SQLITE_CORRUPT',
-  'SQLITE_NOTADB',
   'SQLITE_PROTOCOL',
   'SQLITE_NOMEM',
   'SQLITE_PERM',
@@ -47,8 +46,19 @@ export function isDuplicateEventId(error: unknown): boolean {
   return sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE' && message.includes('events.id');
 }
 
-/** The error as EventStoreUnavailableError when it means the store cannot be used, else unchanged. */
-export function toUnavailable(error: unknown): unknown {
+/** A damaged file (R30): not an outage, a retry cannot help. */
+export function isCorrupt(error: unknown): boolean {
+  const sqlite = sqliteCode(error);
+  return sqlite !== undefined && /^SQLITE_(CORRUPT|NOTADB)/.test(sqlite);
+}
+
+/**
+ * The error as the port says it: EventStoreCorruptError (naming the file and the remedy) for damage,
+ * EventStoreUnavailableError when the store cannot be used now, else unchanged.
+ */
+export function toStoreError(error: unknown, file: string): unknown {
+  if (isCorrupt(error))
+    return new EventStoreCorruptError(`${corruptionRemedy(file)} (${String(error)})`, { cause: error });
   return isUnavailable(error)
     ? new EventStoreUnavailableError(`event store unavailable: ${String(error)}`, { cause: error })
     : error;

@@ -19,6 +19,7 @@ import {
   type CommandRecord,
   type EventStore,
   EventStoreUnavailableError,
+  type IntegrityReport,
   type StoredEvent,
   type StreamCursor,
   type StreamWrite,
@@ -27,8 +28,9 @@ import {
 } from '../../handlers/ports/eventStore';
 import { SubscriptionHub } from './catchUpSubscription';
 import { SqliteCheckpoints } from './sqliteCheckpoints';
-import { toUnavailable } from './sqliteErrors';
+import { toStoreError } from './sqliteErrors';
 import { SqliteGroupCommit } from './sqliteGroupCommit';
+import { verifyLog } from './sqliteIntegrity';
 import { openSqliteDatabase } from './sqliteOpen';
 import { pageSize, SqliteReader } from './sqliteReads';
 import { prepareStatements } from './sqliteStatements';
@@ -50,6 +52,8 @@ export interface SqliteEventStoreOptions {
    * there, group commit and fsync included, while this thread reads and decides. `lms serve` and the CLI use it.
    */
   writerThread?: boolean;
+  /** Run SQLite's quick check of the file at open (R30): a damaged file is refused with a named, fatal error. */
+  integrityCheck?: boolean;
 }
 
 export class SqliteEventStore implements EventStore {
@@ -59,6 +63,7 @@ export class SqliteEventStore implements EventStore {
   private readonly hub: SubscriptionHub;
   private readonly writer: SqliteWriterThread | undefined;
   private closed = false;
+  private readonly file: string;
 
   private constructor(
     private readonly db: Database.Database,
@@ -79,7 +84,9 @@ export class SqliteEventStore implements EventStore {
       statements,
       (operation) => this.run(operation),
       () => this.hub.wakeAll(),
+      options.file,
     );
+    this.file = options.file;
     this.hub = new SubscriptionHub({
       readAll: (fromPosition, limit) => this.readAll(fromPosition, limit),
       pageSize: options.subscriptionPageSize,
@@ -102,6 +109,11 @@ export class SqliteEventStore implements EventStore {
       });
     }
     return this.groupCommit.append(writes, options.command);
+  }
+
+  /** R30: SQLite's integrity check of the whole file, then every event's checksum. */
+  async verifyIntegrity(onProgress?: (checked: number) => void): Promise<IntegrityReport> {
+    return this.run(() => verifyLog(this.db, onProgress));
   }
 
   async readStream(stream: string, fromRevision = 0): Promise<StoredEvent[]> {
@@ -192,7 +204,7 @@ export class SqliteEventStore implements EventStore {
     try {
       return fn();
     } catch (error) {
-      throw toUnavailable(error);
+      throw toStoreError(error, this.file);
     }
   }
 }

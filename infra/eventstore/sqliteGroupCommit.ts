@@ -11,7 +11,7 @@
 import type Database from 'better-sqlite3';
 import type { AppendResult, CommandRecord, StreamWrite } from '../../handlers/ports/eventStore';
 import { appendInTransaction } from './sqliteAppendWrites';
-import { toUnavailable } from './sqliteErrors';
+import { toStoreError } from './sqliteErrors';
 import type { Statements } from './sqliteStatements';
 
 interface PendingAppend {
@@ -34,6 +34,8 @@ export class SqliteGroupCommit {
     private readonly run: <T>(operation: () => T) => T,
     /** Called after a batch in which at least one append committed. */
     private readonly committed: () => void,
+    /** The file, named by a damage error. */
+    file: string,
   ) {
     const group = db.transaction((batch: PendingAppend[]) =>
       batch.map((item): Outcome => {
@@ -45,7 +47,7 @@ export class SqliteGroupCommit {
         } catch (error) {
           db.exec('ROLLBACK TO append');
           db.exec('RELEASE append');
-          return { ok: false, error: toUnavailable(error) };
+          return { ok: false, error: toStoreError(error, file) };
         }
       }),
     );

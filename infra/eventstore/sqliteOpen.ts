@@ -9,8 +9,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { EventStoreUnavailableError } from '../../handlers/ports/eventStore';
-import { isUnavailable } from './sqliteErrors';
+import { EventStoreCorruptError, EventStoreUnavailableError } from '../../handlers/ports/eventStore';
+import { isCorrupt, isUnavailable } from './sqliteErrors';
+import { addChecksumColumn, corruptionRemedy, quickCheck } from './sqliteIntegrity';
 import { SCHEMA } from './sqliteSchema';
 
 /** The options of SqliteEventStoreOptions that opening the file reads (documented there). */
@@ -19,6 +20,7 @@ export interface SqliteOpenOptions {
   synchronous?: 'FULL' | 'NORMAL';
   busyTimeoutMs?: number;
   writerThread?: boolean;
+  integrityCheck?: boolean;
 }
 
 /**
@@ -43,10 +45,15 @@ export function openSqliteDatabase<T>(options: SqliteOpenOptions, use: (db: Data
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous}`);
+    if (options.integrityCheck) quickCheck(db, options.file);
     db.exec(SCHEMA);
+    addChecksumColumn(db);
     return use(db);
   } catch (error) {
     db?.close();
+    if (error instanceof EventStoreCorruptError) throw error;
+    if (isCorrupt(error))
+      throw new EventStoreCorruptError(`${corruptionRemedy(options.file)} (${String(error)})`, { cause: error });
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     if (isUnavailable(error) || (typeof code === 'string' && /^E[A-Z]+$/.test(code))) {
       throw new EventStoreUnavailableError(`cannot open event store ${options.file}: ${String(error)}`, {

@@ -21,6 +21,8 @@ CREATE TABLE IF NOT EXISTS events (
   type TEXT NOT NULL,
   data TEXT NOT NULL,
   metadata TEXT NOT NULL,
+  -- R30: a checksum of what was stored (sqliteIntegrity.ts); NULL in logs written before checksums were kept.
+  checksum TEXT,
   UNIQUE (stream, revision)
 );
 -- Reference data (every stream but users' training): the reference-data feed reads only these, a small part of the log.

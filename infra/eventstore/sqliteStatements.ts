@@ -30,8 +30,8 @@ export function prepareStatements(db: Database.Database) {
     streamIdsFrom: db.prepare<[string, number, number], { id: string; revision: number; position: number }>(
       'SELECT id, revision, position FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
     ),
-    insertEvent: db.prepare<[string, string, number, string, string, string]>(
-      'INSERT INTO events (id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+    insertEvent: db.prepare<[string, string, number, string, string, string, string]>(
+      'INSERT INTO events (id, stream, revision, type, data, metadata, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     readStream: db.prepare<[string, number], EventRow>(
       'SELECT position, id, stream, revision, type, data, metadata FROM events WHERE stream = ? AND revision >= ? ORDER BY revision',

@@ -1,6 +1,7 @@
 import { workerData } from 'node:worker_threads';
 import {
   DuplicateCommandError,
+  EventStoreCorruptError,
   EventStoreUnavailableError,
   WrongExpectedRevisionError,
 } from '../../handlers/ports/eventStore';
@@ -25,6 +26,7 @@ function describe(error: unknown): SqliteWriterError {
     return { kind: 'wrongExpectedRevision', stream: error.stream, expected: error.expected, actual: error.actual };
   if (error instanceof DuplicateCommandError) return { kind: 'duplicateCommand', commandId: error.commandId };
   if (error instanceof EventStoreUnavailableError) return { kind: 'unavailable', message: error.message };
+  if (error instanceof EventStoreCorruptError) return { kind: 'corrupt', message: error.message };
   return { kind: 'other', message: error instanceof Error ? error.message : String(error) };
 }
 

@@ -16,4 +16,5 @@ export type SqliteWriterError =
   | { kind: 'wrongExpectedRevision'; stream: string; expected: ExpectedRevision; actual: number }
   | { kind: 'duplicateCommand'; commandId: string }
   | { kind: 'unavailable'; message: string }
+  | { kind: 'corrupt'; message: string }
   | { kind: 'other'; message: string };

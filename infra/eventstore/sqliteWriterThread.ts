@@ -1,6 +1,7 @@
 import type { AppendResult, CommandRecord, StreamWrite } from '../../handlers/ports/eventStore';
 import {
   DuplicateCommandError,
+  EventStoreCorruptError,
   EventStoreUnavailableError,
   WrongExpectedRevisionError,
 } from '../../handlers/ports/eventStore';
@@ -15,6 +16,8 @@ function toError(error: SqliteWriterError): Error {
       return new DuplicateCommandError(error.commandId);
     case 'unavailable':
       return new EventStoreUnavailableError(error.message);
+    case 'corrupt':
+      return new EventStoreCorruptError(error.message);
     default:
       return new Error(error.message);
   }

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
+import { EventStoreCorruptError } from '../../handlers/ports/eventStore';
 
 /**
  * Runs a piece of work again and again: right after a nudge, or after an idle interval (to see what other
- * processes stored). A failure is logged and retried with backoff; the loop never dies of it.
+ * processes stored). A failure is logged and retried with backoff; the loop never dies of it, but for a damaged log
+ * (R30), which it reports through `onFatal` and stops on: retrying cannot help.
  */
 export class BackgroundLoop {
   private stopped = false;
@@ -13,7 +15,7 @@ export class BackgroundLoop {
   constructor(
     private readonly name: string,
     private readonly work: () => Promise<unknown>,
-    private readonly options: { intervalMs: number; logger: Logger },
+    private readonly options: { intervalMs: number; logger: Logger; onFatal?: (error: Error) => void },
   ) {}
 
   start(): void {
@@ -40,6 +42,11 @@ export class BackgroundLoop {
         await this.work();
         failures = 0;
       } catch (error) {
+        if (error instanceof EventStoreCorruptError) {
+          this.options.logger.fatal({ loop: this.name, err: error.message }, 'the event log is damaged');
+          this.options.onFatal?.(error);
+          return;
+        }
         failures++;
         this.options.logger.warn(
           { loop: this.name, err: (error as Error).message, failures },

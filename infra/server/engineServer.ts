@@ -3,6 +3,7 @@ import { connect, Events } from 'nats';
 import type { Logger } from 'pino';
 import type { Clock } from '../../handlers/ports/clock';
 import type { EventStore } from '../../handlers/ports/eventStore';
+import { EventStoreCorruptError } from '../../handlers/ports/eventStore';
 import type { CommandReply } from '../../handlers/ports/reply';
 import type { Config } from '../config';
 import { buildEngine } from '../engine/buildEngine';
@@ -76,6 +77,7 @@ export class EngineServer {
       mode: 'served',
       ...(options.store ? { store: options.store } : {}),
       projectionThread: true,
+      integrityCheck: true,
       reactor: { checkpointIntervalMs: CHECKPOINT_INTERVAL_MS },
     });
   }
@@ -144,9 +146,15 @@ export class EngineServer {
     return {
       command: async (input: unknown): Promise<CommandReply> => {
         const run = () => this.engine.commands.handle(input);
-        const reply = metrics ? await metrics.command(input, run) : await run();
-        this.nudge();
-        return reply;
+        try {
+          const reply = metrics ? await metrics.command(input, run) : await run();
+          this.nudge();
+          return reply;
+        } catch (error) {
+          // R30: a damaged log stops the engine, named in the log; its supervisor must not restart into it blindly.
+          if (error instanceof EventStoreCorruptError) this.options.onFatal?.(error);
+          throw error;
+        }
       },
       query: (input: unknown) => {
         const run = () => this.engine.queries.handle(input);
@@ -162,15 +170,17 @@ export class EngineServer {
   /** The reactor and the projections, nudged after every command; the scheduler, which looks at the clock. */
   private startLoops(): void {
     const { logger } = this.options;
+    const onFatal = (error: Error) => this.options.onFatal?.(error);
     const intervalMs = this.options.pollIntervalMs ?? 100;
     this.loops.push(
-      new BackgroundLoop('reactor', () => this.engine.reactor.runUntilIdle(), { intervalMs, logger }),
-      new BackgroundLoop('projections', () => this.engine.projections.catchUp(), { intervalMs, logger }),
+      new BackgroundLoop('reactor', () => this.engine.reactor.runUntilIdle(), { intervalMs, logger, onFatal }),
+      new BackgroundLoop('projections', () => this.engine.projections.catchUp(), { intervalMs, logger, onFatal }),
     );
     for (const loop of this.loops) loop.start();
     this.schedulerLoop = new BackgroundLoop('scheduler', () => this.engine.scheduler.runDue(), {
       intervalMs: this.options.schedulerIntervalMs ?? 30_000,
       logger,
+      onFatal,
     });
     this.schedulerLoop.start();
   }
