@@ -101,13 +101,15 @@ async function verifyLogIntegrity(store: EventStore): Promise<number> {
 async function verifyReactions(config: Config, store: EventStore): Promise<number> {
   const engine = buildEngine({ config, store, readModels: ReadModelDb.open({ file: ':memory:' }) });
   try {
-    const parked = await engine.parked.list();
+    // Reactions are done when none is parked (the reactor's and the scheduler's); parked projection work shows in the
+    // read models' comparison, a parked integration event in lms status.
+    const parked = (await engine.parked.list()).filter((work) => work.loop === 'reactor' || work.loop === 'scheduler');
     const missing = await missingReactions(engine.commands);
     if (parked.length === 0 && missing.length === 0) {
       console.log('reactions OK: nothing parked, every dynamic rule reaches exactly the users who hold it');
       return 0;
     }
-    if (parked.length > 0) console.log(`verify FAILED: ${parked.length} piece(s) of work parked (lms parked)`);
+    if (parked.length > 0) console.log(`verify FAILED: ${parked.length} reaction(s) parked (lms parked, then lms retry)`);
     for (const difference of missing) console.log(`verify FAILED: ${difference}`);
     return 1;
   } finally {
