@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { IdSchema } from '../domain/shared/primitives';
+import type { Clock } from '../handlers/ports/clock';
+import { AcceleratedClock, systemClock } from '../handlers/ports/clock';
 
 /** Configuration from the environment (DESIGN.md section 4); CLI flags override. Validated once, at start. */
 export const ConfigSchema = z.object({
@@ -18,6 +20,10 @@ export const ConfigSchema = z.object({
   LMS_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** The address the metrics port binds to: loopback unless configured. */
   LMS_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Testing aid (soak): the engine's clock starts here and runs LMS_CLOCK_RATE times faster from LMS_CLOCK_ORIGIN_MS. */
+  LMS_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
+  LMS_CLOCK_RATE: z.coerce.number().positive().max(1_000_000).default(1),
+  LMS_CLOCK_ORIGIN_MS: z.coerce.number().int().min(0).optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -38,4 +44,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
 
 function pickDefined(values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined && value !== ''));
+}
+
+/** The engine's clock: the system's, or the soak's accelerated one when LMS_CLOCK_START is set. */
+export function clockFrom(config: Config): Clock {
+  if (!config.LMS_CLOCK_START) return systemClock;
+  return new AcceleratedClock(config.LMS_CLOCK_START, config.LMS_CLOCK_RATE, config.LMS_CLOCK_ORIGIN_MS ?? Date.now());
 }

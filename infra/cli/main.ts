@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { systemClock } from '../../handlers/ports/clock';
 import { EventStoreCorruptError, EventStoreUnavailableError } from '../../handlers/ports/eventStore';
 import type { Config } from '../config';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, clockFrom, loadConfig } from '../config';
 import { buildEngine } from '../engine/buildEngine';
 import type { Engine } from '../engine/engine';
 import type { StatusThresholds } from '../engine/engineStatus';
@@ -103,7 +102,7 @@ export async function main(argv: string[]): Promise<number> {
   if (verb === 'verify') return verify(config);
   if (verb === 'serve') return serve(config);
   const logger = createLogger(config.LMS_LOG_LEVEL ?? 'warn');
-  const engine = buildEngine({ config, logger });
+  const engine = buildEngine({ config, logger, clock: clockFrom(config) });
   try {
     return await runVerb(engine, config, verb, rest, values);
   } finally {
@@ -218,7 +217,7 @@ async function serve(config: Config): Promise<number> {
   const server = new EngineServer({
     config,
     nats,
-    clock: systemClock,
+    clock: clockFrom(config),
     logger,
     onFatal: (error) => {
       fatal = error;

@@ -109,7 +109,8 @@ async function verifyReactions(config: Config, store: EventStore): Promise<numbe
       console.log('reactions OK: nothing parked, every dynamic rule reaches exactly the users who hold it');
       return 0;
     }
-    if (parked.length > 0) console.log(`verify FAILED: ${parked.length} reaction(s) parked (lms parked, then lms retry)`);
+    if (parked.length > 0)
+      console.log(`verify FAILED: ${parked.length} reaction(s) parked (lms parked, then lms retry)`);
     for (const difference of missing) console.log(`verify FAILED: ${difference}`);
     return 1;
   } finally {
