@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-soak-'));
   const env = {
     NATS_URL: nats.url,
-    LMS_LOG_LEVEL: 'warn',
+    LMS_LOG_LEVEL: 'info',
     // A simulated day per real minute, continuous across restarts.
     LMS_CLOCK_START: '2026-01-05T06:00:00.000Z',
     LMS_CLOCK_RATE: '1440',

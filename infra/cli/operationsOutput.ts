@@ -67,8 +67,9 @@ export async function printParked(engine: Engine, json: boolean): Promise<number
 }
 
 /**
- * `lms retry [KEY...]`: runs parked reactions again (all of them, or those named). Parked projection work is cleared by
- * `lms rebuild`; parked integration events by the relay of `lms serve` (they are published again when retried there).
+ * `lms retry [KEY...]`: runs parked reactions again (all of them, or those named). Parked projection work is cleared
+ * by `lms rebuild`. A parked integration event (one NATS refused) stays passed over; naming its key acknowledges it,
+ * which clears it from the list. Exit status 1 when a retried reaction still fails or a key is not parked.
  */
 export async function retryParked(engine: Engine, keys: string[]): Promise<number> {
   const named = keys.length > 0 ? keys : undefined;
@@ -78,14 +79,16 @@ export async function retryParked(engine: Engine, keys: string[]): Promise<numbe
   const outcomes = await engine.reactor.retryParked(named);
   for (const outcome of outcomes)
     console.log(`${outcome.key}: ${outcome.error ? `still failing: ${outcome.error}` : 'done'}`);
-  const others = known.filter((work) => work.loop !== 'reactor' && (!named || named.includes(work.key)));
-  for (const work of others) {
-    const how = work.loop === 'projections' ? 'run lms rebuild after the fix' : 'retried by the relay of lms serve';
-    console.log(`${work.key}: ${work.loop} work: ${how}`);
+  for (const work of known.filter((item) => item.loop !== 'reactor' && (!named || named.includes(item.key)))) {
+    if (work.loop === 'projections') console.log(`${work.key}: projection work: run lms rebuild after the fix`);
+    else if (work.loop === 'relay' && named) {
+      await engine.parked.resolve(work.key, 'acknowledged by an operator: the event stays unpublished');
+      console.log(`${work.key}: acknowledged: the integration event stays unpublished`);
+    } else console.log(`${work.key}: ${work.loop} work: name its key to acknowledge it`);
   }
-  const failed = outcomes.filter((outcome) => outcome.error).length + unknown.length + others.length;
-  console.log(`retried ${outcomes.length}: ${outcomes.length - outcomes.filter((o) => o.error).length} done`);
-  return failed === 0 ? 0 : 1;
+  const stillFailing = outcomes.filter((outcome) => outcome.error).length;
+  console.log(`retried ${outcomes.length}: ${outcomes.length - stillFailing} done`);
+  return stillFailing + unknown.length === 0 ? 0 : 1;
 }
 
 /** `lms tick`: the day's scheduled transitions, once, for the embedded store under cron (R5, R22, R23). */

@@ -1,8 +1,17 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
-export const CLI = path.join(__dirname, '..', '..', 'dist', 'infra', 'cli', 'main.js');
+/** The repository's root: this file runs from test/support (jest) or dist/test/support (the soak). */
+function repositoryRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.join(from, '..', '..');
+  }
+}
+
+export const CLI = path.join(repositoryRoot(__dirname), 'dist', 'infra', 'cli', 'main.js');
 
 /** `lms serve` as a real child process on a data folder, for crash tests: started, waited for, killed. */
 export class EngineProcess {
