@@ -195,14 +195,20 @@ export class AssignmentReactor {
     await this.init();
     const outcomes: { key: string; error?: string }[] = [];
     for (const work of await this.parked.list()) {
-      if (work.loop !== 'reactor' || (keys && !keys.includes(work.key))) continue;
+      if ((work.loop !== 'reactor' && work.loop !== 'scheduler') || (keys && !keys.includes(work.key))) continue;
+      const commandId = `reactor-retry:${work.key}:${this.commands.clock.now()}`;
+      // The scheduler's work answers no event: it is a user's day, run again now.
+      if (work.loop === 'scheduler') {
+        const error = await this.writer.retryParked(work, commandId, undefined);
+        outcomes.push(error ? { key: work.key, error: error.message } : { key: work.key });
+        continue;
+      }
       const [trigger] = await this.commands.store.readAll(work.position - 1, 1);
       const event = trigger && asDomainEvent(trigger);
       if (!trigger || !event) {
         outcomes.push({ key: work.key, error: `the event at position ${work.position} cannot be read` });
         continue;
       }
-      const commandId = `reactor-retry:${work.key}:${this.commands.clock.now()}`;
       const error = work.work
         ? await this.writer.retryParked(work, commandId, trigger)
         : await this.reactAgain(work, event, trigger, commandId);

@@ -48,34 +48,44 @@ export class ReactionWriter {
   }
 
   /** Runs one parked reaction again, with a fresh command id; resolves it when it is stored. */
-  async retryParked(work: ParkedWork, commandId: string, trigger: StoredEvent): Promise<Error | undefined> {
-    const reaction = { work: work.work as TrainingWork, trigger };
-    const error = await attemptWithRetries(() => this.execute([reaction], commandId, trigger), this.retry);
+  async retryParked(work: ParkedWork, commandId: string, trigger: StoredEvent | undefined): Promise<Error | undefined> {
+    const error = await attemptWithRetries(
+      () => this.executeWork([work.work as TrainingWork], commandId, trigger),
+      this.retry,
+    );
     if (error) await this.parked.retried(work.key, error.message);
     else await this.parked.resolve(work.key, `retried as ${commandId}`);
     return error;
   }
 
-  private async execute(reactions: readonly Reaction[], commandId: string, last: StoredEvent): Promise<void> {
+  private execute(reactions: readonly Reaction[], commandId: string, last: StoredEvent): Promise<void> {
+    return this.executeWork(
+      reactions.map((reaction) => reaction.work),
+      commandId,
+      last,
+    );
+  }
+
+  /** Stores per-user work as one command; `last` (the page's last event) gives it its correlation and cause. */
+  private async executeWork(works: readonly TrainingWork[], commandId: string, last: StoredEvent | undefined) {
     const meta = {
       commandId,
       actorId: REACTOR_ACTOR,
-      correlationId: last.metadata.correlationId,
-      causationId: last.id,
+      correlationId: last?.metadata.correlationId ?? commandId,
+      ...(last ? { causationId: last.id } : {}),
     };
-    const works = reactions.map((reaction) => reaction.work);
     const reply = await this.commands.execute(meta, (context) => planReactions(works, context));
     if (reply.ok) {
       if (reply.warnings.length > 0)
-        this.logger?.info({ position: last.position, skipped: reply.warnings.length }, 'reactions skipped');
+        this.logger?.info({ position: last?.position, skipped: reply.warnings.length }, 'reactions skipped');
       return;
     }
     const why = `${reply.error.code} ${reply.error.message}`;
     // An outage, or contention that outlasted the command handler's retries: wait in place, never park.
     if (reply.error.code === 'UNAVAILABLE' || reply.error.code === 'CONFLICT') {
-      throw new WaitInPlace(`reactions at position ${last.position} wait: ${why}`);
+      throw new WaitInPlace(`reactions at position ${last?.position ?? '-'} wait: ${why}`);
     }
-    throw new Error(`reactions at position ${last.position} were refused: ${why}`);
+    throw new Error(`reactions at position ${last?.position ?? '-'} were refused: ${why}`);
   }
 }
 
