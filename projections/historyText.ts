@@ -39,6 +39,8 @@ export function describeTrainingEvent(event: TrainingEvent, referenceData: Refer
       return `${title} progress ${event.data.progress}%`;
     case 'CourseCompleted':
       return `${title} v${event.data.version} completed on ${event.data.completedOn}${event.data.score === null ? '' : ` with score ${event.data.score}`}`;
+    case 'RecertificationDue':
+      return `${title} retake assigned, due ${event.data.dueDate ?? event.data.expiresOn}: the completion expires on ${event.data.expiresOn}`;
     case 'CompletionExpired':
       return `${title} completion expired on ${event.data.expiredOn}${due(event.data.dueDate)}`;
     case 'AssignmentOverdue':

@@ -9,7 +9,7 @@ export const READ_MODEL_NAMES = ['referenceData', 'assignments'] as const;
  * Bumped whenever a table or a row derivation changes: read models built by another version are dropped on open
  * and rebuilt from the events by the next catch-up.
  */
-export const READ_MODEL_VERSION = 6;
+export const READ_MODEL_VERSION = 7;
 export type ReadModelName = (typeof READ_MODEL_NAMES)[number];
 
 /** overdue_at in mi_counts for a row without a due date (a key column cannot be null): before any real instant. */
@@ -111,6 +111,9 @@ CREATE TABLE IF NOT EXISTS assignments (
   score REAL,
   sources TEXT NOT NULL,
   completions TEXT NOT NULL,
+  -- When the completion lapses (R5), and the retake assigned before then (R24, JSON), if any.
+  expires_on TEXT,
+  retake TEXT,
   -- The user's facts MI reporting filters and groups by, copied from users (kept in step by the projector), so
   -- reports over a million rows read one narrow index and join nothing.
   user_active INTEGER NOT NULL,

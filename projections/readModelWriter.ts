@@ -82,6 +82,8 @@ export class ReadModelWriter {
       row.score,
       JSON.stringify(row.sources),
       JSON.stringify(row.completions),
+      row.expiresOn,
+      row.retake ? JSON.stringify(row.retake) : null,
       user.active,
       user.org_unit_id,
       user.department,
@@ -207,10 +209,10 @@ function prepare(readModels: ReadModelDb) {
     deleteAssignment: run<[string, string]>('DELETE FROM assignments WHERE user_id = ? AND course_id = ?'),
     upsertAssignment: run<unknown[]>(
       // An upsert, not INSERT OR REPLACE: a replace deletes without firing the MI count triggers.
-      `INSERT INTO assignments (user_id, course_id, visible, required, status, progress, version, due_date, assigned_on, started_on, completed_on, score, sources, completions, user_active, org_unit_id, department, overdue_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO assignments (user_id, course_id, visible, required, status, progress, version, due_date, assigned_on, started_on, completed_on, score, sources, completions, expires_on, retake, user_active, org_unit_id, department, overdue_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (user_id, course_id) DO UPDATE SET visible = excluded.visible, required = excluded.required, status = excluded.status, progress = excluded.progress,
          version = excluded.version, due_date = excluded.due_date, assigned_on = excluded.assigned_on, started_on = excluded.started_on, completed_on = excluded.completed_on,
-         score = excluded.score, sources = excluded.sources, completions = excluded.completions, user_active = excluded.user_active, org_unit_id = excluded.org_unit_id,
+         score = excluded.score, sources = excluded.sources, completions = excluded.completions, expires_on = excluded.expires_on, retake = excluded.retake, user_active = excluded.user_active, org_unit_id = excluded.org_unit_id,
          department = excluded.department, overdue_at = excluded.overdue_at`,
     ),
     userFacts: db.prepare<[string], UserFacts>(

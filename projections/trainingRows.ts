@@ -33,6 +33,15 @@ export interface AssignmentRow {
   score: number | null;
   sources: SourceView[];
   completions: Completion[];
+  expiresOn: string | null;
+  /** R24: the retake assigned in the recertification window, while the completion is still valid. */
+  retake: RetakeView | null;
+}
+
+export interface RetakeView {
+  dueOn: string;
+  startedOn: string | null;
+  progress: number;
 }
 
 export interface ExemptionRow {
@@ -68,6 +77,10 @@ export function assignmentRow(userId: string, assignment: Assignment): Assignmen
       exempt: source.exempt,
     })),
     completions: assignment.completions,
+    expiresOn: assignment.status === 'completed' ? assignment.expiresOn : null,
+    retake: assignment.retake
+      ? { dueOn: assignment.retake.dueOn, startedOn: assignment.retake.startedOn, progress: assignment.retake.progress }
+      : null,
   };
 }
 

@@ -1,7 +1,7 @@
 import { isOverdue } from '../domain/policies/overduePolicy';
 import { todayIn } from '../domain/shared/calendar';
 import { ReadModelQueries } from './readModelQueries';
-import type { SourceView } from './trainingRows';
+import type { RetakeView, SourceView } from './trainingRows';
 
 export interface DashboardRow {
   courseId: string;
@@ -13,6 +13,10 @@ export interface DashboardRow {
   overdue: boolean;
   version: number;
   progress: number;
+  /** When a completion lapses (R5); null while not completed or when it never does. */
+  expiresOn: string | null;
+  /** R24: the retake assigned before the completion lapses, with its own progress. */
+  retake: RetakeView | null;
 }
 
 export interface UserAssignmentRow extends DashboardRow {
@@ -38,6 +42,8 @@ interface AssignmentRecord {
   started_on: string | null;
   completed_on: string | null;
   score: number | null;
+  expires_on: string | null;
+  retake: string | null;
   /** Only read for the admin's view (`full`): the JSON columns are most of a row's bytes. */
   sources?: string;
   completions?: string;
@@ -53,7 +59,7 @@ export class UserViews extends ReadModelQueries {
   /** The visible assignments of several users in one query (My Team), each user's soonest due first. */
   rowsOfUsers(userIds: readonly string[], now: string, full: boolean): Map<string, UserAssignmentRow[]> {
     const records = this.statement<[string], AssignmentRecord>(
-      `SELECT a.user_id, a.course_id, a.required, a.status, a.progress, a.version, a.due_date, a.assigned_on, a.started_on, a.completed_on, a.score,
+      `SELECT a.user_id, a.course_id, a.required, a.status, a.progress, a.version, a.due_date, a.assigned_on, a.started_on, a.completed_on, a.score, a.expires_on, a.retake,
          ${full ? 'a.sources, a.completions,' : ''} c.title, c.kind
        FROM assignments a LEFT JOIN courses c ON c.course_id = a.course_id
        WHERE a.user_id IN (SELECT value FROM json_each(?)) AND a.visible = 1
@@ -79,6 +85,8 @@ export class UserViews extends ReadModelQueries {
         overdue: isOverdue({ status: record.status, dueDate: record.due_date }, today),
         version: record.version,
         progress: record.progress,
+        expiresOn: record.expires_on,
+        retake: record.retake ? (JSON.parse(record.retake) as RetakeView) : null,
         // The dashboard and My Team need neither: only the admin's view pays for parsing them.
         sources: full && record.sources ? (JSON.parse(record.sources) as SourceView[]) : [],
         assignedOn: record.assigned_on,
@@ -122,6 +130,6 @@ export class UserViews extends ReadModelQueries {
 }
 
 export function dashboardOf(row: UserAssignmentRow): DashboardRow {
-  const { courseId, title, kind, required, dueDate, status, overdue, version, progress } = row;
-  return { courseId, title, kind, required, dueDate, status, overdue, version, progress };
+  const { courseId, title, kind, required, dueDate, status, overdue, version, progress, expiresOn, retake } = row;
+  return { courseId, title, kind, required, dueDate, status, overdue, version, progress, expiresOn, retake };
 }

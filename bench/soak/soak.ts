@@ -1,5 +1,5 @@
 /**
- * `npm run soak [-- --minutes 10]`: the unattended soak of issue #13. `lms serve` runs on a data folder for the given
+ * `npm run soak [-- --minutes 10 --users 200 --rate 100]`: the unattended soak of issue #13. `lms serve` runs on a data folder for the given
  * time under a generated load (request-reply and durable commands) mixed with poison (users an old HR feed stored
  * with a 9999-12-31 hire date, an integration event larger than NATS accepts), is SIGKILLed and restarted every
  * minute or so, while its clock runs a simulated day per real minute. At the end it checks, from outside: nothing
@@ -27,6 +27,8 @@ async function main(): Promise<void> {
     options: {
       minutes: { type: 'string', default: '10' },
       users: { type: 'string', default: '200' },
+      // Commands a second the load aims at: a steady portal's traffic, not a flood the checks then take an hour on.
+      rate: { type: 'string', default: '100' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -56,8 +58,12 @@ async function main(): Promise<void> {
     const deadline = Date.now() + minutes * 60_000;
     let nextKill = Date.now() + 45_000 + random() * 30_000;
     let counter = 0;
+    const pauseMs = 1000 / Number(values.rate);
+    const loadStart = Date.now();
     while (Date.now() < deadline) {
       sent.push(await sendOne(client, random, userIds, () => `n${counter++}`));
+      const ahead = loadStart + sent.length * pauseMs - Date.now();
+      if (ahead > 0) await new Promise((resolve) => setTimeout(resolve, ahead));
       if (Date.now() >= nextKill) {
         await engine.stop('SIGKILL');
         restarts++;

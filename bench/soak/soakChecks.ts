@@ -145,12 +145,14 @@ function noNoticeTwice(log: StoredEvent[]) {
     const data = event.data as { userId: string; courseId: string; dueDate: string; daysBefore?: number };
     return `${event.type}|${data.userId}|${data.courseId}|${data.dueDate}|${data.daysBefore ?? ''}`;
   };
-  const notices = log.filter((event) => event.type === 'AssignmentOverdue' || event.type === 'AssignmentDueSoon');
+  const kinds = ['AssignmentOverdue', 'AssignmentDueSoon', 'RecertificationDue'];
+  const notices = log.filter((event) => kinds.includes(event.type));
   const twice = [...countBy(notices, key).values()].filter((count) => count > 1).length;
+  const byKind = countBy(notices, (event) => event.type);
   return {
-    check: 'no notice sent twice (overdue, reminders)',
-    ok: twice === 0 && notices.length > 0,
-    detail: `${notices.length} notices, ${twice} twice`,
+    check: 'no notice sent twice (overdue, reminders, retakes)',
+    ok: twice === 0 && kinds.every((kind) => (byKind.get(kind) ?? 0) > 0),
+    detail: `${notices.length} notices (${kinds.map((kind) => `${byKind.get(kind) ?? 0} ${kind}`).join(', ')}), ${twice} twice`,
   };
 }
 

@@ -18,7 +18,7 @@ export interface SentCommand {
 
 export const COURSES = ['induction', 'fire', 'security', 'first-aid'];
 
-/** The portal the load runs on: org units, users, courses (one with validity days), groups and dynamic rules. */
+/** The portal the load runs on: org units, users, courses (one with validity days and a recertification window), groups and dynamic rules. */
 export async function setUpPortal(client: Client, users: number): Promise<string[]> {
   const c = client.commands;
   const must = async (reply: Promise<CommandReply>) => {
@@ -30,11 +30,12 @@ export async function setUpPortal(client: Client, users: number): Promise<string
   for (const unit of ['sales', 'eng'])
     await must(c.DefineOrgUnit({ actor, data: { orgUnitId: unit, name: unit, parentId: 'acme' } }));
   for (const courseId of COURSES) {
-    const validityDays = courseId === 'first-aid' ? 5 : null;
+    // first-aid lapses after 5 days, its retake assigned 2 days before (R5, R24).
+    const validity = courseId === 'first-aid' ? { validityDays: 5, recertificationWindowDays: 2 } : {};
     await must(
       c.CreateCourse({
         actor,
-        data: { courseId, title: courseId, kind: 'course', provider: 'Acme', trainingType: 'Compliance', validityDays },
+        data: { courseId, title: courseId, kind: 'course', provider: 'Acme', trainingType: 'Compliance', ...validity },
       }),
     );
   }

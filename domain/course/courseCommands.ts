@@ -7,7 +7,18 @@ export const CreateCourseSchema = CourseDefinitionSchema.extend({
   validityDays: CourseDefinitionSchema.shape.validityDays.default(null),
   visibility: CourseDefinitionSchema.shape.visibility.default({ kind: 'everyone' }),
   location: CourseDefinitionSchema.shape.location.default(null),
-}).strict();
+  recertificationWindowDays: z.number().int().min(1).max(36500).nullable().default(null),
+})
+  .strict()
+  .refine(
+    (course) =>
+      course.recertificationWindowDays === null ||
+      (course.validityDays !== null && course.recertificationWindowDays < course.validityDays),
+    {
+      error: 'recertificationWindowDays needs validityDays and must be fewer days than it (R24)',
+      path: ['recertificationWindowDays'],
+    },
+  );
 export type CreateCourse = z.infer<typeof CreateCourseSchema>;
 
 export const UpgradeVersionSchema = z

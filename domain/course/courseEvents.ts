@@ -23,6 +23,11 @@ export const CourseDefinitionSchema = z.object({
   versioning: VersioningSchema,
   /** Days a completion stays valid; null: it never expires (R5). */
   validityDays: z.number().int().min(1).max(36500).nullable(),
+  /**
+   * R24: how many days before expiry the retake is assigned (due on the expiry date); null: only at expiry (R5).
+   * Courses created before R24 carry none.
+   */
+  recertificationWindowDays: z.number().int().min(1).max(36500).nullable().optional(),
   visibility: VisibilitySchema,
   /** Where instructor-led training is held; a location constraint (R17) admits only training at its locations. */
   location: LabelSchema.nullable(),

@@ -9,3 +9,11 @@ export function expiryDate(completedOn: CalendarDate, validityDays: number | nul
 export function hasLapsed(expiresOn: CalendarDate | null, today: CalendarDate): boolean {
   return expiresOn !== null && today >= expiresOn;
 }
+
+/**
+ * R24: the day a course's recertification window opens for a completion expiring on `expiresOn`, or null when the
+ * course has none. The window is shorter than the validity, so it opens after the completion.
+ */
+export function recertificationOpensOn(expiresOn: CalendarDate | null, windowDays: number | null): CalendarDate | null {
+  return expiresOn === null || windowDays === null ? null : addDays(expiresOn, -windowDays);
+}

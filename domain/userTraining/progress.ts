@@ -9,8 +9,16 @@ import type { Assignment, TrainingEvent, TrainingState } from './trainingState';
 
 export function start(courseId: string, state: TrainingState, context: TrainingContext): TrainingDecision {
   const current = requireWorkable(state, courseId, context);
-  if (current.status === 'inProgress')
+  if (current.status === 'inProgress' || current.retake?.startedOn)
     return decision([], 'unchanged', `${courseId} is already in progress for ${context.userId}`);
+  if (current.status === 'completed' && current.retake) {
+    const events = retakeRegistration(current, context);
+    return decision(
+      events,
+      'changed',
+      `${context.userId} registered for the retake of ${titleOf(courseId, context)}, v${versionAfter(events, current.version)}; the completion stays valid until it expires on ${current.expiresOn}`,
+    );
+  }
   if (current.status === 'completed') {
     throw ruleViolation(
       `${context.userId} completed ${courseId} on ${current.completedOn}; it can be retaken once it expires`,
@@ -43,6 +51,25 @@ function registration(current: Assignment, context: TrainingContext): TrainingEv
   return events;
 }
 
+/** R24: registering for a retake in the window takes the latest version, as a retake after expiry does (R13). */
+function retakeRegistration(current: Assignment, context: TrainingContext): TrainingEvent[] {
+  const course = requireCourse(current.courseId, context);
+  return [
+    {
+      type: 'CourseStarted',
+      data: { userId: context.userId, courseId: current.courseId, version: course.version, startedOn: context.today },
+    },
+  ];
+}
+
+/** The registration a piece of progress implies: none when under way, the retake's in an open window (R24). */
+function registrationFor(current: Assignment, context: TrainingContext): TrainingEvent[] {
+  if (current.status === 'inProgress' || current.retake?.startedOn) return [];
+  return current.retake && current.status === 'completed'
+    ? retakeRegistration(current, context)
+    : registration(current, context);
+}
+
 function versionAfter(events: TrainingEvent[], fallback: number): number {
   const started = events.find((event) => event.type === 'CourseStarted');
   return started?.type === 'CourseStarted' ? started.data.version : fallback;
@@ -54,13 +81,14 @@ export function recordProgress(
   context: TrainingContext,
 ): TrainingDecision {
   const current = requireWorkable(state, command.courseId, context);
-  if (current.status === 'completed')
+  if (current.status === 'completed' && !current.retake)
     throw ruleViolation(
       `${context.userId} already completed ${command.courseId}; progress is recorded on unfinished training`,
       { courseId: command.courseId },
     );
-  const events = current.status === 'inProgress' ? [] : registration(current, context);
-  if (current.status === 'inProgress' && current.progress === command.progress)
+  const events = registrationFor(current, context);
+  const progressNow = current.retake ? current.retake.progress : current.progress;
+  if (events.length === 0 && progressNow === command.progress)
     return decision([], 'unchanged', `progress on ${command.courseId} is already ${command.progress}%`);
   events.push({
     type: 'ProgressRecorded',
@@ -79,19 +107,24 @@ export function complete(
   context: TrainingContext,
 ): TrainingDecision {
   const current = requireWorkable(state, command.courseId, context);
-  if (current.status === 'completed')
+  if (current.status === 'completed' && !current.retake)
     throw ruleViolation(`${context.userId} already completed ${command.courseId} on ${current.completedOn}`, {
       courseId: command.courseId,
     });
   const completedOn = command.completedOn ?? context.today;
+  if (current.retake && current.completedOn !== null && completedOn <= current.completedOn)
+    throw ruleViolation(
+      `the retake's completion date ${completedOn} must come after the completion it renews (${current.completedOn})`,
+      { completedOn },
+    );
   if (completedOn > context.today)
     throw ruleViolation(
       `completedOn ${completedOn} is in the future for ${context.userId} (today is ${context.today} in ${context.timeZone})`,
       { completedOn },
     );
   const course = requireCourse(command.courseId, context);
-  const events = current.status === 'inProgress' ? [] : registration(current, context);
-  const version = versionAfter(events, current.version);
+  const events = registrationFor(current, context);
+  const version = versionAfter(events, current.retake?.version ?? current.version);
   const expiresOn = expiryDate(completedOn, course.validityDays);
   events.push({
     type: 'CourseCompleted',

@@ -1,7 +1,7 @@
 import { isOverdue } from '../policies/overduePolicy';
 import type { Actor } from '../policies/permissionPolicy';
 import { userInScope } from '../policies/permissionPolicy';
-import { hasLapsed } from '../policies/validityPolicy';
+import { hasLapsed, recertificationOpensOn } from '../policies/validityPolicy';
 import type { ReferenceData } from '../referenceData/referenceData';
 import { daysBetween } from '../shared/calendar';
 import type { CalendarDate } from '../shared/primitives';
@@ -24,17 +24,18 @@ export function runScheduledTransitions(state: TrainingState, context: TrainingC
   for (const original of state.assignments.values()) {
     if (!original.active) continue;
     let current = original;
-    const expired = expiry(current, context);
-    if (expired) {
-      events.push(expired);
-      const after = evolveTraining({ assignments: new Map([[current.courseId, current]]) }, expired);
+    for (const transition of [recertification(current, context), expiry(current, context)]) {
+      if (!transition) continue;
+      events.push(transition);
+      const after = evolveTraining({ assignments: new Map([[current.courseId, current]]) }, transition);
       current = after.assignments.get(current.courseId) as Assignment;
     }
     const notice = overdueNotice(current, context) ?? reminder(current, context);
     if (notice) events.push(notice);
   }
   const count = (type: TrainingEvent['type']) => events.filter((event) => event.type === type).length;
-  const [expired, overdue, reminded] = [
+  const [retakes, expired, overdue, reminded] = [
+    count('RecertificationDue'),
     count('CompletionExpired'),
     count('AssignmentOverdue'),
     count('AssignmentDueSoon'),
@@ -42,14 +43,48 @@ export function runScheduledTransitions(state: TrainingState, context: TrainingC
   return decision(
     events,
     events.length ? 'changed' : 'unchanged',
-    `${context.userId}: ${expired} expired, ${overdue} newly overdue, ${reminded} reminded`,
+    `${context.userId}: ${retakes} retakes assigned, ${expired} expired, ${overdue} newly overdue, ${reminded} reminded`,
   );
 }
 
-/** R5: the completion lapsed; the retake is due on the expiry date plus each source's window, on current terms. */
+/**
+ * R24: the course's recertification window has opened: the retake is assigned, due on the expiry date; the
+ * completion stays valid until then. A window reached only on the expiry day itself is left to `expiry`.
+ */
+function recertification(current: Assignment, context: TrainingContext): TrainingEvent | undefined {
+  if (current.status !== 'completed' || current.retake || hasLapsed(current.expiresOn, context.today)) return undefined;
+  const windowDays = context.course(current.courseId)?.recertificationWindowDays ?? null;
+  const opensOn = recertificationOpensOn(current.expiresOn, windowDays);
+  if (opensOn === null || context.today < opensOn) return undefined;
+  const expiresOn = current.expiresOn as CalendarDate;
+  return {
+    type: 'RecertificationDue',
+    data: {
+      userId: context.userId,
+      courseId: current.courseId,
+      opensOn,
+      expiresOn,
+      renewed: current.sources.map((source) => renewedTerms(source, opensOn, context)),
+      ...effective(expiresOn, context),
+    },
+  };
+}
+
+/**
+ * R5: the completion lapsed; the retake is due on the expiry date plus each source's window, on current terms. R24: a
+ * course with a recertification window had its retake due on the expiry date already, and it stays so.
+ */
 function expiry(current: Assignment, context: TrainingContext): TrainingEvent | undefined {
   if (current.status !== 'completed' || !hasLapsed(current.expiresOn, context.today)) return undefined;
   const expiredOn = current.expiresOn as CalendarDate;
+  if (current.retake || context.course(current.courseId)?.recertificationWindowDays) {
+    const renewed = current.retake ? [] : current.sources.map((source) => renewedTerms(source, expiredOn, context));
+    const dueDate = current.retake ? current.dueDate : expiredOn;
+    return {
+      type: 'CompletionExpired',
+      data: { userId: context.userId, courseId: current.courseId, expiredOn, renewed, ...effective(dueDate, context) },
+    };
+  }
   const renewed = current.sources.map((source) => renewedTerms(source, expiredOn, context));
   const sources = current.sources.map((source, i) => renew(source, renewed[i] as RenewedTerms));
   const dueDate = dueAfter(sources, null, context.preferences.dueDatePolicy);
@@ -76,13 +111,14 @@ function overdueNotice(current: Assignment, context: TrainingContext): TrainingE
 }
 
 /**
- * R23: on each reminder day before a due date, one DueSoon notice. Exempt and completed assignments get none. After
+ * R23: on each reminder day before a due date, one DueSoon notice. Exempt and completed assignments get none, but an
+ * open retake (R24) does: it has a due date to meet. After
  * downtime only the nearest reminder day already reached goes out (the earlier ones would say too much time is left).
  */
 function reminder(current: Assignment, context: TrainingContext): TrainingEvent | undefined {
   const { dueDate } = current;
-  if (!isVisible(current) || current.status === 'completed' || dueDate === null || dueDate < context.today)
-    return undefined;
+  const unfinished = current.status !== 'completed' || current.retake;
+  if (!isVisible(current) || !unfinished || dueDate === null || dueDate < context.today) return undefined;
   const daysLeft = daysBetween(context.today, dueDate);
   const sent = current.remindedFor?.dueDate === dueDate ? current.remindedFor.daysBefore : Number.POSITIVE_INFINITY;
   const reached = context.preferences.reminderDays.filter((days) => days >= daysLeft && days < sent);
@@ -111,8 +147,10 @@ export function scheduledTransitionUsers(
 export function describeScheduledTransitions(users: number, events: readonly TrainingEvent[]): string {
   const count = (type: TrainingEvent['type']) => events.filter((event) => event.type === type).length;
   const reminders = count('AssignmentDueSoon');
+  const retakes = count('RecertificationDue');
   return (
-    `scheduled transitions for ${users} users: ${count('CompletionExpired')} completions expired, ` +
+    `scheduled transitions for ${users} users: ${retakes > 0 ? `${retakes} retakes assigned, ` : ''}` +
+    `${count('CompletionExpired')} completions expired, ` +
     `${count('AssignmentOverdue')} assignments newly overdue${reminders > 0 ? `, ${reminders} reminders` : ''}`
   );
 }

@@ -97,6 +97,17 @@ export const trainingEventSchemas = {
     renewed: z.array(RenewedSourceSchema),
     ...effectiveDue,
   }),
+  /**
+   * R24: the course's recertification window opened: the retake is assigned, due on the expiry date (`dueDate`), while
+   * the completion stays valid until `expiresOn`. Rule sources renew their terms on `opensOn`.
+   */
+  RecertificationDue: z.object({
+    ...assignment,
+    opensOn: CalendarDateSchema,
+    expiresOn: CalendarDateSchema,
+    renewed: z.array(RenewedSourceSchema),
+    ...effectiveDue,
+  }),
   /** R22, R23: published once per due date that passes unfinished; `escalateTo` names the manager to tell. */
   AssignmentOverdue: z.object({
     ...assignment,

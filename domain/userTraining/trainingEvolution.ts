@@ -1,5 +1,6 @@
 import type { AssignmentSource } from './assignmentSource';
 import { sourceKey } from './assignmentSource';
+import type { RenewedTerms } from './dueDateTerms';
 import type { Assignment, SourceState, TrainingEvent, TrainingState } from './trainingState';
 import { renew } from './trainingState';
 
@@ -113,16 +114,17 @@ const evolvers: { [Type in Exclude<TrainingEvent['type'], 'TrainingAssigned'>]: 
       source.ruleId === data.ruleId ? { ...renew(source, data.renewed), exempt: false, exemption: null } : source,
     ),
   }),
-  CourseStarted: (current, { data }) => ({
-    ...current,
-    status: 'inProgress',
-    version: data.version,
-    startedOn: data.startedOn,
-    // A retake after expiry starts again from nothing.
-    progress: current.status === 'expired' ? 0 : current.progress,
-  }),
+  CourseStarted: (current, { data }) => {
+    // R24: registering for a retake in the window leaves the valid completion in place.
+    if (current.retake && current.status === 'completed')
+      return { ...current, retake: { ...current.retake, version: data.version, startedOn: data.startedOn } };
+    return startedFresh(current, data);
+  },
   AssignmentVersionChanged: (current, { data }) => ({ ...current, version: data.version }),
-  ProgressRecorded: (current, { data }) => ({ ...current, progress: data.progress }),
+  ProgressRecorded: (current, { data }) =>
+    current.retake && current.status === 'completed'
+      ? { ...current, retake: { ...current.retake, progress: data.progress } }
+      : { ...current, progress: data.progress },
   CourseCompleted: (current, { data }) => {
     const { version, completedOn, score, expiresOn } = data;
     return {
@@ -133,27 +135,62 @@ const evolvers: { [Type in Exclude<TrainingEvent['type'], 'TrainingAssigned'>]: 
       completedOn,
       score,
       expiresOn,
+      retake: null,
       completions: [...current.completions, { completedOn, score, version }],
     };
   },
-  CompletionExpired: (current, { data }) => ({
+  RecertificationDue: (current, { data }) => ({
     ...current,
-    status: 'expired',
     dueDate: data.dueDate,
     dueDatePolicy: data.dueDatePolicy,
     dueOverride: null,
     overdueFor: null,
-    sources: current.sources.map((source) => {
-      const terms = data.renewed.find((entry) => entry.sourceKey === sourceKey(source));
-      return terms ? renew(source, terms) : source;
-    }),
+    sources: renewAll(current.sources, data.renewed),
+    retake: { opensOn: data.opensOn, dueOn: data.expiresOn, version: null, startedOn: null, progress: 0 },
   }),
+  CompletionExpired: (current, { data }) => {
+    const { retake } = current;
+    // R24: a retake already under way goes on in progress; otherwise the training is Expired and starts afresh.
+    const status = retake?.startedOn ? 'inProgress' : 'expired';
+    return {
+      ...current,
+      status,
+      ...(retake?.startedOn
+        ? { startedOn: retake.startedOn, progress: retake.progress, version: retake.version ?? current.version }
+        : {}),
+      retake: null,
+      dueDate: data.dueDate,
+      dueDatePolicy: data.dueDatePolicy,
+      dueOverride: null,
+      overdueFor: null,
+      sources: renewAll(current.sources, data.renewed),
+    };
+  },
   AssignmentOverdue: (current, { data }) => ({ ...current, overdueFor: data.dueDate }),
   AssignmentDueSoon: (current, { data }) => ({
     ...current,
     remindedFor: { dueDate: data.dueDate, daysBefore: data.daysBefore },
   }),
 };
+
+function startedFresh(current: Assignment, data: EventOfType<'CourseStarted'>['data']): Assignment {
+  return {
+    ...current,
+    status: 'inProgress',
+    version: data.version,
+    startedOn: data.startedOn,
+    // A retake after expiry starts again from nothing.
+    progress: current.status === 'expired' ? 0 : current.progress,
+  };
+}
+
+/** Rule sources take the terms renewed at a reset (R5, R9, R24); the others keep theirs. */
+function renewAll(sources: SourceState[], renewed: readonly RenewedTerms[]): SourceState[] {
+  return sources.map((source) => {
+    const terms = renewed.find((entry) => entry.sourceKey === sourceKey(source));
+    return terms ? renew(source, terms) : source;
+  });
+}
 
 const withoutRule = (rules: string[], ruleId: string | null) =>
   ruleId === null ? rules : rules.filter((rule) => rule !== ruleId);

@@ -47,6 +47,17 @@ export interface Assignment {
   overdueFor: CalendarDate | null;
   /** R23: the last reminder sent for a due date (the reminder day), so none goes out twice. */
   remindedFor?: { dueDate: CalendarDate; daysBefore: number } | null;
+  /** R24: the retake of a completion whose recertification window is open; the status stays Completed meanwhile. */
+  retake?: Retake | null;
+}
+
+/** R24: a retake assigned before the completion expires: due on `dueOn`, registered on `startedOn` once started. */
+export interface Retake {
+  opensOn: CalendarDate;
+  dueOn: CalendarDate;
+  version: number | null;
+  startedOn: CalendarDate | null;
+  progress: number;
 }
 
 export interface TrainingState {

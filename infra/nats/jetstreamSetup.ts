@@ -102,3 +102,10 @@ export async function ensureJetStream(
     });
   else await jsm.consumers.add(subjects.streams.commands, consumer);
 }
+
+/** NATS answers a JetStream request with a bare "503" when JetStream is off or not ready yet: say so. */
+export function jetStreamSetUpError(caught: unknown): Error {
+  const error = caught instanceof Error ? caught : new Error(String(caught));
+  if (error.message !== '503' && (error as { code?: string }).code !== '503') return error;
+  return new Error('JetStream is not enabled on the NATS server, or not ready yet (start nats-server with -js)');
+}

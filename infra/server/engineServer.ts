@@ -11,7 +11,7 @@ import type { Engine } from '../engine/engine';
 import { engineStatus } from '../engine/engineStatus';
 import { CommandIntake } from '../nats/commandIntake';
 import { EventRelay } from '../nats/eventRelay';
-import { ensureJetStream } from '../nats/jetstreamSetup';
+import { ensureJetStream, jetStreamSetUpError } from '../nats/jetstreamSetup';
 import type { NatsConfig } from '../nats/natsConfig';
 import { connectionOptions } from '../nats/natsConfig';
 import { RequestService } from '../nats/requestService';
@@ -200,9 +200,10 @@ export class EngineServer {
     for (let attempt = 1; ; attempt++) {
       try {
         return await ensureJetStream(await nc.jetstreamManager(), subjects, settings);
-      } catch (error) {
+      } catch (caught) {
+        const error = jetStreamSetUpError(caught);
         if (attempt >= 8) throw error;
-        logger.warn({ attempt, err: (error as Error).message }, 'NATS JetStream set-up failed; waiting for NATS');
+        logger.warn({ attempt, err: error.message }, 'NATS JetStream set-up failed; waiting for NATS');
         await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
       }
     }

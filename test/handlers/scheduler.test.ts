@@ -89,4 +89,42 @@ describe('the scheduler: time moves by itself', () => {
       expect.arrayContaining([expect.objectContaining({ courseId: 'first-aid', status: 'expired' })]),
     );
   });
+
+  test('R24: the retake is assigned when the recertification window opens and the dashboard shows it beside the valid completion', async () => {
+    const h = await portal();
+    await h.ok('CreateCourse', {
+      courseId: 'first-aid',
+      title: 'First Aid',
+      kind: 'course',
+      provider: 'Acme',
+      trainingType: 'Safety',
+      validityDays: 30,
+      recertificationWindowDays: 10,
+    });
+    await h.ok('AssignCourse', { userIds: ['grace'], courseIds: ['first-aid'] });
+    await h.ok('CompleteCourse', { userId: 'grace', courseId: 'first-aid' }, { actor: 'grace' });
+    h.clock.set('2026-01-25T09:00:00.000Z'); // the window opens on 2026-01-25, ten days before 2026-02-04
+    await h.engine.scheduler.runDue();
+    await h.engine.settle();
+    expect(await h.query('UserDashboard', { userId: 'grace' })).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          courseId: 'first-aid',
+          status: 'completed',
+          dueDate: '2026-02-04',
+          expiresOn: '2026-02-04',
+          retake: { dueOn: '2026-02-04', startedOn: null, progress: 0 },
+        }),
+      ]),
+    );
+    await h.ok('RecordProgress', { userId: 'grace', courseId: 'first-aid', progress: 50 }, { actor: 'grace' });
+    h.clock.set('2026-02-04T09:00:00.000Z');
+    await h.engine.scheduler.runDue();
+    await h.engine.settle();
+    expect(await h.query('UserDashboard', { userId: 'grace' })).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ courseId: 'first-aid', status: 'inProgress', progress: 50, retake: null }),
+      ]),
+    );
+  });
 });

@@ -12,9 +12,9 @@ export class NatsServerProcess {
 
   private constructor(readonly port: number) {}
 
-  static async start(): Promise<NatsServerProcess> {
+  static async start(options: { jetStream?: boolean } = {}): Promise<NatsServerProcess> {
     const server = new NatsServerProcess(await freePort());
-    await server.launch();
+    await server.launch(options);
     return server;
   }
 
@@ -22,13 +22,17 @@ export class NatsServerProcess {
     return `nats://127.0.0.1:${this.port}`;
   }
 
-  /** Starts (again) on the same port and store, as a restarted server would. */
-  async launch(): Promise<void> {
+  /**
+   * Starts (again) on the same port and store, as a restarted server would; without JetStream when asked (a server
+   * still being configured).
+   */
+  async launch(options: { jetStream?: boolean } = {}): Promise<void> {
     const binary =
       ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((candidate) =>
         fs.existsSync(candidate),
       ) ?? 'nats-server';
-    const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], {
+    const jetStream = options.jetStream === false ? [] : ['-js', '-sd', this.storeDir];
+    const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(this.port), ...jetStream], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.child = child;
