@@ -84,7 +84,14 @@ export function parseCommand(input: unknown): ParsedCommand {
   }
   const data = commandDataSchemas[type].safeParse(envelope.data.data);
   if (!data.success) return invalid(commandId, `${type} data is invalid`, data.error.issues, 'data');
-  return { ok: true, command: { ...envelope.data, type, data: data.data } as Command };
+  // ULIDs compare case-insensitively (R21): the canonical, upper-case id is the one stored and answered.
+  const canonicalId = canonicalCommandId(envelope.data.commandId);
+  return { ok: true, command: { ...envelope.data, commandId: canonicalId, type, data: data.data } as Command };
+}
+
+/** A command id as stored: ULIDs are case-insensitive, their canonical form is upper case (R21). */
+export function canonicalCommandId(commandId: string): string {
+  return commandId.toUpperCase();
 }
 
 function invalid(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ActorSchema } from './commands';
-import { IdSchema, InstantInputSchema, LabelSchema, textSchema } from './shared/primitives';
+import { CommandIdSchema, IdSchema, InstantInputSchema, LabelSchema, textSchema } from './shared/primitives';
+import { PairOutcomeKindSchema } from './userTraining/bulkAssignment';
 import { TrainingStatusSchema } from './userTraining/trainingEvents';
 
 /** Every query's parameters, by query name (DESIGN.md section 4). */
@@ -39,6 +40,15 @@ export const queryParamSchemas = {
   AssignmentHistory: z.object({ userId: IdSchema, asOf: InstantInputSchema.optional() }).strict(),
   ExplainAssignment: z.object({ userId: IdSchema, courseId: IdSchema, asOf: InstantInputSchema.optional() }).strict(),
   VersionStatus: z.object({ courseId: IdSchema }).strict(),
+  /** R27: a command's whole outcome, its per-pair results page by page; only its sender may read it. */
+  CommandOutcome: z
+    .object({
+      commandId: CommandIdSchema,
+      outcome: PairOutcomeKindSchema.optional(),
+      limit: z.number().int().min(1).max(1000).default(100),
+      offset: z.number().int().min(0).default(0),
+    })
+    .strict(),
 } as const;
 
 export type QueryName = keyof typeof queryParamSchemas;

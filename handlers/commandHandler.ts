@@ -9,10 +9,11 @@ import { eventIdsFor } from './eventIds';
 import type { CommandMeta, Plan, Planner } from './plan';
 import { planCommand } from './planners/planCommand';
 import type { Clock } from './ports/clock';
-import type { CommandRecord, EventStore, NewEvent, StreamWrite } from './ports/eventStore';
+import type { CommandOwner, CommandRecord, EventStore, NewEvent, StreamWrite } from './ports/eventStore';
 import { DuplicateCommandError, EventStoreUnavailableError, WrongExpectedRevisionError } from './ports/eventStore';
 import type { CommandFailure, CommandReply, CommandSuccess } from './ports/reply';
 import { ReferenceDataFeed } from './referenceDataFeed';
+import { boundReply } from './replyBounds';
 import { StreamLocks } from './streamLocks';
 
 export interface CommandHandlerOptions {
@@ -76,7 +77,7 @@ export class CommandHandler {
     } catch (error) {
       if (error instanceof DuplicateCommandError) {
         const first = await this.store.findCommand(meta.commandId);
-        if (first) return replayed(first);
+        if (first) return belongsTo(first, meta) ? boundReply(replayed(first)) : reusedId(meta);
       }
       if (error instanceof EventStoreUnavailableError) {
         this.logger?.warn({ commandId: meta.commandId, err: error.message }, 'event store unavailable');
@@ -113,11 +114,11 @@ export class CommandHandler {
           if (!(error instanceof DomainError)) throw error;
           // A refusal is the command's result too: the same command id gets it again (R21).
           const reply = failure(meta.commandId, error);
-          await this.store.append([], { command: { commandId: meta.commandId, reply } });
-          return reply;
+          await this.store.append([], { command: { commandId: meta.commandId, reply, owner: ownerOf(meta) } });
+          return boundReply(reply);
         }
         try {
-          return await this.commit(meta, now, plan);
+          return boundReply(await this.commit(meta, now, plan));
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
           this.conflictRetries++;
@@ -180,7 +181,9 @@ export class CommandHandler {
     const written = writes.filter((write) => write.events.length > 0);
     let result;
     try {
-      result = await this.store.append(written, { command: { commandId: meta.commandId, reply } });
+      result = await this.store.append(written, {
+        command: { commandId: meta.commandId, reply, owner: ownerOf(meta) },
+      });
     } catch (error) {
       for (const write of written) this.aggregates.invalidate(write.stream);
       throw error;
@@ -202,6 +205,7 @@ function metaOf(command: Command): CommandMeta {
   return {
     commandId: command.commandId,
     actorId: command.actor.userId,
+    type: command.type,
     correlationId: command.correlationId ?? command.commandId,
     ...(command.reason ? { reason: command.reason } : {}),
     ...(command.notes ? { notes: command.notes } : {}),
@@ -215,6 +219,25 @@ function assertMatchesSchema(event: DomainEvent): void {
     throw new Error(
       `decided ${event.type} does not match its schema: ${result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
     );
+}
+
+const ownerOf = (meta: CommandMeta): CommandOwner | undefined =>
+  meta.type === undefined ? undefined : { actorId: meta.actorId, type: meta.type };
+
+/** R21: the first reply goes back to the same actor with the same command type (or when no owner was recorded). */
+function belongsTo(record: CommandRecord, meta: CommandMeta): boolean {
+  return record.owner === undefined || (record.owner.actorId === meta.actorId && record.owner.type === meta.type);
+}
+
+/** R21: someone else reusing a command id learns nothing of the first command, not even its type. */
+function reusedId(meta: CommandMeta): CommandFailure {
+  return failure(
+    meta.commandId,
+    new DomainError(
+      'CONFLICT',
+      `command id ${meta.commandId} was already used for another command: send this one with a new id`,
+    ),
+  );
 }
 
 /** The first reply again (R21), with the position its append reached. */

@@ -30,6 +30,8 @@ export interface PlannedWrite {
 export interface CommandMeta {
   commandId: string;
   actorId: string;
+  /** The public command's type: with the actor, whom its first reply belongs to (R21). Derived work has none. */
+  type?: string;
   correlationId: string;
   causationId?: string;
   reason?: string;

@@ -3,11 +3,11 @@ import type { DueDateExplanation } from '../domain/policies/dueDatePolicy';
 import { explainDueDate } from '../domain/policies/dueDatePolicy';
 import { isOverdueAt } from '../domain/policies/overduePolicy';
 import type { Actor } from '../domain/policies/permissionPolicy';
-import { requireUserView } from '../domain/policies/queryPermissions';
+import { requireUserView, trainingViewOf } from '../domain/policies/queryPermissions';
 import type { TrainingStatus } from '../domain/policies/versionPolicy';
 import type { QueryOf } from '../domain/queries';
 import type { ReferenceData } from '../domain/referenceData/referenceData';
-import { notFound } from '../domain/shared/domainError';
+import { forbidden, notFound } from '../domain/shared/domainError';
 import { streams } from '../domain/streams';
 import { sourceLabel } from '../domain/userTraining/assignmentSource';
 import { trainingDecider } from '../domain/userTraining/trainingDecider';
@@ -82,6 +82,13 @@ export class AuditQueries {
   async explain(actor: Actor, query: QueryOf<'ExplainAssignment'>): Promise<AssignmentExplanation> {
     const { userId, courseId, asOf } = query.params;
     requireUserView(actor, userId, this.referenceData, { self: true });
+    const view = trainingViewOf(actor, userId, this.referenceData);
+    const course = this.referenceData.courses.get(courseId);
+    if (!view.course(course))
+      throw forbidden(
+        `user ${actor.userId} may not view ${courseId} for ${userId}: the course is outside the training side of their grants`,
+        { userId, courseId },
+      );
     const events = await this.trainingEvents(userId, asOf);
     const assignment = fold(events).assignments.get(courseId);
     if (!assignment)
@@ -107,6 +114,17 @@ export class AuditQueries {
       asOf: asOf ?? null,
       sources: assignment.sources.map((source) => {
         const rule = source.ruleId === null ? undefined : this.referenceData.rules.get(source.ruleId);
+        // R17: a rule created outside the actor's scope is shown as such, without its name, creator or exemption.
+        if (source.ruleId !== null && !view.rule(course, rule?.createdBy))
+          return {
+            kind: source.kind,
+            label: 'a rule outside your scope',
+            ruleId: null,
+            assignedOn: source.assignedOn,
+            exempt: source.exempt,
+            rule: null,
+            exemption: null,
+          };
         return {
           kind: source.kind,
           label: sourceLabel(source),
@@ -118,7 +136,10 @@ export class AuditQueries {
         };
       }),
       // The policy that chose the stored due date, not today's portal setting (a change applies at the next recompute).
-      dueDate: explainDueDate(assignment.sources, assignment.dueOverride, assignment.dueDatePolicy),
+      dueDate: masked(
+        explainDueDate(assignment.sources, assignment.dueOverride, assignment.dueDatePolicy),
+        (ruleId) => !view.rule(course, this.referenceData.rules.get(ruleId)?.createdBy),
+      ),
       versionDecisions,
       lastRemoval: assignment.lastRemoval,
     };
@@ -143,4 +164,17 @@ function fold(events: readonly StoredEvent[]): TrainingState {
     (state, stored) => trainingDecider.evolve(state, asDomainEvent(stored) as TrainingEvent),
     trainingDecider.initialState(),
   );
+}
+
+/** R17: due-date candidates of rules outside the actor's scope keep their dates but not their names or ids. */
+function masked(explanation: DueDateExplanation, hidden: (ruleId: string) => boolean): DueDateExplanation {
+  const keys = new Map<string, string>();
+  const candidates = explanation.candidates.map((candidate) => {
+    if (candidate.sourceKey === 'individual' || !hidden(candidate.sourceKey)) return candidate;
+    const key = `outside-scope-${keys.size + 1}`;
+    keys.set(candidate.sourceKey, key);
+    return { ...candidate, sourceKey: key, label: 'a rule outside your scope' };
+  });
+  const winner = explanation.winner === null ? null : (keys.get(explanation.winner) ?? explanation.winner);
+  return { ...explanation, candidates, winner };
 }

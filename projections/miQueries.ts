@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/policies/permissionPolicy';
+import { authorize, requireAllowed } from '../domain/policies/permissionPolicy';
 import type { QueryOf } from '../domain/queries';
 import { notFound } from '../domain/shared/domainError';
 import { ReadModelQueries } from './readModelQueries';
@@ -189,6 +190,8 @@ export class MiQueries extends ReadModelQueries {
       throw notFound(`course ${query.params.courseId} does not exist: check the id`, {
         courseId: query.params.courseId,
       });
+    // R17: a course outside the training side of every reports.view grant is not the actor's to see.
+    requireAllowed(authorize(actor, { permission: 'reports.view', course }, this.referenceData.orgChart));
     const params: Record<string, unknown> = { courseId: course.courseId, latest: course.version };
     const scope = reportingScope(actor, this.referenceData);
     if (scope !== null) Object.assign(params, scope.params);

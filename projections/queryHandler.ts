@@ -1,5 +1,6 @@
+import type { Permission } from '../domain/access/accessEvents';
 import { requireKnownActor, requirePermissionAtAll } from '../domain/policies/actorPolicy';
-import { requireUserView } from '../domain/policies/queryPermissions';
+import { requireUserView, trainingViewOf } from '../domain/policies/queryPermissions';
 import type { Query } from '../domain/queries';
 import { parseQuery } from '../domain/queries';
 import type { ReferenceData } from '../domain/referenceData/referenceData';
@@ -10,6 +11,7 @@ import { EventStoreUnavailableError } from '../handlers/ports/eventStore';
 import type { ReferenceDataSource } from '../handlers/ports/referenceDataSource';
 import type { QueryReply } from '../handlers/ports/reply';
 import { AuditQueries } from './auditQueries';
+import { commandOutcome } from './commandOutcomes';
 import { MiQueries } from './miQueries';
 import { PeopleQueries } from './peopleQueries';
 import type { Projections } from './projectionRuntime';
@@ -115,12 +117,16 @@ export class QueryHandler {
       case 'UserAssignments':
         requireUserView(actor, query.params.userId, this.referenceData, { self: true });
         return this.users.userRows(query.params.userId, now);
-      case 'UserExemptions':
-        requireUserView(actor, query.params.userId, this.referenceData, {
-          self: false,
-          permissions: ['exemptions.manage', 'reports.view'],
-        });
-        return this.users.exemptions(query.params.userId);
+      case 'UserExemptions': {
+        const permissions: Permission[] = ['exemptions.manage', 'reports.view'];
+        requireUserView(actor, query.params.userId, this.referenceData, { self: false, permissions });
+        // R17: only rows of courses and rules within the actor's scope.
+        const view = trainingViewOf(actor, query.params.userId, this.referenceData, permissions);
+        const { courses, rules } = this.referenceData;
+        return this.users
+          .exemptions(query.params.userId)
+          .filter((row) => view.rule(courses.get(row.courseId), rules.get(row.ruleId)?.createdBy));
+      }
       case 'MiReport':
         requirePermissionAtAll(actor, 'reports.view');
         return this.mi.miReport(actor, query, now);
@@ -138,6 +144,8 @@ export class QueryHandler {
         return this.audit.history(actor, query, now);
       case 'ExplainAssignment':
         return this.audit.explain(actor, query);
+      case 'CommandOutcome':
+        return commandOutcome(this.options.store, actor, query);
     }
   }
 

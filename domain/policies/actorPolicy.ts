@@ -2,7 +2,7 @@ import type { Permission } from '../access/accessEvents';
 import type { ReferenceData } from '../referenceData/referenceData';
 import { forbidden } from '../shared/domainError';
 import type { Actor } from './permissionPolicy';
-import { grantsFor } from './permissionPolicy';
+import { constrainsTraining, constrainsUsers, grantsFor } from './permissionPolicy';
 
 /** R17: only the bootstrap administrator and registered, active users may send commands or ask queries. */
 export function requireKnownActor(actor: Actor, referenceData: ReferenceData): void {
@@ -21,4 +21,23 @@ export function requirePermissionAtAll(actor: Actor, permission: Permission): vo
   if (!actor.isBootstrapAdmin && grantsFor(actor, permission).length === 0) {
     throw forbidden(`user ${actor.userId} lacks the permission ${permission}`, { permission });
   }
+}
+
+/**
+ * R17: a portal-wide command (preferences every user lives under) needs the permission without any constraint: a
+ * grant scoped to part of the portal must not change the whole of it.
+ */
+export function requireUnconstrained(actor: Actor, permission: Permission, what: string): void {
+  requirePermissionAtAll(actor, permission);
+  if (actor.isBootstrapAdmin) return;
+  if (
+    grantsFor(actor, permission).some(
+      (grant) => !constrainsUsers(grant.constraints) && !constrainsTraining(grant.constraints),
+    )
+  )
+    return;
+  throw forbidden(
+    `user ${actor.userId} holds ${permission} only within constraints: ${what} needs ${permission} without constraints`,
+    { permission, constraint: 'portal-wide' },
+  );
 }

@@ -5,7 +5,7 @@ import type { Command, CommandOf } from '../commands';
 import type { ReferenceData } from '../referenceData/referenceData';
 import type { ErrorCode } from '../shared/domainError';
 import { forbidden, notFound } from '../shared/domainError';
-import { requireKnownActor, requirePermissionAtAll } from './actorPolicy';
+import { requireKnownActor, requirePermissionAtAll, requireUnconstrained } from './actorPolicy';
 import { assignability } from './assignabilityPolicy';
 import { authorizeOrgUnit, delegationRefusal } from './delegationPolicy';
 import type { Actor, Demand, Placement } from './permissionPolicy';
@@ -21,7 +21,11 @@ export function authorizeCommand(command: Command, actor: Actor, referenceData: 
   const require = (demand: Demand) => requirePermission(actor, demand, referenceData.orgChart);
   switch (command.type) {
     case 'SetAssignmentPreferences':
-      return require({ permission: 'permissions.manage' });
+      return requireUnconstrained(
+        actor,
+        'permissions.manage',
+        "changing the portal's assignment preferences (they apply to every user)",
+      );
     case 'DefineOrgUnit':
       return authorizeDefineOrgUnit(command, actor, referenceData);
     case 'RegisterUser':
@@ -67,15 +71,23 @@ export function authorizeCommand(command: Command, actor: Actor, referenceData: 
 export const permissionForMode = (mode: RuleMode): Permission =>
   mode === 'dynamic' ? 'assignment.dynamic' : 'assignment.standard';
 
-/** R17 for the org tree: where the unit is now (when it exists) and where it is put must both be within scope. */
+/**
+ * R17 for the org tree. A new unit is judged where it is put; a renamed one where it is. A move needs the parent it
+ * leaves and the parent it joins both within scope: the unit's own place does not count, or a grant on a unit could
+ * carry the unit (and everyone under it) anywhere.
+ */
 function authorizeDefineOrgUnit(command: CommandOf<'DefineOrgUnit'>, actor: Actor, referenceData: ReferenceData) {
   const { orgUnitId, parentId } = command.data;
-  const placements = [
-    [orgUnitId, ...(parentId ? referenceData.orgUnitPath(parentId) : [])],
-    ...(referenceData.orgUnits.has(orgUnitId) ? [referenceData.orgUnitPath(orgUnitId)] : []),
-  ];
-  for (const path of placements) {
-    requireAllowed(authorizeOrgUnit(actor, 'users.manage', path, referenceData.orgChart));
+  const existing = referenceData.orgUnits.get(orgUnitId);
+  const chart = referenceData.orgChart;
+  const under = (parent: string | null) => (parent === null ? [] : referenceData.orgUnitPath(parent));
+  if (!existing) return requireAllowed(authorizeOrgUnit(actor, 'users.manage', [orgUnitId, ...under(parentId)], chart));
+  if (existing.parentId === parentId)
+    return requireAllowed(authorizeOrgUnit(actor, 'users.manage', referenceData.orgUnitPath(orgUnitId), chart));
+  for (const parent of [existing.parentId, parentId]) {
+    if (parent === null)
+      requireUnconstrained(actor, 'users.manage', `moving org unit ${orgUnitId} to or from the top of the org tree`);
+    else requireAllowed(authorizeOrgUnit(actor, 'users.manage', under(parent), chart));
   }
 }
 
@@ -207,7 +219,7 @@ function requireUser(referenceData: ReferenceData, userId: string): void {
 /** One AssignCourse pair: assignable (R15) and within the actor's assignment.standard (R17), or why not. */
 export type PairVerdict = { ok: true } | { ok: false; code: ErrorCode; reason: string; message: string };
 
-/** R16: each pair on its own; assignability is judged first, as the pair's facts are the actor's to see. */
+/** R16: each pair on its own; permission is judged first, so a pair outside the scope reveals nothing (R17). */
 export function assignPairVerdict(
   actor: Actor,
   referenceData: ReferenceData,
@@ -216,11 +228,10 @@ export function assignPairVerdict(
 ): PairVerdict {
   const course = referenceData.courses.get(courseId);
   const user = referenceData.users.get(userId);
-  const verdict = assignability(courseId, course, userId, user, (id) => referenceData.orgUnitPath(id));
-  if (!verdict.ok) return verdict;
+  // Permission first: a pair outside the actor's scope says FORBIDDEN and nothing else, not whether the user exists,
+  // is deactivated or may see the course (R17).
   const demand: Demand = { permission: 'assignment.standard', userId, ...(course ? { course } : {}) };
   const decision = authorize(actor, demand, referenceData.orgChart);
-  return decision.allowed
-    ? { ok: true }
-    : { ok: false, code: 'FORBIDDEN', reason: 'FORBIDDEN', message: decision.message };
+  if (!decision.allowed) return { ok: false, code: 'FORBIDDEN', reason: 'FORBIDDEN', message: decision.message };
+  return assignability(courseId, course, userId, user, (id) => referenceData.orgUnitPath(id));
 }

@@ -1,7 +1,7 @@
-import type { Permission } from '../access/accessEvents';
+import type { GrantConstraints, Permission } from '../access/accessEvents';
 import type { ReferenceData } from '../referenceData/referenceData';
 import { forbidden, notFound } from '../shared/domainError';
-import type { Actor } from './permissionPolicy';
+import type { Actor, TrainingFacts } from './permissionPolicy';
 import {
   admitsTraining,
   admitsUser,
@@ -99,4 +99,39 @@ export function reportingScopeOf(
       : {}),
   }));
   return scopes.some((scope) => !scope.userIds && !scope.courseIds) ? null : scopes;
+}
+
+/**
+ * R17: what of a user's training an actor may see in detail: a course within the training side of a viewing grant
+ * that admits the user, and a rule whose creator lies within that grant's user side ("sees only assignment rules
+ * created by users within them"). Users see all of their own training; the bootstrap administrator sees everything.
+ */
+export interface TrainingView {
+  course(course: TrainingFacts | undefined): boolean;
+  rule(course: TrainingFacts | undefined, createdBy: string | undefined): boolean;
+}
+
+export function trainingViewOf(
+  actor: Actor,
+  userId: string,
+  referenceData: ReferenceData,
+  permissions: Permission[] = VIEWING,
+): TrainingView {
+  if (actor.isBootstrapAdmin || actor.userId === userId) return { course: () => true, rule: () => true };
+  const chart = referenceData.orgChart;
+  const grants = permissions
+    .flatMap((permission) => grantsFor(actor, permission))
+    .filter((grant) => admitsUser(actor.userId, grant.constraints, userId, chart));
+  const admitsCourse = (constraints: GrantConstraints, course: TrainingFacts | undefined) =>
+    !constrainsTraining(constraints) || (course !== undefined && admitsTraining(constraints, course));
+  return {
+    course: (course) => grants.some((grant) => admitsCourse(grant.constraints, course)),
+    rule: (course, createdBy) =>
+      grants.some(
+        (grant) =>
+          admitsCourse(grant.constraints, course) &&
+          (!constrainsUsers(grant.constraints) ||
+            (createdBy !== undefined && admitsUser(actor.userId, grant.constraints, createdBy, chart))),
+      ),
+  };
 }

@@ -1,5 +1,18 @@
+import { z } from 'zod';
 import type { ErrorCode } from '../shared/domainError';
 import { DomainError } from '../shared/domainError';
+
+/** What became of one pair of a bulk command (R16): a training outcome, or `failed` with its code. */
+export const PairOutcomeKindSchema = z.enum([
+  'assigned',
+  'reassigned',
+  'sourceAdded',
+  'unchanged',
+  'skipped',
+  'changed',
+  'removed',
+  'failed',
+]);
 
 /** One AssignCourse pair as the reply reports it (R16). */
 export interface PairReport {

@@ -71,8 +71,18 @@ export interface AppendResult {
 export interface CommandRecord {
   commandId: string;
   reply: unknown;
+  /**
+   * Who sent the command, and its type (R21): the first reply goes back only to them. Records written before owners
+   * were kept, and the engine's own derived commands, have none.
+   */
+  owner?: CommandOwner | undefined;
   /** Filled in by the store when read back: the position of the append that recorded the command. */
   position?: number;
+}
+
+export interface CommandOwner {
+  actorId: string;
+  type: string;
 }
 
 export interface AppendOptions {

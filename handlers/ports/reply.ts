@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { ErrorCodeSchema } from '../../domain/shared/domainError';
+import { PairOutcomeKindSchema } from '../../domain/userTraining/bulkAssignment';
 
 /** The reply envelope of DESIGN.md section 4. `results` is added for AssignCourse (R16): one outcome per pair. */
 export const PairOutcomeSchema = z.object({
   userId: z.string(),
   courseId: z.string(),
-  outcome: z.enum(['assigned', 'reassigned', 'sourceAdded', 'unchanged', 'skipped', 'changed', 'removed', 'failed']),
+  outcome: PairOutcomeKindSchema,
   message: z.string(),
   code: ErrorCodeSchema.optional(),
   reason: z.string().optional(),
@@ -20,7 +21,14 @@ export const CommandSuccessSchema = z.object({
   events: z.array(z.object({ type: z.string(), stream: z.string() })),
   message: z.string(),
   warnings: z.array(z.string()),
+  /** R27: past MAX_REPLY_DETAILS events, the reply lists the first ones and counts them all by type. */
+  eventCounts: z.record(z.string(), z.number().int()).optional(),
+  eventsTotal: z.number().int().optional(),
+  /** R27: at most MAX_REPLY_DETAILS pairs; every pair is read with the CommandOutcome query. */
   results: z.array(PairOutcomeSchema).optional(),
+  /** R27: with `results`: how many pairs had each outcome, and how many there were in all. */
+  resultCounts: z.record(z.string(), z.number().int()).optional(),
+  resultsTotal: z.number().int().optional(),
 });
 
 export const CommandErrorSchema = z.object({

@@ -28,7 +28,8 @@ export async function runCommands(
         : value;
     // Each command's reactions are stored before the next command is decided, as in the demo and the tests.
     const reply = await engine.send(command);
-    if (!reply.ok) failed++;
+    // A bulk command answers ok with its pairs; any refused pair makes the run a failure too (exit 1).
+    if (!reply.ok || reply.results?.some((pair) => pair.outcome === 'failed')) failed++;
     console.log(JSON.stringify(reply));
   }
   return failed === 0 ? 0 : 1;

@@ -15,6 +15,7 @@ import { runCommands, runQueries } from './jsonRequests';
 import { printParked, printStatus, retryParked, tick } from './operationsOutput';
 import { rebuildReadModels, verify } from './readModelOperations';
 import { printReport, printTeam } from './reportOutput';
+import { UsageError } from './usageError';
 
 const USAGE = `lms: the training-assignment engine on its embedded store
 
@@ -56,8 +57,6 @@ Environment: LMS_DATA, EVENT_STORE (sqlite | memory), LMS_BOOTSTRAP_ADMIN, LMS_S
   LMS_PREFIX, NATS_URL, NATS_USER/NATS_PASSWORD | NATS_TOKEN | NATS_NKEY_SEED | NATS_CREDS_FILE, NATS_TLS_*
 Exit status: 0 when every command or query succeeded, 1 when one was refused, 2 for a usage or setup error.`;
 
-class UsageError extends Error {}
-
 function parseCliArgs(argv: string[]) {
   return parseArgs({
     args: argv,
@@ -95,6 +94,8 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return verb === undefined && !values.help ? 2 : 0;
   }
+  if (values.data !== undefined && values.data.trim() === '')
+    throw new UsageError('--data needs a folder: give its path, or leave --data out for LMS_DATA or ./data');
   const overrides: Partial<Config> = values.data ? { LMS_DATA: values.data } : {};
   if (verb === 'demo') return runDemo({ dataDir: values.data });
   const config = loadConfig(process.env, overrides);

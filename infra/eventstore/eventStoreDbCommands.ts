@@ -8,7 +8,7 @@ import {
   jsonEvent,
   NO_STREAM,
 } from '@eventstore/db-client';
-import { type CommandRecord, DuplicateCommandError } from '../../handlers/ports/eventStore';
+import { type CommandOwner, type CommandRecord, DuplicateCommandError } from '../../handlers/ports/eventStore';
 import { isWrongExpectedVersion } from './eventStoreDbErrors';
 import { commandStream, EventStoreDbMappingError } from './eventStoreDbMapping';
 import type { EventStoreDbReader } from './eventStoreDbReads';
@@ -19,6 +19,8 @@ interface CommandRecordedData {
   commandId: string;
   reply: unknown;
   position: number;
+  /** R21: who the first reply belongs to; absent in records written before it was kept. */
+  owner?: CommandOwner;
 }
 
 function isCommandRecorded(data: unknown): data is CommandRecordedData {
@@ -42,12 +44,18 @@ export class EventStoreDbCommandRecords {
         `command ${commandId}: ${first.streamId} does not hold a ${COMMAND_RECORDED} event`,
       );
     }
-    return { commandId, reply: first.data.reply, position: first.data.position };
+    const { reply, position, owner } = first.data;
+    return { commandId, reply, position, ...(owner ? { owner } : {}) };
   }
 
   /** Throws DuplicateCommandError when the command id is recorded already. */
   async record(command: CommandRecord, position: number): Promise<void> {
-    const data: CommandRecordedData = { commandId: command.commandId, reply: command.reply ?? null, position };
+    const data: CommandRecordedData = {
+      commandId: command.commandId,
+      reply: command.reply ?? null,
+      position,
+      ...(command.owner ? { owner: command.owner } : {}),
+    };
     let result: EsdbAppendResult;
     try {
       result = await this.client.appendToStream(

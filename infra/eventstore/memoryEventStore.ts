@@ -18,6 +18,7 @@
 import {
   type AppendOptions,
   type AppendResult,
+  type CommandOwner,
   type CommandRecord,
   DuplicateCommandError,
   type EventMetadata,
@@ -55,8 +56,8 @@ export class MemoryEventStore implements EventStore {
   private readonly streams = new Map<string, number[]>();
   /** Event id -> position. */
   private readonly ids = new Map<string, number>();
-  /** Command id -> reply JSON. */
-  private readonly commands = new Map<string, { reply: string; position: number }>();
+  /** Command id -> reply JSON, and who the reply belongs to (R21). */
+  private readonly commands = new Map<string, { reply: string; position: number; owner?: CommandOwner | undefined }>();
   private readonly checkpoints = new Map<string, number>();
   private readonly hub: SubscriptionHub;
   private closed = false;
@@ -84,7 +85,7 @@ export class MemoryEventStore implements EventStore {
       throw error;
     }
     if (command !== undefined && replyJson !== undefined)
-      this.commands.set(command.commandId, { reply: replyJson, position: this.rows.length });
+      this.commands.set(command.commandId, { reply: replyJson, position: this.rows.length, owner: command.owner });
     if (this.rows.length > rowsBefore) this.hub.wakeAll();
     return { streams: results, position: this.rows.length };
   }
@@ -144,7 +145,12 @@ export class MemoryEventStore implements EventStore {
     const record = this.commands.get(commandId);
     return record === undefined
       ? undefined
-      : { commandId, reply: JSON.parse(record.reply) as unknown, position: record.position };
+      : {
+          commandId,
+          reply: JSON.parse(record.reply) as unknown,
+          position: record.position,
+          ...(record.owner ? { owner: { ...record.owner } } : {}),
+        };
   }
 
   async readCheckpoint(name: string): Promise<number> {

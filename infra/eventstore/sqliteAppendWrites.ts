@@ -35,7 +35,8 @@ export function appendInTransaction(
   const streams = writes.map((write) => applyWrite(statements, write));
   const position = headOf(statements);
   if (command !== undefined) {
-    statements.insertCommand.run(command.commandId, toJson(command.reply), position, new Date().toISOString());
+    const owner = command.owner ? JSON.stringify(command.owner) : null;
+    statements.insertCommand.run(command.commandId, toJson(command.reply), position, new Date().toISOString(), owner);
   }
   return { streams, position };
 }

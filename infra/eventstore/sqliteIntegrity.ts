@@ -30,6 +30,9 @@ export const corruptionRemedy = (file: string) =>
 export function addChecksumColumn(db: Database.Database): void {
   const columns = db.prepare<[], { name: string }>('PRAGMA table_info(events)').all();
   if (!columns.some((column) => column.name === 'checksum')) db.exec('ALTER TABLE events ADD COLUMN checksum TEXT');
+  // Not integrity, but the same kind of step: a log written before R21 kept command owners gains the column.
+  const commandColumns = db.prepare<[], { name: string }>('PRAGMA table_info(commands)').all();
+  if (!commandColumns.some((column) => column.name === 'owner')) db.exec('ALTER TABLE commands ADD COLUMN owner TEXT');
 }
 
 /** SQLite's quick check of the file's structure (pages, indexes' shape): on damage, the fatal error. */

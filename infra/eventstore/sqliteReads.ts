@@ -1,7 +1,13 @@
 /**
  * The reads of the SQLite event store, over its prepared statements. The store runs each inside its error handling.
  */
-import type { CommandRecord, EventMetadata, StoredEvent, StreamCursor } from '../../handlers/ports/eventStore';
+import type {
+  CommandOwner,
+  CommandRecord,
+  EventMetadata,
+  StoredEvent,
+  StreamCursor,
+} from '../../handlers/ports/eventStore';
 import type { EventRow, Statements } from './sqliteStatements';
 
 /** LIMIT -1 means "no limit" in SQLite: a non-positive limit reads nothing (0). */
@@ -98,6 +104,11 @@ export class SqliteReader {
     const row = this.statements.findCommand.get(commandId);
     return row === undefined
       ? undefined
-      : { commandId, reply: JSON.parse(row.reply) as unknown, position: row.position };
+      : {
+          commandId,
+          reply: JSON.parse(row.reply) as unknown,
+          position: row.position,
+          ...(row.owner ? { owner: JSON.parse(row.owner) as CommandOwner } : {}),
+        };
   }
 }

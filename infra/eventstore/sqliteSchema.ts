@@ -32,7 +32,9 @@ CREATE TABLE IF NOT EXISTS commands (
   command_id TEXT PRIMARY KEY,
   reply TEXT NOT NULL,
   position INTEGER NOT NULL,
-  recorded_at TEXT NOT NULL
+  recorded_at TEXT NOT NULL,
+  -- R21: the actor and command type the first reply belongs to (JSON); NULL in records written before it was kept.
+  owner TEXT
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints (
   name TEXT PRIMARY KEY,

@@ -56,11 +56,11 @@ export function prepareStatements(db: Database.Database) {
        WHERE (stream, revision) > (?, ?) AND stream < ? AND position <= ? ORDER BY stream, revision LIMIT ?`,
     ),
     head: db.prepare<[], { head: number }>('SELECT COALESCE(MAX(position), 0) AS head FROM events'),
-    findCommand: db.prepare<[string], { reply: string; position: number }>(
-      'SELECT reply, position FROM commands WHERE command_id = ?',
+    findCommand: db.prepare<[string], { reply: string; position: number; owner: string | null }>(
+      'SELECT reply, position, owner FROM commands WHERE command_id = ?',
     ),
-    insertCommand: db.prepare<[string, string, number, string]>(
-      'INSERT INTO commands (command_id, reply, position, recorded_at) VALUES (?, ?, ?, ?)',
+    insertCommand: db.prepare<[string, string, number, string, string | null]>(
+      'INSERT INTO commands (command_id, reply, position, recorded_at, owner) VALUES (?, ?, ?, ?, ?)',
     ),
     readCheckpoint: db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?'),
     writeCheckpoint: db.prepare<[string, number]>(

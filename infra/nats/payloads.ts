@@ -1,6 +1,7 @@
 /** JSON in and out of NATS messages, with the size limit checked before parsing. */
 
-const decoder = new TextDecoder();
+import { decodeUtf8, parseStrictJson } from '../json/strictJson';
+
 const encoder = new TextEncoder();
 
 export type Decoded = { ok: true; value: unknown } | { ok: false; message: string };
@@ -12,11 +13,10 @@ export function decodeJson(data: Uint8Array, maxBytes: number): Decoded {
       message: `the payload is ${data.length} bytes, over the limit of ${maxBytes} bytes (LMS_MAX_PAYLOAD): split the work into smaller commands`,
     };
   if (data.length === 0) return { ok: false, message: 'the payload is empty: send a JSON object' };
-  try {
-    return { ok: true, value: JSON.parse(decoder.decode(data)) as unknown };
-  } catch (error) {
-    return { ok: false, message: `the payload is not valid JSON: ${(error as Error).message}` };
-  }
+  const text = decodeUtf8(data);
+  if (!text.ok) return { ok: false, message: `the payload ${text.message}` };
+  const parsed = parseStrictJson(text.text);
+  return parsed.ok ? parsed : { ok: false, message: `the payload ${parsed.message}` };
 }
 
 export function encodeJson(value: unknown): Uint8Array {

@@ -112,13 +112,16 @@ export class RequestService {
         kind === 'command' ? await this.handlers.command(input.value) : await this.handlers.query(input.value);
       const encoded = encodeJson(reply);
       const limit = this.nc.info?.max_payload ?? 1024 * 1024;
+      if (encoded.length > limit && kind === 'command') {
+        // Replies are bounded (R27), so this takes a huge message or details; the code stays the command's own.
+        msg.respond(encodeJson(outcomeOnly(reply as CommandReply, encoded.length, limit)));
+        return;
+      }
       if (encoded.length > limit) {
         // Too large for one NATS message: say so, rather than fail in a way a caller would retry forever.
-        const commandId = (input.value as { commandId?: unknown }).commandId ?? null;
         msg.respond(
           encodeJson({
             ok: false,
-            ...(kind === 'command' ? { commandId } : {}),
             error: {
               code: 'VALIDATION_FAILED',
               message: `the answer is ${encoded.length} bytes, over the NATS limit of ${limit}: ask for less (use limit and offset)`,
@@ -166,4 +169,24 @@ export function withType(
       message: `the payload's type ${JSON.stringify(record.type)} contradicts the subject's ${type}`,
     };
   return { ok: true, value: { ...record, type } };
+}
+
+/** R27: a command reply too large for NATS still says what happened; the rest is read with CommandOutcome. */
+function outcomeOnly(reply: CommandReply, size: number, limit: number): CommandReply {
+  const note = `the full reply (${size} bytes) is over the NATS limit of ${limit}: read it with the CommandOutcome query`;
+  if (reply.ok)
+    return {
+      ok: true,
+      commandId: reply.commandId,
+      position: reply.position,
+      events: [],
+      eventsTotal: reply.eventsTotal ?? reply.events.length,
+      message: `${reply.message.slice(0, 2000)}; ${note}`,
+      warnings: [],
+    };
+  return {
+    ok: false,
+    commandId: reply.commandId,
+    error: { code: reply.error.code, message: `${reply.error.message.slice(0, 2000)}; ${note}`, details: {} },
+  };
 }

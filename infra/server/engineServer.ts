@@ -1,10 +1,12 @@
 import type { JetStreamClient, NatsConnection } from 'nats';
 import { connect, Events } from 'nats';
 import type { Logger } from 'pino';
+import { canonicalCommandId } from '../../domain/commands';
 import type { Clock } from '../../handlers/ports/clock';
 import type { EventStore } from '../../handlers/ports/eventStore';
 import { EventStoreCorruptError } from '../../handlers/ports/eventStore';
 import type { CommandReply } from '../../handlers/ports/reply';
+import { boundReply } from '../../handlers/replyBounds';
 import type { Config } from '../config';
 import { buildEngine } from '../engine/buildEngine';
 import type { Engine } from '../engine/engine';
@@ -124,7 +126,10 @@ export class EngineServer {
       logger,
       afterCommand: () => this.nudge(),
       ...(this.metrics ? { onRedelivery: () => this.metrics?.redeliveries.inc() } : {}),
-      firstReply: async (commandId) => (await this.store.findCommand(commandId))?.reply as CommandReply | undefined,
+      firstReply: async (commandId) => {
+        const first = await this.store.findCommand(canonicalCommandId(commandId));
+        return first ? boundReply(first.reply as CommandReply) : undefined;
+      },
     });
     await this.intake.start();
     await this.startMetrics();

@@ -8,7 +8,7 @@ import { ulid } from 'ulid';
 // The CLI as a newcomer runs it: the built entry point in a child process (npm test builds first).
 const CLI = path.join(__dirname, '..', '..', 'dist', 'infra', 'cli', 'main.js');
 
-function lms(args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
+function lms(args: string[], options: { input?: string | Buffer; env?: Record<string, string> } = {}) {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     input: options.input ?? '',
     encoding: 'utf8',
@@ -122,6 +122,71 @@ describe('lms CLI on the embedded SQLite store', () => {
     ]);
     expect(lines(stdout)[0]?.error?.message).toMatch(/line 1 is not valid JSON/);
     expect(`${stdout}${stderr}`).not.toMatch(/\n\s+at /);
+  });
+
+  test('R28: lms command refuses invalid UTF-8 (C3 28 FF, overlong C0 AF) and duplicate keys line by line; nothing of theirs is stored', () => {
+    const data = tempDir();
+    const withName = (id: string, name: Buffer) =>
+      Buffer.concat([
+        Buffer.from(`{"type":"DefineOrgUnit","actor":{"userId":"root"},"data":{"orgUnitId":"${id}","name":"`),
+        name,
+        Buffer.from('"}}\n'),
+      ]);
+    const input = Buffer.concat([
+      withName('u-ok', Buffer.from('Fine')),
+      withName('u-bad', Buffer.from([0xc3, 0x28, 0xff])),
+      withName('u-overlong', Buffer.from([0xc0, 0xaf])),
+      Buffer.from(
+        '{"type":"DefineOrgUnit","actor":{"userId":"bob"},"actor":{"userId":"root"},"data":{"orgUnitId":"u-dup","name":"Dup"}}\n',
+      ),
+    ]);
+    const { status, stdout } = lms(['--data', data, 'command', '-'], { input });
+    expect(status).toBe(1);
+    const replies = lines(stdout);
+    expect(replies.map((reply) => reply.ok)).toEqual([true, false, false, false]);
+    expect(replies[1]?.error?.message).toMatch(/line 2 is not valid UTF-8/);
+    expect(replies[2]?.error?.message).toMatch(/line 3 is not valid UTF-8/);
+    expect(replies[3]?.error?.message).toMatch(/line 4 names the key "actor" twice/);
+    const db = new Database(path.join(data, 'events.db'), { readonly: true });
+    const streams = db.prepare<[], { stream: string }>("SELECT stream FROM events WHERE stream LIKE 'orgunit-%'").all();
+    db.close();
+    expect(streams.map((row) => row.stream)).toEqual(['orgunit-u-ok']);
+  });
+
+  test('input mistakes are usage errors (exit 2, one line): -f on a folder, a missing file, an endless file, --data with no folder', () => {
+    const data = tempDir();
+    for (const [args, message] of [
+      [['--data', data, 'command', '-f', data], /cannot read .*: it is a folder, not a file/],
+      [
+        ['--data', data, 'command', '-f', path.join(data, 'missing.jsonl')],
+        /cannot read .*missing\.jsonl: no such file/,
+      ],
+      [
+        ['--data', data, 'command', '-f', '/dev/zero'],
+        /\/dev\/zero is larger than 128 MiB: split it into smaller files/,
+      ],
+      [['--data', '', 'command', '{}'], /--data needs a folder/],
+    ] as const) {
+      const result = lms([...args]);
+      expect([result.status, result.stderr]).toEqual([2, expect.stringMatching(message)]);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  test('a bulk command in which some pairs were refused exits 1, as the README says', () => {
+    const data = tempDir();
+    expect(
+      lms(['--data', data, 'command', '-'], { input: setup.map((command) => JSON.stringify(command)).join('\n') })
+        .status,
+    ).toBe(0);
+    const bulk = JSON.stringify({
+      type: 'AssignCourse',
+      actor: { userId: 'root' },
+      data: { userIds: ['ada', 'nobody'], courseIds: ['security'] },
+    });
+    const result = lms(['--data', data, 'command', bulk]);
+    expect(result.status).toBe(1);
+    expect(lines(result.stdout)[0]?.ok).toBe(true);
   });
 
   test('usage and configuration mistakes exit 2 with one line saying what is wrong', () => {

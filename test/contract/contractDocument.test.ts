@@ -73,6 +73,7 @@ describe('the published contract (docs/contract) is generated from the zod schem
       'AssignmentHistory',
       'ExplainAssignment',
       'VersionStatus',
+      'CommandOutcome',
     ]);
   });
 });

@@ -454,6 +454,19 @@ export function describeEventStoreContract(
         expect(await store.findCommand('cmd-1')).toEqual({ commandId: 'cmd-1', reply, position: await nth(1) });
       });
 
+      it('R21: keeps who the command came from and its type, so the first reply goes back only to them', async () => {
+        const owner = { actorId: 'admin', type: 'ExemptUser' };
+        await store.append([{ stream: 's', expectedRevision: 'no_stream', events: events(1) }], {
+          command: { commandId: 'owned', reply: { ok: true }, owner },
+        });
+        expect(await store.findCommand('owned')).toEqual({
+          commandId: 'owned',
+          reply: { ok: true },
+          position: await nth(1),
+          owner,
+        });
+      });
+
       it('finds no record for an unknown command id', async () => {
         expect(await store.findCommand('never')).toBeUndefined();
       });

@@ -288,9 +288,64 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
       );
     const before = await h.store.headPosition();
     const reply = await h.ok('AssignCourse', { userIds, courseIds: ['security'] });
-    expect(reply.events).toHaveLength(2000);
+    // R27: the reply counts every event and lists the first ones.
+    expect([reply.eventsTotal, reply.eventCounts, reply.resultsTotal]).toEqual([
+      2000,
+      { TrainingAssigned: 2000 },
+      2000,
+    ]);
     expect(reply.position).toBe(before + 2000);
     expect(isVisible((await h.training('bulk-1999')).assignments.get('security'))).toBe(true);
+  });
+
+  test('R21: another actor, or another command type, reusing a command id gets CONFLICT without the first reply', async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    const commandId = ulid();
+    const first = await h.ok(
+      'AssignCourse',
+      { userIds: ['ada'], courseIds: ['security'] },
+      { commandId, reason: 'confidential: disciplinary' },
+    );
+    const head = await h.store.headPosition();
+    const byLearner = await h.send('StartCourse', { userId: 'ada', courseId: 'security' }, { actor: 'ada', commandId });
+    const sameTypeOtherActor = await h.send(
+      'AssignCourse',
+      { userIds: ['ada'], courseIds: ['security'] },
+      { actor: 'ada', commandId },
+    );
+    const sameActorOtherType = await h.send('StartCourse', { userId: 'ada', courseId: 'security' }, { commandId });
+    for (const reply of [byLearner, sameTypeOtherActor, sameActorOtherType]) {
+      expect(reply).toEqual({
+        ok: false,
+        commandId,
+        error: {
+          code: 'CONFLICT',
+          message: `command id ${commandId} was already used for another command: send this one with a new id`,
+          details: {},
+        },
+      });
+      expect(JSON.stringify(reply)).not.toMatch(/TrainingAssigned|training-ada|confidential/);
+    }
+    expect(await h.store.headPosition()).toBe(head);
+    // The owner still gets the first reply.
+    expect(await h.send('AssignCourse', { userIds: ['ada'], courseIds: ['security'] }, { commandId })).toEqual(first);
+  });
+
+  test('R21: command ids compare case-insensitively: the lower-case spelling of an id replays its first reply', async () => {
+    const h = engineHarness({ store: SqliteEventStore.open({ file: ':memory:' }) });
+    await h.seedPortal();
+    const commandId = ulid();
+    const first = await h.ok('UpgradeVersion', { courseId: 'security' }, { commandId });
+    const head = await h.store.headPosition();
+    const again = await h.send('UpgradeVersion', { courseId: 'security' }, { commandId: commandId.toLowerCase() });
+    expect(again).toEqual(first);
+    expect(again.commandId).toBe(commandId);
+    expect(await h.store.headPosition()).toBe(head);
+    expect((await h.store.readStream('course-security')).map((event) => event.type)).toEqual([
+      'CourseCreated',
+      'CourseVersionUpgraded',
+    ]);
   });
 
   test('R21: a refused command is refused again with the same reply, even after the cause is fixed', async () => {

@@ -134,6 +134,36 @@ describe('durable command intake through JetStream (real nats-server)', () => {
     await survivor.close();
   });
 
+  test('R27: a bulk command whose full reply would pass the NATS limit answers ok, bounded, by request and through the durable intake; nothing is dead-lettered', async () => {
+    await h.startEngine();
+    await h.seed();
+    const c = h.client.commands;
+    const userIds = Array.from({ length: 75 }, (_, i) => `u${i}`);
+    const courseIds = Array.from({ length: 70 }, (_, i) => `c${i}`);
+    for (const userId of userIds)
+      await c.RegisterUser({
+        actor,
+        data: { userId, name: userId, email: `${userId}@acme.test`, orgUnitId: 'acme', hireDate: '2024-03-01' },
+      });
+    for (const courseId of courseIds)
+      await c.CreateCourse({
+        actor,
+        data: { courseId, title: `Course ${courseId}`, kind: 'course', provider: 'Acme', trainingType: 'Skills' },
+      });
+    // 5,250 pairs: listed one by one, the reply would be well over NATS's 1 MB.
+    const reply = await c.AssignCourse({ actor, data: { userIds, courseIds } });
+    expect(reply).toMatchObject({ ok: true, resultsTotal: 5250, resultCounts: { assigned: 5250 }, eventsTotal: 5250 });
+    const { commandId } = await h.client.durable.AssignCourse({
+      actor,
+      data: { userIds, courseIds, dueDate: '2027-01-31' },
+    });
+    const result = await h.client.awaitResult(commandId, 30_000);
+    expect(result).toMatchObject({ ok: true, resultsTotal: 5250, resultCounts: { unchanged: 5250 } });
+    expect(JSON.stringify(result).length).toBeLessThan(100_000);
+    const jsm = await h.nc.jetstreamManager();
+    expect((await jsm.streams.info('LMS_DEADLETTER')).state.messages).toBe(0);
+  });
+
   test('a poison message (invalid JSON) is terminated at once, recorded on the dead-letter stream, and answered', async () => {
     await h.startEngine();
     const commandId = ulid();

@@ -1,5 +1,6 @@
 import { StringCodec } from 'nats';
 import { ulid } from 'ulid';
+import type { EventStore } from '../../handlers/ports/eventStore';
 import { EventRelay } from '../../infra/nats/eventRelay';
 import { subjectsFor } from '../../infra/nats/subjects';
 import { ADMIN, eventually, natsHarness, silent } from './natsHarness';
@@ -93,6 +94,29 @@ describe('NATS service: commands and queries by request-reply (real nats-server)
       expect(next.ok).toBe(true);
     },
   );
+
+  test('R28: invalid UTF-8 (C3 28 FF, overlong C0 AF) and duplicate keys are VALIDATION_FAILED over NATS, nothing stored', async () => {
+    const store = h.stores[0] as EventStore;
+    const head = await store.headPosition();
+    const command = (name: string) =>
+      `{"commandId":"${ulid()}","actor":{"userId":"${ADMIN}"},"data":{"orgUnitId":"x","name":"${name}"}}`;
+    const withBytes = (bytes: number[]) => {
+      const [before, after] = command('@').split('@') as [string, string];
+      return new Uint8Array([...sc.encode(before), ...bytes, ...sc.encode(after)]);
+    };
+    const duplicateActor = `{"commandId":"${ulid()}","actor":{"userId":"bob"},"actor":{"userId":"${ADMIN}"},"data":{"orgUnitId":"x","name":"X"}}`;
+    for (const [payload, message] of [
+      [withBytes([0xc3, 0x28, 0xff]), /the payload is not valid UTF-8/],
+      [withBytes([0xc0, 0xaf]), /the payload is not valid UTF-8/],
+      [sc.encode(duplicateActor), /the payload names the key "actor" twice in the top-level object/],
+    ] as const) {
+      const response = await h.nc.request('lms.cmd.DefineOrgUnit', payload, { timeout: 3000 });
+      const reply = JSON.parse(sc.decode(response.data)) as { ok: boolean; error: { code: string; message: string } };
+      expect(reply).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(reply.error.message).toMatch(message);
+    }
+    expect(await store.headPosition()).toBe(head);
+  });
 
   test('the engine shows up in $SRV discovery with its endpoints and stats', async () => {
     const monitor = h.nc.services.client();

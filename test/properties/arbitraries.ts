@@ -851,11 +851,13 @@ export const VALID_QUERY_PARAMS: Record<QueryName, Record<string, unknown>> = {
   AssignmentHistory: { userId: 'u1', asOf: '2026-01-05T10:00:00Z' },
   ExplainAssignment: { userId: 'u1', courseId: 'c-std', asOf: '2026-01-05T10:00:00Z' },
   VersionStatus: { courseId: 'c-std' },
+  CommandOutcome: { commandId: '01kbg00000aaaaaaaaaaaaaaa2', outcome: 'failed', limit: 10, offset: 0 },
 };
 
 /** The portal the hostile-input properties run on: enough for every VALID_COMMAND_DATA to be meaningful. */
 export async function seedHostilePortal(h: Harness): Promise<void> {
-  await h.ok('DefineOrgUnit', { orgUnitId: 'acme', name: 'Acme' });
+  // Its command id is the one VALID_QUERY_PARAMS.CommandOutcome asks about (in lower case: ids compare case-insensitively).
+  await h.ok('DefineOrgUnit', { orgUnitId: 'acme', name: 'Acme' }, { commandId: '01KBG00000AAAAAAAAAAAAAAA2' });
   await h.ok('DefineOrgUnit', { orgUnitId: 'eng', name: 'Engineering', parentId: 'acme' });
   await h.ok('RegisterUser', {
     userId: 'mgr',

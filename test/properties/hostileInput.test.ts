@@ -403,6 +403,55 @@ describe(`section 7: hostile commands get VALIDATION_FAILED with zod issues, app
   });
 });
 
+describe('R28: payload bytes are strict UTF-8 JSON without duplicate keys', () => {
+  test('R28: property: whatever the bytes, a payload the decoder accepts is exactly its UTF-8 text (nothing replaced by U+FFFD)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.jsonValue({ maxDepth: 2 }), (noise, value) => {
+        const json = new TextEncoder().encode(JSON.stringify({ note: '@', value }));
+        const at = json.indexOf(0x40);
+        const bytes = new Uint8Array([
+          ...json.subarray(0, at),
+          ...noise.filter((b) => b >= 0x20),
+          ...json.subarray(at + 1),
+        ]);
+        const result = decodeJson(bytes, 1024 * 1024);
+        let strict: string | undefined;
+        try {
+          strict = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        } catch {
+          strict = undefined;
+        }
+        if (strict === undefined)
+          expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/not valid UTF-8/) });
+        else if (result.ok) expect(result.value).toEqual(JSON.parse(strict));
+      }),
+      propertyParameters(RUNS.hostile, 21),
+    );
+  });
+
+  test('R28: property: an object naming a key twice, at any depth, is refused with the key named', () => {
+    const key = fc.string({ minLength: 1, maxLength: 8 }).filter((text) => !text.includes('"') && !text.includes('\\'));
+    fc.assert(
+      fc.property(
+        key,
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.nat(3),
+        (name, first, second, depth) => {
+          let text = `{${JSON.stringify(name)}:${JSON.stringify(first)},${JSON.stringify(name)}:${JSON.stringify(second)}}`;
+          for (let level = 0; level < depth; level++) text = `{"level${level}":${text}}`;
+          const result = decodeJson(new TextEncoder().encode(text), 1024 * 1024);
+          expect(result).toMatchObject({
+            ok: false,
+            message: expect.stringContaining(`names the key ${JSON.stringify(name)} twice`),
+          });
+        },
+      ),
+      propertyParameters(RUNS.hostile, 22),
+    );
+  });
+});
+
 describe('section 7: type-confused and injection-looking values, judged by the schema', () => {
   test('a confused value in any field of any command type: VALIDATION_FAILED with nothing appended exactly when zod refuses it; otherwise handled (ok or a domain refusal), never thrown; ids never accept injection text', async () => {
     let accepted = 0;

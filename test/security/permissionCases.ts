@@ -227,7 +227,7 @@ async function createCourse(p: Portal, courseId: string, facts: CourseFacts): Pr
  * The portal one grant dimension runs on: the harness's seed (root > eng > platform, root > sales; grace, ada, sam),
  * one actor per constraint kind holding `grant` under it (all in eng; act-selfAndSubordinates manages grace, so ada,
  * lin and every inside subject are its subordinates), query subjects lin (inside) and max, moe (outside), courses
- * c-in and c-out, and two dynamic rules by the administrator giving ada, sam, lin and max both courses.
+ * c-in and c-out, and two dynamic rules by ada (inside every user side) giving ada, sam, lin and max both courses.
  */
 export async function buildPortal(grant: GrantDimension): Promise<Portal> {
   const h = engineHarness({ now: '2026-03-02T09:00:00.000Z' });
@@ -258,18 +258,23 @@ export async function buildPortal(grant: GrantDimension): Promise<Portal> {
   await h.ok('CreateGroup', { groupId: 'audience', name: 'Audience', kind: 'static' });
   await h.ok('AddGroupMember', { groupId: 'audience', userIds: ['ada', 'sam', 'lin', 'max'] });
   await h.ok('CreateGroup', { groupId: 'nobody', name: 'Nobody', kind: 'static' });
-  for (const courseId of ['c-in', 'c-out']) {
-    await h.ok('CreateAssignmentRule', {
-      ruleId: `rule-${courseId}`,
-      courseId,
-      target: { kind: 'group', groupId: 'audience' },
-      mode: 'dynamic',
-      due: { kind: 'relative', days: 30 },
-    });
-  }
   // Rule authors for UpdateAssignmentRule / RetireAssignmentRule: ada inside every user-side constraint, sam outside.
   for (const author of ['ada', 'sam'])
     await h.ok('GrantPermission', { userId: author, permission: 'assignment.dynamic', constraints: {} });
+  // The portal's rules are ada's, so every user-side grant sees them (R17: rules created by users within the scope).
+  for (const courseId of ['c-in', 'c-out']) {
+    await h.ok(
+      'CreateAssignmentRule',
+      {
+        ruleId: `rule-${courseId}`,
+        courseId,
+        target: { kind: 'group', groupId: 'audience' },
+        mode: 'dynamic',
+        due: { kind: 'relative', days: 30 },
+      },
+      { actor: 'ada' },
+    );
+  }
   return p;
 }
 
@@ -317,6 +322,8 @@ export interface CommandOp {
   reach?: boolean;
   /** Bulk assignment: pairs outside the grant are refused one by one, the rest assigned (R16 with R17). */
   partial?: boolean;
+  /** Portal-wide commands: any constraint refuses them; they need the permission without constraints (R17). */
+  portalWide?: boolean;
   /** Org-tree commands: only org-unit constraints (org units, own org unit) reach org units; named users and reporting lines refuse them. */
   orgUnitsOnly?: true;
   /** Why no constraint refuses the command, when the generic reason would mislead. */
@@ -346,6 +353,8 @@ export interface QueryOp {
   text(t: Target): string;
   /** For per-user views: the user asked about. */
   user?(t: Target): string;
+  /** About one course: a course outside every grant's training side is refused, not answered empty (R17). */
+  courseScoped?: boolean;
   check(p: Portal, t: Target, result: unknown): Promise<void>;
 }
 
@@ -481,6 +490,7 @@ export const COMMAND_OPS: CommandOp[] = [
     type: 'SetAssignmentPreferences',
     permission: 'permissions.manage',
     sides: [],
+    portalWide: true,
     data: () => ({ notifyOnAssign: true }),
     stream: () => streams.portal(),
   },
@@ -911,6 +921,7 @@ export const QUERY_OPS: QueryOp[] = [
     permissions: ['reports.view'],
     sides: ['user', 'training'],
     perUser: false,
+    courseScoped: true,
     // Outside the user side: c-out, held by ada and lin (inside) and by sam and max (outside).
     params: (t) => ({ courseId: versionCourse(t) }),
     text: (t) =>
@@ -1038,6 +1049,20 @@ export function casesFor(grant: GrantDimension): MatrixCase[] {
         side === undefined ? op.sides.length > 0 || op.what === 'query' : op.sides.includes(side) || bounded;
       const grantLabel = grantText(grant, kind);
       const inside = targetOf(kind, 'in');
+      if (op.what === 'command' && op.portalWide && kind !== 'unconstrained') {
+        cases.push({
+          title: `R17: ${grantLabel} refuses ${operationText(op, inside)}: a portal-wide command needs the permission without constraints`,
+          grant,
+          op,
+          target: inside,
+          expect: {
+            allowed: false,
+            names: required,
+            pattern: /apply to every user\) needs permissions\.manage without constraints/,
+          },
+        });
+        continue;
+      }
       if (!applies) {
         const why =
           op.what === 'command' && op.note
@@ -1055,6 +1080,23 @@ export function casesFor(grant: GrantDimension): MatrixCase[] {
         continue;
       }
       const outside = targetOf(kind, 'out');
+      if (filtered && op.courseScoped && side === 'training') {
+        cases.push({
+          title: `R17: ${grantLabel} answers ${operationText(op, inside)} with rows in scope only`,
+          grant,
+          op,
+          target: inside,
+          expect: { allowed: true },
+        });
+        cases.push({
+          title: `R17: ${grantLabel} refuses ${operationText(op, outside)}: the course is outside the grant`,
+          grant,
+          op,
+          target: outside,
+          expect: { allowed: false, names: required, pattern: KINDS[kind as ConstraintKind].refusal },
+        });
+        continue;
+      }
       if (filtered) {
         cases.push({
           title: `R17: ${grantLabel} answers ${operationText(op, inside)} with rows in scope only`,

@@ -194,6 +194,41 @@ describe('R17: a constrained grant cannot be used to widen its own scope', () =>
     );
   });
 
+  test('R17: users.manage constrained to org unit eng refuses moving eng itself to the top of the tree or under sales: the unit’s own place does not count', async () => {
+    for (const parentId of [null, 'sales'])
+      await expectRefusedUnchanged(
+        'DefineOrgUnit',
+        { orgUnitId: 'eng', name: 'Engineering', parentId },
+        'esc-org',
+        'users.manage',
+        streams.orgUnit('eng'),
+      );
+  });
+
+  test('R17: users.manage constrained to org unit eng renames eng in place and moves units within eng', async () => {
+    const renamed = await portal.h.send(
+      'DefineOrgUnit',
+      { orgUnitId: 'eng', name: 'Engineering (renamed)', parentId: 'root' },
+      { actor: 'esc-org' },
+    );
+    expect(renamed.ok).toBe(true);
+    expect(
+      (
+        await portal.h.send(
+          'DefineOrgUnit',
+          { orgUnitId: 'eng-tools', name: 'Tools', parentId: 'eng' },
+          { actor: 'esc-org' },
+        )
+      ).ok,
+    ).toBe(true);
+    const moved = await portal.h.send(
+      'DefineOrgUnit',
+      { orgUnitId: 'eng-tools', name: 'Tools', parentId: 'platform' },
+      { actor: 'esc-org' },
+    );
+    expect(moved.ok).toBe(true);
+  });
+
   test('R17: permissions.manage constrained to org unit eng refuses GrantPermission of an unconstrained reports.view to the actor themselves', async () => {
     await expectRefusedUnchanged(
       'GrantPermission',
@@ -221,7 +256,8 @@ describe('R17: the matrix covers the whole domain', () => {
   test('R17: the matrix covers every command type, every query, every permission and every constraint kind the domain defines', () => {
     // Commands and queries of the contract (domain/commands.ts, domain/queries.ts).
     expect([...new Set(COMMAND_OPS.map((op) => op.type))].sort()).toEqual([...commandTypes].sort());
-    expect([...new Set(QUERY_OPS.map((op) => op.name))].sort()).toEqual([...queryNames].sort());
+    // CommandOutcome answers only the command's sender whatever their grants: test/security/commandOwnership.test.ts.
+    expect([...new Set(QUERY_OPS.map((op) => op.name)), 'CommandOutcome'].sort()).toEqual([...queryNames].sort());
     // Permissions (PermissionSchema): each is a grant dimension and is what some operation needs.
     expect([...GRANT_DIMENSIONS].sort()).toEqual([...PermissionSchema.options, 'none'].sort());
     expect([...new Set(OPERATIONS.flatMap(requiredOf))].sort()).toEqual([...PermissionSchema.options].sort());
