@@ -21,6 +21,21 @@ async function typesOf(h: Harness, userId: string): Promise<string[]> {
   return (await h.eventTypes(`training-${userId}`)).filter((type) => type !== 'TrainingAssigned');
 }
 
+/** grace completes First Aid (valid 30 days) on 2026-01-05. */
+async function completeFirstAid(h: Harness, course: Record<string, unknown> = {}): Promise<void> {
+  await h.ok('CreateCourse', {
+    courseId: 'first-aid',
+    title: 'First Aid',
+    kind: 'course',
+    provider: 'Acme',
+    trainingType: 'Safety',
+    validityDays: 30,
+    ...course,
+  });
+  await h.ok('AssignCourse', { userIds: ['grace'], courseIds: ['first-aid'] });
+  await h.ok('CompleteCourse', { userId: 'grace', courseId: 'first-aid' }, { actor: 'grace' });
+}
+
 describe('the scheduler: time moves by itself', () => {
   test("R5, R23: each zone's day is applied at its local midnight, once", async () => {
     const h = await portal();
@@ -72,16 +87,7 @@ describe('the scheduler: time moves by itself', () => {
 
   test('R5: expiry happens by itself at the expiry date', async () => {
     const h = await portal();
-    await h.ok('CreateCourse', {
-      courseId: 'first-aid',
-      title: 'First Aid',
-      kind: 'course',
-      provider: 'Acme',
-      trainingType: 'Safety',
-      validityDays: 30,
-    });
-    await h.ok('AssignCourse', { userIds: ['grace'], courseIds: ['first-aid'] });
-    await h.ok('CompleteCourse', { userId: 'grace', courseId: 'first-aid' }, { actor: 'grace' });
+    await completeFirstAid(h);
     h.clock.set('2026-02-04T09:00:00.000Z');
     await h.engine.scheduler.runDue();
     await h.engine.settle();
@@ -92,17 +98,7 @@ describe('the scheduler: time moves by itself', () => {
 
   test('R24: the retake is assigned when the recertification window opens and the dashboard shows it beside the valid completion', async () => {
     const h = await portal();
-    await h.ok('CreateCourse', {
-      courseId: 'first-aid',
-      title: 'First Aid',
-      kind: 'course',
-      provider: 'Acme',
-      trainingType: 'Safety',
-      validityDays: 30,
-      recertificationWindowDays: 10,
-    });
-    await h.ok('AssignCourse', { userIds: ['grace'], courseIds: ['first-aid'] });
-    await h.ok('CompleteCourse', { userId: 'grace', courseId: 'first-aid' }, { actor: 'grace' });
+    await completeFirstAid(h, { recertificationWindowDays: 10 });
     h.clock.set('2026-01-25T09:00:00.000Z'); // the window opens on 2026-01-25, ten days before 2026-02-04
     await h.engine.scheduler.runDue();
     await h.engine.settle();

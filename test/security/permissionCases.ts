@@ -1080,23 +1080,6 @@ export function casesFor(grant: GrantDimension): MatrixCase[] {
         continue;
       }
       const outside = targetOf(kind, 'out');
-      if (filtered && op.courseScoped && side === 'training') {
-        cases.push({
-          title: `R17: ${grantLabel} answers ${operationText(op, inside)} with rows in scope only`,
-          grant,
-          op,
-          target: inside,
-          expect: { allowed: true },
-        });
-        cases.push({
-          title: `R17: ${grantLabel} refuses ${operationText(op, outside)}: the course is outside the grant`,
-          grant,
-          op,
-          target: outside,
-          expect: { allowed: false, names: required, pattern: KINDS[kind as ConstraintKind].refusal },
-        });
-        continue;
-      }
       if (filtered) {
         cases.push({
           title: `R17: ${grantLabel} answers ${operationText(op, inside)} with rows in scope only`,
@@ -1105,12 +1088,18 @@ export function casesFor(grant: GrantDimension): MatrixCase[] {
           target: inside,
           expect: { allowed: true },
         });
+        // A query about one course refuses a course outside the training side instead of answering it empty.
+        const refusesCourse = op.what === 'query' && op.courseScoped === true && side === 'training';
         cases.push({
-          title: `R17: ${grantLabel} answers ${operationText(op, outside)} with rows in scope only`,
+          title: refusesCourse
+            ? `R17: ${grantLabel} refuses ${operationText(op, outside)}: the course is outside the grant`
+            : `R17: ${grantLabel} answers ${operationText(op, outside)} with rows in scope only`,
           grant,
           op,
           target: outside,
-          expect: { allowed: true },
+          expect: refusesCourse
+            ? { allowed: false, names: required, pattern: KINDS[kind as ConstraintKind].refusal }
+            : { allowed: true },
         });
         continue;
       }
