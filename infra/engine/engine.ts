@@ -62,6 +62,8 @@ export class Engine {
    */
   async send(input: unknown): Promise<CommandReply> {
     const reply = await this.commands.handle(input);
+    // A refusal, or a command that changed nothing, stored no events: nothing to react to or project.
+    if (!reply.ok || (reply.eventsTotal ?? reply.events.length) === 0) return reply;
     try {
       await this.settle();
     } catch (error) {
