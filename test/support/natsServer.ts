@@ -5,6 +5,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+/** Without JetStream (a server still being configured); with the HTTP monitoring port (health checks). */
+export interface LaunchOptions {
+  jetStream?: boolean;
+  monitorPort?: number;
+}
+
 /** A real nats-server with JetStream on a free loopback port and a temporary store folder (tests only). */
 export class NatsServerProcess {
   private child: ChildProcess | undefined;
@@ -12,7 +18,7 @@ export class NatsServerProcess {
 
   private constructor(readonly port: number) {}
 
-  static async start(options: { jetStream?: boolean } = {}): Promise<NatsServerProcess> {
+  static async start(options: LaunchOptions = {}): Promise<NatsServerProcess> {
     const server = new NatsServerProcess(await freePort());
     await server.launch(options);
     return server;
@@ -26,13 +32,14 @@ export class NatsServerProcess {
    * Starts (again) on the same port and store, as a restarted server would; without JetStream when asked (a server
    * still being configured).
    */
-  async launch(options: { jetStream?: boolean } = {}): Promise<void> {
+  async launch(options: LaunchOptions = {}): Promise<void> {
     const binary =
       ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((candidate) =>
         fs.existsSync(candidate),
       ) ?? 'nats-server';
     const jetStream = options.jetStream === false ? [] : ['-js', '-sd', this.storeDir];
-    const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(this.port), ...jetStream], {
+    const monitor = options.monitorPort === undefined ? [] : ['-m', String(options.monitorPort)];
+    const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(this.port), ...jetStream, ...monitor], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.child = child;
@@ -83,7 +90,7 @@ export class NatsServerProcess {
   }
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
