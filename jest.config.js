@@ -4,6 +4,8 @@ const base = {
   roots: ['<rootDir>/test'],
   // Transpile only (isolatedModules in tsconfig.json): `npm run typecheck` does the type checking.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  // EventStoreDB stores opened by the harnesses are closed after each file, so jest exits by itself.
+  setupFilesAfterEnv: ['<rootDir>/test/support/closeStoresAfterAll.ts'],
 };
 
 /** @type {import('jest').Config} */

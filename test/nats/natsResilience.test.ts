@@ -1,6 +1,7 @@
 import { ulid } from 'ulid';
 import { CommandHandler } from '../../handlers/commandHandler';
 import type { EventStore } from '../../handlers/ports/eventStore';
+import { wholeLog } from '../support/wholeLog';
 import { ADMIN, eventually, natsHarness } from './natsHarness';
 
 jest.setTimeout(90_000);
@@ -107,9 +108,10 @@ describe('NATS service under load sharing and outages (real nats-server)', () =>
     await h.startEngine('engine-2');
     const reader = h.stores[1] as EventStore;
     const head = await reader.headPosition();
+    const events = (await wholeLog(reader)).length;
     await eventually(
       async () => (await jsm.streams.info('LMS_EVENTS')).state.messages,
-      (count) => count === head,
+      (count) => count === events,
     );
     const last = await jsm.streams.getMessage('LMS_EVENTS', { last_by_subj: 'lms.events.TrainingAssigned' });
     expect(JSON.parse(new TextDecoder().decode(last.data))).toMatchObject({ position: head, type: 'TrainingAssigned' });

@@ -12,5 +12,18 @@ import { asConfiguredPort } from './minimalEventStore';
 export function testEventStore(): EventStore {
   const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
   if (!connectionString) return asConfiguredPort(new MemoryEventStore());
-  return EventStoreDbEventStore.connect({ connectionString, streamPrefix: `test_${randomBytes(8).toString('hex')}` });
+  const store = EventStoreDbEventStore.connect({
+    connectionString,
+    streamPrefix: `test_${randomBytes(8).toString('hex')}`,
+  });
+  opened.push(store);
+  return store;
+}
+
+/** EventStoreDB clients hold gRPC channels open: closed after each test file, so jest exits by itself. */
+const opened: EventStore[] = [];
+
+export async function closeTestEventStores(): Promise<void> {
+  const stores = opened.splice(0);
+  await Promise.all(stores.map((store) => store.close().catch(() => undefined)));
 }
