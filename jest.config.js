@@ -25,5 +25,21 @@ module.exports = {
       ],
       setupFiles: ['<rootDir>/test/support/minimalPortSetup.ts'],
     },
+    {
+      // The store contract, engine, projection and NATS suites again on the EventStoreDB adapter, talking gRPC to the
+      // protocol-level test server (test/support/esdbServer): the adapter and the real client at the wire in every
+      // run. It proves the adapter's use of the client and the protocol, not the server (see README).
+      ...base,
+      displayName: 'eventstoredb wire',
+      testMatch: [
+        '<rootDir>/test/contract/eventStoreDbEventStore.test.ts',
+        '<rootDir>/test/handlers/**/*.test.ts',
+        '<rootDir>/test/projections/**/*.test.ts',
+        '<rootDir>/test/nats/{durableIntake,healthAndMetrics,natsResilience,natsService,relayPoison,scheduledByItself}.test.ts',
+      ],
+      globalSetup: '<rootDir>/test/support/esdbWire/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/support/esdbWire/globalTeardown.ts',
+      setupFiles: ['<rootDir>/test/support/esdbWire/setupFiles.ts'],
+    },
   ],
 };

@@ -10,7 +10,13 @@ import type { CommandMeta, Plan, Planner } from './plan';
 import { planCommand } from './planners/planCommand';
 import type { Clock } from './ports/clock';
 import type { CommandOwner, CommandRecord, EventStore, NewEvent, StreamWrite } from './ports/eventStore';
-import { DuplicateCommandError, EventStoreUnavailableError, WrongExpectedRevisionError } from './ports/eventStore';
+import {
+  AppendTooLargeError,
+  DuplicateCommandError,
+  EventStoreAccessDeniedError,
+  EventStoreUnavailableError,
+  WrongExpectedRevisionError,
+} from './ports/eventStore';
 import type { CommandFailure, CommandReply, CommandSuccess } from './ports/reply';
 import { ReferenceDataFeed } from './referenceDataFeed';
 import { boundReply } from './replyBounds';
@@ -79,6 +85,12 @@ export class CommandHandler {
         const first = await this.store.findCommand(meta.commandId);
         if (first) return belongsTo(first, meta) ? boundReply(replayed(first)) : reusedId(meta);
       }
+      if (error instanceof AppendTooLargeError) {
+        return failure(
+          meta.commandId,
+          new DomainError('VALIDATION_FAILED', `${error.message}: nothing was stored; send it in smaller parts`),
+        );
+      }
       if (error instanceof EventStoreUnavailableError) {
         this.logger?.warn({ commandId: meta.commandId, err: error.message }, 'event store unavailable');
         return failure(
@@ -118,7 +130,7 @@ export class CommandHandler {
           return boundReply(reply);
         }
         try {
-          return boundReply(await this.commit(meta, now, plan));
+          return boundReply(await this.commitThroughBlips(meta, now, plan));
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
           this.conflictRetries++;
@@ -140,6 +152,25 @@ export class CommandHandler {
       );
     } finally {
       release?.();
+    }
+  }
+
+  /**
+   * Commits, and on an outage commits the same plan again twice (after 100 and 400 ms) before the caller hears
+   * UNAVAILABLE. On a store whose multi-stream append is not one transaction (EventStoreDB), an outage can strike
+   * between two stream writes: the same writes sent again are recognised as replays where they landed and completed
+   * where they did not, so the command ends whole, as planned, and its reply counts every event. Planning again
+   * instead would see the written part as done and decide only the rest.
+   */
+  private async commitThroughBlips(meta: CommandMeta, now: string, plan: Plan): Promise<CommandSuccess> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.commit(meta, now, plan);
+      } catch (error) {
+        const blip = error instanceof EventStoreUnavailableError && !(error instanceof EventStoreAccessDeniedError);
+        if (!blip || attempt >= OUTAGE_RETRY_DELAYS_MS.length) throw error;
+        await sleep(OUTAGE_RETRY_DELAYS_MS[attempt] ?? 0);
+      }
     }
   }
 
@@ -200,6 +231,8 @@ export class CommandHandler {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Pauses before the same plan is committed again after an outage (see commitThroughBlips). */
+const OUTAGE_RETRY_DELAYS_MS = [100, 400] as const;
 
 function metaOf(command: Command): CommandMeta {
   return {

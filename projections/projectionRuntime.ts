@@ -112,6 +112,7 @@ export class ProjectionRuntime implements Projections {
         loop: 'projections' as const,
         position: item.position,
         eventId: item.id,
+        stream: item.stream,
         eventType: item.type,
         userId: null,
         description: `${item.type} at position ${item.position} (stream ${item.stream}) in the read models`,

@@ -121,6 +121,34 @@ export class EventStoreUnavailableError extends Error {
 }
 
 /**
+ * The store refuses the engine's credentials (a wrong password, a user without the rights). An outage to the
+ * commands in hand (they answer UNAVAILABLE and can be sent again), but one only an operator can end: the server
+ * stops at start on it instead of waiting.
+ */
+export class EventStoreAccessDeniedError extends EventStoreUnavailableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EventStoreAccessDeniedError';
+  }
+}
+
+/**
+ * One stream write is larger than the store takes in one append (EventStoreDB: 1 MiB by default). Raised before
+ * anything of the call is written: the command is refused as it stands and may be sent in smaller parts.
+ */
+export class AppendTooLargeError extends Error {
+  constructor(
+    readonly stream: string,
+    readonly bytes: number | undefined,
+    readonly limit: number,
+  ) {
+    const size = bytes === undefined ? '' : ` ${bytes} bytes,`;
+    super(`the events for ${stream} are${size} over the event store's limit of ${limit} bytes per write`);
+    this.name = 'AppendTooLargeError';
+  }
+}
+
+/**
  * R30: the log itself is damaged (a page of its file, an event whose checksum no longer matches). Not an outage: a
  * retry cannot help. The message names the file and the remedy; the engine stops rather than answer around it.
  */
@@ -194,8 +222,15 @@ export interface EventStore {
   ): Promise<StoredEvent[]>;
   /** Catch-up then live: every event after `fromPosition`, in order, and then new ones as they are appended. */
   subscribe(options: SubscribeOptions): Subscription;
+  /**
+   * Optional: true when the server pushes new events to subscribe() (nothing polls behind it), so an idle engine waits
+   * on a subscription instead of asking for the head again and again.
+   */
+  readonly pushesNewEvents?: boolean;
   /** The position of the last stored event, 0 when empty. */
   headPosition(): Promise<number>;
+  /** Optional: one small call to a store server, so a start-up finds a wrong address or password at once. */
+  ping?(): Promise<void>;
   findCommand(commandId: string): Promise<CommandRecord | undefined>;
   /** Optional (R30): checks the storage and every event's checksum; a store with its own guarantees may leave it out. */
   verifyIntegrity?(onProgress?: (checked: number) => void): Promise<IntegrityReport>;

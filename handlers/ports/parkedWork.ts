@@ -15,6 +15,8 @@ export const ParkedWorkSchema = z.object({
   /** The log position of the event the work answers. */
   position: z.number().int().min(0),
   eventId: z.string().nullable(),
+  /** The stream of that event: a retry reads the event there by its id (positions of some stores have gaps). */
+  stream: z.string().optional(),
   eventType: z.string().nullable(),
   userId: z.string().nullable(),
   /** What the work was, in a sentence. */

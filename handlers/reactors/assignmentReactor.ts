@@ -203,7 +203,7 @@ export class AssignmentReactor {
         outcomes.push(error ? { key: work.key, error: error.message } : { key: work.key });
         continue;
       }
-      const [trigger] = await this.commands.store.readAll(work.position - 1, 1);
+      const trigger = await this.triggerOf(work);
       const event = trigger && asDomainEvent(trigger);
       if (!trigger || !event) {
         outcomes.push({ key: work.key, error: `the event at position ${work.position} cannot be read` });
@@ -215,6 +215,20 @@ export class AssignmentReactor {
       outcomes.push(error ? { key: work.key, error: error.message } : { key: work.key });
     }
     return outcomes;
+  }
+
+  /**
+   * The event parked work answers: read in its stream by id. Work parked before streams were recorded is read at its
+   * position, which holds on stores whose positions count events (SQLite, memory).
+   */
+  private async triggerOf(work: ParkedWork): Promise<StoredEvent | undefined> {
+    const store = this.commands.store;
+    if (work.stream !== undefined && work.eventId !== null) {
+      const events = await store.readStream(work.stream);
+      return events.find((event) => event.id === work.eventId);
+    }
+    const [found] = await store.readAll(work.position - 1, 1);
+    return found?.position === work.position ? found : undefined;
   }
 
   /** An event that could not be reacted to: reacted to now, its reactions stored (or parked one by one). */

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { EventStoreCorruptError, EventStoreUnavailableError } from '../../handlers/ports/eventStore';
+import {
+  EventStoreAccessDeniedError,
+  EventStoreCorruptError,
+  EventStoreUnavailableError,
+} from '../../handlers/ports/eventStore';
 import type { Config } from '../config';
 import { ConfigError, clockFrom, loadConfig } from '../config';
 import { buildEngine } from '../engine/buildEngine';
@@ -256,6 +260,9 @@ export async function run(argv: string[]): Promise<void> {
       console.error(`lms: ${error.message}`);
       process.exitCode = 2;
     } else if (error instanceof EventStoreCorruptError) {
+      console.error(`lms: ${error.message}`);
+      process.exitCode = 2;
+    } else if (error instanceof EventStoreAccessDeniedError) {
       console.error(`lms: ${error.message}`);
       process.exitCode = 2;
     } else if (error instanceof EventStoreUnavailableError) {

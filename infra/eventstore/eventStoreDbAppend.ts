@@ -22,8 +22,11 @@
  *   the write counts as a replay instead of a conflict. Not covered: an id already stored in a stream that the
  *   call does not touch (EventStoreDB cannot look ids up), and a replay of events claimed earlier in the same call.
  * - Positions: the append result's position is the server's commit position of the last event written, which for
- *   an implicit-commit append is that event's own position; when the server gives none (an idempotent retry) or
- *   the revision is not the predicted one, the event at the new revision is read back.
+ *   an implicit-commit append is that event's own position; when the server gives none or the revision is not
+ *   the predicted one (v24.10 answers an idempotent retry with the original revision and position; another
+ *   writer's events can move the revision), the event at the new revision is read back.
+ * - Size: a write larger than the server's MaxAppendSize (1 MiB by default; option `maxAppendSize`) is refused
+ *   with AppendTooLargeError before the first write, so the server's own refusal cannot leave a partial call.
  * - Cost: each append reads every stream it writes in full (in parallel, `readConcurrency` at a time) before
  *   writing; fine for the engine's per-aggregate streams, linear in their length.
  */
@@ -31,6 +34,7 @@ import type { AppendResult as EsdbAppendResult, EventData, EventStoreDBClient } 
 import {
   type AppendOptions,
   type AppendResult,
+  AppendTooLargeError,
   DuplicateCommandError,
   type StreamWrite,
   type StreamWriteResult,
@@ -63,6 +67,14 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   return results;
 }
 
+/**
+ * What one event counts against the server's MaxAppendSize, or a little more: v24.10 counts the data's bytes
+ * (Event.SizeOnDisk); the metadata is counted too, so the check here never lets through what the server refuses.
+ */
+function appendBytes(event: EventData): number {
+  return Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata ?? null));
+}
+
 export class EventStoreDbAppender {
   constructor(
     private readonly client: EventStoreDBClient,
@@ -71,6 +83,8 @@ export class EventStoreDbAppender {
     private readonly commands: EventStoreDbCommandRecords,
     /** Streams read in parallel before an append. */
     private readonly readConcurrency: number,
+    /** The server's MaxAppendSize: a larger write is refused before anything of the call is written. */
+    private readonly maxAppendSize: number,
   ) {}
 
   async append(writes: StreamWrite[], options: AppendOptions): Promise<AppendResult> {
@@ -86,6 +100,10 @@ export class EventStoreDbAppender {
     const steps = appendSteps(writes, snapshots);
     // Everything that can be refused without the server is refused now, before the first write.
     const payloads = steps.map((step) => (step.kind === 'append' ? step.write.events.map(toEventData) : []));
+    for (const [index, step] of steps.entries()) {
+      const bytes = (payloads[index] ?? []).reduce((sum, event) => sum + appendBytes(event), 0);
+      if (bytes > this.maxAppendSize) throw new AppendTooLargeError(step.write.stream, bytes, this.maxAppendSize);
+    }
     const results: StreamWriteResult[] = [];
     let highest = 0;
     for (const [index, step] of steps.entries()) {
@@ -121,8 +139,8 @@ export class EventStoreDbAppender {
     // With throwOnAppendFailure=false in the connection string the client reports a conflict this way.
     if (!result.success) return this.afterConflict(write, undefined);
     const nextRevision = fromEsdbRevision(result.nextExpectedRevision);
-    // A fresh write's result carries the position of its last event. Otherwise (the server took it for an
-    // idempotent retry, or another writer's events moved the revision) the event at nextRevision is read back.
+    // A fresh write's result carries the position of its last event. Otherwise (no position, or a revision other
+    // than predicted) the event at nextRevision is read back.
     const position =
       result.position !== undefined && nextRevision === step.lastRevision
         ? toPortPosition(result.position)

@@ -5,12 +5,16 @@
  * WrongExpectedVersionError becomes the port's WrongExpectedRevisionError (with the server's actual revision),
  * StreamNotFoundError means "empty stream" to the readers, and everything that means "the server cannot be reached
  * or used right now" (unavailable, deadline exceeded, timeout, not leader, cancelled by the server, access denied,
- * cluster discovery failed, raw gRPC UNAVAILABLE / DEADLINE_EXCEEDED) becomes EventStoreUnavailableError. Errors
+ * cluster discovery failed, raw gRPC UNAVAILABLE / DEADLINE_EXCEEDED) becomes EventStoreUnavailableError (access
+ * denied as its EventStoreAccessDeniedError); see translateError for deleted streams and the append-size limit. Errors
  * are recognised by the client's `type` tag, not `instanceof`, so they are still recognised when jest loads a
  * second copy of the client module.
  */
 import { ErrorType, NO_STREAM } from '@eventstore/db-client';
 import {
+  AppendTooLargeError,
+  EventStoreAccessDeniedError,
+  EventStoreCorruptError,
   EventStoreUnavailableError,
   type ExpectedRevision,
   WrongExpectedRevisionError,
@@ -76,9 +80,33 @@ export function toWrongExpectedRevision(
   return new WrongExpectedRevisionError(stream, expected, actualRevisionOf(error) ?? fallbackActual);
 }
 
-/** Unavailable errors become EventStoreUnavailableError; anything else is returned unchanged. */
+/**
+ * Unavailable errors become EventStoreUnavailableError (EventStoreAccessDeniedError for refused credentials), a
+ * deleted stream EventStoreCorruptError (the engine never deletes: the log was changed outside it), the server's
+ * append-size refusal AppendTooLargeError; anything else is returned unchanged.
+ */
 export function translateError(error: unknown, doing: string): unknown {
   if (error instanceof EventStoreUnavailableError) return error;
+  const { type } = tag(error);
+  if (type === ErrorType.ACCESS_DENIED) {
+    return new EventStoreAccessDeniedError(
+      `EventStoreDB refused access while ${doing}: check the user and password in EVENTSTORE_CONNECTION_STRING ` +
+        'and that the user may read $all and write the prefix streams',
+      { cause: error },
+    );
+  }
+  if (type === ErrorType.STREAM_DELETED) {
+    const stream = String((error as { streamName?: unknown }).streamName ?? 'a stream');
+    return new EventStoreCorruptError(
+      `EventStoreDB stream ${stream} was deleted while ${doing}; the engine never deletes streams, so the log was ` +
+        'changed outside it: restore the database from a backup',
+      { cause: error },
+    );
+  }
+  if (type === ErrorType.MAXIMUM_APPEND_SIZE_EXCEEDED) {
+    const limit = Number((error as { maxAppendSize?: unknown }).maxAppendSize ?? 0);
+    return new AppendTooLargeError('one stream', undefined, limit);
+  }
   if (isUnavailable(error)) {
     const detail = error instanceof Error && error.message !== '' ? error.message : String(tag(error).type ?? error);
     return new EventStoreUnavailableError(`EventStoreDB unavailable while ${doing}: ${detail}`, { cause: error });

@@ -4,7 +4,7 @@
  * Usage: `const store = EventStoreDbEventStore.connect({ connectionString: 'esdb://localhost:2113?tls=false' })`
  * (synchronous: the client connects lazily, so a bad connection string throws here and an unreachable server
  * shows on the first call as EventStoreUnavailableError; `await store.ping()` checks at start-up).
- * Options: `streamPrefix` (default `lms`), `readPageSize` (events per `$all` page, default 500),
+ * Options: `streamPrefix` (default `lms`), `readPageSize` (events per `$all` page, default 500), `readSilenceMs`, `maxAppendSize`,
  * `readConcurrency` (streams read in parallel before an append, default 16), `resubscribe` (backoff, default
  * 100 ms doubling to 5 s), `onSubscriptionError(error, attempt, delayMs)` (called before each resubscription).
  * The credentials need read access to `$all` (a system stream: admins only by default), unless the server runs
@@ -60,6 +60,10 @@ export interface EventStoreDbEventStoreOptions {
   readPageSize?: number;
   /** Streams read in parallel before an append (default 16). */
   readConcurrency?: number;
+  /** The server's MaxAppendSize in bytes (default 1048576, the server's default): larger writes are refused first. */
+  maxAppendSize?: number;
+  /** How long a `$all` read waits for the server's next message before it counts as unavailable (default 30000). */
+  readSilenceMs?: number;
   /** Resubscription backoff (default 100 ms doubling up to 5000 ms). */
   resubscribe?: BackoffOptions;
   /** Called when a subscription failed or ended and is about to resubscribe after `delayMs`. */
@@ -86,6 +90,8 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly checkpoints: EventStoreDbCheckpoints;
   private readonly subscriptions = new Set<EventStoreDbSubscription>();
   private closed = false;
+  /** subscribeToAll is pushed by the server: the engine server waits on it when idle (no polling of the head). */
+  readonly pushesNewEvents = true;
 
   private constructor(
     private readonly client: EventStoreDBClient,
@@ -95,9 +101,18 @@ export class EventStoreDbEventStore implements EventStore {
     // At least 2: a page read from an event's position repeats that event, so a page of 1 would never advance.
     const readPageSize = integerAtLeast(options.readPageSize, 500, 2, 'readPageSize');
     const readConcurrency = integerAtLeast(options.readConcurrency, 16, 1, 'readConcurrency');
-    this.reader = new EventStoreDbReader(client, this.prefix, readPageSize);
+    const readSilenceMs = integerAtLeast(options.readSilenceMs, 30_000, 100, 'readSilenceMs');
+    this.reader = new EventStoreDbReader(client, this.prefix, readPageSize, readSilenceMs);
     this.commands = new EventStoreDbCommandRecords(client, this.prefix, this.reader);
-    this.appender = new EventStoreDbAppender(client, this.prefix, this.reader, this.commands, readConcurrency);
+    const maxAppendSize = integerAtLeast(options.maxAppendSize, 1024 * 1024, 1, 'maxAppendSize');
+    this.appender = new EventStoreDbAppender(
+      client,
+      this.prefix,
+      this.reader,
+      this.commands,
+      readConcurrency,
+      maxAppendSize,
+    );
     this.checkpoints = new EventStoreDbCheckpoints(client, this.prefix, this.reader);
   }
 

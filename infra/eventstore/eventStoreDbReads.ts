@@ -1,16 +1,14 @@
 /**
  * Reads of the EventStoreDB adapter: single streams, and `$all` paged for readAll and the head position.
  *
- * readAll / headPosition page through `$all` (`readPageSize` events per request, forwards / backwards) and keep this
- * prefix's events only: the 6.x client has no server-side filter for reads, so on a server shared with much other
- * data they scan past it. Both skip `$` streams and types and the adapter's `:` streams.
+ * readAll and head read `$all` through a filtered subscription read to its caught-up signal (readUntilCaughtUp.ts):
+ * the server keeps only this prefix's event streams, so a server shared with much other data is not shipped here.
+ * `$` types and the adapter's `:` streams are skipped here too (toStoredEvent).
  */
 import {
-  type AllStreamRecordedEvent,
   BACKWARDS,
   END,
   type EventStoreDBClient,
-  FORWARDS,
   type Position,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -26,6 +24,8 @@ import {
   toPhysicalStream,
   toStoredEvent,
 } from './eventStoreDbMapping';
+import { subscriptionFilter } from './eventStoreDbSubscription';
+import { readUntilCaughtUp } from './readUntilCaughtUp';
 
 /**
  * Reads a whole (bounded) client stream with `for await`. A no-op error listener stays attached so an error the
@@ -45,11 +45,16 @@ export async function collect<T>(read: StreamingRead<T>): Promise<T[]> {
 }
 
 export class EventStoreDbReader {
+  /** The highest position of this prefix's events seen so far: where head() looks for newer ones. */
+  private known = 0;
+
   constructor(
     private readonly client: EventStoreDBClient,
     private readonly prefix: string,
-    /** Events per `$all` read request. */
+    /** Events per `$all` page (head() reads this many at a time when it looks for newer events). */
     private readonly pageSize: number,
+    /** How long a read may wait for the server's next message before the server counts as unavailable. */
+    private readonly silenceMs: number,
   ) {}
 
   async readStream(stream: string, fromRevision: number): Promise<StoredEvent[]> {
@@ -67,43 +72,51 @@ export class EventStoreDbReader {
     return last === undefined ? -1 : fromEsdbRevision(last.revision);
   }
 
+  /**
+   * Up to `limit` of this prefix's events after `fromPosition`, filtered by the server: the 6.x client has no
+   * filtered reads, so this is a `$all` subscription with the stream-name filter, read until the server says it has
+   * caught up (or `limit` events came) and then cancelled. A server shared with other prefixes' data is scanned on
+   * the server, not shipped here and filtered.
+   */
   async readAll(fromPosition: number, limit: number): Promise<StoredEvent[]> {
     const count = Math.floor(limit);
     const start = Math.max(0, Math.floor(fromPosition));
     if (!(count > 0)) return [];
     const found: StoredEvent[] = [];
     let cursor: Position = toEsdbCursor(start);
-    let from = toEsdbReadPosition(start);
-    for (;;) {
-      const page = await this.readAllPage(from, FORWARDS);
-      for (const recorded of page) {
-        // The server reads from `from` inclusively: drop what lies at or before the cursor.
-        if (!isAfter(recorded.position, cursor)) continue;
+    await readUntilCaughtUp(
+      this.client,
+      { fromPosition: toEsdbReadPosition(start), filter: subscriptionFilter(this.prefix) },
+      this.silenceMs,
+      (recorded) => {
+        // The subscription starts after `start`; the check keeps that true whatever the server does.
+        if (!isAfter(recorded.position, cursor)) return true;
         cursor = recorded.position;
         const stored = toStoredEvent(this.prefix, recorded);
-        if (stored === undefined) continue;
-        found.push(stored);
-        if (found.length === count) return found;
-      }
-      if (page.length < this.pageSize) return found;
-      from = cursor;
-    }
+        if (stored !== undefined) found.push(stored);
+        return found.length < count;
+      },
+    );
+    const last = found[found.length - 1];
+    if (last !== undefined) this.known = Math.max(this.known, last.position);
+    return found;
   }
 
-  /** The position of this prefix's last event: `$all` read backwards a page at a time. */
+  /**
+   * The position of this prefix's last event, in one small read when it is the last record of `$all` (a server of
+   * its own); otherwise this prefix's events after the highest position this reader has seen, filtered by the
+   * server (usually none: one call that answers "caught up").
+   */
   async head(): Promise<number> {
-    let from: Position | typeof END = END;
-    let cursor: Position | undefined;
+    const [last] = await collect(this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 }));
+    const stored = last?.event === undefined ? undefined : toStoredEvent(this.prefix, last.event);
+    if (stored !== undefined) {
+      this.known = Math.max(this.known, stored.position);
+      return stored.position;
+    }
     for (;;) {
-      const page = await this.readAllPage(from, BACKWARDS);
-      for (const recorded of page) {
-        if (cursor !== undefined && !isAfter(cursor, recorded.position)) continue;
-        cursor = recorded.position;
-        const stored = toStoredEvent(this.prefix, recorded);
-        if (stored !== undefined) return stored.position;
-      }
-      if (page.length < this.pageSize || cursor === undefined) return 0;
-      from = cursor;
+      const page = await this.readAll(this.known, this.pageSize);
+      if (page.length < this.pageSize) return this.known;
     }
   }
 
@@ -122,13 +135,5 @@ export class EventStoreDbReader {
       if (isStreamNotFound(error)) return [];
       throw error;
     }
-  }
-
-  private async readAllPage(
-    from: Position | typeof END | 'start',
-    direction: typeof FORWARDS | typeof BACKWARDS,
-  ): Promise<AllStreamRecordedEvent[]> {
-    const page = await collect(this.client.readAll({ fromPosition: from, direction, maxCount: this.pageSize }));
-    return page.flatMap((resolved) => (resolved.event === undefined ? [] : [resolved.event]));
   }
 }

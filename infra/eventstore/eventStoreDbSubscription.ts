@@ -40,7 +40,8 @@ export function subscriptionFilter(prefix: string): RegexFilter {
 /**
  * The checkpoint rule: an event is handed to the consumer only when it lies after the checkpoint, and the
  * checkpoint then becomes that event's position. A resubscription starts from the checkpoint, so events seen
- * twice (the server re-sends from an inclusive position) are dropped and none is skipped.
+ * twice are dropped and none is skipped (v24.10 starts a subscription after its position; the rule holds on any
+ * server).
  */
 export function advanceCheckpoint(
   checkpoint: number,
@@ -73,7 +74,7 @@ export interface SubscriptionOptions {
 }
 
 /** Cancels the gRPC call and ends the readable, so a `for await` over it finishes. */
-async function stop(subscription: AllStreamSubscription): Promise<void> {
+export async function stopSubscription(subscription: AllStreamSubscription): Promise<void> {
   try {
     await subscription.unsubscribe();
   } catch {
@@ -137,7 +138,7 @@ export class EventStoreDbSubscription implements Subscription, AsyncIterator<Sto
     this.wakeSleeper?.();
     const current = this.current;
     this.current = undefined;
-    if (current !== undefined) void stop(current);
+    if (current !== undefined) void stopSubscription(current);
     // A generator parked at `yield` runs its `finally` now; a running one once its pending read settles.
     this.events.return(undefined).catch(() => undefined);
     this.options.onClose();
@@ -173,7 +174,7 @@ export class EventStoreDbSubscription implements Subscription, AsyncIterator<Sto
         failure = error;
       } finally {
         if (this.current === subscription) this.current = undefined;
-        await stop(subscription);
+        await stopSubscription(subscription);
       }
       if (this.closed) return undefined;
       const delay = backoffDelay(attempt, this.options.backoff);

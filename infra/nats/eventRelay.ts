@@ -132,6 +132,7 @@ export class EventRelay {
         loop: 'relay',
         position: event.position,
         eventId: event.id,
+        stream: event.stream,
         eventType: event.type,
         userId: null,
         description: `the integration event ${event.type} at position ${event.position}`,

@@ -4,7 +4,11 @@ import type { Logger } from 'pino';
 import { canonicalCommandId } from '../../domain/commands';
 import type { Clock } from '../../handlers/ports/clock';
 import type { EventStore } from '../../handlers/ports/eventStore';
-import { EventStoreCorruptError } from '../../handlers/ports/eventStore';
+import {
+  EventStoreAccessDeniedError,
+  EventStoreCorruptError,
+  EventStoreUnavailableError,
+} from '../../handlers/ports/eventStore';
 import type { CommandReply } from '../../handlers/ports/reply';
 import { boundReply } from '../../handlers/replyBounds';
 import type { Config } from '../config';
@@ -21,10 +25,13 @@ import type { Subjects } from '../nats/subjects';
 import { subjectsFor } from '../nats/subjects';
 import { BackgroundLoop } from './backgroundLoop';
 import { EngineMetrics } from './engineMetrics';
+import { NewEventWatch } from './newEventWatch';
 import { RelayThread } from './relayThread';
 
 /** How far behind the reactor's and the relay's checkpoints may lag under load (both redo harmlessly after a crash). */
 const CHECKPOINT_INTERVAL_MS = 1000;
+/** With a store that pushes new events, idle loops look for work only this often (a safety net; the watch wakes them). */
+const PUSHED_STORE_IDLE_MS = 30_000;
 
 export interface EngineServerOptions {
   config: Config;
@@ -63,6 +70,7 @@ export class EngineServer {
   private relay: EventRelay | undefined;
   private relayThread: RelayThread | undefined;
   private stopping = false;
+  private newEventWatch: NewEventWatch | undefined;
 
   /** The store can be opened again by other threads (projections and the relay then run there). */
   private readonly shareable: boolean;
@@ -107,6 +115,8 @@ export class EngineServer {
     const instance = this.options.instance ?? `lms-engine-${process.pid}`;
     const subjects = subjectsFor(config.LMS_PREFIX);
     const handlers = this.requestHandlers(instance);
+    await this.pingStore();
+    await this.startNewEventWatch();
     this.startLoops();
     this.nc = await connect(connectionOptions(nats, instance));
     void this.watchStatus(this.nc, logger);
@@ -172,11 +182,45 @@ export class EngineServer {
     };
   }
 
+  /**
+   * How often an idle loop looks for work other processes stored: every 100 ms, but with a store that pushes new
+   * events, whose watch nudges the loops, only as a safety net.
+   */
+  private idleIntervalMs(): number {
+    return this.store.pushesNewEvents ? PUSHED_STORE_IDLE_MS : (this.options.pollIntervalMs ?? 100);
+  }
+
+  /**
+   * A store server is asked once at start: refused credentials stop the start at once with their reason (waiting
+   * cannot help); an outage is waited out with backoff for about 20 s, the log saying so, then the start fails.
+   */
+  private async pingStore(): Promise<void> {
+    if (!this.store.ping) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.ping();
+      } catch (error) {
+        const outage = error instanceof EventStoreUnavailableError && !(error instanceof EventStoreAccessDeniedError);
+        if (!outage || attempt >= 8) throw error;
+        this.options.logger.warn({ attempt, err: error.message }, 'event store unavailable at start; waiting for it');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
+      }
+    }
+  }
+
+  /** With a store that pushes new events: the loops are woken by them (see NewEventWatch), not by polling. */
+  private async startNewEventWatch(): Promise<void> {
+    if (!this.store.pushesNewEvents) return;
+    const from = await this.store.headPosition();
+    this.newEventWatch = new NewEventWatch(this.store, () => this.nudge(), this.options.logger);
+    this.newEventWatch.start(from);
+  }
+
   /** The reactor and the projections, nudged after every command; the scheduler, which looks at the clock. */
   private startLoops(): void {
     const { logger } = this.options;
     const onFatal = (error: Error) => this.options.onFatal?.(error);
-    const intervalMs = this.options.pollIntervalMs ?? 100;
+    const intervalMs = this.idleIntervalMs();
     this.loops.push(
       new BackgroundLoop('reactor', () => this.engine.reactor.runUntilIdle(), { intervalMs, logger, onFatal }),
       new BackgroundLoop('projections', () => this.engine.projections.catchUp(), { intervalMs, logger, onFatal }),
@@ -231,7 +275,7 @@ export class EngineServer {
           now: () => clock.now(),
         }));
     const relayLoop = new BackgroundLoop('event-relay', () => relay.relay(), {
-      intervalMs: this.options.pollIntervalMs ?? 100,
+      intervalMs: this.idleIntervalMs(),
       logger,
     });
     this.loops.push(relayLoop);
@@ -263,6 +307,7 @@ export class EngineServer {
     this.stopping = true;
     await this.intake?.stop();
     await this.requests?.stop();
+    await this.newEventWatch?.stop();
     await Promise.all([...this.loops, ...(this.schedulerLoop ? [this.schedulerLoop] : [])].map((loop) => loop.stop()));
     await this.engine.reactor.flushCheckpoint().catch(() => undefined);
     await this.relayThread?.stop();

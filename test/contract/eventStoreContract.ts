@@ -419,9 +419,16 @@ export function describeEventStoreContract(
         expect(await store.headPosition()).toBe(await nth(1));
       });
 
-      (options.detectsIdsAcrossStreams === false ? it.skip : it)(
-        'refuses an event id already stored in another stream',
-        async () => {
+      if (options.detectsIdsAcrossStreams === false) {
+        // EventStoreDB cannot look an id up across streams (no index by id): the adapter's documented limit, asserted.
+        it('stores an event id already stored in another stream (no index by id: a documented limit)', async () => {
+          const written = events(1);
+          await store.append([{ stream: 'a', expectedRevision: 'no_stream', events: written }]);
+          await store.append([{ stream: 'b', expectedRevision: 'any', events: written }]);
+          expect(ids(await store.readStream('b'))).toEqual(ids(written));
+        });
+      } else {
+        it('refuses an event id already stored in another stream', async () => {
           const written = events(1);
           await store.append([{ stream: 'a', expectedRevision: 'no_stream', events: written }]);
           await expectConflict(store.append([{ stream: 'b', expectedRevision: 'any', events: written }]), {
@@ -431,8 +438,8 @@ export function describeEventStoreContract(
           });
           expect(await store.readStream('b')).toEqual([]);
           expect(await store.headPosition()).toBe(await nth(1));
-        },
-      );
+        });
+      }
 
       it('refuses the same id twice in one write', async () => {
         const once = event();

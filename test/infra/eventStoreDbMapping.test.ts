@@ -13,7 +13,10 @@ import {
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import {
+  AppendTooLargeError,
   type EventMetadata,
+  EventStoreAccessDeniedError,
+  EventStoreCorruptError,
   EventStoreUnavailableError,
   type ExpectedRevision,
   type NewEvent,
@@ -284,7 +287,6 @@ describe('EventStoreDB mapping', () => {
         new DeadlineExceededError(),
         { type: 'timeout', message: 'timed out' },
         { type: 'not-leader' },
-        { type: 'access-denied' },
         grpcUnavailable,
         grpcDeadline,
         new Error('Failed to discover after 10 attempts.'),
@@ -295,6 +297,26 @@ describe('EventStoreDB mapping', () => {
         expect((mapped as EventStoreUnavailableError).cause).toBe(cause);
         expect((mapped as Error).message).toMatch(/^EventStoreDB unavailable while appending: /);
       }
+    });
+
+    it('issue #15: refused credentials are an outage only an operator ends, and say what to check', () => {
+      const cause = { type: 'access-denied', message: 'Access denied' };
+      const mapped = translateError(cause, 'pinging the server');
+      expect(mapped).toBeInstanceOf(EventStoreAccessDeniedError);
+      expect(mapped).toBeInstanceOf(EventStoreUnavailableError);
+      expect((mapped as Error).message).toMatch(/refused access while pinging the server: check the user and password/);
+    });
+
+    it('issue #15 / R30: a deleted stream means the log was changed outside the engine: corruption, with the remedy', () => {
+      const mapped = translateError({ type: 'stream-deleted', streamName: 'lms-training-ada' }, 'appending');
+      expect(mapped).toBeInstanceOf(EventStoreCorruptError);
+      expect((mapped as Error).message).toMatch(/lms-training-ada was deleted .* restore the database from a backup/);
+    });
+
+    it('issue #15: the server refusing an append over its size limit becomes AppendTooLargeError', () => {
+      const mapped = translateError({ type: 'maximum-append-size-exceeded', maxAppendSize: 1048576 }, 'appending');
+      expect(mapped).toBeInstanceOf(AppendTooLargeError);
+      expect((mapped as AppendTooLargeError).limit).toBe(1048576);
     });
 
     it('passes every other error through unchanged', () => {

@@ -4,6 +4,7 @@ import { ulid } from 'ulid';
 import { CommandHandler } from '../../handlers/commandHandler';
 import type { EventStore } from '../../handlers/ports/eventStore';
 import type { CommandReply } from '../../handlers/ports/reply';
+import { createClient } from '../../infra/nats/client';
 import { CommandIntake } from '../../infra/nats/commandIntake';
 import { ensureJetStream } from '../../infra/nats/jetstreamSetup';
 import { subjectsFor } from '../../infra/nats/subjects';
@@ -150,8 +151,10 @@ describe('durable command intake through JetStream (real nats-server)', () => {
         actor,
         data: { courseId, title: `Course ${courseId}`, kind: 'course', provider: 'Acme', trainingType: 'Skills' },
       });
-    // 5,250 pairs: listed one by one, the reply would be well over NATS's 1 MB.
-    const reply = await c.AssignCourse({ actor, data: { userIds, courseIds } });
+    // 5,250 pairs: listed one by one, the reply would be well over NATS's 1 MB. On EventStoreDB such a command takes
+    // more than the harness's 3 s (a stream read and an append per user), so this request waits longer.
+    const patient = createClient(h.nc, { timeoutMs: 60_000 }).commands;
+    const reply = await patient.AssignCourse({ actor, data: { userIds, courseIds } });
     expect(reply).toMatchObject({ ok: true, resultsTotal: 5250, resultCounts: { assigned: 5250 }, eventsTotal: 5250 });
     const { commandId } = await h.client.durable.AssignCourse({
       actor,

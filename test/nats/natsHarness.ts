@@ -15,14 +15,16 @@ import { createClient } from '../../infra/nats/client';
 import type { NatsConfig } from '../../infra/nats/natsConfig';
 import { loadNatsConfig } from '../../infra/nats/natsConfig';
 import { EngineServer } from '../../infra/server/engineServer';
-import { NatsServerProcess } from '../support/natsServer';
+import { type LaunchOptions, NatsServerProcess } from '../support/natsServer';
 
 export const ADMIN = 'root';
 export const silent = pino({ level: 'silent' });
 
 /** A real nats-server, engine instances on a shared SQLite event store, and a client connection. */
-export async function natsHarness(options: { natsEnv?: Record<string, string> } = {}) {
-  const nats = await NatsServerProcess.start();
+export async function natsHarness(
+  options: { natsEnv?: Record<string, string>; natsServer?: LaunchOptions; schedulerIntervalMs?: number } = {},
+) {
+  const nats = await NatsServerProcess.start(options.natsServer);
   const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-nats-data-'));
   const storeFile = path.join(dataRoot, 'events.db');
   const clock = new ManualClock('2026-11-02T09:00:00.000Z');
@@ -56,7 +58,7 @@ export async function natsHarness(options: { natsEnv?: Record<string, string> } 
       store,
       instance: name,
       pollIntervalMs: 20,
-      schedulerIntervalMs: 50,
+      schedulerIntervalMs: options.schedulerIntervalMs ?? 50,
     });
     await server.start();
     servers.push(server);
@@ -115,13 +117,14 @@ export async function eventually<T>(
   probe: () => Promise<T>,
   accept: (value: T) => boolean,
   timeoutMs = 10_000,
+  everyMs = 50,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = await probe();
   while (!accept(last)) {
     if (Date.now() > deadline)
       throw new Error(`condition not reached within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
     last = await probe();
   }
   return last;

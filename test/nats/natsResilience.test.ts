@@ -87,7 +87,7 @@ describe('NATS service under load sharing and outages (real nats-server)', () =>
     await h.seed();
     const store = h.stores[0] as EventStore;
     const jsm = await h.nc.jetstreamManager();
-    const seeded = await store.headPosition();
+    const seeded = (await wholeLog(store)).length;
     await eventually(
       async () => (await jsm.streams.info('LMS_EVENTS')).state.messages,
       (count) => count === seeded,

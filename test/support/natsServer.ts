@@ -9,6 +9,8 @@ import path from 'node:path';
 export interface LaunchOptions {
   jetStream?: boolean;
   monitorPort?: number;
+  /** The server's max_payload in bytes (default 1 MiB), through a configuration file (there is no flag for it). */
+  maxPayload?: number;
 }
 
 /** A real nats-server with JetStream on a free loopback port and a temporary store folder (tests only). */
@@ -39,7 +41,8 @@ export class NatsServerProcess {
       ) ?? 'nats-server';
     const jetStream = options.jetStream === false ? [] : ['-js', '-sd', this.storeDir];
     const monitor = options.monitorPort === undefined ? [] : ['-m', String(options.monitorPort)];
-    const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(this.port), ...jetStream, ...monitor], {
+    const config = options.maxPayload === undefined ? [] : ['-c', this.configFile(options.maxPayload)];
+    const child = spawn(binary, [...config, '-a', '127.0.0.1', '-p', String(this.port), ...jetStream, ...monitor], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.child = child;
@@ -61,6 +64,12 @@ export class NatsServerProcess {
     child.removeAllListeners('exit');
     child.stderr?.removeAllListeners('data');
     child.stderr?.resume();
+  }
+
+  private configFile(maxPayload: number): string {
+    const file = path.join(this.storeDir, 'nats-server.conf');
+    fs.writeFileSync(file, `max_payload: ${Math.floor(maxPayload)}\n`);
+    return file;
   }
 
   async stop(): Promise<void> {

@@ -17,7 +17,7 @@ import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb'
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { AllLog } from './allLog';
 import type { Stopping } from './callStream';
-import type { ServerContext } from './serverContext';
+import type { CallCounts, ServerContext } from './serverContext';
 import { getSupportedMethods } from './serverFeatures';
 import { streamsService } from './streamsService';
 
@@ -43,6 +43,8 @@ export interface EsdbTestServerOptions {
    * mitigation is not nghttp2's token bucket. Recycling connections keeps each one under the burst.
    */
   connectionAgeMs?: number;
+  /** Refuse every read as a wrong password is refused (UNAUTHENTICATED). Default false. */
+  rejectCredentials?: boolean;
   /** Errors the server did not expect (bugs of this server); default: written to stderr. */
   onHandlerError?: (error: unknown) => void;
 }
@@ -53,6 +55,8 @@ export interface EsdbTestServer {
   readonly port: number;
   /** The server's log, for tests that want to look at positions or records directly. */
   readonly log: AllLog;
+  /** Calls received so far, by RPC (Streams.Read counts reads and subscriptions alike). */
+  readonly calls: Readonly<CallCounts>;
   /** Stops the server at once: open calls are cancelled, as when a node goes away. */
   stop(): Promise<void>;
 }
@@ -96,6 +100,8 @@ export async function startEsdbTestServer(options: EsdbTestServerOptions = {}): 
     stopping,
     maxAppendSize: options.maxAppendSize ?? 1024 * 1024,
     writeTimeoutMs: options.writeTimeoutMs ?? 2000,
+    calls: { read: 0, append: 0, batchAppend: 0 },
+    rejectCredentials: options.rejectCredentials ?? false,
     report:
       options.onHandlerError ??
       ((error: unknown) => {
@@ -111,6 +117,7 @@ export async function startEsdbTestServer(options: EsdbTestServerOptions = {}): 
     connectionString: `esdb://127.0.0.1:${port}?tls=false`,
     port,
     log,
+    calls: context.calls,
     stop: async () => {
       stopping.stop();
       server.forceShutdown();

@@ -21,6 +21,14 @@ function withMetadata(entries: Record<string, string>): Metadata {
   return metadata;
 }
 
+/**
+ * A request whose credentials the node does not accept: gRPC UNAUTHENTICATED, which the client turns into its
+ * AccessDeniedError (convertToCommandError). Only reads check it here (the adapter's ping is a read).
+ */
+export function badCredentials(): RpcError {
+  return new RpcError(status.UNAUTHENTICATED, 'Bad username or password.');
+}
+
 export function invalidArgument(details: string): RpcError {
   return new RpcError(status.INVALID_ARGUMENT, details);
 }

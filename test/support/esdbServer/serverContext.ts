@@ -10,6 +10,10 @@ export interface ServerContext {
   maxAppendSize: number;
   /** ClusterVNodeOptions.WriteTimeoutMs (default 2000): the longest a BatchAppend request may stay incomplete. */
   writeTimeoutMs: number;
+  /** Answer every read as a node answers a wrong password (see rpcErrors.badCredentials). */
+  rejectCredentials: boolean;
+  /** Calls received so far, by RPC (tests count what a client sends, e.g. nothing while it is idle). */
+  calls: CallCounts;
   /** Called with errors the server did not expect (a bug here); the client gets "Exception was thrown by handler.". */
   report(error: unknown): void;
 }
@@ -19,4 +23,10 @@ export interface ReadCall {
   request: ReadReq.Options;
   out: Outbound<ReadResp>;
   structuredIds: boolean;
+}
+
+export interface CallCounts {
+  read: number;
+  append: number;
+  batchAppend: number;
 }

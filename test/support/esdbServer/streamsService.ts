@@ -15,7 +15,7 @@ import { appendHandler } from './appendHandler';
 import { batchAppendHandler } from './batchAppendHandler';
 import { isOpen } from './callStream';
 import { readAll, readStream } from './readHandlers';
-import { handlerException, invalidArgument, RpcError } from './rpcErrors';
+import { badCredentials, handlerException, invalidArgument, RpcError } from './rpcErrors';
 import type { ReadCall, ServerContext } from './serverContext';
 import { subscribeToAll, subscribeToStream } from './subscriptionHandlers';
 import { streamNameOf } from './wire';
@@ -49,6 +49,7 @@ function dispatch(context: ServerContext, read: ReadCall): Promise<void> {
 
 function readHandler(context: ServerContext): handleServerStreamingCall<ReadReq, ReadResp> {
   return (call) => {
+    context.calls.read += 1;
     const finish = (error?: unknown): void => {
       if (!isOpen(call, context.stopping)) return;
       if (error === undefined) {
@@ -59,6 +60,7 @@ function readHandler(context: ServerContext): handleServerStreamingCall<ReadReq,
       call.emit('error', error instanceof RpcError ? error : handlerException());
     };
     try {
+      if (context.rejectCredentials) throw badCredentials();
       const options = call.request.getOptions();
       if (options === undefined) throw handlerException();
       const uuidOption = options.getUuidOption();
@@ -75,10 +77,21 @@ function readHandler(context: ServerContext): handleServerStreamingCall<ReadReq,
   };
 }
 
+function counted<H extends (...args: never[]) => void>(
+  context: ServerContext,
+  rpc: 'append' | 'batchAppend',
+  handler: H,
+): H {
+  return ((...args: Parameters<H>) => {
+    context.calls[rpc] += 1;
+    handler(...args);
+  }) as H;
+}
+
 export function streamsService(context: ServerContext): Partial<IStreamsServer> & UntypedServiceImplementation {
   return {
     read: readHandler(context),
-    append: appendHandler(context),
-    batchAppend: batchAppendHandler(context),
+    append: counted(context, 'append', appendHandler(context)),
+    batchAppend: counted(context, 'batchAppend', batchAppendHandler(context)),
   };
 }
