@@ -29,7 +29,8 @@ export function versionOnRegistration(status: TrainingStatus, current: number, l
 }
 
 /**
- * R14 on reassignment through a dynamic rule. Standard versioning with upgrade on: the latest version.
+ * R14 on reassignment through a dynamic rule. Standard versioning with upgrade on: the latest version, but for a
+ * completed training, whose completion keeps its version (R13).
  * Course Publisher: a pre-registered user keeps the version now and is upgraded on registering (R13);
  * a post-registered user is not upgraded.
  */
@@ -44,6 +45,9 @@ export function versionOnReassignment(input: {
   if (current === latest) return { version: current, reason: `already on the latest version v${latest}` };
   if (!upgradeToLatestVersion)
     return { version: current, reason: `upgrade to latest version is off for this rule: keeps v${current}` };
+  // R13: a completion is never relabelled, whatever R14 says: the training comes back as the completion of v{current}.
+  if (statusAtRemoval === 'completed')
+    return { version: current, reason: `completed v${current}: a completion keeps the version completed (R13)` };
   if (versioning === 'standard')
     return { version: latest, reason: `reassigned with upgrade to latest version on: v${current} → v${latest} (R14)` };
   if (statusAtRemoval === 'notStarted') {

@@ -134,6 +134,13 @@ function reassign(
     latest: course.version,
   });
   const dueDate = dueAfter([{ ...source, exempt: false, exemption: null }], null, context.preferences.dueDatePolicy);
+  // R13: progress made on one version is never shown on another: a new version starts at 0 %.
+  const moved = versionDecision.version !== current.version;
+  const progress = moved ? 0 : current.progress;
+  const progressNote =
+    moved && current.progress > 0
+      ? `; the ${current.progress}% made on v${current.version} stays in history, v${versionDecision.version} starts at 0%`
+      : '';
   const event: TrainingEvent = {
     type: 'TrainingReassigned',
     data: {
@@ -141,10 +148,10 @@ function reassign(
       courseId: current.courseId,
       source,
       status,
-      progress: current.progress,
+      progress,
       version: versionDecision.version,
       previousVersion: current.version,
-      versionReason: versionDecision.reason,
+      versionReason: `${versionDecision.reason}${progressNote}`,
       ...effective(dueDate, context),
     },
   };

@@ -133,6 +133,82 @@ describe('dynamic rules (R10), dynamic reassignment (R11), upgrade on reassignme
       );
   });
 
+  test('R13: completed v1, reassigned with upgrade to latest on and v3 out: comes back Completed v1, never relabelled', () => {
+    const completed: TrainingEvent = {
+      type: 'CourseCompleted',
+      data: {
+        userId: 'u1',
+        courseId: 'fire-safety',
+        version: 1,
+        completedOn: '2016-03-01',
+        score: 90,
+        expiresOn: null,
+      },
+    };
+    const when = given([
+      assigned(source, '2016-02-08', 'fire-safety', 1),
+      started,
+      completed,
+      ...withdrawn('completed'),
+    ]).when(
+      { type: 'ApplyRule', rule: rule({ upgradeToLatestVersion: true }) },
+      { ...january2017, courses: [course({ version: 3 })] },
+    );
+    when.then(([event]) =>
+      expect(event).toMatchObject({
+        type: 'TrainingReassigned',
+        data: {
+          status: 'completed',
+          version: 1,
+          versionReason: expect.stringMatching(/completed v1: a completion keeps the version completed/),
+        },
+      }),
+    );
+    expect(when.state().assignments.get('fire-safety')).toMatchObject({
+      status: 'completed',
+      version: 1,
+      completions: [{ completedOn: '2016-03-01', score: 90, version: 1 }],
+    });
+  });
+
+  test('R13: 60% through v1, reassigned with upgrade on to v3: In Progress on v3 at 0%, the 60% kept in history and said', () => {
+    const when = given([
+      assigned(source, '2016-02-08', 'fire-safety', 1),
+      started,
+      progress,
+      ...withdrawn('inProgress'),
+    ]).when(
+      { type: 'ApplyRule', rule: rule({ upgradeToLatestVersion: true }) },
+      { ...january2017, courses: [course({ version: 3 })] },
+    );
+    when.then(([event]) =>
+      expect(event).toMatchObject({
+        type: 'TrainingReassigned',
+        data: {
+          status: 'inProgress',
+          version: 3,
+          previousVersion: 1,
+          progress: 0,
+          versionReason: expect.stringMatching(/the 60% made on v1 stays in history, v3 starts at 0%/),
+        },
+      }),
+    );
+    expect(when.state().assignments.get('fire-safety')).toMatchObject({
+      status: 'inProgress',
+      version: 3,
+      progress: 0,
+    });
+  });
+
+  test('R11/R13: reassigned on the same version, progress comes back as it was', () => {
+    given([assigned(source, '2016-02-08', 'fire-safety', 1), started, progress, ...withdrawn('inProgress')])
+      .when(
+        { type: 'ApplyRule', rule: rule({ upgradeToLatestVersion: false }) },
+        { ...january2017, courses: [course({ version: 3 })] },
+      )
+      .then(([event]) => expect(event?.data).toMatchObject({ status: 'inProgress', version: 1, progress: 60 }));
+  });
+
   test('R14: with upgrade off the reassigned user keeps v1', () => {
     given([assigned(source, '2016-02-08', 'fire-safety', 1), ...withdrawn('notStarted')])
       .when(
