@@ -51,6 +51,8 @@ export interface TrainingContext {
   course(courseId: string): ExistingCourse | undefined;
   /** A rule's current terms: resets (R5, R9) take them, so a changed rule applies from the next reset on. */
   rule(ruleId: string): { due: DueRule; required: boolean } | undefined;
+  /** Whether a live rule's target takes in this user now (R10): a standard rule's source outlives it (R4). */
+  ruleReaches(ruleId: string): boolean;
 }
 
 export type Outcome = 'assigned' | 'reassigned' | 'sourceAdded' | 'unchanged' | 'skipped' | 'changed' | 'removed';

@@ -60,6 +60,10 @@ export function trainingContext(
     preferences: referenceData.preferences,
     course: (courseId) => referenceData.courses.get(courseId),
     rule: (ruleId) => referenceData.rules.get(ruleId),
+    ruleReaches: (ruleId) => {
+      const rule = referenceData.rules.get(ruleId);
+      return rule !== undefined && ruleMatches(rule, userId, referenceData);
+    },
   };
 }
 

@@ -16,6 +16,7 @@ import { EngineServer } from '../server/engineServer';
 import { printExplanation, printHistory } from './auditOutput';
 import { runDemo } from './demo/runDemo';
 import { runCommands, runQueries } from './jsonRequests';
+import { asOfFromText, statusFromText } from './labels';
 import { printParked, printStatus, retryParked, tick } from './operationsOutput';
 import { rebuildReadModels, verify } from './readModelOperations';
 import { printReport, printTeam } from './reportOutput';
@@ -29,10 +30,11 @@ Commands:
   command [JSON | -f FILE | -]          run commands: one JSON object, an array, or JSON lines;
                                         prints one reply per line (a missing commandId gets a fresh ULID)
   query [JSON | -f FILE | -]            run queries the same way: {"type", "actor": {"userId"}, "params"}
-  history USER_ID [--as-of INSTANT]     a user's assignments and the events behind them (audit)
-  explain USER_ID COURSE_ID [--as-of INSTANT]
+  history USER_ID [--as-of WHEN]        a user's assignments and the events behind them (audit); WHEN is an
+                                        instant, or a date meaning the end of that day in the portal's time zone
+  explain USER_ID COURSE_ID [--as-of WHEN]
                                         why an assignment exists: sources, due-date candidates, versions
-  report [--format table|csv|json] [--course ID] [--org-unit ID] [--department D] [--status S]
+  report [--format table|csv|json] [--course ID] [--org-unit ID] [--department D] [--status "Not Started"]
          [--overdue | --not-overdue] [--limit N]
                                         MI reporting: one row per visible assignment (all of them, fetched N at a time)
   report --summary [--group-by course|department|orgUnit] [--format table|csv|json]
@@ -131,7 +133,8 @@ async function runVerb(
     case 'history': {
       const [userId] = rest;
       if (!userId) throw new UsageError('history needs a USER_ID');
-      return await printHistory(engine, actorFrom(values.actor, config), userId, values['as-of'], values.json);
+      const asOf = asOfFromText(values['as-of'], await portalTimeZone(engine));
+      return await printHistory(engine, actorFrom(values.actor, config), userId, asOf, values.json);
     }
     case 'explain': {
       const [userId, courseId] = rest;
@@ -141,7 +144,7 @@ async function runVerb(
         actorFrom(values.actor, config),
         userId,
         courseId,
-        values['as-of'],
+        asOfFromText(values['as-of'], await portalTimeZone(engine)),
         values.json,
       );
     }
@@ -198,7 +201,7 @@ function reportOptions(values: CliValues): Parameters<typeof printReport>[2] {
       courseId: values.course,
       orgUnitId: values['org-unit'],
       department: values.department,
-      status: values.status,
+      status: values.status === undefined ? undefined : statusFromText(values.status),
       overdue: values.overdue ? true : values['not-overdue'] ? false : undefined,
     },
   };
@@ -239,6 +242,12 @@ async function serve(config: Config): Promise<number> {
   await server.stop().catch((error: Error) => logger.error({ err: error.message }, 'stopped with an error'));
   if (fatal instanceof EventStoreCorruptError) console.error(`lms: ${fatal.message}`);
   return fatal ? 1 : 0;
+}
+
+/** The portal's time zone, as the engine knows it now (plain `--as-of` dates end in it). */
+async function portalTimeZone(engine: Engine): Promise<string> {
+  await engine.commands.feed.catchUp();
+  return engine.commands.referenceData.preferences.timeZone;
 }
 
 function actorFrom(flag: string | undefined, config: Config): string {

@@ -61,7 +61,9 @@ describe('lms CLI on the embedded SQLite store', () => {
     expect(status).toBe(0);
     expect(stdout).toMatch(/Compliance Training\s+Group: Finance\s+Not Started\s+2017-02-15\s+v3/);
     expect(stdout).toMatch(/already holds Fire Safety via Group: Engineering: added Individual/);
-    expect(stdout).toMatch(/RULE_VIOLATION: cannot remove fire-safety from grace: assigned via Group: Engineering/);
+    expect(stdout).toMatch(
+      /RULE_VIOLATION: cannot remove Fire Safety from grace: it is assigned via Group: Engineering: remove grace from the group/,
+    );
     expect(stdout).toMatch(/Exemptions saved for sam: reinstated Code of Conduct, due 2026-12-21/);
     expect(stdout).toMatch(/FORBIDDEN: user lee holds assignment.standard only within constraints/);
     expect(stdout).not.toMatch(/unexpected/);
@@ -265,6 +267,24 @@ describe('lms CLI on the embedded SQLite store', () => {
     const team = lms(['--data', data, 'team', 'grace'], { env: { LMS_BOOTSTRAP_ADMIN: 'admin' } });
     expect(team.stdout).toMatch(/My Team of grace \(direct reports\): 1 people/);
     expect(team.stdout).toMatch(/Ada Lovelace\s+grace\s+Code of Conduct\s+Not Started/);
+    // Inputs as people type them (issue #16): the status label the table prints, a plain date for --as-of.
+    const notStarted = lms(['--data', data, 'report', '--status', 'Not Started', '--format', 'csv'], {
+      env: { LMS_BOOTSTRAP_ADMIN: 'admin' },
+    });
+    expect(notStarted.status).toBe(0);
+    const statuses = notStarted.stdout.trim().split(/\r?\n/).slice(1);
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((row) => row.includes(',notStarted,'))).toBe(true);
+    const wrongStatus = lms(['--data', data, 'report', '--status', 'Done'], { env: { LMS_BOOTSTRAP_ADMIN: 'admin' } });
+    expect([wrongStatus.status, wrongStatus.stderr.trim()]).toEqual([
+      2,
+      'lms: --status "Done" is not a status: use one of "Not Started", "In Progress", "Completed", "Expired"',
+    ]);
+    const onTheDay = lms(['--data', data, 'history', 'ada', '--as-of', '2030-01-01', '--json'], {
+      env: { LMS_BOOTSTRAP_ADMIN: 'admin' },
+    });
+    expect(onTheDay.status).toBe(0);
+    expect(JSON.parse(onTheDay.stdout)).toMatchObject({ asOf: '2030-01-01T23:59:59.999Z' });
 
     expect(lms(['--data', data, 'verify']).status).toBe(0);
     const rebuild = lms(['--data', data, 'rebuild']);

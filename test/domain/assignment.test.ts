@@ -1,5 +1,8 @@
 import { assigned, due, given, individualSource, rule, ruleSource } from '../support/trainingSpec';
 
+/** A standard group rule's source: it does not follow its group (only a dynamic rule does, R10). */
+const standard = ruleSource({ dynamic: false, dynamicReassignment: false });
+
 describe('one assignment, many sources (R1) and individual removal (R4)', () => {
   test('R1: assigning a course the user holds via a group adds the individual source, no second assignment, and says which source held it', () => {
     const decision = given([assigned(ruleSource(), '2026-02-02')])
@@ -30,13 +33,70 @@ describe('one assignment, many sources (R1) and individual removal (R4)', () => 
     expect(decision.outcome).toBe('unchanged');
   });
 
-  test('R4: UnassignCourse refuses a group-sourced assignment and says how to remove it', () => {
+  test('R4: UnassignCourse refuses a group-sourced assignment while the user is in the group, and says what to do', () => {
     given([assigned(ruleSource(), '2026-02-02')])
+      .when({ type: 'UnassignCourse', courseId: 'fire-safety' })
+      .thenRefused('RULE_VIOLATION', /remove u1 from the group \(its dynamic rule then takes the course away\)/);
+    given([assigned(standard, '2026-02-02')])
       .when({ type: 'UnassignCourse', courseId: 'fire-safety' })
       .thenRefused(
         'RULE_VIOLATION',
-        /assigned via Group: Engineering: remove the user from the group or change the group's assignment/,
+        /cannot remove Fire Safety from u1: it is assigned via Group: Engineering: remove u1 from the group and then remove the course again \(a standard rule does not follow its group\), or change the group's course assignment/,
       );
+  });
+
+  test("R4: once the user has left the group, UnassignCourse takes the standard rule's source away as an admin removal", () => {
+    const when = given([assigned(standard, '2026-02-02')]).when(
+      { type: 'UnassignCourse', courseId: 'fire-safety' },
+      { reachingRules: [] },
+    );
+    when.then([
+      {
+        type: 'AssignmentSourceRemoved',
+        data: {
+          userId: 'u1',
+          courseId: 'fire-safety',
+          sourceKey: 'r-eng',
+          cause: 'admin',
+          remainingSources: 0,
+          ...due(null),
+        },
+      },
+      {
+        type: 'TrainingUnassigned',
+        data: { userId: 'u1', courseId: 'fire-safety', cause: 'admin', status: 'notStarted' },
+      },
+    ]);
+    expect(when.run().message).toMatch(/Group: Engineering removed: Fire Safety is no longer assigned to u1/);
+    // An admin removal: R11 never brings it back (not among the dynamically removed rules).
+    expect(when.state().assignments.get('fire-safety')).toMatchObject({ active: false, dynamicallyRemovedRules: [] });
+  });
+
+  test("R4: an individual source and a left group's source go together; a mandatory source stays and says why", () => {
+    const history = [
+      assigned(standard, '2026-02-02'),
+      {
+        type: 'AssignmentSourceAdded' as const,
+        data: { userId: 'u1', courseId: 'fire-safety', source: individualSource(), ...due('2026-02-02') },
+      },
+      {
+        type: 'AssignmentSourceAdded' as const,
+        data: {
+          userId: 'u1',
+          courseId: 'fire-safety',
+          source: ruleSource({ kind: 'mandatory', ruleId: 'r-all', groupId: null, groupName: null }),
+          ...due('2026-02-02'),
+        },
+      },
+    ];
+    const decision = given(history)
+      .when({ type: 'UnassignCourse', courseId: 'fire-safety' }, { reachingRules: ['r-all'] })
+      .then((events) =>
+        expect(events.map((event) => event.type)).toEqual(['AssignmentSourceRemoved', 'AssignmentSourceRemoved']),
+      );
+    expect(decision.message).toMatch(
+      /Group: Engineering and Individual removed; Fire Safety stays assigned to u1 because the course is mandatory for everyone: exempt u1 from that rule/,
+    );
   });
 
   test('R4: UnassignCourse refuses a mandatory assignment with "the course is mandatory"', () => {
@@ -68,7 +128,7 @@ describe('one assignment, many sources (R1) and individual removal (R4)', () => 
           },
         },
       ]);
-    expect(decision.message).toMatch(/stays because assigned via Group: Engineering/);
+    expect(decision.message).toMatch(/stays assigned to u1 because it is assigned via Group: Engineering/);
   });
 
   test('R4: with no source left the assignment is removed and its history stays', () => {

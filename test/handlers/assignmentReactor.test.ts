@@ -27,6 +27,25 @@ describe('assignment reactor: rules reach users (R10, R11, R14, R17, R18, R19)',
     expect((await h.training('grace')).assignments.get('fire-safety')).toBeUndefined();
   });
 
+  test("R4: under a standard rule, one person's training goes by taking them out of the group and removing the course", async () => {
+    const h = engineHarness();
+    await h.seedPortal();
+    await h.ok('AddGroupMember', { groupId: 'engineering', userIds: ['ada', 'grace'] });
+    await h.ok('CreateAssignmentRule', rule('r-std', { mode: 'standard' }));
+    const refused = await h.send('UnassignCourse', { userId: 'ada', courseId: 'fire-safety' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'RULE_VIOLATION' } });
+    expect(refused.ok ? '' : refused.error.message).toMatch(
+      /remove ada from the group and then remove the course again/,
+    );
+
+    await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' });
+    const removed = await h.ok('UnassignCourse', { userId: 'ada', courseId: 'fire-safety' });
+    expect(JSON.stringify(removed)).toMatch(/Fire Safety is no longer assigned to ada/);
+    expect((await h.training('ada')).assignments.get('fire-safety')).toMatchObject({ active: false });
+    // Everyone else keeps it: the rule still stands.
+    expect(isVisible((await h.training('grace')).assignments.get('fire-safety'))).toBe(true);
+  });
+
   test('R10/R11: a dynamic rule follows membership: join → assigned, leave → removed, rejoin → back In Progress with its progress', async () => {
     const h = engineHarness({ now: '2016-01-11T09:00:00.000Z' });
     await h.seedPortal();

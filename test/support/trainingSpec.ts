@@ -107,6 +107,8 @@ export interface SpecOptions {
   preferences?: Partial<AssignmentPreferences>;
   actorId?: string;
   managerId?: string | null;
+  /** The rules whose target takes in the user now (R10); default: every rule does. */
+  reachingRules?: string[];
 }
 
 export function contextFor(options: SpecOptions = {}): TrainingContext {
@@ -124,6 +126,7 @@ export function contextFor(options: SpecOptions = {}): TrainingContext {
     preferences: { ...defaultPreferences, ...options.preferences },
     course: (courseId) => courses.find((candidate) => candidate.courseId === courseId),
     rule: (ruleId) => options.rules?.[ruleId],
+    ruleReaches: (ruleId) => options.reachingRules?.includes(ruleId) ?? true,
   };
 }
 
