@@ -36,6 +36,8 @@ export const CommandEnvelopeSchema = z
     reason: ReasonSchema.optional(),
     notes: textSchema(4000, { multiline: true }).optional(),
     correlationId: textSchema(128, { min: 1 }).optional(),
+    /** R25: decide against the present and reply with what would happen; store nothing. */
+    dryRun: z.boolean().optional(),
   })
   .strict();
 export type CommandEnvelope = z.infer<typeof CommandEnvelopeSchema>;

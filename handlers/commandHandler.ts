@@ -5,8 +5,9 @@ import type { DomainEvent } from '../domain/events';
 import { eventSchemas } from '../domain/events';
 import { DomainError } from '../domain/shared/domainError';
 import { AggregateStore } from './aggregateStore';
+import { effectsOf } from './commandPreview';
 import { eventIdsFor } from './eventIds';
-import type { CommandMeta, Plan, Planner } from './plan';
+import type { CommandMeta, Plan, PlanContext, Planner } from './plan';
 import { planCommand } from './planners/planCommand';
 import type { Clock } from './ports/clock';
 import type { CommandOwner, CommandRecord, EventStore, NewEvent, StreamWrite } from './ports/eventStore';
@@ -17,7 +18,7 @@ import {
   EventStoreUnavailableError,
   WrongExpectedRevisionError,
 } from './ports/eventStore';
-import type { CommandFailure, CommandReply, CommandSuccess } from './ports/reply';
+import type { CommandEffects, CommandFailure, CommandReply, CommandSuccess } from './ports/reply';
 import { ReferenceDataFeed } from './referenceDataFeed';
 import { boundReply } from './replyBounds';
 import { StreamLocks } from './streamLocks';
@@ -114,23 +115,28 @@ export class CommandHandler {
         await this.feed.catchUp();
         const now = this.clock.now();
         let plan: Plan;
+        const context: PlanContext = {
+          meta,
+          now,
+          referenceData: this.referenceData,
+          aggregates: this.aggregates,
+          actor: this.referenceData.actor(meta.actorId),
+        };
         try {
-          plan = await planner({
-            meta,
-            now,
-            referenceData: this.referenceData,
-            aggregates: this.aggregates,
-            actor: this.referenceData.actor(meta.actorId),
-          });
+          plan = await planner(context);
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
-          // A refusal is the command's result too: the same command id gets it again (R21).
           const reply = failure(meta.commandId, error);
+          // R25: a preview's refusal is not the command's result: nothing is recorded, the id stays free.
+          if (meta.dryRun) return boundReply(reply);
+          // A refusal is the command's result too: the same command id gets it again (R21).
           await this.store.append([], { command: { commandId: meta.commandId, reply, owner: ownerOf(meta) } });
           return boundReply(reply);
         }
+        if (meta.dryRun) return boundReply(await this.preview(meta, plan, context));
+        const effects = hasRuleCreation(plan) ? await effectsOf(plan, context) : undefined;
         try {
-          return boundReply(await this.commitThroughBlips(meta, now, plan));
+          return boundReply(await this.commitThroughBlips(meta, now, plan, effects));
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
           this.conflictRetries++;
@@ -162,10 +168,15 @@ export class CommandHandler {
    * where they did not, so the command ends whole, as planned, and its reply counts every event. Planning again
    * instead would see the written part as done and decide only the rest.
    */
-  private async commitThroughBlips(meta: CommandMeta, now: string, plan: Plan): Promise<CommandSuccess> {
+  private async commitThroughBlips(
+    meta: CommandMeta,
+    now: string,
+    plan: Plan,
+    effects: CommandEffects | undefined,
+  ): Promise<CommandSuccess> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.commit(meta, now, plan);
+        return await this.commit(meta, now, plan, effects);
       } catch (error) {
         const blip = error instanceof EventStoreUnavailableError && !(error instanceof EventStoreAccessDeniedError);
         if (!blip || attempt >= OUTAGE_RETRY_DELAYS_MS.length) throw error;
@@ -174,7 +185,30 @@ export class CommandHandler {
     }
   }
 
-  private async commit(meta: CommandMeta, now: string, plan: Plan): Promise<CommandSuccess> {
+  /**
+   * R25: the reply a command would get, from its plan, with nothing stored (no events, no command record: the id
+   * stays free for the real command).
+   */
+  private async preview(meta: CommandMeta, plan: Plan, context: PlanContext): Promise<CommandSuccess> {
+    return {
+      ok: true,
+      commandId: meta.commandId,
+      position: 0,
+      dryRun: true,
+      events: plan.writes.flatMap((write) => write.events.map((event) => ({ type: event.type, stream: write.stream }))),
+      message: `Preview, nothing stored: ${plan.message}`,
+      warnings: plan.warnings ?? [],
+      ...(plan.results ? { results: plan.results } : {}),
+      effects: await effectsOf(plan, context),
+    };
+  }
+
+  private async commit(
+    meta: CommandMeta,
+    now: string,
+    plan: Plan,
+    effects: CommandEffects | undefined,
+  ): Promise<CommandSuccess> {
     if (this.validateEvents) for (const write of plan.writes) write.events.forEach(assertMatchesSchema);
     let index = 0;
     const idOf = eventIdsFor(meta.commandId);
@@ -207,6 +241,7 @@ export class CommandHandler {
       message: plan.message,
       warnings: plan.warnings ?? [],
       ...(plan.results ? { results: plan.results } : {}),
+      ...(effects ? { effects } : {}),
     };
     const planned = plan.writes.filter((write) => write.events.length > 0);
     const written = writes.filter((write) => write.events.length > 0);
@@ -242,7 +277,13 @@ function metaOf(command: Command): CommandMeta {
     correlationId: command.correlationId ?? command.commandId,
     ...(command.reason ? { reason: command.reason } : {}),
     ...(command.notes ? { notes: command.notes } : {}),
+    ...(command.dryRun ? { dryRun: true } : {}),
   };
+}
+
+/** A new rule's effect is decided by the reactor after the command: its real reply counts it beforehand (R25). */
+function hasRuleCreation(plan: Plan): boolean {
+  return plan.writes.some((write) => write.events.some((event) => event.type === 'AssignmentRuleCreated'));
 }
 
 /** A decided event that does not match its published schema is a defect: refuse to store it. */

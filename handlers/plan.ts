@@ -36,6 +36,8 @@ export interface CommandMeta {
   causationId?: string;
   reason?: string;
   notes?: string;
+  /** R25: decide and reply, store nothing. */
+  dryRun?: boolean;
 }
 
 export interface PlanContext {

@@ -14,6 +14,22 @@ export const PairOutcomeSchema = z.object({
 });
 export type PairOutcome = z.infer<typeof PairOutcomeSchema>;
 
+/** R25: a set of users a command affects: how many, and the first ids (sorted). */
+export const UsersAffectedSchema = z.object({ count: z.number().int().min(0), first: z.array(z.string()) });
+export type UsersAffected = z.infer<typeof UsersAffectedSchema>;
+
+/** R25: what a command does (or, previewed, would do) to whose training. */
+export const CommandEffectsSchema = z.object({
+  eventCounts: z.record(z.string(), z.number().int()),
+  gaining: UsersAffectedSchema,
+  losing: UsersAffectedSchema,
+  upgraded: UsersAffectedSchema,
+  exempted: UsersAffectedSchema,
+  /** Users the target takes in whom the actor's scope leaves out (R17): the rule does not reach them. */
+  outsideScope: UsersAffectedSchema,
+});
+export type CommandEffects = z.infer<typeof CommandEffectsSchema>;
+
 export const CommandSuccessSchema = z.object({
   ok: z.literal(true),
   commandId: z.string(),
@@ -29,6 +45,10 @@ export const CommandSuccessSchema = z.object({
   /** R27: with `results`: how many pairs had each outcome, and how many there were in all. */
   resultCounts: z.record(z.string(), z.number().int()).optional(),
   resultsTotal: z.number().int().optional(),
+  /** R25: true on a preview: nothing was stored, `events` and `effects` say what the command would do. */
+  dryRun: z.literal(true).optional(),
+  /** R25: the command's effect on whose training (previews, and the real replies of rule commands). */
+  effects: CommandEffectsSchema.optional(),
 });
 
 export const CommandErrorSchema = z.object({

@@ -18,6 +18,8 @@ export interface SendOptions {
   reason?: string;
   notes?: string;
   correlationId?: string;
+  /** R25: a preview. */
+  dryRun?: boolean;
 }
 
 /** An engine on a real (memory or SQLite) store with a clock the test moves. */
@@ -43,6 +45,7 @@ export function engineHarness(
     ...(opts.reason ? { reason: opts.reason } : {}),
     ...(opts.notes ? { notes: opts.notes } : {}),
     ...(opts.correlationId ? { correlationId: opts.correlationId } : {}),
+    ...(opts.dryRun ? { dryRun: true } : {}),
   });
 
   async function send(type: string, data: unknown, opts: SendOptions = {}): Promise<CommandReply> {

@@ -1,0 +1,108 @@
+import { ulid } from 'ulid';
+import { isVisible } from '../../domain/userTraining/trainingState';
+import { engineHarness } from '../support/engineHarness';
+import { wholeLog } from '../support/wholeLog';
+
+const rule = (ruleId: string) => ({
+  ruleId,
+  name: 'Engineering fire safety',
+  courseId: 'fire-safety',
+  target: { kind: 'group', groupId: 'engineering' },
+  mode: 'dynamic',
+  due: { kind: 'relative', days: 28 },
+});
+
+/** Engineering holds ada, grace and two people of Sales; ada already has Fire Safety individually. */
+async function portal() {
+  const h = engineHarness();
+  await h.seedPortal();
+  for (const userId of ['sol', 'sue'])
+    await h.ok('RegisterUser', {
+      userId,
+      name: userId,
+      email: `${userId}@acme.test`,
+      orgUnitId: 'sales',
+      hireDate: '2020-01-01',
+    });
+  await h.ok('AddGroupMember', { groupId: 'engineering', userIds: ['ada', 'grace', 'sol', 'sue'] });
+  await h.ok('AssignCourse', { userIds: ['ada'], courseIds: ['fire-safety'] });
+  return h;
+}
+
+describe('R25: previews (dryRun) and the counts real replies carry', () => {
+  test('R25: a rule previewed says who would gain it, stores nothing and keeps its command id free', async () => {
+    const h = await portal();
+    const before = (await wholeLog(h.store)).length;
+    const commandId = ulid();
+    const preview = await h.ok('CreateAssignmentRule', rule('r-fire'), { commandId, dryRun: true });
+    expect(preview).toMatchObject({
+      dryRun: true,
+      events: [{ type: 'AssignmentRuleCreated', stream: 'rule-r-fire' }],
+      message: expect.stringMatching(/^Preview, nothing stored: /),
+      effects: {
+        eventCounts: { AssignmentRuleCreated: 1 },
+        gaining: { count: 3, first: ['grace', 'sol', 'sue'] },
+        losing: { count: 0, first: [] },
+        outsideScope: { count: 0, first: [] },
+      },
+    });
+    expect((await wholeLog(h.store)).length).toBe(before);
+    expect(await h.store.findCommand(commandId)).toBeUndefined();
+
+    // The real command with the same id: stored, and its reply carries the same counts; the reactor does as counted.
+    const real = await h.ok('CreateAssignmentRule', rule('r-fire'), { commandId });
+    expect(real.dryRun).toBeUndefined();
+    expect(real.effects).toEqual(preview.effects);
+    await h.engine.reactor.runUntilIdle();
+    for (const userId of ['ada', 'grace', 'sol', 'sue'])
+      expect(isVisible((await h.training(userId)).assignments.get('fire-safety'))).toBe(true);
+  });
+
+  test("R25, R17: a constrained admin's rule preview counts the members outside their scope, who will not get it", async () => {
+    const h = await portal();
+    await h.ok('GrantPermission', {
+      userId: 'grace',
+      permission: 'assignment.dynamic',
+      constraints: { orgUnitIds: ['eng'] },
+    });
+    const preview = await h.ok('CreateAssignmentRule', rule('r-eng'), { actor: 'grace', dryRun: true });
+    expect(preview.effects).toMatchObject({
+      gaining: { count: 1, first: ['grace'] },
+      outsideScope: { count: 2, first: ['sol', 'sue'] },
+    });
+    const real = await h.ok('CreateAssignmentRule', rule('r-eng'), { actor: 'grace' });
+    expect(real.effects).toEqual(preview.effects);
+    await h.engine.reactor.runUntilIdle();
+    expect((await h.training('sol')).assignments.get('fire-safety')).toBeUndefined();
+  });
+
+  test('R25: AssignCourse previewed gives the per-pair outcomes and who would gain; nothing is stored', async () => {
+    const h = await portal();
+    const before = (await wholeLog(h.store)).length;
+    const preview = await h.ok(
+      'AssignCourse',
+      { userIds: ['ada', 'sam'], courseIds: ['fire-safety'] },
+      { dryRun: true },
+    );
+    expect(preview.results?.map((pair) => [pair.userId, pair.outcome])).toEqual([
+      ['ada', 'unchanged'],
+      ['sam', 'assigned'],
+    ]);
+    expect(preview.effects?.gaining).toEqual({ count: 1, first: ['sam'] });
+    expect((await wholeLog(h.store)).length).toBe(before);
+  });
+
+  test("R25: a refused preview is not the command's result: the same id then runs for real", async () => {
+    const h = await portal();
+    const commandId = ulid();
+    const refused = await h.send(
+      'UnassignCourse',
+      { userId: 'grace', courseId: 'fire-safety' },
+      { commandId, dryRun: true },
+    );
+    expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await h.store.findCommand(commandId)).toBeUndefined();
+    await h.ok('AssignCourse', { userIds: ['grace'], courseIds: ['security'] }, { commandId });
+    expect(isVisible((await h.training('grace')).assignments.get('security'))).toBe(true);
+  });
+});
