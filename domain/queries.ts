@@ -40,6 +40,27 @@ export const queryParamSchemas = {
   AssignmentHistory: z.object({ userId: IdSchema, asOf: InstantInputSchema.optional() }).strict(),
   ExplainAssignment: z.object({ userId: IdSchema, courseId: IdSchema, asOf: InstantInputSchema.optional() }).strict(),
   VersionStatus: z.object({ courseId: IdSchema }).strict(),
+  /** The rules the actor may see (R17), each with its settings, audience and counts per status. */
+  AssignmentRules: z.object({ courseId: IdSchema.optional(), includeRetired: z.boolean().default(false) }).strict(),
+  /** One rule's summary page: its settings and counts, and its holders page by page. */
+  AssignmentSummary: z
+    .object({
+      ruleId: IdSchema,
+      limit: z.number().int().min(1).max(1000).default(100),
+      offset: z.number().int().min(0).default(0),
+    })
+    .strict(),
+  Groups: z.object({}).strict(),
+  GroupMembers: z
+    .object({
+      groupId: IdSchema,
+      limit: z.number().int().min(1).max(1000).default(100),
+      offset: z.number().int().min(0).default(0),
+    })
+    .strict(),
+  Courses: z.object({ includeInactive: z.boolean().default(true) }).strict(),
+  /** The profile drawer: user details, current assignments with sources, completion history. */
+  UserProfile: z.object({ userId: IdSchema }).strict(),
   /** R27: a command's whole outcome, its per-pair results page by page; only its sender may read it. */
   CommandOutcome: z
     .object({

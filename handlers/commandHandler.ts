@@ -196,7 +196,7 @@ export class CommandHandler {
       position: 0,
       dryRun: true,
       events: plan.writes.flatMap((write) => write.events.map((event) => ({ type: event.type, stream: write.stream }))),
-      message: `Preview, nothing stored: ${plan.message}`,
+      message: `Preview, nothing stored; if sent: ${plan.message}`,
       warnings: plan.warnings ?? [],
       ...(plan.results ? { results: plan.results } : {}),
       effects: await effectsOf(plan, context),

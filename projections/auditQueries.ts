@@ -5,17 +5,21 @@ import { isOverdueAt } from '../domain/policies/overduePolicy';
 import type { Actor } from '../domain/policies/permissionPolicy';
 import { requireUserView, trainingViewOf } from '../domain/policies/queryPermissions';
 import type { TrainingStatus } from '../domain/policies/versionPolicy';
+import { statusWords } from '../domain/policies/versionPolicy';
+import type { DueDatePolicy } from '../domain/portal/portalEvents';
 import type { QueryOf } from '../domain/queries';
 import type { ReferenceData } from '../domain/referenceData/referenceData';
 import { forbidden, notFound } from '../domain/shared/domainError';
 import { streams } from '../domain/streams';
 import { sourceLabel } from '../domain/userTraining/assignmentSource';
+import { RESET_WORDS } from '../domain/userTraining/dueDatesAndExemptions';
 import { trainingDecider } from '../domain/userTraining/trainingDecider';
+import type { RemovalCause } from '../domain/userTraining/trainingEvents';
 import { isTrainingEventType } from '../domain/userTraining/trainingEvents';
 import type { Assignment, TrainingEvent, TrainingState } from '../domain/userTraining/trainingState';
 import { isVisible } from '../domain/userTraining/trainingState';
 import type { EventStore, StoredEvent } from '../handlers/ports/eventStore';
-import { describeTrainingEvent } from './historyText';
+import { describeTrainingEvent, withoutRuleIds } from './historyText';
 import type { SourceView } from './trainingRows';
 
 /**
@@ -37,8 +41,24 @@ export interface AssignmentExplanation {
     exemption: { reason: string; appliedBy: string; appliedAt: string } | null;
   })[];
   dueDate: DueDateExplanation;
+  /** The portal's due-date policy now; `dueDate.policy` is the one the stored date was computed under. */
+  portalDueDatePolicy: DueDatePolicy;
+  /** Sentences on how the due date stands: an admin's override, a policy changed since. */
+  dueDateNotes: string[];
   versionDecisions: string[];
   lastRemoval: Assignment['lastRemoval'];
+  /** When the assignment is removed: when, by whom, and why, in words. */
+  removal: RemovalExplanation | null;
+}
+
+export interface RemovalExplanation {
+  cause: RemovalCause;
+  /** The instant the removal was recorded, and who (or which engine work) recorded it. */
+  at: string;
+  by: string;
+  /** The rule whose source went last, when it is within the actor's scope. */
+  ruleName: string | null;
+  text: string;
 }
 
 export class AuditQueries {
@@ -93,16 +113,28 @@ export class AuditQueries {
     const assignment = fold(events).assignments.get(courseId);
     if (!assignment)
       throw notFound(`${userId} had no assignment of ${courseId}${asOf ? ` as of ${asOf}` : ''}`, { userId, courseId });
-    const versionDecisions = events
+    const ofCourse = events.filter((stored) => (asDomainEvent(stored) as TrainingEvent).data.courseId === courseId);
+    // The auditor's view names the spec rule behind each version decision; the reasons themselves are plain words
+    // (those recorded before carried the id in the text: it is taken out and put back once).
+    const versionDecisions = ofCourse
       .map((stored) => asDomainEvent(stored) as TrainingEvent)
-      .filter((event) => event.data.courseId === courseId)
       .flatMap((event) => {
         if (event.type === 'TrainingAssigned')
-          return [`v${event.data.version}: new assignment gets the latest version (R13)`];
-        if (event.type === 'TrainingReassigned') return [`v${event.data.version}: ${event.data.versionReason}`];
-        if (event.type === 'AssignmentVersionChanged') return [`v${event.data.version}: ${event.data.reason}`];
+          return [`v${event.data.version}: a new assignment gets the latest version (R13)`];
+        if (event.type === 'TrainingReassigned') {
+          const kept = event.data.status === 'completed' && event.data.version === event.data.previousVersion;
+          return [`v${event.data.version}: ${withoutRuleIds(event.data.versionReason)} (${kept ? 'R13' : 'R14'})`];
+        }
+        if (event.type === 'AssignmentVersionChanged')
+          return [`v${event.data.version}: ${withoutRuleIds(event.data.reason)} (R13)`];
         return [];
       });
+    const ruleVisible = (ruleId: string) => view.rule(course, this.referenceData.rules.get(ruleId)?.createdBy);
+    const dueDate = masked(
+      explainDueDate(assignment.sources, assignment.dueOverride, assignment.dueDatePolicy),
+      (ruleId) => !ruleVisible(ruleId),
+    );
+    const portalDueDatePolicy = this.referenceData.preferences.dueDatePolicy;
     return {
       userId,
       courseId,
@@ -135,14 +167,45 @@ export class AuditQueries {
           exemption: source.exemption,
         };
       }),
-      // The policy that chose the stored due date, not today's portal setting (a change applies at the next recompute).
-      dueDate: masked(
-        explainDueDate(assignment.sources, assignment.dueOverride, assignment.dueDatePolicy),
-        (ruleId) => !view.rule(course, this.referenceData.rules.get(ruleId)?.createdBy),
-      ),
+      // The policy that chose the stored due date, not today's portal setting (a change applies at the next reset).
+      dueDate,
+      portalDueDatePolicy,
+      dueDateNotes: assignment.active ? dueDateNotes(dueDate, portalDueDatePolicy) : [],
       versionDecisions,
       lastRemoval: assignment.lastRemoval,
+      removal: assignment.active ? null : this.removalOf(ofCourse, ruleVisible),
     };
+  }
+
+  /** R4, R10: the last removal of a course, from its events: when, by whom, and why, as an admin would say it. */
+  private removalOf(
+    events: readonly StoredEvent[],
+    ruleVisible: (ruleId: string) => boolean,
+  ): RemovalExplanation | null {
+    let index = events.length - 1;
+    while (index >= 0 && events[index]?.type !== 'TrainingUnassigned') index -= 1;
+    const stored = index >= 0 ? events[index] : undefined;
+    if (!stored) return null;
+    const event = asDomainEvent(stored) as TrainingEvent;
+    if (event.type !== 'TrainingUnassigned') return null;
+    // The source that went last is recorded just before the removal of the assignment.
+    const previous = index > 0 ? (asDomainEvent(events[index - 1] as StoredEvent) as TrainingEvent) : undefined;
+    const ruleId =
+      previous?.type === 'AssignmentSourceRemoved' && previous.data.sourceKey !== 'individual'
+        ? previous.data.sourceKey
+        : null;
+    const rule = ruleId !== null && ruleVisible(ruleId) ? this.referenceData.rules.get(ruleId) : undefined;
+    const ruleName = rule ? rule.name : null;
+    const named = ruleName === null ? 'its rule' : `the rule "${ruleName}"`;
+    const at = stored.metadata.occurredAt;
+    const by = stored.metadata.actorId;
+    const on = `on ${at.slice(0, 10)}`;
+    const text = {
+      admin: `removed ${on} by an admin (${by})`,
+      dynamic: `taken away ${on} because the user no longer matched ${named} (dynamic removal)`,
+      retired: `taken away ${on} because ${named} was retired`,
+    }[event.data.cause];
+    return { cause: event.data.cause, at, by, ruleName, text: `${text}; it was ${statusWords[event.data.status]}` };
   }
 
   private titleOf(courseId: string): string {
@@ -164,6 +227,18 @@ function fold(events: readonly StoredEvent[]): TrainingState {
     (state, stored) => trainingDecider.evolve(state, asDomainEvent(stored) as TrainingEvent),
     trainingDecider.initialState(),
   );
+}
+
+/** R3, R9: what an admin needs to know about how the due date stands, beyond the candidates. */
+function dueDateNotes(due: DueDateExplanation, portalPolicy: DueDatePolicy): string[] {
+  const notes: string[] = [];
+  if (due.override !== null)
+    notes.push(`an admin set the due date to ${due.override}; it holds until the next reset, ${RESET_WORDS}`);
+  if (due.policy !== portalPolicy)
+    notes.push(
+      `the due date was computed under the "${due.policy}" policy; the portal has since changed to "${portalPolicy}": existing due dates were kept, and "${portalPolicy}" applies the next time this due date is worked out (a source added or removed, an exemption applied or removed) or at the next reset, ${RESET_WORDS}`,
+    );
+  return notes;
 }
 
 /** R17: due-date candidates of rules outside the actor's scope keep their dates but not their names or ids. */

@@ -1,12 +1,19 @@
+import { statusWords } from '../domain/policies/versionPolicy';
 import type { ReferenceData } from '../domain/referenceData/referenceData';
 import { sourceLabel } from '../domain/userTraining/assignmentSource';
 import type { TrainingEvent } from '../domain/userTraining/trainingState';
 
 const removalText = {
   admin: 'removed by an admin',
-  dynamic: 'dynamic removal: no longer matches',
-  retired: 'rule retired',
+  dynamic: 'dynamic removal: the user no longer matches the rule',
+  retired: 'the rule was retired',
 } as const;
+
+/**
+ * Text recorded before reasons were plain words carried the spec rule id, "(R13)": replies and history leave it out
+ * (explain, the auditor's view, names the rule on its own).
+ */
+export const withoutRuleIds = (text: string): string => text.replace(/ \(R\d+(?:, R\d+)*\)/g, '');
 
 /** One line an auditor reads for each training event. */
 export function describeTrainingEvent(event: TrainingEvent, referenceData: ReferenceData): string {
@@ -16,7 +23,7 @@ export function describeTrainingEvent(event: TrainingEvent, referenceData: Refer
     case 'TrainingAssigned':
       return `${title} v${event.data.version} assigned via ${sourceLabel(event.data.source)}${due(event.data.dueDate)}`;
     case 'TrainingReassigned':
-      return `${title} reassigned via ${sourceLabel(event.data.source)} in status ${event.data.status}, v${event.data.version} (${event.data.versionReason})${due(event.data.dueDate)}`;
+      return `${title} assigned again via ${sourceLabel(event.data.source)}, back ${statusWords[event.data.status]} on v${event.data.version} (${withoutRuleIds(event.data.versionReason)})${due(event.data.dueDate)}`;
     case 'AssignmentSourceAdded':
       return `${title}: source ${sourceLabel(event.data.source)} added${due(event.data.dueDate)}`;
     case 'AssignmentSourceRemoved': {
@@ -34,11 +41,11 @@ export function describeTrainingEvent(event: TrainingEvent, referenceData: Refer
     case 'CourseStarted':
       return `${title} started on v${event.data.version}`;
     case 'AssignmentVersionChanged':
-      return `${title} v${event.data.previousVersion} → v${event.data.version}: ${event.data.reason}`;
+      return `${title} v${event.data.previousVersion} → v${event.data.version}: ${withoutRuleIds(event.data.reason)}`;
     case 'ProgressRecorded':
       return `${title} progress ${event.data.progress}%`;
     case 'CourseCompleted':
-      return `${title} v${event.data.version} completed on ${event.data.completedOn}${event.data.score === null ? '' : ` with score ${event.data.score}`}`;
+      return `${title} v${event.data.version} completed on ${event.data.completedOn}${event.data.score === null ? '' : ` with score ${event.data.score}`}${event.data.expiresOn ? `; the completion expires on ${event.data.expiresOn}` : ''}`;
     case 'RecertificationDue':
       return `${title} retake assigned, due ${event.data.dueDate ?? event.data.expiresOn}: the completion expires on ${event.data.expiresOn}`;
     case 'CompletionExpired':

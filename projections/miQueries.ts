@@ -11,7 +11,10 @@ type MiCountRow = { key: string | null; status: string; n: number; overdue: numb
 
 /** One group of MiSummary: its assignments per status, how many are overdue, and the completion rate. */
 export interface MiSummaryRow {
+  /** The group's id: a course id, department or org unit id (null: none given). */
   key: string | null;
+  /** What people read for the group: the course's title, the org unit's name, the department. */
+  label: string | null;
   assigned: number;
   notStarted: number;
   inProgress: number;
@@ -125,6 +128,7 @@ export class MiQueries extends ReadModelQueries {
       if (!group) {
         group = {
           key: row.key,
+          label: this.groupLabel(query.params.groupBy, row.key),
           assigned: 0,
           notStarted: 0,
           inProgress: 0,
@@ -148,6 +152,14 @@ export class MiQueries extends ReadModelQueries {
     return [...groups.values()]
       .sort((a, b) => (a.key === b.key ? 0 : a.key === null ? -1 : b.key === null ? 1 : a.key < b.key ? -1 : 1))
       .map((group) => ({ ...group, completionRate: group.assigned === 0 ? 0 : group.completed / group.assigned }));
+  }
+
+  /** A course or org unit by its name (an id no longer known stays as it is); a department is its own name. */
+  private groupLabel(groupBy: QueryOf<'MiSummary'>['params']['groupBy'], key: string | null): string | null {
+    if (key === null) return null;
+    if (groupBy === 'course') return this.referenceData.courses.get(key)?.title ?? key;
+    if (groupBy === 'orgUnit') return this.referenceData.orgUnits.get(key)?.name ?? key;
+    return key;
   }
 
   /** Counts per group and status from the MI counts (an actor whose reports reach everyone): no row is read. */
@@ -222,7 +234,7 @@ export class MiQueries extends ReadModelQueries {
         upgrade:
           row.version === course.version
             ? 'on the latest version'
-            : `${row.willUpgradeOnRegistration} not yet registered move to v${course.version} when they register (R13); users in progress or completed keep v${row.version}; reassignment through a dynamic rule with upgrade-to-latest gives ${course.versioning === 'standard' ? `v${course.version}` : `v${course.version} to pre-registered users on registering, and keeps post-registered users on their version`} (R14)`,
+            : `${row.willUpgradeOnRegistration} not yet registered move to v${course.version} when they register; users in progress or completed keep v${row.version}; reassignment through a dynamic rule with upgrade-to-latest gives ${course.versioning === 'standard' ? `v${course.version}` : `v${course.version} to pre-registered users on registering, and keeps post-registered users on their version`}`,
       })),
     };
   }

@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/policies/permissionPolicy';
-import { canView, usersInScope } from '../domain/policies/queryPermissions';
+import { canView, usersInScope, VIEWING } from '../domain/policies/queryPermissions';
 import type { QueryOf } from '../domain/queries';
-import { notFound } from '../domain/shared/domainError';
+import { forbidden, notFound } from '../domain/shared/domainError';
 import type { QuerySources } from './readModelQueries';
 import { ReadModelQueries } from './readModelQueries';
 import type { UserViews } from './userViews';
@@ -30,6 +30,18 @@ export class PeopleQueries extends ReadModelQueries {
       (userId) =>
         this.referenceData.managementChain(userId).includes(actor.userId) || canView(actor, userId, this.referenceData),
     );
+    // An actor with no rights over the team is refused, not shown an empty one: "0 people" would read as a fact.
+    // An empty team answers whoever may view its manager; a non-empty one whoever sees one of its members.
+    const rightsOverTeam =
+      managerId === actor.userId ||
+      this.referenceData.managementChain(managerId).includes(actor.userId) ||
+      visible.length > 0 ||
+      (members.length === 0 && canView(actor, managerId, this.referenceData, VIEWING, false));
+    if (!rightsOverTeam)
+      throw forbidden(
+        `user ${actor.userId} may not see the team of ${managerId}: ${actor.userId} is not ${managerId} or one of ${managerId}'s managers, and holds none of ${VIEWING.join(', ')} over anyone on that team`,
+        { managerId },
+      );
     return {
       managerId,
       scope: query.params.scope,

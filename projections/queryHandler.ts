@@ -12,10 +12,14 @@ import type { ReferenceDataSource } from '../handlers/ports/referenceDataSource'
 import type { QueryReply } from '../handlers/ports/reply';
 import { AuditQueries } from './auditQueries';
 import { commandOutcome } from './commandOutcomes';
+import { CourseQueries } from './courseQueries';
+import { GroupQueries } from './groupQueries';
 import { MiQueries } from './miQueries';
 import { PeopleQueries } from './peopleQueries';
 import type { Projections } from './projectionRuntime';
 import type { QuerySources } from './readModelQueries';
+import { RuleQueries } from './ruleQueries';
+import { UserProfileQuery } from './userProfileQuery';
 import { dashboardOf, UserViews } from './userViews';
 export interface QueryHandlerOptions {
   store: EventStore;
@@ -38,6 +42,10 @@ export class QueryHandler {
   private readonly users: UserViews;
   private readonly mi: MiQueries;
   private readonly people: PeopleQueries;
+  private readonly rules: RuleQueries;
+  private readonly groups: GroupQueries;
+  private readonly courses: CourseQueries;
+  private readonly profiles: UserProfileQuery;
 
   constructor(private readonly options: QueryHandlerOptions) {
     this.audit = new AuditQueries(options.store, options.feed.referenceData);
@@ -52,6 +60,10 @@ export class QueryHandler {
     this.users = new UserViews(sources);
     this.mi = new MiQueries(sources);
     this.people = new PeopleQueries(sources, this.users);
+    this.rules = new RuleQueries(sources);
+    this.groups = new GroupQueries(sources);
+    this.courses = new CourseQueries(sources);
+    this.profiles = new UserProfileQuery(sources, this.users);
   }
 
   private get referenceData(): ReferenceData {
@@ -146,6 +158,18 @@ export class QueryHandler {
         return this.audit.explain(actor, query);
       case 'CommandOutcome':
         return commandOutcome(this.options.store, actor, query);
+      case 'AssignmentRules':
+        return this.rules.assignmentRules(actor, query, now);
+      case 'AssignmentSummary':
+        return this.rules.assignmentSummary(actor, query, now);
+      case 'Groups':
+        return this.groups.groups(actor);
+      case 'GroupMembers':
+        return this.groups.groupMembers(actor, query);
+      case 'Courses':
+        return this.courses.courses(actor, query);
+      case 'UserProfile':
+        return this.profiles.profile(actor, query, now);
     }
   }
 

@@ -64,8 +64,10 @@ export async function rebuildFromEvents(
     position = (page[page.length - 1] as StoredEvent).position;
   }
 
-  // Built once at the end rather than row by row: the MI index, and the MI counts (their triggers dropped meanwhile).
+  // Built once at the end rather than row by row: the MI and rule-holder indexes, and the MI counts (their triggers
+  // dropped meanwhile).
   db.exec('DROP INDEX IF EXISTS assignments_mi');
+  db.exec('DROP INDEX IF EXISTS exemptions_rule');
   for (const trigger of MI_COUNT_TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${trigger}`);
   let user: { userId: string; stream: string; state: TrainingState } | undefined;
   const flush = () => {

@@ -90,7 +90,7 @@ export class UserViews extends ReadModelQueries {
         // The dashboard and My Team need neither: only the admin's view pays for parsing them.
         sources: full && record.sources ? (JSON.parse(record.sources) as SourceView[]) : [],
         assignedOn: record.assigned_on,
-        startedOn: record.started_on,
+        startedOn: startedShown(record),
         completedOn: record.completed_on,
         score: record.score,
         completions:
@@ -127,6 +127,18 @@ export class UserViews extends ReadModelQueries {
         appliedAt: row.applied_at,
       }));
   }
+}
+
+/**
+ * A completion back-dated before the registration it implied (CompleteCourse with an earlier completedOn) cannot have
+ * been started later than it was completed: the completed training reads as started no later than its completion.
+ * The events keep what was recorded; only this view reads it so.
+ */
+function startedShown(record: Pick<AssignmentRecord, 'status' | 'started_on' | 'completed_on'>): string | null {
+  const { status, started_on: startedOn, completed_on: completedOn } = record;
+  return status === 'completed' && startedOn !== null && completedOn !== null && startedOn > completedOn
+    ? completedOn
+    : startedOn;
 }
 
 export function dashboardOf(row: UserAssignmentRow): DashboardRow {

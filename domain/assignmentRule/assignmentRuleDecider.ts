@@ -120,7 +120,7 @@ function createRule(
     throw notFound(`course ${data.courseId} does not exist: check the id`, { courseId: data.courseId });
   if (!active)
     throw ruleViolation(
-      `course ${data.courseId} is inactive: only an active course can be assigned (R15); activate it first`,
+      `course ${data.courseId} is inactive: only an active course can be assigned; activate it first`,
       { courseId: data.courseId },
     );
   let targetLabel = data.target.kind === 'allUsers' ? 'Mandatory' : 'Default for New Starters';
@@ -133,7 +133,7 @@ function createRule(
     targetLabel = `Group: ${groupName}`;
   } else if (data.mode === 'standard') {
     throw ruleViolation(
-      `${data.target.kind === 'allUsers' ? 'a mandatory (allUsers)' : 'a newStarters'} rule reaches future users too (R18, R19), so its mode must be dynamic`,
+      `${data.target.kind === 'allUsers' ? 'a mandatory (allUsers)' : 'a newStarters'} rule reaches future users too, so its mode must be dynamic`,
       { target: data.target.kind },
     );
   }

@@ -15,7 +15,7 @@ export const CreateCourseSchema = CourseDefinitionSchema.extend({
       course.recertificationWindowDays === null ||
       (course.validityDays !== null && course.recertificationWindowDays < course.validityDays),
     {
-      error: 'recertificationWindowDays needs validityDays and must be fewer days than it (R24)',
+      error: 'recertificationWindowDays needs validityDays and must be fewer days than it',
       path: ['recertificationWindowDays'],
     },
   );

@@ -2,7 +2,7 @@ import type { Permission } from '../access/accessEvents';
 import type { ReferenceData } from '../referenceData/referenceData';
 import { forbidden } from '../shared/domainError';
 import type { Actor } from './permissionPolicy';
-import { constrainsTraining, constrainsUsers, grantsFor } from './permissionPolicy';
+import { constrainsTraining, constrainsUsers, grantsFor, lacksPermissionMessage } from './permissionPolicy';
 
 /** R17: only the bootstrap administrator and registered, active users may send commands or ask queries. */
 export function requireKnownActor(actor: Actor, referenceData: ReferenceData): void {
@@ -17,9 +17,9 @@ export function requireKnownActor(actor: Actor, referenceData: ReferenceData): v
 }
 
 /** Without the permission at all, say so before anything else: an outsider learns nothing about what exists. */
-export function requirePermissionAtAll(actor: Actor, permission: Permission): void {
+export function requirePermissionAtAll(actor: Actor, permission: Permission, action?: string): void {
   if (!actor.isBootstrapAdmin && grantsFor(actor, permission).length === 0) {
-    throw forbidden(`user ${actor.userId} lacks the permission ${permission}`, { permission });
+    throw forbidden(lacksPermissionMessage(actor, permission, action), { permission });
   }
 }
 

@@ -18,7 +18,10 @@ import { authorize, requireAllowed, requirePermission } from './permissionPolicy
  */
 export function authorizeCommand(command: Command, actor: Actor, referenceData: ReferenceData): void {
   requireKnownActor(actor, referenceData);
-  const require = (demand: Demand) => requirePermission(actor, demand, referenceData.orgChart);
+  // A refusal says what the actor tried, in words, as well as the permission it needs.
+  const action = actionWords(command);
+  const require = (demand: Demand) =>
+    requirePermission(actor, { ...(action ? { action } : {}), ...demand }, referenceData.orgChart);
   switch (command.type) {
     case 'SetAssignmentPreferences':
       return requireUnconstrained(
@@ -51,7 +54,7 @@ export function authorizeCommand(command: Command, actor: Actor, referenceData: 
     case 'RetireAssignmentRule':
       return require(ruleDemand(command, referenceData));
     case 'AssignCourse':
-      return requirePermissionAtAll(actor, 'assignment.standard');
+      return requirePermissionAtAll(actor, 'assignment.standard', action);
     case 'RunScheduledTransitions':
       require({ permission: 'progress.record' });
       for (const userId of command.data.userIds ?? []) {
@@ -66,6 +69,51 @@ export function authorizeCommand(command: Command, actor: Actor, referenceData: 
       return authorizeTrainingCommand(command, actor, require, referenceData);
   }
 }
+
+/** What a command tries to do, as a refusal says it: "user lee may not <words>". */
+function actionWords(command: Command): string | undefined {
+  switch (command.type) {
+    case 'CreateAssignmentRule':
+      return `create a ${command.data.mode} assignment rule`;
+    case 'UpdateAssignmentRule':
+      return `change assignment rule ${command.data.ruleId}`;
+    case 'RetireAssignmentRule':
+      return `retire assignment rule ${command.data.ruleId}`;
+    default:
+      return commandWords[command.type];
+  }
+}
+
+// Partial: a command added later is refused in its permission's words until it has its own.
+const commandWords: Partial<Record<Command['type'], string>> = {
+  SetAssignmentPreferences: "change the portal's assignment preferences",
+  DefineOrgUnit: 'define or move org units',
+  RegisterUser: 'register users',
+  UpdateUserProfile: "change users' profiles",
+  DeactivateUser: 'deactivate users',
+  CreateCourse: 'create courses',
+  UpgradeVersion: 'publish a new version of a course',
+  DeactivateCourse: 'deactivate courses',
+  ActivateCourse: 'activate courses',
+  CreateGroup: 'create groups',
+  AddGroupMember: 'add members to groups',
+  RemoveGroupMember: 'remove members from groups',
+  CreateAssignmentRule: 'create assignment rules',
+  UpdateAssignmentRule: 'change assignment rules',
+  RetireAssignmentRule: 'retire assignment rules',
+  AssignCourse: 'assign training',
+  UnassignCourse: 'remove assigned training',
+  ChangeDueDate: 'change due dates',
+  ExemptUser: 'exempt users from training',
+  RemoveExemption: 'remove exemptions',
+  SaveExemptions: 'save exemptions',
+  StartCourse: 'register other users for training',
+  RecordProgress: "record other users' progress",
+  CompleteCourse: "record other users' completions",
+  RunScheduledTransitions: 'run the scheduled transitions',
+  GrantPermission: 'grant permissions',
+  RevokePermission: 'revoke permissions',
+};
 
 /** R17: standard rules need assignment.standard (or dynamic); dynamic rules need assignment.dynamic. */
 export const permissionForMode = (mode: RuleMode): Permission =>
@@ -230,7 +278,12 @@ export function assignPairVerdict(
   const user = referenceData.users.get(userId);
   // Permission first: a pair outside the actor's scope says FORBIDDEN and nothing else, not whether the user exists,
   // is deactivated or may see the course (R17).
-  const demand: Demand = { permission: 'assignment.standard', userId, ...(course ? { course } : {}) };
+  const demand: Demand = {
+    permission: 'assignment.standard',
+    action: 'assign training',
+    userId,
+    ...(course ? { course } : {}),
+  };
   const decision = authorize(actor, demand, referenceData.orgChart);
   if (!decision.allowed) return { ok: false, code: 'FORBIDDEN', reason: 'FORBIDDEN', message: decision.message };
   return assignability(courseId, course, userId, user, (id) => referenceData.orgUnitPath(id));

@@ -1,6 +1,13 @@
 import type { GrantConstraints, Permission } from '../access/accessEvents';
 import type { Actor, Authorization, OrgChart } from './permissionPolicy';
-import { constrainsUsers, grantsFor, orgUnitAdmitted, userSideKinds, userSideRefusal } from './permissionPolicy';
+import {
+  constrainsUsers,
+  grantsFor,
+  lacksPermissionMessage,
+  orgUnitAdmitted,
+  userSideKinds,
+  userSideRefusal,
+} from './permissionPolicy';
 
 /**
  * R17 where scopes themselves move: defining org units and delegating permissions, neither widening the actor's reach.
@@ -20,7 +27,11 @@ export function authorizeOrgUnit(
   if (actor.isBootstrapAdmin) return { allowed: true };
   const grants = grantsFor(actor, permission);
   if (grants.length === 0)
-    return { allowed: false, permission, message: `user ${actor.userId} lacks the permission ${permission}` };
+    return {
+      allowed: false,
+      permission,
+      message: lacksPermissionMessage(actor, permission, 'define or move org units'),
+    };
   if (
     grants.some(
       (grant) => !constrainsUsers(grant.constraints) || orgUnitAdmitted(actor, grant.constraints, path, orgChart),
@@ -33,7 +44,7 @@ export function authorizeOrgUnit(
     allowed: false,
     permission,
     constraint,
-    message: `user ${actor.userId} holds ${permission} only within constraints: ${constraint}`,
+    message: `user ${actor.userId} may not define or move this org unit: that needs ${permission} over it, and ${actor.userId} holds ${permission} only within constraints: ${constraint}`,
   };
 }
 

@@ -35,6 +35,8 @@ export interface Placement {
 
 export interface Demand {
   permission: Permission;
+  /** What the actor tried, in words ("assign training"), for the refusal; the permission's own words otherwise. */
+  action?: string;
   course?: TrainingFacts;
   userId?: string;
   /**
@@ -51,6 +53,34 @@ export type Authorization =
 /** Permissions that include another: a dynamic-assignment grant also allows standard assignment. */
 const implied: Partial<Record<Permission, Permission[]>> = { 'assignment.standard': ['assignment.dynamic'] };
 
+/** What each permission lets an admin do, as a refusal says it ("may not ..."). */
+export const permissionWords: Record<Permission, string> = {
+  'assignment.standard': 'assign training individually or through standard rules',
+  'assignment.dynamic': 'assign training through dynamic rules',
+  'exemptions.manage': 'exempt users from training',
+  'courses.manage': 'manage courses',
+  'users.manage': 'manage users and the org tree',
+  'groups.manage': 'manage groups',
+  'progress.record': "record other users' progress",
+  'reports.view': "view reports and other users' training",
+  'permissions.manage': 'grant and revoke permissions',
+};
+
+/**
+ * The refusal of an actor who holds no grant of the permission a demand needs: what they tried, the permission that
+ * allows it, and what they hold instead (an admin holding assignment.dynamic reads that, not only the name missing).
+ */
+export function lacksPermissionMessage(actor: Actor, permission: Permission, action?: string): string {
+  const held = [...new Set(actor.grants.map((grant) => grant.permission))].sort();
+  return `user ${actor.userId} may not ${action ?? permissionWords[permission]}: that needs the permission ${permission}, and ${actor.userId} holds ${held.length === 0 ? 'no permissions' : held.join(', ')}`;
+}
+
+/** The grants that count for a permission, named as held: "assignment.dynamic (which includes assignment.standard)". */
+function heldAs(grants: readonly Grant[], permission: Permission): string {
+  const names = [...new Set(grants.map((grant) => grant.permission))].sort();
+  return names.map((name) => (name === permission ? name : `${name} (which includes ${permission})`)).join(' and ');
+}
+
 export function grantsFor(actor: Actor, permission: Permission): Grant[] {
   const accepted = [permission, ...(implied[permission] ?? [])];
   return actor.grants.filter((grant) => accepted.includes(grant.permission));
@@ -63,7 +93,7 @@ export function authorize(actor: Actor, demand: Demand, orgChart: OrgChart): Aut
     return {
       allowed: false,
       permission: demand.permission,
-      message: `user ${actor.userId} lacks the permission ${demand.permission}`,
+      message: lacksPermissionMessage(actor, demand.permission, demand.action),
     };
   }
   let refusal: string | undefined;
@@ -80,7 +110,7 @@ export function authorize(actor: Actor, demand: Demand, orgChart: OrgChart): Aut
     allowed: false,
     permission: demand.permission,
     constraint: refusal,
-    message: `user ${actor.userId} holds ${demand.permission} only within constraints: ${refusal}`,
+    message: `user ${actor.userId} may not ${demand.action ?? permissionWords[demand.permission]} here: that needs ${demand.permission}, and ${actor.userId} holds ${heldAs(grants, demand.permission)} only within constraints: ${refusal}`,
   };
 }
 

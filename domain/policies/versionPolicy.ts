@@ -4,6 +4,14 @@ import type { Versioning } from '../course/courseEvents';
 
 export type TrainingStatus = 'notStarted' | 'inProgress' | 'completed' | 'expired';
 
+/** A status as a sentence says it. */
+export const statusWords: Record<TrainingStatus, string> = {
+  notStarted: 'not started',
+  inProgress: 'in progress',
+  completed: 'completed',
+  expired: 'expired',
+};
+
 export interface VersionDecision {
   version: number;
   reason: string;
@@ -11,7 +19,7 @@ export interface VersionDecision {
 
 /** R13: a new assignment gets the latest version. */
 export function versionForNewAssignment(latest: number): VersionDecision {
-  return { version: latest, reason: `new assignment: latest version v${latest} (R13)` };
+  return { version: latest, reason: `a new assignment gets the latest version, v${latest}` };
 }
 
 /**
@@ -22,7 +30,7 @@ export function versionOnRegistration(status: TrainingStatus, current: number, l
   if ((status === 'notStarted' || status === 'expired') && current !== latest) {
     return {
       version: latest,
-      reason: `registered while ${status === 'notStarted' ? 'not started' : 'expired'}: moves from v${current} to latest v${latest} (R13)`,
+      reason: `registered while ${status === 'notStarted' ? 'not started' : 'expired'}: moves from v${current} to the latest version, v${latest}`,
     };
   }
   return { version: current, reason: `keeps v${current}` };
@@ -47,17 +55,23 @@ export function versionOnReassignment(input: {
     return { version: current, reason: `upgrade to latest version is off for this rule: keeps v${current}` };
   // R13: a completion is never relabelled, whatever R14 says: the training comes back as the completion of v{current}.
   if (statusAtRemoval === 'completed')
-    return { version: current, reason: `completed v${current}: a completion keeps the version completed (R13)` };
+    return {
+      version: current,
+      reason: `v${current} was completed, and a completion keeps the version that was completed`,
+    };
   if (versioning === 'standard')
-    return { version: latest, reason: `reassigned with upgrade to latest version on: v${current} → v${latest} (R14)` };
+    return {
+      version: latest,
+      reason: `the rule upgrades reassigned users to the latest version: v${current} → v${latest}`,
+    };
   if (statusAtRemoval === 'notStarted') {
     return {
       version: current,
-      reason: `Course Publisher, pre-registered when removed: keeps v${current} until registering, then moves to v${latest} (R14)`,
+      reason: `not yet registered when the training was taken away: keeps v${current} until registering for this Course Publisher course, then moves to v${latest}`,
     };
   }
   return {
     version: current,
-    reason: `Course Publisher, post-registered when removed: keeps v${current}, not upgraded on reassignment (R14)`,
+    reason: `already registered when the training was taken away: keeps v${current}, as a Course Publisher course does not upgrade registered users on reassignment`,
   };
 }

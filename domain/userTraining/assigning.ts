@@ -1,6 +1,6 @@
 /** R1, R2, R11, R13, R14, R18: giving a user a course, individually or through a rule. */
 import type { ExistingCourse } from '../course/courseDecider';
-import { versionForNewAssignment, versionOnReassignment } from '../policies/versionPolicy';
+import { statusWords, versionForNewAssignment, versionOnReassignment } from '../policies/versionPolicy';
 import { requireCourse } from './assignmentChecks';
 import type { AssignmentSource } from './assignmentSource';
 import { sourceLabel } from './assignmentSource';
@@ -76,14 +76,14 @@ export function applyRule(rule: RuleFacts, state: TrainingState, context: Traini
       return decision(
         [],
         'skipped',
-        `${course.title} is not reassigned to ${context.userId}: an admin removed it, and only training taken away by dynamic removal comes back (R11)`,
+        `${course.title} is not reassigned to ${context.userId}: an admin removed it, and only training taken away because the user stopped matching a rule comes back`,
       );
     }
     if (!rule.dynamicReassignment) {
       return decision(
         [],
         'skipped',
-        `${course.title} is not reassigned to ${context.userId}: dynamic reassignment is off for ${label} (R11)`,
+        `${course.title} is not reassigned to ${context.userId}: dynamic reassignment is off for ${label}`,
       );
     }
     return reassign(current, course, source, context);
@@ -158,7 +158,7 @@ function reassign(
   return decision(
     [event],
     'reassigned',
-    `${course.title} reassigned to ${context.userId} via ${sourceLabel(source)} in status ${status}, v${versionDecision.version} (${versionDecision.reason})${dueText(dueDate)}`,
+    `${course.title} assigned again to ${context.userId} via ${sourceLabel(source)}, back ${statusWords[status]} on v${versionDecision.version} (${versionDecision.reason})${dueText(dueDate)}`,
     pastDueWarnings(dueDate, context),
   );
 }
@@ -179,6 +179,6 @@ function addSource(
   return decision(
     [event],
     'sourceAdded',
-    `${context.userId} already holds ${title} via ${heldVia}: added ${sourceLabel(source)} as a further source, no second assignment (R1)${dueText(dueDate)}`,
+    `${context.userId} already holds ${title} via ${heldVia}: ${sourceLabel(source)} is added as a further source of the same assignment${dueText(dueDate)}`,
   );
 }

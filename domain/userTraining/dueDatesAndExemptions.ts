@@ -10,6 +10,10 @@ import { evolveTraining } from './trainingEvolution';
 import type { TrainingEvent, TrainingState } from './trainingState';
 import { renew } from './trainingState';
 
+/** What a reset is, in an admin's words: every event that renews the due date from the rules and ends an override. */
+export const RESET_WORDS =
+  'when a new due date is set from the rules: the assignment reinstated after an exemption, the completion expiring or its retake being assigned, or the training removed and assigned again';
+
 export function changeDueDate(
   command: Extract<TrainingCommand, { type: 'ChangeDueDate' }>,
   state: TrainingState,
@@ -32,7 +36,7 @@ export function changeDueDate(
   const how =
     command.dueDate === null
       ? 'the override is removed and the due-date policy applies again'
-      : 'this override holds until the next reset';
+      : `this date holds until the next reset, ${RESET_WORDS}`;
   return decision(
     [event],
     'changed',
@@ -50,7 +54,7 @@ export function exempt(
   const ruleSources = current.sources.filter((source) => source.ruleId !== null);
   if (command.ruleId === undefined && ruleSources.length === 0) {
     throw ruleViolation(
-      `${command.courseId} is assigned to ${context.userId} individually, and an individual assignment cannot be exempted (R6): remove it with UnassignCourse`,
+      `${command.courseId} is assigned to ${context.userId} individually, and an individual assignment cannot be exempted: remove it with UnassignCourse`,
       {
         courseId: command.courseId,
       },

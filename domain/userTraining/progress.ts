@@ -140,6 +140,6 @@ export function complete(
   return decision(
     events,
     'changed',
-    `${context.userId} completed ${course.title} v${version} on ${completedOn}${command.score === undefined ? '' : ` with score ${command.score}`}${expiresOn ? `; valid until ${expiresOn}` : ''}`,
+    `${context.userId} completed ${course.title} v${version} on ${completedOn}${command.score === undefined ? '' : ` with score ${command.score}`}${expiresOn ? `; the completion expires on ${expiresOn}` : ''}`,
   );
 }

@@ -69,11 +69,12 @@ export type CommandFailure = z.infer<typeof CommandFailureSchema>;
 export type CommandReply = z.infer<typeof CommandReplySchema>;
 
 /** The reply to a query (DESIGN.md section 4): the position the answer reflects, or an error with the same codes. */
+export const QueryFailureSchema = z.object({
+  ok: z.literal(false),
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }),
+});
 export const QueryReplySchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), position: z.number().int(), result: z.unknown() }),
-  z.object({
-    ok: z.literal(false),
-    error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }),
-  }),
+  QueryFailureSchema,
 ]);
 export type QueryReply = z.infer<typeof QueryReplySchema>;

@@ -42,7 +42,9 @@ interface ExplainResult {
     winner: string | null;
     candidates: { sourceKey: string; label: string; date: string | null; exempt: boolean; basis: string }[];
   };
+  dueDateNotes: string[];
   versionDecisions: string[];
+  removal: { text: string } | null;
 }
 
 export async function printHistory(
@@ -110,9 +112,17 @@ export async function printExplanation(
 }
 
 export function printExplanationTables(result: ExplainResult): void {
-  console.log(
-    `${result.title} for ${result.userId}${result.asOf ? ` as of ${result.asOf}` : ''}: ${result.active ? statusText(result.status) : 'removed'}, v${result.version}${result.visible ? '' : ' (hidden: exempt)'}`,
-  );
+  // Hidden only means exempt from every source while assigned: a removed assignment says what removed it instead.
+  const state = result.active
+    ? `${statusText(result.status)}, v${result.version}${result.visible ? '' : ' (hidden: exempt from every source)'}`
+    : `no longer assigned: ${result.removal?.text ?? 'removed'} (v${result.version})`;
+  console.log(`${result.title} for ${result.userId}${result.asOf ? ` as of ${result.asOf}` : ''}: ${state}`);
+  // A removed assignment has no sources and no due date left to explain: only its versions.
+  if (result.active) printSourcesAndDueDate(result);
+  if (result.versionDecisions.length > 0) console.log(`Versions: ${result.versionDecisions.join('; ')}`);
+}
+
+function printSourcesAndDueDate(result: ExplainResult): void {
   console.log(
     renderTable(
       ['source', 'rule', 'since', 'exempt'],
@@ -128,7 +138,7 @@ export function printExplanationTables(result: ExplainResult): void {
   );
   const due = result.dueDate;
   console.log(
-    `Due date ${due.dueDate ?? 'none'} by policy "${due.policy}"${due.override ? `, overridden by an admin to ${due.override}` : ''}:`,
+    `Due date ${due.dueDate ?? 'none'}, worked out under the "${due.policy}" policy${due.override ? `, overridden by an admin to ${due.override}` : ''}:`,
   );
   console.log(
     renderTable(
@@ -141,7 +151,7 @@ export function printExplanationTables(result: ExplainResult): void {
       ]),
     ),
   );
-  if (result.versionDecisions.length > 0) console.log(`Versions: ${result.versionDecisions.join('; ')}`);
+  for (const note of result.dueDateNotes) console.log(`Note: ${note}`);
 }
 
 function refused(error: { code: string; message: string }): number {

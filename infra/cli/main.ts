@@ -9,17 +9,20 @@ import type { Config } from '../config';
 import { ConfigError, clockFrom, loadConfig } from '../config';
 import { buildEngine } from '../engine/buildEngine';
 import type { Engine } from '../engine/engine';
-import type { StatusThresholds } from '../engine/engineStatus';
 import { createLogger } from '../logger';
 import { loadNatsConfig } from '../nats/natsConfig';
 import { EngineServer } from '../server/engineServer';
 import { printExplanation, printHistory } from './auditOutput';
 import { runDemo } from './demo/runDemo';
+import { printCourses, printGroups, printMembers } from './directoryOutput';
 import { runCommands, runQueries } from './jsonRequests';
 import { asOfFromText, statusFromText } from './labels';
+import { pageOf, thresholdsOf } from './numericFlags';
 import { printParked, printStatus, retryParked, tick } from './operationsOutput';
+import { printProfile } from './profileOutput';
 import { rebuildReadModels, verify } from './readModelOperations';
 import { printReport, printTeam } from './reportOutput';
+import { printRules, printSummary } from './ruleOutput';
 import { UsageError } from './usageError';
 
 const USAGE = `lms: the training-assignment engine on its embedded store
@@ -40,6 +43,14 @@ Commands:
   report --summary [--group-by course|department|orgUnit] [--format table|csv|json]
                                         MI summary: counts per status, completion rate, overdue
   team MANAGER_ID [--all]               My Team: direct reports (or the whole line) and their training
+  rules                                 the assignment rules you may see: target, mode, due rule, users per status
+  summary RULE_ID [--limit N] [--offset N]
+                                        a rule's Assignment Summary: its settings, counts, and its users (100 a page)
+  groups                                groups with their kind, members and the rules that target them
+  members GROUP_ID [--limit N] [--offset N]
+                                        a group's members (100 a page)
+  courses                               courses with their versions and how many users are on each
+  profile USER_ID                       a user's profile: details, current training with sources, completion history
   status [--max-lag-events N] [--max-lag-seconds S]
                                         head position, each checkpoint's lag, parked work; exit 1 when
                                         anything is parked or lags past the limits (10000 events, 300 s)
@@ -56,8 +67,9 @@ Commands:
 
 Options:
   --data DIR       data folder (default: LMS_DATA or ./data)
-  --actor USER_ID  who asks, for history, explain, report and team (default: LMS_BOOTSTRAP_ADMIN)
-  --json           print history, explain, team, status and parked as JSON instead of tables
+  --actor USER_ID  who asks, for history, explain, report, team, rules, summary, groups, members, courses and
+                   profile (default: LMS_BOOTSTRAP_ADMIN)
+  --json           print history, explain, team, status, parked and the views above as JSON instead of tables
 
 Environment: LMS_DATA, EVENT_STORE (sqlite | memory), LMS_BOOTSTRAP_ADMIN, LMS_SQLITE_SYNCHRONOUS, LMS_LOG_LEVEL,
   LMS_PREFIX, NATS_URL, NATS_USER/NATS_PASSWORD | NATS_TOKEN | NATS_NKEY_SEED | NATS_CREDS_FILE, NATS_TLS_*
@@ -81,7 +93,8 @@ function parseCliArgs(argv: string[]) {
       status: { type: 'string' },
       overdue: { type: 'boolean' },
       'not-overdue': { type: 'boolean' },
-      limit: { type: 'string', default: '10000' },
+      limit: { type: 'string' },
+      offset: { type: 'string', default: '0' },
       summary: { type: 'boolean', default: false },
       'group-by': { type: 'string', default: 'course' },
       all: { type: 'boolean', default: false },
@@ -158,6 +171,27 @@ async function runVerb(
       if (!managerId) throw new UsageError('team needs a MANAGER_ID');
       return await printTeam(engine, actorFrom(values.actor, config), managerId, values.all, values.json);
     }
+    case 'rules':
+      return await printRules(engine, actorFrom(values.actor, config), values.json);
+    case 'summary': {
+      const [ruleId] = rest;
+      if (!ruleId) throw new UsageError('summary needs a RULE_ID (lms rules lists them)');
+      return await printSummary(engine, actorFrom(values.actor, config), ruleId, pageOf(values), values.json);
+    }
+    case 'groups':
+      return await printGroups(engine, actorFrom(values.actor, config), values.json);
+    case 'members': {
+      const [groupId] = rest;
+      if (!groupId) throw new UsageError('members needs a GROUP_ID (lms groups lists them)');
+      return await printMembers(engine, actorFrom(values.actor, config), groupId, pageOf(values), values.json);
+    }
+    case 'courses':
+      return await printCourses(engine, actorFrom(values.actor, config), values.json);
+    case 'profile': {
+      const [userId] = rest;
+      if (!userId) throw new UsageError('profile needs a USER_ID');
+      return await printProfile(engine, actorFrom(values.actor, config), userId, values.json);
+    }
     case 'status':
       return await printStatus(engine, { json: values.json, thresholds: thresholdsOf(values) });
     case 'parked':
@@ -189,7 +223,7 @@ function reportOptions(values: CliValues): Parameters<typeof printReport>[2] {
       'report --summary filters by --course and --org-unit only; --department, --status and --overdue filter MI rows (drop --summary)',
     );
   }
-  const limit = Number(values.limit);
+  const limit = Number(values.limit ?? '10000');
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
     throw new UsageError('--limit is a whole number from 1 to 10000');
   return {
@@ -205,15 +239,6 @@ function reportOptions(values: CliValues): Parameters<typeof printReport>[2] {
       overdue: values.overdue ? true : values['not-overdue'] ? false : undefined,
     },
   };
-}
-
-function thresholdsOf(values: CliValues): StatusThresholds {
-  const maxLagEvents = Number(values['max-lag-events']);
-  const maxLagSeconds = Number(values['max-lag-seconds']);
-  if (!Number.isInteger(maxLagEvents) || maxLagEvents < 0) throw new UsageError('--max-lag-events is a whole number');
-  if (!Number.isInteger(maxLagSeconds) || maxLagSeconds < 0)
-    throw new UsageError('--max-lag-seconds is a whole number');
-  return { maxLagEvents, maxLagSeconds };
 }
 
 /** `lms serve`: the NATS service until SIGTERM or SIGINT, then a graceful stop. */

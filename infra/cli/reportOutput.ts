@@ -60,8 +60,11 @@ async function fetchAllRows(engine: Engine, actorId: string, { filters, limit }:
 }
 
 function printSummary(rows: MiSummaryRow[], groupBy: string, format: Format): void {
+  // Titles and names for people; CSV keeps a course's or org unit's id too, for whoever joins it with other data.
+  const withId = format === 'csv' && groupBy !== 'department';
   const headers = [
     groupBy,
+    ...(withId ? [`${groupBy}Id`] : []),
     'assigned',
     'not started',
     'in progress',
@@ -71,7 +74,8 @@ function printSummary(rows: MiSummaryRow[], groupBy: string, format: Format): vo
     'completion rate',
   ];
   const cells = rows.map((row) => [
-    row.key ?? '(none)',
+    row.label ?? row.key ?? '(none)',
+    ...(withId ? [row.key] : []),
     row.assigned,
     row.notStarted,
     row.inProgress,
@@ -174,13 +178,13 @@ export async function printTeam(
           assignment.title,
           statusText(assignment.status),
           assignment.dueDate ?? '—',
-          assignment.overdue ? 'overdue' : '',
+          assignment.overdue ? 'yes' : '',
         ]),
   );
   console.log(
-    `My Team of ${managerId} (${all ? 'whole reporting line' : 'direct reports'}): ${team.members.length} people`,
+    `My Team of ${managerId} (${all ? 'whole reporting line' : 'direct reports'}): ${team.members.length} ${team.members.length === 1 ? 'person' : 'people'}`,
   );
-  console.log(renderTable(['member', 'manager', 'training', 'status', 'due', ''], cells));
+  console.log(renderTable(['member', 'manager', 'training', 'status', 'due', 'overdue'], cells));
   return 0;
 }
 

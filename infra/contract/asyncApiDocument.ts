@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { CommandEnvelopeSchema, commandDataSchemas, commandTypes } from '../../domain/commands';
 import { eventSchemas, eventTypes } from '../../domain/events';
-import { QueryEnvelopeSchema, queryNames, queryParamSchemas } from '../../domain/queries';
-import { CommandReplySchema, QueryReplySchema } from '../../handlers/ports/reply';
+import { QueryEnvelopeSchema, type QueryName, queryNames, queryParamSchemas } from '../../domain/queries';
+import { queryResultSchemas } from '../../domain/queryResults/queryResultSchemas';
+import { CommandReplySchema, QueryFailureSchema, QueryReplySchema } from '../../handlers/ports/reply';
 
 const toSchema = (schema: z.ZodType) => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
@@ -84,6 +85,16 @@ function commandChannels(): Record<string, unknown> {
   return channels;
 }
 
+/** A query's reply with its typed `result` where the query has a result schema. */
+function queryReplyOf(name: QueryName): z.ZodType {
+  const result = queryResultSchemas[name];
+  if (result === undefined) return QueryReplySchema;
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), position: z.number().int(), result }),
+    QueryFailureSchema,
+  ]);
+}
+
 function queryChannels(): Record<string, unknown> {
   const channels: Record<string, unknown> = {};
   for (const name of queryNames) {
@@ -103,7 +114,7 @@ function queryChannels(): Record<string, unknown> {
         },
       },
       bindings: { nats: { queue: 'lms-engine' } },
-      'x-reply': { payload: toSchema(QueryReplySchema) },
+      'x-reply': { payload: toSchema(queryReplyOf(name)) },
     };
   }
   return channels;

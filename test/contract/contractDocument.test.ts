@@ -73,6 +73,12 @@ describe('the published contract (docs/contract) is generated from the zod schem
       'AssignmentHistory',
       'ExplainAssignment',
       'VersionStatus',
+      'AssignmentRules',
+      'AssignmentSummary',
+      'Groups',
+      'GroupMembers',
+      'Courses',
+      'UserProfile',
       'CommandOutcome',
     ]);
   });

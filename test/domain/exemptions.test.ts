@@ -47,7 +47,7 @@ describe('exemptions (R6, R8) and reinstatement (R9)', () => {
   test('R6: an individual source cannot be exempted', () => {
     given([assigned(individualSource(), null)])
       .when({ type: 'ExemptUser', courseId: 'fire-safety', reason: 'x' })
-      .thenRefused('RULE_VIOLATION', /individual assignment cannot be exempted \(R6\): remove it with UnassignCourse/);
+      .thenRefused('RULE_VIOLATION', /individual assignment cannot be exempted: remove it with UnassignCourse/);
   });
 
   test('R6: exempting the first of two rule sources keeps the assignment visible, due from the other source', () => {

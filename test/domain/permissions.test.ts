@@ -37,7 +37,8 @@ describe('R17 permissions with constraints', () => {
     expect(decision).toEqual({
       allowed: false,
       permission: 'assignment.standard',
-      message: 'user lead lacks the permission assignment.standard',
+      message:
+        'user lead may not assign training individually or through standard rules: that needs the permission assignment.standard, and lead holds no permissions',
     });
   });
 

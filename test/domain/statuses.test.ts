@@ -123,7 +123,7 @@ describe('statuses (R5) and versions on registration (R13)', () => {
             courseId: 'fire-safety',
             version: 2,
             previousVersion: 1,
-            reason: 'registered while not started: moves from v1 to latest v2 (R13)',
+            reason: 'registered while not started: moves from v1 to the latest version, v2',
           },
         },
         { type: 'CourseStarted', data: { userId: 'u1', courseId: 'fire-safety', version: 2, startedOn: '2026-03-05' } },

@@ -203,7 +203,11 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
     const reply = await h.send('AssignCourse', { userIds: ['sam'], courseIds: ['security'] }, { actor: 'ada' });
     expect(reply).toMatchObject({
       ok: false,
-      error: { code: 'FORBIDDEN', message: 'user ada lacks the permission assignment.standard' },
+      error: {
+        code: 'FORBIDDEN',
+        message:
+          'user ada may not assign training: that needs the permission assignment.standard, and ada holds no permissions',
+      },
     });
   });
 

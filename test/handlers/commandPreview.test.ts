@@ -38,7 +38,7 @@ describe('R25: previews (dryRun) and the counts real replies carry', () => {
     expect(preview).toMatchObject({
       dryRun: true,
       events: [{ type: 'AssignmentRuleCreated', stream: 'rule-r-fire' }],
-      message: expect.stringMatching(/^Preview, nothing stored: /),
+      message: expect.stringMatching(/^Preview, nothing stored; if sent: assignment rule r-fire created/),
       effects: {
         eventCounts: { AssignmentRuleCreated: 1 },
         gaining: { count: 3, first: ['grace', 'sol', 'sue'] },

@@ -208,7 +208,11 @@ describe('who may ask (R17)', () => {
     expect(await ask('mallory')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await ask('ada')).toMatchObject({
       ok: false,
-      error: { code: 'FORBIDDEN', message: 'user ada lacks the permission reports.view' },
+      error: {
+        code: 'FORBIDDEN',
+        message:
+          "user ada may not view reports and other users' training: that needs the permission reports.view, and ada holds no permissions",
+      },
     });
   });
 
@@ -218,7 +222,11 @@ describe('who may ask (R17)', () => {
     const reply = await h.send('AssignCourse', { userIds: ['ghost'], courseIds: ['nothing'] }, { actor: 'ada' });
     expect(reply).toMatchObject({
       ok: false,
-      error: { code: 'FORBIDDEN', message: 'user ada lacks the permission assignment.standard' },
+      error: {
+        code: 'FORBIDDEN',
+        message:
+          'user ada may not assign training: that needs the permission assignment.standard, and ada holds no permissions',
+      },
     });
   });
 });

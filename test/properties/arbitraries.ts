@@ -852,6 +852,12 @@ export const VALID_QUERY_PARAMS: Record<QueryName, Record<string, unknown>> = {
   ExplainAssignment: { userId: 'u1', courseId: 'c-std', asOf: '2026-01-05T10:00:00Z' },
   VersionStatus: { courseId: 'c-std' },
   CommandOutcome: { commandId: '01kbg00000aaaaaaaaaaaaaaa2', outcome: 'failed', limit: 10, offset: 0 },
+  AssignmentRules: { courseId: 'c-std', includeRetired: true },
+  AssignmentSummary: { ruleId: 'r-all', limit: 10, offset: 0 },
+  Groups: {},
+  GroupMembers: { groupId: 'g-static', limit: 10, offset: 0 },
+  Courses: { includeInactive: false },
+  UserProfile: { userId: 'u1' },
 };
 
 /** The portal the hostile-input properties run on: enough for every VALID_COMMAND_DATA to be meaningful. */

@@ -35,6 +35,13 @@ const ALLOWED: Record<string, Record<string, string>> = {
       'reportingScope(): constant fragments and @scopeUsers<i>/@scopeCourses<i> parameter names; the ids are JSON parameters',
     NO_DUE_DATE: 'a numeric constant (Number.MIN_SAFE_INTEGER) from readModelSchema.ts',
   },
+  'projections/courseQueries.ts': {
+    COUNTED: 'a constant condition over columns and the @courses JSON parameter',
+  },
+  'projections/ruleTallies.ts': {
+    OVERDUE: 'a constant condition over columns and @now',
+    HOLDERS: 'a constant FROM/JOIN/WHERE clause over columns and @parameters',
+  },
   'projections/peopleQueries.ts': {
     "where.join(' AND ')":
       'searchUsers(): where holds constant fragments only (checked below); the filter values are @parameters',

@@ -356,7 +356,14 @@ export interface QueryOp {
   /** About one course: a course outside every grant's training side is refused, not answered empty (R17). */
   courseScoped?: boolean;
   check(p: Portal, t: Target, result: unknown): Promise<void>;
+  /**
+   * Instead of expecting an answer and checking it: the whole reply, for a query that refuses when the actor's rights
+   * reach nothing it asks about (My Team, issue #16).
+   */
+  checkReply?(p: Portal, t: Target, reply: QueryReplyOf): Promise<void>;
 }
+
+type QueryReplyOf = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
 
 export type Operation = CommandOp | QueryOp;
 
@@ -873,6 +880,12 @@ export const QUERY_OPS: QueryOp[] = [
   perUserQuery('UserAssignments', VIEWING, () => ({}), nonEmptyList),
   perUserQuery('UserExemptions', EXEMPTIONS_VIEW, () => ({}), nonEmptyList),
   perUserQuery(
+    'UserProfile',
+    VIEWING,
+    () => ({}),
+    (result, userId) => expect(result).toMatchObject({ user: { userId } }),
+  ),
+  perUserQuery(
     'AssignmentHistory',
     VIEWING,
     () => ({}),
@@ -942,22 +955,23 @@ export const QUERY_OPS: QueryOp[] = [
     text: (t) => (t.userOutside ? "of max's team (sales)" : "of grace's team (eng, platform)"),
     // A manager sees their own reporting line; anyone else the members a viewing permission reaches (R17).
     check: async (p, t, result) => {
-      const params = { managerId: t.userOutside ? 'max' : 'grace', scope: 'all' };
-      const everyone = (await p.h.query<{ members: { userId: string }[] }>('MyTeam', params)).members.map(
-        (member) => member.userId,
-      );
-      expect(everyone.length).toBeGreaterThan(0);
-      const expected = everyone
-        .filter(
-          (userId) =>
-            userId === t.actor ||
-            p.world.chain(userId).includes(t.actor) ||
-            p.world.views(p.grant, t.kind, t.actor, userId),
-        )
-        .sort();
       expect((result as { members: { userId: string }[] }).members.map((member) => member.userId).sort()).toEqual(
-        expected,
+        await teamInView(p, t),
       );
+    },
+    // Issue #16: an actor whose rights reach no one on the team is refused, not shown an empty team.
+    checkReply: async (p, t, reply) => {
+      const expected = await teamInView(p, t);
+      if (expected.length === 0) {
+        expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+        if (!reply.ok) expect(reply.error.message).toMatch(/may not see the team of (grace|max)/);
+        return;
+      }
+      expect(reply).toMatchObject({ ok: true });
+      if (reply.ok)
+        expect(
+          (reply.result as { members: { userId: string }[] }).members.map((member) => member.userId).sort(),
+        ).toEqual(expected);
     },
   },
   {
@@ -1201,8 +1215,26 @@ export async function runCommand(p: Portal, op: CommandOp, t: Target, expectatio
   expect(await p.h.eventTypes(stream)).toEqual(streamBefore);
 }
 
+/** The members of the team asked about that the actor sees: their own reporting line, or whom a grant reaches. */
+async function teamInView(p: Portal, t: Target): Promise<string[]> {
+  const params = { managerId: t.userOutside ? 'max' : 'grace', scope: 'all' };
+  const everyone = (await p.h.query<{ members: { userId: string }[] }>('MyTeam', params)).members.map(
+    (member) => member.userId,
+  );
+  expect(everyone.length).toBeGreaterThan(0);
+  return everyone
+    .filter(
+      (userId) =>
+        userId === t.actor ||
+        p.world.chain(userId).includes(t.actor) ||
+        p.world.views(p.grant, t.kind, t.actor, userId),
+    )
+    .sort();
+}
+
 export async function runQuery(p: Portal, op: QueryOp, t: Target, expectation: Expectation): Promise<void> {
   const reply = await p.h.engine.query({ type: op.name, actor: { userId: t.actor }, params: op.params(t) });
+  if (expectation.allowed && op.checkReply) return op.checkReply(p, t, reply);
   if (expectation.allowed) {
     expect(reply).toMatchObject({ ok: true });
     if (reply.ok) await op.check(p, t, reply.result);

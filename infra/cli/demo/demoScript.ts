@@ -1,5 +1,5 @@
 import type { ManualClock } from '../../../handlers/ports/clock';
-import type { CommandReply } from '../../../handlers/ports/reply';
+import type { CommandEffects, CommandReply, UsersAffected } from '../../../handlers/ports/reply';
 import { newCommandId } from '../../commandIds';
 import type { Engine } from '../../engine/engine';
 
@@ -40,6 +40,24 @@ export class DemoScript {
     }
   }
 
+  /** R25: a command previewed (dryRun): what it would do to whose training, nothing stored. */
+  async preview(title: string, type: string, data: unknown, actor = ADMIN): Promise<void> {
+    console.log(`\n▶ ${title}  [${this.clock.now().slice(0, 10)}, ${type} previewed by ${actor}]`);
+    const reply = await this.engine.send({
+      commandId: newCommandId(),
+      type,
+      actor: { userId: actor },
+      data,
+      dryRun: true,
+    });
+    if (!reply.ok) {
+      console.log(`  ✗ ${reply.error.code}: ${reply.error.message}`);
+      return;
+    }
+    console.log(`  ✓ ${reply.message}`);
+    if (reply.effects) for (const line of effectLines(reply.effects)) console.log(`    ${line}`);
+  }
+
   fail(message: string): void {
     this.unexpected++;
     console.log(`  !! unexpected: ${message}`);
@@ -64,4 +82,17 @@ export class DemoScript {
       ...(reason ? { reason } : {}),
     });
   }
+}
+
+/** A preview's effects in sentences: who would gain, lose, move version, be exempted, or stay out of reach. */
+function effectLines(effects: CommandEffects): string[] {
+  const named = (users: UsersAffected) =>
+    `${users.count} ${users.count === 1 ? 'user' : 'users'}${users.count > 0 ? ` (${users.first.join(', ')}${users.count > users.first.length ? ', …' : ''})` : ''}`;
+  return [
+    `would gain the training: ${named(effects.gaining)}`,
+    ...(effects.losing.count > 0 ? [`would lose it: ${named(effects.losing)}`] : []),
+    ...(effects.upgraded.count > 0 ? [`would move to another version: ${named(effects.upgraded)}`] : []),
+    ...(effects.exempted.count > 0 ? [`would be exempted: ${named(effects.exempted)}`] : []),
+    `outside your scope, not reached: ${named(effects.outsideScope)}`,
+  ];
 }

@@ -1,4 +1,5 @@
 import { statusText } from '../labels';
+import { printSummary } from '../ruleOutput';
 import { renderTable } from '../table';
 import type { DemoScript } from './demoScript';
 import { ADMIN } from './demoScript';
@@ -139,4 +140,11 @@ function indent(text: string): string {
     .split('\n')
     .map((line) => `    ${line}`)
     .join('\n');
+}
+
+/** The Assignment Summary page of a rule (seed: dynamic reassignment), as the admin sees it. */
+export async function showSummary(script: DemoScript, ruleId: string): Promise<void> {
+  console.log(`  Assignment Summary of ${ruleId}:`);
+  const status = await printSummary(script.engine, ADMIN, ruleId, { limit: 20, offset: 0 }, false);
+  if (status !== 0) script.fail(`the Assignment Summary of ${ruleId} was refused`);
 }

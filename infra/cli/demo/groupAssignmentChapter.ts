@@ -1,6 +1,6 @@
 import type { DemoScript } from './demoScript';
 import { ADMIN } from './demoScript';
-import { showAssignments, showTeam } from './demoViews';
+import { showAssignments, showSummary, showTeam } from './demoViews';
 
 /** Chapter 2 (seed: individual training assignment), November 2026: individual and group sources of one assignment. */
 export async function groupAssignmentChapter(script: DemoScript): Promise<void> {
@@ -17,18 +17,25 @@ export async function groupAssignmentChapter(script: DemoScript): Promise<void> 
     'new role: handles customer data',
   );
   await showAssignments(script, 'ada');
+  const fireRule = {
+    ruleId: 'r-fire',
+    name: 'Fire Safety for Engineering',
+    courseId: 'fire-safety',
+    target: { kind: 'group', groupId: 'engineering-team' },
+    mode: 'dynamic',
+    due: { kind: 'relative', days: 28 },
+  };
+  await script.preview(
+    'Preview the group assignment before creating it: who would get it?',
+    'CreateAssignmentRule',
+    fireRule,
+  );
   await script.step(
     'Group assignment: Fire Safety for Group: Engineering (Ada, Grace), 28-day window',
     'CreateAssignmentRule',
-    {
-      ruleId: 'r-fire',
-      name: 'Fire Safety for Engineering',
-      courseId: 'fire-safety',
-      target: { kind: 'group', groupId: 'engineering-team' },
-      mode: 'dynamic',
-      due: { kind: 'relative', days: 28 },
-    },
+    fireRule,
   );
+  await showSummary(script, 'r-fire');
   await script.step(
     'Assign Fire Safety to Ada individually as well: one assignment, a second source (R1)',
     'AssignCourse',
