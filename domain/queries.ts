@@ -1,8 +1,54 @@
 import { z } from 'zod';
 import { ActorSchema } from './commands';
-import { CommandIdSchema, IdSchema, InstantInputSchema, LabelSchema, textSchema } from './shared/primitives';
+import {
+  CommandIdSchema,
+  DateInputSchema,
+  IdSchema,
+  InstantInputSchema,
+  LabelSchema,
+  textSchema,
+} from './shared/primitives';
 import { PairOutcomeKindSchema } from './userTraining/bulkAssignment';
 import { TrainingStatusSchema } from './userTraining/trainingEvents';
+
+/**
+ * Report filters beyond the org tree (issue #16): the holders of one rule, the members of one group, a manager's whole
+ * reporting line, and due / assigned date ranges (inclusive; a row without a due date is outside any due range).
+ */
+const reportFilters = {
+  ruleId: IdSchema.optional(),
+  groupId: IdSchema.optional(),
+  managerId: IdSchema.optional(),
+  dueFrom: DateInputSchema.optional(),
+  dueTo: DateInputSchema.optional(),
+  assignedFrom: DateInputSchema.optional(),
+  assignedTo: DateInputSchema.optional(),
+};
+
+/** A range whose end comes before its start is a mistake, not an empty report. */
+const rangesInOrder = (context: {
+  value: {
+    dueFrom?: string | undefined;
+    dueTo?: string | undefined;
+    assignedFrom?: string | undefined;
+    assignedTo?: string | undefined;
+  };
+  issues: z.core.$ZodRawIssue[];
+}) => {
+  const { dueFrom, dueTo, assignedFrom, assignedTo } = context.value;
+  for (const [from, to, name] of [
+    [dueFrom, dueTo, 'due'],
+    [assignedFrom, assignedTo, 'assigned'],
+  ] as const) {
+    if (from !== undefined && to !== undefined && from > to)
+      context.issues.push({
+        code: 'custom',
+        message: `${name}From ${from} is after ${name}To ${to}`,
+        input: context.value,
+        path: [`${name}From`],
+      });
+  }
+};
 
 /** Every query's parameters, by query name (DESIGN.md section 4). */
 export const queryParamSchemas = {
@@ -16,17 +62,21 @@ export const queryParamSchemas = {
       department: LabelSchema.optional(),
       status: TrainingStatusSchema.optional(),
       overdue: z.boolean().optional(),
+      ...reportFilters,
       limit: z.number().int().min(1).max(10_000).default(1000),
       offset: z.number().int().min(0).default(0),
     })
-    .strict(),
+    .strict()
+    .check(rangesInOrder),
   MiSummary: z
     .object({
       groupBy: z.enum(['course', 'department', 'orgUnit']).default('course'),
       courseId: IdSchema.optional(),
       orgUnitId: IdSchema.optional(),
+      ...reportFilters,
     })
-    .strict(),
+    .strict()
+    .check(rangesInOrder),
   MyTeam: z.object({ managerId: IdSchema.optional(), scope: z.enum(['direct', 'all']).default('direct') }).strict(),
   SearchUsers: z
     .object({

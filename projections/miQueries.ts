@@ -1,7 +1,9 @@
+import { ruleViewOf } from '../domain/policies/adminViewPolicy';
+import { groupMemberIds } from '../domain/policies/groupMembershipPolicy';
 import type { Actor } from '../domain/policies/permissionPolicy';
 import { authorize, requireAllowed } from '../domain/policies/permissionPolicy';
 import type { QueryOf } from '../domain/queries';
-import { notFound } from '../domain/shared/domainError';
+import { forbidden, notFound } from '../domain/shared/domainError';
 import { ReadModelQueries } from './readModelQueries';
 import { NO_DUE_DATE } from './readModelSchema';
 import { reportingScope } from './reportingScope';
@@ -24,6 +26,12 @@ export interface MiSummaryRow {
   completionRate: number;
 }
 
+/** Report filters shared by MiReport and MiSummary (domain/queries.ts). */
+type ReportFilters = Pick<
+  QueryOf<'MiReport'>['params'],
+  'ruleId' | 'groupId' | 'managerId' | 'dueFrom' | 'dueTo' | 'assignedFrom' | 'assignedTo'
+>;
+
 /** Management information over every user in the actor's reporting scope (R17): rows, summaries, version status. */
 export class MiQueries extends ReadModelQueries {
   /**
@@ -38,7 +46,7 @@ export class MiQueries extends ReadModelQueries {
       department?: string | undefined;
       status?: string | undefined;
       overdue?: boolean | undefined;
-    },
+    } & ReportFilters,
     now: string,
   ) {
     const params: Record<string, unknown> = { now: Date.parse(now) };
@@ -68,10 +76,57 @@ export class MiQueries extends ReadModelQueries {
       where.push('a.status = @status');
       params.status = filter.status;
     }
+    this.narrow(actor, filter, where, params);
     // R5: overdue once the due date has ended in the user's zone (overdue_at, computed by the projector).
     const overdueSql = `(a.status <> 'completed' AND a.overdue_at <= @now)`;
     if (filter.overdue !== undefined) where.push(filter.overdue ? overdueSql : `NOT ${overdueSql}`);
     return { cte, where: `WHERE ${where.join(' AND ')}`, params, overdueSql };
+  }
+
+  /**
+   * The filters of issue #16, as constant SQL over @parameters: the holders of a rule the actor may see (R17: a rule
+   * outside their view is FORBIDDEN, not an empty report), the members of a group, a manager's whole reporting line,
+   * due and assigned date ranges.
+   */
+  private narrow(actor: Actor, filter: ReportFilters, where: string[], params: Record<string, unknown>): void {
+    const { referenceData } = this;
+    if (filter.ruleId !== undefined) {
+      const rule = referenceData.rules.get(filter.ruleId);
+      if (!rule)
+        throw notFound(`assignment rule ${filter.ruleId} does not exist: check the id`, { ruleId: filter.ruleId });
+      const course = referenceData.courses.get(rule.courseId);
+      if (!ruleViewOf(actor, referenceData, rule, course).visible)
+        throw forbidden(
+          `user ${actor.userId} may not report on assignment rule ${filter.ruleId}: it was created outside their scope`,
+        );
+      where.push(
+        'EXISTS (SELECT 1 FROM exemptions e WHERE e.user_id = a.user_id AND e.course_id = a.course_id AND e.rule_id = @ruleId)',
+      );
+      params.ruleId = filter.ruleId;
+    }
+    if (filter.groupId !== undefined) {
+      const group = referenceData.groups.get(filter.groupId);
+      if (!group) throw notFound(`group ${filter.groupId} does not exist: check the id`, { groupId: filter.groupId });
+      where.push('a.user_id IN (SELECT value FROM json_each(@groupUsers))');
+      params.groupUsers = JSON.stringify(groupMemberIds(group, referenceData));
+    }
+    if (filter.managerId !== undefined) {
+      if (!referenceData.users.has(filter.managerId))
+        throw notFound(`user ${filter.managerId} is not registered: check the id`, { userId: filter.managerId });
+      where.push('a.user_id IN (SELECT value FROM json_each(@lineUsers))');
+      params.lineUsers = JSON.stringify(referenceData.reportingLine(filter.managerId));
+    }
+    const ranges = [
+      ['a.due_date >= @dueFrom', 'dueFrom', filter.dueFrom],
+      ['a.due_date <= @dueTo', 'dueTo', filter.dueTo],
+      ['a.assigned_on >= @assignedFrom', 'assignedFrom', filter.assignedFrom],
+      ['a.assigned_on <= @assignedTo', 'assignedTo', filter.assignedTo],
+    ] as const;
+    for (const [condition, name, value] of ranges) {
+      if (value === undefined) continue;
+      where.push(condition);
+      params[name] = value;
+    }
   }
 
   miReport(actor: Actor, query: QueryOf<'MiReport'>, now: string) {
@@ -118,10 +173,11 @@ export class MiQueries extends ReadModelQueries {
 
   /** Counted per group and status in SQL (in index order, no join), folded into one row per group here. */
   miSummary(actor: Actor, query: QueryOf<'MiSummary'>, now: string) {
-    const counted =
-      reportingScope(actor, this.referenceData) === null
-        ? this.miCounts(query.params, now)
-        : this.miRowCounts(actor, query.params, now);
+    // The MI counts know course, status, overdue, org unit and department only: other filters count rows.
+    const { groupBy: _groupBy, courseId: _courseId, orgUnitId: _orgUnitId, ...narrowing } = query.params;
+    const byCounts =
+      reportingScope(actor, this.referenceData) === null && Object.values(narrowing).every((v) => v === undefined);
+    const counted = byCounts ? this.miCounts(query.params, now) : this.miRowCounts(actor, query.params, now);
     const groups = new Map<string | null, MiSummaryRow>();
     for (const row of counted) {
       let group = groups.get(row.key);

@@ -16,11 +16,12 @@ import { printExplanation, printHistory } from './auditOutput';
 import { runDemo } from './demo/runDemo';
 import { printCourses, printGroups, printMembers } from './directoryOutput';
 import { runCommands, runQueries } from './jsonRequests';
-import { asOfFromText, statusFromText } from './labels';
+import { asOfFromText } from './labels';
 import { pageOf, thresholdsOf } from './numericFlags';
 import { printParked, printStatus, retryParked, tick } from './operationsOutput';
 import { printProfile } from './profileOutput';
 import { rebuildReadModels, verify } from './readModelOperations';
+import { reportOptions } from './reportOptions';
 import { printReport, printTeam } from './reportOutput';
 import { printRules, printSummary } from './ruleOutput';
 import { UsageError } from './usageError';
@@ -38,7 +39,8 @@ Commands:
   explain USER_ID COURSE_ID [--as-of WHEN]
                                         why an assignment exists: sources, due-date candidates, versions
   report [--format table|csv|json] [--course ID] [--org-unit ID] [--department D] [--status "Not Started"]
-         [--overdue | --not-overdue] [--limit N]
+         [--overdue | --not-overdue] [--rule ID] [--group ID] [--manager ID (whole line)]
+         [--due-from DATE] [--due-to DATE] [--assigned-from DATE] [--assigned-to DATE] [--limit N]
                                         MI reporting: one row per visible assignment (all of them, fetched N at a time)
   report --summary [--group-by course|department|orgUnit] [--format table|csv|json]
                                         MI summary: counts per status, completion rate, overdue
@@ -90,6 +92,13 @@ function parseCliArgs(argv: string[]) {
       course: { type: 'string' },
       'org-unit': { type: 'string' },
       department: { type: 'string' },
+      rule: { type: 'string' },
+      group: { type: 'string' },
+      manager: { type: 'string' },
+      'due-from': { type: 'string' },
+      'due-to': { type: 'string' },
+      'assigned-from': { type: 'string' },
+      'assigned-to': { type: 'string' },
       status: { type: 'string' },
       overdue: { type: 'boolean' },
       'not-overdue': { type: 'boolean' },
@@ -210,34 +219,6 @@ function jsonSource(rest: string[], values: CliValues): { inline?: string | unde
   return {
     inline: rest[0] === '-' ? undefined : rest[0],
     file: values.file ?? (rest[0] === '-' ? '-' : undefined),
-  };
-}
-
-/** `lms report`'s flags, checked: a bad combination is a usage error, not a refused query. */
-function reportOptions(values: CliValues): Parameters<typeof printReport>[2] {
-  const format = values.format;
-  if (format !== 'table' && format !== 'csv' && format !== 'json')
-    throw new UsageError('--format is table, csv or json');
-  if (values.summary && (values.department || values.status || values.overdue || values['not-overdue'])) {
-    throw new UsageError(
-      'report --summary filters by --course and --org-unit only; --department, --status and --overdue filter MI rows (drop --summary)',
-    );
-  }
-  const limit = Number(values.limit ?? '10000');
-  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
-    throw new UsageError('--limit is a whole number from 1 to 10000');
-  return {
-    format,
-    summary: values.summary,
-    groupBy: values['group-by'],
-    limit,
-    filters: {
-      courseId: values.course,
-      orgUnitId: values['org-unit'],
-      department: values.department,
-      status: values.status === undefined ? undefined : statusFromText(values.status),
-      overdue: values.overdue ? true : values['not-overdue'] ? false : undefined,
-    },
   };
 }
 

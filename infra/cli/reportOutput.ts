@@ -12,6 +12,13 @@ interface ReportFilters {
   department?: string | undefined;
   status?: string | undefined;
   overdue?: boolean | undefined;
+  ruleId?: string | undefined;
+  groupId?: string | undefined;
+  managerId?: string | undefined;
+  dueFrom?: string | undefined;
+  dueTo?: string | undefined;
+  assignedFrom?: string | undefined;
+  assignedTo?: string | undefined;
 }
 
 type ReportOptions = { format: Format; summary: boolean; groupBy: string; filters: ReportFilters; limit: number };
@@ -36,8 +43,8 @@ function fetchSummary(engine: Engine, actorId: string, { groupBy, filters }: Rep
     actor: { userId: actorId },
     params: {
       groupBy,
-      ...(filters.courseId ? { courseId: filters.courseId } : {}),
-      ...(filters.orgUnitId ? { orgUnitId: filters.orgUnitId } : {}),
+      // The row filters (department, status, overdue) are refused with --summary before this point.
+      ...Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)),
     },
   });
 }

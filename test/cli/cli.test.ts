@@ -279,6 +279,21 @@ describe('lms CLI on the embedded SQLite store', () => {
     const statuses = notStarted.stdout.trim().split(/\r?\n/).slice(1);
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.every((row) => row.includes(',notStarted,'))).toBe(true);
+    // Issue #16: report filters by a manager's whole line (grace manages ada) and by date ranges.
+    const line = lms(['--data', data, 'report', '--manager', 'grace', '--due-from', '2000-01-01', '--format', 'csv'], {
+      env: { LMS_BOOTSTRAP_ADMIN: 'admin' },
+    });
+    expect(line.status).toBe(0);
+    const lineRows = line.stdout.trim().split(/\r?\n/).slice(1);
+    expect(lineRows.length).toBeGreaterThan(0);
+    expect(lineRows.every((row) => row.startsWith('ada,'))).toBe(true);
+    const backwards = lms(['--data', data, 'report', '--due-from', '2027-01-01', '--due-to', '2026-01-01'], {
+      env: { LMS_BOOTSTRAP_ADMIN: 'admin' },
+    });
+    expect([backwards.status, backwards.stderr]).toEqual([
+      1,
+      expect.stringMatching(/VALIDATION_FAILED: .*dueFrom 2027-01-01 is after dueTo 2026-01-01/),
+    ]);
     const wrongStatus = lms(['--data', data, 'report', '--status', 'Done'], { env: { LMS_BOOTSTRAP_ADMIN: 'admin' } });
     expect([wrongStatus.status, wrongStatus.stderr.trim()]).toEqual([
       2,

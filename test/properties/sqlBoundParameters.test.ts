@@ -34,6 +34,7 @@ const ALLOWED: Record<string, Record<string, string>> = {
     'scope.sql':
       'reportingScope(): constant fragments and @scopeUsers<i>/@scopeCourses<i> parameter names; the ids are JSON parameters',
     NO_DUE_DATE: 'a numeric constant (Number.MIN_SAFE_INTEGER) from readModelSchema.ts',
+    condition: 'narrow(): one of the four constant range conditions of a literal tuple; the dates are @parameters',
   },
   'projections/courseQueries.ts': {
     COUNTED: 'a constant condition over columns and the @courses JSON parameter',
