@@ -14,17 +14,15 @@ import { loadNatsConfig } from '../nats/natsConfig';
 import { EngineServer } from '../server/engineServer';
 import { printExplanation, printHistory } from './auditOutput';
 import { runDemo } from './demo/runDemo';
-import { printCourses, printGroups, printMembers } from './directoryOutput';
 import { runCommands, runQueries } from './jsonRequests';
 import { asOfFromText } from './labels';
-import { pageOf, thresholdsOf } from './numericFlags';
+import { thresholdsOf } from './numericFlags';
 import { printParked, printStatus, retryParked, tick } from './operationsOutput';
-import { printProfile } from './profileOutput';
 import { rebuildReadModels, verify } from './readModelOperations';
 import { reportOptions } from './reportOptions';
 import { printReport, printTeam } from './reportOutput';
-import { printRules, printSummary } from './ruleOutput';
 import { UsageError } from './usageError';
+import { isViewVerb, runViewVerb } from './viewVerbs';
 
 const USAGE = `lms: the training-assignment engine on its embedded store
 
@@ -53,6 +51,8 @@ Commands:
                                         a group's members (100 a page)
   courses                               courses with their versions and how many users are on each
   profile USER_ID                       a user's profile: details, current training with sources, completion history
+  exemptions USER_ID                    the user's exemptions tick list: each rule source, ticked when exempt
+  search TEXT                           users whose name or e-mail contains TEXT
   status [--max-lag-events N] [--max-lag-seconds S]
                                         head position, each checkpoint's lag, parked work; exit 1 when
                                         anything is parked or lags past the limits (10000 events, 300 s)
@@ -180,27 +180,6 @@ async function runVerb(
       if (!managerId) throw new UsageError('team needs a MANAGER_ID');
       return await printTeam(engine, actorFrom(values.actor, config), managerId, values.all, values.json);
     }
-    case 'rules':
-      return await printRules(engine, actorFrom(values.actor, config), values.json);
-    case 'summary': {
-      const [ruleId] = rest;
-      if (!ruleId) throw new UsageError('summary needs a RULE_ID (lms rules lists them)');
-      return await printSummary(engine, actorFrom(values.actor, config), ruleId, pageOf(values), values.json);
-    }
-    case 'groups':
-      return await printGroups(engine, actorFrom(values.actor, config), values.json);
-    case 'members': {
-      const [groupId] = rest;
-      if (!groupId) throw new UsageError('members needs a GROUP_ID (lms groups lists them)');
-      return await printMembers(engine, actorFrom(values.actor, config), groupId, pageOf(values), values.json);
-    }
-    case 'courses':
-      return await printCourses(engine, actorFrom(values.actor, config), values.json);
-    case 'profile': {
-      const [userId] = rest;
-      if (!userId) throw new UsageError('profile needs a USER_ID');
-      return await printProfile(engine, actorFrom(values.actor, config), userId, values.json);
-    }
     case 'status':
       return await printStatus(engine, { json: values.json, thresholds: thresholdsOf(values) });
     case 'parked':
@@ -210,6 +189,7 @@ async function runVerb(
     case 'retry':
       return await retryParked(engine, rest);
     default:
+      if (isViewVerb(verb)) return await runViewVerb(engine, actorFrom(values.actor, config), verb, rest, values);
       throw new UsageError(`unknown command "${verb}": try "lms help"`);
   }
 }

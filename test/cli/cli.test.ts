@@ -279,6 +279,13 @@ describe('lms CLI on the embedded SQLite store', () => {
     const statuses = notStarted.stdout.trim().split(/\r?\n/).slice(1);
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.every((row) => row.includes(',notStarted,'))).toBe(true);
+    // Issue #16: exemptions and search as tables, not only JSON.
+    const ticks = lms(['--data', data, 'exemptions', 'sam'], { env: { LMS_BOOTSTRAP_ADMIN: 'admin' } });
+    expect(ticks.status).toBe(0);
+    expect(ticks.stdout).toMatch(/Exemptions of sam:\n\s*exempt\s+course\s+source/);
+    expect(ticks.stdout).toMatch(/\[[ x]\]\s+Code of Conduct\s+Mandatory/);
+    const found = lms(['--data', data, 'search', 'lovelace'], { env: { LMS_BOOTSTRAP_ADMIN: 'admin' } });
+    expect([found.status, found.stdout]).toEqual([0, expect.stringMatching(/ada\s+Ada Lovelace\s+ada@/)]);
     // Issue #16: report filters by a manager's whole line (grace manages ada) and by date ranges.
     const line = lms(['--data', data, 'report', '--manager', 'grace', '--due-from', '2000-01-01', '--format', 'csv'], {
       env: { LMS_BOOTSTRAP_ADMIN: 'admin' },
