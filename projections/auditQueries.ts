@@ -74,19 +74,33 @@ export class AuditQueries {
     const state = fold(events);
     const at = asOf ?? now;
     const timeZone = this.referenceData.timeZoneOf(userId);
+    const view = trainingViewOf(actor, userId, this.referenceData);
+    const { courses, rules } = this.referenceData;
     return {
       userId,
       asOf: asOf ?? null,
-      assignments: [...state.assignments.values()].map((assignment) => ({
-        courseId: assignment.courseId,
-        title: this.titleOf(assignment.courseId),
-        active: assignment.active,
-        visible: isVisible(assignment),
-        status: assignment.status,
-        dueDate: assignment.dueDate,
-        overdue: isVisible(assignment) && isOverdueAt(assignment, at, timeZone),
-        version: assignment.version,
-      })),
+      assignments: [...state.assignments.values()].map((assignment) => {
+        const course = courses.get(assignment.courseId);
+        const last = assignment.completions[assignment.completions.length - 1];
+        return {
+          courseId: assignment.courseId,
+          title: this.titleOf(assignment.courseId),
+          active: assignment.active,
+          visible: isVisible(assignment),
+          status: assignment.status,
+          dueDate: assignment.dueDate,
+          overdue: isVisible(assignment) && isOverdueAt(assignment, at, timeZone),
+          version: assignment.version,
+          // Where it comes from (R1), a rule outside the actor's scope unnamed (R17); the last completion's score.
+          sources: assignment.sources.map((source) =>
+            source.ruleId === null || view.rule(course, rules.get(source.ruleId)?.createdBy)
+              ? sourceLabel(source)
+              : 'a rule outside your scope',
+          ),
+          completedOn: last?.completedOn ?? null,
+          score: last?.score ?? null,
+        };
+      }),
       events: events.map((stored) => ({
         position: stored.position,
         at: stored.metadata.occurredAt,

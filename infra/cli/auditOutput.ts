@@ -14,6 +14,9 @@ interface HistoryResult {
     dueDate: string | null;
     overdue: boolean;
     version: number;
+    sources: string[];
+    completedOn: string | null;
+    score: number | null;
   }[];
   events: { position: number; at: string; actorId: string; type: string; reason: string | null; summary: string }[];
 }
@@ -68,13 +71,16 @@ export async function printHistory(
   console.log(`Assignments of ${userId}${result.asOf ? ` as of ${result.asOf}` : ''}`);
   console.log(
     renderTable(
-      ['course', 'status', 'due', 'overdue', 'version', 'shown'],
+      ['course', 'sources', 'status', 'due', 'overdue', 'version', 'completed', 'score', 'shown'],
       result.assignments.map((row) => [
         row.title,
+        row.sources.join(', ') || '—',
         row.active ? statusText(row.status) : `removed (was ${statusText(row.status)})`,
         row.dueDate ?? '—',
         row.overdue ? 'yes' : '',
         `v${row.version}`,
+        row.completedOn ?? '',
+        row.score === null ? '' : String(row.score),
         row.visible ? 'yes' : 'no',
       ]),
     ),
