@@ -4,62 +4,26 @@ import { explainDueDate } from '../domain/policies/dueDatePolicy';
 import { isOverdueAt } from '../domain/policies/overduePolicy';
 import type { Actor } from '../domain/policies/permissionPolicy';
 import { requireUserView, trainingViewOf } from '../domain/policies/queryPermissions';
-import type { TrainingStatus } from '../domain/policies/versionPolicy';
 import { statusWords } from '../domain/policies/versionPolicy';
 import type { DueDatePolicy } from '../domain/portal/portalEvents';
 import type { QueryOf } from '../domain/queries';
+import type { AssignmentExplanation, RemovalExplanation } from '../domain/queryResults/auditResults';
 import type { ReferenceData } from '../domain/referenceData/referenceData';
 import { forbidden, notFound } from '../domain/shared/domainError';
 import { streams } from '../domain/streams';
 import { sourceLabel } from '../domain/userTraining/assignmentSource';
 import { RESET_WORDS } from '../domain/userTraining/dueDatesAndExemptions';
 import { trainingDecider } from '../domain/userTraining/trainingDecider';
-import type { RemovalCause } from '../domain/userTraining/trainingEvents';
 import { isTrainingEventType } from '../domain/userTraining/trainingEvents';
-import type { Assignment, TrainingEvent, TrainingState } from '../domain/userTraining/trainingState';
+import type { TrainingEvent, TrainingState } from '../domain/userTraining/trainingState';
 import { isVisible } from '../domain/userTraining/trainingState';
 import type { EventStore, StoredEvent } from '../handlers/ports/eventStore';
 import { describeTrainingEvent, withoutRuleIds } from './historyText';
-import type { SourceView } from './trainingRows';
 
 /**
  * The auditor's questions, answered from the events themselves: what a user had to do at an instant, who decided
  * it, and why an assignment exists. `asOf` folds the user's training events recorded up to that instant.
  */
-
-export interface AssignmentExplanation {
-  userId: string;
-  courseId: string;
-  title: string;
-  active: boolean;
-  visible: boolean;
-  status: TrainingStatus;
-  version: number;
-  asOf: string | null;
-  sources: (SourceView & {
-    rule: { name: string; mode: string; createdBy: string } | null;
-    exemption: { reason: string; appliedBy: string; appliedAt: string } | null;
-  })[];
-  dueDate: DueDateExplanation;
-  /** The portal's due-date policy now; `dueDate.policy` is the one the stored date was computed under. */
-  portalDueDatePolicy: DueDatePolicy;
-  /** Sentences on how the due date stands: an admin's override, a policy changed since. */
-  dueDateNotes: string[];
-  versionDecisions: string[];
-  lastRemoval: Assignment['lastRemoval'];
-  /** When the assignment is removed: when, by whom, and why, in words. */
-  removal: RemovalExplanation | null;
-}
-
-export interface RemovalExplanation {
-  cause: RemovalCause;
-  /** The instant the removal was recorded, and who (or which engine work) recorded it. */
-  at: string;
-  by: string;
-  /** The rule whose source went last, when it is within the actor's scope. */
-  ruleName: string | null;
-  text: string;
-}
 
 export class AuditQueries {
   constructor(

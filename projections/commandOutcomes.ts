@@ -1,25 +1,10 @@
 import { canonicalCommandId } from '../domain/commands';
 import type { Actor } from '../domain/policies/permissionPolicy';
 import type { QueryOf } from '../domain/queries';
+import type { CommandOutcomeView } from '../domain/queryResults/commandOutcomeResult';
 import { notFound } from '../domain/shared/domainError';
 import type { EventStore } from '../handlers/ports/eventStore';
 import type { CommandReply, PairOutcome } from '../handlers/ports/reply';
-
-/** R27: the whole outcome of a command whose reply was bounded, read from its record, page by page. */
-export interface CommandOutcomeView {
-  commandId: string;
-  type: string | null;
-  ok: boolean;
-  code: string | null;
-  message: string;
-  position: number | null;
-  /** Every pair by outcome, and how many pairs match the filter. */
-  resultCounts: Record<string, number>;
-  total: number;
-  offset: number;
-  results: PairOutcome[];
-  warnings: string[];
-}
 
 /**
  * Only the sender reads a command's outcome (R17, R21), and the bootstrap administrator; to anyone else the id is

@@ -3,6 +3,7 @@ import { groupMemberIds } from '../domain/policies/groupMembershipPolicy';
 import type { Actor } from '../domain/policies/permissionPolicy';
 import { authorize, requireAllowed } from '../domain/policies/permissionPolicy';
 import type { QueryOf } from '../domain/queries';
+import type { MiSummaryRow } from '../domain/queryResults/miResults';
 import { forbidden, notFound } from '../domain/shared/domainError';
 import { ReadModelQueries } from './readModelQueries';
 import { NO_DUE_DATE } from './readModelSchema';
@@ -11,20 +12,8 @@ import { reportingScope } from './reportingScope';
 /** Assignments counted per group and status, with how many of them are overdue. */
 type MiCountRow = { key: string | null; status: string; n: number; overdue: number };
 
-/** One group of MiSummary: its assignments per status, how many are overdue, and the completion rate. */
-export interface MiSummaryRow {
-  /** The group's id: a course id, department or org unit id (null: none given). */
-  key: string | null;
-  /** What people read for the group: the course's title, the org unit's name, the department. */
-  label: string | null;
-  assigned: number;
-  notStarted: number;
-  inProgress: number;
-  completed: number;
-  expired: number;
-  overdue: number;
-  completionRate: number;
-}
+/** Kept importable from here: the CLI's report output reads it so. */
+export type { MiSummaryRow };
 
 /** Report filters shared by MiReport and MiSummary (domain/queries.ts). */
 type ReportFilters = Pick<

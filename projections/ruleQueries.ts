@@ -12,12 +12,12 @@ import type {
   AssignmentSummaryResult,
   RuleUserRow,
 } from '../domain/queryResults/assignmentRuleResults';
+import type { SourceView } from '../domain/queryResults/userViewResults';
 import { forbidden, notFound } from '../domain/shared/domainError';
 import type { QuerySources } from './readModelQueries';
 import { ReadModelQueries } from './readModelQueries';
 import type { RuleTally } from './ruleTallies';
 import { emptyTally, RuleTallies } from './ruleTallies';
-import type { SourceView } from './trainingRows';
 
 type HolderRecord = {
   user_id: string;

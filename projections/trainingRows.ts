@@ -1,4 +1,5 @@
 import type { TrainingStatus } from '../domain/policies/versionPolicy';
+import type { RetakeView, SourceView } from '../domain/queryResults/userViewResults';
 import { sourceLabel } from '../domain/userTraining/assignmentSource';
 import type { Assignment, Completion, TrainingState } from '../domain/userTraining/trainingState';
 import { isRequired, isVisible } from '../domain/userTraining/trainingState';
@@ -8,14 +9,6 @@ import { isRequired, isVisible } from '../domain/userTraining/trainingState';
  * the same rows, whether built live or by a rebuild (R20). Nothing here reads the clock: overdue is derived when
  * reading (R5).
  */
-
-export interface SourceView {
-  kind: string;
-  label: string;
-  ruleId: string | null;
-  assignedOn: string;
-  exempt: boolean;
-}
 
 export interface AssignmentRow {
   userId: string;
@@ -36,12 +29,6 @@ export interface AssignmentRow {
   expiresOn: string | null;
   /** R24: the retake assigned in the recertification window, while the completion is still valid. */
   retake: RetakeView | null;
-}
-
-export interface RetakeView {
-  dueOn: string;
-  startedOn: string | null;
-  progress: number;
 }
 
 export interface ExemptionRow {

@@ -2,14 +2,14 @@ import { groupsOfUser } from '../domain/policies/groupMembershipPolicy';
 import type { Actor } from '../domain/policies/permissionPolicy';
 import type { TrainingView } from '../domain/policies/queryPermissions';
 import { requireUserView, trainingViewOf } from '../domain/policies/queryPermissions';
-import type { TrainingStatus } from '../domain/policies/versionPolicy';
 import type { QueryOf } from '../domain/queries';
 import type { ProfileAssignment, UserProfileResult } from '../domain/queryResults/userProfileResult';
+import type { UserAssignmentRow } from '../domain/queryResults/userViewResults';
 import { notFound } from '../domain/shared/domainError';
 import type { Assignment } from '../domain/userTraining/trainingState';
 import type { QuerySources } from './readModelQueries';
 import { ReadModelQueries } from './readModelQueries';
-import type { UserAssignmentRow, UserViews } from './userViews';
+import type { UserViews } from './userViews';
 
 /**
  * UserProfile: the individual-assignment seed's profile drawer, for the user themselves or an admin who may view
@@ -65,7 +65,7 @@ export class UserProfileQuery extends ReadModelQueries {
       courseId: row.courseId,
       title: row.title,
       required: row.required,
-      status: row.status as TrainingStatus,
+      status: row.status,
       progress: row.progress,
       version: row.version,
       dueDate: row.dueDate,

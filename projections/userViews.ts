@@ -1,40 +1,15 @@
 import { isOverdue } from '../domain/policies/overduePolicy';
+import type { DashboardRow, RetakeView, SourceView, UserAssignmentRow } from '../domain/queryResults/userViewResults';
 import { todayIn } from '../domain/shared/calendar';
 import { ReadModelQueries } from './readModelQueries';
-import type { RetakeView, SourceView } from './trainingRows';
-
-export interface DashboardRow {
-  courseId: string;
-  title: string;
-  kind: string;
-  required: boolean;
-  dueDate: string | null;
-  status: string;
-  overdue: boolean;
-  version: number;
-  progress: number;
-  /** When a completion lapses (R5); null while not completed or when it never does. */
-  expiresOn: string | null;
-  /** R24: the retake assigned before the completion lapses, with its own progress. */
-  retake: RetakeView | null;
-}
-
-export interface UserAssignmentRow extends DashboardRow {
-  sources: SourceView[];
-  assignedOn: string;
-  startedOn: string | null;
-  completedOn: string | null;
-  score: number | null;
-  completions: { completedOn: string; score: number | null; version: number }[];
-}
 
 interface AssignmentRecord {
   user_id: string;
   course_id: string;
   title: string | null;
-  kind: string | null;
+  kind: DashboardRow['kind'] | null;
   required: number;
-  status: string;
+  status: DashboardRow['status'];
   progress: number;
   version: number;
   due_date: string | null;

@@ -12,7 +12,7 @@ import { TrainingStatusSchema } from '../userTraining/trainingEvents';
 const count = z.number().int().min(0);
 
 /** Holders of a rule's source per status (those not exempt from it), overdue among them (R5), and the exempt (R6). */
-export const RuleCountsSchema = z.object({
+export const RuleCountsSchema = z.strictObject({
   notStarted: count,
   inProgress: count,
   completed: count,
@@ -22,7 +22,7 @@ export const RuleCountsSchema = z.object({
 });
 export type RuleCounts = z.infer<typeof RuleCountsSchema>;
 
-export const AssignmentRuleViewSchema = z.object({
+export const AssignmentRuleViewSchema = z.strictObject({
   ruleId: IdSchema,
   name: z.string(),
   courseId: IdSchema,
@@ -50,7 +50,7 @@ export type AssignmentRuleView = z.infer<typeof AssignmentRuleViewSchema>;
 export const AssignmentRulesResultSchema = z.array(AssignmentRuleViewSchema);
 export type AssignmentRulesResult = z.infer<typeof AssignmentRulesResultSchema>;
 
-export const RuleUserRowSchema = z.object({
+export const RuleUserRowSchema = z.strictObject({
   userId: IdSchema,
   name: z.string(),
   email: z.string(),
@@ -71,11 +71,11 @@ export const RuleUserRowSchema = z.object({
 });
 export type RuleUserRow = z.infer<typeof RuleUserRowSchema>;
 
-export const AssignmentSummaryResultSchema = z.object({
+export const AssignmentSummaryResultSchema = z.strictObject({
   rule: AssignmentRuleViewSchema,
   /** Users the target takes in now (R10, R17 audience scope); null for new-starter rules, which apply at registration. */
   matchingNow: count.nullable(),
-  users: z.object({
+  users: z.strictObject({
     /** Holders the actor may view; `rows` is the page `offset`..`offset + limit` of them, by name. */
     total: count,
     offset: count,

@@ -6,14 +6,14 @@ import { IdSchema, InstantSchema } from '../shared/primitives';
 
 const count = z.number().int().min(0);
 
-export const CourseVersionViewSchema = z.object({
+export const CourseVersionViewSchema = z.strictObject({
   version: z.number().int().min(1),
   publishedAt: InstantSchema,
   /** Visible assignments of active users on this version, among the users the actor may view (R17). */
   users: count,
 });
 
-export const CourseViewSchema = z.object({
+export const CourseViewSchema = z.strictObject({
   courseId: IdSchema,
   title: z.string(),
   kind: CourseKindSchema,

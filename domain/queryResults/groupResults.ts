@@ -7,7 +7,7 @@ import { IdSchema } from '../shared/primitives';
 
 const count = z.number().int().min(0);
 
-export const GroupViewSchema = z.object({
+export const GroupViewSchema = z.strictObject({
   groupId: IdSchema,
   name: z.string(),
   kind: GroupKindSchema,
@@ -18,14 +18,14 @@ export const GroupViewSchema = z.object({
   /** Members the actor may view. */
   membersInScope: count,
   /** The rules targeting the group that the actor may see (R17: created by users within their scope). */
-  rules: z.array(z.object({ ruleId: IdSchema, name: z.string(), courseId: IdSchema, retired: z.boolean() })),
+  rules: z.array(z.strictObject({ ruleId: IdSchema, name: z.string(), courseId: IdSchema, retired: z.boolean() })),
 });
 export type GroupView = z.infer<typeof GroupViewSchema>;
 
 export const GroupsResultSchema = z.array(GroupViewSchema);
 export type GroupsResult = z.infer<typeof GroupsResultSchema>;
 
-export const GroupMemberRowSchema = z.object({
+export const GroupMemberRowSchema = z.strictObject({
   userId: IdSchema,
   name: z.string(),
   email: z.string(),
@@ -36,7 +36,7 @@ export const GroupMemberRowSchema = z.object({
 });
 export type GroupMemberRow = z.infer<typeof GroupMemberRowSchema>;
 
-export const GroupMembersResultSchema = z.object({
+export const GroupMembersResultSchema = z.strictObject({
   groupId: IdSchema,
   name: z.string(),
   kind: GroupKindSchema,

@@ -7,7 +7,7 @@ import { TrainingStatusSchema } from '../userTraining/trainingEvents';
  * current assignments with their sources, progress and due dates, and the completion history.
  */
 
-export const ProfileSourceSchema = z.object({
+export const ProfileSourceSchema = z.strictObject({
   kind: z.string(),
   /** "Individual", "Group: Engineering", "Mandatory", "Default for New Starters"; "a rule outside your scope" (R17). */
   label: z.string(),
@@ -17,7 +17,7 @@ export const ProfileSourceSchema = z.object({
   exempt: z.boolean(),
 });
 
-export const ProfileAssignmentSchema = z.object({
+export const ProfileAssignmentSchema = z.strictObject({
   courseId: IdSchema,
   title: z.string(),
   required: z.boolean(),
@@ -34,7 +34,7 @@ export const ProfileAssignmentSchema = z.object({
   sources: z.array(ProfileSourceSchema),
 });
 
-export const ProfileCompletionSchema = z.object({
+export const ProfileCompletionSchema = z.strictObject({
   courseId: IdSchema,
   title: z.string(),
   completedOn: CalendarDateSchema,
@@ -45,8 +45,8 @@ export const ProfileCompletionSchema = z.object({
   currentlyAssigned: z.boolean(),
 });
 
-export const UserProfileResultSchema = z.object({
-  user: z.object({
+export const UserProfileResultSchema = z.strictObject({
+  user: z.strictObject({
     userId: IdSchema,
     name: z.string(),
     email: z.string(),
@@ -61,7 +61,7 @@ export const UserProfileResultSchema = z.object({
     timeZone: z.string(),
     active: z.boolean(),
   }),
-  groups: z.array(z.object({ groupId: IdSchema, name: z.string() })),
+  groups: z.array(z.strictObject({ groupId: IdSchema, name: z.string() })),
   /** Current visible assignments (R6: fully exempt ones are absent), soonest due first. */
   assignments: z.array(ProfileAssignmentSchema),
   /** Every completion, newest first, of courses the actor may see. */

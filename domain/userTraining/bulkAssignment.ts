@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../shared/domainError';
-import { DomainError } from '../shared/domainError';
+import { DomainError, ErrorCodeSchema } from '../shared/domainError';
 
 /** What became of one pair of a bulk command (R16): a training outcome, or `failed` with its code. */
 export const PairOutcomeKindSchema = z.enum([
@@ -13,6 +13,20 @@ export const PairOutcomeKindSchema = z.enum([
   'removed',
   'failed',
 ]);
+
+/**
+ * One pair as a reply and the CommandOutcome query report it (R16, R27). Here rather than with the reply envelope so
+ * the query results (domain/queryResults) can use it.
+ */
+export const PairOutcomeSchema = z.object({
+  userId: z.string(),
+  courseId: z.string(),
+  outcome: PairOutcomeKindSchema,
+  message: z.string(),
+  code: ErrorCodeSchema.optional(),
+  reason: z.string().optional(),
+  heldVia: z.array(z.string()).optional(),
+});
 
 /** One AssignCourse pair as the reply reports it (R16). */
 export interface PairReport {

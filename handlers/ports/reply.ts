@@ -1,17 +1,9 @@
 import { z } from 'zod';
 import { ErrorCodeSchema } from '../../domain/shared/domainError';
-import { PairOutcomeKindSchema } from '../../domain/userTraining/bulkAssignment';
+import { PairOutcomeSchema } from '../../domain/userTraining/bulkAssignment';
 
 /** The reply envelope of DESIGN.md section 4. `results` is added for AssignCourse (R16): one outcome per pair. */
-export const PairOutcomeSchema = z.object({
-  userId: z.string(),
-  courseId: z.string(),
-  outcome: PairOutcomeKindSchema,
-  message: z.string(),
-  code: ErrorCodeSchema.optional(),
-  reason: z.string().optional(),
-  heldVia: z.array(z.string()).optional(),
-});
+export { PairOutcomeSchema };
 export type PairOutcome = z.infer<typeof PairOutcomeSchema>;
 
 /** R25: a set of users a command affects: how many, and the first ids (sorted). */

@@ -3,7 +3,7 @@ import { CommandEnvelopeSchema, commandDataSchemas, commandTypes } from '../../d
 import { eventSchemas, eventTypes } from '../../domain/events';
 import { QueryEnvelopeSchema, type QueryName, queryNames, queryParamSchemas } from '../../domain/queries';
 import { queryResultSchemas } from '../../domain/queryResults/queryResultSchemas';
-import { CommandReplySchema, QueryFailureSchema, QueryReplySchema } from '../../handlers/ports/reply';
+import { CommandReplySchema, QueryFailureSchema } from '../../handlers/ports/reply';
 
 const toSchema = (schema: z.ZodType) => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
@@ -85,12 +85,10 @@ function commandChannels(): Record<string, unknown> {
   return channels;
 }
 
-/** A query's reply with its typed `result` where the query has a result schema. */
+/** A query's reply with its typed `result`. */
 function queryReplyOf(name: QueryName): z.ZodType {
-  const result = queryResultSchemas[name];
-  if (result === undefined) return QueryReplySchema;
   return z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), position: z.number().int(), result }),
+    z.object({ ok: z.literal(true), position: z.number().int(), result: queryResultSchemas[name] }),
     QueryFailureSchema,
   ]);
 }

@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
+import type { CommandOutcomeView } from '../../domain/queryResults/commandOutcomeResult';
 import type { CommandReply, CommandSuccess } from '../../handlers/ports/reply';
 import { MAX_REPLY_DETAILS } from '../../handlers/replyBounds';
-import type { CommandOutcomeView } from '../../projections/commandOutcomes';
 import { ADMIN, engineHarness } from '../support/engineHarness';
 
 /** R27 bounded replies and the CommandOutcome query; R17/R21: a command's outcome belongs to its sender. */
