@@ -1,27 +1,12 @@
+import type { z } from 'zod';
+import type { FoundUserSchema } from '../../domain/queryResults/peopleResults';
+import type { ExemptionViewRowSchema } from '../../domain/queryResults/userViewResults';
 import type { Engine } from '../engine/engine';
 import { printQuery } from './queryOutput';
 import { renderTable } from './table';
 
-interface ExemptionRow {
-  courseId: string;
-  title: string;
-  ruleId: string;
-  source: string;
-  exempted: boolean;
-  reason: string | null;
-  appliedBy: string | null;
-  appliedAt: string | null;
-}
-
-interface FoundUser {
-  userId: string;
-  name: string;
-  email: string;
-  department: string | null;
-  role: string | null;
-  orgUnitId: string;
-  active: boolean;
-}
+type ExemptionRow = z.infer<typeof ExemptionViewRowSchema>;
+type FoundUser = z.infer<typeof FoundUserSchema>;
 
 /** `lms exemptions USER_ID`: the seed's exemptions tick list, one row per rule source, ticked when exempt. */
 export function printExemptions(engine: Engine, actorId: string, userId: string, json: boolean): Promise<number> {
