@@ -134,7 +134,7 @@ export class CommandHandler {
           return boundReply(reply);
         }
         if (meta.dryRun) return boundReply(await this.preview(meta, plan, context));
-        const effects = hasRuleCreation(plan) ? await effectsOf(plan, context) : undefined;
+        const effects = hasCountedReactions(plan) ? await effectsOf(plan, context) : undefined;
         try {
           return boundReply(await this.commitThroughBlips(meta, now, plan, effects));
         } catch (error) {
@@ -281,9 +281,15 @@ function metaOf(command: Command): CommandMeta {
   };
 }
 
-/** A new rule's effect is decided by the reactor after the command: its real reply counts it beforehand (R25). */
-function hasRuleCreation(plan: Plan): boolean {
-  return plan.writes.some((write) => write.events.some((event) => event.type === 'AssignmentRuleCreated'));
+/** Events whose effect the reactor decides after the command, counted beforehand for the real reply too (R25). */
+const COUNTED_REACTIONS: ReadonlySet<string> = new Set([
+  'AssignmentRuleCreated',
+  'GroupMemberAdded',
+  'GroupMemberRemoved',
+]);
+
+function hasCountedReactions(plan: Plan): boolean {
+  return plan.writes.some((write) => write.events.some((event) => COUNTED_REACTIONS.has(event.type)));
 }
 
 /** A decided event that does not match its published schema is a defect: refuse to store it. */

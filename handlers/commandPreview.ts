@@ -1,8 +1,13 @@
 import { assignmentRuleDecider } from '../domain/assignmentRule/assignmentRuleDecider';
 import type { DomainEvent } from '../domain/events';
-import { ruleMatches } from '../domain/policies/ruleAudiencePolicy';
+import { groupDecider } from '../domain/group/groupDecider';
+import { ruleFacts, ruleMatches } from '../domain/policies/ruleAudiencePolicy';
+import type { ReferenceData } from '../domain/referenceData/referenceData';
 import { streams } from '../domain/streams';
+import type { TrainingState } from '../domain/userTraining/trainingState';
 import { isVisible } from '../domain/userTraining/trainingState';
+import type { TrainingWork } from '../domain/userTraining/trainingWork';
+import { decideTrainingWork } from '../domain/userTraining/trainingWork';
 import { aggregateKinds } from './aggregateKinds';
 import type { Plan, PlanContext } from './plan';
 import type { CommandEffects, UsersAffected } from './ports/reply';
@@ -42,6 +47,7 @@ export async function effectsOf(plan: Plan, context: PlanContext): Promise<Comma
   for (const event of events) {
     if (event.type === 'AssignmentRuleCreated') await countNewRule(event, context, gaining, outsideScope);
   }
+  await countMembership(events, context, { gaining, losing, upgraded });
   return {
     eventCounts,
     gaining: gaining.summary,
@@ -99,4 +105,60 @@ async function countNewRule(
     const { state } = await aggregates.load(streams.training(userId), aggregateKinds.training);
     if (!isVisible(state.assignments.get(rule.courseId))) gaining.add(userId);
   }
+}
+
+type MembershipEvent = Extract<DomainEvent, { type: 'GroupMemberAdded' | 'GroupMemberRemoved' }>;
+
+/**
+ * Membership changes: what the group's live dynamic rules will do for each member the reactor reconciles (R10, R11),
+ * decided by the domain itself on the group as it will be, against the member's training now. The reference data is
+ * seen through an overlay: the changed groups are copies, nothing shared is touched.
+ */
+async function countMembership(
+  events: readonly DomainEvent[],
+  context: PlanContext,
+  tallies: { gaining: Tally; losing: Tally; upgraded: Tally },
+): Promise<void> {
+  const changes = events.filter(
+    (event): event is MembershipEvent => event.type === 'GroupMemberAdded' || event.type === 'GroupMemberRemoved',
+  );
+  if (changes.length === 0) return;
+  const { referenceData, aggregates } = context;
+  const groups = new Map(referenceData.groups);
+  for (const event of changes) {
+    const current = groups.get(event.data.groupId);
+    if (!current) continue;
+    const next = groupDecider.evolve({ ...current, members: new Set(current.members) }, event);
+    if (next.exists) groups.set(event.data.groupId, next);
+  }
+  const after: ReferenceData = Object.create(referenceData, { groups: { value: groups } });
+  const userIds = [...new Set(changes.map((event) => event.data.userId))];
+  await aggregates.prefetch(userIds.map(streams.training), aggregateKinds.training);
+  const works: TrainingWork[] = [];
+  const states = new Map<string, TrainingState>();
+  for (const event of changes) {
+    const { groupId, userId } = event.data;
+    const { state } = await aggregates.load(streams.training(userId), aggregateKinds.training);
+    states.set(userId, state);
+    for (const rule of after.rulesTargeting(groupId)) {
+      if (rule.retired || rule.mode !== 'dynamic') continue;
+      const held = state.assignments.get(rule.courseId);
+      const holds = held?.active === true && held.sources.some((source) => source.ruleId === rule.ruleId);
+      const matches = ruleMatches(rule, userId, after);
+      if (matches && !holds)
+        works.push({ userId, command: { type: 'ApplyRule', rule: ruleFacts(rule, after) }, actorId: rule.createdBy });
+      if (!matches && holds)
+        works.push({
+          userId,
+          command: { type: 'WithdrawRule', ruleId: rule.ruleId, courseId: rule.courseId, cause: 'dynamic' },
+        });
+    }
+  }
+  const { results } = decideTrainingWork(works, states, after, {
+    now: context.now,
+    actorId: context.meta.actorId,
+    atomic: false,
+  });
+  for (const result of results)
+    for (const event of result.decision?.events ?? []) countTraining(event, { ...tallies, exempted: new Tally() });
 }

@@ -106,3 +106,35 @@ describe('R25: previews (dryRun) and the counts real replies carry', () => {
     expect(isVisible((await h.training('grace')).assignments.get('security'))).toBe(true);
   });
 });
+
+describe('R25: membership changes previewed and counted in their real replies', () => {
+  test('R10, R25: adding a member previews the dynamic rule reaching them; removing one previews the loss; replies agree', async () => {
+    const h = await portal();
+    await h.ok('CreateAssignmentRule', rule('r-fire'));
+    await h.engine.reactor.runUntilIdle();
+    await h.ok('RegisterUser', {
+      userId: 'newbie',
+      name: 'Newbie',
+      email: 'newbie@acme.test',
+      orgUnitId: 'eng',
+      hireDate: '2026-01-05',
+    });
+    const before = (await wholeLog(h.store)).length;
+    const join = await h.ok('AddGroupMember', { groupId: 'engineering', userIds: ['newbie'] }, { dryRun: true });
+    expect(join.effects).toMatchObject({ gaining: { count: 1, first: ['newbie'] }, losing: { count: 0 } });
+    expect((await wholeLog(h.store)).length).toBe(before);
+    const joined = await h.ok('AddGroupMember', { groupId: 'engineering', userIds: ['newbie'] });
+    expect(joined.effects).toEqual(join.effects);
+
+    // sol holds Fire Safety through the rule only; ada also holds it individually, so only sol would lose it.
+    const leave = await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'sol' }, { dryRun: true });
+    expect(leave.effects).toMatchObject({ gaining: { count: 0 }, losing: { count: 1, first: ['sol'] } });
+    const keeps = await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'ada' }, { dryRun: true });
+    expect(keeps.effects?.losing.count).toBe(0);
+    const left = await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'sol' });
+    expect(left.effects).toEqual(leave.effects);
+    await h.engine.reactor.runUntilIdle();
+    expect((await h.training('sol')).assignments.get('fire-safety')?.active).toBe(false);
+    expect(isVisible((await h.training('newbie')).assignments.get('fire-safety'))).toBe(true);
+  });
+});
