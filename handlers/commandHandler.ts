@@ -195,7 +195,7 @@ export class CommandHandler {
       commandId: meta.commandId,
       position: 0,
       dryRun: true,
-      events: plan.writes.flatMap((write) => write.events.map((event) => ({ type: event.type, stream: write.stream }))),
+      events: eventsOf(plan.writes),
       message: `Preview, nothing stored; if sent: ${plan.message}`,
       warnings: plan.warnings ?? [],
       ...(plan.results ? { results: plan.results } : {}),
@@ -237,7 +237,7 @@ export class CommandHandler {
       ok: true,
       commandId: meta.commandId,
       position: 0,
-      events: writes.flatMap((write) => write.events.map((event) => ({ type: event.type, stream: write.stream }))),
+      events: eventsOf(writes),
       message: plan.message,
       warnings: plan.warnings ?? [],
       ...(plan.results ? { results: plan.results } : {}),
@@ -290,6 +290,11 @@ const COUNTED_REACTIONS: ReadonlySet<string> = new Set([
 
 function hasCountedReactions(plan: Plan): boolean {
   return plan.writes.some((write) => write.events.some((event) => COUNTED_REACTIONS.has(event.type)));
+}
+
+/** The reply's list of events: each one's type and stream, in order. */
+function eventsOf(writes: readonly { stream: string; events: readonly { type: string }[] }[]) {
+  return writes.flatMap((write) => write.events.map((event) => ({ type: event.type, stream: write.stream })));
 }
 
 /** A decided event that does not match its published schema is a defect: refuse to store it. */

@@ -1,12 +1,13 @@
 import { assignmentRuleDecider } from '../domain/assignmentRule/assignmentRuleDecider';
 import type { DomainEvent } from '../domain/events';
 import { groupDecider } from '../domain/group/groupDecider';
-import { ruleFacts, ruleMatches } from '../domain/policies/ruleAudiencePolicy';
+import { ruleAudience } from '../domain/policies/ruleAudiencePolicy';
+import { reactionsTo } from '../domain/reactions/reactionPolicy';
+import type { RuleHolding } from '../domain/reactions/ruleHolders';
 import type { ReferenceData } from '../domain/referenceData/referenceData';
 import { streams } from '../domain/streams';
 import type { TrainingState } from '../domain/userTraining/trainingState';
 import { isVisible } from '../domain/userTraining/trainingState';
-import type { TrainingWork } from '../domain/userTraining/trainingWork';
 import { decideTrainingWork } from '../domain/userTraining/trainingWork';
 import { aggregateKinds } from './aggregateKinds';
 import type { Plan, PlanContext } from './plan';
@@ -81,7 +82,7 @@ function countTraining(
   }
 }
 
-/** The users a new rule will reach through the reactor, judged now as the reactor will judge them. */
+/** The users a new rule will reach through the reactor (its audience, R10), and those its creator's scope leaves out. */
 async function countNewRule(
   event: Extract<DomainEvent, { type: 'AssignmentRuleCreated' }>,
   context: PlanContext,
@@ -91,14 +92,11 @@ async function countNewRule(
   const created = assignmentRuleDecider.evolve({ exists: false }, event);
   if (!created.exists) return;
   const { exists: _exists, ...rule } = created;
-  const unscoped = { ...rule, audienceScope: null };
   const { referenceData, aggregates } = context;
-  const reached: string[] = [];
-  for (const userId of referenceData.users.keys()) {
-    if (!ruleMatches(unscoped, userId, referenceData)) continue;
-    if (ruleMatches(rule, userId, referenceData)) reached.push(userId);
-    else outsideScope.add(userId);
-  }
+  const reached = ruleAudience(rule, referenceData);
+  const within = new Set(reached);
+  for (const userId of ruleAudience({ ...rule, audienceScope: null }, referenceData))
+    if (!within.has(userId)) outsideScope.add(userId);
   // One batched read for the reached users' training (answered from the cache after), as the reactor will read it.
   await aggregates.prefetch(reached.map(streams.training), aggregateKinds.training);
   for (const userId of reached) {
@@ -110,9 +108,9 @@ async function countNewRule(
 type MembershipEvent = Extract<DomainEvent, { type: 'GroupMemberAdded' | 'GroupMemberRemoved' }>;
 
 /**
- * Membership changes: what the group's live dynamic rules will do for each member the reactor reconciles (R10, R11),
- * decided by the domain itself on the group as it will be, against the member's training now. The reference data is
- * seen through an overlay: the changed groups are copies, nothing shared is touched.
+ * Membership changes: the reactions the reactor will derive (reactionsTo, R10, R11), on the group as it will be,
+ * decided by the domain against each member's training now. The reference data is seen through an overlay (the
+ * changed groups are copies, nothing shared is touched), and who holds a rule is read from those trainings.
  */
 async function countMembership(
   events: readonly DomainEvent[],
@@ -123,7 +121,7 @@ async function countMembership(
     (event): event is MembershipEvent => event.type === 'GroupMemberAdded' || event.type === 'GroupMemberRemoved',
   );
   if (changes.length === 0) return;
-  const { referenceData, aggregates } = context;
+  const { referenceData, aggregates, meta, now } = context;
   const groups = new Map(referenceData.groups);
   for (const event of changes) {
     const current = groups.get(event.data.groupId);
@@ -134,31 +132,25 @@ async function countMembership(
   const after: ReferenceData = Object.create(referenceData, { groups: { value: groups } });
   const userIds = [...new Set(changes.map((event) => event.data.userId))];
   await aggregates.prefetch(userIds.map(streams.training), aggregateKinds.training);
-  const works: TrainingWork[] = [];
   const states = new Map<string, TrainingState>();
-  for (const event of changes) {
-    const { groupId, userId } = event.data;
-    const { state } = await aggregates.load(streams.training(userId), aggregateKinds.training);
-    states.set(userId, state);
-    for (const rule of after.rulesTargeting(groupId)) {
-      if (rule.retired || rule.mode !== 'dynamic') continue;
-      const held = state.assignments.get(rule.courseId);
-      const holds = held?.active === true && held.sources.some((source) => source.ruleId === rule.ruleId);
-      const matches = ruleMatches(rule, userId, after);
-      if (matches && !holds)
-        works.push({ userId, command: { type: 'ApplyRule', rule: ruleFacts(rule, after) }, actorId: rule.createdBy });
-      if (!matches && holds)
-        works.push({
-          userId,
-          command: { type: 'WithdrawRule', ruleId: rule.ruleId, courseId: rule.courseId, cause: 'dynamic' },
-        });
-    }
-  }
-  const { results } = decideTrainingWork(works, states, after, {
-    now: context.now,
-    actorId: context.meta.actorId,
-    atomic: false,
-  });
+  for (const userId of userIds)
+    states.set(userId, (await aggregates.load(streams.training(userId), aggregateKinds.training)).state);
+  const holding: RuleHolding = {
+    holds: (ruleId, userId) =>
+      [...(states.get(userId)?.assignments.values() ?? [])].some(
+        (assignment) => assignment.active && assignment.sources.some((source) => source.ruleId === ruleId),
+      ),
+    // Membership reactions ask about one member at a time, never for a rule's whole list of holders.
+    of: () => [],
+  };
+  const trigger = {
+    eventId: `preview:${meta.commandId}`,
+    occurredAt: now,
+    actorId: meta.actorId,
+    correlationId: meta.correlationId,
+  };
+  const works = changes.flatMap((event) => reactionsTo(event, trigger, after, holding));
+  const { results } = decideTrainingWork(works, states, after, { now, actorId: meta.actorId, atomic: false });
   for (const result of results)
     for (const event of result.decision?.events ?? []) countTraining(event, { ...tallies, exempted: new Tally() });
 }

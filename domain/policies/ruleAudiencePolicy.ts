@@ -1,7 +1,7 @@
 import type { ActiveRule } from '../assignmentRule/assignmentRuleDecider';
 import type { ReferenceData } from '../referenceData/referenceData';
 import type { RuleFacts } from '../userTraining/trainingDecider';
-import { matchesCriteria } from './criteriaPolicy';
+import { isGroupMember } from './groupMembershipPolicy';
 import { admitsUser } from './permissionPolicy';
 
 /**
@@ -20,10 +20,7 @@ export function ruleMatches(rule: ActiveRule, userId: string, referenceData: Ref
       return false;
     case 'group': {
       const group = referenceData.groups.get(rule.target.groupId);
-      if (!group) return false;
-      return group.kind === 'static'
-        ? group.members.has(userId)
-        : group.criteria !== null && matchesCriteria(group.criteria, user, (id) => referenceData.orgUnitPath(id));
+      return group !== undefined && isGroupMember(group, user, referenceData);
     }
   }
 }

@@ -4,7 +4,7 @@ import { ruleAudience, ruleFacts, ruleMatches, withinAudienceScope } from '../po
 import type { ReferenceData } from '../referenceData/referenceData';
 import type { Instant } from '../shared/primitives';
 import type { TrainingWork, WorkCause } from '../userTraining/trainingWork';
-import type { RuleHolders } from './ruleHolders';
+import type { RuleHolding } from './ruleHolders';
 
 /** The stored event a reaction answers: its time is the reaction's "today", its actor and ids its cause (R20). */
 export interface Trigger {
@@ -23,7 +23,7 @@ export function reactionsTo(
   event: DomainEvent,
   trigger: Trigger,
   referenceData: ReferenceData,
-  holders: RuleHolders,
+  holders: RuleHolding,
 ): TrainingWork[] {
   const react = reactions[event.type] as Reaction<typeof event.type> | undefined;
   return react ? react(event, new Reacting(trigger, referenceData, holders)) : [];
@@ -106,7 +106,7 @@ class Reacting {
   constructor(
     private readonly trigger: Trigger,
     readonly referenceData: ReferenceData,
-    readonly holders: RuleHolders,
+    readonly holders: RuleHolding,
   ) {
     this.cause = { actorId: trigger.actorId, correlationId: trigger.correlationId, causationId: trigger.eventId };
   }

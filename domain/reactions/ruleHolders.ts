@@ -1,11 +1,17 @@
 import type { DomainEvent } from '../events';
 
+/** What reactions ask of rule holders (RuleHolders; a preview answers from the training states it read). */
+export interface RuleHolding {
+  holds(ruleId: string, userId: string): boolean;
+  of(ruleId: string): string[];
+}
+
 /**
  * Which users hold a source of which rule, folded from the training events that give or take a rule's source: what
  * the reactions compare a rule's reach with (apply where it reaches and is not held, withdraw where it is held and no
  * longer reaches).
  */
-export class RuleHolders {
+export class RuleHolders implements RuleHolding {
   private readonly byRule = new Map<string, Set<string>>();
 
   apply(event: DomainEvent): void {

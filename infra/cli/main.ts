@@ -254,10 +254,8 @@ export async function run(argv: string[]): Promise<void> {
     ) {
       console.error(`lms: ${error.message}`);
       process.exitCode = 2;
-    } else if (error instanceof EventStoreCorruptError) {
-      console.error(`lms: ${error.message}`);
-      process.exitCode = 2;
-    } else if (error instanceof EventStoreAccessDeniedError) {
+    } else if (error instanceof EventStoreCorruptError || error instanceof EventStoreAccessDeniedError) {
+      // Both messages say what is wrong and what to do; neither is "unavailable, try again".
       console.error(`lms: ${error.message}`);
       process.exitCode = 2;
     } else if (error instanceof EventStoreUnavailableError) {

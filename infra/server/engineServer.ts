@@ -27,6 +27,7 @@ import { BackgroundLoop } from './backgroundLoop';
 import { EngineMetrics } from './engineMetrics';
 import { NewEventWatch } from './newEventWatch';
 import { RelayThread } from './relayThread';
+import { retryAtStart } from './retryAtStart';
 
 /** How far behind the reactor's and the relay's checkpoints may lag under load (both redo harmlessly after a crash). */
 const CHECKPOINT_INTERVAL_MS = 1000;
@@ -195,17 +196,14 @@ export class EngineServer {
    * cannot help); an outage is waited out with backoff for about 20 s, the log saying so, then the start fails.
    */
   private async pingStore(): Promise<void> {
-    if (!this.store.ping) return;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.store.ping();
-      } catch (error) {
-        const outage = error instanceof EventStoreUnavailableError && !(error instanceof EventStoreAccessDeniedError);
-        if (!outage || attempt >= 8) throw error;
-        this.options.logger.warn({ attempt, err: error.message }, 'event store unavailable at start; waiting for it');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
-      }
-    }
+    const ping = this.store.ping?.bind(this.store);
+    if (!ping) return;
+    await retryAtStart(ping, {
+      logger: this.options.logger,
+      waiting: 'event store unavailable at start; waiting for it',
+      retryable: (error) =>
+        error instanceof EventStoreUnavailableError && !(error instanceof EventStoreAccessDeniedError),
+    });
   }
 
   /** With a store that pushes new events: the loops are woken by them (see NewEventWatch), not by polling. */
@@ -246,16 +244,12 @@ export class EngineServer {
       ackWaitSeconds: nats.LMS_ACK_WAIT_SECONDS,
       replicas: nats.LMS_JS_REPLICAS,
     };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await ensureJetStream(await nc.jetstreamManager(), subjects, settings);
-      } catch (caught) {
-        const error = jetStreamSetUpError(caught);
-        if (attempt >= 8) throw error;
-        logger.warn({ attempt, err: error.message }, 'NATS JetStream set-up failed; waiting for NATS');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
-      }
-    }
+    await retryAtStart(async () => ensureJetStream(await nc.jetstreamManager(), subjects, settings), {
+      logger,
+      waiting: 'NATS JetStream set-up failed; waiting for NATS',
+      retryable: () => true,
+      asError: jetStreamSetUpError,
+    });
   }
 
   private startRelay(js: JetStreamClient, subjects: Subjects, instance: string): void {

@@ -51,9 +51,9 @@ interface Packable {
 }
 
 function status(code: Code, message: string, details: Packable, typeName: string): Status {
-  const any = new Any();
-  any.pack(details.serializeBinary(), `event_store.client.${typeName}`);
-  return new Status().setCode(code).setMessage(message).setDetails(any);
+  const packed = new Any();
+  packed.pack(details.serializeBinary(), `event_store.client.${typeName}`);
+  return new Status().setCode(code).setMessage(message).setDetails(packed);
 }
 
 export function badRequest(message: string): Status {
