@@ -3,9 +3,10 @@ import type { Command } from '../domain/commands';
 import { parseCommand } from '../domain/commands';
 import type { DomainEvent } from '../domain/events';
 import { eventSchemas } from '../domain/events';
+import type { RuleHolding } from '../domain/reactions/ruleHolders';
 import { DomainError } from '../domain/shared/domainError';
 import { AggregateStore } from './aggregateStore';
-import { effectsOf } from './commandPreview';
+import { countsEffects, effectsOf } from './commandPreview';
 import { eventIdsFor } from './eventIds';
 import type { CommandMeta, Plan, PlanContext, Planner } from './plan';
 import { planCommand } from './planners/planCommand';
@@ -49,6 +50,8 @@ export class CommandHandler {
   private readonly streamLocks = new StreamLocks();
   /** Conflicts met and retried, for operators and tests. */
   conflictRetries = 0;
+  /** Who holds which rule, as the reactor knows it: what previews count a rule's reactions against (R25). */
+  private ruleHolders: RuleHolding | undefined;
 
   constructor(options: CommandHandlerOptions) {
     this.store = options.store;
@@ -58,6 +61,11 @@ export class CommandHandler {
     this.validateEvents = options.validateEvents ?? true;
     this.feed = new ReferenceDataFeed(options.store, options.bootstrapAdminId);
     this.aggregates = new AggregateStore(options.store);
+  }
+
+  /** The reactor's record of rule holders, for counting what a rule change will withdraw (R25). */
+  countEffectsWith(holders: RuleHolding): void {
+    this.ruleHolders = holders;
   }
 
   get referenceData() {
@@ -134,7 +142,7 @@ export class CommandHandler {
           return boundReply(reply);
         }
         if (meta.dryRun) return boundReply(await this.preview(meta, plan, context));
-        const effects = hasCountedReactions(plan) ? await effectsOf(plan, context) : undefined;
+        const effects = countsEffects(plan) ? await effectsOf(plan, context, this.ruleHolders) : undefined;
         try {
           return boundReply(await this.commitThroughBlips(meta, now, plan, effects));
         } catch (error) {
@@ -199,7 +207,7 @@ export class CommandHandler {
       message: `Preview, nothing stored; if sent: ${plan.message}`,
       warnings: plan.warnings ?? [],
       ...(plan.results ? { results: plan.results } : {}),
-      effects: await effectsOf(plan, context),
+      effects: await effectsOf(plan, context, this.ruleHolders),
     };
   }
 
@@ -281,17 +289,6 @@ function metaOf(command: Command): CommandMeta {
   };
 }
 
-/** Events whose effect the reactor decides after the command, counted beforehand for the real reply too (R25). */
-const COUNTED_REACTIONS: ReadonlySet<string> = new Set([
-  'AssignmentRuleCreated',
-  'GroupMemberAdded',
-  'GroupMemberRemoved',
-]);
-
-function hasCountedReactions(plan: Plan): boolean {
-  return plan.writes.some((write) => write.events.some((event) => COUNTED_REACTIONS.has(event.type)));
-}
-
 /** The reply's list of events: each one's type and stream, in order. */
 function eventsOf(writes: readonly { stream: string; events: readonly { type: string }[] }[]) {
   return writes.flatMap((write) => write.events.map((event) => ({ type: event.type, stream: write.stream })));
@@ -332,5 +329,14 @@ function replayed(record: CommandRecord): CommandReply {
 }
 
 export function failure(commandId: string | null, error: DomainError): CommandFailure {
-  return { ok: false, commandId, error: { code: error.code, message: error.message, details: error.details } };
+  return {
+    ok: false,
+    commandId,
+    error: {
+      code: error.code,
+      message: error.message,
+      details: error.details,
+      ...(error.rule ? { rule: error.rule } : {}),
+    },
+  };
 }

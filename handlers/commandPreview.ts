@@ -1,20 +1,38 @@
-import { assignmentRuleDecider } from '../domain/assignmentRule/assignmentRuleDecider';
 import type { DomainEvent } from '../domain/events';
-import { groupDecider } from '../domain/group/groupDecider';
 import { ruleAudience } from '../domain/policies/ruleAudiencePolicy';
 import { reactionsTo } from '../domain/reactions/reactionPolicy';
 import type { RuleHolding } from '../domain/reactions/ruleHolders';
 import type { ReferenceData } from '../domain/referenceData/referenceData';
 import { streams } from '../domain/streams';
+import { isTrainingEvent } from '../domain/userTraining/trainingEvents';
 import type { TrainingState } from '../domain/userTraining/trainingState';
-import { isVisible } from '../domain/userTraining/trainingState';
-import { decideTrainingWork } from '../domain/userTraining/trainingWork';
+import { decideTrainingWork, type TrainingWork } from '../domain/userTraining/trainingWork';
 import { aggregateKinds } from './aggregateKinds';
 import type { Plan, PlanContext } from './plan';
 import type { CommandEffects, UsersAffected } from './ports/reply';
 
 /** How many ids each list of a preview names (the counts are whole). */
 const FIRST_IDS = 10;
+
+/**
+ * The events whose background reactions a real reply counts (R25: rule, profile and membership commands; a version
+ * changes nobody's training when it is published, R13). A preview counts the reactions of every event.
+ */
+const COUNTED_IN_REAL_REPLIES: ReadonlySet<string> = new Set([
+  'AssignmentRuleCreated',
+  'AssignmentRuleUpdated',
+  'AssignmentRuleRetired',
+  'GroupMemberAdded',
+  'GroupMemberRemoved',
+  'UserProfileUpdated',
+  'UserDeactivated',
+  'CourseActivated',
+]);
+
+/** Whether a real reply carries effects: the plan decides events whose reactions change whose training. */
+export function countsEffects(plan: Plan): boolean {
+  return plan.writes.some((write) => write.events.some((event) => COUNTED_IN_REAL_REPLIES.has(event.type)));
+}
 
 class Tally {
   private readonly ids = new Set<string>();
@@ -26,43 +44,45 @@ class Tally {
   }
 }
 
+interface Tallies {
+  gaining: Tally;
+  losing: Tally;
+  upgraded: Tally;
+  exempted: Tally;
+}
+
 /**
  * R25: what a planned command does to whose training: its events by type, and the users gaining, losing, upgraded
- * and exempted, counted from the training events it decides, plus, for a new rule, what the background reactions
- * will do: the users its target takes in who do not hold the course yet (gaining), and those the target takes in but
- * the creator's scope leaves out (outsideScope, R17). A preview replies with it and stores nothing; the real reply of
- * the same command carries the same counts.
+ * and exempted, counted from the training events it decides and from those its background reactions will decide
+ * (R10, R11, R14, R18, R19), plus, for a new or changed rule, the users its target takes in but the creator's scope
+ * leaves out (outsideScope, R17). A preview replies with it and stores nothing; the real reply of the same command
+ * carries the same counts.
+ *
+ * The reactions are found as the reactor finds them (reactionsTo), on a fork of the reference data with the plan's
+ * events folded in one by one, and decided by the domain against each user's training now. Who holds which rule is
+ * read from the trainings the plan names and otherwise from the reactor's own record (`holders`), as of its position.
  */
-export async function effectsOf(plan: Plan, context: PlanContext): Promise<CommandEffects> {
+export async function effectsOf(plan: Plan, context: PlanContext, holders?: RuleHolding): Promise<CommandEffects> {
   const eventCounts: Record<string, number> = {};
-  const gaining = new Tally();
-  const losing = new Tally();
-  const upgraded = new Tally();
-  const exempted = new Tally();
+  const tallies: Tallies = { gaining: new Tally(), losing: new Tally(), upgraded: new Tally(), exempted: new Tally() };
   const outsideScope = new Tally();
   const events = plan.writes.flatMap((write) => write.events);
   for (const event of events) {
     eventCounts[event.type] = (eventCounts[event.type] ?? 0) + 1;
-    countTraining(event, { gaining, losing, upgraded, exempted });
+    countTraining(event, tallies);
   }
-  for (const event of events) {
-    if (event.type === 'AssignmentRuleCreated') await countNewRule(event, context, gaining, outsideScope);
-  }
-  await countMembership(events, context, { gaining, losing, upgraded });
+  await countReactions(plan, context, holders, tallies, outsideScope);
   return {
     eventCounts,
-    gaining: gaining.summary,
-    losing: losing.summary,
-    upgraded: upgraded.summary,
-    exempted: exempted.summary,
+    gaining: tallies.gaining.summary,
+    losing: tallies.losing.summary,
+    upgraded: tallies.upgraded.summary,
+    exempted: tallies.exempted.summary,
     outsideScope: outsideScope.summary,
   };
 }
 
-function countTraining(
-  event: DomainEvent,
-  tallies: { gaining: Tally; losing: Tally; upgraded: Tally; exempted: Tally },
-): void {
+function countTraining(event: DomainEvent, tallies: Tallies): void {
   switch (event.type) {
     case 'TrainingAssigned':
     case 'TrainingReassigned':
@@ -82,66 +102,27 @@ function countTraining(
   }
 }
 
-/** The users a new rule will reach through the reactor (its audience, R10), and those its creator's scope leaves out. */
-async function countNewRule(
-  event: Extract<DomainEvent, { type: 'AssignmentRuleCreated' }>,
+async function countReactions(
+  plan: Plan,
   context: PlanContext,
-  gaining: Tally,
+  holders: RuleHolding | undefined,
+  tallies: Tallies,
   outsideScope: Tally,
 ): Promise<void> {
-  const created = assignmentRuleDecider.evolve({ exists: false }, event);
-  if (!created.exists) return;
-  const { exists: _exists, ...rule } = created;
-  const { referenceData, aggregates } = context;
-  const reached = ruleAudience(rule, referenceData);
-  const within = new Set(reached);
-  for (const userId of ruleAudience({ ...rule, audienceScope: null }, referenceData))
-    if (!within.has(userId)) outsideScope.add(userId);
-  // One batched read for the reached users' training (answered from the cache after), as the reactor will read it.
-  await aggregates.prefetch(reached.map(streams.training), aggregateKinds.training);
-  for (const userId of reached) {
-    const { state } = await aggregates.load(streams.training(userId), aggregateKinds.training);
-    if (!isVisible(state.assignments.get(rule.courseId))) gaining.add(userId);
-  }
-}
-
-type MembershipEvent = Extract<DomainEvent, { type: 'GroupMemberAdded' | 'GroupMemberRemoved' }>;
-
-/**
- * Membership changes: the reactions the reactor will derive (reactionsTo, R10, R11), on the group as it will be,
- * decided by the domain against each member's training now. The reference data is seen through an overlay (the
- * changed groups are copies, nothing shared is touched), and who holds a rule is read from those trainings.
- */
-async function countMembership(
-  events: readonly DomainEvent[],
-  context: PlanContext,
-  tallies: { gaining: Tally; losing: Tally; upgraded: Tally },
-): Promise<void> {
-  const changes = events.filter(
-    (event): event is MembershipEvent => event.type === 'GroupMemberAdded' || event.type === 'GroupMemberRemoved',
-  );
-  if (changes.length === 0) return;
   const { referenceData, aggregates, meta, now } = context;
-  const groups = new Map(referenceData.groups);
-  for (const event of changes) {
-    const current = groups.get(event.data.groupId);
-    if (!current) continue;
-    const next = groupDecider.evolve({ ...current, members: new Set(current.members) }, event);
-    if (next.exists) groups.set(event.data.groupId, next);
-  }
-  const after: ReferenceData = Object.create(referenceData, { groups: { value: groups } });
-  const userIds = [...new Set(changes.map((event) => event.data.userId))];
-  await aggregates.prefetch(userIds.map(streams.training), aggregateKinds.training);
-  const states = new Map<string, TrainingState>();
-  for (const userId of userIds)
-    states.set(userId, (await aggregates.load(streams.training(userId), aggregateKinds.training)).state);
+  const events = plan.writes.flatMap((write) => write.events);
+  // The plan's own training events are counted already; their reactions only check that a rule's source landed.
+  if (events.every(isTrainingEvent)) return;
+  const states = await plannedStates(plan, context);
   const holding: RuleHolding = {
-    holds: (ruleId, userId) =>
-      [...(states.get(userId)?.assignments.values() ?? [])].some(
-        (assignment) => assignment.active && assignment.sources.some((source) => source.ruleId === ruleId),
-      ),
-    // Membership reactions ask about one member at a time, never for a rule's whole list of holders.
-    of: () => [],
+    holds: (ruleId, userId) => {
+      const state = states.get(userId);
+      return state ? holdsRule(state, ruleId) : (holders?.holds(ruleId, userId) ?? false);
+    },
+    of: (ruleId) =>
+      holders
+        ? holders.of(ruleId)
+        : [...states].filter(([, state]) => holdsRule(state, ruleId)).map(([userId]) => userId),
   };
   const trigger = {
     eventId: `preview:${meta.commandId}`,
@@ -149,8 +130,59 @@ async function countMembership(
     actorId: meta.actorId,
     correlationId: meta.correlationId,
   };
-  const works = changes.flatMap((event) => reactionsTo(event, trigger, after, holding));
+  const after = referenceData.fork();
+  const works: TrainingWork[] = [];
+  for (const event of events) {
+    after.apply(event);
+    countOutsideScope(event, after, outsideScope);
+    if (!isTrainingEvent(event)) works.push(...reactionsTo(event, trigger, after, holding));
+  }
+  if (works.length === 0) return;
+  const unread = [...new Set(works.map((work) => work.userId))].filter((userId) => !states.has(userId));
+  // One batched read for the users the reactions reach (answered from the cache after), as the reactor will read them.
+  await aggregates.prefetch(unread.map(streams.training), aggregateKinds.training);
+  for (const userId of unread)
+    states.set(userId, (await aggregates.load(streams.training(userId), aggregateKinds.training)).state);
   const { results } = decideTrainingWork(works, states, after, { now, actorId: meta.actorId, atomic: false });
-  for (const result of results)
-    for (const event of result.decision?.events ?? []) countTraining(event, { ...tallies, exempted: new Tally() });
+  for (const result of results) for (const event of result.decision?.events ?? []) countTraining(event, tallies);
+}
+
+/**
+ * The trainings the plan itself names, as they will be once it is stored (its own writes' states), or as they are:
+ * the users whose membership or profile the plan changes, read in one batch.
+ */
+async function plannedStates(plan: Plan, context: PlanContext): Promise<Map<string, TrainingState>> {
+  const states = new Map<string, TrainingState>();
+  const named = new Set<string>();
+  for (const write of plan.writes)
+    for (const event of write.events) if ('userId' in event.data) named.add(event.data.userId);
+  const { aggregates } = context;
+  const userIds = [...named];
+  await aggregates.prefetch(userIds.map(streams.training), aggregateKinds.training);
+  for (const userId of userIds) {
+    const stream = streams.training(userId);
+    const planned = plan.writes.find((write) => write.stream === stream && write.stateAfter !== undefined);
+    states.set(
+      userId,
+      (planned?.stateAfter as TrainingState | undefined) ??
+        (await aggregates.load(stream, aggregateKinds.training)).state,
+    );
+  }
+  return states;
+}
+
+function holdsRule(state: TrainingState, ruleId: string): boolean {
+  for (const assignment of state.assignments.values())
+    if (assignment.active && assignment.sources.some((source) => source.ruleId === ruleId)) return true;
+  return false;
+}
+
+/** A new or changed rule: the users its target takes in whom the creator's scope leaves out (R17). */
+function countOutsideScope(event: DomainEvent, after: ReferenceData, outsideScope: Tally): void {
+  if (event.type !== 'AssignmentRuleCreated' && event.type !== 'AssignmentRuleUpdated') return;
+  const rule = after.rules.get(event.data.ruleId);
+  if (!rule?.audienceScope) return;
+  const within = new Set(ruleAudience(rule, after));
+  for (const userId of ruleAudience({ ...rule, audienceScope: null }, after))
+    if (!within.has(userId)) outsideScope.add(userId);
 }

@@ -82,7 +82,15 @@ export class QueryHandler {
       return { ok: true, position, result: await this.answer(parsed.query) };
     } catch (error) {
       if (error instanceof DomainError)
-        return { ok: false, error: { code: error.code, message: error.message, details: error.details } };
+        return {
+          ok: false,
+          error: {
+            code: error.code,
+            message: error.message,
+            details: error.details,
+            ...(error.rule ? { rule: error.rule } : {}),
+          },
+        };
       if (isStoreUnavailable(error))
         return {
           ok: false,

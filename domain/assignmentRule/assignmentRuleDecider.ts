@@ -55,6 +55,13 @@ export const assignmentRuleDecider: Decider<
         `assignment rule ${ruleId} retired: its source is withdrawn from every user who holds it`,
       );
     }
+    const updated = events.find((event) => event.type === 'AssignmentRuleUpdated');
+    if (updated?.type === 'AssignmentRuleUpdated') {
+      return decision(
+        events,
+        `assignment rule ${ruleId} updated (${updated.data.changed.join(', ')}): users it reaches from now on get the new settings; those who hold it keep their due dates until their next reset`,
+      );
+    }
     return decision(events, describeEvents(events, `assignment rule ${ruleId}`));
   },
 
@@ -122,6 +129,7 @@ function createRule(
     throw ruleViolation(
       `course ${data.courseId} is inactive: only an active course can be assigned; activate it first`,
       { courseId: data.courseId },
+      'R15',
     );
   let targetLabel = data.target.kind === 'allUsers' ? 'Mandatory' : 'Default for New Starters';
   if (data.target.kind === 'group') {
@@ -135,6 +143,7 @@ function createRule(
     throw ruleViolation(
       `${data.target.kind === 'allUsers' ? 'a mandatory (allUsers)' : 'a newStarters'} rule reaches future users too, so its mode must be dynamic`,
       { target: data.target.kind },
+      data.target.kind === 'allUsers' ? 'R19' : 'R18',
     );
   }
   return [
@@ -179,13 +188,15 @@ function dynamicFlag(
   preferences: AssignmentPreferences,
 ): boolean {
   if (mode === 'standard') {
-    if (requested) throw ruleViolation(`${flag} applies to dynamic rules only; a standard rule assigns once`, { flag });
+    if (requested)
+      throw ruleViolation(`${flag} applies to dynamic rules only; a standard rule assigns once`, { flag }, 'R10');
     return false;
   }
   if (requested && !preferences[flag]) {
     throw ruleViolation(
       `${flag} is disabled in the portal's assignment preferences: enable it with SetAssignmentPreferences first`,
       { flag },
+      'R12',
     );
   }
   return requested ?? preferences[flag];

@@ -29,7 +29,7 @@ export const courseDecider: Decider<CourseCommand, CourseEvent, CourseState, Cou
     if (upgraded?.type === 'CourseVersionUpgraded') {
       return decision(
         events,
-        `course ${courseId} upgraded from v${upgraded.data.previousVersion} to v${upgraded.data.version}`,
+        `course ${courseId} upgraded from v${upgraded.data.previousVersion} to v${upgraded.data.version}: new assignments get v${upgraded.data.version}; users not started move to it when they start; those in progress or completed keep their version`,
       );
     }
     return decision(events, describeEvents(events, `course ${courseId}`));

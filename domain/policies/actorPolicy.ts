@@ -9,17 +9,19 @@ export function requireKnownActor(actor: Actor, referenceData: ReferenceData): v
   if (actor.isBootstrapAdmin) return;
   const user = referenceData.users.get(actor.userId);
   if (!user) {
-    throw forbidden(`actor ${actor.userId} is not a registered user and holds no permissions`, {
-      actorId: actor.userId,
-    });
+    throw forbidden(
+      `actor ${actor.userId} is not a registered user and holds no permissions`,
+      { actorId: actor.userId },
+      'R17',
+    );
   }
-  if (!user.active) throw forbidden(`actor ${actor.userId} is deactivated`, { actorId: actor.userId });
+  if (!user.active) throw forbidden(`actor ${actor.userId} is deactivated`, { actorId: actor.userId }, 'R17');
 }
 
 /** Without the permission at all, say so before anything else: an outsider learns nothing about what exists. */
 export function requirePermissionAtAll(actor: Actor, permission: Permission, action?: string): void {
   if (!actor.isBootstrapAdmin && grantsFor(actor, permission).length === 0) {
-    throw forbidden(lacksPermissionMessage(actor, permission, action), { permission });
+    throw forbidden(lacksPermissionMessage(actor, permission, action), { permission }, 'R17');
   }
 }
 
@@ -39,5 +41,6 @@ export function requireUnconstrained(actor: Actor, permission: Permission, what:
   throw forbidden(
     `user ${actor.userId} holds ${permission} only within constraints: ${what} needs ${permission} without constraints`,
     { permission, constraint: 'portal-wide' },
+    'R17',
   );
 }

@@ -35,9 +35,11 @@ const HIDDEN: ScopedView = { visible: false, users: { everyone: false, admits: (
 /** Without any of the permissions, refuse before anything else: an outsider learns nothing about what exists. */
 export function requireAnyPermission(actor: Actor, permissions: readonly Permission[], what: string): void {
   if (actor.isBootstrapAdmin || permissions.some((permission) => grantsFor(actor, permission).length > 0)) return;
-  throw forbidden(`user ${actor.userId} may not view ${what}: it needs one of ${permissions.join(', ')}`, {
-    permissions,
-  });
+  throw forbidden(
+    `user ${actor.userId} may not view ${what}: it needs one of ${permissions.join(', ')}`,
+    { permissions },
+    'R17',
+  );
 }
 
 /** R17: a rule is seen through the grants that admit its course and its creator; they say whose rows are shown. */

@@ -1,5 +1,5 @@
 import type { ExistingCourse } from '../course/courseDecider';
-import type { ErrorCode } from '../shared/domainError';
+import type { ErrorCode, RuleId } from '../shared/domainError';
 import type { UserProfile } from '../user/userEvents';
 import { matchesCriteria } from './criteriaPolicy';
 
@@ -11,6 +11,8 @@ export type Assignability =
       code: ErrorCode;
       reason: 'USER_NOT_FOUND' | 'USER_INACTIVE' | 'COURSE_NOT_FOUND' | 'COURSE_INACTIVE' | 'NOT_VISIBLE';
       message: string;
+      /** The spec rule that refuses the pair (R15 for an inactive or invisible course); none for an unknown id. */
+      rule?: RuleId;
     };
 
 export function assignability(
@@ -47,6 +49,7 @@ export function assignability(
       code: 'RULE_VIOLATION',
       reason: 'COURSE_INACTIVE',
       message: `course ${course.title} (${courseId}) is inactive: check the course is Active (ActivateCourse)`,
+      rule: 'R15',
     };
   }
   if (course.visibility.kind === 'audience' && !matchesCriteria(course.visibility.criteria, user, orgUnitPath)) {
@@ -55,6 +58,7 @@ export function assignability(
       code: 'RULE_VIOLATION',
       reason: 'NOT_VISIBLE',
       message: `course ${course.title} (${courseId}) is not visible to user ${userId}: check the course's visibility rules`,
+      rule: 'R15',
     };
   }
   return { ok: true };

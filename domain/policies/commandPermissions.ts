@@ -3,7 +3,7 @@ import type { AssignmentRuleCommand } from '../assignmentRule/assignmentRuleDeci
 import type { RuleMode } from '../assignmentRule/assignmentRuleEvents';
 import type { Command, CommandOf } from '../commands';
 import type { ReferenceData } from '../referenceData/referenceData';
-import type { ErrorCode } from '../shared/domainError';
+import type { ErrorCode, RuleId } from '../shared/domainError';
 import { forbidden, notFound } from '../shared/domainError';
 import { requireKnownActor, requirePermissionAtAll, requireUnconstrained } from './actorPolicy';
 import { assignability } from './assignabilityPolicy';
@@ -202,10 +202,11 @@ function authorizeAccessCommand(command: AccessCommand, actor: Actor, referenceD
   if (command.type !== 'GrantPermission') return;
   const wider = delegationRefusal(actor, userId, command.data.constraints, referenceData.orgChart);
   if (wider) {
-    throw forbidden(`user ${actor.userId} may grant only within their own permissions.manage: ${wider}`, {
-      permission: 'permissions.manage',
-      constraint: wider,
-    });
+    throw forbidden(
+      `user ${actor.userId} may grant only within their own permissions.manage: ${wider}`,
+      { permission: 'permissions.manage', constraint: wider },
+      'R17',
+    );
   }
 }
 
@@ -265,7 +266,9 @@ function requireUser(referenceData: ReferenceData, userId: string): void {
 }
 
 /** One AssignCourse pair: assignable (R15) and within the actor's assignment.standard (R17), or why not. */
-export type PairVerdict = { ok: true } | { ok: false; code: ErrorCode; reason: string; message: string };
+export type PairVerdict =
+  | { ok: true }
+  | { ok: false; code: ErrorCode; reason: string; message: string; rule?: RuleId | undefined };
 
 /** R16: each pair on its own; permission is judged first, so a pair outside the scope reveals nothing (R17). */
 export function assignPairVerdict(
@@ -285,6 +288,7 @@ export function assignPairVerdict(
     ...(course ? { course } : {}),
   };
   const decision = authorize(actor, demand, referenceData.orgChart);
-  if (!decision.allowed) return { ok: false, code: 'FORBIDDEN', reason: 'FORBIDDEN', message: decision.message };
+  if (!decision.allowed)
+    return { ok: false, code: 'FORBIDDEN', reason: 'FORBIDDEN', message: decision.message, rule: 'R17' };
   return assignability(courseId, course, userId, user, (id) => referenceData.orgUnitPath(id));
 }

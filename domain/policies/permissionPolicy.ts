@@ -122,10 +122,11 @@ export function requirePermission(actor: Actor, demand: Demand, orgChart: OrgCha
 /** Throws FORBIDDEN for a refused authorization, naming the permission and the constraint that refused. */
 export function requireAllowed(decision: Authorization): void {
   if (!decision.allowed) {
-    throw forbidden(decision.message, {
-      permission: decision.permission,
-      ...(decision.constraint ? { constraint: decision.constraint } : {}),
-    });
+    throw forbidden(
+      decision.message,
+      { permission: decision.permission, ...(decision.constraint ? { constraint: decision.constraint } : {}) },
+      'R17',
+    );
   }
 }
 

@@ -45,6 +45,7 @@ export function requireUserView(
     throw forbidden(
       `user ${actor.userId} may not view the assignments of ${userId}: it needs one of ${permissions.join(', ')}`,
       { userId },
+      'R17',
     );
   }
   if (!referenceData.users.has(userId)) throw notFound(`user ${userId} is not registered: check the id`, { userId });
@@ -52,6 +53,7 @@ export function requireUserView(
   throw forbidden(
     `user ${actor.userId} may not view the assignments of ${userId}: it needs one of ${permissions.join(', ')} with ${userId} in scope`,
     { userId },
+    'R17',
   );
 }
 

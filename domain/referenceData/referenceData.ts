@@ -14,6 +14,7 @@ import type { PortalState } from '../portal/portalDecider';
 import { portalDecider } from '../portal/portalDecider';
 import type { UserState } from '../user/userDecider';
 import { userDecider } from '../user/userDecider';
+import { LayeredMap, writableEntry } from './layeredMap';
 
 export type ExistingUser = Extract<UserState, { exists: true }>;
 export type ExistingGroup = Extract<GroupState, { exists: true }>;
@@ -25,19 +26,43 @@ export type ExistingOrgUnit = Extract<OrgUnitState, { exists: true }>;
  * collections are updated in place because a portal holds hundreds of thousands of users.
  */
 export class ReferenceData {
-  preferences: PortalState = portalDecider.initialState();
-  readonly orgUnits = new Map<string, ExistingOrgUnit>();
-  readonly users = new Map<string, ExistingUser>();
-  readonly courses = new Map<string, ExistingCourse>();
-  readonly groups = new Map<string, ExistingGroup>();
-  readonly rules = new Map<string, ActiveRule>();
-  readonly access = new Map<string, AccessState>();
-  private readonly emails = new Map<string, string>();
-  private readonly reports = new Map<string, Set<string>>();
-  private readonly groupsOfUser = new Map<string, Set<string>>();
-  private readonly rulesOfGroup = new Map<string, Set<string>>();
+  preferences: PortalState;
+  readonly orgUnits: Map<string, ExistingOrgUnit>;
+  readonly users: Map<string, ExistingUser>;
+  readonly courses: Map<string, ExistingCourse>;
+  readonly groups: Map<string, ExistingGroup>;
+  readonly rules: Map<string, ActiveRule>;
+  readonly access: Map<string, AccessState>;
+  private readonly emails: Map<string, string>;
+  private readonly reports: Map<string, Set<string>>;
+  private readonly groupsOfUser: Map<string, Set<string>>;
+  private readonly rulesOfGroup: Map<string, Set<string>>;
 
-  constructor(readonly bootstrapAdminId: string | null = null) {}
+  constructor(
+    readonly bootstrapAdminId: string | null = null,
+    base?: ReferenceData,
+  ) {
+    const layer = <K, V>(map: Map<K, V> | undefined): Map<K, V> => (map ? new LayeredMap(map) : new Map());
+    this.preferences = base?.preferences ?? portalDecider.initialState();
+    this.orgUnits = layer(base?.orgUnits);
+    this.users = layer(base?.users);
+    this.courses = layer(base?.courses);
+    this.groups = layer(base?.groups);
+    this.rules = layer(base?.rules);
+    this.access = layer(base?.access);
+    this.emails = layer(base?.emails);
+    this.reports = layer(base?.reports);
+    this.groupsOfUser = layer(base?.groupsOfUser);
+    this.rulesOfGroup = layer(base?.rulesOfGroup);
+  }
+
+  /**
+   * The reference data as planned events would leave it (R25 previews): apply them to the fork, which reads through
+   * to this one and keeps its changes to itself; nothing this one holds is copied or touched.
+   */
+  fork(): ReferenceData {
+    return new ReferenceData(this.bootstrapAdminId, this);
+  }
 
   apply(event: DomainEvent): void {
     switch (event.type) {
@@ -61,7 +86,7 @@ export class ReferenceData {
           this.emails.set(next.email.toLowerCase(), next.userId);
         }
         if (previous?.managerId !== next.managerId) {
-          if (previous?.managerId) this.reports.get(previous.managerId)?.delete(next.userId);
+          if (previous?.managerId) writableSet(this.reports, previous.managerId)?.delete(next.userId);
           if (next.managerId) setOf(this.reports, next.managerId).add(next.userId);
         }
         return;
@@ -77,11 +102,17 @@ export class ReferenceData {
       case 'GroupCreated':
       case 'GroupMemberAdded':
       case 'GroupMemberRemoved': {
-        const next = groupDecider.evolve(this.groups.get(event.data.groupId) ?? { exists: false }, event);
+        // The group's members change in place (groupDecider keeps one set per group): a fork copies them first.
+        const current = writableEntry(this.groups, event.data.groupId, (group) => ({
+          ...group,
+          members: new Set(group.members),
+        }));
+        const next = groupDecider.evolve(current ?? { exists: false }, event);
         if (!next.exists) return;
         this.groups.set(next.groupId, next);
         if (event.type === 'GroupMemberAdded') setOf(this.groupsOfUser, event.data.userId).add(next.groupId);
-        if (event.type === 'GroupMemberRemoved') this.groupsOfUser.get(event.data.userId)?.delete(next.groupId);
+        if (event.type === 'GroupMemberRemoved')
+          writableSet(this.groupsOfUser, event.data.userId)?.delete(next.groupId);
         return;
       }
       case 'AssignmentRuleCreated':
@@ -185,8 +216,12 @@ export class ReferenceData {
   };
 }
 
+function writableSet<K, V>(map: Map<K, Set<V>>, key: K): Set<V> | undefined {
+  return writableEntry(map, key, (set) => new Set(set));
+}
+
 function setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
-  let set = map.get(key);
+  let set = writableSet(map, key);
   if (!set) {
     set = new Set();
     map.set(key, set);

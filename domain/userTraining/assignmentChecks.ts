@@ -29,6 +29,7 @@ export function requireWorkable(state: TrainingState, courseId: string, context:
     throw ruleViolation(
       `${context.userId} is exempt from ${courseId}: remove the exemption before recording progress`,
       { courseId },
+      'R6',
     );
   return current;
 }

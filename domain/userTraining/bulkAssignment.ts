@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ErrorCode } from '../shared/domainError';
-import { DomainError, ErrorCodeSchema } from '../shared/domainError';
+import type { ErrorCode, RuleId } from '../shared/domainError';
+import { DomainError, ErrorCodeSchema, RuleIdSchema } from '../shared/domainError';
 
 /** What became of one pair of a bulk command (R16): a training outcome, or `failed` with its code. */
 export const PairOutcomeKindSchema = z.enum([
@@ -25,6 +25,8 @@ export const PairOutcomeSchema = z.object({
   message: z.string(),
   code: ErrorCodeSchema.optional(),
   reason: z.string().optional(),
+  /** A refused pair: the DESIGN.md rule that refused it (R15, R17, ...); the message stays plain words. */
+  rule: RuleIdSchema.optional(),
   heldVia: z.array(z.string()).optional(),
 });
 
@@ -35,6 +37,7 @@ export interface PairReport {
   outcome: string;
   message: string;
   code?: ErrorCode | undefined;
+  rule?: RuleId | undefined;
 }
 
 /** R16: the reply's message over every pair: the pair's own message when there is one, else counts per outcome. */
@@ -48,10 +51,13 @@ export function describePairs(pairs: readonly PairReport[]): string {
 /** The warning a refused pair adds to a reply that succeeded for others. */
 export const pairWarning = (pair: PairReport): string => `${pair.userId} × ${pair.courseId}: ${pair.message}`;
 
-/** When no pair could be assigned, the command is refused with the first refusal's code; every pair is in details. */
+/**
+ * When no pair could be assigned, the command is refused with the first refusal's code and rule; every pair is in
+ * details.
+ */
 export function noPairAssigned(failed: readonly PairReport[], details: Record<string, unknown>): DomainError {
   const first = failed[0] as PairReport;
   const more = failed.length > 1 ? ` (and ${failed.length - 1} more refusals)` : '';
   const message = failed.length === 1 ? first.message : `no pair could be assigned: ${first.message}${more}`;
-  return new DomainError(first.code ?? 'RULE_VIOLATION', message, details);
+  return new DomainError(first.code ?? 'RULE_VIOLATION', message, details, first.rule);
 }

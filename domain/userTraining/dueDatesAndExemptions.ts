@@ -55,9 +55,8 @@ export function exempt(
   if (command.ruleId === undefined && ruleSources.length === 0) {
     throw ruleViolation(
       `${command.courseId} is assigned to ${context.userId} individually, and an individual assignment cannot be exempted: remove it with UnassignCourse`,
-      {
-        courseId: command.courseId,
-      },
+      { courseId: command.courseId },
+      'R6',
     );
   }
   const targets = command.ruleId === undefined ? ruleSources : [requireRuleSource(current, command.ruleId, context)];

@@ -23,6 +23,7 @@ export function start(courseId: string, state: TrainingState, context: TrainingC
     throw ruleViolation(
       `${context.userId} completed ${courseId} on ${current.completedOn}; it can be retaken once it expires`,
       { courseId },
+      'R5',
     );
   }
   const events = registration(current, context);
@@ -85,6 +86,7 @@ export function recordProgress(
     throw ruleViolation(
       `${context.userId} already completed ${command.courseId}; progress is recorded on unfinished training`,
       { courseId: command.courseId },
+      'R5',
     );
   const events = registrationFor(current, context);
   const progressNow = current.retake ? current.retake.progress : current.progress;
@@ -108,9 +110,11 @@ export function complete(
 ): TrainingDecision {
   const current = requireWorkable(state, command.courseId, context);
   if (current.status === 'completed' && !current.retake)
-    throw ruleViolation(`${context.userId} already completed ${command.courseId} on ${current.completedOn}`, {
-      courseId: command.courseId,
-    });
+    throw ruleViolation(
+      `${context.userId} already completed ${command.courseId} on ${current.completedOn}`,
+      { courseId: command.courseId },
+      'R5',
+    );
   const completedOn = command.completedOn ?? context.today;
   if (current.retake && current.completedOn !== null && completedOn <= current.completedOn)
     throw ruleViolation(

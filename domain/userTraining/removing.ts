@@ -110,9 +110,11 @@ export function unassign(courseId: string, state: TrainingState, context: Traini
   const reasons = staying.map((source) => whyItStays(source, context.userId)).join('; ');
   const title = titleOf(courseId, context);
   if (removable.length === 0) {
-    throw ruleViolation(`cannot remove ${title} from ${context.userId}: ${reasons}`, {
-      sources: staying.map(sourceLabel),
-    });
+    throw ruleViolation(
+      `cannot remove ${title} from ${context.userId}: ${reasons}`,
+      { sources: staying.map(sourceLabel) },
+      'R4',
+    );
   }
   const removal = removeSources(current, removable, 'admin', context);
   if (staying.length === 0) return removal;

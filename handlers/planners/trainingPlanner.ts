@@ -39,8 +39,8 @@ export async function planAssignCourse(command: CommandOf<'AssignCourse'>, conte
     for (const courseId of new Set(courseIds)) {
       const verdict = assignPairVerdict(context.actor, context.referenceData, userId, courseId);
       if (!verdict.ok) {
-        const { code, reason, message } = verdict;
-        outcomes.push({ userId, courseId, outcome: 'failed', code, reason, message });
+        const { code, reason, message, rule } = verdict;
+        outcomes.push({ userId, courseId, outcome: 'failed', code, reason, message, ...(rule ? { rule } : {}) });
         continue;
       }
       works.push({ userId, command: { type: 'AssignIndividually', courseId, dueDate: dueDate ?? null, required } });
@@ -53,7 +53,8 @@ export async function planAssignCourse(command: CommandOf<'AssignCourse'>, conte
     if (outcome.outcome === 'failed') continue;
     const result = results[next++];
     if (result?.error) {
-      Object.assign(outcome, { outcome: 'failed', code: result.error.code, message: result.error.message });
+      const { code, message, rule } = result.error;
+      Object.assign(outcome, { outcome: 'failed', code, message, ...(rule ? { rule } : {}) });
     } else if (result?.decision) {
       const { decision } = result;
       Object.assign(outcome, {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCodeSchema } from '../../domain/shared/domainError';
+import { ErrorCodeSchema, RuleIdSchema } from '../../domain/shared/domainError';
 import { PairOutcomeSchema } from '../../domain/userTraining/bulkAssignment';
 
 /** The reply envelope of DESIGN.md section 4. `results` is added for AssignCourse (R16): one outcome per pair. */
@@ -47,6 +47,8 @@ export const CommandErrorSchema = z.object({
   code: ErrorCodeSchema,
   message: z.string(),
   details: z.record(z.string(), z.unknown()),
+  /** The DESIGN.md rule id (R1..R30) the refusal enforces, when one decides it; the message never cites it. */
+  rule: RuleIdSchema.optional(),
 });
 
 export const CommandFailureSchema = z.object({
@@ -63,7 +65,13 @@ export type CommandReply = z.infer<typeof CommandReplySchema>;
 /** The reply to a query (DESIGN.md section 4): the position the answer reflects, or an error with the same codes. */
 export const QueryFailureSchema = z.object({
   ok: z.literal(false),
-  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()),
+    /** As a command's: the DESIGN.md rule id the refusal enforces (R17 for a view out of scope), when one does. */
+    rule: RuleIdSchema.optional(),
+  }),
 });
 export const QueryReplySchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), position: z.number().int(), result: z.unknown() }),

@@ -58,6 +58,8 @@ export class AssignmentReactor {
     private readonly options: AssignmentReactorOptions = {},
   ) {
     this.referenceData = new ReferenceData(commands.referenceData.bootstrapAdminId);
+    // Previews and replies count what a rule change will withdraw against the holders the reactor itself knows.
+    commands.countEffectsWith(this.holders);
     this.chunkSize = options.chunkSize ?? 1000;
     this.pageSize = options.pageSize ?? 1000;
     this.checkpoint = new LazyCheckpoint(

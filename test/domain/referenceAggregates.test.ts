@@ -186,7 +186,9 @@ describe('portal preferences and assignment rules (R12, R15, R18, R19)', () => {
     const decision = courses(created)
       .when({ type: 'UpgradeVersion', data: { courseId: 'fire' } }, { now: '2016-06-01T09:00:00.000Z' })
       .then(([event]) => expect(event?.data).toMatchObject({ version: 2, previousVersion: 1 }));
-    expect(decision.message).toBe('course fire upgraded from v1 to v2');
+    expect(decision.message).toBe(
+      'course fire upgraded from v1 to v2: new assignments get v2; users not started move to it when they start; those in progress or completed keep their version',
+    );
   });
 
   test('groups: a dynamic group takes no members by hand', () => {

@@ -138,3 +138,110 @@ describe('R25: membership changes previewed and counted in their real replies', 
     expect(isVisible((await h.training('newbie')).assignments.get('fire-safety'))).toBe(true);
   });
 });
+
+describe('R25: rule, profile and course commands previewed and counted in their real replies', () => {
+  test('R25, R10: retiring a rule previews who loses it (not those who also hold it individually); the reply agrees', async () => {
+    const h = await portal();
+    await h.ok('CreateAssignmentRule', rule('r-fire'));
+    await h.engine.reactor.runUntilIdle();
+    const before = (await wholeLog(h.store)).length;
+    const preview = await h.ok('RetireAssignmentRule', { ruleId: 'r-fire' }, { dryRun: true });
+    expect(preview.effects).toMatchObject({
+      eventCounts: { AssignmentRuleRetired: 1 },
+      gaining: { count: 0 },
+      losing: { count: 3, first: ['grace', 'sol', 'sue'] },
+    });
+    expect((await wholeLog(h.store)).length).toBe(before);
+    const real = await h.ok('RetireAssignmentRule', { ruleId: 'r-fire' });
+    expect(real.effects).toEqual(preview.effects);
+    await h.engine.reactor.runUntilIdle();
+    expect((await h.training('sol')).assignments.get('fire-safety')?.active).toBe(false);
+    expect(isVisible((await h.training('ada')).assignments.get('fire-safety'))).toBe(true);
+  });
+
+  test('R25: updating a rule previews that nobody gains or loses training (its settings reach those assigned from now on)', async () => {
+    const h = await portal();
+    await h.ok('CreateAssignmentRule', rule('r-fire'));
+    await h.engine.reactor.runUntilIdle();
+    const change = { ruleId: 'r-fire', due: { kind: 'relative', days: 14 } };
+    const preview = await h.ok('UpdateAssignmentRule', change, { dryRun: true });
+    expect(preview.effects).toMatchObject({
+      eventCounts: { AssignmentRuleUpdated: 1 },
+      gaining: { count: 0 },
+      losing: { count: 0 },
+    });
+    const real = await h.ok('UpdateAssignmentRule', change);
+    expect(real.effects).toEqual(preview.effects);
+  });
+
+  test('R25, R10: a profile change that moves a user into and out of a dynamic group previews the gain and the loss', async () => {
+    const h = await portal();
+    await h.ok('CreateGroup', {
+      groupId: 'sellers',
+      name: 'Sellers',
+      kind: 'dynamic',
+      criteria: { kind: 'attribute', attribute: 'department', in: ['Sales'] },
+    });
+    await h.ok('CreateAssignmentRule', {
+      ruleId: 'r-sales',
+      courseId: 'security',
+      target: { kind: 'group', groupId: 'sellers' },
+      mode: 'dynamic',
+    });
+    await h.engine.reactor.runUntilIdle();
+    expect(isVisible((await h.training('sam')).assignments.get('security'))).toBe(true);
+
+    const before = (await wholeLog(h.store)).length;
+    const join = await h.ok('UpdateUserProfile', { userId: 'ada', department: 'Sales' }, { dryRun: true });
+    expect(join.effects).toMatchObject({ gaining: { count: 1, first: ['ada'] }, losing: { count: 0 } });
+    const leave = await h.ok('UpdateUserProfile', { userId: 'sam', department: 'Engineering' }, { dryRun: true });
+    expect(leave.effects).toMatchObject({ gaining: { count: 0 }, losing: { count: 1, first: ['sam'] } });
+    expect((await wholeLog(h.store)).length).toBe(before);
+
+    expect((await h.ok('UpdateUserProfile', { userId: 'ada', department: 'Sales' })).effects).toEqual(join.effects);
+    expect((await h.ok('UpdateUserProfile', { userId: 'sam', department: 'Engineering' })).effects).toEqual(
+      leave.effects,
+    );
+    await h.engine.reactor.runUntilIdle();
+    expect(isVisible((await h.training('ada')).assignments.get('security'))).toBe(true);
+    expect((await h.training('sam')).assignments.get('security')?.active).toBe(false);
+  });
+
+  test('R25, R10: deactivating a user previews the dynamic training they lose', async () => {
+    const h = await portal();
+    await h.ok('CreateAssignmentRule', rule('r-fire'));
+    await h.engine.reactor.runUntilIdle();
+    const preview = await h.ok('DeactivateUser', { userId: 'sol' }, { dryRun: true });
+    expect(preview.effects).toMatchObject({ losing: { count: 1, first: ['sol'] } });
+    const real = await h.ok('DeactivateUser', { userId: 'sol' });
+    expect(real.effects).toEqual(preview.effects);
+  });
+
+  test('R25, R13: publishing a version previews that nobody is moved now, and says who moves when', async () => {
+    const h = await portal();
+    const preview = await h.ok('UpgradeVersion', { courseId: 'fire-safety' }, { dryRun: true });
+    expect(preview.effects).toMatchObject({
+      eventCounts: { CourseVersionUpgraded: 1 },
+      gaining: { count: 0 },
+      losing: { count: 0 },
+      upgraded: { count: 0 },
+    });
+    expect(preview.message).toMatch(
+      /users not started move to it when they start; those in progress or completed keep/,
+    );
+  });
+
+  test('R25: a preview leaves the reference data every other decision reads untouched', async () => {
+    const h = await portal();
+    await h.ok('CreateAssignmentRule', rule('r-fire'));
+    await h.ok('AddGroupMember', { groupId: 'engineering', userIds: ['sam'] }, { dryRun: true });
+    await h.ok('UpdateUserProfile', { userId: 'ada', managerId: null, department: 'Sales' }, { dryRun: true });
+    await h.ok('RetireAssignmentRule', { ruleId: 'r-fire' }, { dryRun: true });
+    const present = h.commands.referenceData;
+    expect(present.groups.get('engineering')?.members.has('sam')).toBe(false);
+    expect(present.groupsOf('sam').has('engineering')).toBe(false);
+    expect(present.users.get('ada')?.department).toBe('Engineering');
+    expect(present.directReports('grace')).toEqual(['ada']);
+    expect(present.rules.get('r-fire')?.retired).toBe(false);
+  });
+});

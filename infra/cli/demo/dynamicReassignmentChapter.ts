@@ -93,15 +93,15 @@ async function returnToFinance(script: DemoScript): Promise<void> {
     orgUnitId: 'finance',
   });
   console.log(
-    'Pat now has Compliance Training v3 (upgrade to latest on reassignment, R14); Manual Handling stays v1 until Pat registers (pre-registered, Course Publisher).',
+    'Pat now has Compliance Training v3 (the rule upgrades to the latest version on reassignment); Manual Handling stays v1 until Pat registers (pre-registered, Course Publisher).',
   );
   await showAssignments(script, 'pat');
   console.log(
-    'Quinn was In Progress when removed: Manual Handling comes back In Progress and is not upgraded (post-registered, R14).',
+    'Quinn was In Progress when removed: Manual Handling comes back In Progress and is not upgraded (a post-registered learner keeps their version).',
   );
   await showAssignments(script, 'quinn');
   await script.step(
-    'Pat registers for Manual Handling and moves to v2 on registration (R13, R14)',
+    'Pat registers for Manual Handling and moves to the latest version, v2, on registration',
     'StartCourse',
     { userId: 'pat', courseId: 'manual-handling' },
     'pat',

@@ -37,17 +37,17 @@ export async function groupAssignmentChapter(script: DemoScript): Promise<void> 
   );
   await showSummary(script, 'r-fire');
   await script.step(
-    'Assign Fire Safety to Ada individually as well: one assignment, a second source (R1)',
+    'Assign Fire Safety to Ada individually as well: still one assignment, now with a second source',
     'AssignCourse',
     { userIds: ['ada'], courseIds: ['fire-safety'], dueDate: '2026-11-20' },
   );
   await showAssignments(script, 'ada');
-  await script.step('Try to remove Fire Safety from Grace: it comes from the group (R4)', 'UnassignCourse', {
+  await script.step('Try to remove Fire Safety from Grace: it comes from the group, so it stays', 'UnassignCourse', {
     userId: 'grace',
     courseId: 'fire-safety',
   });
   await script.step(
-    "Remove Ada's individual Fire Safety: the group source keeps it, due date back to the group's (R3, R4)",
+    "Remove Ada's individual Fire Safety: the group source keeps it assigned, and the due date goes back to the group's",
     'UnassignCourse',
     { userId: 'ada', courseId: 'fire-safety' },
   );
