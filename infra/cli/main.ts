@@ -58,7 +58,7 @@ Commands:
                                         anything is parked or lags past the limits (10000 events, 300 s)
   tick                                  apply the day's scheduled transitions once (expiry, overdue, reminders),
                                         for the embedded store under cron; lms serve does it by itself
-  parked                                background work that kept failing (R29), with its error
+  parked                                background work that kept failing and was set aside, with its error
   retry [KEY ...]                       run parked reactions again after a fix (all, or those named)
   rebuild                               rebuild every read model from the events (progress bar)
   verify                                check the log (SQLite and every event's checksum), compare the read
