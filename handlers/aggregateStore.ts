@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../domain/events';
 import { asDomainEvent } from '../domain/events';
 import type { EventStore, StoredEvent } from './ports/eventStore';
+import { stateBytes } from './stateBytes';
 
 /** How to fold one kind of aggregate from its stream. */
 export interface AggregateKind<State> {
@@ -14,26 +15,50 @@ export interface Loaded<State> {
   revision: number;
 }
 
+/** The state cache's default bound: about 30,000 users holding ten assignments each. */
+export const DEFAULT_STATE_CACHE_BYTES = 256 * 1024 * 1024;
+
+export interface AggregateStoreOptions {
+  /** Bound of the state cache in (estimated) bytes of heap; the least recently used states go first. */
+  maxBytes?: number;
+  /** Use a cached state without asking the store (one writer per store; a conflict on append corrects it). */
+  optimistic?: boolean;
+}
+
+interface Cached extends Loaded<unknown> {
+  bytes: number;
+}
+
 /**
  * Loads aggregate state, keeping each stream's folded state keyed by its revision so the next load reads only
- * the events appended since. Bounded: the least recently loaded streams are dropped first.
+ * the events appended since. Bounded in memory, whatever the portal's size (issue #19): past `maxBytes` the least
+ * recently used states are dropped, and a state not cached is folded from its stream again (one indexed range
+ * read; `loadMany` reads a batch of streams in one query).
  */
 export class AggregateStore {
-  private readonly cache = new Map<string, Loaded<unknown>>();
+  private readonly cache = new Map<string, Cached>();
+  private readonly stale = new Set<string>();
+  private cachedBytes = 0;
+  private readonly maxBytes: number;
+  private readonly optimistic: boolean;
 
   constructor(
     private readonly store: EventStore,
-    private readonly maxCached = 300_000,
-    private readonly optimistic = true,
-  ) {}
+    options: AggregateStoreOptions = {},
+  ) {
+    this.maxBytes = options.maxBytes ?? DEFAULT_STATE_CACHE_BYTES;
+    this.optimistic = options.optimistic ?? true;
+  }
 
-  private readonly stale = new Set<string>();
+  /** What the cache holds, for operators and tests. */
+  get cacheUse(): { states: number; bytes: number; maxBytes: number } {
+    return { states: this.cache.size, bytes: this.cachedBytes, maxBytes: this.maxBytes };
+  }
 
   /** After our own append: the cache moves to the state the decision produced, at the stored revision. */
   advance(stream: string, state: unknown, revision: number): void {
     this.stale.delete(stream);
-    this.cache.delete(stream);
-    this.cache.set(stream, { state, revision });
+    this.remember(stream, { state, revision });
   }
 
   /** The store has events of this stream the cache lacks (we appended, or lost a race): read them on next load. */
@@ -46,37 +71,78 @@ export class AggregateStore {
    * one query instead of 1,000), so the loads that follow are answered from the cache.
    */
   async prefetch<State>(streams: readonly string[], kind: AggregateKind<State>): Promise<void> {
-    const read = this.store.readStreams?.bind(this.store);
-    if (!read || !this.optimistic) return;
-    const missing = [...new Set(streams)].filter((stream) => !this.cache.has(stream));
-    for (let from = 0; from < missing.length; from += 500) {
-      const page = await read(missing.slice(from, from + 500));
-      for (const [stream, events] of page)
-        if (!this.cache.has(stream)) this.remember(stream, fold({ state: kind.initial(), revision: -1 }, events, kind));
+    if (this.optimistic && this.store.readStreams) await this.loadMany(streams, kind);
+  }
+
+  /**
+   * Every stream's state, the cached ones from the cache and the others read in batches of 500 streams per query:
+   * the states are returned, not only cached, so a batch larger than the cache's bound is still read once.
+   */
+  async loadMany<State>(streams: readonly string[], kind: AggregateKind<State>): Promise<Map<string, Loaded<State>>> {
+    const loaded = new Map<string, Loaded<State>>();
+    const missing: string[] = [];
+    for (const stream of new Set(streams)) {
+      const cached = this.fresh<State>(stream);
+      if (cached) loaded.set(stream, cached);
+      else missing.push(stream);
     }
+    const read = this.store.readStreams?.bind(this.store);
+    if (!read || !this.optimistic) {
+      for (const stream of missing) loaded.set(stream, await this.load(stream, kind));
+      return loaded;
+    }
+    for (let from = 0; from < missing.length; from += 500) {
+      const batch = missing.slice(from, from + 500);
+      const page = await read(batch);
+      for (const stream of batch) {
+        const state = fold({ state: kind.initial(), revision: -1 }, page.get(stream) ?? [], kind);
+        this.stale.delete(stream);
+        this.remember(stream, state);
+        loaded.set(stream, state);
+      }
+    }
+    return loaded;
   }
 
   async load<State>(stream: string, kind: AggregateKind<State>): Promise<Loaded<State>> {
-    const cached = this.cache.get(stream) as Loaded<State> | undefined;
-    // Optimistic: a cached state nobody marked stale is used without asking the store. If another process appended
-    // meanwhile, the append's expected revision refuses it; the engine marks the stream stale and decides again.
-    if (cached && this.optimistic && !this.stale.has(stream)) {
-      this.cache.delete(stream);
-      this.cache.set(stream, cached);
-      return cached;
-    }
-    const from = cached ?? { state: kind.initial(), revision: -1 };
+    const cached = this.fresh<State>(stream);
+    if (cached) return cached;
+    const known = this.cache.get(stream) as Loaded<State> | undefined;
+    const from = known ?? { state: kind.initial(), revision: -1 };
     const loaded = fold(from, await this.store.readStream(stream, from.revision + 1), kind);
     this.stale.delete(stream);
     this.remember(stream, loaded);
     return loaded;
   }
 
-  /** Most recently used last; the least recently used is dropped past the bound. */
-  private remember(stream: string, loaded: Loaded<unknown>): void {
+  /**
+   * Optimistic: a cached state nobody marked stale is used without asking the store. If another process appended
+   * meanwhile, the append's expected revision refuses it; the engine marks the stream stale and decides again.
+   */
+  private fresh<State>(stream: string): Loaded<State> | undefined {
+    const cached = this.cache.get(stream);
+    if (!cached || !this.optimistic || this.stale.has(stream)) return undefined;
     this.cache.delete(stream);
-    this.cache.set(stream, loaded);
-    if (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(stream, cached);
+    return { state: cached.state as State, revision: cached.revision };
+  }
+
+  /** Most recently used last; the least recently used are dropped past the bound. */
+  private remember(stream: string, loaded: Loaded<unknown>): void {
+    const previous = this.cache.get(stream);
+    if (previous) {
+      this.cachedBytes -= previous.bytes;
+      this.cache.delete(stream);
+    }
+    const bytes = stateBytes(stream, loaded.state);
+    this.cache.set(stream, { ...loaded, bytes });
+    this.cachedBytes += bytes;
+    while (this.cachedBytes > this.maxBytes && this.cache.size > 1) {
+      const [oldest, entry] = this.cache.entries().next().value as [string, Cached];
+      this.cache.delete(oldest);
+      this.stale.delete(oldest);
+      this.cachedBytes -= entry.bytes;
+    }
   }
 }
 

@@ -33,6 +33,8 @@ export interface CommandHandlerOptions {
   maxAttempts?: number;
   /** Check every decided event against its published schema before storing it (default on). */
   validateEvents?: boolean;
+  /** Bound of the folded-state cache in bytes (default DEFAULT_STATE_CACHE_BYTES). */
+  stateCacheBytes?: number;
 }
 
 /**
@@ -60,7 +62,10 @@ export class CommandHandler {
     this.maxAttempts = options.maxAttempts ?? 8;
     this.validateEvents = options.validateEvents ?? true;
     this.feed = new ReferenceDataFeed(options.store, options.bootstrapAdminId);
-    this.aggregates = new AggregateStore(options.store);
+    this.aggregates = new AggregateStore(
+      options.store,
+      options.stateCacheBytes ? { maxBytes: options.stateCacheBytes } : {},
+    );
   }
 
   /** The reactor's record of rule holders, for counting what a rule change will withdraw (R25). */

@@ -139,10 +139,12 @@ async function countReactions(
   }
   if (works.length === 0) return;
   const unread = [...new Set(works.map((work) => work.userId))].filter((userId) => !states.has(userId));
-  // One batched read for the users the reactions reach (answered from the cache after), as the reactor will read them.
-  await aggregates.prefetch(unread.map(streams.training), aggregateKinds.training);
-  for (const userId of unread)
-    states.set(userId, (await aggregates.load(streams.training(userId), aggregateKinds.training)).state);
+  // Batched reads for the users the reactions reach (cached for the reactor while the cache's bound allows).
+  const loaded = await aggregates.loadMany(unread.map(streams.training), aggregateKinds.training);
+  for (const userId of unread) {
+    const found = loaded.get(streams.training(userId));
+    if (found) states.set(userId, found.state);
+  }
   const { results } = decideTrainingWork(works, states, after, { now, actorId: meta.actorId, atomic: false });
   for (const result of results) for (const event of result.decision?.events ?? []) countTraining(event, tallies);
 }
@@ -156,17 +158,13 @@ async function plannedStates(plan: Plan, context: PlanContext): Promise<Map<stri
   const named = new Set<string>();
   for (const write of plan.writes)
     for (const event of write.events) if ('userId' in event.data) named.add(event.data.userId);
-  const { aggregates } = context;
   const userIds = [...named];
-  await aggregates.prefetch(userIds.map(streams.training), aggregateKinds.training);
+  const loaded = await context.aggregates.loadMany(userIds.map(streams.training), aggregateKinds.training);
   for (const userId of userIds) {
     const stream = streams.training(userId);
     const planned = plan.writes.find((write) => write.stream === stream && write.stateAfter !== undefined);
-    states.set(
-      userId,
-      (planned?.stateAfter as TrainingState | undefined) ??
-        (await aggregates.load(stream, aggregateKinds.training)).state,
-    );
+    const state = (planned?.stateAfter as TrainingState | undefined) ?? loaded.get(stream)?.state;
+    if (state) states.set(userId, state);
   }
   return states;
 }

@@ -75,6 +75,7 @@ export function buildEngine(options: BuildEngineOptions): Engine {
     store,
     clock,
     bootstrapAdminId: config.LMS_BOOTSTRAP_ADMIN ?? null,
+    stateCacheBytes: config.LMS_STATE_CACHE_MB * 1024 * 1024,
     ...(logger ? { logger } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
   });

@@ -18,6 +18,8 @@ export interface EngineStatus {
   parked: { total: number; byLoop: Record<string, number>; latest: { key: string; loop: string; error: string }[] };
   /** Per time zone in use: the last local date the scheduler applied (R5), and today there. */
   scheduler: { zone: string; appliedThrough: string | null; today: string }[];
+  /** The folded-state cache of the deciding thread: states held, their estimated bytes and the bound (issue #19). */
+  stateCache: { states: number; bytes: number; maxBytes: number };
   /** What needs someone, in sentences; empty when all is well. */
   problems: string[];
 }
@@ -81,7 +83,8 @@ export async function engineStatus(
   const latest = parked
     .slice(-5)
     .map((work) => ({ key: work.key, loop: work.loop, error: work.lastRetry?.error ?? work.error }));
-  return { head, checkpoints, parked: { total: parked.length, byLoop, latest }, scheduler, problems };
+  const stateCache = engine.commands.aggregates.cacheUse;
+  return { head, checkpoints, parked: { total: parked.length, byLoop, latest }, scheduler, stateCache, problems };
 }
 
 /**

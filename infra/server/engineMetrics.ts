@@ -75,9 +75,15 @@ export class EngineMetrics {
       help: 'Position of the last stored event.',
       registers: [this.registry],
     });
+    const cacheBytes = new Gauge({
+      name: 'lms_state_cache_bytes',
+      help: 'Estimated heap held by the folded-state cache (bounded by LMS_STATE_CACHE_MB).',
+      registers: [this.registry],
+    });
     this.collectStatus = async () => {
       const now = await status();
       head.set(now.head);
+      cacheBytes.set(now.stateCache.bytes);
       for (const checkpoint of now.checkpoints) {
         lagEvents.set({ checkpoint: checkpoint.name }, checkpoint.lagEvents);
         lagSeconds.set({ checkpoint: checkpoint.name }, checkpoint.lagSeconds);

@@ -5,6 +5,7 @@ import { aggregateKinds } from '../../handlers/aggregateKinds';
 import { ManualClock } from '../../handlers/ports/clock';
 import type { EventStore } from '../../handlers/ports/eventStore';
 import type { CommandReply, CommandSuccess } from '../../handlers/ports/reply';
+import type { Config } from '../../infra/config';
 import { buildEngine } from '../../infra/engine/buildEngine';
 import { ReadModelDb } from '../../projections/readModelDb';
 import { ADMIN, testConfig } from './testConfig';
@@ -24,13 +25,19 @@ export interface SendOptions {
 
 /** An engine on a real (memory or SQLite) store with a clock the test moves. */
 export function engineHarness(
-  options: { store?: EventStore; readModels?: ReadModelDb; now?: string; reactorChunkSize?: number } = {},
+  options: {
+    store?: EventStore;
+    readModels?: ReadModelDb;
+    now?: string;
+    reactorChunkSize?: number;
+    config?: Partial<Config>;
+  } = {},
 ) {
   const store = options.store ?? testEventStore();
   const readModels = options.readModels ?? ReadModelDb.open({ file: ':memory:' });
   const clock = new ManualClock(options.now ?? '2026-01-05T09:00:00.000Z');
   const engine = buildEngine({
-    config: testConfig(),
+    config: testConfig(options.config),
     store,
     readModels,
     clock,
