@@ -4,7 +4,24 @@ export interface Clock {
   now(): string;
 }
 
-export const systemClock: Clock = { now: () => new Date().toISOString() };
+/**
+ * The system's clock. The instant is formatted once per millisecond, not on every call: a busy command path asks for
+ * `now()` several times per command (it was 3.4% of the deciding thread's time, issue #19).
+ */
+export const systemClock: Clock = (() => {
+  let formattedMs = Number.NaN;
+  let formatted = '';
+  return {
+    now: () => {
+      const ms = Date.now();
+      if (ms !== formattedMs) {
+        formattedMs = ms;
+        formatted = new Date(ms).toISOString();
+      }
+      return formatted;
+    },
+  };
+})();
 
 /** A clock that stands still until moved: tests, the demo, replays. */
 export class ManualClock implements Clock {
