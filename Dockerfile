@@ -19,6 +19,8 @@ ENV NODE_ENV=production LMS_DATA=/data NODE_OPTIONS=--max-semi-space-size=64
 WORKDIR /app
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+# The web console's stylesheet and script, served from beside the sources (lms web, lms serve --http).
+COPY --from=build /app/infra/web/assets infra/web/assets
 COPY package.json ./
 RUN mkdir -p /data && chown node:node /data
 USER node

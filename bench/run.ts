@@ -18,6 +18,7 @@ import { natsWorkloads } from './workloads/natsWorkloads';
 import { queryWorkload } from './workloads/queryWorkload';
 import { rawInsertReference } from './workloads/rawInsertReference';
 import { rebuildWorkload } from './workloads/rebuildWorkload';
+import { webWorkload } from './workloads/webWorkload';
 
 /**
  * `npm run bench [-- --quick] [-- --json] [-- --users N]`: the service levels of DESIGN.md section 6, measured on
@@ -114,6 +115,7 @@ async function runWorkloads(built: Engine, options: BenchOptions, dir: string, l
   await reactor.runUntilIdle();
   await projections.catchUp();
   add(await queryWorkload(queries, portal, 1 + extraRules));
+  add(await webWorkload(built, portal, quick));
   // After the queries, whose MI check counts the rules' assignments only.
   add(...(await mixedWorkloads(engine, portal, quick)));
   add(await rebuildWorkload(store, dir));

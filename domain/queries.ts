@@ -50,6 +50,15 @@ const rangesInOrder = (context: {
   }
 };
 
+/**
+ * R26: the two audit questions. `asOf`: a date (the end of that day in the portal's time zone) or an instant;
+ * `knownAt`: an instant. Both may be given: what was true on `asOf`, as known at `knownAt`.
+ */
+const bitemporal = {
+  asOf: z.union([DateInputSchema, InstantInputSchema]).optional(),
+  knownAt: InstantInputSchema.optional(),
+};
+
 /** Every query's parameters, by query name (DESIGN.md section 4). */
 export const queryParamSchemas = {
   UserDashboard: z.object({ userId: IdSchema }).strict(),
@@ -87,8 +96,9 @@ export const queryParamSchemas = {
       limit: z.number().int().min(1).max(1000).default(50),
     })
     .strict(),
-  AssignmentHistory: z.object({ userId: IdSchema, asOf: InstantInputSchema.optional() }).strict(),
-  ExplainAssignment: z.object({ userId: IdSchema, courseId: IdSchema, asOf: InstantInputSchema.optional() }).strict(),
+  /** R26: asOf, what was true then as known now (corrections applied); knownAt, what the engine said at that instant. */
+  AssignmentHistory: z.object({ userId: IdSchema, ...bitemporal }).strict(),
+  ExplainAssignment: z.object({ userId: IdSchema, courseId: IdSchema, ...bitemporal }).strict(),
   VersionStatus: z.object({ courseId: IdSchema }).strict(),
   /** The rules the actor may see (R17), each with its settings, audience and counts per status. */
   AssignmentRules: z.object({ courseId: IdSchema.optional(), includeRetired: z.boolean().default(false) }).strict(),

@@ -134,6 +134,7 @@ export class CommandHandler {
           referenceData: this.referenceData,
           aggregates: this.aggregates,
           actor: this.referenceData.actor(meta.actorId),
+          ...(this.ruleHolders ? { ruleHolders: this.ruleHolders } : {}),
         };
         try {
           plan = await planner(context);

@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../domain/events';
 import type { Actor } from '../domain/policies/permissionPolicy';
+import type { RuleHolding } from '../domain/reactions/ruleHolders';
 import type { ReferenceData } from '../domain/referenceData/referenceData';
 import type { AggregateStore } from './aggregateStore';
 import type { EventMetadata, ExpectedRevision } from './ports/eventStore';
@@ -46,6 +47,8 @@ export interface PlanContext {
   referenceData: ReferenceData;
   aggregates: AggregateStore;
   actor: Actor;
+  /** Who holds which rule, as the reactor knows it (R26: ExtendDueDates of a rule's holders); absent without one. */
+  ruleHolders?: RuleHolding;
 }
 
 export type Planner = (context: PlanContext) => Promise<Plan>;

@@ -13,12 +13,13 @@ import { forbidden, notFound } from '../domain/shared/domainError';
 import { streams } from '../domain/streams';
 import { sourceLabel } from '../domain/userTraining/assignmentSource';
 import { RESET_WORDS } from '../domain/userTraining/dueDatesAndExemptions';
-import { trainingDecider } from '../domain/userTraining/trainingDecider';
 import { isTrainingEventType } from '../domain/userTraining/trainingEvents';
-import type { TrainingEvent, TrainingState } from '../domain/userTraining/trainingState';
+import type { TrainingEvent } from '../domain/userTraining/trainingState';
 import { isVisible } from '../domain/userTraining/trainingState';
 import type { EventStore, StoredEvent } from '../handlers/ports/eventStore';
-import { describeTrainingEvent, withoutRuleIds } from './historyText';
+import { auditAnswer, correctionsOf, historyRow, lastCompletion, viewFields } from './auditAnswers';
+import { keptExemptionsOf } from './exemptionHistoryText';
+import { withoutRuleIds } from './historyText';
 
 /**
  * The auditor's questions, answered from the events themselves: what a user had to do at an instant, who decided
@@ -32,20 +33,20 @@ export class AuditQueries {
   ) {}
 
   async history(actor: Actor, query: QueryOf<'AssignmentHistory'>, now: string) {
-    const { userId, asOf } = query.params;
+    const { userId } = query.params;
     requireUserView(actor, userId, this.referenceData, { self: true });
-    const events = await this.trainingEvents(userId, asOf);
-    const state = fold(events);
-    const at = asOf ?? now;
+    // R26: asOf (true on that date, as known now) and knownAt (what the engine said then).
+    const answer = auditAnswer(await this.trainingEvents(userId), query.params, this.referenceData, userId, now);
+    const { state, at } = answer;
     const timeZone = this.referenceData.timeZoneOf(userId);
     const view = trainingViewOf(actor, userId, this.referenceData);
     const { courses, rules } = this.referenceData;
     return {
       userId,
-      asOf: asOf ?? null,
+      ...viewFields(answer),
       assignments: [...state.assignments.values()].map((assignment) => {
         const course = courses.get(assignment.courseId);
-        const last = assignment.completions[assignment.completions.length - 1];
+        const last = lastCompletion(assignment);
         return {
           courseId: assignment.courseId,
           title: this.titleOf(assignment.courseId),
@@ -65,20 +66,12 @@ export class AuditQueries {
           score: last?.score ?? null,
         };
       }),
-      events: events.map((stored) => ({
-        position: stored.position,
-        at: stored.metadata.occurredAt,
-        actorId: stored.metadata.actorId,
-        commandId: stored.metadata.commandId,
-        type: stored.type,
-        reason: stored.metadata.reason ?? null,
-        summary: describeTrainingEvent(asDomainEvent(stored) as TrainingEvent, this.referenceData),
-      })),
+      events: answer.entries.map((entry) => historyRow(entry, this.referenceData)),
     };
   }
 
-  async explain(actor: Actor, query: QueryOf<'ExplainAssignment'>): Promise<AssignmentExplanation> {
-    const { userId, courseId, asOf } = query.params;
+  async explain(actor: Actor, query: QueryOf<'ExplainAssignment'>, now: string): Promise<AssignmentExplanation> {
+    const { userId, courseId } = query.params;
     requireUserView(actor, userId, this.referenceData, { self: true });
     const view = trainingViewOf(actor, userId, this.referenceData);
     const course = this.referenceData.courses.get(courseId);
@@ -87,11 +80,16 @@ export class AuditQueries {
         `user ${actor.userId} may not view ${courseId} for ${userId}: the course is outside the training side of their grants`,
         { userId, courseId },
       );
-    const events = await this.trainingEvents(userId, asOf);
-    const assignment = fold(events).assignments.get(courseId);
-    if (!assignment)
-      throw notFound(`${userId} had no assignment of ${courseId}${asOf ? ` as of ${asOf}` : ''}`, { userId, courseId });
-    const ofCourse = events.filter((stored) => (asDomainEvent(stored) as TrainingEvent).data.courseId === courseId);
+    const stored = await this.trainingEvents(userId);
+    const answer = auditAnswer(stored, query.params, this.referenceData, userId, now);
+    const assignment = answer.state.assignments.get(courseId);
+    if (!assignment) {
+      const when = answer.asOf || answer.knownAt ? `: ${answer.view}` : '';
+      throw notFound(`${userId} had no assignment of ${courseId}${when}`, { userId, courseId });
+    }
+    const ofCourse = answer.entries
+      .filter((entry) => entry.folded && entry.event.data.courseId === courseId)
+      .map((entry) => entry.stored);
     // The auditor's view names the spec rule behind each version decision; the reasons themselves are plain words
     // (those recorded before carried the id in the text: it is taken out and put back once).
     const versionDecisions = ofCourse
@@ -121,7 +119,7 @@ export class AuditQueries {
       visible: isVisible(assignment),
       status: assignment.status,
       version: assignment.version,
-      asOf: asOf ?? null,
+      ...viewFields(answer),
       sources: assignment.sources.map((source) => {
         const rule = source.ruleId === null ? undefined : this.referenceData.rules.get(source.ruleId);
         // R17: a rule created outside the actor's scope is shown as such, without its name, creator or exemption.
@@ -145,11 +143,13 @@ export class AuditQueries {
           exemption: source.exemption,
         };
       }),
+      ...keptExemptionsOf(assignment, ruleVisible),
       // The policy that chose the stored due date, not today's portal setting (a change applies at the next reset).
       dueDate,
       portalDueDatePolicy,
       dueDateNotes: assignment.active ? dueDateNotes(dueDate, portalDueDatePolicy) : [],
       versionDecisions,
+      corrections: correctionsOf(answer.entries, courseId, this.referenceData),
       lastRemoval: assignment.lastRemoval,
       removal: assignment.active ? null : this.removalOf(ofCourse, ruleVisible),
     };
@@ -190,21 +190,11 @@ export class AuditQueries {
     return this.referenceData.courses.get(courseId)?.title ?? courseId;
   }
 
-  /** The user's training events recorded up to an instant (all of them without one). */
-  private async trainingEvents(userId: string, asOf: string | undefined): Promise<StoredEvent[]> {
+  /** The user's training events, in stream order (bitemporalTimeline keeps those recorded up to `knownAt`). */
+  private async trainingEvents(userId: string): Promise<StoredEvent[]> {
     const stored = await this.store.readStream(streams.training(userId));
-    const cutoff = asOf === undefined ? Number.POSITIVE_INFINITY : Date.parse(asOf);
-    // A prefix of the stream: stop at the first event recorded after the instant (clocks of instances may differ).
-    const later = stored.findIndex((event) => Date.parse(event.metadata.occurredAt) > cutoff);
-    return (later === -1 ? stored : stored.slice(0, later)).filter((event) => isTrainingEventType(event.type));
+    return stored.filter((event) => isTrainingEventType(event.type));
   }
-}
-
-function fold(events: readonly StoredEvent[]): TrainingState {
-  return events.reduce(
-    (state, stored) => trainingDecider.evolve(state, asDomainEvent(stored) as TrainingEvent),
-    trainingDecider.initialState(),
-  );
 }
 
 /** R3, R9: what an admin needs to know about how the due date stands, beyond the candidates. */

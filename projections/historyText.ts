@@ -2,6 +2,8 @@ import { statusWords } from '../domain/policies/versionPolicy';
 import type { ReferenceData } from '../domain/referenceData/referenceData';
 import { sourceLabel } from '../domain/userTraining/assignmentSource';
 import type { TrainingEvent } from '../domain/userTraining/trainingState';
+import { describeCompletionCorrection, describeDueDateCorrection, describeRegistration } from './correctionHistoryText';
+import { describeExemptionEvent } from './exemptionHistoryText';
 
 const removalText = {
   admin: 'removed by an admin',
@@ -33,13 +35,16 @@ export function describeTrainingEvent(event: TrainingEvent, referenceData: Refer
     case 'TrainingUnassigned':
       return `${title} no longer assigned (${removalText[event.data.cause]}); it was ${event.data.status}`;
     case 'DueDateChanged':
-      return `${title} due date ${event.data.previousDueDate ?? 'none'} → ${event.data.dueDate ?? 'none'}${event.data.override ? ' (admin override)' : ''}`;
+      return (
+        describeDueDateCorrection(event, title) ??
+        `${title} due date ${event.data.previousDueDate ?? 'none'} → ${event.data.dueDate ?? 'none'}${event.data.override ? ' (admin override)' : ''}`
+      );
     case 'ExemptionApplied':
-      return `${title} exempted from rule ${event.data.ruleId}: ${event.data.reason}`;
     case 'ExemptionRemoved':
-      return `${title} exemption from rule ${event.data.ruleId} removed${due(event.data.dueDate)}`;
+    case 'KeptExemptionRemoved':
+      return describeExemptionEvent(event, title);
     case 'CourseStarted':
-      return `${title} started on v${event.data.version}`;
+      return describeRegistration(event, title) ?? `${title} started on v${event.data.version}`;
     case 'AssignmentVersionChanged':
       return `${title} v${event.data.previousVersion} → v${event.data.version}: ${withoutRuleIds(event.data.reason)}`;
     case 'ProgressRecorded':
@@ -54,5 +59,8 @@ export function describeTrainingEvent(event: TrainingEvent, referenceData: Refer
       return `${title} overdue since ${event.data.dueDate}${event.data.escalateTo ? `; ${event.data.escalateTo} told` : ''}`;
     case 'AssignmentDueSoon':
       return `${title} due on ${event.data.dueDate}: reminder ${event.data.daysLeft} day(s) before`;
+    case 'CompletionCorrected':
+    case 'CompletionRevoked':
+      return describeCompletionCorrection(event, title);
   }
 }

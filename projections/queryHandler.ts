@@ -163,7 +163,7 @@ export class QueryHandler {
       case 'AssignmentHistory':
         return this.audit.history(actor, query, now);
       case 'ExplainAssignment':
-        return this.audit.explain(actor, query);
+        return this.audit.explain(actor, query, now);
       case 'CommandOutcome':
         return commandOutcome(this.options.store, actor, query);
       case 'AssignmentRules':

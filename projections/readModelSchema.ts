@@ -9,7 +9,7 @@ export const READ_MODEL_NAMES = ['referenceData', 'assignments'] as const;
  * Bumped whenever a table or a row derivation changes: read models built by another version are dropped on open
  * and rebuilt from the events by the next catch-up.
  */
-export const READ_MODEL_VERSION = 8;
+export const READ_MODEL_VERSION = 9;
 export type ReadModelName = (typeof READ_MODEL_NAMES)[number];
 
 /** overdue_at in mi_counts for a row without a due date (a key column cannot be null): before any real instant. */
@@ -152,6 +152,8 @@ CREATE TABLE IF NOT EXISTS exemptions (
   reason TEXT,
   applied_by TEXT,
   applied_at TEXT,
+  -- R6: the day the exemption ends, if it has an end date.
+  exempt_until TEXT,
   PRIMARY KEY (user_id, course_id, rule_id)
 ) WITHOUT ROWID;
 -- A rule's holders (AssignmentRules, AssignmentSummary): these rows are every rule source held, exempt or not.

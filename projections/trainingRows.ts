@@ -40,6 +40,8 @@ export interface ExemptionRow {
   reason: string | null;
   appliedBy: string | null;
   appliedAt: string | null;
+  /** R6: the day the exemption ends; null without an end date or while not exempt. */
+  until: string | null;
 }
 
 export function assignmentRow(userId: string, assignment: Assignment): AssignmentRow {
@@ -62,6 +64,8 @@ export function assignmentRow(userId: string, assignment: Assignment): Assignmen
       ruleId: source.ruleId,
       assignedOn: source.assignedOn,
       exempt: source.exempt,
+      // R6: shown only for an exemption with an end date, so rows of exemptions without one are as they were.
+      ...(source.exemption?.until ? { exemptUntil: source.exemption.until } : {}),
     })),
     completions: assignment.completions,
     expiresOn: assignment.status === 'completed' ? assignment.expiresOn : null,
@@ -87,6 +91,7 @@ export function exemptionRows(userId: string, state: TrainingState): ExemptionRo
         reason: source.exemption?.reason ?? null,
         appliedBy: source.exemption?.appliedBy ?? null,
         appliedAt: source.exemption?.appliedAt ?? null,
+        until: source.exemption?.until ?? null,
       });
     }
   }

@@ -100,6 +100,7 @@ export class UserProfileQuery extends ReadModelQueries {
           score: completion.score,
           version: completion.version,
           currentlyAssigned: assignment.active,
+          revoked: completion.revoked !== undefined,
         }));
       })
       .sort((a, b) => b.completedOn.localeCompare(a.completedOn) || a.title.localeCompare(b.title));

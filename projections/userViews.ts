@@ -85,6 +85,7 @@ export class UserViews extends ReadModelQueries {
       reason: string | null;
       applied_by: string | null;
       applied_at: string | null;
+      exempt_until: string | null;
     };
     return this.statement<[string], Row>(
       `SELECT e.*, c.title FROM exemptions e LEFT JOIN courses c ON c.course_id = e.course_id
@@ -100,6 +101,7 @@ export class UserViews extends ReadModelQueries {
         reason: row.reason,
         appliedBy: row.applied_by,
         appliedAt: row.applied_at,
+        until: row.exempt_until,
       }));
   }
 }

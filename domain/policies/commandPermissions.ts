@@ -8,6 +8,7 @@ import { forbidden, notFound } from '../shared/domainError';
 import { requireKnownActor, requirePermissionAtAll, requireUnconstrained } from './actorPolicy';
 import { assignability } from './assignabilityPolicy';
 import { authorizeOrgUnit, delegationRefusal } from './delegationPolicy';
+import { authorizeBulkExemption } from './exemptionPermissions';
 import type { Actor, Demand, Placement } from './permissionPolicy';
 import { authorize, requireAllowed, requirePermission } from './permissionPolicy';
 
@@ -55,6 +56,9 @@ export function authorizeCommand(command: Command, actor: Actor, referenceData: 
       return require(ruleDemand(command, referenceData));
     case 'AssignCourse':
       return requirePermissionAtAll(actor, 'assignment.standard', action);
+    // R26: judged per user, like AssignCourse's pairs (extendDueDatesTargets).
+    case 'ExtendDueDates':
+      return requirePermissionAtAll(actor, 'assignment.standard', action);
     case 'RunScheduledTransitions':
       require({ permission: 'progress.record' });
       for (const userId of command.data.userIds ?? []) {
@@ -65,6 +69,10 @@ export function authorizeCommand(command: Command, actor: Actor, referenceData: 
     case 'GrantPermission':
     case 'RevokePermission':
       return authorizeAccessCommand(command, actor, referenceData);
+    case 'ExemptUser':
+      // R6, R16: many users at once are judged one by one (exemptionUserVerdict).
+      if (command.data.userIds) return authorizeBulkExemption(command.data.courseId, actor, referenceData);
+      return authorizeTrainingCommand(command, actor, require, referenceData);
     default:
       return authorizeTrainingCommand(command, actor, require, referenceData);
   }
@@ -110,6 +118,9 @@ const commandWords: Partial<Record<Command['type'], string>> = {
   StartCourse: 'register other users for training',
   RecordProgress: "record other users' progress",
   CompleteCourse: "record other users' completions",
+  CorrectCompletion: "correct other users' completions",
+  RevokeCompletion: "revoke other users' completions",
+  ExtendDueDates: 'extend due dates',
   RunScheduledTransitions: 'run the scheduled transitions',
   GrantPermission: 'grant permissions',
   RevokePermission: 'revoke permissions',
@@ -226,6 +237,7 @@ type TrainingCommand = Exclude<
   | CommandOf<'RemoveGroupMember'>
   | CommandOf<'AssignCourse'>
   | CommandOf<'RunScheduledTransitions'>
+  | CommandOf<'ExtendDueDates'>
 >;
 
 const trainingPermission: Record<TrainingCommand['type'], Permission> = {
@@ -237,6 +249,9 @@ const trainingPermission: Record<TrainingCommand['type'], Permission> = {
   StartCourse: 'progress.record',
   RecordProgress: 'progress.record',
   CompleteCourse: 'progress.record',
+  // R26: who records completions for others corrects and revokes them; a learner cannot correct their own.
+  CorrectCompletion: 'progress.record',
+  RevokeCompletion: 'progress.record',
 };
 
 /** Learners register for, progress through and complete their own training (the LMS player acts as them). */
@@ -249,7 +264,8 @@ function authorizeTrainingCommand(
   require: (demand: Demand) => void,
   referenceData: ReferenceData,
 ) {
-  const { userId } = command.data;
+  // ExemptUser names its one user here: with userIds it is judged per user (authorizeBulkExemption).
+  const userId = command.data.userId as string;
   requireUser(referenceData, userId);
   const courseIds =
     command.type === 'SaveExemptions' ? command.data.exemptions.map((tick) => tick.courseId) : [command.data.courseId];

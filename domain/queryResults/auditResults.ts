@@ -7,17 +7,25 @@ import { SourceViewSchema } from './userViewResults';
 
 /**
  * The results of AssignmentHistory and ExplainAssignment (DESIGN.md section 4): the auditor's questions, answered
- * from the user's training events (those recorded up to `asOf` when it is given).
+ * from the user's training events (R26: as true on `asOf`, as the engine said at `knownAt`).
  */
 
 type TrainingEventType = keyof typeof trainingEventSchemas;
 const trainingEventTypes = Object.keys(trainingEventSchemas) as [TrainingEventType, ...TrainingEventType[]];
 
+/** R26: which view an answer is: both questions echoed as instants (null when not asked), and the view in words. */
+const bitemporalView = {
+  /** What was true then, as known now (or at `knownAt`): corrections applied; a plain date read as its day's end. */
+  asOf: InstantSchema.nullable(),
+  /** What the engine said at that instant: only the events recorded by then. */
+  knownAt: InstantSchema.nullable(),
+  view: z.string(),
+};
+
 export const AssignmentHistoryResultSchema = z
   .object({
     userId: IdSchema,
-    /** The instant asked about; null for now. */
-    asOf: InstantSchema.nullable(),
+    ...bitemporalView,
     /** Every assignment the user had then, removed ones included (`active` false). */
     assignments: z.array(
       z
@@ -29,7 +37,7 @@ export const AssignmentHistoryResultSchema = z
           visible: z.boolean(),
           status: TrainingStatusSchema,
           dueDate: CalendarDateSchema.nullable(),
-          /** R5, judged at `asOf` (or now) in the user's time zone; never for an invisible assignment. */
+          /** R5, judged at `asOf` (else `knownAt`, else now) in the user's zone; never for an invisible assignment. */
           overdue: z.boolean(),
           version: z.number().int(),
           /** Each source's label (R1); a rule outside the actor's scope reads "a rule outside your scope" (R17). */
@@ -97,11 +105,22 @@ export const RemovalExplanationSchema = z
   })
   .strict();
 
+/** An exemption: why, who applied it and when, and (R6) the day it ends, when it has an end date. */
+const ExemptionSchema = z
+  .object({ reason: z.string(), appliedBy: IdSchema, appliedAt: InstantSchema, until: CalendarDateSchema.optional() })
+  .strict();
+
 /** A source as explain shows it: a rule outside the actor's scope (R17) has no id, rule or exemption. */
 const ExplainedSourceSchema = SourceViewSchema.extend({
   rule: z.object({ name: z.string(), mode: RuleModeSchema, createdBy: IdSchema }).strict().nullable(),
-  exemption: z.object({ reason: z.string(), appliedBy: IdSchema, appliedAt: InstantSchema }).strict().nullable(),
+  exemption: ExemptionSchema.nullable(),
 }).strict();
+
+/**
+ * R6: an exemption kept for a rule whose source dynamic removal took away: given back if the rule assigns the course
+ * again, unless removed or ended meanwhile. Rules outside the actor's scope are left out (R17).
+ */
+const KeptExemptionSchema = z.object({ ruleId: IdSchema, exemption: ExemptionSchema }).strict();
 
 export const ExplainAssignmentResultSchema = z
   .object({
@@ -112,8 +131,10 @@ export const ExplainAssignmentResultSchema = z
     visible: z.boolean(),
     status: TrainingStatusSchema,
     version: z.number().int(),
-    asOf: InstantSchema.nullable(),
+    ...bitemporalView,
     sources: z.array(ExplainedSourceSchema),
+    /** R6: exemptions kept for rules whose source is away (dynamic removal); absent when there are none. */
+    keptExemptions: z.array(KeptExemptionSchema).optional(),
     dueDate: DueDateExplanationSchema,
     /** The portal's due-date policy now; `dueDate.policy` is the one the stored date was computed under. */
     portalDueDatePolicy: DueDatePolicySchema,
@@ -121,6 +142,11 @@ export const ExplainAssignmentResultSchema = z
     dueDateNotes: z.array(z.string()),
     /** Why the user is on their version, one sentence per decision, naming its spec rule (R13, R14). */
     versionDecisions: z.array(z.string()),
+    /**
+     * R26: the corrections of this assignment in the view (completion corrected or revoked, due date extended or
+     * moved by a corrected hire date), each a sentence with when and by whom it was recorded.
+     */
+    corrections: z.array(z.string()),
     lastRemoval: z.object({ cause: RemovalCauseSchema, status: TrainingStatusSchema }).strict().nullable(),
     /** When the assignment is removed: when, by whom, and why, in words. */
     removal: RemovalExplanationSchema.nullable(),

@@ -15,6 +15,8 @@ export const ProfileSourceSchema = z.strictObject({
   ruleId: IdSchema.nullable(),
   assignedOn: CalendarDateSchema,
   exempt: z.boolean(),
+  /** R6: the day this source's exemption ends, when it has an end date. */
+  exemptUntil: CalendarDateSchema.optional(),
 });
 
 export const ProfileAssignmentSchema = z.strictObject({
@@ -43,6 +45,8 @@ export const ProfileCompletionSchema = z.strictObject({
   version: z.number().int(),
   /** False when the assignment has since been removed (its history stays, R4). */
   currentlyAssigned: z.boolean(),
+  /** R26: revoked: kept in the history so marked, it no longer counts. */
+  revoked: z.boolean(),
 });
 
 export const UserProfileResultSchema = z.strictObject({

@@ -19,6 +19,8 @@ export const SourceViewSchema = z
     ruleId: IdSchema.nullable(),
     assignedOn: CalendarDateSchema,
     exempt: z.boolean(),
+    /** R6: the day this source's exemption ends, when it has an end date. */
+    exemptUntil: CalendarDateSchema.optional(),
   })
   .strict();
 export type SourceView = z.infer<typeof SourceViewSchema>;
@@ -60,9 +62,20 @@ export const UserAssignmentRowSchema = DashboardRowSchema.extend({
   startedOn: CalendarDateSchema.nullable(),
   completedOn: CalendarDateSchema.nullable(),
   score: z.number().nullable(),
-  /** Every completion, each on the version completed (R13). */
+  /**
+   * Every completion, each on the version completed (R13); R26: a corrected one with what was first recorded, a
+   * revoked one marked so (it no longer counts).
+   */
   completions: z.array(
-    z.object({ completedOn: CalendarDateSchema, score: z.number().nullable(), version: z.number().int() }).strict(),
+    z
+      .object({
+        completedOn: CalendarDateSchema,
+        score: z.number().nullable(),
+        version: z.number().int(),
+        correctedFrom: z.object({ completedOn: CalendarDateSchema, score: z.number().nullable() }).strict().optional(),
+        revoked: z.object({ reason: z.string(), revokedBy: IdSchema, revokedAt: InstantSchema }).strict().optional(),
+      })
+      .strict(),
   ),
 }).strict();
 export type UserAssignmentRow = z.infer<typeof UserAssignmentRowSchema>;
@@ -83,6 +96,8 @@ export const ExemptionViewRowSchema = z
     reason: z.string().nullable(),
     appliedBy: IdSchema.nullable(),
     appliedAt: InstantSchema.nullable(),
+    /** R6: the day the exemption ends (the training is due again from then); null without an end date. */
+    until: CalendarDateSchema.nullable(),
   })
   .strict();
 

@@ -3,6 +3,7 @@ import type { DomainEvent, EventOf } from '../events';
 import { ruleAudience, ruleFacts, ruleMatches, withinAudienceScope } from '../policies/ruleAudiencePolicy';
 import type { ReferenceData } from '../referenceData/referenceData';
 import type { Instant } from '../shared/primitives';
+import type { TrainingCommand } from '../userTraining/trainingDecision';
 import type { TrainingWork, WorkCause } from '../userTraining/trainingWork';
 import type { RuleHolding } from './ruleHolders';
 
@@ -50,24 +51,8 @@ const reactions: { [Type in DomainEvent['type']]?: Reaction<Type> } = {
     );
     return [...newStarterRules.map((rule) => r.apply(rule, data.userId)), ...r.reconcileUser(data.userId)];
   },
-  UserProfileUpdated: ({ data }, r) => {
-    const { userId, changed } = data;
-    if (!changed.includes('managerId') && !changed.includes('orgUnitId')) return r.reconcileUser(userId);
-    // A new manager or org unit also moves everyone below the user, and the reach of rules the user created under
-    // "self and subordinates" or "own org unit" constraints (R17).
-    const below = r.referenceData.reportingLine(userId).sort();
-    const scopedRules = r
-      .followingRules()
-      .filter(
-        (rule) =>
-          rule.createdBy === userId &&
-          rule.audienceScope?.some((scope) => scope.selfAndSubordinates || scope.ownOrgUnit),
-      );
-    return [
-      ...[userId, ...below].flatMap((id) => r.reconcileUser(id)),
-      ...scopedRules.flatMap((rule) => r.reconcileRule(rule)),
-    ];
-  },
+  // R26: a corrected hire date moves the new-starter due dates counting from it (R18), before any rule reacts.
+  UserProfileUpdated: ({ data }, r) => [...hireDateCorrected(data, r), ...profileReactions(data, r)],
   // Users who came to match while the course was inactive were skipped (R15): they get it now.
   CourseActivated: ({ data }, r) =>
     r
@@ -95,6 +80,30 @@ const reactions: { [Type in DomainEvent['type']]?: Reaction<Type> } = {
   AssignmentSourceAdded: ({ data }, r) => r.checkLanded(data.source.ruleId, data.userId),
 };
 
+function profileReactions({ userId, changed }: EventOf<'UserProfileUpdated'>['data'], r: Reacting): TrainingWork[] {
+  if (!changed.includes('managerId') && !changed.includes('orgUnitId')) return r.reconcileUser(userId);
+  // A new manager or org unit also moves everyone below the user, and the reach of rules the user created under
+  // "self and subordinates" or "own org unit" constraints (R17).
+  const below = r.referenceData.reportingLine(userId).sort();
+  const scopedRules = r
+    .followingRules()
+    .filter(
+      (rule) =>
+        rule.createdBy === userId && rule.audienceScope?.some((scope) => scope.selfAndSubordinates || scope.ownOrgUnit),
+    );
+  return [
+    ...[userId, ...below].flatMap((id) => r.reconcileUser(id)),
+    ...scopedRules.flatMap((rule) => r.reconcileRule(rule)),
+  ];
+}
+
+/** R26, R18: the user's training, told the hire date it counts new-starter windows from was corrected. */
+function hireDateCorrected(data: EventOf<'UserProfileUpdated'>['data'], r: Reacting): TrainingWork[] {
+  const { userId, previousHireDate, profile } = data;
+  if (previousHireDate === undefined || previousHireDate === profile.hireDate) return [];
+  return [r.work(userId, { type: 'CorrectHireDate', previousHireDate, hireDate: profile.hireDate })];
+}
+
 /** A live dynamic rule whose reach follows profiles and membership (new-starter rules reach at registration only). */
 const follows = (rule: ActiveRule): boolean =>
   !rule.retired && rule.mode === 'dynamic' && rule.target.kind !== 'newStarters';
@@ -115,6 +124,11 @@ class Reacting {
   apply(rule: ActiveRule, userId: string): TrainingWork {
     const command = { type: 'ApplyRule' as const, rule: ruleFacts(rule, this.referenceData) };
     return { userId, command, at: this.trigger.occurredAt, actorId: rule.createdBy, cause: this.cause };
+  }
+
+  /** Work on one user's training on behalf of the trigger's actor. */
+  work(userId: string, command: TrainingCommand): TrainingWork {
+    return { userId, command, at: this.trigger.occurredAt, actorId: this.trigger.actorId, cause: this.cause };
   }
 
   withdraw(rule: ActiveRule, userId: string, cause: 'dynamic' | 'retired'): TrainingWork {

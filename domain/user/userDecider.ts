@@ -73,7 +73,9 @@ function decideUserEvents(command: UserCommand, state: UserState, context: UserC
       const changed = PROFILE_FIELDS.filter((field) => profile[field] !== current[field]);
       if (changed.length === 0) return [];
       checkProfile(userId, profile, context);
-      return [{ type: 'UserProfileUpdated', data: { userId, changed, profile } }];
+      // R26: a corrected hire date says what it was, so the due dates counting from it can move (R18).
+      const previous = changed.includes('hireDate') ? { previousHireDate: current.hireDate } : {};
+      return [{ type: 'UserProfileUpdated', data: { userId, changed, profile, ...previous } }];
     }
     case 'DeactivateUser': {
       const current = requireExisting(state, command.data.userId);

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { DateInputSchema, IdSchema, LabelSchema, NameSchema, TimeZoneSchema } from '../shared/primitives';
+import {
+  CalendarDateSchema,
+  DateInputSchema,
+  IdSchema,
+  LabelSchema,
+  NameSchema,
+  TimeZoneSchema,
+} from '../shared/primitives';
 
 export const UserProfileSchema = z.object({
   name: NameSchema,
@@ -20,6 +27,8 @@ export const UserProfileUpdatedSchema = z.object({
   userId: IdSchema,
   changed: z.array(z.string()),
   profile: UserProfileSchema,
+  /** R26: the hire date before, when it changed: the due dates counting from it (R18) move with it. */
+  previousHireDate: CalendarDateSchema.optional(),
 });
 export const UserDeactivatedSchema = z.object({ userId: IdSchema });
 

@@ -5,6 +5,7 @@ import { requireCourse } from './assignmentChecks';
 import type { AssignmentSource } from './assignmentSource';
 import { sourceLabel } from './assignmentSource';
 import { dueAfter, dueText, effective, pastDueWarnings } from './dueDateTerms';
+import { withKeptExemption } from './exemptionLifecycle';
 import type { RuleFacts, TrainingCommand, TrainingContext, TrainingDecision } from './trainingDecision';
 import { trainingDecision as decision } from './trainingDecision';
 import type { Assignment, TrainingEvent, TrainingState } from './trainingState';
@@ -48,6 +49,11 @@ export function assignIndividually(
 }
 
 export function applyRule(rule: RuleFacts, state: TrainingState, context: TrainingContext): TrainingDecision {
+  // R6: an exemption kept for the rule since dynamic removal took its source away comes back with the source.
+  return withKeptExemption(ruleDecision(rule, state, context), state, rule.ruleId, rule.courseId, context);
+}
+
+function ruleDecision(rule: RuleFacts, state: TrainingState, context: TrainingContext): TrainingDecision {
   const course = requireCourse(rule.courseId, context);
   const source: AssignmentSource = {
     kind: rule.kind,

@@ -2,13 +2,14 @@
 import { ruleViolation } from '../shared/domainError';
 import { requireActive, requireRuleSource, titleOf } from './assignmentChecks';
 import { sourceLabel } from './assignmentSource';
-import { dueAfter, dueText, effective, pastDueWarnings, renewedTerms } from './dueDateTerms';
+import { dueAfter, dueText, effective, pastDueWarnings } from './dueDateTerms';
+import { exemptionOf } from './exemptionKeeping';
+import { exemptionApplied, keptRemovals, reinstated, untilText } from './exemptionLifecycle';
 import type { ExemptionTick } from './trainingCommands';
 import type { TrainingCommand, TrainingContext, TrainingDecision } from './trainingDecision';
 import { trainingDecision as decision } from './trainingDecision';
 import { evolveTraining } from './trainingEvolution';
-import type { TrainingEvent, TrainingState } from './trainingState';
-import { renew } from './trainingState';
+import type { SourceState, TrainingEvent, TrainingState } from './trainingState';
 
 /** What a reset is, in an admin's words: every event that renews the due date from the rules and ends an override. */
 export const RESET_WORDS =
@@ -45,11 +46,24 @@ export function changeDueDate(
   );
 }
 
-export function exempt(
-  command: { courseId: string; ruleId?: string | undefined; reason: string },
-  state: TrainingState,
-  context: TrainingContext,
-): TrainingDecision {
+type ExemptCommand = Omit<Extract<TrainingCommand, { type: 'ExemptUser' }>, 'type'>;
+
+/**
+ * R6: exempts the rule sources named (or every rule source), with a reason and, when given, an end date after today.
+ * Exempting what is already exempt changes nothing, unless a different end date is given: that is recorded as a new
+ * application. `bulk`: a user who does not hold the rule's source is skipped (R16), not refused.
+ */
+export function exempt(command: ExemptCommand, state: TrainingState, context: TrainingContext): TrainingDecision {
+  const until = command.until ?? undefined;
+  if (until !== undefined && until <= context.today) {
+    throw ruleViolation(
+      `the exemption's end date ${until} must be after today (${context.today} for ${context.userId}): the exemption ends on that day and the training is due again from it`,
+      { until, today: context.today },
+      'R6',
+    );
+  }
+  const skipped = command.bulk ? notHeld(command, state, context) : undefined;
+  if (skipped) return skipped;
   const current = requireActive(state, command.courseId, context);
   const ruleSources = current.sources.filter((source) => source.ruleId !== null);
   if (command.ruleId === undefined && ruleSources.length === 0) {
@@ -60,89 +74,84 @@ export function exempt(
     );
   }
   const targets = command.ruleId === undefined ? ruleSources : [requireRuleSource(current, command.ruleId, context)];
-  const pending = targets.filter((source) => !source.exempt);
+  // A different end date given for an exemption in force is a new application of it.
+  const newEnd = (source: SourceState) => command.until !== undefined && source.exemption?.until !== until;
+  const pending = targets.filter((source) => !source.exempt || newEnd(source));
   if (pending.length === 0) {
     const first = targets[0];
     return decision(
       [],
       'unchanged',
-      `${command.courseId} is already exempt for ${context.userId}${first?.exemption ? ` (since ${first.exemption.appliedAt} by ${first.exemption.appliedBy})` : ''}`,
+      `${command.courseId} is already exempt for ${context.userId}${first?.exemption ? ` (since ${first.exemption.appliedAt} by ${first.exemption.appliedBy}${untilText(first.exemption.until).replace(';', ',')})` : ''}`,
     );
   }
+  const exemption = exemptionOf({ reason: command.reason, appliedBy: context.actorId, appliedAt: context.now, until });
   const events: TrainingEvent[] = [];
   let sources = current.sources;
   for (const target of pending) {
-    sources = sources.map((source) => (source === target ? { ...source, exempt: true } : source));
-    const dueDate = dueAfter(sources, current.dueOverride, context.preferences.dueDatePolicy);
-    events.push({
-      type: 'ExemptionApplied',
-      data: {
-        userId: context.userId,
-        courseId: command.courseId,
-        ruleId: target.ruleId as string,
-        reason: command.reason,
-        appliedBy: context.actorId,
-        appliedAt: context.now,
-        ...effective(dueDate, context),
-        visible: sources.some((source) => !source.exempt),
-      },
-    });
+    const step = exemptionApplied(command.courseId, sources, target, exemption, current.dueOverride, context);
+    events.push(step.event);
+    sources = step.sources;
   }
-  const visible = sources.some((source) => !source.exempt);
-  const warnings = visible
-    ? sources
-        .filter((source) => !source.exempt)
-        .map((source) => `${sourceLabel(source)} still assigns ${command.courseId}: it stays on the dashboard`)
-    : [];
-  return decision(
-    events,
-    'changed',
-    `${context.userId} exempted from ${titleOf(command.courseId, context)} (${pending.map(sourceLabel).join(', ')}): ${command.reason}`,
-    warnings,
-  );
+  const title = titleOf(command.courseId, context);
+  const labels = pending.map(sourceLabel).join(', ');
+  const message = pending.every((source) => source.exempt)
+    ? `${context.userId}'s exemption from ${title} (${labels}) now ${until ? `ends on ${until}` : 'has no end date'}`
+    : `${context.userId} exempted from ${title} (${labels}): ${command.reason}${untilText(until)}`;
+  const warnings = sources
+    .filter((source) => !source.exempt)
+    .map((source) => `${sourceLabel(source)} still assigns ${command.courseId}: it stays on the dashboard`);
+  return decision(events, 'changed', message, warnings);
 }
 
+/** R6, R16: one user of a bulk exemption who does not hold the rule's source: skipped, saying so. */
+function notHeld(command: ExemptCommand, state: TrainingState, context: TrainingContext): TrainingDecision | undefined {
+  const current = state.assignments.get(command.courseId);
+  const held = current?.active
+    ? current.sources.some((source) =>
+        command.ruleId === undefined ? source.ruleId !== null : source.ruleId === command.ruleId,
+      )
+    : false;
+  if (held) return undefined;
+  const title = titleOf(command.courseId, context);
+  const why = !current?.active
+    ? `does not hold ${title}`
+    : command.ruleId === undefined
+      ? `holds ${title} only individually`
+      : `does not hold ${title} via rule ${command.ruleId}`;
+  return decision([], 'skipped', `${context.userId} ${why}: nothing to exempt`);
+}
+
+/**
+ * R9: reinstates the exempt sources named (or every exempt one). R6: an exemption kept for a rule whose source dynamic
+ * removal took away is removed too (named, or with every exemption of the course), so the source comes back without it.
+ */
 export function removeExemption(
   command: { courseId: string; ruleId?: string | undefined },
   state: TrainingState,
   context: TrainingContext,
 ): TrainingDecision {
+  const found = state.assignments.get(command.courseId);
+  const kept = (found?.keptExemptions ?? []).filter(
+    (entry) => command.ruleId === undefined || entry.ruleId === command.ruleId,
+  );
+  const holdsRule = found?.active && found.sources.some((source) => source.ruleId === command.ruleId);
+  if (kept.length > 0 && (!found?.active || (command.ruleId !== undefined && !holdsRule)))
+    return keptRemovals(command.courseId, kept, context);
   const current = requireActive(state, command.courseId, context);
   const targets =
     command.ruleId === undefined
       ? current.sources.filter((source) => source.exempt)
       : [requireRuleSource(current, command.ruleId, context)].filter((source) => source.exempt);
+  if (targets.length === 0 && kept.length > 0) return keptRemovals(command.courseId, kept, context);
   if (targets.length === 0)
     return decision(
       [],
       'unchanged',
       `${context.userId} is not exempt from ${command.courseId}${command.ruleId ? ` via rule ${command.ruleId}` : ''}; nothing changed`,
     );
-  const events: TrainingEvent[] = [];
-  let sources = current.sources;
-  for (const target of targets) {
-    // R9: the source takes its rule's terms again and its window restarts today; a fixed date stays fixed; an admin
-    // override ends here.
-    const renewed = renewedTerms(target, context.today, context);
-    sources = sources.map((source) =>
-      source === target ? { ...renew(source, renewed), exempt: false, exemption: null } : source,
-    );
-    const dueDate = dueAfter(sources, null, context.preferences.dueDatePolicy);
-    events.push({
-      type: 'ExemptionRemoved',
-      data: {
-        userId: context.userId,
-        courseId: command.courseId,
-        ruleId: target.ruleId as string,
-        removedBy: context.actorId,
-        removedAt: context.now,
-        renewed,
-        ...effective(dueDate, context),
-        visible: true,
-      },
-    });
-  }
-  const dueDate = dueAfter(sources, null, context.preferences.dueDatePolicy);
+  const { events, dueDate } = reinstated(current, targets, context);
+  if (kept.length > 0) events.push(...keptRemovals(command.courseId, kept, context).events);
   return decision(
     events,
     'changed',
@@ -163,7 +172,11 @@ export function saveExemptions(
   const warnings: string[] = [];
   for (const tick of ticks) {
     const step = tick.exempted
-      ? exempt({ courseId: tick.courseId, ruleId: tick.ruleId, reason: tick.reason as string }, working, context)
+      ? exempt(
+          { courseId: tick.courseId, ruleId: tick.ruleId, reason: tick.reason as string, until: tick.until },
+          working,
+          context,
+        )
       : removeExemption({ courseId: tick.courseId, ruleId: tick.ruleId }, working, context);
     if (step.events.length === 0) continue;
     const title = context.course(tick.courseId)?.title ?? tick.courseId;
@@ -172,7 +185,14 @@ export function saveExemptions(
       events.push(event);
     }
     const due = working.assignments.get(tick.courseId)?.dueDate ?? null;
-    changes.push(tick.exempted ? `exempted from ${title}` : `reinstated ${title}${dueText(due)}`);
+    const keptOnly = step.events.every((event) => event.type === 'KeptExemptionRemoved');
+    changes.push(
+      tick.exempted
+        ? `exempted from ${title}${untilText(tick.until)}`
+        : keptOnly
+          ? `no longer exempt from ${title} if its rule assigns it again`
+          : `reinstated ${title}${dueText(due)}`,
+    );
     warnings.push(...step.warnings);
   }
   if (events.length === 0) return decision([], 'unchanged', 'Exemptions saved: nothing changed');

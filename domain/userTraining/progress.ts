@@ -2,6 +2,7 @@
 import { expiryDate } from '../policies/validityPolicy';
 import { versionOnRegistration } from '../policies/versionPolicy';
 import { ruleViolation } from '../shared/domainError';
+import type { CalendarDate } from '../shared/primitives';
 import { requireCourse, requireWorkable, titleOf } from './assignmentChecks';
 import type { TrainingCommand, TrainingContext, TrainingDecision } from './trainingDecision';
 import { trainingDecision as decision } from './trainingDecision';
@@ -34,8 +35,11 @@ export function start(courseId: string, state: TrainingState, context: TrainingC
   );
 }
 
-/** StartCourse is registration: R13 moves a user who had not registered to the latest version. */
-function registration(current: Assignment, context: TrainingContext): TrainingEvent[] {
+/**
+ * StartCourse is registration: R13 moves a user who had not registered to the latest version. A registration a
+ * completion implies is dated on the completion (R26: a back-dated completion never reads as started after it).
+ */
+function registration(current: Assignment, context: TrainingContext, completedOn?: CalendarDate): TrainingEvent[] {
   const course = requireCourse(current.courseId, context);
   const { version, reason } = versionOnRegistration(current.status, current.version, course.version);
   const events: TrainingEvent[] = [];
@@ -47,28 +51,33 @@ function registration(current: Assignment, context: TrainingContext): TrainingEv
   }
   events.push({
     type: 'CourseStarted',
-    data: { userId: context.userId, courseId: current.courseId, version, startedOn: context.today },
+    data: { userId: context.userId, courseId: current.courseId, version, ...registeredOn(context, completedOn) },
   });
   return events;
 }
 
 /** R24: registering for a retake in the window takes the latest version, as a retake after expiry does (R13). */
-function retakeRegistration(current: Assignment, context: TrainingContext): TrainingEvent[] {
+function retakeRegistration(
+  current: Assignment,
+  context: TrainingContext,
+  completedOn?: CalendarDate,
+): TrainingEvent[] {
   const course = requireCourse(current.courseId, context);
-  return [
-    {
-      type: 'CourseStarted',
-      data: { userId: context.userId, courseId: current.courseId, version: course.version, startedOn: context.today },
-    },
-  ];
+  const { userId } = context;
+  const on = registeredOn(context, completedOn);
+  return [{ type: 'CourseStarted', data: { userId, courseId: current.courseId, version: course.version, ...on } }];
 }
 
+/** Today, or the date of the completion that implies the registration (marked so). */
+const registeredOn = (context: TrainingContext, completedOn: CalendarDate | undefined) =>
+  completedOn === undefined ? { startedOn: context.today } : { startedOn: completedOn, withCompletion: true as const };
+
 /** The registration a piece of progress implies: none when under way, the retake's in an open window (R24). */
-function registrationFor(current: Assignment, context: TrainingContext): TrainingEvent[] {
+function registrationFor(current: Assignment, context: TrainingContext, completedOn?: CalendarDate): TrainingEvent[] {
   if (current.status === 'inProgress' || current.retake?.startedOn) return [];
   return current.retake && current.status === 'completed'
-    ? retakeRegistration(current, context)
-    : registration(current, context);
+    ? retakeRegistration(current, context, completedOn)
+    : registration(current, context, completedOn);
 }
 
 function versionAfter(events: TrainingEvent[], fallback: number): number {
@@ -127,7 +136,7 @@ export function complete(
       { completedOn },
     );
   const course = requireCourse(command.courseId, context);
-  const events = registrationFor(current, context);
+  const events = registrationFor(current, context, completedOn);
   const version = versionAfter(events, current.retake?.version ?? current.version);
   const expiresOn = expiryDate(completedOn, course.validityDays);
   events.push({

@@ -7,6 +7,7 @@ import { daysBetween } from '../shared/calendar';
 import type { CalendarDate } from '../shared/primitives';
 import type { RenewedTerms } from './dueDateTerms';
 import { dueAfter, effective, renewedTerms } from './dueDateTerms';
+import { lapsedExemptions } from './exemptionLifecycle';
 import type { TrainingContext, TrainingDecision } from './trainingDecision';
 import { trainingDecision as decision } from './trainingDecision';
 import { evolveTraining } from './trainingEvolution';
@@ -14,7 +15,8 @@ import type { Assignment, TrainingEvent, TrainingState } from './trainingState';
 import { isVisible, renew } from './trainingState';
 
 /**
- * What time does to a user's training, as of today in the user's zone (R5, R22, R23): a completion past its validity
+ * What time does to a user's training, as of today in the user's zone (R5, R6, R22, R23): an exemption whose end date
+ * has come ends, with the R9 reset; a completion past its validity
  * expires; a due date that has ended is announced overdue, once; a due date coming up is announced on the portal's
  * reminder days, once each. Idempotent: run again the same day (another instance, a restart, `lms tick`), it decides
  * nothing; run after days of downtime, it catches up (only the nearest reminder still useful goes out).
@@ -24,11 +26,15 @@ export function runScheduledTransitions(state: TrainingState, context: TrainingC
   for (const original of state.assignments.values()) {
     if (!original.active) continue;
     let current = original;
-    for (const transition of [recertification(current, context), expiry(current, context)]) {
-      if (!transition) continue;
+    const next = (transition: TrainingEvent) => {
       events.push(transition);
       const after = evolveTraining({ assignments: new Map([[current.courseId, current]]) }, transition);
       current = after.assignments.get(current.courseId) as Assignment;
+    };
+    // R6: exemptions whose end date has come end first, so the training is judged as shown again today.
+    for (const lapse of lapsedExemptions(current, context)) next(lapse);
+    for (const transition of [recertification(current, context), expiry(current, context)]) {
+      if (transition) next(transition);
     }
     const notice = overdueNotice(current, context) ?? reminder(current, context);
     if (notice) events.push(notice);
@@ -40,10 +46,11 @@ export function runScheduledTransitions(state: TrainingState, context: TrainingC
     count('AssignmentOverdue'),
     count('AssignmentDueSoon'),
   ];
+  const ended = count('ExemptionRemoved');
   return decision(
     events,
     events.length ? 'changed' : 'unchanged',
-    `${context.userId}: ${retakes} retakes assigned, ${expired} expired, ${overdue} newly overdue, ${reminded} reminded`,
+    `${context.userId}: ${ended > 0 ? `${ended} exemptions ended, ` : ''}${retakes} retakes assigned, ${expired} expired, ${overdue} newly overdue, ${reminded} reminded`,
   );
 }
 
@@ -148,8 +155,10 @@ export function describeScheduledTransitions(users: number, events: readonly Tra
   const count = (type: TrainingEvent['type']) => events.filter((event) => event.type === type).length;
   const reminders = count('AssignmentDueSoon');
   const retakes = count('RecertificationDue');
+  const ended = count('ExemptionRemoved');
   return (
-    `scheduled transitions for ${users} users: ${retakes > 0 ? `${retakes} retakes assigned, ` : ''}` +
+    `scheduled transitions for ${users} users: ${ended > 0 ? `${ended} exemptions ended on their end date, ` : ''}` +
+    `${retakes > 0 ? `${retakes} retakes assigned, ` : ''}` +
     `${count('CompletionExpired')} completions expired, ` +
     `${count('AssignmentOverdue')} assignments newly overdue${reminders > 0 ? `, ${reminders} reminders` : ''}`
   );

@@ -1,5 +1,6 @@
 import type { Decider } from '../decider';
 import { applyRule, assignIndividually } from './assigning';
+import { decideCorrection } from './corrections';
 import { changeDueDate, exempt, removeExemption, saveExemptions } from './dueDatesAndExemptions';
 import { complete, recordProgress, start } from './progress';
 import { unassign, withdrawRule } from './removing';
@@ -49,5 +50,10 @@ function decideTraining(command: TrainingCommand, state: TrainingState, context:
       return complete(command, state, context);
     case 'RunScheduledTransitions':
       return runScheduledTransitions(state, context);
+    case 'CorrectCompletion':
+    case 'RevokeCompletion':
+    case 'ExtendDueDate':
+    case 'CorrectHireDate':
+      return decideCorrection(command, state, context);
   }
 }

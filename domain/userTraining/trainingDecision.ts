@@ -2,6 +2,7 @@ import type { ExistingCourse } from '../course/courseDecider';
 import type { AssignmentPreferences } from '../portal/portalEvents';
 import type { DueRule } from '../shared/dueRule';
 import type { CalendarDate, Instant } from '../shared/primitives';
+import type { CorrectionCommand } from './corrections';
 import type { ExemptionTick } from './trainingCommands';
 import type { RemovalCause } from './trainingEvents';
 import type { TrainingEvent } from './trainingState';
@@ -29,13 +30,23 @@ export type TrainingCommand =
   | { type: 'WithdrawRule'; ruleId: string; courseId: string; cause: Exclude<RemovalCause, 'admin'> }
   | { type: 'UnassignCourse'; courseId: string }
   | { type: 'ChangeDueDate'; courseId: string; dueDate: CalendarDate | null }
-  | { type: 'ExemptUser'; courseId: string; ruleId?: string | undefined; reason: string }
+  | {
+      type: 'ExemptUser';
+      courseId: string;
+      ruleId?: string | undefined;
+      reason: string;
+      /** R6: the day the exemption ends; null or absent: none. */
+      until?: CalendarDate | null | undefined;
+      /** R6, R16: one user of many: a user who does not hold the rule's source is skipped, not refused. */
+      bulk?: boolean | undefined;
+    }
   | { type: 'RemoveExemption'; courseId: string; ruleId?: string | undefined }
   | { type: 'SaveExemptions'; exemptions: ExemptionTick[] }
   | { type: 'StartCourse'; courseId: string }
   | { type: 'RecordProgress'; courseId: string; progress: number }
   | { type: 'CompleteCourse'; courseId: string; completedOn?: CalendarDate | undefined; score?: number | undefined }
-  | { type: 'RunScheduledTransitions' };
+  | { type: 'RunScheduledTransitions' }
+  | CorrectionCommand;
 
 export interface TrainingContext {
   userId: string;

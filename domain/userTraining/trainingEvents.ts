@@ -4,6 +4,7 @@ import { DueDatePolicySchema } from '../portal/portalEvents';
 import { DueRuleSchema } from '../shared/dueRule';
 import { CalendarDateSchema, IdSchema, InstantSchema, ReasonSchema } from '../shared/primitives';
 import { AssignmentSourceSchema } from './assignmentSource';
+import { correctionEventSchemas, DueDateCorrectionSchema } from './correctionEvents';
 import type { TrainingEvent } from './trainingState';
 
 export const TrainingStatusSchema = z.enum(['notStarted', 'inProgress', 'completed', 'expired']);
@@ -60,6 +61,9 @@ export const trainingEventSchemas = {
     ...effectiveDue,
     previousDueDate: dueDate,
     override: CalendarDateSchema.nullable(),
+    /** R26: a correction's reason and what it corrects (an extension, a corrected hire date); none for ChangeDueDate */
+    reason: ReasonSchema.optional(),
+    correction: DueDateCorrectionSchema.optional(),
   }),
   ExemptionApplied: z.object({
     ...assignment,
@@ -67,6 +71,13 @@ export const trainingEventSchemas = {
     reason: ReasonSchema,
     appliedBy: IdSchema,
     appliedAt: InstantSchema,
+    /** R6: the day the exemption ends and the training is due again (absent: no end date). */
+    until: CalendarDateSchema.optional(),
+    /**
+     * R6: the exemption kept while dynamic removal had taken the rule's source away, given back with the source; its
+     * reason, appliedBy, appliedAt and until are the original's.
+     */
+    restored: z.boolean().optional(),
     ...effectiveDue,
     visible: z.boolean(),
   }),
@@ -77,10 +88,23 @@ export const trainingEventSchemas = {
     removedBy: IdSchema,
     removedAt: InstantSchema,
     renewed: RenewedSourceSchema,
+    /** R6: the exemption ended by itself on its end date (removed by the scheduler's system actor). */
+    lapsed: z.boolean().optional(),
     ...effectiveDue,
     visible: z.boolean(),
   }),
-  CourseStarted: z.object({ ...assignment, version, startedOn: CalendarDateSchema }),
+  /**
+   * R6: an exemption kept while its rule's source is away (dynamic removal) was removed: the source comes back without
+   * it. Nothing assigned changes now.
+   */
+  KeptExemptionRemoved: z.object({ ...assignment, ruleId: IdSchema, removedBy: IdSchema, removedAt: InstantSchema }),
+  /** `withCompletion`: the registration a CompleteCourse implied, dated on the completion (R26: never after it). */
+  CourseStarted: z.object({
+    ...assignment,
+    version,
+    startedOn: CalendarDateSchema,
+    withCompletion: z.literal(true).optional(),
+  }),
   AssignmentVersionChanged: z.object({ ...assignment, version, previousVersion: version, reason: z.string() }),
   ProgressRecorded: z.object({ ...assignment, progress }),
   CourseCompleted: z.object({
@@ -121,6 +145,7 @@ export const trainingEventSchemas = {
     daysBefore: z.number().int().min(1).max(365),
     daysLeft: z.number().int().min(0),
   }),
+  ...correctionEventSchemas,
 } as const;
 
 /** Whether a stored event's type is a training event (most of the log): one definition for every reader. */

@@ -1,6 +1,8 @@
 import type { AssignmentSource } from './assignmentSource';
 import { sourceKey } from './assignmentSource';
+import { correctionEvolvers, withCorrectionFacts } from './correctionEvolution';
 import type { RenewedTerms } from './dueDateTerms';
+import { exemptionOf, keepExemptions, keptRemoved } from './exemptionKeeping';
 import type { Assignment, SourceState, TrainingEvent, TrainingState } from './trainingState';
 import { renew } from './trainingState';
 
@@ -16,6 +18,10 @@ export function evolveTraining(state: TrainingState, event: TrainingEvent): Trai
   if (event.type === 'TrainingAssigned') next = assigned(current, event);
   else if (!current) return state;
   else next = (evolvers[event.type] as Evolver<typeof event.type>)(current, event);
+  // R6: an exemption stays with the user and rule while dynamic removal has taken the rule's source away.
+  next = keepExemptions(current, next, event);
+  // R26: what a correction or a revocation of a completion needs; a corrected hire date moves new-starter windows.
+  next = withCorrectionFacts(current, next, event);
   return { assignments: new Map(state.assignments).set(courseId, next) };
 }
 
@@ -95,13 +101,13 @@ const evolvers: { [Type in Exclude<TrainingEvent['type'], 'TrainingAssigned'>]: 
     dueOverride: data.override,
   }),
   ExemptionApplied: (current, { data }) => {
-    const { ruleId, reason, appliedBy, appliedAt } = data;
+    const { ruleId } = data;
     return {
       ...current,
       dueDate: data.dueDate,
       dueDatePolicy: data.dueDatePolicy,
       sources: current.sources.map((source) =>
-        source.ruleId === ruleId ? { ...source, exempt: true, exemption: { reason, appliedBy, appliedAt } } : source,
+        source.ruleId === ruleId ? { ...source, exempt: true, exemption: exemptionOf(data) } : source,
       ),
     };
   },
@@ -114,6 +120,7 @@ const evolvers: { [Type in Exclude<TrainingEvent['type'], 'TrainingAssigned'>]: 
       source.ruleId === data.ruleId ? { ...renew(source, data.renewed), exempt: false, exemption: null } : source,
     ),
   }),
+  KeptExemptionRemoved: (current, { data }) => keptRemoved(current, data.ruleId),
   CourseStarted: (current, { data }) => {
     // R24: registering for a retake in the window leaves the valid completion in place.
     if (current.retake && current.status === 'completed')
@@ -171,6 +178,7 @@ const evolvers: { [Type in Exclude<TrainingEvent['type'], 'TrainingAssigned'>]: 
     ...current,
     remindedFor: { dueDate: data.dueDate, daysBefore: data.daysBefore },
   }),
+  ...correctionEvolvers,
 };
 
 function startedFresh(current: Assignment, data: EventOfType<'CourseStarted'>['data']): Assignment {

@@ -3,6 +3,7 @@ import type { DueDatePolicy } from '../portal/portalEvents';
 import type { MessagesOf } from '../shared/messages';
 import type { CalendarDate, Instant } from '../shared/primitives';
 import type { AssignmentSource } from './assignmentSource';
+import type { BeforeCompletion, CompletionOriginal, CompletionRevocation } from './correctionState';
 import type { RemovalCause, trainingEventSchemas } from './trainingEvents';
 
 export type TrainingEvent = MessagesOf<typeof trainingEventSchemas>;
@@ -11,6 +12,14 @@ export interface Exemption {
   reason: string;
   appliedBy: string;
   appliedAt: Instant;
+  /** R6: the day the exemption ends (the first day the training is due again); absent: no end date. */
+  until?: CalendarDate;
+}
+
+/** R6: an exemption kept for its rule while dynamic removal has taken the rule's source away (see exemptionKeeping). */
+export interface KeptExemption {
+  ruleId: string;
+  exemption: Exemption;
 }
 
 export type SourceState = AssignmentSource & { exempt: boolean; exemption: Exemption | null };
@@ -19,6 +28,10 @@ export interface Completion {
   completedOn: CalendarDate;
   score: number | null;
   version: number;
+  /** R26: the date and score first recorded, once corrected. */
+  correctedFrom?: CompletionOriginal;
+  /** R26: revoked: it stays in history so marked, and no longer counts. */
+  revoked?: CompletionRevocation;
 }
 
 /** One user × one course, however many sources give it (R1). Kept after removal: its history stays. */
@@ -49,6 +62,12 @@ export interface Assignment {
   remindedFor?: { dueDate: CalendarDate; daysBefore: number } | null;
   /** R24: the retake of a completion whose recertification window is open; the status stays Completed meanwhile. */
   retake?: Retake | null;
+  /** R26: the assignment just before the completion in force: what revoking it returns to. */
+  beforeCompletion?: BeforeCompletion | null;
+  /** R26: the assignment before a registration a completion implied, until that completion is folded. */
+  beforeRegistration?: BeforeCompletion | null;
+  /** R6: exemptions of rule sources taken away by dynamic removal, given back if the source returns; absent when none. */
+  keptExemptions?: KeptExemption[];
 }
 
 /** R24: a retake assigned before the completion expires: due on `dueOn`, registered on `startedOn` once started. */

@@ -1,6 +1,8 @@
 import type { Command } from '../../domain/commands';
 import { authorizeCommand } from '../../domain/policies/commandPermissions';
 import type { Plan, PlanContext } from '../plan';
+import { planExemptUser } from './exemptionPlanner';
+import { planExtendDueDates } from './extendDueDatesPlanner';
 import {
   planAccessCommand,
   planCourseCommand,
@@ -40,6 +42,10 @@ export function planCommand(command: Command, context: PlanContext): Promise<Pla
       return planRuleCommand(command, context);
     case 'AssignCourse':
       return planAssignCourse(command, context);
+    case 'ExtendDueDates':
+      return planExtendDueDates(command, context);
+    case 'ExemptUser':
+      return planExemptUser(command, context);
     case 'RunScheduledTransitions':
       return planScheduledTransitions(command, context);
     case 'GrantPermission':

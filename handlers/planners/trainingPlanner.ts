@@ -10,12 +10,14 @@ import { decideTrainingBatch } from './trainingBatch';
 type SingleUserCommand =
   | CommandOf<'UnassignCourse'>
   | CommandOf<'ChangeDueDate'>
-  | CommandOf<'ExemptUser'>
+  | (CommandOf<'ExemptUser'> & { data: { userId: string } })
   | CommandOf<'RemoveExemption'>
   | CommandOf<'SaveExemptions'>
   | CommandOf<'StartCourse'>
   | CommandOf<'RecordProgress'>
-  | CommandOf<'CompleteCourse'>;
+  | CommandOf<'CompleteCourse'>
+  | CommandOf<'CorrectCompletion'>
+  | CommandOf<'RevokeCompletion'>;
 
 /** A command on one user's training: decided on that user's stream, refused as a whole. */
 export async function planSingleUserTraining(command: SingleUserCommand, context: PlanContext): Promise<Plan> {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { todayIn } from '../../domain/shared/calendar';
+import { SCHEDULER_ACTOR } from '../../domain/userTraining/exemptionLifecycle';
 import type { TrainingWork } from '../../domain/userTraining/trainingWork';
 import type { CommandHandler } from '../commandHandler';
 import { StoredParkedWorkLog } from '../parkedWorkLog';
@@ -16,7 +17,8 @@ export interface SchedulerOptions {
   logger?: Logger;
 }
 
-export const SCHEDULER_ACTOR = 'system:scheduler';
+/** The system actor scheduled work records (R20); the domain names it on exemptions that end by themselves (R6). */
+export { SCHEDULER_ACTOR };
 /** The checkpoint of a time zone: the last local date (as a day number) whose transitions were applied there. */
 export const schedulerCheckpoint = (zone: string): string => `scheduler:${zone}`;
 const dayNumber = (date: string): number => Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000);

@@ -1,10 +1,43 @@
 import type { Engine } from '../engine/engine';
-import { statusText } from './labels';
+import { asOfFromText, statusText } from './labels';
 import { renderTable } from './table';
+import { UsageError } from './usageError';
+
+/** R26: the two audit questions, as instants (a plain date is the end of that day in the portal's time zone). */
+export interface AuditTimes {
+  asOf?: string | undefined;
+  knownAt?: string | undefined;
+}
+
+/** `--as-of` and `--known-at` as typed: plain dates end in the portal's time zone, as the engine knows it now. */
+export async function auditTimes(
+  engine: Engine,
+  asOf: string | undefined,
+  knownAt: string | undefined,
+): Promise<AuditTimes> {
+  if (asOf === undefined && knownAt === undefined) return {};
+  await engine.commands.feed.catchUp();
+  const zone = engine.commands.referenceData.preferences.timeZone;
+  const instant = (flag: string, text: string | undefined) => {
+    try {
+      return asOfFromText(text, zone);
+    } catch (error) {
+      throw error instanceof Error ? new UsageError(error.message.replace('--as-of', flag)) : error;
+    }
+  };
+  const asOfInstant = instant('--as-of', asOf);
+  const knownAtInstant = instant('--known-at', knownAt);
+  return {
+    ...(asOfInstant ? { asOf: asOfInstant } : {}),
+    ...(knownAtInstant ? { knownAt: knownAtInstant } : {}),
+  };
+}
 
 interface HistoryResult {
   userId: string;
   asOf: string | null;
+  knownAt: string | null;
+  view: string;
   assignments: {
     courseId: string;
     title: string;
@@ -30,14 +63,18 @@ interface ExplainResult {
   visible: boolean;
   active: boolean;
   asOf: string | null;
+  knownAt: string | null;
+  view: string;
+  corrections?: string[];
   sources: {
     label: string;
     ruleId: string | null;
     assignedOn: string;
     exempt: boolean;
     rule: { name: string; mode: string; createdBy: string } | null;
-    exemption: { reason: string; appliedBy: string; appliedAt: string } | null;
+    exemption: { reason: string; appliedBy: string; appliedAt: string; until?: string } | null;
   }[];
+  keptExemptions?: { ruleId: string; exemption: { reason: string; appliedBy: string; until?: string } }[];
   dueDate: {
     dueDate: string | null;
     policy: string;
@@ -54,13 +91,13 @@ export async function printHistory(
   engine: Engine,
   actorId: string,
   userId: string,
-  asOf: string | undefined,
+  when: AuditTimes,
   json: boolean,
 ): Promise<number> {
   const reply = await engine.query({
     type: 'AssignmentHistory',
     actor: { userId: actorId },
-    params: { userId, ...(asOf ? { asOf } : {}) },
+    params: { userId, ...when },
   });
   if (!reply.ok) return refused(reply.error);
   if (json) {
@@ -68,7 +105,7 @@ export async function printHistory(
     return 0;
   }
   const result = reply.result as HistoryResult;
-  console.log(`Assignments of ${userId}${result.asOf ? ` as of ${result.asOf}` : ''}`);
+  console.log(`Assignments of ${userId}${viewText(result)}`);
   console.log(
     renderTable(
       ['course', 'sources', 'status', 'due', 'overdue', 'version', 'completed', 'score', 'shown'],
@@ -100,13 +137,13 @@ export async function printExplanation(
   actorId: string,
   userId: string,
   courseId: string,
-  asOf: string | undefined,
+  when: AuditTimes,
   json: boolean,
 ): Promise<number> {
   const reply = await engine.query({
     type: 'ExplainAssignment',
     actor: { userId: actorId },
-    params: { userId, courseId, ...(asOf ? { asOf } : {}) },
+    params: { userId, courseId, ...when },
   });
   if (!reply.ok) return refused(reply.error);
   if (json) {
@@ -122,11 +159,20 @@ export function printExplanationTables(result: ExplainResult): void {
   const state = result.active
     ? `${statusText(result.status)}, v${result.version}${result.visible ? '' : ' (hidden: exempt from every source)'}`
     : `no longer assigned: ${result.removal?.text ?? 'removed'} (v${result.version})`;
-  console.log(`${result.title} for ${result.userId}${result.asOf ? ` as of ${result.asOf}` : ''}: ${state}`);
+  console.log(`${result.title} for ${result.userId}${viewText(result)}: ${state}`);
   // A removed assignment has no sources and no due date left to explain: only its versions.
   if (result.active) printSourcesAndDueDate(result);
+  for (const { ruleId, exemption } of result.keptExemptions ?? [])
+    console.log(
+      `Kept: the exemption from rule ${ruleId} (${exemption.reason}, by ${exemption.appliedBy}${exemption.until ? `, exempt until ${exemption.until}` : ''}) comes back if the rule assigns the course again (R6)`,
+    );
   if (result.versionDecisions.length > 0) console.log(`Versions: ${result.versionDecisions.join('; ')}`);
+  for (const correction of result.corrections ?? []) console.log(`Correction: ${correction}`);
 }
+
+/** R26: which question the answer is, after the subject: nothing for now. */
+const viewText = (result: { asOf: string | null; knownAt: string | null; view: string }) =>
+  result.asOf || result.knownAt ? ` (${result.view})` : '';
 
 function printSourcesAndDueDate(result: ExplainResult): void {
   console.log(
@@ -137,7 +183,7 @@ function printSourcesAndDueDate(result: ExplainResult): void {
         source.rule ? `${source.rule.name} (${source.rule.mode}, by ${source.rule.createdBy})` : '',
         source.assignedOn,
         source.exemption
-          ? `yes: ${source.exemption.reason} (${source.exemption.appliedBy}, ${source.exemption.appliedAt})`
+          ? `yes: ${source.exemption.reason} (${source.exemption.appliedBy}, ${source.exemption.appliedAt})${source.exemption.until ? `, exempt until ${source.exemption.until}` : ''}`
           : '',
       ]),
     ),

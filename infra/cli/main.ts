@@ -9,13 +9,13 @@ import type { Config } from '../config';
 import { ConfigError, clockFrom, loadConfig } from '../config';
 import { buildEngine } from '../engine/buildEngine';
 import type { Engine } from '../engine/engine';
+import { isWebVerb, runWebVerb, startHttpBeside, WEB_USAGE } from '../http/webCli';
 import { createLogger } from '../logger';
 import { loadNatsConfig } from '../nats/natsConfig';
 import { EngineServer } from '../server/engineServer';
-import { printExplanation, printHistory } from './auditOutput';
+import { auditTimes, printExplanation, printHistory } from './auditOutput';
 import { runDemo } from './demo/runDemo';
 import { runCommands, runQueries } from './jsonRequests';
-import { asOfFromText } from './labels';
 import { thresholdsOf } from './numericFlags';
 import { printParked, printStatus, retryParked, tick } from './operationsOutput';
 import { rebuildReadModels, verify } from './readModelOperations';
@@ -32,10 +32,13 @@ Commands:
   command [JSON | -f FILE | -]          run commands: one JSON object, an array, or JSON lines;
                                         prints one reply per line (a missing commandId gets a fresh ULID)
   query [JSON | -f FILE | -]            run queries the same way: {"type", "actor": {"userId"}, "params"}
-  history USER_ID [--as-of WHEN]        a user's assignments and the events behind them (audit); WHEN is an
-                                        instant, or a date meaning the end of that day in the portal's time zone
-  explain USER_ID COURSE_ID [--as-of WHEN]
-                                        why an assignment exists: sources, due-date candidates, versions
+  history USER_ID [--as-of WHEN] [--known-at WHEN]
+                                        a user's assignments and the events behind them (audit): --as-of what was
+                                        true then, as known now (corrections applied); --known-at what the engine
+                                        said at that moment; WHEN is an instant, or a date meaning the end of that
+                                        day in the portal's time zone
+  explain USER_ID COURSE_ID [--as-of WHEN] [--known-at WHEN]
+                                        why an assignment exists: sources, due-date candidates, versions, corrections
   report [--format table|csv|json] [--course ID] [--org-unit ID] [--department D] [--status "Not Started"]
          [--overdue | --not-overdue] [--rule ID] [--group ID] [--manager ID (whole line)]
          [--due-from DATE] [--due-to DATE] [--assigned-from DATE] [--assigned-to DATE] [--limit N]
@@ -65,6 +68,7 @@ Commands:
                                         models with a rebuild, and check that the reactions are done
   demo                                  play the three seeds' stories on a fresh data folder
   serve                                 run as a NATS service (NATS_URL, see README) until SIGTERM/SIGINT
+${WEB_USAGE}
   help                                  this text
 
 Options:
@@ -83,9 +87,11 @@ function parseCliArgs(argv: string[]) {
     allowPositionals: true,
     options: {
       data: { type: 'string' },
+      http: { type: 'string' },
       file: { type: 'string', short: 'f' },
       actor: { type: 'string' },
       'as-of': { type: 'string' },
+      'known-at': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       format: { type: 'string', default: 'table' },
@@ -116,6 +122,7 @@ function parseCliArgs(argv: string[]) {
 type CliValues = ReturnType<typeof parseCliArgs>['values'];
 
 export async function main(argv: string[]): Promise<number> {
+  if (isWebVerb(argv)) return runWebVerb(argv);
   const { values, positionals } = parseCliArgs(argv);
   const [verb, ...rest] = positionals;
   if (values.help || verb === undefined || verb === 'help') {
@@ -129,7 +136,7 @@ export async function main(argv: string[]): Promise<number> {
   const config = loadConfig(process.env, overrides);
   if (verb === 'rebuild') return rebuildReadModels(config);
   if (verb === 'verify') return verify(config);
-  if (verb === 'serve') return serve(config);
+  if (verb === 'serve') return serve(config, values.http);
   const logger = createLogger(config.LMS_LOG_LEVEL ?? 'warn');
   const engine = buildEngine({ config, logger, clock: clockFrom(config) });
   try {
@@ -155,8 +162,8 @@ async function runVerb(
     case 'history': {
       const [userId] = rest;
       if (!userId) throw new UsageError('history needs a USER_ID');
-      const asOf = asOfFromText(values['as-of'], await portalTimeZone(engine));
-      return await printHistory(engine, actorFrom(values.actor, config), userId, asOf, values.json);
+      const when = await auditTimes(engine, values['as-of'], values['known-at']);
+      return await printHistory(engine, actorFrom(values.actor, config), userId, when, values.json);
     }
     case 'explain': {
       const [userId, courseId] = rest;
@@ -166,7 +173,7 @@ async function runVerb(
         actorFrom(values.actor, config),
         userId,
         courseId,
-        asOfFromText(values['as-of'], await portalTimeZone(engine)),
+        await auditTimes(engine, values['as-of'], values['known-at']),
         values.json,
       );
     }
@@ -203,7 +210,7 @@ function jsonSource(rest: string[], values: CliValues): { inline?: string | unde
 }
 
 /** `lms serve`: the NATS service until SIGTERM or SIGINT, then a graceful stop. */
-async function serve(config: Config): Promise<number> {
+async function serve(config: Config, httpPort?: string): Promise<number> {
   const nats = loadNatsConfig(process.env);
   const logger = createLogger(config.LMS_LOG_LEVEL ?? 'info');
   let fatal: Error | undefined;
@@ -219,21 +226,19 @@ async function serve(config: Config): Promise<number> {
     },
   });
   await server.start();
+  const web = await startHttpBeside(server.engine, config, httpPort, logger).catch((error: Error) =>
+    server.stop().then(() => Promise.reject(error)),
+  );
   await new Promise<void>((resolve) => {
     wake = resolve;
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());
   });
   logger.info('stopping: finishing the work in hand');
+  await web?.close();
   await server.stop().catch((error: Error) => logger.error({ err: error.message }, 'stopped with an error'));
   if (fatal instanceof EventStoreCorruptError) console.error(`lms: ${fatal.message}`);
   return fatal ? 1 : 0;
-}
-
-/** The portal's time zone, as the engine knows it now (plain `--as-of` dates end in it). */
-async function portalTimeZone(engine: Engine): Promise<string> {
-  await engine.commands.feed.catchUp();
-  return engine.commands.referenceData.preferences.timeZone;
 }
 
 function actorFrom(flag: string | undefined, config: Config): string {

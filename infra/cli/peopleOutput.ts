@@ -14,7 +14,7 @@ export function printExemptions(engine: Engine, actorId: string, userId: string,
     rows.length === 0
       ? `${userId} holds no rule-based training you may see: nothing to exempt.`
       : `Exemptions of ${userId}:\n${renderTable(
-          ['exempt', 'course', 'source', 'rule', 'reason', 'by', 'on'],
+          ['exempt', 'course', 'source', 'rule', 'reason', 'by', 'on', 'until'],
           rows.map((row) => [
             row.exempted ? '[x]' : '[ ]',
             row.title,
@@ -23,6 +23,7 @@ export function printExemptions(engine: Engine, actorId: string, userId: string,
             row.reason ?? '',
             row.appliedBy ?? '',
             row.appliedAt?.slice(0, 10) ?? '',
+            row.until ? `exempt until ${row.until}` : '',
           ]),
         )}`,
   );

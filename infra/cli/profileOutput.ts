@@ -23,7 +23,12 @@ export function printProfile(engine: Engine, actorId: string, userId: string, js
               ['course', 'source', 'status', 'progress', 'version', 'due', ''],
               assignments.map((row) => [
                 row.title,
-                row.sources.map((source) => `${source.label}${source.exempt ? ' (exempt)' : ''}`).join(', '),
+                row.sources
+                  .map(
+                    (source) =>
+                      `${source.label}${source.exempt ? (source.exemptUntil ? ` (exempt until ${source.exemptUntil})` : ' (exempt)') : ''}`,
+                  )
+                  .join(', '),
                 statusText(row.status),
                 `${row.progress}%`,
                 `v${row.version}`,
@@ -41,7 +46,9 @@ export function printProfile(engine: Engine, actorId: string, userId: string, js
                 row.title,
                 `v${row.version}`,
                 row.score,
-                row.currentlyAssigned ? '' : 'no longer assigned',
+                [row.revoked ? 'revoked' : '', row.currentlyAssigned ? '' : 'no longer assigned']
+                  .filter(Boolean)
+                  .join(', '),
               ]),
             );
       return `${details}\n\nCurrent training:\n${current}\n\nCompletion history:\n${history}`;

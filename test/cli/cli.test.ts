@@ -67,6 +67,11 @@ describe('lms CLI on the embedded SQLite store', () => {
       /RULE_VIOLATION: cannot remove Fire Safety from grace: it is assigned via Group: Engineering: remove grace from the group/,
     );
     expect(stdout).toMatch(/Exemptions saved for sam: reinstated Code of Conduct, due 2026-12-21/);
+    // R26: a completion corrected, and the two audit questions answered.
+    expect(stdout).toMatch(/As of 27 November, as known now: First Aid completed on 2026-11-26, score 85/);
+    expect(stdout).toMatch(
+      /What the engine said on 2 December, before the correction: First Aid completed on 2026-11-30, score 80/,
+    );
     expect(stdout).toMatch(
       /FORBIDDEN: user lee may not assign training here: that needs assignment.standard, and lee holds assignment.standard only within constraints/,
     );
@@ -267,7 +272,7 @@ describe('lms CLI on the embedded SQLite store', () => {
     expect(csv.stdout.split(/\r?\n/)[0]).toBe(
       'department,assigned,not started,in progress,completed,expired,overdue,completion rate',
     );
-    expect(csv.stdout).toMatch(/^Sales,3,3,0,0,0,/m);
+    expect(csv.stdout).toMatch(/^Sales,4,3,0,1,0,/m);
     const team = lms(['--data', data, 'team', 'grace'], { env: { LMS_BOOTSTRAP_ADMIN: 'admin' } });
     expect(team.stdout).toMatch(/My Team of grace \(direct reports\): 1 person/);
     expect(team.stdout).toMatch(/Ada Lovelace\s+grace\s+Code of Conduct\s+Not Started/);
@@ -311,17 +316,39 @@ describe('lms CLI on the embedded SQLite store', () => {
     });
     expect(onTheDay.status).toBe(0);
     expect(JSON.parse(onTheDay.stdout)).toMatchObject({ asOf: '2030-01-01T23:59:59.999Z' });
+    // R26: both questions; plain dates end in the portal's time zone (Europe/London, UTC in winter).
+    const env = { env: { LMS_BOOTSTRAP_ADMIN: 'admin' } };
+    const said = lms(
+      ['--data', data, 'history', 'sam', '--as-of', '2026-11-27', '--known-at', '2026-12-02', '--json'],
+      env,
+    );
+    expect(JSON.parse(said.stdout)).toMatchObject({
+      asOf: '2026-11-27T23:59:59.999Z',
+      knownAt: '2026-12-02T23:59:59.999Z',
+    });
+    const explained = lms(['--data', data, 'explain', 'sam', 'first-aid', '--as-of', '2026-11-27'], env);
+    expect(explained.stdout).toMatch(
+      /First Aid for sam \(what was true on 2026-11-27T23:59:59.999Z, as known now.*\): Completed/,
+    );
+    expect(explained.stdout).toMatch(
+      /Correction: completion of First Aid on 2026-11-30 corrected to 2026-11-26, score 80 → 85/,
+    );
+    const badKnownAt = lms(['--data', data, 'history', 'sam', '--known-at', '2026-02-30'], env);
+    expect([badKnownAt.status, badKnownAt.stderr.trim()]).toEqual([
+      2,
+      'lms: --known-at 2026-02-30 is not a date: use YYYY-MM-DD or an ISO instant',
+    ]);
 
     expect(lms(['--data', data, 'verify']).status).toBe(0);
     const rebuild = lms(['--data', data, 'rebuild']);
     expect(rebuild.status).toBe(0);
-    expect(rebuild.stderr).toMatch(/rebuild: 66 events in/);
+    expect(rebuild.stderr).toMatch(/rebuild: 71 events in/);
     // Rebuilt in bulk mode, handed over as an ordinary WAL file that servers and queries share.
     const rebuilt = new Database(path.join(data, 'readmodels.db'), { readonly: true });
     expect(rebuilt.pragma('journal_mode', { simple: true })).toBe('wal');
     rebuilt.close();
     expect(lms(['--data', data, 'verify']).stdout).toMatch(
-      /verify OK: the live read models equal a rebuild from the events at position 66/,
+      /verify OK: the live read models equal a rebuild from the events at position 71/,
     );
 
     const db = new Database(path.join(data, 'readmodels.db'));
@@ -332,7 +359,7 @@ describe('lms CLI on the embedded SQLite store', () => {
     const tampered = lms(['--data', data, 'verify']);
     expect(tampered.status).toBe(1);
     expect(tampered.stdout).toMatch(
-      /verify FAILED at position 66: first difference in assignments \{"user_id":"sam","course_id":"code-of-conduct"\}/,
+      /verify FAILED at position 71: first difference in assignments \{"user_id":"sam","course_id":"code-of-conduct"\}/,
     );
   });
 });

@@ -59,6 +59,10 @@ describe('the published contract (docs/contract) is generated from the zod schem
       'RecordProgress',
       'CompleteCourse',
       'RunScheduledTransitions',
+      // Added since the first list (DESIGN.md section 4, R26).
+      'CorrectCompletion',
+      'RevokeCompletion',
+      'ExtendDueDates',
       'GrantPermission',
       'RevokePermission',
     ]);

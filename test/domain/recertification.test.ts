@@ -92,7 +92,11 @@ describe('recertification window (R24)', () => {
       tick('2027-02-15T10:00:00Z'),
     );
     retaken.then([
-      { type: 'CourseStarted', data: { userId: 'u1', courseId: 'fire-safety', version: 2, startedOn: '2027-02-15' } },
+      // The registration the completion implies is dated on it, and says so (R26).
+      {
+        type: 'CourseStarted',
+        data: { userId: 'u1', courseId: 'fire-safety', version: 2, startedOn: '2027-02-15', withCompletion: true },
+      },
       {
         type: 'CourseCompleted',
         data: {

@@ -38,6 +38,7 @@ describe('views built from the events (R6, R7, R9, R20)', () => {
         reason: 'on a support plan',
         appliedBy: 'root',
         appliedAt: '2026-11-02T09:00:00.000Z',
+        until: null,
       },
     ]);
   });

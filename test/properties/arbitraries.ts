@@ -311,7 +311,28 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
     weight: 6,
     arbitrary: command(
       'ExemptUser',
-      fc.record({ userId: userOrGhost, courseId: heldCourse('exemptable'), ruleId: exemptionRule, reason }),
+      fc.record({
+        userId: userOrGhost,
+        courseId: heldCourse('exemptable'),
+        ruleId: exemptionRule,
+        reason,
+        // R6: now and then an end date, some already past by the time it is sent (refused), some lapsing later.
+        until: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: day(-2, 40) }),
+      }),
+    ),
+  },
+  {
+    // R6, R16: many users exempted from a course's rule in one command, each on their own.
+    weight: 2,
+    arbitrary: command(
+      'ExemptUser',
+      fc.record({
+        userIds: fc.uniqueArray(userOrGhost, { minLength: 1, maxLength: 3 }),
+        courseId: course,
+        ruleId: exemptionRule,
+        reason,
+        until: optional(day(1, 40)),
+      }),
     ),
   },
   {
@@ -823,6 +844,15 @@ export const VALID_COMMAND_DATA: Record<CommandType, Record<string, unknown>> = 
   RecordProgress: { userId: 'u1', courseId: 'c-std', progress: 50 },
   CompleteCourse: { userId: 'u1', courseId: 'c-std', completedOn: '2026-01-05', score: 90 },
   RunScheduledTransitions: { userIds: ['u1'] },
+  CorrectCompletion: {
+    userId: 'u1',
+    courseId: 'c-std',
+    completedOn: '2026-01-04',
+    score: 85,
+    reason: 'the paper record says the 4th',
+  },
+  RevokeCompletion: { userId: 'u1', courseId: 'c-std', reason: 'recorded for the wrong user' },
+  ExtendDueDates: { target: { ruleId: 'r-all' }, courseId: 'c-std', by: { days: 14 }, reason: 'the LMS was down' },
   GrantPermission: {
     userId: 'u1',
     permission: 'reports.view',
@@ -848,8 +878,8 @@ export const VALID_QUERY_PARAMS: Record<QueryName, Record<string, unknown>> = {
   MiSummary: { groupBy: 'department', courseId: 'c-std', orgUnitId: 'acme' },
   MyTeam: { managerId: 'mgr', scope: 'all' },
   SearchUsers: { text: 'Uma', department: 'Engineering', role: 'Engineer', status: 'active', limit: 5 },
-  AssignmentHistory: { userId: 'u1', asOf: '2026-01-05T10:00:00Z' },
-  ExplainAssignment: { userId: 'u1', courseId: 'c-std', asOf: '2026-01-05T10:00:00Z' },
+  AssignmentHistory: { userId: 'u1', asOf: '2026-01-05T10:00:00Z', knownAt: '2026-01-05T11:00:00Z' },
+  ExplainAssignment: { userId: 'u1', courseId: 'c-std', asOf: '2026-01-05', knownAt: '2026-01-05T11:00:00Z' },
   VersionStatus: { courseId: 'c-std' },
   CommandOutcome: { commandId: '01kbg00000aaaaaaaaaaaaaaa2', outcome: 'failed', limit: 10, offset: 0 },
   AssignmentRules: { courseId: 'c-std', includeRetired: true },

@@ -129,6 +129,8 @@ describe(`section 7: hostile commands get VALIDATION_FAILED with zod issues, app
       RemoveExemption: ['ExemptUser', { userId: 'u1', courseId: 'c-std', reason: 'on a support plan' }],
       ActivateCourse: ['DeactivateCourse', { courseId: 'c-std' }],
       RevokePermission: ['GrantPermission', { userId: 'u1', permission: 'reports.view' }],
+      CorrectCompletion: ['CompleteCourse', { userId: 'u1', courseId: 'c-std', completedOn: '2026-01-05', score: 80 }],
+      RevokeCompletion: ['CompleteCourse', { userId: 'u1', courseId: 'c-std', completedOn: '2026-01-05' }],
     };
     for (const type of commandTypes) {
       const fresh = await hostilePortal();

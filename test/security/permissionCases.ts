@@ -43,7 +43,7 @@ const OUTSIDE_PLACE = { orgUnitId: 'sales', managerId: null as string | null };
 
 /** Ids of the per-case subjects (users and courses created for one case); the named-users and items grants list theirs. */
 export const freshId = (tag: string, kind: GrantKind, side: 'in' | 'out') => `${tag}-${kind}-${side}`;
-const FRESH_USER_TAGS = ['reg', 'leaver', 'learner', 'starter'] as const;
+const FRESH_USER_TAGS = ['reg', 'leaver', 'learner', 'starter', 'corrected', 'revoked'] as const;
 const FRESH_COURSE_TAGS = ['newcourse', 'retiring', 'reviving'] as const;
 export const NAMED_USERS = ['ada', 'lin', ...FRESH_USER_TAGS.map((tag) => freshId(tag, 'userIds', 'in'))];
 export const NAMED_COURSES = ['c-in', ...FRESH_COURSE_TAGS.map((tag) => freshId(tag, 'courseIds', 'in'))];
@@ -490,6 +490,24 @@ function createRuleForEveryone(audience: 'allUsers' | 'newStarters'): CommandOp 
   };
 }
 
+/** R26: a correction of a fresh learner's completion (one per case: a completion is revoked once). */
+function completionCorrection(
+  type: 'CorrectCompletion' | 'RevokeCompletion',
+  fields: Record<string, unknown>,
+): CommandOp {
+  const learner = (t: Target) => freshId(type === 'CorrectCompletion' ? 'corrected' : 'revoked', t.kind, t.side);
+  return {
+    ...trainingCommand(type, 'progress.record', (t) => ({ userId: learner(t), courseId: course(t), ...fields })),
+    user: learner,
+    prepare: async (p, t) => {
+      await register(p, learner(t), placeOf(t));
+      await p.h.ok('AssignCourse', { userIds: [learner(t)], courseIds: [course(t)] });
+      await p.h.ok('CompleteCourse', { userId: learner(t), courseId: course(t), score: 90 });
+    },
+    stream: (t) => streams.training(learner(t)),
+  };
+}
+
 export const COMMAND_OPS: CommandOp[] = [
   {
     what: 'command',
@@ -757,6 +775,20 @@ export const COMMAND_OPS: CommandOp[] = [
       await p.h.ok('AssignCourse', { userIds: [freshId('learner', t.kind, t.side)], courseIds: [course(t)] });
     },
     stream: (t) => streams.training(freshId('learner', t.kind, t.side)),
+  },
+  // R26: corrections need progress.record over the user and the course, as recording a completion for someone does.
+  completionCorrection('CorrectCompletion', { score: 70, reason: 'R17 matrix' }),
+  completionCorrection('RevokeCompletion', { reason: 'R17 matrix' }),
+  {
+    // R26: judged per user like AssignCourse pairs; one user outside the scope refuses the command (nobody is left).
+    ...trainingCommand(
+      'ExtendDueDates',
+      'assignment.standard',
+      (t) => ({ target: { userIds: [adminUser(t)] }, courseId: course(t), by: { days: 7 }, reason: 'R17 matrix' }),
+      async (p, t) => {
+        await p.h.ok('AssignCourse', { userIds: [adminUser(t)], courseIds: [course(t)], dueDate: '2026-12-31' });
+      },
+    ),
   },
   {
     what: 'command',

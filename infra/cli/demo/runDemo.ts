@@ -6,6 +6,7 @@ import { loadConfig } from '../../config';
 import { buildEngine } from '../../engine/buildEngine';
 import { createLogger } from '../../logger';
 import { auditChapter } from './auditChapter';
+import { correctionsChapter } from './correctionsChapter';
 import { ADMIN, DemoScript } from './demoScript';
 import { dynamicReassignmentChapter } from './dynamicReassignmentChapter';
 import { exemptionsChapter } from './exemptionsChapter';
@@ -36,6 +37,7 @@ export async function runDemo(options: { dataDir?: string | undefined }): Promis
       exemptionsChapter,
       permissionsChapter,
       auditChapter,
+      correctionsChapter,
     ]) {
       await chapter(script);
     }
