@@ -137,17 +137,33 @@ async function countReactions(
     countOutsideScope(event, after, outsideScope);
     if (!isTrainingEvent(event)) works.push(...reactionsTo(event, trigger, after, holding));
   }
-  if (works.length === 0) return;
-  const unread = [...new Set(works.map((work) => work.userId))].filter((userId) => !states.has(userId));
-  // Batched reads for the users the reactions reach (cached for the reactor while the cache's bound allows).
-  const loaded = await aggregates.loadMany(unread.map(streams.training), aggregateKinds.training);
-  for (const userId of unread) {
-    const found = loaded.get(streams.training(userId));
-    if (found) states.set(userId, found.state);
+  // A chunk of users at a time, as the reactor will: a rule over a whole portal never holds every user's training
+  // in memory at once (issue #19). Each user's works stay together and in order.
+  const byUser = new Map<string, TrainingWork[]>();
+  for (const work of works) {
+    const list = byUser.get(work.userId);
+    if (list) list.push(work);
+    else byUser.set(work.userId, [work]);
   }
-  const { results } = decideTrainingWork(works, states, after, { now, actorId: meta.actorId, atomic: false });
-  for (const result of results) for (const event of result.decision?.events ?? []) countTraining(event, tallies);
+  const userIds = [...byUser.keys()];
+  for (let from = 0; from < userIds.length; from += COUNTING_CHUNK) {
+    const chunk = userIds.slice(from, from + COUNTING_CHUNK);
+    const unread = chunk.filter((userId) => !states.has(userId));
+    const loaded = await aggregates.loadMany(unread.map(streams.training), aggregateKinds.training);
+    const chunkStates = new Map<string, TrainingState>();
+    for (const userId of chunk) {
+      const state = states.get(userId) ?? loaded.get(streams.training(userId))?.state;
+      if (state) chunkStates.set(userId, state);
+    }
+    const chunkWorks = chunk.flatMap((userId) => byUser.get(userId) ?? []);
+    const options = { now, actorId: meta.actorId, atomic: false };
+    const { results } = decideTrainingWork(chunkWorks, chunkStates, after, options);
+    for (const result of results) for (const event of result.decision?.events ?? []) countTraining(event, tallies);
+  }
 }
+
+/** Users whose reactions are decided together when counting (the reactor's own chunk size). */
+const COUNTING_CHUNK = 1_000;
 
 /**
  * The trainings the plan itself names, as they will be once it is stored (its own writes' states), or as they are:
