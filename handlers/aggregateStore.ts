@@ -135,7 +135,7 @@ export class AggregateStore {
       this.cache.delete(stream);
     }
     const bytes = stateBytes(stream, loaded.state);
-    this.cache.set(stream, { ...loaded, bytes });
+    this.cache.set(stream, { state: loaded.state, revision: loaded.revision, bytes });
     this.cachedBytes += bytes;
     while (this.cachedBytes > this.maxBytes && this.cache.size > 1) {
       const [oldest, entry] = this.cache.entries().next().value as [string, Cached];

@@ -9,6 +9,7 @@ import { withKeptExemption } from './exemptionLifecycle';
 import type { RuleFacts, TrainingCommand, TrainingContext, TrainingDecision } from './trainingDecision';
 import { trainingDecision as decision } from './trainingDecision';
 import type { Assignment, TrainingEvent, TrainingState } from './trainingState';
+import { freshSource } from './trainingState';
 
 export function assignIndividually(
   command: Extract<TrainingCommand, { type: 'AssignIndividually' }>,
@@ -175,7 +176,7 @@ function addSource(
   context: TrainingContext,
   title: string,
 ): TrainingDecision {
-  const sources = [...current.sources, { ...source, exempt: false, exemption: null }];
+  const sources = [...current.sources, freshSource(source)];
   const dueDate = dueAfter(sources, current.dueOverride, context.preferences.dueDatePolicy);
   const event: TrainingEvent = {
     type: 'AssignmentSourceAdded',

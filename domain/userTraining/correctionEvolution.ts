@@ -3,6 +3,7 @@ import { sourceKey } from './assignmentSource';
 import type { BeforeCompletion } from './correctionState';
 import { beforeCompletionOf, completionInForce } from './correctionState';
 import type { Assignment, Completion, TrainingEvent } from './trainingState';
+import { anchoredSource } from './trainingState';
 
 type EventOfType<Type extends TrainingEvent['type']> = Extract<TrainingEvent, { type: Type }>;
 
@@ -85,7 +86,7 @@ export function withCorrectionFacts(
       return {
         ...next,
         sources: next.sources.map((source) =>
-          moved.has(sourceKey(source)) ? { ...source, anchorDate: correction.hireDate } : source,
+          moved.has(sourceKey(source)) ? anchoredSource(source, correction.hireDate) : source,
         ),
       };
     }

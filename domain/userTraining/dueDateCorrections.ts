@@ -12,7 +12,7 @@ import { dueAfter, effective, pastDueWarnings } from './dueDateTerms';
 import type { TrainingContext, TrainingDecision } from './trainingDecision';
 import { trainingDecision as decision } from './trainingDecision';
 import type { TrainingEvent, TrainingState } from './trainingState';
-import { isVisible } from './trainingState';
+import { anchoredSource, isVisible } from './trainingState';
 
 export const extensionText = (by: Extension): string =>
   'days' in by ? `by ${by.days} day${by.days === 1 ? '' : 's'}` : `to ${by.toDate}`;
@@ -89,7 +89,7 @@ export function correctHireDate(
       .map(sourceKey);
     if (sourceKeys.length === 0) continue;
     const sources = current.sources.map((source) =>
-      sourceKeys.includes(sourceKey(source)) ? { ...source, anchorDate: hireDate } : source,
+      sourceKeys.includes(sourceKey(source)) ? anchoredSource(source, hireDate) : source,
     );
     const dueDate = dueAfter(sources, current.dueOverride, context.preferences.dueDatePolicy);
     events.push({

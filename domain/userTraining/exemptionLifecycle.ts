@@ -11,7 +11,7 @@ import { inForce, keptFor } from './exemptionKeeping';
 import type { TrainingContext, TrainingDecision } from './trainingDecision';
 import { evolveTraining } from './trainingEvolution';
 import type { Assignment, Exemption, KeptExemption, SourceState, TrainingEvent, TrainingState } from './trainingState';
-import { renew } from './trainingState';
+import { exemptedSource, freshSource, renew } from './trainingState';
 
 /** The actor the scheduler records (handlers/scheduler): an exemption that ends by itself is removed by it. */
 export const SCHEDULER_ACTOR = 'system:scheduler';
@@ -32,7 +32,7 @@ export function exemptionApplied(
   context: TrainingContext,
   restored = false,
 ): { event: TrainingEvent; sources: SourceState[] } {
-  const after = sources.map((source) => (source === target ? { ...source, exempt: true, exemption } : source));
+  const after = sources.map((source) => (source === target ? exemptedSource(source, exemption) : source));
   const dueDate = dueAfter(after, override, context.preferences.dueDatePolicy);
   const event: TrainingEvent = {
     type: 'ExemptionApplied',
@@ -66,9 +66,7 @@ export function reinstated(
   let sources = current.sources;
   for (const target of targets) {
     const renewed = renewedTerms(target, context.today, context);
-    sources = sources.map((source) =>
-      source === target ? { ...renew(source, renewed), exempt: false, exemption: null } : source,
-    );
+    sources = sources.map((source) => (source === target ? freshSource(renew(source, renewed)) : source));
     const dueDate = dueAfter(sources, null, context.preferences.dueDatePolicy);
     events.push({
       type: 'ExemptionRemoved',

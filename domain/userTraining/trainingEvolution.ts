@@ -1,10 +1,9 @@
-import type { AssignmentSource } from './assignmentSource';
 import { sourceKey } from './assignmentSource';
 import { correctionEvolvers, withCorrectionFacts } from './correctionEvolution';
 import type { RenewedTerms } from './dueDateTerms';
 import { exemptionOf, keepExemptions, keptRemoved } from './exemptionKeeping';
 import type { Assignment, SourceState, TrainingEvent, TrainingState } from './trainingState';
-import { renew } from './trainingState';
+import { exemptedSource, freshSource, renew } from './trainingState';
 
 type EventOfType<Type extends TrainingEvent['type']> = Extract<TrainingEvent, { type: Type }>;
 /** How one kind of event changes the assignment it concerns (which exists, but for TrainingAssigned). */
@@ -107,7 +106,7 @@ const evolvers: { [Type in Exclude<TrainingEvent['type'], 'TrainingAssigned'>]: 
       dueDate: data.dueDate,
       dueDatePolicy: data.dueDatePolicy,
       sources: current.sources.map((source) =>
-        source.ruleId === ruleId ? { ...source, exempt: true, exemption: exemptionOf(data) } : source,
+        source.ruleId === ruleId ? exemptedSource(source, exemptionOf(data)) : source,
       ),
     };
   },
@@ -117,7 +116,7 @@ const evolvers: { [Type in Exclude<TrainingEvent['type'], 'TrainingAssigned'>]: 
     dueDatePolicy: data.dueDatePolicy,
     dueOverride: null,
     sources: current.sources.map((source) =>
-      source.ruleId === data.ruleId ? { ...renew(source, data.renewed), exempt: false, exemption: null } : source,
+      source.ruleId === data.ruleId ? freshSource(renew(source, data.renewed)) : source,
     ),
   }),
   KeptExemptionRemoved: (current, { data }) => keptRemoved(current, data.ruleId),
@@ -202,7 +201,3 @@ function renewAll(sources: SourceState[], renewed: readonly RenewedTerms[]): Sou
 
 const withoutRule = (rules: string[], ruleId: string | null) =>
   ruleId === null ? rules : rules.filter((rule) => rule !== ruleId);
-
-function freshSource(source: AssignmentSource): SourceState {
-  return { ...source, exempt: false, exemption: null };
-}

@@ -41,6 +41,12 @@ export class ThreadRequests<Body, Failure> {
     private readonly script: string,
     private readonly workerData: unknown,
     private readonly decode: { failure(error: Failure): Error; ended(reason: string): Error },
+    /**
+     * The thread's own heap limits. Its young generation is set here rather than inherited from the process's V8
+     * flags: `--max-semi-space-size=64`, which the deciding thread wants, would give every thread up to 192 MB of
+     * young generation (issue #19: memory bounded).
+     */
+    private readonly resourceLimits: { maxYoungGenerationSizeMb: number } = { maxYoungGenerationSizeMb: 16 },
   ) {}
 
   request(body: Body): Promise<unknown> {
@@ -97,7 +103,7 @@ export class ThreadRequests<Body, Failure> {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(this.script, { workerData: this.workerData });
+    const worker = new Worker(this.script, { workerData: this.workerData, resourceLimits: this.resourceLimits });
     worker.on('message', ({ replies }: ThreadReplies<Failure>) => {
       for (const reply of replies) {
         const waiting = this.pending.get(reply.id);

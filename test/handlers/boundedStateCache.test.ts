@@ -4,10 +4,10 @@ import { aggregateKinds } from '../../handlers/aggregateKinds';
 import { trainingStateBytes } from '../../handlers/stateBytes';
 import { engineHarness } from '../support/engineHarness';
 
-const USERS = 700;
+const USERS = 1_000;
 const userIds = Array.from({ length: USERS }, (_, i) => `u${String(i).padStart(3, '0')}`);
 
-/** A portal of 700 users on an engine whose state cache is bounded at 1 MiB: about 500 users with two assignments. */
+/** A portal of 1,000 users on an engine whose state cache is bounded at 1 MiB: about 800 users with two assignments. */
 async function portal() {
   const h = engineHarness({ config: { LMS_STATE_CACHE_MB: 1 } });
   await h.seedPortal();

@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
+import { ManualClock } from '../handlers/ports/clock';
+import { loadConfig } from '../infra/config';
+import { buildEngine } from '../infra/engine/buildEngine';
+import { ADMIN, send } from './adminCommands';
+import { generatePortal } from './portalGenerator';
+
+/**
+ * Issue #19: the engine's resident memory for a portal of `users` users, in a fresh process built as `lms serve`
+ * builds it (writer thread, projections on their thread, the default state-cache bound): the portal is generated,
+ * `rules` dynamic rules over everyone are applied and projected (`users × rules` assignments), then one command per
+ * user in 64 in flight (RecordProgress on the first rule's course) touches every user's training once more.
+ * Reports the peak RSS and the RSS after a full garbage collection.
+ */
+async function main(): Promise<void> {
+  const [usersText, rulesText] = process.argv.slice(2);
+  const users = Number(usersText);
+  const rules = Number(rulesText);
+  if (!Number.isInteger(users) || !Number.isInteger(rules)) throw new Error('usage: memoryChild USERS RULES');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-bench-memory-'));
+  const built = buildEngine({
+    config: loadConfig({}, { LMS_DATA: dir, LMS_BOOTSTRAP_ADMIN: ADMIN }),
+    clock: new ManualClock('2026-03-02T09:00:00.000Z'),
+    mode: 'served',
+    projectionThread: { batchSize: 5000 },
+  });
+  let phase = 'generate';
+  const peaks: Record<string, number> = {};
+  // A diagnostic: MEMORY_SNAPSHOT_MB writes one heap snapshot when the heap first grows past it.
+  let snapshotTaken = false;
+  const sampler = setInterval(() => {
+    const used = Math.round(process.memoryUsage().heapUsed / 1024 / 1024);
+    peaks[phase] = Math.max(peaks[phase] ?? 0, used);
+    const snapshotAt = Number(process.env.MEMORY_SNAPSHOT_MB ?? Number.POSITIVE_INFINITY);
+    if (used > snapshotAt && !snapshotTaken) {
+      snapshotTaken = true;
+      process.stderr.write(`heap snapshot: ${v8.writeHeapSnapshot()}\n`);
+    }
+  }, 20);
+  try {
+    const started = performance.now();
+    const portal = await generatePortal(built.store, { users, courses: 20, seed: 42 }, () => undefined);
+    await built.reactor.runUntilIdle();
+    let firstRuleMs = 0;
+    for (let r = 0; r < rules; r++) {
+      phase = `rule ${r}`;
+      const ruleStarted = performance.now();
+      await send(built.commands, 'CreateAssignmentRule', {
+        ruleId: `r-memory-${r}`,
+        courseId: portal.courseIds[r + 1],
+        target: { kind: 'group', groupId: 'everyone' },
+        mode: 'dynamic',
+        due: { kind: 'relative', days: 28 + r },
+      });
+      await built.reactor.runUntilIdle();
+      await built.projections.catchUp();
+      if (r === 0) firstRuleMs = performance.now() - ruleStarted;
+    }
+    phase = 'commands';
+    const courseId = portal.courseIds[1] as string;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        for (let i = next++; i < portal.userIds.length; i = next++) {
+          const reply = await built.commands.handle({
+            commandId: ulidFor(i),
+            type: 'RecordProgress',
+            actor: { userId: ADMIN },
+            data: { userId: portal.userIds[i], courseId, progress: 10 },
+          });
+          if (!reply.ok) throw new Error(`RecordProgress refused: ${reply.error.message}`);
+        }
+      }),
+    );
+    await built.projections.catchUp();
+    const cache = built.commands.aggregates.cacheUse;
+    global.gc?.();
+    console.log(
+      JSON.stringify({
+        users,
+        rules,
+        events: await built.store.headPosition(),
+        seconds: Math.round((performance.now() - started) / 1000),
+        firstRuleInMiS: Math.round(firstRuleMs / 100) / 10,
+        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+        rssAfterGcMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
+        heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1024 / 1024),
+        stateCacheMb: Math.round(cache.bytes / 1024 / 1024),
+        ...(process.env.MEMORY_DETAIL ? { detail: memoryDetail(), heapPeaksMb: peaks } : {}),
+      }),
+    );
+  } finally {
+    clearInterval(sampler);
+    await built.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function memoryDetail(): Record<string, number> {
+  const mb = (n: number) => Math.round(n / 1024 / 1024);
+  const usage = process.memoryUsage();
+  const heap = v8.getHeapStatistics();
+  return {
+    heapTotalMb: mb(usage.heapTotal),
+    externalMb: mb(usage.external),
+    arrayBuffersMb: mb(usage.arrayBuffers),
+    mallocedMb: mb(heap.malloced_memory),
+    peakMallocedMb: mb(heap.peak_malloced_memory),
+    totalPhysicalMb: mb(heap.total_physical_size),
+  };
+}
+
+/** A valid, distinct ULID per command (the time part fixed, the index in the random part). */
+function ulidFor(i: number): string {
+  return `01J0000000${i.toString(32).toUpperCase().padStart(16, '0')}`.replace(/[ILOU]/g, 'Z');
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});
