@@ -13,6 +13,7 @@ import { generatePortal } from './portalGenerator';
 import { printResults } from './resultsOutput';
 import { commandThroughputWorkload } from './workloads/commandThroughputWorkload';
 import { dynamicRuleWorkload } from './workloads/dynamicRuleWorkload';
+import { importWorkload } from './workloads/importWorkload';
 import { memoryWorkload } from './workloads/memoryWorkload';
 import { mixedWorkloads } from './workloads/mixedWorkload';
 import { natsWorkloads } from './workloads/natsWorkloads';
@@ -120,6 +121,7 @@ async function runWorkloads(built: Engine, options: BenchOptions, dir: string, l
   // After the queries, whose MI check counts the rules' assignments only.
   add(...(await mixedWorkloads(engine, portal, quick)));
   add(await rebuildWorkload(store, dir));
+  add(importWorkload(quick));
   add(memoryWorkload(quick));
   add(rawInsertReference(await store.headPosition()));
   if (!options.skipNats) add(...(await natsWorkloads(quick)));

@@ -15,6 +15,8 @@ import { loadNatsConfig } from '../nats/natsConfig';
 import { EngineServer } from '../server/engineServer';
 import { auditTimes, printExplanation, printHistory } from './auditOutput';
 import { runDemo } from './demo/runDemo';
+import { EXPORT_USAGE, runExport } from './exportVerb';
+import { IMPORT_USAGE, runImport } from './importVerb';
 import { runCommands, runQueries } from './jsonRequests';
 import { thresholdsOf } from './numericFlags';
 import { printParked, printStatus, retryParked, tick } from './operationsOutput';
@@ -69,6 +71,8 @@ Commands:
   demo                                  play the three seeds' stories on a fresh data folder
   serve                                 run as a NATS service (NATS_URL, see README) until SIGTERM/SIGINT
 ${WEB_USAGE}
+${IMPORT_USAGE}
+${EXPORT_USAGE}
   help                                  this text
 
 Options:
@@ -115,6 +119,9 @@ function parseCliArgs(argv: string[]) {
       all: { type: 'boolean', default: false },
       'max-lag-events': { type: 'string', default: '10000' },
       'max-lag-seconds': { type: 'string', default: '300' },
+      'dry-run': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      user: { type: 'string' },
     },
   });
 }
@@ -193,6 +200,10 @@ async function runVerb(
       return await printParked(engine, values.json);
     case 'tick':
       return await tick(engine);
+    case 'import':
+      return await runImport(engine, actorFrom(values.actor, config), rest, values);
+    case 'export':
+      return await runExport(engine, actorFrom(values.actor, config), rest, values);
     case 'retry':
       return await retryParked(engine, rest);
     default:

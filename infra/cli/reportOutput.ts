@@ -1,6 +1,8 @@
+import { stringify } from 'csv-stringify/sync';
 import type { QueryReply } from '../../handlers/ports/reply';
 import type { MiSummaryRow } from '../../projections/miQueries';
 import type { Engine } from '../engine/engine';
+import { CSV_OPTIONS } from './csvFormat';
 import { statusText } from './labels';
 import { renderTable } from './table';
 
@@ -37,6 +39,22 @@ export async function printReport(engine: Engine, actorId: string, options: Repo
   return 0;
 }
 
+/** `lms export report`: the report's CSV as a header and records (the same filters, the same columns). */
+export async function reportCsvTable(
+  engine: Engine,
+  actorId: string,
+  options: ReportOptions,
+): Promise<({ ok: true } & Table) | { ok: false; message: string }> {
+  const reply = options.summary
+    ? await fetchSummary(engine, actorId, options)
+    : await fetchAllRows(engine, actorId, options);
+  if (!reply.ok) return { ok: false, message: `${reply.error.code}: ${reply.error.message}` };
+  const table = options.summary
+    ? summaryTable(reply.result as MiSummaryRow[], options.groupBy, 'csv')
+    : rowsTable(reply.result as ReportRow[], 'csv');
+  return { ok: true, ...table };
+}
+
 function fetchSummary(engine: Engine, actorId: string, { groupBy, filters }: ReportOptions): Promise<QueryReply> {
   return engine.query({
     type: 'MiSummary',
@@ -67,6 +85,14 @@ async function fetchAllRows(engine: Engine, actorId: string, { filters, limit }:
 }
 
 function printSummary(rows: MiSummaryRow[], groupBy: string, format: Format): void {
+  const { headers, cells } = summaryTable(rows, groupBy, format);
+  if (format === 'csv') process.stdout.write(toCsv(headers, cells));
+  else console.log(renderTable(headers, cells));
+}
+
+type Table = { headers: string[]; cells: (string | number | boolean | null | undefined)[][] };
+
+function summaryTable(rows: MiSummaryRow[], groupBy: string, format: Format): Table {
   // Titles and names for people; CSV keeps a course's or org unit's id too, for whoever joins it with other data.
   const withId = format === 'csv' && groupBy !== 'department';
   const headers = [
@@ -91,7 +117,7 @@ function printSummary(rows: MiSummaryRow[], groupBy: string, format: Format): vo
     row.overdue,
     `${(row.completionRate * 100).toFixed(1)}%`,
   ]);
-  console.log(format === 'csv' ? toCsv(headers, cells) : renderTable(headers, cells));
+  return { headers, cells };
 }
 
 interface ReportRow {
@@ -112,6 +138,12 @@ interface ReportRow {
 }
 
 function printRows(rows: ReportRow[], format: Format): void {
+  const { headers, cells } = rowsTable(rows, format);
+  if (format === 'csv') process.stdout.write(toCsv(headers, cells));
+  else console.log(renderTable(headers, cells));
+}
+
+function rowsTable(rows: ReportRow[], format: Format): Table {
   const headers = [
     'user',
     'name',
@@ -144,7 +176,7 @@ function printRows(rows: ReportRow[], format: Format): void {
     row.completedOn,
     row.score,
   ]);
-  console.log(format === 'csv' ? toCsv(headers, cells) : renderTable(headers, cells));
+  return { headers, cells };
 }
 
 /** `lms team`: a manager's direct reports (or whole reporting line) and their assignments. */
@@ -196,14 +228,9 @@ export async function printTeam(
 }
 
 /**
- * RFC 4180: CRLF line ends; quote fields holding a comma, quote or line break; double the quotes. Text that a
- * spreadsheet would run as a formula (starting with = + - @) gets a leading apostrophe.
+ * RFC 4180 through csv-stringify (CSV_OPTIONS: CRLF line ends, quoted commas, quotes and line breaks, a leading
+ * apostrophe on text a spreadsheet would run as a formula); every record ends with CRLF, the last one too.
  */
 export function toCsv(headers: string[], rows: (string | number | boolean | null | undefined)[][]): string {
-  const field = (value: string | number | boolean | null | undefined) => {
-    const raw = value === null || value === undefined ? '' : String(value);
-    const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return [headers, ...rows].map((row) => row.map(field).join(',')).join('\r\n');
+  return stringify([headers, ...rows], CSV_OPTIONS);
 }
