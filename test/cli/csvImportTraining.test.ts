@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { command, errorFileOf, headPosition, lms, query, readCsv, seed, workspace } from './csvCli';
+import { command, errorFileOf, eventCount, headPosition, lms, query, readCsv, seed, workspace } from './csvCli';
 
 // `lms import assignments|completions FILE.csv` (issue #17 item 4), on the built CLI and a fresh data folder.
 
@@ -118,6 +118,27 @@ describe('lms import assignments (R16: the bulk path)', () => {
     expect(new Set(errors.map((row) => row.userId)).size).toBe(150);
     expect(errors.every((row) => Number(row.line) === Number(row.userId?.slice(6)) + 2)).toBe(true);
   });
+
+  test('R16: given a file naming one pair on two identical rows, when imported, then one row is stored and the repeat is counted unchanged (the summary matches the events)', () => {
+    const { dir, data } = workspace();
+    seed(data, PORTAL);
+    const file = path.join(dir, 'twice.csv');
+    fs.writeFileSync(
+      file,
+      ['userId,courseId,dueDate,required', 'ada,fire-safety,,', 'ada,fire-safety,,', 'bob,fire-safety,,', ''].join(
+        '\n',
+      ),
+    );
+    const preview = lms(data, ['import', 'assignments', file, '--dry-run']);
+    expect(preview.stdout).toMatch(/^\s*3\s+unchanged\s+.*line 2/im);
+    expect(preview.stdout).toMatch(/^\s*3\s+2\s+1\s+0\s*$/m);
+
+    const result = lms(data, ['import', 'assignments', file]);
+    expect(result.status).toBe(0);
+    expect(eventCount(data, 'TrainingAssigned')).toBe(2);
+    // rows read, stored, unchanged, refused
+    expect(result.stdout).toMatch(/^\s*3\s+2\s+1\s+0\s*$/m);
+  });
 });
 
 describe('lms import completions (historical completions from a previous LMS)', () => {
@@ -189,6 +210,21 @@ describe('lms import completions (historical completions from a previous LMS)', 
     expect(again.status).toBe(1);
     expect(headPosition(data)).toBe(head);
     expect(readCsv(fs.readFileSync(errorFileOf(file), 'utf8')).map((row) => row.line)).toEqual(['5', '6']);
+  });
+
+  test('R5: given a completion dated in the future for a user who does not hold the course, when imported, then the row is refused and nothing of it is stored (no assignment left behind)', () => {
+    const { dir, data } = workspace();
+    seed(data, PORTAL);
+    const file = path.join(dir, 'future.csv');
+    fs.writeFileSync(file, 'userId,courseId,completedOn,score\nbob,fire-safety,2199-01-01,80\n');
+    const head = headPosition(data);
+    const result = lms(data, ['import', 'completions', file]);
+    expect(result.status).toBe(1);
+    expect(profileOf(data, 'bob').assignments).toEqual([]);
+    expect(headPosition(data)).toBe(head);
+    const errors = readCsv(fs.readFileSync(errorFileOf(file), 'utf8'));
+    expect(errors.map((row) => row.line)).toEqual(['2']);
+    expect(errors[0]?.error).toMatch(/future/);
   });
 
   test('R25: import completions --dry-run reports each row (assigns and completes, completes, or the error) and stores nothing', () => {

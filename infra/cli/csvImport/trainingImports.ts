@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { todayIn } from '../../../domain/shared/calendar';
 import { DateInputSchema, IdSchema } from '../../../domain/shared/primitives';
 import { AssignCourseSchema, CompleteCourseSchema } from '../../../domain/userTraining/trainingCommands';
 import type { CommandReply, PairOutcome } from '../../../handlers/ports/reply';
@@ -73,7 +74,8 @@ export class AssignmentsImport implements ImportKind {
 
   async decide(rows: CsvRow[], session: ImportSession): Promise<RowOutcome[]> {
     const outcomes: RowOutcome[] = [];
-    const groups = new Map<string, { rows: { row: CsvRow; data: AssignmentRow }[] }>();
+    type Group = { rows: { row: CsvRow; data: AssignmentRow }[]; lines: Map<string, number> };
+    const groups = new Map<string, Group>();
     for (const row of rows) {
       if (row.broken) {
         outcomes.push(refused(row, row.broken));
@@ -86,7 +88,14 @@ export class AssignmentsImport implements ImportKind {
       }
       const data = parsed.data;
       const key = `${data.courseId}\u0000${data.dueDate ?? ''}\u0000${data.required ?? ''}`;
-      const group = groups.get(key) ?? { rows: [] };
+      const group: Group = groups.get(key) ?? { rows: [], lines: new Map() };
+      // The same pair on the same terms twice: one assignment, so the repeat is counted unchanged, not stored again.
+      const earlier = group.lines.get(data.userId);
+      if (earlier !== undefined) {
+        outcomes.push({ row, status: 'unchanged', what: `unchanged: the same as line ${earlier}` });
+        continue;
+      }
+      group.lines.set(data.userId, row.line);
       group.rows.push({ row, data });
       groups.set(key, group);
     }
@@ -193,6 +202,16 @@ export class CompletionsImport implements ImportKind {
       preview.error.details.courseId === data.courseId;
     let assigns = false;
     if (unassigned) {
+      // Nothing of a row is stored unless all of it can be: the completion's date is judged before the assignment it
+      // needs (the engine refuses a completion in the future only once the course is held).
+      const { referenceData, clock } = session.engine.commands;
+      const zone = referenceData.timeZoneOf(data.userId);
+      const today = todayIn(clock.now(), zone);
+      if (data.completedOn > today)
+        return refused(
+          row,
+          `RULE_VIOLATION: completedOn ${data.completedOn} is in the future for ${data.userId} (today is ${today} in ${zone})`,
+        );
       const assignment = { userIds: [data.userId], courseIds: [data.courseId] };
       const reply = await session.send(
         'AssignCourse',
