@@ -5,7 +5,7 @@ import { describeBulkExemption, noUserExempted } from '../../domain/userTraining
 import type { TrainingWork } from '../../domain/userTraining/trainingWork';
 import type { Plan, PlanContext } from '../plan';
 import type { PairOutcome } from '../ports/reply';
-import { decideTrainingBatch } from './trainingBatch';
+import { decideTrainingBatch, settleOutcomes } from './trainingBatch';
 import { planSingleUserTraining } from './trainingPlanner';
 
 /**
@@ -31,17 +31,7 @@ export async function planExemptUser(command: CommandOf<'ExemptUser'>, context: 
     outcomes.push({ userId: user, courseId, outcome: 'unchanged', message: '' });
   }
   const { results, writes } = await decideTrainingBatch(context, works, { atomic: false });
-  let next = 0;
-  for (const outcome of outcomes) {
-    if (outcome.outcome === 'failed') continue;
-    const result = results[next++];
-    if (result?.error) {
-      const { code, message, rule } = result.error;
-      Object.assign(outcome, { outcome: 'failed', code, message, ...(rule ? { rule } : {}) });
-    } else if (result?.decision) {
-      Object.assign(outcome, { outcome: result.decision.outcome, message: result.decision.message });
-    }
-  }
+  settleOutcomes(outcomes, results);
   const failed = outcomes.filter((outcome) => outcome.outcome === 'failed');
   if (failed.length === outcomes.length) throw noUserExempted(failed, { results: outcomes });
   const title = context.referenceData.courses.get(courseId)?.title ?? courseId;

@@ -4,6 +4,7 @@ import type { TrainingWork, TrainingWorkResult } from '../../domain/userTraining
 import { decideTrainingWork } from '../../domain/userTraining/trainingWork';
 import { aggregateKinds } from '../aggregateKinds';
 import type { PlanContext, PlannedWrite } from '../plan';
+import type { PairOutcome } from '../ports/reply';
 import { expectedFrom } from './streamPlan';
 
 /**
@@ -48,4 +49,27 @@ export async function decideTrainingBatch(
     });
   }
   return { results, writes };
+}
+
+/**
+ * A bulk command's outcomes, one per user or pair, the failed ones already judged (R17, before any decision): each of
+ * the others takes its work's result, in order: the domain's refusal, or its decision's outcome and message.
+ */
+export function settleOutcomes(outcomes: PairOutcome[], results: readonly TrainingWorkResult[]): void {
+  let next = 0;
+  for (const outcome of outcomes) {
+    if (outcome.outcome === 'failed') continue;
+    const result = results[next++];
+    if (result?.error) {
+      const { code, message, rule } = result.error;
+      Object.assign(outcome, { outcome: 'failed', code, message, ...(rule ? { rule } : {}) });
+    } else if (result?.decision) {
+      const { decision } = result;
+      Object.assign(outcome, {
+        outcome: decision.outcome,
+        message: decision.message,
+        ...(decision.heldVia ? { heldVia: decision.heldVia } : {}),
+      });
+    }
+  }
 }

@@ -5,7 +5,7 @@ import type { TrainingCommand } from '../../domain/userTraining/trainingDecider'
 import type { TrainingWork } from '../../domain/userTraining/trainingWork';
 import type { Plan, PlanContext } from '../plan';
 import type { PairOutcome } from '../ports/reply';
-import { decideTrainingBatch } from './trainingBatch';
+import { decideTrainingBatch, settleOutcomes } from './trainingBatch';
 
 type SingleUserCommand =
   | CommandOf<'UnassignCourse'>
@@ -50,22 +50,7 @@ export async function planAssignCourse(command: CommandOf<'AssignCourse'>, conte
     }
   }
   const { results, writes } = await decideTrainingBatch(context, works, { atomic: false });
-  let next = 0;
-  for (const outcome of outcomes) {
-    if (outcome.outcome === 'failed') continue;
-    const result = results[next++];
-    if (result?.error) {
-      const { code, message, rule } = result.error;
-      Object.assign(outcome, { outcome: 'failed', code, message, ...(rule ? { rule } : {}) });
-    } else if (result?.decision) {
-      const { decision } = result;
-      Object.assign(outcome, {
-        outcome: decision.outcome,
-        message: decision.message,
-        ...(decision.heldVia ? { heldVia: decision.heldVia } : {}),
-      });
-    }
-  }
+  settleOutcomes(outcomes, results);
   const failed = outcomes.filter((outcome) => outcome.outcome === 'failed');
   if (failed.length === outcomes.length) throw noPairAssigned(failed, { results: outcomes });
   return { writes, message: describePairs(outcomes), warnings: failed.map(pairWarning), results: outcomes };
