@@ -31,7 +31,10 @@ export class CourseQueries extends ReadModelQueries {
       .sort((a, b) => a.title.localeCompare(b.title) || a.courseId.localeCompare(b.courseId));
   }
 
-  /** Per course, users per version: counted in SQL where every user counts, row by row against a scope otherwise. */
+  /**
+   * Per course, users per version: read from `course_version_counts` (the rows counted by triggers) where every user
+   * counts, row by row against a scope otherwise.
+   */
   private versionCounts(seen: ReadonlyMap<string, { users: UserScope }>): Map<string, Map<number, number>> {
     const counts = new Map<string, Map<number, number>>();
     const add = (courseId: string, version: number, n: number) => {
@@ -43,7 +46,7 @@ export class CourseQueries extends ReadModelQueries {
     const scoped = [...seen].filter(([, view]) => !view.users.everyone).map(([courseId]) => courseId);
     if (everyone.length > 0) {
       for (const row of this.statement<Record<string, unknown>, VersionCount>(
-        `SELECT a.course_id, a.version, COUNT(*) AS n FROM assignments a WHERE ${COUNTED} GROUP BY a.course_id, a.version`,
+        'SELECT course_id, version, n FROM course_version_counts WHERE course_id IN (SELECT value FROM json_each(@courses))',
       ).all({ courses: JSON.stringify(everyone) }))
         add(row.course_id, row.version, row.n);
     }

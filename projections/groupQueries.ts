@@ -5,6 +5,7 @@ import type { QueryOf } from '../domain/queries';
 import type { GroupMemberRow, GroupMembersResult, GroupsResult } from '../domain/queryResults/groupResults';
 import type { ExistingGroup } from '../domain/referenceData/referenceData';
 import { notFound } from '../domain/shared/domainError';
+import { AudienceSizes } from './audienceSizes';
 import { ReadModelQueries } from './readModelQueries';
 
 /**
@@ -12,19 +13,24 @@ import { ReadModelQueries } from './readModelQueries';
  * members outside the actor's scope are counted, never listed; only the rules the actor may see are named.
  */
 export class GroupQueries extends ReadModelQueries {
+  private readonly sizes = new AudienceSizes();
+
   groups(actor: Actor): GroupsResult {
     requireAnyPermission(actor, GROUP_VIEWING, 'groups');
     const scope = usersViewOf(actor, this.referenceData, GROUP_VIEWING);
     const { courses } = this.referenceData;
     return [...this.referenceData.groups.values()].sort(byName).map((group) => {
-      const members = groupMemberIds(group, this.referenceData);
+      // Sizes are remembered per state of the reference data (AudienceSizes); members in a scope are counted.
+      const memberCount = this.sizes.groupSize(group, this.referenceData);
       return {
         groupId: group.groupId,
         name: group.name,
         kind: group.kind,
         criteria: group.criteria,
-        memberCount: members.length,
-        membersInScope: scope.everyone ? members.length : members.filter((userId) => scope.admits(userId)).length,
+        memberCount,
+        membersInScope: scope.everyone
+          ? memberCount
+          : groupMemberIds(group, this.referenceData).filter((userId) => scope.admits(userId)).length,
         rules: this.referenceData
           .rulesTargeting(group.groupId)
           .filter((rule) => ruleViewOf(actor, this.referenceData, rule, courses.get(rule.courseId)).visible)

@@ -136,11 +136,20 @@ export class MiQueries extends ReadModelQueries {
       score: number | null;
       overdue: number;
     };
+    // One course: the page's keys are cut from the index assignments_mi alone (in user order, every filter's column
+    // in it), then only the page's rows are read.
     const rows = this.statement<Record<string, unknown>, Row>(
       `${cte} SELECT a.user_id, u.name, a.department, a.org_unit_id, a.course_id, c.title, a.required, a.status, a.progress, a.version, a.due_date, a.completed_on, a.score,
            ${overdueSql} AS overdue
-         FROM assignments a JOIN users u ON u.user_id = a.user_id LEFT JOIN courses c ON c.course_id = a.course_id
-         ${where} ORDER BY a.user_id, a.course_id LIMIT @limit OFFSET @offset`,
+         ${
+           query.params.courseId
+             ? `FROM (SELECT a.user_id, a.course_id FROM assignments a INDEXED BY assignments_mi JOIN users u ON u.user_id = a.user_id
+                 ${where} ORDER BY a.user_id, a.course_id LIMIT @limit OFFSET @offset) page
+               JOIN assignments a ON a.user_id = page.user_id AND a.course_id = page.course_id JOIN users u ON u.user_id = a.user_id
+               LEFT JOIN courses c ON c.course_id = a.course_id ORDER BY a.user_id, a.course_id`
+             : `FROM assignments a JOIN users u ON u.user_id = a.user_id LEFT JOIN courses c ON c.course_id = a.course_id
+               ${where} ORDER BY a.user_id, a.course_id LIMIT @limit OFFSET @offset`
+         }`,
     ).all({ ...params, limit: query.params.limit, offset: query.params.offset });
     return rows.map((row) => ({
       userId: row.user_id,

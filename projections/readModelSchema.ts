@@ -1,3 +1,5 @@
+import { NO_DUE_DATE, TALLY_SCHEMA, TALLY_TRIGGERS } from './tallySchema';
+
 /**
  * The read models, one SQLite file (`readmodels.db`) beside the event store. Every table is derived from the
  * events alone; `checkpoints` holds, per read model, the position its rows reflect, written in the same
@@ -9,11 +11,10 @@ export const READ_MODEL_NAMES = ['referenceData', 'assignments'] as const;
  * Bumped whenever a table or a row derivation changes: read models built by another version are dropped on open
  * and rebuilt from the events by the next catch-up.
  */
-export const READ_MODEL_VERSION = 9;
+export const READ_MODEL_VERSION = 10;
 export type ReadModelName = (typeof READ_MODEL_NAMES)[number];
 
-/** overdue_at in mi_counts for a row without a due date (a key column cannot be null): before any real instant. */
-export const NO_DUE_DATE = Number.MIN_SAFE_INTEGER;
+export { NO_DUE_DATE };
 
 /** A row counts in MI when it is visible and its user active (the condition of the partial index assignments_mi). */
 function countTrigger(name: string, on: 'INSERT' | 'DELETE' | 'UPDATE', rows: ('OLD' | 'NEW')[]): string {
@@ -28,11 +29,16 @@ function countTrigger(name: string, on: 'INSERT' | 'DELETE' | 'UPDATE', rows: ('
   return `CREATE TRIGGER IF NOT EXISTS ${name} AFTER ${on} ON assignments BEGIN ${steps.join(' ')} END;`;
 }
 
-/** The MI counts from the rows, in one pass: a rebuild fills mi_counts this way with its triggers dropped. */
-export const MI_COUNTS_FROM_ROWS = `INSERT INTO mi_counts SELECT course_id, status, IFNULL(overdue_at, ${NO_DUE_DATE}), org_unit_id, IFNULL(department, ''), COUNT(*)
-  FROM assignments WHERE visible = 1 AND user_active = 1 GROUP BY course_id, status, IFNULL(overdue_at, ${NO_DUE_DATE}), org_unit_id, IFNULL(department, '')`;
+/** Every trigger that keeps counts (MI counts and the tallies): a rebuild drops them and counts as it writes. */
+export const COUNT_TRIGGERS = [
+  'mi_counts_insert',
+  'mi_counts_delete',
+  'mi_counts_update',
+  ...TALLY_TRIGGERS.map((trigger) => trigger.name),
+];
 
-export const MI_COUNT_TRIGGERS = ['mi_counts_insert', 'mi_counts_delete', 'mi_counts_update'];
+/** Indexes a rebuild builds once at the end instead of row by row. */
+export const DEFERRED_INDEXES = ['assignments_mi', 'exemptions_holders'];
 
 export const READ_MODEL_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -123,8 +129,10 @@ CREATE TABLE IF NOT EXISTS assignments (
   overdue_at INTEGER,
   PRIMARY KEY (user_id, course_id)
 ) WITHOUT ROWID;
--- MI reporting reads only rows in view (visible, active user), course by course.
-CREATE INDEX IF NOT EXISTS assignments_mi ON assignments (course_id, status, overdue_at, org_unit_id, department) WHERE visible = 1 AND user_active = 1;
+-- MI reporting reads only rows in view (visible, active user), course by course, with every column its filters test
+-- (and the user id of the key): MiReport of one course pages its rows in user order from here, filters and all, and
+-- reads only the page's rows (a WITHOUT ROWID table has no deferred seek: a row read to filter is a seek).
+CREATE INDEX IF NOT EXISTS assignments_mi ON assignments (course_id, user_id, status, overdue_at, org_unit_id, department, due_date, assigned_on) WHERE visible = 1 AND user_active = 1;
 
 -- MI counts: the rows of assignments_mi counted per course, status, overdue moment, org unit and department (the
 -- smallest safe integer, before any date, for no due date; '' for no department), kept by the triggers below in the transaction that changes the row. A summary
@@ -154,11 +162,16 @@ CREATE TABLE IF NOT EXISTS exemptions (
   applied_at TEXT,
   -- R6: the day the exemption ends, if it has an end date.
   exempt_until TEXT,
+  -- The user's name and active flag, copied from users like the assignment rows' facts (kept in step by the
+  -- projector), so a rule's holders page by name in an index.
+  user_name TEXT NOT NULL,
+  user_active INTEGER NOT NULL,
   PRIMARY KEY (user_id, course_id, rule_id)
 ) WITHOUT ROWID;
--- A rule's holders (AssignmentRules, AssignmentSummary): these rows are every rule source held, exempt or not.
-CREATE INDEX IF NOT EXISTS exemptions_rule ON exemptions (rule_id, exempted);
-`;
+-- A rule's holders (AssignmentRules, AssignmentSummary): these rows are every rule source held, exempt or not; the
+-- Assignment Summary lists them by name.
+CREATE INDEX IF NOT EXISTS exemptions_holders ON exemptions (rule_id, user_active, user_name, user_id);
+${TALLY_SCHEMA}`;
 
 export const READ_MODEL_TABLES = [
   'checkpoints',
@@ -170,6 +183,8 @@ export const READ_MODEL_TABLES = [
   'assignments',
   'mi_counts',
   'exemptions',
+  'rule_counts',
+  'course_version_counts',
 ];
 
 /** Tables compared by `verify`, each with the columns that order its rows. */
@@ -182,4 +197,6 @@ export const VERIFIED_TABLES: { table: string; key: string[] }[] = [
   { table: 'assignments', key: ['user_id', 'course_id'] },
   { table: 'mi_counts', key: ['course_id', 'status', 'overdue_at', 'org_unit_id', 'department'] },
   { table: 'exemptions', key: ['user_id', 'course_id', 'rule_id'] },
+  { table: 'rule_counts', key: ['rule_id', 'exempted', 'status', 'overdue_at'] },
+  { table: 'course_version_counts', key: ['course_id', 'version'] },
 ];

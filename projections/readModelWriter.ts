@@ -3,6 +3,7 @@ import type { DomainEvent } from '../domain/events';
 import { overdueFrom } from '../domain/policies/overduePolicy';
 import { defaultPreferences } from '../domain/portal/portalDecider';
 import type { Assignment } from '../domain/userTraining/trainingState';
+import type { BulkCounts } from './bulkCounts';
 import type { ReadModelDb } from './readModelDb';
 import { READ_MODEL_NAMES } from './readModelSchema';
 import { assignmentRow, exemptionRows } from './trainingRows';
@@ -10,10 +11,16 @@ import { assignmentRow, exemptionRows } from './trainingRows';
 const flag = (value: boolean) => (value ? 1 : 0);
 
 /** A user's facts that MI reporting reads from each assignment row (and the zone its overdue moment needs). */
-export type UserFacts = { active: number; org_unit_id: string; department: string | null; time_zone: string | null };
+export type UserFacts = {
+  active: number;
+  name: string;
+  org_unit_id: string;
+  department: string | null;
+  time_zone: string | null;
+};
 
 /** Facts for a user the reference data has not seen: rows stay out of MI (inactive) until the user is registered. */
-const UNKNOWN_USER: UserFacts = { active: 0, org_unit_id: '', department: null, time_zone: null };
+const UNKNOWN_USER: UserFacts = { active: 0, name: '', org_unit_id: '', department: null, time_zone: null };
 
 /**
  * Writes read-model rows from events, over statements prepared once: a folded assignment to its rows, a reference
@@ -24,7 +31,14 @@ export class ReadModelWriter {
   private readonly s: ReturnType<typeof prepare>;
   private portalZone: string | undefined;
 
-  constructor(readModels: ReadModelDb) {
+  /**
+   * @param bulk a rebuild from zero: counts are tallied here as rows are written (the count triggers are dropped), and
+   * stored at the end.
+   */
+  constructor(
+    readModels: ReadModelDb,
+    private readonly bulk?: BulkCounts,
+  ) {
     this.s = prepare(readModels);
   }
 
@@ -67,6 +81,7 @@ export class ReadModelWriter {
     }
     if (!assignment?.active) return;
     const row = assignmentRow(userId, assignment);
+    const overdueAt = this.overdueAt(row.dueDate, user.time_zone);
     s.upsertAssignment.run(
       row.userId,
       row.courseId,
@@ -87,9 +102,10 @@ export class ReadModelWriter {
       user.active,
       user.org_unit_id,
       user.department,
-      this.overdueAt(row.dueDate, user.time_zone),
+      overdueAt,
     );
-    for (const exemption of exemptionRows(userId, { assignments: new Map([[courseId, assignment]]) })) {
+    const exemptions = exemptionRows(userId, { assignments: new Map([[courseId, assignment]]) });
+    for (const exemption of exemptions) {
       s.insertExemption.run(
         exemption.userId,
         exemption.courseId,
@@ -100,8 +116,21 @@ export class ReadModelWriter {
         exemption.appliedBy,
         exemption.appliedAt,
         exemption.until,
+        user.name,
+        user.active,
       );
     }
+    this.bulk?.add({
+      courseId,
+      status: row.status,
+      version: row.version,
+      visible: row.visible,
+      overdueAt,
+      userActive: user.active,
+      orgUnitId: user.org_unit_id,
+      department: user.department,
+      ruleSources: exemptions.map((exemption) => ({ ruleId: exemption.ruleId, exempted: exemption.exempted })),
+    });
   }
 
   /** When a row becomes overdue: the end of its due date in the user's zone, or the portal's (R5). */
@@ -117,6 +146,7 @@ export class ReadModelWriter {
     const user = s.userFacts.get(userId);
     if (!user) return;
     s.userRowsFacts.run(user.active, user.org_unit_id, user.department, userId);
+    s.userExemptionsFacts.run(user.name, user.active, userId);
     for (const row of s.dueDatesOf.all(userId))
       s.setOverdueAt.run(this.overdueAt(row.due_date, user.time_zone), userId, row.course_id);
   }
@@ -217,10 +247,13 @@ function prepare(readModels: ReadModelDb) {
          department = excluded.department, overdue_at = excluded.overdue_at`,
     ),
     userFacts: db.prepare<[string], UserFacts>(
-      'SELECT active, org_unit_id, department, time_zone FROM users WHERE user_id = ?',
+      'SELECT active, name, org_unit_id, department, time_zone FROM users WHERE user_id = ?',
     ),
     userRowsFacts: run<[number, string, string | null, string]>(
       'UPDATE assignments SET user_active = ?, org_unit_id = ?, department = ? WHERE user_id = ?',
+    ),
+    userExemptionsFacts: run<[string, number, string]>(
+      'UPDATE exemptions SET user_name = ?, user_active = ? WHERE user_id = ?',
     ),
     dueDatesOf: db.prepare<[string], { course_id: string; due_date: string | null }>(
       'SELECT course_id, due_date FROM assignments WHERE user_id = ?',
@@ -234,7 +267,7 @@ function prepare(readModels: ReadModelDb) {
     portalZone: db.prepare<[], { time_zone: string }>('SELECT time_zone FROM portal WHERE id = 1'),
     deleteExemptionsOf: run<[string, string]>('DELETE FROM exemptions WHERE user_id = ? AND course_id = ?'),
     insertExemption: run<unknown[]>(
-      'INSERT INTO exemptions (user_id, course_id, rule_id, source, exempted, reason, applied_by, applied_at, exempt_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO exemptions (user_id, course_id, rule_id, source, exempted, reason, applied_by, applied_at, exempt_until, user_name, user_active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     upsertPortal: run<[string, string]>(
       'INSERT INTO portal (id, time_zone, due_date_policy) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone, due_date_policy = excluded.due_date_policy',

@@ -3,7 +3,6 @@ import type { ScopedView } from '../domain/policies/adminViewPolicy';
 import { requireAnyPermission, ruleViewOf } from '../domain/policies/adminViewPolicy';
 import type { Actor } from '../domain/policies/permissionPolicy';
 import { VIEWING } from '../domain/policies/queryPermissions';
-import { ruleAudience } from '../domain/policies/ruleAudiencePolicy';
 import type { TrainingStatus } from '../domain/policies/versionPolicy';
 import type { QueryOf } from '../domain/queries';
 import type {
@@ -14,6 +13,7 @@ import type {
 } from '../domain/queryResults/assignmentRuleResults';
 import type { SourceView } from '../domain/queryResults/userViewResults';
 import { forbidden, notFound } from '../domain/shared/domainError';
+import { AudienceSizes } from './audienceSizes';
 import type { QuerySources } from './readModelQueries';
 import { ReadModelQueries } from './readModelQueries';
 import type { RuleTally } from './ruleTallies';
@@ -39,6 +39,8 @@ type HolderRecord = {
 /** AssignmentRules and AssignmentSummary: the rules an actor may see (R17) with their audience and progress. */
 export class RuleQueries extends ReadModelQueries {
   private readonly counting: RuleTallies;
+  /** matchingNow, counted once per state of the reference data. */
+  private readonly sizes = new AudienceSizes();
 
   constructor(sources: QuerySources) {
     super(sources);
@@ -76,7 +78,7 @@ export class RuleQueries extends ReadModelQueries {
     const inScope = view.users.everyone ? null : this.counting.holdersInScope(ruleId, view.users);
     return {
       rule: this.ruleView(rule, tally),
-      matchingNow: rule.target.kind === 'newStarters' ? null : ruleAudience(rule, this.referenceData).length,
+      matchingNow: rule.target.kind === 'newStarters' ? null : this.sizes.ruleAudienceSize(rule, this.referenceData),
       users: {
         total: inScope === null ? tally.inScope : inScope.length,
         offset,
@@ -90,16 +92,25 @@ export class RuleQueries extends ReadModelQueries {
     return ruleViewOf(actor, this.referenceData, rule, this.referenceData.courses.get(rule.courseId));
   }
 
-  /** One page of a rule's holders by name; `inScope` null when the actor sees every holder. */
+  /**
+   * One page of a rule's holders by name; `inScope` null when the actor sees every holder. The page is cut from the
+   * index exemptions_holders alone (the holders' names and active flags are copied onto their rows, kept in step with
+   * `users` and `assignments` by the projector), in its order, and only its rows are read: no sort, and an offset skips
+   * index entries.
+   */
   private holderPage(ruleId: string, inScope: string[] | null, limit: number, offset: number, now: string) {
     const records = this.statement<Record<string, unknown>, HolderRecord>(
       `SELECT e.user_id, e.exempted, u.name, u.email, u.org_unit_id, u.department, a.status, a.progress, a.version,
            a.due_date, a.assigned_on, a.completed_on, (a.status <> 'completed' AND a.overdue_at <= @now) AS overdue, a.sources
-         FROM exemptions e JOIN assignments a ON a.user_id = e.user_id AND a.course_id = e.course_id
+         FROM (SELECT h.user_id, h.course_id, h.user_name FROM exemptions h
+             WHERE h.rule_id = @ruleId AND h.user_active = 1
+               ${inScope === null ? '' : 'AND h.user_id IN (SELECT value FROM json_each(@users))'}
+             ORDER BY h.user_name, h.user_id LIMIT @limit OFFSET @offset) page
+           JOIN exemptions e ON e.user_id = page.user_id AND e.course_id = page.course_id AND e.rule_id = @ruleId
+           JOIN assignments a ON a.user_id = e.user_id AND a.course_id = e.course_id
            JOIN users u ON u.user_id = e.user_id
-         WHERE e.rule_id = @ruleId AND a.user_active = 1
-           ${inScope === null ? '' : 'AND e.user_id IN (SELECT value FROM json_each(@users))'}
-         ORDER BY u.name, e.user_id LIMIT @limit OFFSET @offset`,
+         WHERE a.user_active = 1
+         ORDER BY page.user_name, page.user_id`,
     ).all({
       ruleId,
       now: Date.parse(now),

@@ -1,11 +1,13 @@
 import type { UserScope } from '../domain/policies/adminViewPolicy';
 import type { RuleCounts } from '../domain/queryResults/assignmentRuleResults';
 import { ReadModelQueries } from './readModelQueries';
+import { NO_DUE_DATE } from './readModelSchema';
 
 /**
- * How many users hold each rule's source, per status, from the `exemptions` rows (one per rule source held, exempt
- * or not) joined to their assignments. Only active users count, as in MI reporting. Overdue is derived at read time
- * (R5) from `overdue_at`.
+ * How many users hold each rule's source, per status: the `exemptions` rows (one per rule source held, exempt or not)
+ * joined to their assignments. Only active users count, as in MI reporting. Overdue is derived at read time (R5) from
+ * `overdue_at`. A rule whose viewer sees every holder is read from `rule_counts` (those rows counted by triggers,
+ * tallySchema.ts); a scoped viewer's rules are counted holder by holder against the scope.
  */
 
 export interface RuleTally {
@@ -24,7 +26,7 @@ type HolderRow = { rule_id: string; user_id: string; exempted: number; status: s
 
 const OVERDUE = `(a.status <> 'completed' AND a.overdue_at <= @now)`;
 const HOLDERS = `FROM exemptions e JOIN assignments a ON a.user_id = e.user_id AND a.course_id = e.course_id
-  WHERE e.rule_id IN (SELECT value FROM json_each(@rules)) AND a.user_active = 1`;
+  WHERE e.rule_id IN (SELECT value FROM json_each(@rules)) AND e.user_active = 1 AND a.user_active = 1`;
 
 export const emptyTally = (): RuleTally => ({
   counts: { notStarted: 0, inProgress: 0, completed: 0, expired: 0, overdue: 0, exempt: 0 },
@@ -41,17 +43,24 @@ export class RuleTallies extends ReadModelQueries {
     const nowMs = Date.parse(now);
     if (everyone.length > 0) {
       const rows = this.statement<Record<string, unknown>, TallyRow>(
-        `SELECT e.rule_id, e.exempted, a.status, ${OVERDUE} AS overdue, COUNT(*) AS n ${HOLDERS}
-           GROUP BY e.rule_id, e.exempted, a.status, overdue`,
+        `SELECT r.rule_id, r.exempted, r.status, SUM(r.n) AS n,
+             SUM(CASE WHEN r.status <> 'completed' AND r.overdue_at > ${NO_DUE_DATE} AND r.overdue_at <= @now THEN r.n ELSE 0 END) AS overdue
+           FROM rule_counts r WHERE r.rule_id IN (SELECT value FROM json_each(@rules)) GROUP BY r.rule_id, r.exempted, r.status`,
       ).all({ rules: JSON.stringify(everyone), now: nowMs });
-      for (const row of rows) add(tallies.get(row.rule_id), row, row.n, true);
+      for (const row of rows) add(tallies.get(row.rule_id), row, row.n, row.overdue, true);
     }
     if (scoped.length > 0) {
       const rows = this.statement<Record<string, unknown>, HolderRow>(
         `SELECT e.rule_id, e.user_id, e.exempted, a.status, ${OVERDUE} AS overdue ${HOLDERS}`,
       ).all({ rules: JSON.stringify(scoped), now: nowMs });
       for (const row of rows)
-        add(tallies.get(row.rule_id), row, 1, scopes.get(row.rule_id)?.admits(row.user_id) ?? false);
+        add(
+          tallies.get(row.rule_id),
+          row,
+          1,
+          row.overdue === 1 ? 1 : 0,
+          scopes.get(row.rule_id)?.admits(row.user_id) ?? false,
+        );
     }
     return tallies;
   }
@@ -67,10 +76,12 @@ export class RuleTallies extends ReadModelQueries {
   }
 }
 
+/** Adds `n` holders of one status, `overdue` of them overdue. */
 function add(
   tally: RuleTally | undefined,
-  row: { exempted: number; status: string; overdue: number | null },
+  row: { exempted: number; status: string },
   n: number,
+  overdue: number,
   inScope: boolean,
 ): void {
   if (!tally) return;
@@ -89,5 +100,5 @@ function add(
     row.status === 'expired'
   )
     counts[row.status] += n;
-  if (row.overdue === 1) counts.overdue += n;
+  counts.overdue += overdue;
 }

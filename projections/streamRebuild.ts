@@ -4,10 +4,11 @@ import { trainingDecider } from '../domain/userTraining/trainingDecider';
 import { isTrainingEvent } from '../domain/userTraining/trainingEvents';
 import type { TrainingState } from '../domain/userTraining/trainingState';
 import type { EventStore, StoredEvent, StreamCursor } from '../handlers/ports/eventStore';
+import { BulkCounts } from './bulkCounts';
 import type { ProjectionProgress } from './projectionRuntime';
 import { ProjectionRuntime } from './projectionRuntime';
 import type { ReadModelDb } from './readModelDb';
-import { MI_COUNT_TRIGGERS, MI_COUNTS_FROM_ROWS, READ_MODEL_SCHEMA } from './readModelSchema';
+import { COUNT_TRIGGERS, DEFERRED_INDEXES, READ_MODEL_SCHEMA } from './readModelSchema';
 import { ReadModelWriter } from './readModelWriter';
 
 const PAGE = 5000;
@@ -25,7 +26,8 @@ export interface RebuildOptions {
  * user's training stream folded whole, one user at a time, in user order, so rows are inserted in key order, each
  * once, with the user's final facts, and memory holds one user. Rows are a function of a user's final training
  * state and final reference facts, which is what the event-by-event projection converges to (it rewrites a user's
- * rows when their facts change). The MI index and counts are built once at the end rather than row by row.
+ * rows when their facts change). The MI and holder indexes are built once at the end rather than row by row, and the
+ * counts (MI, rules, course versions) are tallied as rows are written and stored at the end.
  *
  * Falls back to the event-by-event projection for a store that cannot read by stream prefix or reference data.
  * Returns the number of events applied.
@@ -43,7 +45,8 @@ export async function rebuildFromEvents(
   }
   const started = Date.now();
   const head = Math.min(options.until ?? Number.MAX_SAFE_INTEGER, await store.headPosition());
-  const writer = new ReadModelWriter(readModels);
+  const counts = new BulkCounts();
+  const writer = new ReadModelWriter(readModels, counts);
   const db = readModels.db;
   let events = 0;
   const report = () =>
@@ -64,11 +67,10 @@ export async function rebuildFromEvents(
     position = (page[page.length - 1] as StoredEvent).position;
   }
 
-  // Built once at the end rather than row by row: the MI and rule-holder indexes, and the MI counts (their triggers
-  // dropped meanwhile).
-  db.exec('DROP INDEX IF EXISTS assignments_mi');
-  db.exec('DROP INDEX IF EXISTS exemptions_rule');
-  for (const trigger of MI_COUNT_TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${trigger}`);
+  // Built once at the end rather than row by row: the MI, course-rows and rule-holder indexes, and the counts (their
+  // triggers dropped meanwhile, the writer tallying them).
+  for (const index of DEFERRED_INDEXES) db.exec(`DROP INDEX IF EXISTS ${index}`);
+  for (const trigger of COUNT_TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${trigger}`);
   let user: { userId: string; stream: string; state: TrainingState } | undefined;
   const flush = () => {
     if (!user) return;
@@ -99,7 +101,7 @@ export async function rebuildFromEvents(
   }
   db.transaction(() => {
     flush();
-    db.exec(MI_COUNTS_FROM_ROWS);
+    counts.write(db);
     db.exec(READ_MODEL_SCHEMA);
     writer.writeCheckpoints(head);
   })();

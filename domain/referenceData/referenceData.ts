@@ -40,7 +40,7 @@ export class ReferenceData {
 
   constructor(
     readonly bootstrapAdminId: string | null = null,
-    base?: ReferenceData,
+    private readonly base?: ReferenceData,
   ) {
     const layer = <K, V>(map: Map<K, V> | undefined): Map<K, V> => (map ? new LayeredMap(map) : new Map());
     this.preferences = base?.preferences ?? portalDecider.initialState();
@@ -64,7 +64,19 @@ export class ReferenceData {
     return new ReferenceData(this.bootstrapAdminId, this);
   }
 
+  /**
+   * Moves with every event applied: what is derived from the reference data (a group's size, a rule's audience) may be
+   * remembered while it stays put.
+   */
+  get revision(): number {
+    // A fork reads through to its base: it moves when either does.
+    return this.applied + (this.base?.revision ?? 0);
+  }
+
+  private applied = 0;
+
   apply(event: DomainEvent): void {
+    this.applied++;
     switch (event.type) {
       case 'AssignmentPreferencesSet':
         this.preferences = portalDecider.evolve(this.preferences, event);

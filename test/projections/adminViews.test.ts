@@ -224,6 +224,41 @@ describe('Groups and GroupMembers', () => {
   });
 });
 
+describe('Group sizes and rule audiences remembered per state of the reference data', () => {
+  test('R10: Groups member counts and the Assignment Summary matchingNow follow every membership, profile and deactivation change between two asks', async () => {
+    const h = await portal();
+    await h.ok('CreateGroup', {
+      groupId: 'g-eng',
+      name: 'All engineers',
+      kind: 'dynamic',
+      criteria: { kind: 'attribute', attribute: 'department', in: ['Engineering'] },
+    });
+    await h.ok('CreateAssignmentRule', {
+      ruleId: 'r-eng',
+      courseId: 'fire-safety',
+      target: { kind: 'group', groupId: 'g-eng' },
+      mode: 'dynamic',
+      due: { kind: 'none' },
+    });
+    const sizes = async () => ({
+      groups: Object.fromEntries(
+        (await h.query<GroupsResult>('Groups', {})).map((group) => [group.groupId, group.memberCount]),
+      ),
+      matching: (await h.query<AssignmentSummaryResult>('AssignmentSummary', { ruleId: 'r-eng' })).matchingNow,
+      static: (await h.query<AssignmentSummaryResult>('AssignmentSummary', { ruleId: 'r-board' })).matchingNow,
+    });
+    expect(await sizes()).toEqual({ groups: { engineering: 2, 'g-eng': 2 }, matching: 2, static: 2 });
+    // Asked again with nothing changed: the same (remembered) figures.
+    expect(await sizes()).toEqual({ groups: { engineering: 2, 'g-eng': 2 }, matching: 2, static: 2 });
+    await h.ok('UpdateUserProfile', { userId: 'sam', department: 'Engineering' });
+    expect(await sizes()).toEqual({ groups: { engineering: 2, 'g-eng': 3 }, matching: 3, static: 2 });
+    await h.ok('RemoveGroupMember', { groupId: 'engineering', userId: 'sam' });
+    expect(await sizes()).toEqual({ groups: { engineering: 1, 'g-eng': 3 }, matching: 3, static: 1 });
+    await h.ok('DeactivateUser', { userId: 'ada' });
+    expect(await sizes()).toEqual({ groups: { engineering: 1, 'g-eng': 2 }, matching: 2, static: 0 });
+  });
+});
+
 describe('Courses', () => {
   test('R13: each course with its versions and how many users are on which', async () => {
     const h = await portal();

@@ -371,8 +371,16 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
           department: optional(fc.constantFrom<string | null>(...DEPARTMENTS, null)),
           timeZone: optional(fc.constantFrom<string | null>(...ZONES)),
           orgUnitId: optional(fc.constantFrom<string>(...ORG_UNITS)),
+          // A rename moves the user in every list by name (the Assignment Summary's holders).
+          name: optional(fc.constantFrom('Aaron Renamed', 'Zoe Renamed')),
         })
-        .filter((data) => data.department !== undefined || data.timeZone !== undefined || data.orgUnitId !== undefined),
+        .filter(
+          (data) =>
+            data.department !== undefined ||
+            data.timeZone !== undefined ||
+            data.orgUnitId !== undefined ||
+            data.name !== undefined,
+        ),
     ),
   },
   {
