@@ -54,11 +54,15 @@ export function csrfField(context: PageContext): Html {
   return html`<input type="hidden" name="_csrf" value="${context.csrf}">`;
 }
 
+/**
+ * The message a form POST left for the page after it (post, redirect, get): a status, or an alert for a refusal.
+ * Focusable (`#message`, tabindex -1): console.js moves focus to it, so it is read out and scrolled into view.
+ */
 export function flashOf(flash: Flash | undefined): Html {
   if (!flash) return html``;
   return flash.kind === 'success'
-    ? html`<div class="flash success" role="status"><strong>Saved.</strong> ${flash.text}</div>`
-    : html`<div class="flash error" role="alert"><strong>Not done.</strong> ${flash.text}</div>`;
+    ? html`<div class="flash success" id="message" tabindex="-1" role="status"><strong>Saved.</strong> ${flash.text}</div>`
+    : html`<div class="flash error" id="message" tabindex="-1" role="alert"><strong>Not done.</strong> ${flash.text}</div>`;
 }
 
 /** The page around a view: skip link, navigation (the current page marked), who is signed in, the message. */

@@ -72,6 +72,18 @@ async function signedIn(userId: string): Promise<Page> {
 const table = (page: Page, caption: string) =>
   page.locator('table', { has: page.locator('caption', { hasText: caption }) });
 
+/** The form's message after a POST: shown whole within the window, and focused (so it is read out). */
+async function expectMessageInView(page: Page, kind: 'success' | 'error'): Promise<void> {
+  const message = page.locator(`.flash.${kind}`);
+  await expect(message.getAttribute('role')).resolves.toBe(kind === 'success' ? 'status' : 'alert');
+  await expect(page.evaluate('document.activeElement && document.activeElement.id')).resolves.toBe('message');
+  const box = await message.boundingBox();
+  const viewport = page.viewportSize();
+  expect(box && viewport).toBeTruthy();
+  if (!box || !viewport) return;
+  expect({ top: box.y >= 0, bottom: box.y + box.height <= viewport.height }).toEqual({ top: true, bottom: true });
+}
+
 describe('issue #18: the web console in a real browser', () => {
   test('R8, R9 (seed: exemption removal): an admin ticks an exemption and saves (success message), then unticks it and the due date is today + 28', async () => {
     const page = await pageAs('root');
@@ -79,6 +91,10 @@ describe('issue #18: the web console in a real browser', () => {
     await checkPage(page, 'profile-drawer');
     const training = table(page, 'Current training');
     await expect(training.locator('tr', { hasText: 'Fire Safety' }).count()).resolves.toBe(1);
+    // Said once on screen: the heading; the table's caption is for screen readers only (a 1-pixel box).
+    await expect(page.getByRole('heading', { name: 'Current training', exact: true }).isVisible()).resolves.toBe(true);
+    const caption = await training.locator('caption').boundingBox();
+    expect(caption?.width ?? 0).toBeLessThanOrEqual(1);
 
     // Keyboard only: tick with Space, type the reason, save with Enter on the button.
     await page.getByLabel('Fire Safety', { exact: true }).focus();
@@ -88,6 +104,7 @@ describe('issue #18: the web console in a real browser', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/users\/ada/);
     await expect(page.locator('.flash.success').textContent()).resolves.toMatch(/Saved\..*exempt/i);
+    await expectMessageInView(page, 'success');
     // R6: fully exempt, the assignment leaves the user's current training; the tick list shows it ticked with reason.
     await expect(training.locator('tr', { hasText: 'Fire Safety' }).count()).resolves.toBe(0);
     await expect(page.getByLabel('Fire Safety', { exact: true }).isChecked()).resolves.toBe(true);
@@ -100,6 +117,7 @@ describe('issue #18: the web console in a real browser', () => {
     await page.getByRole('button', { name: 'Save exemptions' }).click();
     await page.waitForURL(/\/users\/ada/);
     await expect(page.locator('.flash.success').isVisible()).resolves.toBe(true);
+    await expectMessageInView(page, 'success');
     const row = training.locator('tr', { hasText: 'Fire Safety' });
     await expect(row.locator('td.due').textContent()).resolves.toContain('2026-02-16');
     await screenshot(page, 'profile-reinstated');
@@ -115,8 +133,46 @@ describe('issue #18: the web console in a real browser', () => {
     await expect(alert.textContent()).resolves.toContain(
       'cannot remove Fire Safety from ada: it is assigned via Group: Engineering: remove ada from the group',
     );
+    await expectMessageInView(page, 'error');
     await expect(table(page, 'Current training').locator('tr', { hasText: 'Fire Safety' }).count()).resolves.toBe(1);
     await screenshot(page, 'profile-removal-refused');
+    await page.close();
+  });
+
+  test('R6: an exemption ticked with an end date is saved with it, and the tick list shows "until" that date; clearing the date removes it', async () => {
+    const page = await pageAs('root');
+    await page.goto(`${w.base}/users/ada`);
+    await page.getByLabel('Fire Safety', { exact: true }).check();
+    await page.getByLabel('Reason for exempting from Fire Safety').fill('Secondment abroad');
+    await page.getByLabel('End date of the exemption from Fire Safety (optional)').fill('2026-04-30');
+    await page.getByRole('button', { name: 'Save exemptions' }).click();
+    await page.waitForURL(/\/users\/ada/);
+    await expect(page.locator('.flash.success').textContent()).resolves.toContain('exempt until 2026-04-30');
+    await expectMessageInView(page, 'success');
+    const line = table(page, 'Tick to exempt').locator('tr', { hasText: 'Fire Safety' });
+    await expect(line.locator('.ends').textContent()).resolves.toBe('until 2026-04-30');
+    await expect(page.getByLabel('End date of the exemption from Fire Safety (optional)').inputValue()).resolves.toBe(
+      '2026-04-30',
+    );
+    const [exemption] = await w.h.query<{ courseId: string; until: string | null }[]>('UserExemptions', {
+      userId: 'ada',
+    });
+    expect(exemption).toMatchObject({ courseId: 'fire-safety', until: '2026-04-30' });
+    await checkPage(page, 'profile-exempted-until');
+    await line.scrollIntoViewIfNeeded();
+    await screenshot(page, 'profile-exempted-until-list');
+
+    // The date cleared on the ticked row: the exemption stays, without an end date.
+    await page.getByLabel('End date of the exemption from Fire Safety (optional)').fill('');
+    await page.getByRole('button', { name: 'Save exemptions' }).click();
+    await page.waitForURL(/\/users\/ada/);
+    await expect(page.locator('.flash.success').textContent()).resolves.toContain('exempted from Fire Safety');
+    await expect(line.locator('.ends').textContent()).resolves.toBe('no end date');
+    // Reinstated for the stories after this one.
+    await page.getByLabel('Fire Safety', { exact: true }).uncheck();
+    await page.getByRole('button', { name: 'Save exemptions' }).click();
+    await page.waitForURL(/\/users\/ada/);
+    await expect(page.locator('.flash.success').textContent()).resolves.toContain('reinstated Fire Safety');
     await page.close();
   });
 
@@ -232,6 +288,98 @@ describe('issue #18: the web console in a real browser', () => {
     await page.waitForURL(/\/audit\/explain/);
     await expect(table(page, 'Due-date candidates').textContent()).resolves.toContain('Chosen');
     await checkPage(page, 'audit-explain');
+    await page.close();
+  });
+
+  test('R26 (auditor): a corrected completion reads as corrected "as of" a date (as known now), and as first recorded "known at" a moment before the correction; both pickers travel to the explanation', async () => {
+    // Grace completed Fire Safety on 2026-01-05 with 90; on 2026-01-20 the paper record says 95.
+    w.h.clock.set('2026-01-20T09:00:00.000Z');
+    await w.h.ok('CorrectCompletion', {
+      userId: 'grace',
+      courseId: 'fire-safety',
+      score: 95,
+      reason: 'Paper record from the training day',
+    });
+    const page = await pageAs('root');
+    const fireSafety = () => table(page, 'Assignments').locator('tr', { hasText: 'Fire Safety' });
+    const shown = async () => ({
+      status: await fireSafety().locator('td').nth(1).textContent(),
+      completedOn: await fireSafety().locator('td').nth(3).textContent(),
+      score: await fireSafety().locator('td').nth(4).textContent(),
+    });
+    const show = async (dates: { asOf: string; knownAt: string }) => {
+      await page.getByLabel('As of (end of day)').fill(dates.asOf);
+      await page.getByLabel('Known at (end of day)').fill(dates.knownAt);
+      await page.getByRole('button', { name: 'Show timeline' }).click();
+      await page.waitForURL(new RegExp(`asOf=${dates.asOf}&knownAt=${dates.knownAt}`));
+    };
+
+    // Known at 2026-01-08, before the correction: what the engine said then.
+    await page.goto(`${w.base}/audit`);
+    await page.getByLabel('User id').fill('grace');
+    await show({ asOf: '', knownAt: '2026-01-08' });
+    await expect(page.locator('h2#view').textContent()).resolves.toBe('As known at 2026-01-08');
+    expect(await shown()).toEqual({ status: 'Completed', completedOn: '2026-01-05', score: '90' });
+    await expect(page.locator('ol.timeline').textContent()).resolves.not.toContain('Paper record');
+    await checkPage(page, 'audit-known-at');
+
+    // As of 2026-01-10, as known now: the correction applied.
+    await show({ asOf: '2026-01-10', knownAt: '' });
+    await expect(page.locator('h2#view').textContent()).resolves.toBe('As of 2026-01-10, as known now');
+    expect(await shown()).toEqual({ status: 'Completed', completedOn: '2026-01-05', score: '95' });
+    await checkPage(page, 'audit-as-of-corrected');
+
+    // Both: true on 2026-01-10 as known at 2026-01-08, before the correction was recorded.
+    await show({ asOf: '2026-01-10', knownAt: '2026-01-08' });
+    await expect(page.locator('h2#view').textContent()).resolves.toBe('As of 2026-01-10, as known at 2026-01-08');
+    expect((await shown()).score).toBe('90');
+    await page.getByRole('link', { name: 'Explain Fire Safety' }).click();
+    await page.waitForURL(/\/audit\/explain\?.*asOf=2026-01-10&knownAt=2026-01-08/);
+    await expect(page.locator('ul.corrections').count()).resolves.toBe(0);
+    await expect(page.getByRole('link', { name: 'Back to the timeline' }).getAttribute('href')).resolves.toContain(
+      'knownAt=2026-01-08',
+    );
+    // As known now, the explanation names the correction with its reason.
+    await page.goto(`${w.base}/audit/explain?userId=grace&courseId=fire-safety`);
+    await expect(page.locator('ul.corrections').textContent()).resolves.toMatch(/95/);
+    await checkPage(page, 'audit-explain-corrected');
+    await page.close();
+  });
+
+  test('R25 (seed: Assignment Summary page): an existing rule is changed from its summary, previewed first (message and counts), then saved', async () => {
+    const page = await pageAs('root');
+    await page.goto(`${w.base}/rules/eng-fire`);
+    await page.getByText('Change this rule').click();
+    const form = page.getByRole('form', { name: 'Change this rule' });
+    await expect(form.getByLabel('Name').inputValue()).resolves.toBe('Engineering fire safety');
+    await expect(form.getByLabel('Days (for days after assignment)').inputValue()).resolves.toBe('28');
+    await form.getByLabel('Name').fill('Engineering fire safety (annual)');
+    await form.getByLabel('Days (for days after assignment)').fill('35');
+    await form.getByLabel('Required').selectOption('false');
+    await form.getByRole('button', { name: 'Preview changes' }).click();
+    await page.waitForURL(/\/rules\/eng-fire\/preview#preview/);
+    const preview = page.locator('section.preview');
+    await expect(preview.locator('h2').textContent()).resolves.toBe('Preview: nothing stored yet');
+    await expect(preview.locator('p').first().textContent()).resolves.toMatch(/\S/);
+    await expect(preview.locator('dt', { hasText: 'Users gaining the training' }).count()).resolves.toBe(1);
+    // The form stays open with the values previewed; nothing is stored yet.
+    await expect(page.getByLabel('Days (for days after assignment)').inputValue()).resolves.toBe('35');
+    let [rule] = await w.h.query<{ name: string; due: unknown; required: boolean }[]>('AssignmentRules', {});
+    expect(rule?.name).toBe('Engineering fire safety');
+    await checkPage(page, 'rule-edit-preview');
+    await preview.getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForURL(/\/rules\/eng-fire$/);
+    await expect(page.locator('.flash.success').isVisible()).resolves.toBe(true);
+    await expectMessageInView(page, 'success');
+    await expect(page.locator('h1').textContent()).resolves.toBe(
+      'Assignment Summary: Engineering fire safety (annual)',
+    );
+    await expect(page.locator('dl.details').textContent()).resolves.toContain('35 days after assignment');
+    [rule] = (
+      await w.h.query<{ ruleId: string; name: string; due: unknown; required: boolean }[]>('AssignmentRules', {})
+    ).filter((candidate) => candidate.ruleId === 'eng-fire');
+    expect(rule).toMatchObject({ due: { kind: 'relative', days: 35 }, required: false });
+    await checkPage(page, 'rule-edit-saved');
     await page.close();
   });
 

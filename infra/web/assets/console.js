@@ -1,7 +1,7 @@
 /* global Chart, document, window */
 // The console's only script (no inline script: the Content-Security-Policy forbids it). It draws the charts whose
-// data the server put in data-chart attributes (the same figures are in the tables beside them), and lets Escape
-// close the profile drawer. Pages work without it.
+// data the server put in data-chart attributes (the same figures are in the tables beside them), lets Escape close
+// the profile drawer, and focuses the message a form left. Pages work without it.
 (() => {
   const colours = { rate: '#0b57a4', overdue: '#a3121f', status: ['#6b7785', '#0b57a4', '#155f2c', '#a3121f'] };
 
@@ -69,9 +69,16 @@
     });
   }
 
+  // The message a form POST left for this page (#message, tabindex -1): focused, so it is read out and in view.
+  function focusMessage() {
+    const message = document.getElementById('message');
+    if (message) message.focus();
+  }
+
   function start() {
     drawCharts();
     closeDrawerOnEscape();
+    focusMessage();
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -2,10 +2,19 @@ import { type Html, html } from '../html';
 
 /** Pieces several pages use: tables, text filters, dates. */
 
-/** A data table with a caption, scrollable on its own at high zoom instead of widening the page. */
-export function dataTable(caption: string, headers: readonly string[], rows: readonly Html[], empty: string): Html {
+/**
+ * A data table with a caption, scrollable on its own at high zoom instead of widening the page. `captionHidden`: a
+ * heading above already says what the caption says, so it is read by screen readers only (not shown twice).
+ */
+export function dataTable(
+  caption: string,
+  headers: readonly string[],
+  rows: readonly Html[],
+  empty: string,
+  options: { captionHidden?: boolean } = {},
+): Html {
   if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
-  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${caption}"><table><caption>${caption}</caption><thead><tr>${headers.map((header) => html`<th scope="col">${header}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${caption}"><table><caption${options.captionHidden ? html` class="visually-hidden"` : ''}>${caption}</caption><thead><tr>${headers.map((header) => html`<th scope="col">${header}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 /** The text filters a page reads from its query string, without empty ones. */

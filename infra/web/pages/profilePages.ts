@@ -48,14 +48,16 @@ export function registerProfilePages(
   app.post<Form>('/users/:userId/exemptions', forms, async (request, reply) => {
     const { userId } = request.params;
     const answer = await kit.command(request, 'SaveExemptions', { userId, exemptions: savedTicks(request.body) });
-    return kit.redirectWith(request, reply, `/users/${encodeURIComponent(userId)}#exemptions`, answer);
+    // Back to the drawer from its top, where the message is (no #exemptions: it scrolled the message out of view);
+    // console.js focuses the message.
+    return kit.redirectWith(request, reply, `/users/${encodeURIComponent(userId)}`, answer);
   });
 
   app.post<Form>('/users/:userId/unassign', forms, async (request, reply) => {
     const { userId } = request.params;
     const courseId = String(request.body.courseId ?? '');
     const answer = await kit.command(request, 'UnassignCourse', { userId, courseId });
-    return kit.redirectWith(request, reply, `/users/${encodeURIComponent(userId)}#assignments`, answer);
+    return kit.redirectWith(request, reply, `/users/${encodeURIComponent(userId)}`, answer);
   });
 }
 

@@ -33,6 +33,7 @@ export function assignmentsTable(profile: UserProfileResult, csrf: string): Html
     ['Course', 'Sources', 'Status', 'Progress', 'Version', 'Due date', 'Assigned on', 'Action'],
     rows,
     'No current training.',
+    { captionHidden: true },
   );
 }
 
@@ -46,5 +47,6 @@ export function completionTable(profile: UserProfileResult): Html {
     ['Course', 'Completed on', 'Score', 'Version', 'Still assigned'],
     rows,
     'No completions yet.',
+    { captionHidden: true },
   );
 }

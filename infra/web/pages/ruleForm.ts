@@ -33,18 +33,38 @@ export function ruleFormValues(body: Record<string, unknown>): RuleFormValues {
 
 const flag = (text: string | undefined) => (text === 'true' ? true : text === 'false' ? false : undefined);
 
+/** The due rule the form's due fields describe. */
+export function dueOf(values: RuleFormValues): Record<string, unknown> {
+  return values.dueKind === 'relative'
+    ? { kind: 'relative', days: Number(values.dueDays) }
+    : values.dueKind === 'fixed'
+      ? { kind: 'fixed', date: values.dueDate ?? '' }
+      : { kind: 'none' };
+}
+
+/** The due fields of the new-rule and edit forms: the kind, then the days or the date it needs. */
+export function dueFields(values: RuleFormValues): Html {
+  return html`${selectInput(
+    'dueKind',
+    'Due date',
+    [
+      ['relative', 'Days after assignment'],
+      ['fixed', 'A fixed date'],
+      ['none', 'No due date'],
+    ],
+    values.dueKind ?? 'relative',
+  )}
+    ${textInput('dueDays', 'Days (for days after assignment)', values.dueDays ?? '28', 'number')}
+    ${textInput('dueDate', 'Date (for a fixed date)', values.dueDate, 'date')}`;
+}
+
 /** The CreateAssignmentRule data the form describes; the engine validates it (a bad field is VALIDATION_FAILED). */
 export function ruleData(values: RuleFormValues): Record<string, unknown> {
   const target =
     values.targetKind === 'group'
       ? { kind: 'group', groupId: values.groupId ?? '' }
       : { kind: values.targetKind ?? '' };
-  const due =
-    values.dueKind === 'relative'
-      ? { kind: 'relative', days: Number(values.dueDays) }
-      : values.dueKind === 'fixed'
-        ? { kind: 'fixed', date: values.dueDate ?? '' }
-        : { kind: 'none' };
+  const due = dueOf(values);
   const dynamicReassignment = flag(values.dynamicReassignment);
   const upgradeToLatestVersion = flag(values.upgradeToLatestVersion);
   return {
@@ -92,40 +112,39 @@ export function ruleForm(values: RuleFormValues, courses: Options, groups: Optio
       ],
       values.mode,
     )}
-    ${selectInput(
-      'dueKind',
-      'Due date',
-      [
-        ['relative', 'Days after assignment'],
-        ['fixed', 'A fixed date'],
-        ['none', 'No due date'],
-      ],
-      values.dueKind ?? 'relative',
-    )}
-    ${textInput('dueDays', 'Days (for days after assignment)', values.dueDays ?? '28', 'number')}
-    ${textInput('dueDate', 'Date (for a fixed date)', values.dueDate, 'date')}
+    ${dueFields(values)}
     ${selectInput('dynamicReassignment', 'Dynamic re-assignment', defaults, values.dynamicReassignment)}
     ${selectInput('upgradeToLatestVersion', 'Upgrade users to latest version', defaults, values.upgradeToLatestVersion)}
     <p><button type="submit">Preview</button></p>
   </form>`;
 }
 
-/** The preview's counts, and a button that creates the rule with exactly the fields previewed. */
+/** Where the preview's button sends exactly the fields previewed: creating the rule, or saving its changes. */
+export interface PreviewAction {
+  action: string;
+  fields: readonly string[];
+  button: string;
+}
+
+const CREATE: PreviewAction = { action: '/rules/create', fields: RULE_FIELDS, button: 'Create rule' };
+
+/** The preview's reply message and counts, and a button that does what was previewed with exactly those fields. */
 export function previewPanel(
   values: RuleFormValues,
   effects: CommandEffects | undefined,
   message: string,
   csrf: string,
+  then: PreviewAction = CREATE,
 ): Html {
   const count = (label: string, affected: { count: number; first: string[] } | undefined) =>
     html`<div><dt>${label}</dt><dd>${affected?.count ?? 0}${affected && affected.first.length ? html` <span class="muted">(${affected.first.slice(0, 5).join(', ')}${affected.count > 5 ? ', …' : ''})</span>` : ''}</dd></div>`;
   const events = Object.entries(effects?.eventCounts ?? {}).map(([type, n]) => html`<li>${type}: ${n}</li>`);
-  return html`<section class="panel preview" aria-labelledby="preview-heading" role="status">
+  return html`<section class="panel preview" id="preview" aria-labelledby="preview-heading" role="status">
     <h2 id="preview-heading">Preview: nothing stored yet</h2><p>${message}</p>
     <dl class="figures">${count('Users gaining the training', effects?.gaining)}${count('Users losing it', effects?.losing)}${count('Users upgraded', effects?.upgraded)}${count('Users exempted', effects?.exempted)}${count('Outside your scope (not reached)', effects?.outsideScope)}</dl>
     ${events.length ? html`<h3>Events it would store</h3><ul>${events}</ul>` : ''}
-    <form method="post" action="/rules/create"><input type="hidden" name="_csrf" value="${csrf}">
-      ${RULE_FIELDS.map((field) => html`<input type="hidden" name="${field}" value="${values[field] ?? ''}">`)}
-      <button type="submit">Create rule</button></form>
+    <form method="post" action="${then.action}"><input type="hidden" name="_csrf" value="${csrf}">
+      ${then.fields.map((field) => html`<input type="hidden" name="${field}" value="${values[field] ?? ''}">`)}
+      <button type="submit">${then.button}</button></form>
   </section>`;
 }
