@@ -11,6 +11,7 @@ import type { TrainingState } from '../domain/userTraining/trainingState';
 const PER_STATE = 200;
 const PER_ASSIGNMENT = 540;
 const PER_EXTRA_SOURCE = 160;
+/** A completion, or an exemption kept while its source is away (R6): one small object and its strings. */
 const PER_COMPLETION = 120;
 /** The reference aggregates (a user's profile, a group without its members, a rule) are a few hundred bytes. */
 const REFERENCE_STATE = 600;
@@ -19,7 +20,7 @@ export function trainingStateBytes(state: TrainingState): number {
   let bytes = PER_STATE;
   for (const assignment of state.assignments.values()) {
     bytes += PER_ASSIGNMENT + PER_EXTRA_SOURCE * Math.max(0, assignment.sources.length - 1);
-    bytes += PER_COMPLETION * assignment.completions.length;
+    bytes += PER_COMPLETION * (assignment.completions.length + (assignment.keptExemptions?.length ?? 0));
   }
   return bytes;
 }

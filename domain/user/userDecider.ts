@@ -4,6 +4,7 @@ import { notFound, ruleViolation } from '../shared/domainError';
 import type { MessagesOf } from '../shared/messages';
 import type { userCommandSchemas } from './userCommands';
 import type { UserProfile, userEventSchemas } from './userEvents';
+import { PROFILE_FIELDS } from './userEvents';
 
 export type UserEvent = MessagesOf<typeof userEventSchemas>;
 export type UserState = { exists: false } | ({ exists: true; userId: string; active: boolean } & UserProfile);
@@ -18,18 +19,6 @@ export interface UserContext {
   /** Which user holds an email address, if any (emails are unique, compared case-insensitively). */
   emailOwner(email: string): string | undefined;
 }
-
-const PROFILE_FIELDS = [
-  'name',
-  'email',
-  'orgUnitId',
-  'department',
-  'role',
-  'location',
-  'managerId',
-  'hireDate',
-  'timeZone',
-] as const;
 
 export const userDecider: Decider<UserCommand, UserEvent, UserState, UserContext> = {
   initialState: () => ({ exists: false }),

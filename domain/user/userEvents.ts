@@ -21,6 +21,8 @@ export const UserProfileSchema = z.object({
   timeZone: TimeZoneSchema.nullable(),
 });
 export type UserProfile = z.infer<typeof UserProfileSchema>;
+/** A profile's fields, in the schema's order: what UpdateUserProfile compares and what a users CSV file may carry. */
+export const PROFILE_FIELDS = UserProfileSchema.keyof().options;
 
 export const UserRegisteredSchema = UserProfileSchema.extend({ userId: IdSchema });
 export const UserProfileUpdatedSchema = z.object({

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ExistingUser } from '../../../domain/referenceData/referenceData';
 import { streams } from '../../../domain/streams';
 import { RegisterUserSchema, UpdateUserProfileSchema } from '../../../domain/user/userCommands';
+import { PROFILE_FIELDS, UserProfileSchema } from '../../../domain/user/userEvents';
 import { canonicalJson, derivedCommandId } from './commandIds';
 import type { CsvRow } from './csvSource';
 import type { ImportKind, ImportSession, RowOutcome } from './importRows';
@@ -10,20 +11,11 @@ import { cells, issuesText, refused, replyError, storedNow } from './importRows'
 // ---------------------------------------------------------------------------------------------------------------
 // users: RegisterUser for a new user, UpdateUserProfile with the row's fields for a known one.
 
-export const USER_COLUMNS = [
-  'userId',
-  'name',
-  'email',
-  'orgUnitId',
-  'department',
-  'role',
-  'location',
-  'managerId',
-  'hireDate',
-  'timeZone',
-] as const;
-const PROFILE_COLUMNS = USER_COLUMNS.filter((column) => column !== 'userId');
-const OPTIONAL_USER_COLUMNS = new Set(['department', 'role', 'location', 'managerId', 'timeZone']);
+export const USER_COLUMNS = ['userId', ...PROFILE_FIELDS] as const;
+/** The profile fields that may be left empty (null): an empty cell means "none". */
+const OPTIONAL_USER_COLUMNS: ReadonlySet<string> = new Set(
+  PROFILE_FIELDS.filter((field) => UserProfileSchema.shape[field].safeParse(null).success),
+);
 
 export class UsersImport implements ImportKind {
   readonly name = 'users';
@@ -113,7 +105,7 @@ export class UsersImport implements ImportKind {
     session: ImportSession,
   ): Promise<RowOutcome> {
     const { userId } = existing;
-    const fields = PROFILE_COLUMNS.filter((column) => column in input);
+    const fields = PROFILE_FIELDS.filter((column) => column in input);
     const parsed = UpdateUserProfileSchema.safeParse(
       Object.fromEntries([['userId', userId], ...fields.map((field) => [field, input[field]])]),
     );
