@@ -12,6 +12,12 @@ const outerMost = [
   { regex: '^(\\.\\./)+(test|bench)/', message: 'nothing in the product imports the tests or the bench' },
 ];
 const pureTime = 'Time comes in as an argument (domain is pure).';
+/** A 250,000-user audience spread into one call's arguments overflows the stack (found by the 250k-user bench). */
+const noSpreadArguments = {
+  selector:
+    "CallExpression[callee.property.name=/^(push|unshift|splice)$/] > SpreadElement, CallExpression[callee.object.name='Math'] > SpreadElement",
+  message: 'Spreading a list into arguments overflows the stack on large lists: add in a loop (or reduce).',
+};
 
 module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', '*.js'] },
@@ -30,6 +36,7 @@ module.exports = tseslint.config(
     rules: {
       'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
       'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
+      'no-restricted-syntax': ['error', noSpreadArguments],
     },
   },
   {
@@ -53,6 +60,7 @@ module.exports = tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
+        noSpreadArguments,
         { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: pureTime },
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: pureTime },
         { selector: "CallExpression[callee.object.name='DateTime'][callee.property.name='now']", message: pureTime },

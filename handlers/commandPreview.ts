@@ -135,7 +135,8 @@ async function countReactions(
   for (const event of events) {
     after.apply(event);
     countOutsideScope(event, after, outsideScope);
-    if (!isTrainingEvent(event)) works.push(...reactionsTo(event, trigger, after, holding));
+    // One by one: a rule over a whole portal reaches more users than a call's arguments may hold.
+    if (!isTrainingEvent(event)) for (const work of reactionsTo(event, trigger, after, holding)) works.push(work);
   }
   // A chunk of users at a time, as the reactor will: a rule over a whole portal never holds every user's training
   // in memory at once (issue #19). Each user's works stay together and in order.

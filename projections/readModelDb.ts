@@ -105,7 +105,7 @@ export class ReadModelDb {
 
   /** The position every read model has reached: queries are answered as of here. */
   position(): number {
-    return Math.min(...READ_MODEL_NAMES.map((name) => this.checkpoint(name)));
+    return READ_MODEL_NAMES.reduce((least, name) => Math.min(least, this.checkpoint(name)), Number.POSITIVE_INFINITY);
   }
 
   close(): void {

@@ -62,7 +62,8 @@ function depthOf(value: unknown, level = 0): number {
   if (level > MAX_CRITERIA_DEPTH) return level;
   if (value === null || typeof value !== 'object') return level;
   const of = (value as { of?: unknown }).of;
-  if (Array.isArray(of)) return Math.max(level + 1, ...of.map((child) => depthOf(child, level + 1)));
+  if (Array.isArray(of))
+    return of.reduce((deepest: number, child) => Math.max(deepest, depthOf(child, level + 1)), level + 1);
   if (of && typeof of === 'object') return depthOf(of, level + 1);
   return level + 1;
 }

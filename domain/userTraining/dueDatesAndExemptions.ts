@@ -151,7 +151,7 @@ export function removeExemption(
       `${context.userId} is not exempt from ${command.courseId}${command.ruleId ? ` via rule ${command.ruleId}` : ''}; nothing changed`,
     );
   const { events, dueDate } = reinstated(current, targets, context);
-  if (kept.length > 0) events.push(...keptRemovals(command.courseId, kept, context).events);
+  if (kept.length > 0) for (const removal of keptRemovals(command.courseId, kept, context).events) events.push(removal);
   return decision(
     events,
     'changed',
@@ -193,7 +193,7 @@ export function saveExemptions(
           ? `no longer exempt from ${title} if its rule assigns it again`
           : `reinstated ${title}${dueText(due)}`,
     );
-    warnings.push(...step.warnings);
+    for (const warning of step.warnings) warnings.push(warning);
   }
   if (events.length === 0) return decision([], 'unchanged', 'Exemptions saved: nothing changed');
   return decision(events, 'changed', `Exemptions saved for ${context.userId}: ${changes.join('; ')}`, warnings);

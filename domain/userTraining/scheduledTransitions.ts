@@ -130,7 +130,7 @@ function reminder(current: Assignment, context: TrainingContext): TrainingEvent 
   const sent = current.remindedFor?.dueDate === dueDate ? current.remindedFor.daysBefore : Number.POSITIVE_INFINITY;
   const reached = context.preferences.reminderDays.filter((days) => days >= daysLeft && days < sent);
   if (reached.length === 0) return undefined;
-  const daysBefore = Math.min(...reached);
+  const daysBefore = reached.reduce((least, days) => Math.min(least, days));
   return {
     type: 'AssignmentDueSoon',
     data: { userId: context.userId, courseId: current.courseId, dueDate, daysBefore, daysLeft },

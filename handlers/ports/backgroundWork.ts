@@ -76,7 +76,7 @@ export async function isolateFailures<Item>(
   ] as const) {
     const error = await attemptWithRetries(() => run(part, path + suffix), { attempts: 1, backoffMs: 0 });
     if (!error) continue;
-    failed.push(...(await isolateFailures(part, error, run, path + suffix)));
+    for (const failure of await isolateFailures(part, error, run, path + suffix)) failed.push(failure);
   }
   return failed;
 }

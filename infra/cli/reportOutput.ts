@@ -79,7 +79,7 @@ async function fetchAllRows(engine: Engine, actorId: string, { filters, limit }:
     });
     if (!page.ok) return page;
     const result = page.result as unknown[];
-    rows.push(...result);
+    for (const row of result) rows.push(row);
     if (result.length < limit) return { ...page, result: rows };
   }
 }

@@ -72,14 +72,15 @@ export async function* csvChunks(
             fields: Object.fromEntries(columns.map((column, i) => [column, record[i] ?? ''])),
             broken: `the row has ${record.length} fields and the header ${columns.length}`,
           };
-    chunk.push(...skipped.splice(0), row);
+    for (const unreadable of skipped.splice(0)) chunk.push(unreadable);
+    chunk.push(row);
     if (chunk.length >= chunkSize) {
       yield chunk;
       chunk = [];
     }
   }
   if (!header) throw new UsageError(`${file} is empty: it needs a header row (${shape.required.join(',')}, ...)`);
-  chunk.push(...skipped.splice(0));
+  for (const unreadable of skipped.splice(0)) chunk.push(unreadable);
   if (chunk.length > 0) yield chunk;
 }
 

@@ -47,7 +47,7 @@ async function allPairs(reply: CommandReply, session: ImportSession): Promise<Pa
     });
     if (!page.ok) return listed;
     const result = page.result as { results: PairOutcome[]; total: number };
-    pairs.push(...result.results);
+    for (const pair of result.results) pairs.push(pair);
     if (result.results.length === 0 || pairs.length >= result.total) return pairs;
   }
 }

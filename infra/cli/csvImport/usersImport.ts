@@ -21,7 +21,7 @@ export class UsersImport implements ImportKind {
   readonly name = 'users';
   readonly shape = { known: USER_COLUMNS, required: ['userId', 'name', 'email', 'orgUnitId', 'hireDate'] };
   /** Rows whose manager is not registered yet: tried again once the rest of the file is in. */
-  private readonly waiting: CsvRow[] = [];
+  private waiting: CsvRow[] = [];
   /** Users this file registers (a dry run registers none, yet a later row may name them as manager). */
   private readonly registering = new Set<string>();
 
@@ -33,10 +33,12 @@ export class UsersImport implements ImportKind {
   async decide(rows: CsvRow[], session: ImportSession): Promise<RowOutcome[]> {
     const outcomes = await this.decideAll(rows, session, false);
     for (;;) {
-      const ready = this.waiting.filter((row) => this.managerKnown(row, session));
+      const ready: CsvRow[] = [];
+      const still: CsvRow[] = [];
+      for (const row of this.waiting) (this.managerKnown(row, session) ? ready : still).push(row);
       if (ready.length === 0) return outcomes;
-      this.waiting.splice(0, this.waiting.length, ...this.waiting.filter((row) => !ready.includes(row)));
-      outcomes.push(...(await this.decideAll(ready, session, false)));
+      this.waiting = still;
+      for (const outcome of await this.decideAll(ready, session, false)) outcomes.push(outcome);
     }
   }
 
