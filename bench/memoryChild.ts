@@ -5,6 +5,7 @@ import v8 from 'node:v8';
 import { ManualClock } from '../handlers/ports/clock';
 import { loadConfig } from '../infra/config';
 import { buildEngine } from '../infra/engine/buildEngine';
+import { threadHeaps } from '../infra/threads/threadRequests';
 import { ADMIN, send } from './adminCommands';
 import { generatePortal } from './portalGenerator';
 
@@ -40,6 +41,18 @@ async function main(): Promise<void> {
       process.stderr.write(`heap snapshot: ${v8.writeHeapSnapshot()}\n`);
     }
   }, 20);
+  // Each worker thread's heap, asked of the thread: the peak of what it held (used) and took (total).
+  const threadPeaks: Record<string, { usedMb: number; totalMb: number }> = {};
+  const threadSampler = setInterval(() => {
+    void threadHeaps().then((heaps) => {
+      for (const heap of heaps) {
+        const peak = threadPeaks[heap.thread] ?? { usedMb: 0, totalMb: 0 };
+        peak.usedMb = Math.max(peak.usedMb, Math.round(heap.usedBytes / 1024 / 1024));
+        peak.totalMb = Math.max(peak.totalMb, Math.round(heap.totalBytes / 1024 / 1024));
+        threadPeaks[heap.thread] = peak;
+      }
+    });
+  }, 250);
   try {
     const started = performance.now();
     const portal = await generatePortal(built.store, { users, courses: 20, seed: 42 }, () => undefined);
@@ -89,11 +102,14 @@ async function main(): Promise<void> {
         rssAfterGcMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
         heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1024 / 1024),
         stateCacheMb: Math.round(cache.bytes / 1024 / 1024),
+        mainHeapPeakMb: Math.max(...Object.values(peaks)),
+        threadHeapPeaksMb: threadPeaks,
         ...(process.env.MEMORY_DETAIL ? { detail: memoryDetail(), heapPeaksMb: peaks } : {}),
       }),
     );
   } finally {
     clearInterval(sampler);
+    clearInterval(threadSampler);
     await built.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -119,6 +135,6 @@ function ulidFor(i: number): string {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exitCode = 1;
 });

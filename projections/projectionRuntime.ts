@@ -16,6 +16,8 @@ export interface ProjectionProgress {
 export interface ProjectionRuntimeOptions {
   /** Events per batch (one transaction each). */
   batchSize?: number;
+  /** Bound of the projector's cache of folded assignments, in estimated bytes (default 16 MB). */
+  cacheBytes?: number;
   beforeEvent?: BeforeEventHook;
   /**
    * Where an event the read models cannot take is parked (R29), so the events behind it are projected. Without one
@@ -42,7 +44,7 @@ export interface Projections {
  * hold. One catch-up at a time; a caller arriving during one waits, then catches up on what came since.
  */
 export class ProjectionRuntime implements Projections {
-  private readonly projector: Projector;
+  readonly projector: Projector;
   private readonly batchSize: number;
   private running: Promise<number> | undefined;
   private readonly parked: ParkedWorkLog | undefined;
@@ -54,7 +56,7 @@ export class ProjectionRuntime implements Projections {
     readonly readModels: ReadModelDb,
     options: ProjectionRuntimeOptions = {},
   ) {
-    this.projector = new Projector(readModels, options.beforeEvent);
+    this.projector = new Projector(readModels, options.beforeEvent, options.cacheBytes);
     this.batchSize = options.batchSize ?? 1000;
     this.parked = options.parked;
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;

@@ -2,6 +2,7 @@ import { asDomainEvent } from '../domain/events';
 import { trainingDecider } from '../domain/userTraining/trainingDecider';
 import { isTrainingEvent } from '../domain/userTraining/trainingEvents';
 import type { Assignment, TrainingState } from '../domain/userTraining/trainingState';
+import { assignmentBytes } from '../domain/userTraining/trainingStateSize';
 import type { StoredEvent } from '../handlers/ports/eventStore';
 import type { ReadModelDb } from './readModelDb';
 import type { UserFacts } from './readModelWriter';
@@ -11,6 +12,15 @@ import { ReadModelWriter } from './readModelWriter';
 export type BeforeEventHook = (event: StoredEvent) => void;
 
 const assignmentKey = (userId: string, courseId: string) => `${userId}\u0000${courseId}`;
+
+/**
+ * The cache of folded assignments is bounded in bytes (issue #19): 16 MB of estimated state (about 30,000 plain
+ * assignments) keeps what the last batches touched, which is what the next ones touch, whatever the portal's size.
+ */
+const DEFAULT_CACHE_BYTES = 16 * 1024 * 1024;
+/** A cached "no assignment": the key and a map entry. */
+const ABSENT_BYTES = 100;
+const cachedBytes = (assignment: Assignment | null) => (assignment ? assignmentBytes(assignment) : ABSENT_BYTES);
 
 /**
  * Applies events to every read model. A batch is one transaction: its rows and every read model's checkpoint are
@@ -23,6 +33,7 @@ export class Projector {
   constructor(
     private readonly readModels: ReadModelDb,
     private readonly beforeEvent?: BeforeEventHook,
+    private readonly maxCacheBytes = DEFAULT_CACHE_BYTES,
   ) {
     this.writer = new ReadModelWriter(readModels);
     const transaction = readModels.db.transaction((events: readonly StoredEvent[]) => this.applyBatch(events));
@@ -37,6 +48,12 @@ export class Projector {
    * the checkpoint since this one last wrote it. Bounded, so a rebuild's memory stays flat.
    */
   private readonly cache = new Map<string, Assignment | null>();
+  private cacheBytes = 0;
+
+  /** The cache's use: entries and estimated bytes. */
+  get cacheUse(): { entries: number; bytes: number } {
+    return { entries: this.cache.size, bytes: this.cacheBytes };
+  }
   private cachedAt = -1;
   private staged = new Map<string, Assignment | null>();
 
@@ -49,10 +66,26 @@ export class Projector {
     this.staged = new Map();
     this.applyInTransaction(events);
     for (const [key, assignment] of this.staged) {
-      this.cache.delete(key);
+      this.forget(key);
       this.cache.set(key, assignment);
+      this.cacheBytes += cachedBytes(assignment);
     }
-    while (this.cache.size > 50_000) this.cache.delete(this.cache.keys().next().value as string);
+    for (const key of this.cache.keys()) {
+      if (this.cacheBytes <= this.maxCacheBytes) break;
+      this.forget(key);
+    }
+  }
+
+  private forget(key: string): void {
+    const cached = this.cache.get(key);
+    if (cached === undefined) return;
+    this.cacheBytes -= cachedBytes(cached);
+    this.cache.delete(key);
+  }
+
+  private clearCache(): void {
+    this.cache.clear();
+    this.cacheBytes = 0;
   }
 
   /**
@@ -73,7 +106,7 @@ export class Projector {
 
   private applyBatch(page: readonly StoredEvent[]): void {
     const checkpoint = this.readModels.position();
-    if (checkpoint !== this.cachedAt) this.cache.clear();
+    if (checkpoint !== this.cachedAt) this.clearCache();
     this.writer.forgetPortalZone();
     const events = page.filter((event) => event.position > checkpoint);
     if (events.length === 0) return;

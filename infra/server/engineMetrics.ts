@@ -3,6 +3,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import { commandTypes } from '../../domain/commands';
 import { queryNames } from '../../domain/queries';
 import type { EngineStatus } from '../engine/engineStatus';
+import { threadHeaps } from '../threads/threadRequests';
 
 /** The type a request names, when it is one the contract knows: labels stay a bounded set whatever callers send. */
 function knownType(input: unknown, known: readonly string[]): string {
@@ -80,7 +81,17 @@ export class EngineMetrics {
       help: 'Estimated heap held by the folded-state cache (bounded by LMS_STATE_CACHE_MB).',
       registers: [this.registry],
     });
+    const threadHeap = new Gauge({
+      name: 'lms_thread_heap_bytes',
+      help: "Each worker thread's V8 heap: used (live and not yet collected) and total (taken from the system).",
+      labelNames: ['thread', 'kind'] as const,
+      registers: [this.registry],
+    });
     this.collectStatus = async () => {
+      for (const heap of await threadHeaps()) {
+        threadHeap.set({ thread: heap.thread, kind: 'used' }, heap.usedBytes);
+        threadHeap.set({ thread: heap.thread, kind: 'total' }, heap.totalBytes);
+      }
       const now = await status();
       head.set(now.head);
       cacheBytes.set(now.stateCache.bytes);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import v8 from 'node:v8';
 import { parentPort, Worker } from 'node:worker_threads';
 
 /**
@@ -6,7 +7,23 @@ import { parentPort, Worker } from 'node:worker_threads';
  * the order to finish and end. One message per turn, not per request: with 64 commands in flight, posting and
  * receiving a message per append was 12% of the deciding thread (issue #19).
  */
-export type ThreadMessage<Body> = { requests: { id: number; body: Body }[] } | { stop: true };
+export type ThreadMessage<Body> = { requests: { id: number; body: Body }[] } | { stop: true } | { heap: number };
+
+/** A thread's V8 heap: what it holds (live and not yet collected) and what it has taken from the system. */
+export interface ThreadHeap {
+  thread: string;
+  usedBytes: number;
+  totalBytes: number;
+}
+
+/** The request threads running in this process, for the heap figures of the metrics and the bench. */
+const running = new Set<ThreadRequests<unknown, unknown>>();
+
+/** Every running request thread's heap (issue #19: memory you can see, thread by thread). */
+export async function threadHeaps(): Promise<ThreadHeap[]> {
+  const heaps = await Promise.all([...running].map((thread) => thread.heap().catch(() => undefined)));
+  return heaps.filter((heap): heap is ThreadHeap => heap !== undefined);
+}
 
 /** One request's answer: its value, or an error described as data (errors lose their class crossing threads). */
 export type ThreadReply<Failure> = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: Failure };
@@ -48,6 +65,23 @@ export class ThreadRequests<Body, Failure> {
      */
     private readonly resourceLimits: { maxYoungGenerationSizeMb: number } = { maxYoungGenerationSizeMb: 16 },
   ) {}
+
+  /** The thread's name in figures: its script's, without `Main` (`projectionThread`, `sqliteWriter`). */
+  get name(): string {
+    return path.basename(this.script, '.js').replace(/Main$/, '');
+  }
+
+  /** The thread's heap, asked of the thread itself; undefined when it is not running. */
+  heap(): Promise<ThreadHeap | undefined> {
+    const worker = this.worker;
+    if (!worker) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      const answered = (value: unknown) => resolve({ thread: this.name, ...(value as Omit<ThreadHeap, 'thread'>) });
+      this.pending.set(id, { resolve: answered, reject });
+      worker.postMessage({ heap: id } satisfies ThreadMessage<Body>);
+    });
+  }
 
   request(body: Body): Promise<unknown> {
     return new Promise((resolve, reject) => {
@@ -97,6 +131,7 @@ export class ThreadRequests<Body, Failure> {
     const worker = this.worker;
     if (!worker) return;
     this.worker = undefined;
+    running.delete(this as ThreadRequests<unknown, unknown>);
     const exited = new Promise((resolve) => worker.once('exit', resolve));
     worker.postMessage({ stop: true } satisfies ThreadMessage<Body>);
     await exited;
@@ -114,10 +149,14 @@ export class ThreadRequests<Body, Failure> {
     });
     worker.on('error', (error) => this.failAll(this.decode.ended(error.message)));
     worker.on('exit', (code) => {
-      if (this.worker === worker) this.worker = undefined;
+      if (this.worker === worker) {
+        this.worker = undefined;
+        running.delete(this as ThreadRequests<unknown, unknown>);
+      }
       this.failAll(this.decode.ended(`the thread ended (exit code ${code})`));
     });
     this.worker = worker;
+    running.add(this as ThreadRequests<unknown, unknown>);
     return worker;
   }
 
@@ -152,6 +191,15 @@ export function serveThreadRequests<Body, Failure>(
     if (settled.length === 1) setImmediate(postSettled);
   };
   port.on('message', (message: ThreadMessage<Body>) => {
+    if ('heap' in message) {
+      const heap = v8.getHeapStatistics();
+      answer({
+        id: message.heap,
+        ok: true,
+        value: { usedBytes: heap.used_heap_size, totalBytes: heap.total_heap_size },
+      });
+      return;
+    }
     if ('stop' in message) {
       // Every request in hand is answered before the thread closes: a commit that happened is reported as one.
       void Promise.allSettled([...inHand])

@@ -1,7 +1,7 @@
 import { streams } from '../../domain/streams';
 import { isVisible } from '../../domain/userTraining/trainingState';
+import { trainingStateBytes } from '../../domain/userTraining/trainingStateSize';
 import { aggregateKinds } from '../../handlers/aggregateKinds';
-import { trainingStateBytes } from '../../handlers/stateBytes';
 import { engineHarness } from '../support/engineHarness';
 
 const USERS = 1_000;

@@ -42,6 +42,15 @@ describe('docker-compose health checks', () => {
           'the engine health check',
         ),
       ).toBe(0);
+      // Issue #19: the metrics show each worker thread's heap beside the process's own figures.
+      const metrics = await waitFor(
+        () => fetch(`http://127.0.0.1:${port}/metrics`).then((response) => response.text()),
+        (text) => text.includes('lms_thread_heap_bytes{thread="projectionThread",kind="used"}'),
+        10_000,
+        'the projection thread in the metrics',
+      );
+      expect(metrics).toMatch(/lms_thread_heap_bytes\{thread="projectionThread",kind="used"\} [1-9]\d{5,}/);
+      expect(metrics).toMatch(/lms_thread_heap_bytes\{thread="projectionThread",kind="total"\} [1-9]\d{5,}/);
       await engine.stop('SIGTERM');
       expect(run()).toBe(1);
     } finally {

@@ -172,4 +172,18 @@ describe('projection runtime: batches, checkpoints in the same transaction, rebu
     expect(compareReadModels(reopened, await fullRebuild(h)).difference).toBeNull();
     reopened.close();
   });
+
+  test('issue #19: the cache of folded assignments stays within its byte bound, and projecting through evictions equals a rebuild (R20)', async () => {
+    const h = await portalWithHistory();
+    const bounded = ReadModelDb.open({ file: ':memory:' });
+    // About two assignments' worth: almost every batch reads evicted assignments back from the rows.
+    const runtime = new ProjectionRuntime(h.store, bounded, { batchSize: 3, cacheBytes: 1200 });
+    await runtime.catchUp();
+    expect(runtime.projector.cacheUse.bytes).toBeLessThanOrEqual(1200);
+    expect(runtime.projector.cacheUse.entries).toBeGreaterThan(0);
+    const unbounded = ReadModelDb.open({ file: ':memory:' });
+    await new ProjectionRuntime(h.store, unbounded, { batchSize: 3, cacheBytes: 1024 * 1024 * 1024 }).catchUp();
+    expect(compareReadModels(bounded, unbounded).difference).toBeNull();
+    expect(compareReadModels(bounded, h.readModels).difference).toBeNull();
+  });
 });
