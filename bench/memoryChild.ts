@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(users) || !Number.isInteger(rules)) throw new Error('usage: memoryChild USERS RULES');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-bench-memory-'));
   const built = buildEngine({
-    config: loadConfig({}, { LMS_DATA: dir, LMS_BOOTSTRAP_ADMIN: ADMIN }),
+    config: loadConfig(process.env, { LMS_DATA: dir, LMS_BOOTSTRAP_ADMIN: ADMIN }),
     clock: new ManualClock('2026-03-02T09:00:00.000Z'),
     mode: 'served',
     projectionThread: { batchSize: 5000 },

@@ -15,7 +15,7 @@ export interface Loaded<State> {
   revision: number;
 }
 
-/** The state cache's default bound: about 30,000 users holding ten assignments each. */
+/** The state cache's default bound: about 45,000 users holding ten assignments each. */
 export const DEFAULT_STATE_CACHE_BYTES = 256 * 1024 * 1024;
 
 export interface AggregateStoreOptions {

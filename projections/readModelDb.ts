@@ -15,6 +15,8 @@ export interface ReadModelDbOptions {
    * scratch.
    */
   bulk?: boolean;
+  /** SQLite's page cache for this connection, in MiB (default 64): heap of the process, beside the OS's file cache. */
+  cacheMb?: number;
 }
 
 /** The read-model database: WAL, one writer (the projection runtime), readers on the same connection. */
@@ -71,8 +73,9 @@ export class ReadModelDb {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
     }
-    // 64 MB of page cache: MI scans and projection batches touch many pages.
-    db.pragma('cache_size = -65536');
+    // Its own page cache for what MI scans and projection batches touch again; pages beyond it come from the OS's
+    // file cache, which the process's memory does not count.
+    db.pragma(`cache_size = -${Math.round((options.cacheMb ?? 64) * 1024)}`);
     // The version is read before the schema is applied: another version's tables may lack columns its indexes use.
     db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
     const version = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'version'").get()?.value;

@@ -64,7 +64,9 @@ export function buildEngine(options: BuildEngineOptions): Engine {
   const readModelFile = readModelFileOf(config);
   // Read models are derived: NORMAL (no fsync per batch) loses at most the last batches on power loss, rows and
   // checkpoint together, and the next catch-up projects them again.
-  const readModels = options.readModels ?? ReadModelDb.open({ file: readModelFile, synchronous: 'NORMAL' });
+  const readModels =
+    options.readModels ??
+    ReadModelDb.open({ file: readModelFile, synchronous: 'NORMAL', cacheMb: config.LMS_READ_MODEL_CACHE_MB });
   if (readModels.setAside) {
     logger?.warn(
       { file: readModelFile, setAside: readModels.setAside },

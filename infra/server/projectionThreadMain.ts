@@ -13,7 +13,11 @@ import type { ProjectionThreadData, ProjectionThreadRequest } from './projection
  */
 const data = workerData as ProjectionThreadData;
 const store = openEventStore(data.config, { writerThread: false });
-const readModels = ReadModelDb.open({ file: data.readModelFile, synchronous: 'NORMAL' });
+const readModels = ReadModelDb.open({
+  file: data.readModelFile,
+  synchronous: 'NORMAL',
+  cacheMb: data.config.LMS_READ_MODEL_CACHE_MB,
+});
 // Events the read models cannot take are parked in the store (R29), through this thread's own connection.
 const parked = new StoredParkedWorkLog(store, systemClock);
 const runtime = new ProjectionRuntime(store, readModels, {

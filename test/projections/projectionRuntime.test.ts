@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../../infra/config';
 import { ProjectionRuntime } from '../../projections/projectionRuntime';
 import { ReadModelDb } from '../../projections/readModelDb';
 import { rebuildFromEvents } from '../../projections/streamRebuild';
@@ -185,5 +186,14 @@ describe('projection runtime: batches, checkpoints in the same transaction, rebu
     await new ProjectionRuntime(h.store, unbounded, { batchSize: 3, cacheBytes: 1024 * 1024 * 1024 }).catchUp();
     expect(compareReadModels(bounded, unbounded).difference).toBeNull();
     expect(compareReadModels(bounded, h.readModels).difference).toBeNull();
+  });
+
+  test("LMS_READ_MODEL_CACHE_MB sets each read-model connection's SQLite page cache (default 64 MiB)", () => {
+    const pageCache = (db: ReadModelDb) => db.db.pragma('cache_size', { simple: true });
+    expect(loadConfig({}).LMS_READ_MODEL_CACHE_MB).toBe(64);
+    const configured = loadConfig({ LMS_READ_MODEL_CACHE_MB: '8' }).LMS_READ_MODEL_CACHE_MB;
+    expect(pageCache(ReadModelDb.open({ file: ':memory:', cacheMb: configured }))).toBe(-8 * 1024);
+    expect(pageCache(ReadModelDb.open({ file: ':memory:' }))).toBe(-64 * 1024);
+    expect(() => loadConfig({ LMS_READ_MODEL_CACHE_MB: '0' })).toThrow(/LMS_READ_MODEL_CACHE_MB/);
   });
 });
