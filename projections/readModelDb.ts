@@ -75,7 +75,10 @@ export class ReadModelDb {
     }
     // Its own page cache for what MI scans and projection batches touch again; pages beyond it come from the OS's
     // file cache, which the process's memory does not count.
-    db.pragma(`cache_size = -${Math.round((options.cacheMb ?? 64) * 1024)}`);
+    const cacheKib = Math.round((options.cacheMb ?? 64) * 1024);
+    if (!Number.isSafeInteger(cacheKib) || cacheKib < 1)
+      throw new Error(`${options.cacheMb} MiB is not a page cache size`);
+    db.pragma(`cache_size = -${cacheKib}`);
     // The version is read before the schema is applied: another version's tables may lack columns its indexes use.
     db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
     const version = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'version'").get()?.value;

@@ -95,6 +95,7 @@ const ALLOWED: Record<string, Record<string, string>> = {
     'options.file': 'a file path in fs calls (setting a damaged file aside), not SQL',
     suffix: "'', '-wal' or '-shm': a file name's ending in fs calls, not SQL",
     setAside: 'a file path in fs calls, not SQL',
+    cacheKib: 'checked to be a positive safe integer just before',
   },
   'projections/verifyReadModels.ts': {
     table: 'from the constant VERIFIED_TABLES',
