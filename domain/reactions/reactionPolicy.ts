@@ -25,22 +25,25 @@ export function reactionsTo(
   trigger: Trigger,
   referenceData: ReferenceData,
   holders: RuleHolding,
-): TrainingWork[] {
+): Iterable<TrainingWork> {
   const react = reactions[event.type] as Reaction<typeof event.type> | undefined;
   return react ? react(event, new Reacting(trigger, referenceData, holders)) : [];
 }
 
-/** The work one kind of event causes. */
-type Reaction<Type extends DomainEvent['type']> = (event: EventOf<Type>, reacting: Reacting) => TrainingWork[];
+/**
+ * The work one kind of event causes. A rule's whole audience is yielded one user at a time (issue #19): the reactor
+ * stores it in chunks as it comes, so a rule over 250,000 users never holds all their work at once.
+ */
+type Reaction<Type extends DomainEvent['type']> = (event: EventOf<Type>, reacting: Reacting) => Iterable<TrainingWork>;
 
 const reactions: { [Type in DomainEvent['type']]?: Reaction<Type> } = {
   AssignmentRuleCreated: ({ data }, r) => {
     const rule = r.referenceData.rules.get(data.ruleId);
-    return rule ? ruleAudience(rule, r.referenceData).map((userId) => r.apply(rule, userId)) : [];
+    return rule ? r.applyEach(rule, ruleAudience(rule, r.referenceData)) : [];
   },
   AssignmentRuleRetired: ({ data }, r) => {
     const rule = r.referenceData.rules.get(data.ruleId);
-    return rule ? r.holders.of(rule.ruleId).map((userId) => r.withdraw(rule, userId, 'retired')) : [];
+    return rule ? r.withdrawEach(rule, r.holders.of(rule.ruleId), 'retired') : [];
   },
   GroupMemberAdded: ({ data }, r) => r.reconcileGroup(data.groupId, data.userId),
   GroupMemberRemoved: ({ data }, r) => r.reconcileGroup(data.groupId, data.userId),
@@ -111,6 +114,8 @@ const follows = (rule: ActiveRule): boolean =>
 /** The work one trigger causes, in the words of the rules: apply, withdraw, reconcile. */
 class Reacting {
   private readonly cause: WorkCause;
+  /** One ApplyRule per rule, shared by every user it reaches (the facts are the same for all of them). */
+  private readonly applyCommands = new Map<string, TrainingCommand>();
 
   constructor(
     private readonly trigger: Trigger,
@@ -122,8 +127,20 @@ class Reacting {
 
   /** A rule's source is given on behalf of the rule's creator. */
   apply(rule: ActiveRule, userId: string): TrainingWork {
-    const command = { type: 'ApplyRule' as const, rule: ruleFacts(rule, this.referenceData) };
+    let command = this.applyCommands.get(rule.ruleId);
+    if (!command) {
+      command = { type: 'ApplyRule' as const, rule: ruleFacts(rule, this.referenceData) };
+      this.applyCommands.set(rule.ruleId, command);
+    }
     return { userId, command, at: this.trigger.occurredAt, actorId: rule.createdBy, cause: this.cause };
+  }
+
+  *applyEach(rule: ActiveRule, userIds: Iterable<string>): Generator<TrainingWork> {
+    for (const userId of userIds) yield this.apply(rule, userId);
+  }
+
+  *withdrawEach(rule: ActiveRule, userIds: Iterable<string>, cause: 'dynamic' | 'retired'): Generator<TrainingWork> {
+    for (const userId of userIds) yield this.withdraw(rule, userId, cause);
   }
 
   /** Work on one user's training on behalf of the trigger's actor. */

@@ -142,21 +142,22 @@ export class AssignmentReactor {
   }
 
   /**
-   * Reacts to one page of events in order, executes the work, then checkpoints (at `through` when given: the page was
-   * all there was up to it).
+   * Reacts to one page of events in order, storing the work a chunk at a time as it comes (a rule over a whole portal
+   * is never held whole: issue #19), then checkpoints (at `through` when given: the page was all there was up to it).
    */
   private async handlePage(page: readonly StoredEvent[], through?: number): Promise<void> {
-    const reactions: Reaction[] = [];
+    let reactions: Reaction[] = [];
     const unreactable: ParkedWork[] = [];
     let last: StoredEvent | undefined;
+    let chunk = 0;
     for (const stored of page) {
       if (stored.position <= this.position) continue;
-      const event = asDomainEvent(stored);
-      try {
-        if (event) for (const work of this.react(event, stored)) reactions.push({ work, trigger: stored });
-      } catch (error) {
-        // Deciding what an event causes is pure: a failure is not transient, so the event is parked at once (R29).
-        unreactable.push(parkedTrigger(stored, error as Error, this.commands.clock.now()));
+      for (const work of this.reactionsOf(stored, unreactable)) {
+        reactions.push({ work, trigger: stored });
+        if (reactions.length < this.chunkSize) continue;
+        // Ids from the event in hand and the page's chunk count: a replay of the page stores nothing twice.
+        await this.writer.store(reactions, `reactor:${stored.id}:${chunk++}`, stored);
+        reactions = [];
       }
       last = stored;
     }
@@ -169,12 +170,38 @@ export class AssignmentReactor {
       return;
     }
     await this.writer.park(unreactable);
-    for (let chunk = 0; chunk * this.chunkSize < reactions.length; chunk++) {
-      const slice = reactions.slice(chunk * this.chunkSize, (chunk + 1) * this.chunkSize);
-      await this.writer.store(slice, `reactor:${last.id}:${chunk}`, last);
-    }
+    if (reactions.length > 0) await this.writer.store(reactions, `reactor:${last.id}:${chunk}`, last);
     await this.checkpoint.advance(reached);
     this.position = reached;
+  }
+
+  /**
+   * The work an event causes, as it comes. Deciding it is pure: a failure is not transient, so the event is parked at
+   * once (R29) and the events behind it go on; a failure to store the work is not caught here.
+   */
+  private *reactionsOf(stored: StoredEvent, unreactable: ParkedWork[]): Generator<TrainingWork> {
+    const event = asDomainEvent(stored);
+    if (!event) return;
+    const unreacted = (error: unknown) =>
+      unreactable.push(parkedTrigger(stored, error as Error, this.commands.clock.now()));
+    let works: Iterator<TrainingWork>;
+    try {
+      works = this.react(event, stored)[Symbol.iterator]();
+    } catch (error) {
+      unreacted(error);
+      return;
+    }
+    for (;;) {
+      let next: IteratorResult<TrainingWork>;
+      try {
+        next = works.next();
+      } catch (error) {
+        unreacted(error);
+        return;
+      }
+      if (next.done) return;
+      yield next.value;
+    }
   }
 
   /**
@@ -238,7 +265,7 @@ export class AssignmentReactor {
     try {
       const { occurredAt, actorId, correlationId } = trigger.metadata;
       const triggered = { eventId: trigger.id, occurredAt, actorId, correlationId };
-      const works = reactionsTo(event, triggered, this.referenceData, this.holders);
+      const works = [...reactionsTo(event, triggered, this.referenceData, this.holders)];
       await this.writer.store(
         works.map((reacted) => ({ work: reacted, trigger })),
         commandId,
@@ -259,7 +286,7 @@ export class AssignmentReactor {
     this.holders.apply(event);
   }
 
-  private react(event: DomainEvent, stored: StoredEvent): TrainingWork[] {
+  private react(event: DomainEvent, stored: StoredEvent): Iterable<TrainingWork> {
     this.fold(event);
     const { occurredAt, actorId, correlationId } = stored.metadata;
     return reactionsTo(
