@@ -14,6 +14,8 @@ export interface ThreadHeap {
   thread: string;
   usedBytes: number;
   totalBytes: number;
+  /** The most it may take: its old generation's limit and its young generation's. */
+  limitBytes: number;
 }
 
 /** The request threads running in this process, for the heap figures of the metrics and the bench. */
@@ -60,8 +62,8 @@ export class ThreadRequests<Body, Failure> {
     private readonly decode: { failure(error: Failure): Error; ended(reason: string): Error },
     /**
      * The thread's own heap limits. Its young generation is set here rather than inherited from the process's V8
-     * flags: `--max-semi-space-size=64`, which the deciding thread wants, would give every thread up to 192 MB of
-     * young generation (issue #19: memory bounded).
+     * flags: `--max-semi-space-size=64`, which the deciding thread wants, would give every thread 128 MB of young
+     * generation (issue #19: memory bounded).
      */
     private readonly resourceLimits: { maxYoungGenerationSizeMb: number } = { maxYoungGenerationSizeMb: 16 },
   ) {}
@@ -138,6 +140,10 @@ export class ThreadRequests<Body, Failure> {
   }
 
   private spawn(): Worker {
+    // V8 lets the process's --max-semi-space-size outrank a worker's resourceLimits, and reads it when a heap is set
+    // up: it is set to this thread's size while the thread starts (the deciding thread's heap, set up at start, keeps
+    // its 64 MB). Without this every thread had the deciding thread's 128 MB of young generation (issue #19).
+    v8.setFlagsFromString(`--max-semi-space-size=${Math.max(1, this.resourceLimits.maxYoungGenerationSizeMb / 2)}`);
     const worker = new Worker(this.script, { workerData: this.workerData, resourceLimits: this.resourceLimits });
     worker.on('message', ({ replies }: ThreadReplies<Failure>) => {
       for (const reply of replies) {
@@ -196,7 +202,7 @@ export function serveThreadRequests<Body, Failure>(
       answer({
         id: message.heap,
         ok: true,
-        value: { usedBytes: heap.used_heap_size, totalBytes: heap.total_heap_size },
+        value: { usedBytes: heap.used_heap_size, totalBytes: heap.total_heap_size, limitBytes: heap.heap_size_limit },
       });
       return;
     }
