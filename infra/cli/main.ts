@@ -144,6 +144,8 @@ export async function main(argv: string[]): Promise<number> {
   if (verb === 'rebuild') return rebuildReadModels(config);
   if (verb === 'verify') return verify(config);
   if (verb === 'serve') return serve(config, values.http);
+  // An unknown verb is a usage error before anything is opened (a data folder that cannot open would hide it).
+  if (!isEngineVerb(verb) && !isViewVerb(verb)) throw new UsageError(`unknown command "${verb}": try "lms help"`);
   const logger = createLogger(config.LMS_LOG_LEVEL ?? 'warn');
   const engine = buildEngine({ config, logger, clock: clockFrom(config) });
   try {
@@ -153,7 +155,25 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** The verbs that run on an open engine; the caller closes it. */
+/** The verbs runVerb answers on an open engine (its switch covers each: TypeScript keeps the two in step). */
+const ENGINE_VERBS = [
+  'command',
+  'query',
+  'history',
+  'explain',
+  'report',
+  'team',
+  'status',
+  'parked',
+  'tick',
+  'import',
+  'export',
+  'retry',
+] as const;
+type EngineVerb = (typeof ENGINE_VERBS)[number];
+const isEngineVerb = (verb: string): verb is EngineVerb => (ENGINE_VERBS as readonly string[]).includes(verb);
+
+/** The verbs that run on an open engine (main refused any other before opening it); the caller closes it. */
 async function runVerb(
   engine: Engine,
   config: Config,
@@ -161,6 +181,7 @@ async function runVerb(
   rest: string[],
   values: CliValues,
 ): Promise<number> {
+  if (!isEngineVerb(verb)) return await runViewVerb(engine, actorFrom(values.actor, config), verb, rest, values);
   switch (verb) {
     case 'command':
       return await runCommands(engine, jsonSource(rest, values));
@@ -206,9 +227,10 @@ async function runVerb(
       return await runExport(engine, actorFrom(values.actor, config), rest, values);
     case 'retry':
       return await retryParked(engine, rest);
-    default:
-      if (isViewVerb(verb)) return await runViewVerb(engine, actorFrom(values.actor, config), verb, rest, values);
-      throw new UsageError(`unknown command "${verb}": try "lms help"`);
+    default: {
+      const unanswered: never = verb;
+      throw new UsageError(`unknown command "${unanswered}": try "lms help"`);
+    }
   }
 }
 

@@ -204,6 +204,12 @@ describe('lms CLI on the embedded SQLite store', () => {
     const unknown = lms(['teleport']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command "teleport"/);
+    // Before anything is opened: a data folder that cannot be opened does not turn it into a failure (exit 1).
+    const notAFolder = path.join(tempDir(), 'events.txt');
+    fs.writeFileSync(notAFolder, 'not a data folder');
+    const unknownOnBadData = lms(['--data', notAFolder, 'teleport']);
+    expect(unknownOnBadData.status).toBe(2);
+    expect(unknownOnBadData.stderr).toMatch(/unknown command "teleport"/);
     const badStore = lms(['--data', tempDir(), 'history', 'ada'], { env: { EVENT_STORE: 'floppy' } });
     expect(badStore.status).toBe(2);
     expect(badStore.stderr).toMatch(/invalid configuration: EVENT_STORE/);
