@@ -231,6 +231,31 @@ describe('lms import users: the file as spreadsheets write it (DESIGN.md section
     expect(errors[0]?.error).toMatch(/control character/i);
   });
 
+  test('import: a quote that is never closed is reported on the line it opens, with the lines left unread (exit 1)', () => {
+    const { dir, data } = workspace();
+    seed(data, PORTAL);
+    const file = path.join(dir, 'unclosed.csv');
+    const text = [
+      USER_HEADER,
+      'ann,Ann,ann@acme.test,eng,,2024-05-01', // line 2
+      'bob,"Bob,bob@acme.test,eng,,2024-05-01', // line 3: the quote never closes
+      'cy,Cy,cy@acme.test,eng,,2024-05-01', // line 4
+      'di,Di,di@acme.test,eng,,2024-05-01', // line 5
+      '',
+    ].join('\n');
+    fs.writeFileSync(file, text);
+    const result = lms(data, ['import', 'users', file]);
+    expect(result.stderr).not.toMatch(/unexpected failure|\n\s+at /);
+    expect(result.status).toBe(1);
+    expect(query<UserProfileResult>(data, 'UserProfile', { userId: 'ann' }).result.user.name).toBe('Ann');
+    const errors = readCsv(fs.readFileSync(errorFileOf(file), 'utf8'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.line).toBe('3');
+    expect(errors[0]?.error).toMatch(
+      /quote opened in the record on line 3 is never closed, so lines 3 to 5 were not read/,
+    );
+  });
+
   test('import: an unknown column refuses the file with a message naming it (exit 2), and nothing is stored', () => {
     const { dir, data } = workspace();
     seed(data, PORTAL);

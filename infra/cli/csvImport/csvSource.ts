@@ -42,9 +42,14 @@ export async function* csvChunks(
   );
   // A record the parser cannot read (an unclosed quote, say) is skipped and refused with its line, the rest go on.
   const skipped: CsvRow[] = [];
-  parser.on('skip', (error: Error & { lines?: number }) => {
-    skipped.push({ line: error.lines ?? 0, fields: {}, broken: `unreadable CSV record: ${error.message}` });
+  // A quote never closed swallows the rest of the file into one record: said at the end, from where it opened.
+  let unclosedAt: number | undefined;
+  parser.on('skip', (error: Error & { lines?: number; code?: string }) => {
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED') unclosedAt = error.lines ?? 0;
+    else skipped.push({ line: error.lines ?? 0, fields: {}, broken: `unreadable CSV record: ${error.message}` });
   });
+  /** The file's line where the last record read ended. */
+  let endedAt = 0;
   let header: string[] | undefined;
   let chunk: CsvRow[] = [];
   // csv-parse counts a CRLF inside a quoted field as two lines: the surplus is taken off to give the file's lines.
@@ -57,6 +62,7 @@ export async function* csvChunks(
     surplus += crlf;
     const breaks = record.reduce((count, field) => count + (field.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
     const line = info.lines - surplus - breaks;
+    endedAt = info.lines - surplus;
     if (!header) {
       header = checkHeader(record, shape);
       onHeader(header);
@@ -81,6 +87,7 @@ export async function* csvChunks(
   }
   if (!header) throw new UsageError(`${file} is empty: it needs a header row (${shape.required.join(',')}, ...)`);
   for (const unreadable of skipped.splice(0)) chunk.push(unreadable);
+  if (unclosedAt !== undefined) chunk.push(unclosedQuote(endedAt + 1, unclosedAt));
   if (chunk.length > 0) yield chunk;
 }
 
@@ -97,4 +104,14 @@ function checkHeader(record: string[], shape: CsvFileShape): string[] {
   const repeated = columns.filter((name, i) => columns.indexOf(name) !== i);
   if (repeated.length > 0) throw new UsageError(`the header names ${repeated.join(', ')} twice`);
   return columns;
+}
+
+/** The record after the last one read opened a quote that never closes: everything from there on is unread. */
+function unclosedQuote(from: number, to: number): CsvRow {
+  const lines = to > from ? `lines ${from} to ${to} were` : `line ${from} was`;
+  return {
+    line: from,
+    fields: {},
+    broken: `a quote opened in the record on line ${from} is never closed, so ${lines} not read: close it and import the file again (rows already stored are not stored twice)`,
+  };
 }
