@@ -2,11 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
-import { ManualClock } from '../handlers/ports/clock';
-import { loadConfig } from '../infra/config';
-import { buildEngine } from '../infra/engine/buildEngine';
 import { threadHeaps } from '../infra/threads/threadRequests';
-import { ADMIN, send } from './adminCommands';
+import { ADMIN, createRuleOverEveryone } from './adminCommands';
+import { benchEngine } from './benchEngine';
 import { generatePortal } from './portalGenerator';
 
 /**
@@ -22,12 +20,7 @@ async function main(): Promise<void> {
   const rules = Number(rulesText);
   if (!Number.isInteger(users) || !Number.isInteger(rules)) throw new Error('usage: memoryChild USERS RULES');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-bench-memory-'));
-  const built = buildEngine({
-    config: loadConfig(process.env, { LMS_DATA: dir, LMS_BOOTSTRAP_ADMIN: ADMIN }),
-    clock: new ManualClock('2026-03-02T09:00:00.000Z'),
-    mode: 'served',
-    projectionThread: { batchSize: 5000 },
-  });
+  const built = benchEngine(dir, process.env);
   let phase = 'generate';
   const peaks: Record<string, number> = {};
   // A diagnostic: MEMORY_SNAPSHOT_MB writes one heap snapshot when the heap first grows past it.
@@ -61,13 +54,7 @@ async function main(): Promise<void> {
     for (let r = 0; r < rules; r++) {
       phase = `rule ${r}`;
       const ruleStarted = performance.now();
-      await send(built.commands, 'CreateAssignmentRule', {
-        ruleId: `r-memory-${r}`,
-        courseId: portal.courseIds[r + 1],
-        target: { kind: 'group', groupId: 'everyone' },
-        mode: 'dynamic',
-        due: { kind: 'relative', days: 28 + r },
-      });
+      await createRuleOverEveryone(built.commands, `r-memory-${r}`, portal.courseIds[r + 1] as string, 28 + r);
       await built.reactor.runUntilIdle();
       await built.projections.catchUp();
       if (r === 0) firstRuleMs = performance.now() - ruleStarted;

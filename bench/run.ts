@@ -2,11 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ManualClock } from '../handlers/ports/clock';
-import { loadConfig } from '../infra/config';
-import { buildEngine } from '../infra/engine/buildEngine';
 import type { Engine } from '../infra/engine/engine';
-import { ADMIN, send } from './adminCommands';
+import { createRuleOverEveryone } from './adminCommands';
+import { benchEngine } from './benchEngine';
 import type { Result } from './measure';
 import { round, timed } from './measure';
 import { generatePortal } from './portalGenerator';
@@ -64,15 +62,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-bench-'));
   log(`bench: ${options.users.toLocaleString('en')} users, data in ${dir}`);
 
-  // As `lms serve` builds it: appends through the writer thread, projections in a worker thread with their own
-  // connections (the second core), background work driven here instead of by loops.
-  const clock = new ManualClock('2026-03-02T09:00:00.000Z');
-  const built = buildEngine({
-    config: loadConfig({}, { LMS_DATA: dir, LMS_BOOTSTRAP_ADMIN: ADMIN }),
-    clock,
-    mode: 'served',
-    projectionThread: { batchSize: 5000 },
-  });
+  const built = benchEngine(dir);
   let results: Result[];
   try {
     results = await runWorkloads(built, options, dir, log);
@@ -102,13 +92,7 @@ async function runWorkloads(built: Engine, options: BenchOptions, dir: string, l
 
   add(await dynamicRuleWorkload(engine, reactor, projections, queries, portal));
   for (let r = 1; r <= extraRules; r++) {
-    await send(engine, 'CreateAssignmentRule', {
-      ruleId: `r-extra-${r}`,
-      courseId: portal.courseIds[r + 1],
-      target: { kind: 'group', groupId: 'everyone' },
-      mode: 'dynamic',
-      due: { kind: 'relative', days: 30 + r },
-    });
+    await createRuleOverEveryone(engine, `r-extra-${r}`, portal.courseIds[r + 1] as string, 30 + r);
     await reactor.runUntilIdle();
     log(`  extra rule ${r}/${extraRules} applied`);
   }

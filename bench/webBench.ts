@@ -2,10 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ManualClock } from '../handlers/ports/clock';
-import { loadConfig } from '../infra/config';
-import { buildEngine } from '../infra/engine/buildEngine';
-import { ADMIN, send } from './adminCommands';
+import { createRuleOverEveryone } from './adminCommands';
+import { benchEngine } from './benchEngine';
 import { round, timed } from './measure';
 import type { GeneratedPortal } from './portalGenerator';
 import { generatePortal } from './portalGenerator';
@@ -31,13 +29,7 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const dir = values.data ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lms-web-bench-'));
   const portalFile = path.join(dir, 'portal.json');
-  const clock = new ManualClock('2026-03-02T09:00:00.000Z');
-  const built = buildEngine({
-    config: loadConfig({}, { LMS_DATA: dir, LMS_BOOTSTRAP_ADMIN: ADMIN }),
-    clock,
-    mode: 'served',
-    projectionThread: { batchSize: 5000 },
-  });
+  const built = benchEngine(dir);
   try {
     let portal: GeneratedPortal;
     if (fs.existsSync(portalFile)) {
@@ -53,13 +45,7 @@ async function main(): Promise<void> {
       const rule = await dynamicRuleWorkload(built.commands, built.reactor, built.projections, built.queries, portal);
       log(`  ${rule.workload}: ${JSON.stringify(rule.figures)}`);
       for (let r = 1; r <= Number(values.rules); r++) {
-        await send(built.commands, 'CreateAssignmentRule', {
-          ruleId: `r-extra-${r}`,
-          courseId: portal.courseIds[r + 1],
-          target: { kind: 'group', groupId: 'everyone' },
-          mode: 'dynamic',
-          due: { kind: 'relative', days: 30 + r },
-        });
+        await createRuleOverEveryone(built.commands, `r-extra-${r}`, portal.courseIds[r + 1] as string, 30 + r);
         await built.reactor.runUntilIdle();
         log(`  rule ${r}/${values.rules} applied`);
       }
