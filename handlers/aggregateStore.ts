@@ -34,6 +34,11 @@ interface Cached extends Loaded<unknown> {
  * the events appended since. Bounded in memory, whatever the portal's size (issue #19): past `maxBytes` the least
  * recently used states are dropped, and a state not cached is folded from its stream again (one indexed range
  * read; `loadMany` reads a batch of streams in one query).
+ *
+ * Bulk work does not evict: the states `loadMany` folds (a rule's audience, a bulk command's users) and the states
+ * written after them are kept only while the cache has room. A rule over 250,000 users would otherwise push out every
+ * state commands use, once to count its effects and again to apply it, and leave the heap a quarter of a million
+ * promoted states to collect; a scan in user order also finds nothing an LRU cache kept from the last scan.
  */
 export class AggregateStore {
   private readonly cache = new Map<string, Cached>();
@@ -55,10 +60,14 @@ export class AggregateStore {
     return { states: this.cache.size, bytes: this.cachedBytes, maxBytes: this.maxBytes };
   }
 
-  /** After our own append: the cache moves to the state the decision produced, at the stored revision. */
+  /**
+   * After our own append: the cache moves to the state the decision produced, at the stored revision. A stream the
+   * cache does not hold (bulk work read it) is taken in only if there is room.
+   */
   advance(stream: string, state: unknown, revision: number): void {
     this.stale.delete(stream);
-    this.remember(stream, { state, revision });
+    if (this.cache.has(stream)) this.remember(stream, { state, revision });
+    else this.admit(stream, { state, revision });
   }
 
   /** The store has events of this stream the cache lacks (we appended, or lost a race): read them on next load. */
@@ -67,16 +76,9 @@ export class AggregateStore {
   }
 
   /**
-   * Reads the streams not cached yet in one go when the store can (a reactor chunk's 1,000 training streams:
-   * one query instead of 1,000), so the loads that follow are answered from the cache.
-   */
-  async prefetch<State>(streams: readonly string[], kind: AggregateKind<State>): Promise<void> {
-    if (this.optimistic && this.store.readStreams) await this.loadMany(streams, kind);
-  }
-
-  /**
    * Every stream's state, the cached ones from the cache and the others read in batches of 500 streams per query:
-   * the states are returned, not only cached, so a batch larger than the cache's bound is still read once.
+   * the states are returned, and kept only while the cache has room (bulk work does not evict), so a batch larger
+   * than the cache's bound is still read once.
    */
   async loadMany<State>(streams: readonly string[], kind: AggregateKind<State>): Promise<Map<string, Loaded<State>>> {
     const loaded = new Map<string, Loaded<State>>();
@@ -88,7 +90,7 @@ export class AggregateStore {
     }
     const read = this.store.readStreams?.bind(this.store);
     if (!read || !this.optimistic) {
-      for (const stream of missing) loaded.set(stream, await this.load(stream, kind));
+      for (const stream of missing) loaded.set(stream, await this.read(stream, kind, 'bulk'));
       return loaded;
     }
     for (let from = 0; from < missing.length; from += 500) {
@@ -97,7 +99,7 @@ export class AggregateStore {
       for (const stream of batch) {
         const state = fold({ state: kind.initial(), revision: -1 }, page.get(stream) ?? [], kind);
         this.stale.delete(stream);
-        this.remember(stream, state);
+        this.admit(stream, state);
         loaded.set(stream, state);
       }
     }
@@ -105,13 +107,21 @@ export class AggregateStore {
   }
 
   async load<State>(stream: string, kind: AggregateKind<State>): Promise<Loaded<State>> {
-    const cached = this.fresh<State>(stream);
-    if (cached) return cached;
+    return this.fresh<State>(stream) ?? this.read(stream, kind, 'command');
+  }
+
+  /** Folds what the cache lacks of one stream; a command's state is cached, bulk work's only if there is room. */
+  private async read<State>(
+    stream: string,
+    kind: AggregateKind<State>,
+    by: 'command' | 'bulk',
+  ): Promise<Loaded<State>> {
     const known = this.cache.get(stream) as Loaded<State> | undefined;
     const from = known ?? { state: kind.initial(), revision: -1 };
     const loaded = fold(from, await this.store.readStream(stream, from.revision + 1), kind);
     this.stale.delete(stream);
-    this.remember(stream, loaded);
+    if (by === 'command') this.remember(stream, loaded);
+    else this.admit(stream, loaded);
     return loaded;
   }
 
@@ -125,6 +135,18 @@ export class AggregateStore {
     this.cache.delete(stream);
     this.cache.set(stream, cached);
     return { state: cached.state as State, revision: cached.revision };
+  }
+
+  /** Bulk work's state: replaces the cached one, or is kept if it fits without dropping any other. */
+  private admit(stream: string, loaded: Loaded<unknown>): void {
+    if (this.cache.has(stream)) {
+      this.remember(stream, loaded);
+      return;
+    }
+    const bytes = stateBytes(stream, loaded.state);
+    if (this.cachedBytes + bytes > this.maxBytes) return;
+    this.cache.set(stream, { state: loaded.state, revision: loaded.revision, bytes });
+    this.cachedBytes += bytes;
   }
 
   /** Most recently used last; the least recently used are dropped past the bound. */

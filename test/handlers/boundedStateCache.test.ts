@@ -2,14 +2,16 @@ import { streams } from '../../domain/streams';
 import { isVisible } from '../../domain/userTraining/trainingState';
 import { trainingStateBytes } from '../../domain/userTraining/trainingStateSize';
 import { aggregateKinds } from '../../handlers/aggregateKinds';
+import type { EventStore } from '../../handlers/ports/eventStore';
+import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import { engineHarness } from '../support/engineHarness';
 
 const USERS = 1_000;
 const userIds = Array.from({ length: USERS }, (_, i) => `u${String(i).padStart(3, '0')}`);
 
 /** A portal of 1,000 users on an engine whose state cache is bounded at 1 MiB: about 800 users with two assignments. */
-async function portal() {
-  const h = engineHarness({ config: { LMS_STATE_CACHE_MB: 1 } });
+async function portal(store?: EventStore) {
+  const h = engineHarness({ config: { LMS_STATE_CACHE_MB: 1 }, ...(store ? { store } : {}) });
   await h.seedPortal();
   for (const userId of userIds)
     await h.ok('RegisterUser', {
@@ -40,24 +42,74 @@ describe('issue #19: the folded-state cache is bounded in bytes, and a cold user
       expect(isVisible((await h.training(userId)).assignments.get('security'))).toBe(true);
   });
 
-  test('issue #19: past its bound the cache drops the least recently used states and loadMany still returns every one', async () => {
-    const h = await portal();
-    await h.ok('AssignCourse', { userIds, courseIds: ['fire-safety'] });
-    const { AggregateStore } = await import('../../handlers/aggregateStore');
-    const one = trainingStateBytes((await h.training(userIds[0] as string)) ?? { assignments: new Map() });
-    const small = new AggregateStore(h.store, { maxBytes: one * 10 });
-    const loaded = await small.loadMany(userIds.map(streams.training), aggregateKinds.training);
-    expect(loaded.size).toBe(USERS);
-    for (const [, { state, revision }] of loaded) {
-      expect(isVisible(state.assignments.get('fire-safety'))).toBe(true);
-      expect(revision).toBe(0);
-    }
-    expect(small.cacheUse.states).toBe(10);
-    expect(small.cacheUse.bytes).toBeLessThanOrEqual(one * 10);
-    // The most recent ten stay; an evicted one is folded from its stream again, the same state.
-    const evicted = await small.load(streams.training(userIds[0] as string), aggregateKinds.training);
-    expect(evicted.revision).toBe(0);
-    expect([...evicted.state.assignments.keys()]).toEqual(['fire-safety']);
-    expect(small.cacheUse.states).toBe(10);
-  });
+  /** The stores that fold a batch of streams from one query (SQLite) and one stream at a time (memory). */
+  const stores: [string, () => EventStore | undefined][] = [
+    ['one query per batch (SQLite)', () => SqliteEventStore.open({ file: ':memory:' })],
+    ['one read per stream', () => undefined],
+  ];
+
+  test.each(stores)(
+    'issue #19: bulk reads fill the cache only while it has room; a single load drops the least recently used (%s)',
+    async (_, store) => {
+      const h = await portal(store());
+      await h.ok('AssignCourse', { userIds, courseIds: ['fire-safety'] });
+      const { AggregateStore } = await import('../../handlers/aggregateStore');
+      const one = trainingStateBytes((await h.training(userIds[0] as string)) ?? { assignments: new Map() });
+      const reads = countingReads(h.store);
+      const small = new AggregateStore(reads.store, { maxBytes: one * 10 });
+      const loaded = await small.loadMany(userIds.map(streams.training), aggregateKinds.training);
+      expect(loaded.size).toBe(USERS);
+      for (const [, { state, revision }] of loaded) {
+        expect(isVisible(state.assignments.get('fire-safety'))).toBe(true);
+        expect(revision).toBe(0);
+      }
+      // The first ten read were kept; the bulk read dropped none of them for the rest.
+      expect(small.cacheUse.states).toBe(10);
+      expect(small.cacheUse.bytes).toBeLessThanOrEqual(one * 10);
+      const before = reads.count();
+      await small.load(streams.training(userIds[0] as string), aggregateKinds.training);
+      expect(reads.count()).toBe(before);
+      // A command's load of a user not cached folds from the stream and takes the place of the least recently used.
+      const cold = await small.load(streams.training(userIds[USERS - 1] as string), aggregateKinds.training);
+      expect([...cold.state.assignments.keys()]).toEqual(['fire-safety']);
+      expect(reads.count()).toBe(before + 1);
+      expect(small.cacheUse.states).toBe(10);
+    },
+  );
+
+  test.each(stores)(
+    'issue #19: a bulk read over the whole portal keeps the states commands were using (%s)',
+    async (_, store) => {
+      const h = await portal(store());
+      await h.ok('AssignCourse', { userIds, courseIds: ['fire-safety'] });
+      const { AggregateStore } = await import('../../handlers/aggregateStore');
+      const one = trainingStateBytes((await h.training(userIds[0] as string)) ?? { assignments: new Map() });
+      const reads = countingReads(h.store);
+      const small = new AggregateStore(reads.store, { maxBytes: one * 10 });
+      const hot = userIds.slice(-10).map(streams.training);
+      for (const stream of hot) await small.load(stream, aggregateKinds.training);
+      await small.loadMany(userIds.map(streams.training), aggregateKinds.training);
+      const before = reads.count();
+      for (const stream of hot) await small.load(stream, aggregateKinds.training);
+      expect(reads.count()).toBe(before);
+    },
+  );
 });
+
+/** The store itself, counting the stream reads made through it (a state not cached is one read). */
+function countingReads(store: EventStore): { store: EventStore; count(): number } {
+  let reads = 0;
+  const counted = new Proxy(store, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      if (property === 'readStream' || property === 'readStreams')
+        return (...args: unknown[]) => {
+          reads++;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      return (value as (...a: unknown[]) => unknown).bind(target);
+    },
+  });
+  return { store: counted, count: () => reads };
+}
