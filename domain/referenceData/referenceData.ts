@@ -38,9 +38,16 @@ export class ReferenceData {
   private readonly groupsOfUser: Map<string, Set<string>>;
   private readonly rulesOfGroup: Map<string, Set<string>>;
 
+  /**
+   * `base`: a fork reads through to it (see fork). `sharesWith`: another copy of the same log, further along (the
+   * reactor's copy shares with the command handler's): a user this copy folds to the very profile that one holds
+   * takes that one's object, so a portal's users are held once, not once per copy (issue #19: about 40 MB at 250,000
+   * users). Both copies treat user objects as values and never change one in place.
+   */
   constructor(
     readonly bootstrapAdminId: string | null = null,
     private readonly base?: ReferenceData,
+    private readonly sharesWith?: ReferenceData,
   ) {
     const layer = <K, V>(map: Map<K, V> | undefined): Map<K, V> => (map ? new LayeredMap(map) : new Map());
     this.preferences = base?.preferences ?? portalDecider.initialState();
@@ -90,8 +97,9 @@ export class ReferenceData {
       case 'UserProfileUpdated':
       case 'UserDeactivated': {
         const previous = this.users.get(event.data.userId);
-        const next = userDecider.evolve(previous ?? { exists: false }, event);
-        if (!next.exists) return;
+        const folded = userDecider.evolve(previous ?? { exists: false }, event);
+        if (!folded.exists) return;
+        const next = this.shared(folded);
         this.users.set(next.userId, next);
         if (previous?.email !== next.email) {
           if (previous) this.emails.delete(previous.email.toLowerCase());
@@ -148,6 +156,12 @@ export class ReferenceData {
       default:
         return;
     }
+  }
+
+  /** The other copy's object for this user when it holds the same profile (see the constructor). */
+  private shared(user: ExistingUser): ExistingUser {
+    const other = this.sharesWith?.users.get(user.userId);
+    return other !== undefined && sameFields(other, user) ? other : user;
   }
 
   // --- org tree and reporting lines ------------------------------------------------------------
@@ -226,6 +240,15 @@ export class ReferenceData {
     userOrgUnit: (userId) => this.users.get(userId)?.orgUnitId,
     managementChain: (userId) => this.managementChain(userId),
   };
+}
+
+/** The same own fields with the same values (a user's fields are strings, booleans and null). */
+function sameFields(a: object, b: object): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  return keys.every((key) => Object.hasOwn(b, key) && left[key] === right[key]);
 }
 
 function writableSet<K, V>(map: Map<K, Set<V>>, key: K): Set<V> | undefined {

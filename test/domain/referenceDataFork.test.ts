@@ -93,3 +93,36 @@ describe('R25: the reference data a preview folds its planned events into', () =
     );
   });
 });
+
+describe("issue #19: a lagging copy of the reference data (the reactor's) holds users once with the present", () => {
+  const moved: DomainEvent = {
+    type: 'UserProfileUpdated',
+    data: { userId: 'ada', changed: ['managerId'], profile: profile('ada', 'sam') },
+  };
+  const log = [user('grace'), user('ada', 'grace'), user('sam'), moved];
+
+  test("given a copy that has caught up, then every user is the present copy's object", () => {
+    const head = new ReferenceData('admin');
+    for (const event of log) head.apply(event);
+    const lagging = new ReferenceData('admin', undefined, head);
+    for (const event of log) lagging.apply(event);
+    for (const userId of ['grace', 'ada', 'sam']) expect(lagging.users.get(userId)).toBe(head.users.get(userId));
+  });
+
+  test('given a copy behind a profile change, then it holds the profile as of its place and shares the rest', () => {
+    const head = new ReferenceData('admin');
+    for (const event of log) head.apply(event);
+    const lagging = new ReferenceData('admin', undefined, head);
+    for (const event of log.slice(0, 3)) lagging.apply(event);
+
+    expect(lagging.users.get('ada')?.managerId).toBe('grace');
+    expect(lagging.users.get('ada')).not.toBe(head.users.get('ada'));
+    expect(lagging.directReports('grace')).toEqual(['ada']);
+    expect(lagging.users.get('sam')).toBe(head.users.get('sam'));
+
+    lagging.apply(moved);
+    expect(lagging.users.get('ada')).toBe(head.users.get('ada'));
+    expect(lagging.directReports('sam')).toEqual(['ada']);
+    expect(lagging.directReports('grace')).toEqual([]);
+  });
+});
