@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,29 +6,41 @@ import v8 from 'node:v8';
 import { threadHeaps } from '../infra/threads/threadRequests';
 import { ADMIN, createRuleOverEveryone } from './adminCommands';
 import { benchEngine } from './benchEngine';
-import { generatePortal } from './portalGenerator';
+import { type GeneratedPortal, generatePortal } from './portalGenerator';
 
 /**
  * Issue #19: the engine's resident memory for a portal of `users` users, in a fresh process built as `lms serve`
- * builds it (writer thread, projections on their thread, the default state-cache bound): the portal is generated,
- * `rules` dynamic rules over everyone are applied and projected (`users × rules` assignments), then one command per
- * user in 64 in flight (RecordProgress on the first rule's course) touches every user's training once more.
- * Reports the peak RSS and the RSS after a full garbage collection.
+ * builds it (writer thread, projections on their thread, the default state-cache bound). The portal is generated
+ * first by another process (`memoryChild --generate DIR USERS`, which also projects it), so what is measured is an
+ * engine started on a data folder that holds the portal, as after a restart: `rules` dynamic rules over everyone are
+ * applied and projected (`users × rules` assignments), then one command per user in 64 in flight (RecordProgress on
+ * the first rule's course) touches every user's training once more. Reports the peak RSS and the RSS after a full
+ * garbage collection.
  */
 async function main(): Promise<void> {
+  if (process.argv[2] === '--generate') return generate(process.argv[3] as string, Number(process.argv[4]));
   const [usersText, rulesText] = process.argv.slice(2);
   const users = Number(usersText);
   const rules = Number(rulesText);
   if (!Number.isInteger(users) || !Number.isInteger(rules)) throw new Error('usage: memoryChild USERS RULES');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-bench-memory-'));
+  const generated = spawnSync(process.execPath, [...process.execArgv, __filename, '--generate', dir, String(users)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: process.env,
+  });
+  if (generated.status !== 0) throw new Error(`generating the portal failed (exit ${generated.status})`);
+  const portal = JSON.parse(fs.readFileSync(path.join(dir, PORTAL_FILE), 'utf8')) as GeneratedPortal;
   const built = benchEngine(dir, process.env);
-  let phase = 'generate';
+  let phase = 'start';
   const peaks: Record<string, number> = {};
+  const rssPeaks: Record<string, number> = {};
   // A diagnostic: MEMORY_SNAPSHOT_MB writes one heap snapshot when the heap first grows past it.
   let snapshotTaken = false;
   const sampler = setInterval(() => {
-    const used = Math.round(process.memoryUsage().heapUsed / 1024 / 1024);
+    const usage = process.memoryUsage();
+    const used = Math.round(usage.heapUsed / 1024 / 1024);
     peaks[phase] = Math.max(peaks[phase] ?? 0, used);
+    rssPeaks[phase] = Math.max(rssPeaks[phase] ?? 0, Math.round(usage.rss / 1024 / 1024));
     const snapshotAt = Number(process.env.MEMORY_SNAPSHOT_MB ?? Number.POSITIVE_INFINITY);
     if (used > snapshotAt && !snapshotTaken) {
       snapshotTaken = true;
@@ -48,8 +61,9 @@ async function main(): Promise<void> {
   }, 250);
   try {
     const started = performance.now();
-    const portal = await generatePortal(built.store, { users, courses: 20, seed: 42 }, () => undefined);
+    // The engine takes up the stored portal: its reference data, the reactor's and the projections' positions.
     await built.reactor.runUntilIdle();
+    await built.projections.catchUp();
     let firstRuleMs = 0;
     for (let r = 0; r < rules; r++) {
       phase = `rule ${r}`;
@@ -96,7 +110,7 @@ async function main(): Promise<void> {
         stateCacheMb: Math.round(cache.bytes / 1024 / 1024),
         mainHeapPeakMb: Math.max(...Object.values(peaks)),
         threadHeapPeaksMb: threadPeaks,
-        ...(process.env.MEMORY_DETAIL ? { detail: memoryDetail(), heapPeaksMb: peaks } : {}),
+        ...(process.env.MEMORY_DETAIL ? { detail: memoryDetail(), heapPeaksMb: peaks, rssPeaksMb: rssPeaks } : {}),
       }),
     );
   } finally {
@@ -104,6 +118,21 @@ async function main(): Promise<void> {
     clearInterval(threadSampler);
     await built.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const PORTAL_FILE = 'portal.json';
+
+/** The portal's events, written by an engine on `dir` and projected, then the ids the workload needs in a file. */
+async function generate(dir: string, users: number): Promise<void> {
+  const built = benchEngine(dir, process.env);
+  try {
+    const portal = await generatePortal(built.store, { users, courses: 20, seed: 42 }, () => undefined);
+    await built.reactor.runUntilIdle();
+    await built.projections.catchUp();
+    fs.writeFileSync(path.join(dir, PORTAL_FILE), JSON.stringify(portal));
+  } finally {
+    await built.close();
   }
 }
 

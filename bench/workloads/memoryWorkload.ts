@@ -16,7 +16,8 @@ interface MemoryReport {
 /**
  * Issue #19 / DESIGN.md section 6: the engine's resident memory bounded whatever the portal's size: ≤ 1 GB at 250,000
  * users and no more than 1.5× its size at 25,000. Each size runs in a fresh process (bench/memoryChild.ts) with the
- * young generation `lms serve` runs with; quick mode runs the same at a tenth of the sizes.
+ * young generation `lms serve` runs with, started on a data folder another process filled with the portal (the
+ * generator's own memory is not the engine's); quick mode runs the same at a tenth of the sizes.
  */
 export function memoryWorkload(quick: boolean): Result {
   const [small, large] = quick ? [2_500, 25_000] : [25_000, 250_000];
