@@ -3,6 +3,7 @@ import { isVisible } from '../../domain/userTraining/trainingState';
 import { trainingStateBytes } from '../../domain/userTraining/trainingStateSize';
 import { aggregateKinds } from '../../handlers/aggregateKinds';
 import type { EventStore } from '../../handlers/ports/eventStore';
+import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import { engineHarness } from '../support/engineHarness';
 
@@ -42,10 +43,13 @@ describe('issue #19: the folded-state cache is bounded in bytes, and a cold user
       expect(isVisible((await h.training(userId)).assignments.get('security'))).toBe(true);
   });
 
-  /** The stores that fold a batch of streams from one query (SQLite) and one stream at a time (memory). */
-  const stores: [string, () => EventStore | undefined][] = [
+  /**
+   * The stores that fold a batch of streams from one query (SQLite) and one stream at a time (memory), named here:
+   * what is tested is the cache, whatever store the project runs the engine suites on.
+   */
+  const stores: [string, () => EventStore][] = [
     ['one query per batch (SQLite)', () => SqliteEventStore.open({ file: ':memory:' })],
-    ['one read per stream', () => undefined],
+    ['one read per stream (memory)', () => new MemoryEventStore()],
   ];
 
   test.each(stores)(
