@@ -2,6 +2,7 @@ import { streams } from '../../domain/streams';
 import { isVisible } from '../../domain/userTraining/trainingState';
 import { trainingStateBytes } from '../../domain/userTraining/trainingStateSize';
 import { aggregateKinds } from '../../handlers/aggregateKinds';
+import { AggregateStore } from '../../handlers/aggregateStore';
 import type { EventStore } from '../../handlers/ports/eventStore';
 import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
@@ -55,12 +56,7 @@ describe('issue #19: the folded-state cache is bounded in bytes, and a cold user
   test.each(stores)(
     'issue #19: bulk reads fill the cache only while it has room; a single load drops the least recently used (%s)',
     async (_, store) => {
-      const h = await portal(store());
-      await h.ok('AssignCourse', { userIds, courseIds: ['fire-safety'] });
-      const { AggregateStore } = await import('../../handlers/aggregateStore');
-      const one = trainingStateBytes((await h.training(userIds[0] as string)) ?? { assignments: new Map() });
-      const reads = countingReads(h.store);
-      const small = new AggregateStore(reads.store, { maxBytes: one * 10 });
+      const { small, reads, one } = await tenStateCache(store());
       const loaded = await small.loadMany(userIds.map(streams.training), aggregateKinds.training);
       expect(loaded.size).toBe(USERS);
       for (const [, { state, revision }] of loaded) {
@@ -84,12 +80,7 @@ describe('issue #19: the folded-state cache is bounded in bytes, and a cold user
   test.each(stores)(
     'issue #19: a bulk read over the whole portal keeps the states commands were using (%s)',
     async (_, store) => {
-      const h = await portal(store());
-      await h.ok('AssignCourse', { userIds, courseIds: ['fire-safety'] });
-      const { AggregateStore } = await import('../../handlers/aggregateStore');
-      const one = trainingStateBytes((await h.training(userIds[0] as string)) ?? { assignments: new Map() });
-      const reads = countingReads(h.store);
-      const small = new AggregateStore(reads.store, { maxBytes: one * 10 });
+      const { small, reads } = await tenStateCache(store());
       const hot = userIds.slice(-10).map(streams.training);
       for (const stream of hot) await small.load(stream, aggregateKinds.training);
       await small.loadMany(userIds.map(streams.training), aggregateKinds.training);
@@ -99,6 +90,15 @@ describe('issue #19: the folded-state cache is bounded in bytes, and a cold user
     },
   );
 });
+
+/** The portal, each user given one course, and a state cache of its own bounded at ten users' states. */
+async function tenStateCache(store: EventStore) {
+  const h = await portal(store);
+  await h.ok('AssignCourse', { userIds, courseIds: ['fire-safety'] });
+  const one = trainingStateBytes((await h.training(userIds[0] as string)) ?? { assignments: new Map() });
+  const reads = countingReads(h.store);
+  return { small: new AggregateStore(reads.store, { maxBytes: one * 10 }), reads, one };
+}
 
 /** The store itself, counting the stream reads made through it (a state not cached is one read). */
 function countingReads(store: EventStore): { store: EventStore; count(): number } {
