@@ -66,10 +66,13 @@ async function main(): Promise<void> {
     await built.projections.catchUp();
     let firstRuleMs = 0;
     for (let r = 0; r < rules; r++) {
-      phase = `rule ${r}`;
+      // Each rule's phases apart: the command (R25's counting), the reactor applying it, the projection.
+      phase = `rule ${r} command`;
       const ruleStarted = performance.now();
       await createRuleOverEveryone(built.commands, `r-memory-${r}`, portal.courseIds[r + 1] as string, 28 + r);
+      phase = `rule ${r} reactor`;
       await built.reactor.runUntilIdle();
+      phase = `rule ${r} projection`;
       await built.projections.catchUp();
       if (r === 0) firstRuleMs = performance.now() - ruleStarted;
     }
