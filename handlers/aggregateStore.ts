@@ -65,9 +65,7 @@ export class AggregateStore {
    * cache does not hold (bulk work read it) is taken in only if there is room.
    */
   advance(stream: string, state: unknown, revision: number): void {
-    this.stale.delete(stream);
-    if (this.cache.has(stream)) this.remember(stream, { state, revision });
-    else this.admit(stream, { state, revision });
+    this.keep(stream, { state, revision }, 'ifRoom');
   }
 
   /** The store has events of this stream the cache lacks (we appended, or lost a race): read them on next load. */
@@ -90,7 +88,7 @@ export class AggregateStore {
     }
     const read = this.store.readStreams?.bind(this.store);
     if (!read || !this.optimistic) {
-      for (const stream of missing) loaded.set(stream, await this.read(stream, kind, 'bulk'));
+      for (const stream of missing) loaded.set(stream, await this.read(stream, kind, 'ifRoom'));
       return loaded;
     }
     for (let from = 0; from < missing.length; from += 500) {
@@ -98,8 +96,7 @@ export class AggregateStore {
       const page = await read(batch);
       for (const stream of batch) {
         const state = fold({ state: kind.initial(), revision: -1 }, page.get(stream) ?? [], kind);
-        this.stale.delete(stream);
-        this.admit(stream, state);
+        this.keep(stream, state, 'ifRoom');
         loaded.set(stream, state);
       }
     }
@@ -107,21 +104,15 @@ export class AggregateStore {
   }
 
   async load<State>(stream: string, kind: AggregateKind<State>): Promise<Loaded<State>> {
-    return this.fresh<State>(stream) ?? this.read(stream, kind, 'command');
+    return this.fresh<State>(stream) ?? this.read(stream, kind, 'evict');
   }
 
-  /** Folds what the cache lacks of one stream; a command's state is cached, bulk work's only if there is room. */
-  private async read<State>(
-    stream: string,
-    kind: AggregateKind<State>,
-    by: 'command' | 'bulk',
-  ): Promise<Loaded<State>> {
+  /** Folds what the cache lacks of one stream, and keeps it as `admission` says. */
+  private async read<State>(stream: string, kind: AggregateKind<State>, admission: Admission): Promise<Loaded<State>> {
     const known = this.cache.get(stream) as Loaded<State> | undefined;
     const from = known ?? { state: kind.initial(), revision: -1 };
     const loaded = fold(from, await this.store.readStream(stream, from.revision + 1), kind);
-    this.stale.delete(stream);
-    if (by === 'command') this.remember(stream, loaded);
-    else this.admit(stream, loaded);
+    this.keep(stream, loaded, admission);
     return loaded;
   }
 
@@ -137,26 +128,20 @@ export class AggregateStore {
     return { state: cached.state as State, revision: cached.revision };
   }
 
-  /** Bulk work's state: replaces the cached one, or is kept if it fits without dropping any other. */
-  private admit(stream: string, loaded: Loaded<unknown>): void {
-    if (this.cache.has(stream)) {
-      this.remember(stream, loaded);
-      return;
-    }
-    const bytes = stateBytes(stream, loaded.state);
-    if (this.cachedBytes + bytes > this.maxBytes) return;
-    this.cache.set(stream, { state: loaded.state, revision: loaded.revision, bytes });
-    this.cachedBytes += bytes;
-  }
-
-  /** Most recently used last; the least recently used are dropped past the bound. */
-  private remember(stream: string, loaded: Loaded<unknown>): void {
+  /**
+   * Keeps a stream's state, most recently used last, and drops the least recently used past the bound. A stream held
+   * already is always replaced; a new one is taken in either way (`evict`: a command's) or only if it fits beside
+   * the others (`ifRoom`: bulk work's).
+   */
+  private keep(stream: string, loaded: Loaded<unknown>, admission: Admission): void {
+    this.stale.delete(stream);
     const previous = this.cache.get(stream);
+    const bytes = stateBytes(stream, loaded.state);
+    if (!previous && admission === 'ifRoom' && this.cachedBytes + bytes > this.maxBytes) return;
     if (previous) {
       this.cachedBytes -= previous.bytes;
       this.cache.delete(stream);
     }
-    const bytes = stateBytes(stream, loaded.state);
     this.cache.set(stream, { state: loaded.state, revision: loaded.revision, bytes });
     this.cachedBytes += bytes;
     while (this.cachedBytes > this.maxBytes && this.cache.size > 1) {
@@ -167,6 +152,9 @@ export class AggregateStore {
     }
   }
 }
+
+/** How a state not cached yet is taken in: pushing out the least recently used, or only into room left. */
+type Admission = 'evict' | 'ifRoom';
 
 /** Folds a stream's events onto a state known up to some revision. */
 function fold<State>(from: Loaded<State>, events: readonly StoredEvent[], kind: AggregateKind<State>): Loaded<State> {
