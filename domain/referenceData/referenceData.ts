@@ -38,16 +38,13 @@ export class ReferenceData {
   private readonly groupsOfUser: Map<string, Set<string>>;
   private readonly rulesOfGroup: Map<string, Set<string>>;
 
-  /**
-   * `base`: a fork reads through to it (see fork). `sharesWith`: another copy of the same log, further along (the
-   * reactor's copy shares with the command handler's): a user this copy folds to the very profile that one holds
-   * takes that one's object, so a portal's users are held once, not once per copy (issue #19: about 40 MB at 250,000
-   * users). Both copies treat user objects as values and never change one in place.
-   */
+  /** Another copy of the same log that users are shared with (see shareUsersWith). */
+  private sharesWith: ReferenceData | undefined;
+
+  /** `base`: a fork reads through to it (see fork). */
   constructor(
     readonly bootstrapAdminId: string | null = null,
     private readonly base?: ReferenceData,
-    private readonly sharesWith?: ReferenceData,
   ) {
     const layer = <K, V>(map: Map<K, V> | undefined): Map<K, V> => (map ? new LayeredMap(map) : new Map());
     this.preferences = base?.preferences ?? portalDecider.initialState();
@@ -61,6 +58,17 @@ export class ReferenceData {
     this.reports = layer(base?.reports);
     this.groupsOfUser = layer(base?.groupsOfUser);
     this.rulesOfGroup = layer(base?.rulesOfGroup);
+  }
+
+  /**
+   * Two copies of the same log at different places (the command handler's and the reactor's): whichever folds a user
+   * second to the very profile the other holds takes the other's object, so a portal's users are held once, not once
+   * per copy (issue #19: 30 MB at 100,000 users; either copy may be the first to fold the portal). Both copies treat
+   * user objects as values and never change one in place.
+   */
+  shareUsersWith(other: ReferenceData): void {
+    this.sharesWith = other;
+    other.sharesWith = this;
   }
 
   /**
@@ -99,11 +107,11 @@ export class ReferenceData {
         const previous = this.users.get(event.data.userId);
         const folded = userDecider.evolve(previous ?? { exists: false }, event);
         if (!folded.exists) return;
-        const next = this.shared(folded);
+        const next = this.shared(this.withHeldIds(folded));
         this.users.set(next.userId, next);
         if (previous?.email !== next.email) {
-          if (previous) this.emails.delete(previous.email.toLowerCase());
-          this.emails.set(next.email.toLowerCase(), next.userId);
+          if (previous) this.emails.delete(emailKey(previous.email));
+          this.emails.set(emailKey(next.email), next.userId);
         }
         if (previous?.managerId !== next.managerId) {
           if (previous?.managerId) writableSet(this.reports, previous.managerId)?.delete(next.userId);
@@ -158,7 +166,17 @@ export class ReferenceData {
     }
   }
 
-  /** The other copy's object for this user when it holds the same profile (see the constructor). */
+  /**
+   * A freshly folded user (not shared yet) takes the id strings this copy already holds for its org unit and manager:
+   * each event brings its own copy of them, thousands of users name the same org unit (issue #19).
+   */
+  private withHeldIds(user: ExistingUser): ExistingUser {
+    user.orgUnitId = this.orgUnits.get(user.orgUnitId)?.orgUnitId ?? user.orgUnitId;
+    if (user.managerId !== null) user.managerId = this.users.get(user.managerId)?.userId ?? user.managerId;
+    return user;
+  }
+
+  /** The other copy's object for this user when it holds the same profile (see shareUsersWith). */
   private shared(user: ExistingUser): ExistingUser {
     const other = this.sharesWith?.users.get(user.userId);
     return other !== undefined && sameFields(other, user) ? other : user;
@@ -208,7 +226,7 @@ export class ReferenceData {
   }
 
   emailOwner(email: string): string | undefined {
-    return this.emails.get(email.toLowerCase());
+    return this.emails.get(emailKey(email));
   }
 
   timeZoneOf(userId: string): string {
@@ -240,6 +258,12 @@ export class ReferenceData {
     userOrgUnit: (userId) => this.users.get(userId)?.orgUnitId,
     managementChain: (userId) => this.managementChain(userId),
   };
+}
+
+/** Emails are unique case-insensitively; an address already in lower case is its own key (held once, not twice). */
+function emailKey(email: string): string {
+  const lower = email.toLowerCase();
+  return lower === email ? email : lower;
 }
 
 /** The same own fields with the same values (a user's fields are strings, booleans and null). */

@@ -57,8 +57,10 @@ export class AssignmentReactor {
     private readonly commands: CommandHandler,
     private readonly options: AssignmentReactorOptions = {},
   ) {
-    // Its users are the command handler's objects wherever the two agree (the reactor lags, it is not elsewhere).
-    this.referenceData = new ReferenceData(commands.referenceData.bootstrapAdminId, undefined, commands.referenceData);
+    // Its users and the command handler's are the same objects wherever the two agree (the reactor lags, it is not
+    // elsewhere).
+    this.referenceData = new ReferenceData(commands.referenceData.bootstrapAdminId);
+    this.referenceData.shareUsersWith(commands.referenceData);
     // Previews and replies count what a rule change will withdraw against the holders the reactor itself knows.
     commands.countEffectsWith(this.holders);
     this.chunkSize = options.chunkSize ?? 1000;

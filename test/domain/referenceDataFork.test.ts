@@ -104,15 +104,29 @@ describe("issue #19: a lagging copy of the reference data (the reactor's) holds 
   test("given a copy that has caught up, then every user is the present copy's object", () => {
     const head = new ReferenceData('admin');
     for (const event of log) head.apply(event);
-    const lagging = new ReferenceData('admin', undefined, head);
+    const lagging = new ReferenceData('admin');
+    lagging.shareUsersWith(head);
     for (const event of log) lagging.apply(event);
     for (const userId of ['grace', 'ada', 'sam']) expect(lagging.users.get(userId)).toBe(head.users.get(userId));
+  });
+
+  test('given the lagging copy folded the portal first (the reactor starts before the first command), then the present takes its users', () => {
+    const lagging = new ReferenceData('admin');
+    const head = new ReferenceData('admin');
+    head.shareUsersWith(lagging);
+    for (const event of log.slice(0, 3)) lagging.apply(event);
+    for (const event of log) head.apply(event);
+    expect(head.users.get('grace')).toBe(lagging.users.get('grace'));
+    expect(head.users.get('sam')).toBe(lagging.users.get('sam'));
+    expect(head.users.get('ada')?.managerId).toBe('sam');
+    expect(lagging.users.get('ada')?.managerId).toBe('grace');
   });
 
   test('given a copy behind a profile change, then it holds the profile as of its place and shares the rest', () => {
     const head = new ReferenceData('admin');
     for (const event of log) head.apply(event);
-    const lagging = new ReferenceData('admin', undefined, head);
+    const lagging = new ReferenceData('admin');
+    lagging.shareUsersWith(head);
     for (const event of log.slice(0, 3)) lagging.apply(event);
 
     expect(lagging.users.get('ada')?.managerId).toBe('grace');
