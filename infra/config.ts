@@ -15,7 +15,7 @@ export const ConfigSchema = z.object({
   LMS_BOOTSTRAP_ADMIN: IdSchema.optional(),
   /** FULL (default): every commit is fsynced; NORMAL trades the last commits on power loss for speed. */
   /** Bound of the engine's cache of folded aggregate states, in MiB (issue #19: memory bounded whatever the size). */
-  LMS_STATE_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(256),
+  LMS_STATE_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(128),
   /** SQLite's page cache of each read-model connection (queries, projections), in MiB. */
   LMS_READ_MODEL_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(64),
   LMS_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
