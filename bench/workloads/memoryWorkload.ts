@@ -47,7 +47,7 @@ function runChild(users: number, rules: number): MemoryReport {
     process.execPath,
     [
       '--max-semi-space-size=64',
-      '--heap-growing-percent=15',
+      '--heap-growing-percent=30',
       '--expose-gc',
       path.join(__dirname, '..', 'memoryChild.js'),
       String(users),

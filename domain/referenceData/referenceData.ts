@@ -63,7 +63,7 @@ export class ReferenceData {
   /**
    * Two copies of the same log at different places (the command handler's and the reactor's): whichever folds a user
    * second to the very profile the other holds takes the other's object, so a portal's users are held once, not once
-   * per copy (issue #19: 30 MB at 100,000 users; either copy may be the first to fold the portal). Both copies treat
+   * per copy (issue #19: 24 MB at 100,000 users; either copy may be the first to fold the portal). Both copies treat
    * user objects as values and never change one in place.
    */
   shareUsersWith(other: ReferenceData): void {
