@@ -42,7 +42,9 @@ describe('issue #19: the folded-state cache is bounded in bytes, and a cold user
     expect(again.resultCounts).toEqual({ unchanged: USERS });
     for (const userId of [userIds[0], userIds[USERS - 1]] as string[])
       expect(isVisible((await h.training(userId)).assignments.get('security'))).toBe(true);
-  });
+    // A thousand users' commands and two bulk assignments: over the EventStoreDB wire project this took close to the
+    // default 30 s on a busy two-core machine.
+  }, 120_000);
 
   /**
    * The stores that fold a batch of streams from one query (SQLite) and one stream at a time (memory), named here:
