@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema } from '../domain/shared/primitives';
+import { DEFAULT_STATE_CACHE_BYTES } from '../handlers/aggregateStore';
 import type { Clock } from '../handlers/ports/clock';
 import { AcceleratedClock, systemClock } from '../handlers/ports/clock';
 
@@ -15,7 +16,12 @@ export const ConfigSchema = z.object({
   LMS_BOOTSTRAP_ADMIN: IdSchema.optional(),
   /** FULL (default): every commit is fsynced; NORMAL trades the last commits on power loss for speed. */
   /** Bound of the engine's cache of folded aggregate states, in MiB (issue #19: memory bounded whatever the size). */
-  LMS_STATE_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(128),
+  LMS_STATE_CACHE_MB: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(65_536)
+    .default(DEFAULT_STATE_CACHE_BYTES / 1024 / 1024),
   /** SQLite's page cache of each read-model connection (queries, projections), in MiB. */
   LMS_READ_MODEL_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(64),
   LMS_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
