@@ -81,18 +81,24 @@ export class ReadModelDb {
     db.pragma(`cache_size = -${cacheKib}`);
     // The version is read before the schema is applied: another version's tables may lack columns its indexes use.
     db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
-    const version = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'version'").get()?.value;
-    if (version === String(READ_MODEL_VERSION)) db.exec(READ_MODEL_SCHEMA);
-    else {
-      // Built by another version (or new): start from empty; the next catch-up rebuilds from position zero.
-      db.transaction(() => {
-        for (const table of READ_MODEL_TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
-        db.exec(READ_MODEL_SCHEMA);
-        db.prepare(
-          "INSERT INTO meta (key, value) VALUES ('version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        ).run(String(READ_MODEL_VERSION));
-      })();
+    const readVersion = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'version'");
+    const current = () => readVersion.get()?.value === String(READ_MODEL_VERSION);
+    if (current()) {
+      db.exec(READ_MODEL_SCHEMA);
+      return;
     }
+    // Built by another version (or new): start from empty; the next catch-up rebuilds from position zero. IMMEDIATE
+    // takes the write lock first (waiting busy_timeout for it): a deferred transaction that read and then wrote
+    // would fail at once with SQLITE_BUSY when another process starting beside it had written meanwhile. The version
+    // is read again under the lock, so of engines starting together only the first drops and creates.
+    db.transaction(() => {
+      if (current()) return;
+      for (const table of READ_MODEL_TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
+      db.exec(READ_MODEL_SCHEMA);
+      db.prepare(
+        "INSERT INTO meta (key, value) VALUES ('version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      ).run(String(READ_MODEL_VERSION));
+    }).immediate();
   }
 
   /** Ends bulk mode: the file becomes an ordinary WAL database that servers and queries may share. */

@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { READ_MODEL_VERSION } from '../../projections/readModelSchema';
+
+jest.setTimeout(120_000);
+
+/**
+ * R21: engines started together on one data folder each open its event store and read models. A fresh folder's
+ * schema (and an old log's new columns) is written by whichever gets the lock first; the others wait for it and
+ * find it. Before this was under the write lock, one engine of three in a CI run exited with "database is locked".
+ * Real processes (the built modules, as `lms serve` loads them) released at the same instant, several rounds.
+ */
+
+const DIST = path.join(__dirname, '..', '..', 'dist');
+const PROCESSES = 4;
+const ROUNDS = 5;
+
+/** A child that waits for the common start instant, opens the file with the module's opener, closes it, says how. */
+const CHILD = `
+const [modulePath, exportName, file, at] = process.argv.slice(1);
+const opener = require(modulePath)[exportName];
+while (Date.now() < Number(at)) {}
+Promise.resolve()
+  .then(() => opener.open({ file }))
+  .then((opened) => opened.close())
+  .then(() => console.log('opened'), (error) => console.log('failed: ' + (error.code || '') + ' ' + error.message));
+`;
+
+function runChild(modulePath: string, exportName: string, file: string, at: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', CHILD, modulePath, exportName, file, String(at)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', () => resolve(out.trim()));
+  });
+}
+
+/** PROCESSES children opening `file` at one instant (far enough ahead for all of them to have started). */
+async function openTogether(modulePath: string, exportName: string, file: string): Promise<string[]> {
+  const at = Date.now() + 1500;
+  return Promise.all(Array.from({ length: PROCESSES }, () => runChild(modulePath, exportName, file, at)));
+}
+
+describe('R21: engines starting together on one data folder', () => {
+  let root: string;
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-open-together-'));
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const freshFile = (round: number, name: string) => {
+    const dir = fs.mkdtempSync(path.join(root, `${name}-${round}-`));
+    return path.join(dir, name);
+  };
+
+  test('R21: every process opens a fresh read-model file, and its schema version is written once', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const file = freshFile(round, 'readmodels.db');
+      const outcomes = await openTogether(path.join(DIST, 'projections', 'readModelDb.js'), 'ReadModelDb', file);
+      expect(outcomes).toEqual(Array(PROCESSES).fill('opened'));
+      const db = new Database(file, { readonly: true });
+      expect(db.prepare('SELECT key, value FROM meta').all()).toEqual([
+        { key: 'version', value: String(READ_MODEL_VERSION) },
+      ]);
+      db.close();
+    }
+  });
+
+  test('R21: every process opens a fresh event store', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const file = freshFile(round, 'events.db');
+      const outcomes = await openTogether(
+        path.join(DIST, 'infra', 'eventstore', 'sqliteEventStore.js'),
+        'SqliteEventStore',
+        file,
+      );
+      expect(outcomes).toEqual(Array(PROCESSES).fill('opened'));
+    }
+  });
+
+  test('R30: every process opens a log written before checksums and command owners, and each column is added once', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const file = freshFile(round, 'events.db');
+      const old = new Database(file);
+      old.pragma('journal_mode = WAL');
+      old.exec(`
+        CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+          stream TEXT NOT NULL, revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL,
+          metadata TEXT NOT NULL, UNIQUE (stream, revision));
+        CREATE TABLE commands (command_id TEXT PRIMARY KEY, reply TEXT NOT NULL, position INTEGER NOT NULL,
+          recorded_at TEXT NOT NULL) WITHOUT ROWID;
+        INSERT INTO events (id, stream, revision, type, data, metadata)
+          VALUES ('e1', 'course-c1', 0, 'CourseCreated', '{}', '{}');
+      `);
+      old.close();
+      const outcomes = await openTogether(
+        path.join(DIST, 'infra', 'eventstore', 'sqliteEventStore.js'),
+        'SqliteEventStore',
+        file,
+      );
+      expect(outcomes).toEqual(Array(PROCESSES).fill('opened'));
+      const db = new Database(file, { readonly: true });
+      const columns = (table: string) =>
+        db
+          .prepare<[], { name: string }>(`PRAGMA table_info(${table})`)
+          .all()
+          .map((column) => column.name);
+      expect(columns('events').filter((name) => name === 'checksum')).toHaveLength(1);
+      expect(columns('commands').filter((name) => name === 'owner')).toHaveLength(1);
+      expect(db.prepare('SELECT id, checksum FROM events').all()).toEqual([{ id: 'e1', checksum: null }]);
+      db.close();
+    }
+  });
+});
