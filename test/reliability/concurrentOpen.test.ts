@@ -18,20 +18,20 @@ const DIST = path.join(__dirname, '..', '..', 'dist');
 const PROCESSES = 4;
 const ROUNDS = 5;
 
-/** A child that waits for the common start instant, opens the file with the module's opener, closes it, says how. */
+/** A child that waits for the common start instant, opens with the module's opener, closes, says how it went. */
 const CHILD = `
-const [modulePath, exportName, file, at] = process.argv.slice(1);
+const [modulePath, exportName, argument, at] = process.argv.slice(1);
 const opener = require(modulePath)[exportName];
 while (Date.now() < Number(at)) {}
 Promise.resolve()
-  .then(() => opener.open({ file }))
+  .then(() => opener.open(JSON.parse(argument)))
   .then((opened) => opened.close())
   .then(() => console.log('opened'), (error) => console.log('failed: ' + (error.code || '') + ' ' + error.message));
 `;
 
-function runChild(modulePath: string, exportName: string, file: string, at: number): Promise<string> {
+function runChild(modulePath: string, exportName: string, argument: unknown, at: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', CHILD, modulePath, exportName, file, String(at)], {
+    const child = spawn(process.execPath, ['-e', CHILD, modulePath, exportName, JSON.stringify(argument), String(at)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -42,10 +42,10 @@ function runChild(modulePath: string, exportName: string, file: string, at: numb
   });
 }
 
-/** PROCESSES children opening `file` at one instant (far enough ahead for all of them to have started). */
-async function openTogether(modulePath: string, exportName: string, file: string): Promise<string[]> {
+/** PROCESSES children calling `open(argument)` at one instant (far enough ahead for all of them to have started). */
+async function openTogether(modulePath: string, exportName: string, argument: unknown): Promise<string[]> {
   const at = Date.now() + 1500;
-  return Promise.all(Array.from({ length: PROCESSES }, () => runChild(modulePath, exportName, file, at)));
+  return Promise.all(Array.from({ length: PROCESSES }, () => runChild(modulePath, exportName, argument, at)));
 }
 
 describe('R21: engines starting together on one data folder', () => {
@@ -63,7 +63,7 @@ describe('R21: engines starting together on one data folder', () => {
   test('R21: every process opens a fresh read-model file, and its schema version is written once', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const file = freshFile(round, 'readmodels.db');
-      const outcomes = await openTogether(path.join(DIST, 'projections', 'readModelDb.js'), 'ReadModelDb', file);
+      const outcomes = await openTogether(path.join(DIST, 'projections', 'readModelDb.js'), 'ReadModelDb', { file });
       expect(outcomes).toEqual(Array(PROCESSES).fill('opened'));
       const db = new Database(file, { readonly: true });
       expect(db.prepare('SELECT key, value FROM meta').all()).toEqual([
@@ -79,9 +79,20 @@ describe('R21: engines starting together on one data folder', () => {
       const outcomes = await openTogether(
         path.join(DIST, 'infra', 'eventstore', 'sqliteEventStore.js'),
         'SqliteEventStore',
-        file,
+        { file },
       );
       expect(outcomes).toEqual(Array(PROCESSES).fill('opened'));
+    }
+  });
+
+  test('R21: every process opens a fresh API token file', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const dir = path.dirname(freshFile(round, 'tokens.db'));
+      const outcomes = await openTogether(path.join(DIST, 'infra', 'http', 'apiTokens.js'), 'ApiTokenStore', dir);
+      expect(outcomes).toEqual(Array(PROCESSES).fill('opened'));
+      const db = new Database(path.join(dir, 'tokens.db'), { readonly: true });
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      db.close();
     }
   });
 
@@ -103,7 +114,7 @@ describe('R21: engines starting together on one data folder', () => {
       const outcomes = await openTogether(
         path.join(DIST, 'infra', 'eventstore', 'sqliteEventStore.js'),
         'SqliteEventStore',
-        file,
+        { file },
       );
       expect(outcomes).toEqual(Array(PROCESSES).fill('opened'));
       const db = new Database(file, { readonly: true });
