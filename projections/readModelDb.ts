@@ -3,6 +3,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ReadModelName } from './readModelSchema';
 import { READ_MODEL_NAMES, READ_MODEL_SCHEMA, READ_MODEL_TABLES, READ_MODEL_VERSION } from './readModelSchema';
+import { retryWhileBusy } from './sqliteBusyRetry';
+
+/** How long a process opening the file waits for another's locks. */
+const BUSY_TIMEOUT_MS = 5000;
 
 export interface ReadModelDbOptions {
   /** The database file, e.g. `<dataDir>/readmodels.db`. */
@@ -64,13 +68,13 @@ export class ReadModelDb {
   /** Pragmas, and the schema of this version (another version's tables are dropped first). */
   private static prepare(db: Database.Database, options: ReadModelDbOptions): void {
     // First: processes opening one data folder together queue for the locks the pragmas and schema take.
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (options.bulk) {
       db.pragma('journal_mode = MEMORY');
       db.pragma('synchronous = OFF');
       db.pragma('locking_mode = EXCLUSIVE');
     } else {
-      db.pragma('journal_mode = WAL');
+      retryWhileBusy(() => db.pragma('journal_mode = WAL'), BUSY_TIMEOUT_MS);
       db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
     }
     // Its own page cache for what MI scans and projection batches touch again; pages beyond it come from the OS's

@@ -32,11 +32,10 @@ export const corruptionRemedy = (file: string) =>
  * columns and the others then find them, where a deferred read-then-alter would fail with SQLITE_BUSY or add twice.
  */
 export function addChecksumColumn(db: Database.Database): void {
-  const hasColumn = (table: string, name: string) =>
-    db
-      .prepare<[], { name: string }>(`PRAGMA table_info(${table})`)
-      .all()
-      .some((column) => column.name === name);
+  const columnOf = db.prepare<[string, string], { name: string }>(
+    'SELECT name FROM pragma_table_info(?) WHERE name = ?',
+  );
+  const hasColumn = (table: string, name: string) => columnOf.get(table, name) !== undefined;
   if (hasColumn('events', 'checksum') && hasColumn('commands', 'owner')) return;
   db.transaction(() => {
     if (!hasColumn('events', 'checksum')) db.exec('ALTER TABLE events ADD COLUMN checksum TEXT');

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { EventStoreCorruptError, EventStoreUnavailableError } from '../../handlers/ports/eventStore';
+import { retryWhileBusy } from '../../projections/sqliteBusyRetry';
 import { isCorrupt, isUnavailable } from './sqliteErrors';
 import { addChecksumColumn, corruptionRemedy, quickCheck } from './sqliteIntegrity';
 import { SCHEMA } from './sqliteSchema';
@@ -43,7 +44,8 @@ export function openSqliteDatabase<T>(options: SqliteOpenOptions, use: (db: Data
     if (options.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
     db = new Database(options.file);
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    db.pragma('journal_mode = WAL');
+    const opened = db;
+    retryWhileBusy(() => opened.pragma('journal_mode = WAL'), busyTimeoutMs);
     db.pragma(`synchronous = ${synchronous}`);
     if (options.integrityCheck) quickCheck(db, options.file);
     db.exec(SCHEMA);

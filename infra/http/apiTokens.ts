@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { retryWhileBusy } from '../../projections/sqliteBusyRetry';
 
 /**
  * API tokens for reporting tools (issue #18): `lms token create --user ID` prints a token once; only its SHA-256 is
@@ -32,7 +33,7 @@ export class ApiTokenStore {
     this.db = new Database(file);
     // First: web processes starting together, or `lms token create` beside a server, queue for the file's locks.
     this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('journal_mode = WAL');
+    retryWhileBusy(() => this.db.pragma('journal_mode = WAL'), 5000);
     this.db.exec(`CREATE TABLE IF NOT EXISTS api_tokens (
       id TEXT PRIMARY KEY,
       hash BLOB NOT NULL UNIQUE,
