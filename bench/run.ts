@@ -21,9 +21,14 @@ import { rebuildWorkload } from './workloads/rebuildWorkload';
 import { webWorkload } from './workloads/webWorkload';
 
 /**
- * `npm run bench [-- --quick] [-- --json] [-- --users N]`: the service levels of DESIGN.md section 6, measured on
- * a generated portal, each workload checking its own result. Figures go to BENCHMARKS.md.
+ * `npm run bench [-- --quick] [-- --json] [-- --users N] [-- --rules N] [-- --only a,b]`: the service levels of
+ * DESIGN.md section 6, measured on a generated portal, each workload checking its own result. Figures go to
+ * BENCHMARKS.md. `--only` runs some of the workloads (names in WORKLOADS) on the same portal, for profiling one
+ * path; the engine takes its LMS_* settings from the environment (e.g. LMS_STATE_CACHE_MB), as `lms serve` does.
  */
+
+const WORKLOADS = ['dynamic', 'commands', 'queries', 'web', 'mixed', 'rebuild', 'import', 'memory', 'raw', 'nats'];
+type Workload = (typeof WORKLOADS)[number];
 
 interface BenchOptions {
   quick: boolean;
@@ -31,6 +36,7 @@ interface BenchOptions {
   users: number;
   extraRules: number;
   skipNats: boolean;
+  only: ReadonlySet<Workload> | null;
 }
 
 type Log = (line: string) => void;
@@ -43,9 +49,14 @@ function benchOptions(): BenchOptions {
       users: { type: 'string' },
       rules: { type: 'string' },
       'skip-nats': { type: 'boolean', default: false },
+      only: { type: 'string' },
     },
   });
   const quick = values.quick;
+  const only = values.only === undefined ? null : new Set(values.only.split(',').map((name) => name.trim()));
+  for (const name of only ?? []) {
+    if (!WORKLOADS.includes(name)) throw new Error(`--only: no workload ${name} (${WORKLOADS.join(', ')})`);
+  }
   return {
     quick,
     json: values.json,
@@ -53,6 +64,7 @@ function benchOptions(): BenchOptions {
     // Full size: ten rules over everyone give 1,000,000 assignments for 100,000 users.
     extraRules: Number(values.rules ?? (quick ? 2 : 9)),
     skipNats: values['skip-nats'],
+    only,
   };
 }
 
@@ -62,7 +74,8 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-bench-'));
   log(`bench: ${options.users.toLocaleString('en')} users, data in ${dir}`);
 
-  const built = benchEngine(dir);
+  const settings = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('LMS_')));
+  const built = benchEngine(dir, settings);
   let results: Result[];
   try {
     results = await runWorkloads(built, options, dir, log);
@@ -90,25 +103,31 @@ async function runWorkloads(built: Engine, options: BenchOptions, dir: string, l
   await reactor.runUntilIdle();
   await projections.catchUp();
 
-  add(await dynamicRuleWorkload(engine, reactor, projections, queries, portal));
+  const runs = (name: Workload) => options.only === null || options.only.has(name);
+  // The first rule over everyone: the dynamic-rule workload, or the same rule applied without measuring it.
+  if (runs('dynamic')) add(await dynamicRuleWorkload(engine, reactor, projections, queries, portal));
+  else {
+    await createRuleOverEveryone(engine, 'r-everyone', portal.courseIds[1] as string, 28);
+    await reactor.runUntilIdle();
+  }
   for (let r = 1; r <= extraRules; r++) {
     await createRuleOverEveryone(engine, `r-extra-${r}`, portal.courseIds[r + 1] as string, 30 + r);
     await reactor.runUntilIdle();
     log(`  extra rule ${r}/${extraRules} applied`);
   }
   await projections.catchUp();
-  add(await commandThroughputWorkload(engine, portal, quick));
+  if (runs('commands')) add(await commandThroughputWorkload(engine, portal, quick));
   await reactor.runUntilIdle();
   await projections.catchUp();
-  add(await queryWorkload(queries, portal, 1 + extraRules));
-  add(await webWorkload(built, portal, quick));
+  if (runs('queries')) add(await queryWorkload(queries, portal, 1 + extraRules));
+  if (runs('web')) add(await webWorkload(built, portal, quick));
   // After the queries, whose MI check counts the rules' assignments only.
-  add(...(await mixedWorkloads(engine, portal, quick)));
-  add(await rebuildWorkload(store, dir));
-  add(importWorkload(quick));
-  add(memoryWorkload(quick));
-  add(rawInsertReference(await store.headPosition()));
-  if (!options.skipNats) add(...(await natsWorkloads(quick)));
+  if (runs('mixed')) add(...(await mixedWorkloads(engine, portal, quick)));
+  if (runs('rebuild')) add(await rebuildWorkload(store, dir));
+  if (runs('import')) add(importWorkload(quick));
+  if (runs('memory')) add(memoryWorkload(quick));
+  if (runs('raw')) add(rawInsertReference(await store.headPosition()));
+  if (runs('nats') && !options.skipNats) add(...(await natsWorkloads(quick)));
   return results;
 }
 
