@@ -5,7 +5,7 @@ import type { ReadModelName } from './readModelSchema';
 import { READ_MODEL_NAMES, READ_MODEL_SCHEMA, READ_MODEL_TABLES, READ_MODEL_VERSION } from './readModelSchema';
 import { retryWhileBusy } from './sqliteBusyRetry';
 
-/** How long a process opening the file waits for another's locks. */
+/** How long a process opening the file waits for another's locks (the busy_timeout set first). */
 const BUSY_TIMEOUT_MS = 5000;
 
 export interface ReadModelDbOptions {
@@ -68,7 +68,7 @@ export class ReadModelDb {
   /** Pragmas, and the schema of this version (another version's tables are dropped first). */
   private static prepare(db: Database.Database, options: ReadModelDbOptions): void {
     // First: processes opening one data folder together queue for the locks the pragmas and schema take.
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('busy_timeout = 5000');
     if (options.bulk) {
       db.pragma('journal_mode = MEMORY');
       db.pragma('synchronous = OFF');
