@@ -125,7 +125,7 @@ export class CommandHandler {
     let release: (() => void) | undefined;
     try {
       for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-        await this.feed.catchUp();
+        await throughBlips(() => this.feed.catchUp());
         const now = this.clock.now();
         let plan: Plan;
         const context: PlanContext = {
@@ -137,7 +137,7 @@ export class CommandHandler {
           ...(this.ruleHolders ? { ruleHolders: this.ruleHolders } : {}),
         };
         try {
-          plan = await planner(context);
+          plan = await throughBlips(() => planner(context));
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
           const reply = failure(meta.commandId, error);
@@ -148,9 +148,12 @@ export class CommandHandler {
           return boundReply(reply);
         }
         if (meta.dryRun) return boundReply(await this.preview(meta, plan, context));
-        const effects = countsEffects(plan) ? await effectsOf(plan, context, this.ruleHolders) : undefined;
+        const effects = countsEffects(plan)
+          ? await throughBlips(() => effectsOf(plan, context, this.ruleHolders))
+          : undefined;
         try {
-          return boundReply(await this.commitThroughBlips(meta, now, plan, effects));
+          // The same plan committed again after a blip: see throughBlips.
+          return boundReply(await throughBlips(() => this.commit(meta, now, plan, effects)));
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
           this.conflictRetries++;
@@ -172,30 +175,6 @@ export class CommandHandler {
       );
     } finally {
       release?.();
-    }
-  }
-
-  /**
-   * Commits, and on an outage commits the same plan again twice (after 100 and 400 ms) before the caller hears
-   * UNAVAILABLE. On a store whose multi-stream append is not one transaction (EventStoreDB), an outage can strike
-   * between two stream writes: the same writes sent again are recognised as replays where they landed and completed
-   * where they did not, so the command ends whole, as planned, and its reply counts every event. Planning again
-   * instead would see the written part as done and decide only the rest.
-   */
-  private async commitThroughBlips(
-    meta: CommandMeta,
-    now: string,
-    plan: Plan,
-    effects: CommandEffects | undefined,
-  ): Promise<CommandSuccess> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.commit(meta, now, plan, effects);
-      } catch (error) {
-        const blip = error instanceof EventStoreUnavailableError && !(error instanceof EventStoreAccessDeniedError);
-        if (!blip || attempt >= OUTAGE_RETRY_DELAYS_MS.length) throw error;
-        await sleep(OUTAGE_RETRY_DELAYS_MS[attempt] ?? 0);
-      }
     }
   }
 
@@ -280,8 +259,30 @@ export class CommandHandler {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Pauses before the same plan is committed again after an outage (see commitThroughBlips). */
+/** Pauses before a step is tried again after an outage (see throughBlips). */
 const OUTAGE_RETRY_DELAYS_MS = [100, 400] as const;
+
+/**
+ * A step of the store's tried again twice (after 100 and 400 ms) when the store is briefly unavailable, before the
+ * caller hears UNAVAILABLE. Reads before the decision: nothing is stored yet, so reading again is safe; on
+ * EventStoreDB one call refused while its connection is replaced fails every call waiting on that connection, and
+ * each of those commands would otherwise answer UNAVAILABLE for a blip. Commits: the same plan is committed again. On
+ * a store whose multi-stream append is not one transaction (EventStoreDB), an outage can strike between two stream
+ * writes: the same writes sent again are recognised as replays where they landed and completed where they did not,
+ * so the command ends whole, as planned, and its reply counts every event. Planning again instead would see the
+ * written part as done and decide only the rest. Access denied is not a blip.
+ */
+async function throughBlips<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      const blip = error instanceof EventStoreUnavailableError && !(error instanceof EventStoreAccessDeniedError);
+      if (!blip || attempt >= OUTAGE_RETRY_DELAYS_MS.length) throw error;
+      await sleep(OUTAGE_RETRY_DELAYS_MS[attempt] ?? 0);
+    }
+  }
+}
 
 function metaOf(command: Command): CommandMeta {
   return {

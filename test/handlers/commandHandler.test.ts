@@ -1,10 +1,11 @@
 import { ulid } from 'ulid';
 import { isVisible } from '../../domain/userTraining/trainingState';
-import type { AppendOptions, AppendResult, StreamWrite } from '../../handlers/ports/eventStore';
+import type { AppendOptions, AppendResult, StoredEvent, StreamWrite } from '../../handlers/ports/eventStore';
 import { EventStoreUnavailableError } from '../../handlers/ports/eventStore';
 import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import { engineHarness } from '../support/engineHarness';
+import { wholeLog } from '../support/wholeLog';
 
 describe('command handling: replies, idempotency, concurrency, audit and bad input', () => {
   test('R21: the same command delivered twice appends nothing the second time and returns the first reply', async () => {
@@ -386,14 +387,60 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
     store.down = false;
     expect(await h.commands.handle(command)).toMatchObject({ ok: true, events: [{ type: 'TrainingAssigned' }] });
   });
+
+  test('R21: a read refused by a blip before the decision is read again, so the command is stored once and answered ok', async () => {
+    const store = new SwitchableStore();
+    const h = engineHarness({ store });
+    await h.seedPortal();
+    const before = (await wholeLog(store)).length;
+    // Two reads refused, as when a lost connection fails every call waiting on it: the third try reads.
+    store.readsToRefuse = 2;
+    const reply = await h.send('AssignCourse', { userIds: ['ada'], courseIds: ['security'] });
+    expect([store.readsToRefuse, reply]).toMatchObject([0, { ok: true, events: [{ type: 'TrainingAssigned' }] }]);
+    expect((await wholeLog(store)).slice(before).map((event) => event.type)).toEqual(['TrainingAssigned']);
+  });
+
+  test('R21: reads refused past the retries: UNAVAILABLE, nothing stored, the id free for the same command later', async () => {
+    const store = new SwitchableStore();
+    const h = engineHarness({ store });
+    await h.seedPortal();
+    const before = (await wholeLog(store)).length;
+    const command = h.envelope('AssignCourse', { userIds: ['ada'], courseIds: ['security'] });
+    store.readsToRefuse = 3;
+    expect(await h.commands.handle(command)).toMatchObject({
+      ok: false,
+      error: { code: 'UNAVAILABLE', message: expect.stringMatching(/the event store is unavailable: read refused/) },
+    });
+    expect((await wholeLog(store)).length).toBe(before);
+    expect(await h.commands.handle(command)).toMatchObject({ ok: true, events: [{ type: 'TrainingAssigned' }] });
+  });
 });
 
 /** Fault injection: a real store whose appends fail while it is "down", as a lost disk or server would. */
 class SwitchableStore extends MemoryEventStore {
   down = false;
 
+  /** The next reads (of any kind) refused as unavailable. */
+  readsToRefuse = 0;
+
   override async append(writes: StreamWrite[], options?: AppendOptions): Promise<AppendResult> {
     if (this.down) throw new EventStoreUnavailableError('disk gone');
     return super.append(writes, options);
+  }
+
+  override async headPosition(): Promise<number> {
+    this.refuseRead();
+    return super.headPosition();
+  }
+
+  override async readStream(stream: string, fromRevision?: number): Promise<StoredEvent[]> {
+    this.refuseRead();
+    return super.readStream(stream, fromRevision);
+  }
+
+  private refuseRead(): void {
+    if (this.readsToRefuse <= 0) return;
+    this.readsToRefuse--;
+    throw new EventStoreUnavailableError('read refused');
   }
 }
