@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { Engine } from '../infra/engine/engine';
 import { createRuleOverEveryone } from './adminCommands';
 import { benchEngine } from './benchEngine';
+import { profiled } from './cpuProfile';
 import type { Result } from './measure';
 import { round, timed } from './measure';
 import { generatePortal } from './portalGenerator';
@@ -21,10 +22,12 @@ import { rebuildWorkload } from './workloads/rebuildWorkload';
 import { webWorkload } from './workloads/webWorkload';
 
 /**
- * `npm run bench [-- --quick] [-- --json] [-- --users N] [-- --rules N] [-- --only a,b]`: the service levels of
+ * `npm run bench [-- --quick] [-- --json] [-- --users N] [-- --rules N] [-- --only a,b] [-- --profile DIR]`: the
+ * service levels of
  * DESIGN.md section 6, measured on a generated portal, each workload checking its own result. Figures go to
- * BENCHMARKS.md. `--only` runs some of the workloads (names in WORKLOADS) on the same portal, for profiling one
- * path; the engine takes its LMS_* settings from the environment (e.g. LMS_STATE_CACHE_MB), as `lms serve` does.
+ * BENCHMARKS.md. `--only` runs some of the workloads (names in WORKLOADS) on the same portal and `--profile` writes
+ * each in-process workload's CPU profile, for looking into one path; the engine takes its LMS_* settings from the
+ * environment (e.g. LMS_STATE_CACHE_MB), as `lms serve` does.
  */
 
 const WORKLOADS = ['dynamic', 'commands', 'queries', 'web', 'mixed', 'rebuild', 'import', 'memory', 'raw', 'nats'];
@@ -37,6 +40,7 @@ interface BenchOptions {
   extraRules: number;
   skipNats: boolean;
   only: ReadonlySet<Workload> | null;
+  profileDir: string | undefined;
 }
 
 type Log = (line: string) => void;
@@ -50,6 +54,7 @@ function benchOptions(): BenchOptions {
       rules: { type: 'string' },
       'skip-nats': { type: 'boolean', default: false },
       only: { type: 'string' },
+      profile: { type: 'string' },
     },
   });
   const quick = values.quick;
@@ -65,6 +70,7 @@ function benchOptions(): BenchOptions {
     extraRules: Number(values.rules ?? (quick ? 2 : 9)),
     skipNats: values['skip-nats'],
     only,
+    profileDir: values.profile,
   };
 }
 
@@ -104,8 +110,10 @@ async function runWorkloads(built: Engine, options: BenchOptions, dir: string, l
   await projections.catchUp();
 
   const runs = (name: Workload) => options.only === null || options.only.has(name);
+  const profile = <T>(name: Workload, work: () => Promise<T>) => profiled(options.profileDir, name, work);
   // The first rule over everyone: the dynamic-rule workload, or the same rule applied without measuring it.
-  if (runs('dynamic')) add(await dynamicRuleWorkload(engine, reactor, projections, queries, portal));
+  if (runs('dynamic'))
+    add(await profile('dynamic', () => dynamicRuleWorkload(engine, reactor, projections, queries, portal)));
   else {
     await createRuleOverEveryone(engine, 'r-everyone', portal.courseIds[1] as string, 28);
     await reactor.runUntilIdle();
@@ -116,13 +124,21 @@ async function runWorkloads(built: Engine, options: BenchOptions, dir: string, l
     log(`  extra rule ${r}/${extraRules} applied`);
   }
   await projections.catchUp();
-  if (runs('commands')) add(await commandThroughputWorkload(engine, portal, quick));
+  const cacheLine = (when: string) => {
+    const use = engine.aggregates.cacheUse;
+    log(
+      `  state cache ${when}: ${use.states} states, ${Math.round(use.bytes / 2 ** 20)} MiB, ${use.hits} hits, ${use.misses} misses`,
+    );
+  };
+  cacheLine('before the commands');
+  if (runs('commands')) add(await profile('commands', () => commandThroughputWorkload(engine, portal, quick)));
+  cacheLine('after the commands');
   await reactor.runUntilIdle();
   await projections.catchUp();
-  if (runs('queries')) add(await queryWorkload(queries, portal, 1 + extraRules));
-  if (runs('web')) add(await webWorkload(built, portal, quick));
+  if (runs('queries')) add(await profile('queries', () => queryWorkload(queries, portal, 1 + extraRules)));
+  if (runs('web')) add(await profile('web', () => webWorkload(built, portal, quick)));
   // After the queries, whose MI check counts the rules' assignments only.
-  if (runs('mixed')) add(...(await mixedWorkloads(engine, portal, quick)));
+  if (runs('mixed')) add(...(await profile('mixed', () => mixedWorkloads(engine, portal, quick))));
   if (runs('rebuild')) add(await rebuildWorkload(store, dir));
   if (runs('import')) add(importWorkload(quick));
   if (runs('memory')) add(memoryWorkload(quick));

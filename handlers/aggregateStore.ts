@@ -47,6 +47,8 @@ export class AggregateStore {
   private readonly cache = new Map<string, Cached>();
   private readonly stale = new Set<string>();
   private cachedBytes = 0;
+  private hits = 0;
+  private misses = 0;
   private readonly maxBytes: number;
   private readonly optimistic: boolean;
 
@@ -58,9 +60,15 @@ export class AggregateStore {
     this.optimistic = options.optimistic ?? true;
   }
 
-  /** What the cache holds, for operators and tests. */
-  get cacheUse(): { states: number; bytes: number; maxBytes: number } {
-    return { states: this.cache.size, bytes: this.cachedBytes, maxBytes: this.maxBytes };
+  /** What the cache holds, and how often a load found its state there (since start), for operators and tests. */
+  get cacheUse(): { states: number; bytes: number; maxBytes: number; hits: number; misses: number } {
+    return {
+      states: this.cache.size,
+      bytes: this.cachedBytes,
+      maxBytes: this.maxBytes,
+      hits: this.hits,
+      misses: this.misses,
+    };
   }
 
   /**
@@ -125,7 +133,11 @@ export class AggregateStore {
    */
   private fresh<State>(stream: string): Loaded<State> | undefined {
     const cached = this.cache.get(stream);
-    if (!cached || !this.optimistic || this.stale.has(stream)) return undefined;
+    if (!cached || !this.optimistic || this.stale.has(stream)) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
     this.cache.delete(stream);
     this.cache.set(stream, cached);
     return { state: cached.state as State, revision: cached.revision };

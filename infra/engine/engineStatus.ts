@@ -19,7 +19,8 @@ export interface EngineStatus {
   /** Per time zone in use: the last local date the scheduler applied (R5), and today there. */
   scheduler: { zone: string; appliedThrough: string | null; today: string }[];
   /** The folded-state cache of the deciding thread: states held, their estimated bytes and the bound (issue #19). */
-  stateCache: { states: number; bytes: number; maxBytes: number };
+  /** The folded-state cache: what it holds, and loads that found their state there or not since start. */
+  stateCache: { states: number; bytes: number; maxBytes: number; hits: number; misses: number };
   /** What needs someone, in sentences; empty when all is well. */
   problems: string[];
 }

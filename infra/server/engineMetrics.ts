@@ -81,6 +81,14 @@ export class EngineMetrics {
       help: 'Estimated heap held by the folded-state cache (bounded by LMS_STATE_CACHE_MB).',
       registers: [this.registry],
     });
+    const cacheLoads = new Counter({
+      name: 'lms_state_cache_loads_total',
+      help: 'Loads of an aggregate state by a command: found in the cache (hit) or folded from the store (miss).',
+      labelNames: ['result'] as const,
+      registers: [this.registry],
+    });
+    // The cache counts since start; the counter is moved by what was added since the last scrape.
+    let counted = { hits: 0, misses: 0 };
     const threadHeap = new Gauge({
       name: 'lms_thread_heap_bytes',
       help: "Each worker thread's V8 heap: used (live and not yet collected) and total (taken from the system).",
@@ -95,6 +103,9 @@ export class EngineMetrics {
       const now = await status();
       head.set(now.head);
       cacheBytes.set(now.stateCache.bytes);
+      cacheLoads.inc({ result: 'hit' }, Math.max(0, now.stateCache.hits - counted.hits));
+      cacheLoads.inc({ result: 'miss' }, Math.max(0, now.stateCache.misses - counted.misses));
+      counted = { hits: now.stateCache.hits, misses: now.stateCache.misses };
       for (const checkpoint of now.checkpoints) {
         lagEvents.set({ checkpoint: checkpoint.name }, checkpoint.lagEvents);
         lagSeconds.set({ checkpoint: checkpoint.name }, checkpoint.lagSeconds);

@@ -69,6 +69,7 @@ describe('issue #19: the folded-state cache is bounded in bytes, and a cold user
       expect(small.cacheUse.states).toBe(10);
       expect(small.cacheUse.bytes).toBeLessThanOrEqual(one * 10);
       const before = reads.count();
+      const { hits, misses } = small.cacheUse;
       await small.load(streams.training(userIds[0] as string), aggregateKinds.training);
       expect(reads.count()).toBe(before);
       // A command's load of a user not cached folds from the stream and takes the place of the least recently used.
@@ -76,6 +77,8 @@ describe('issue #19: the folded-state cache is bounded in bytes, and a cold user
       expect([...cold.state.assignments.keys()]).toEqual(['fire-safety']);
       expect(reads.count()).toBe(before + 1);
       expect(small.cacheUse.states).toBe(10);
+      // What operators see: one load found its state, one did not.
+      expect([small.cacheUse.hits - hits, small.cacheUse.misses - misses]).toEqual([1, 1]);
     },
   );
 

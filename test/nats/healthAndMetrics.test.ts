@@ -45,6 +45,11 @@ describe('health and metrics of lms serve', () => {
     expect(text).toMatch(/lms_command_duration_seconds_count\{type="RegisterUser"\} 2/);
     expect(text).toMatch(/lms_checkpoint_lag_events\{checkpoint="reactor"\} \d+/);
     expect(text).toMatch(/lms_parked_work\{loop="reactor"\} 0/);
+    // The seed's commands loaded user states: each load found its state in the cache or read it from the store.
+    const loads = (result: string) =>
+      Number(text.match(new RegExp(`lms_state_cache_loads_total\\{result="${result}"\\} (\\d+)`))?.[1] ?? -1);
+    expect(loads('hit')).toBeGreaterThanOrEqual(0);
+    expect(loads('miss')).toBeGreaterThan(0);
     expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
   });
 
