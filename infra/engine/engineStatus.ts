@@ -18,8 +18,10 @@ export interface EngineStatus {
   parked: { total: number; byLoop: Record<string, number>; latest: { key: string; loop: string; error: string }[] };
   /** Per time zone in use: the last local date the scheduler applied (R5), and today there. */
   scheduler: { zone: string; appliedThrough: string | null; today: string }[];
-  /** The folded-state cache of the deciding thread: states held, their estimated bytes and the bound (issue #19). */
-  /** The folded-state cache: what it holds, and loads that found their state there or not since start. */
+  /**
+   * The folded-state cache of the deciding thread: states held, their estimated bytes and the bound (issue #19), and
+   * the loads since start that found their state there (hits) or read it from the store (misses).
+   */
   stateCache: { states: number; bytes: number; maxBytes: number; hits: number; misses: number };
   /** What needs someone, in sentences; empty when all is well. */
   problems: string[];

@@ -83,7 +83,7 @@ export class EngineMetrics {
     });
     const cacheLoads = new Counter({
       name: 'lms_state_cache_loads_total',
-      help: 'Loads of an aggregate state by a command: found in the cache (hit) or folded from the store (miss).',
+      help: 'Loads of an aggregate state (commands, reactions): found in the cache (hit) or read from the store (miss).',
       labelNames: ['result'] as const,
       registers: [this.registry],
     });
