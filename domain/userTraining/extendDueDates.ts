@@ -1,7 +1,8 @@
 /**
  * R26, R16, R17: an ExtendDueDates reaches a rule's holders, a group's members or listed users; each user is judged
- * on their own, permission first (a user outside the actor's scope is FORBIDDEN and nothing else is said), then their
- * own training decides (extendDueDate).
+ * on their own, permission first, then their own training decides (extendDueDate). A listed user outside the actor's
+ * scope is FORBIDDEN and nothing else is said; a holder or member outside it is counted, never named, as GroupMembers
+ * counts them: the reply must not tell an actor who, outside their scope, holds a rule or belongs to a group.
  */
 import type { z } from 'zod';
 import { groupMemberIds } from '../policies/groupMembershipPolicy';
@@ -26,12 +27,16 @@ export interface RefusedUser {
   rule?: RuleId | undefined;
 }
 
-/** The course, the users reached in order, the work for those the actor may act on, and the refused ones. */
+/**
+ * The course, the users reached in order, the work for those the actor may act on, the refused ones, and how many
+ * holders or members were left out as outside the actor's scope.
+ */
 export interface ExtensionReach {
   courseId: string;
   userIds: string[];
   works: Map<string, TrainingWork>;
   refused: Map<string, RefusedUser>;
+  outsideScope: number;
 }
 
 const ACTION = 'extend due dates';
@@ -45,14 +50,22 @@ export function extensionReach(
   const { courseId, userIds, ruleId } = targetOf(data, actor, referenceData, holders);
   const course = referenceData.courses.get(courseId);
   if (!course) throw notFound(`course ${courseId} does not exist: check the id`, { courseId });
+  const named = 'userIds' in data.target;
   const works = new Map<string, TrainingWork>();
   const refused = new Map<string, RefusedUser>();
+  const reached: string[] = [];
+  let outsideScope = 0;
   for (const userId of userIds) {
     const verdict = authorize(
       actor,
       { permission: 'assignment.standard', action: ACTION, userId, course },
       referenceData.orgChart,
     );
+    if (!verdict.allowed && !named) {
+      outsideScope++;
+      continue;
+    }
+    reached.push(userId);
     if (!verdict.allowed) refused.set(userId, { userId, code: 'FORBIDDEN', message: verdict.message, rule: 'R17' });
     else if (!referenceData.users.has(userId))
       refused.set(userId, { userId, code: 'NOT_FOUND', message: `user ${userId} is not registered: check the id` });
@@ -61,8 +74,22 @@ export function extensionReach(
       works.set(userId, { userId, command });
     }
   }
-  return { courseId, userIds, works, refused };
+  return { courseId, userIds: reached, works, refused, outsideScope };
 }
+
+/** A rule's holders or a group's members, none within the actor's scope: refused, with how many, naming nobody. */
+export function noneInScope(outsideScope: number): DomainError {
+  return new DomainError(
+    'FORBIDDEN',
+    `no due date could be extended: the target reaches ${outsideScope} ${outsideScope === 1 ? 'user' : 'users'}, none within your scope`,
+    { outsideScope },
+    'R17',
+  );
+}
+
+/** The reply's sentence about the holders or members left out, if any. */
+export const outsideScopeText = (outsideScope: number): string =>
+  outsideScope === 0 ? '' : `; ${outsideScope} outside your scope left as they are`;
 
 /** Whom the target names: a rule's holders (as the reactor knows them), a group's members now, or the users listed. */
 function targetOf(

@@ -1,7 +1,7 @@
 import type { CommandOf } from '../../domain/commands';
 import { pairWarning } from '../../domain/userTraining/bulkAssignment';
 import { describeExtensions, extensionText } from '../../domain/userTraining/dueDateCorrections';
-import { extensionReach, noneExtended } from '../../domain/userTraining/extendDueDates';
+import { extensionReach, noneExtended, noneInScope, outsideScopeText } from '../../domain/userTraining/extendDueDates';
 import type { TrainingWork } from '../../domain/userTraining/trainingWork';
 import type { Plan, PlanContext } from '../plan';
 import type { PairOutcome } from '../ports/reply';
@@ -15,7 +15,8 @@ import { decideTrainingBatch } from './trainingBatch';
 export async function planExtendDueDates(command: CommandOf<'ExtendDueDates'>, context: PlanContext): Promise<Plan> {
   const { data } = command;
   const reach = extensionReach(data, context.actor, context.referenceData, context.ruleHolders);
-  const { courseId } = reach;
+  const { courseId, outsideScope } = reach;
+  if (reach.userIds.length === 0 && outsideScope > 0) throw noneInScope(outsideScope);
   if (reach.userIds.length === 0)
     return {
       writes: [],
@@ -50,5 +51,6 @@ export async function planExtendDueDates(command: CommandOf<'ExtendDueDates'>, c
       (result) => result.decision?.warnings.map((warning) => `${result.work.userId}: ${warning}`) ?? [],
     ),
   ];
-  return { writes, message: describeExtensions(outcomes, data.by), warnings, results: outcomes };
+  const message = `${describeExtensions(outcomes, data.by)}${outsideScopeText(outsideScope)}`;
+  return { writes, message, warnings, results: outcomes };
 }

@@ -247,7 +247,7 @@ describe('R26: due dates corrected, through the engine', () => {
     ]);
   });
 
-  test("R26: ExtendDueDates by 14 days for a rule's holders; an out-of-scope user is FORBIDDEN", async () => {
+  test("R26, R17: ExtendDueDates by 14 days for a rule's holders; holders outside the actor's scope are counted, never named", async () => {
     const h = await portal();
     await h.ok('RegisterUser', {
       userId: 'lee',
@@ -278,14 +278,15 @@ describe('R26: due dates corrected, through the engine', () => {
       { target: { ruleId: 'r-all' }, by: { days: 14 }, reason: 'the LMS was down for a week' },
       { actor: 'lee' },
     );
-    expect(reply.message).toBe('due dates extended by 14 days for 3 of 4 users (1 refused)');
+    expect(reply.message).toBe('due dates extended by 14 days for 3 of 3 users; 1 outside your scope left as they are');
     expect(reply.results).toEqual([
       expect.objectContaining({ userId: 'ada', outcome: 'changed' }),
       expect.objectContaining({ userId: 'grace', outcome: 'changed' }),
       expect.objectContaining({ userId: 'lee', outcome: 'changed' }),
-      expect.objectContaining({ userId: 'sam', outcome: 'failed', code: 'FORBIDDEN', rule: 'R17' }),
     ]);
-    expect(reply.resultCounts).toEqual({ changed: 3, failed: 1 });
+    expect(reply.resultCounts).toEqual({ changed: 3 });
+    // Sam holds the rule outside Lee's scope: nothing in the reply names him, as GroupMembers would not.
+    expect(JSON.stringify(reply)).not.toContain('sam');
     for (const userId of ['ada', 'grace', 'lee'])
       expect(await assignmentOf(h, userId, 'security')).toMatchObject({ dueDate: '2026-03-16' });
     expect(await assignmentOf(h, 'sam', 'security')).toMatchObject({ dueDate: '2026-03-02' });
@@ -318,6 +319,25 @@ describe('R26: due dates corrected, through the engine', () => {
       { actor: 'lee' },
     );
     expect(alone).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', details: { results: [{ userId: 'sam' }] } } });
+    // A group whose only member is outside the scope: refused, counting, naming nobody.
+    await h.ok('CreateGroup', { groupId: 'outside', name: 'Outside', kind: 'static' });
+    await h.ok('AddGroupMember', { groupId: 'outside', userIds: ['sam'] });
+    const group = await h.send(
+      'ExtendDueDates',
+      { target: { groupId: 'outside' }, courseId: 'security', by: { days: 3 }, reason: 'x' },
+      { actor: 'lee' },
+    );
+    expect(group).toMatchObject({
+      ok: false,
+      error: {
+        code: 'FORBIDDEN',
+        rule: 'R17',
+        message: 'no due date could be extended: the target reaches 1 user, none within your scope',
+        details: { outsideScope: 1 },
+      },
+    });
+    expect(JSON.stringify(group)).not.toContain('sam');
+    expect(await assignmentOf(h, 'sam', 'security')).toMatchObject({ dueDate: '2026-03-02' });
   });
 
   test('R26: ExtendDueDates to a date for a group: members without the training or with a later date are unchanged, and say why', async () => {
