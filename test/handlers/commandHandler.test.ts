@@ -21,7 +21,10 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
   });
 
   test('R21: two commands racing on one user both land: the loser of the race retries on the new revision', async () => {
-    const h = engineHarness();
+    // The first append to Ada's stream is held a moment, so both commands decide on the same revision (a race the
+    // engine's own timing may or may not produce).
+    const store = new FirstAppendHeld('training-ada');
+    const h = engineHarness({ store });
     await h.seedPortal();
     const [a, b] = await Promise.all([
       h.send('AssignCourse', { userIds: ['ada'], courseIds: ['fire-safety'] }),
@@ -415,6 +418,23 @@ describe('command handling: replies, idempotency, concurrency, audit and bad inp
     expect(await h.commands.handle(command)).toMatchObject({ ok: true, events: [{ type: 'TrainingAssigned' }] });
   });
 });
+
+/** A real store that holds the first append to one stream for 50 ms: other commands decide meanwhile. */
+class FirstAppendHeld extends MemoryEventStore {
+  private held = false;
+
+  constructor(private readonly stream: string) {
+    super();
+  }
+
+  override async append(writes: StreamWrite[], options?: AppendOptions): Promise<AppendResult> {
+    if (!this.held && writes.some((write) => write.stream === this.stream)) {
+      this.held = true;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return super.append(writes, options);
+  }
+}
 
 /** Fault injection: a real store whose appends fail while it is "down", as a lost disk or server would. */
 class SwitchableStore extends MemoryEventStore {
