@@ -22,12 +22,13 @@ import { rebuildWorkload } from './workloads/rebuildWorkload';
 import { webWorkload } from './workloads/webWorkload';
 
 /**
- * `npm run bench [-- --quick] [-- --json] [-- --users N] [-- --rules N] [-- --only a,b] [-- --profile DIR]`: the
- * service levels of
+ * `npm run bench [-- --quick] [-- --json] [-- --users N] [-- --rules N] [-- --only a,b] [-- --profile DIR] [-- --keep]`:
+ * the service levels of
  * DESIGN.md section 6, measured on a generated portal, each workload checking its own result. Figures go to
  * BENCHMARKS.md. `--only` runs some of the workloads (names in WORKLOADS) on the same portal and `--profile` writes
  * each in-process workload's CPU profile, for looking into one path; the engine takes its LMS_* settings from the
- * environment (e.g. LMS_STATE_CACHE_MB), as `lms serve` does.
+ * environment (e.g. LMS_STATE_CACHE_MB), as `lms serve` does. `--keep` leaves the data folder (the generated portal's
+ * events.db) for looking into one workload by hand, e.g. `node dist/bench/rebuildChild.js DIR/events.db out.db`.
  */
 
 const WORKLOADS = ['dynamic', 'commands', 'queries', 'web', 'mixed', 'rebuild', 'import', 'memory', 'raw', 'nats'];
@@ -41,6 +42,7 @@ interface BenchOptions {
   skipNats: boolean;
   only: ReadonlySet<Workload> | null;
   profileDir: string | undefined;
+  keep: boolean;
 }
 
 type Log = (line: string) => void;
@@ -55,6 +57,7 @@ function benchOptions(): BenchOptions {
       'skip-nats': { type: 'boolean', default: false },
       only: { type: 'string' },
       profile: { type: 'string' },
+      keep: { type: 'boolean', default: false },
     },
   });
   const quick = values.quick;
@@ -71,6 +74,7 @@ function benchOptions(): BenchOptions {
     skipNats: values['skip-nats'],
     only,
     profileDir: values.profile,
+    keep: values.keep,
   };
 }
 
@@ -87,7 +91,8 @@ async function main(): Promise<void> {
     results = await runWorkloads(built, options, dir, log);
   } finally {
     await built.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (options.keep) log(`bench: data left in ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
   }
   printResults(options, results);
 }
