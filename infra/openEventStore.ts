@@ -6,6 +6,11 @@ import { EventStoreDbEventStore } from './eventstore/eventStoreDbEventStore';
 import { MemoryEventStore } from './eventstore/memoryEventStore';
 import { SqliteEventStore } from './eventstore/sqliteEventStore';
 
+/** The embedded store's file in the data folder. */
+export function eventsFileOf(config: Config): string {
+  return path.join(config.LMS_DATA, 'events.db');
+}
+
 /**
  * The event store the configuration names; the embedded default is one SQLite file in the data folder, written
  * through its writer thread. A worker thread that reads (projections) or writes only checkpoints (the relay) opens
@@ -18,7 +23,7 @@ export function openEventStore(
   switch (config.EVENT_STORE) {
     case 'sqlite':
       return SqliteEventStore.open({
-        file: path.join(config.LMS_DATA, 'events.db'),
+        file: eventsFileOf(config),
         synchronous: config.LMS_SQLITE_SYNCHRONOUS,
         writerThread: options.writerThread ?? true,
         integrityCheck: options.integrityCheck ?? false,

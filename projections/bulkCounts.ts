@@ -16,6 +16,13 @@ export interface CountedRow {
 
 const SEP = '\u0000';
 
+/** The tallies themselves, as they cross to another thread (a rebuild split between two threads adds them up). */
+export interface CountsTally {
+  mi: Map<string, number>;
+  rules: Map<string, number>;
+  versions: Map<string, number>;
+}
+
 /**
  * The counts a rebuild from zero keeps while it writes (its count triggers dropped): `mi_counts`, `rule_counts` and
  * `course_version_counts`, tallied in memory row by row as they are written and stored once at the end, so the
@@ -35,6 +42,17 @@ export class BulkCounts {
     if (!row.visible) return;
     bump(this.versions, [row.courseId, row.version].join(SEP));
     bump(this.mi, [row.courseId, row.status, overdueAt, row.orgUnitId, row.department ?? ''].join(SEP));
+  }
+
+  tally(): CountsTally {
+    return { mi: this.mi, rules: this.rules, versions: this.versions };
+  }
+
+  /** Adds counts tallied elsewhere over other rows (the counts are sums over rows, so halves add up). */
+  addTally(tally: CountsTally): void {
+    for (const [key, n] of tally.mi) bump(this.mi, key, n);
+    for (const [key, n] of tally.rules) bump(this.rules, key, n);
+    for (const [key, n] of tally.versions) bump(this.versions, key, n);
   }
 
   /** Stores the counts (into empty tables). */
@@ -61,6 +79,6 @@ export class BulkCounts {
   }
 }
 
-function bump(counts: Map<string, number>, key: string): void {
-  counts.set(key, (counts.get(key) ?? 0) + 1);
+function bump(counts: Map<string, number>, key: string, by = 1): void {
+  counts.set(key, (counts.get(key) ?? 0) + by);
 }

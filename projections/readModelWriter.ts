@@ -104,7 +104,7 @@ export class ReadModelWriter {
       user.department,
       overdueAt,
     );
-    const exemptions = exemptionRows(userId, { assignments: new Map([[courseId, assignment]]) });
+    const exemptions = exemptionRows(userId, assignment);
     for (const exemption of exemptions) {
       s.insertExemption.run(
         exemption.userId,

@@ -1,7 +1,7 @@
 import type { TrainingStatus } from '../domain/policies/versionPolicy';
 import type { RetakeView, SourceView } from '../domain/queryResults/userViewResults';
 import { sourceLabel } from '../domain/userTraining/assignmentSource';
-import type { Assignment, Completion, TrainingState } from '../domain/userTraining/trainingState';
+import type { Assignment, Completion } from '../domain/userTraining/trainingState';
 import { isRequired, isVisible } from '../domain/userTraining/trainingState';
 
 /**
@@ -75,25 +75,23 @@ export function assignmentRow(userId: string, assignment: Assignment): Assignmen
   };
 }
 
-/** R7: every rule source of a current assignment, ticked when exempt, with reason, applied-by and applied-at. */
-export function exemptionRows(userId: string, state: TrainingState): ExemptionRow[] {
+/** R7: each rule source of an assignment (none when it is not current), ticked when exempt, with reason, applied-by and applied-at. */
+export function exemptionRows(userId: string, assignment: Assignment): ExemptionRow[] {
+  if (!assignment.active) return [];
   const rows: ExemptionRow[] = [];
-  for (const assignment of state.assignments.values()) {
-    if (!assignment.active) continue;
-    for (const source of assignment.sources) {
-      if (source.ruleId === null) continue;
-      rows.push({
-        userId,
-        courseId: assignment.courseId,
-        ruleId: source.ruleId,
-        source: sourceLabel(source),
-        exempted: source.exempt,
-        reason: source.exemption?.reason ?? null,
-        appliedBy: source.exemption?.appliedBy ?? null,
-        appliedAt: source.exemption?.appliedAt ?? null,
-        until: source.exemption?.until ?? null,
-      });
-    }
+  for (const source of assignment.sources) {
+    if (source.ruleId === null) continue;
+    rows.push({
+      userId,
+      courseId: assignment.courseId,
+      ruleId: source.ruleId,
+      source: sourceLabel(source),
+      exempted: source.exempt,
+      reason: source.exemption?.reason ?? null,
+      appliedBy: source.exemption?.appliedBy ?? null,
+      appliedAt: source.exemption?.appliedAt ?? null,
+      until: source.exemption?.until ?? null,
+    });
   }
-  return rows.sort((a, b) => a.courseId.localeCompare(b.courseId) || a.ruleId.localeCompare(b.ruleId));
+  return rows.length > 1 ? rows.sort((a, b) => a.ruleId.localeCompare(b.ruleId)) : rows;
 }

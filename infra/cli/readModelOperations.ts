@@ -11,18 +11,30 @@ import { compareReadModels } from '../../projections/verifyReadModels';
 import type { Config } from '../config';
 import { ConfigError } from '../config';
 import { buildEngine, readModelFileOf } from '../engine/buildEngine';
-import { openEventStore } from '../openEventStore';
+import { eventsFileOf, openEventStore } from '../openEventStore';
+import { RebuildHelperThread } from '../rebuild/rebuildHelperThread';
 import { ProgressBar } from './progressBar';
 import { renderTable } from './table';
 
-/** Projects the whole log into a new read-model file, with a progress bar; returns the events applied. */
-async function project(store: EventStore, file: string, label: string, until?: number): Promise<number> {
+/**
+ * Projects the whole log into a new read-model file, with a progress bar; returns the events applied. On the
+ * embedded store a second thread rebuilds half of the users (issue #19); its share shows on the bar when it is in.
+ */
+async function project(
+  config: Config,
+  store: EventStore,
+  file: string,
+  label: string,
+  until?: number,
+): Promise<number> {
   const readModels = ReadModelDb.open({ file, bulk: true });
+  const helper = config.EVENT_STORE === 'sqlite' ? new RebuildHelperThread(eventsFileOf(config), file) : undefined;
   try {
     const bar = new ProgressBar(label);
     const started = Date.now();
     const events = await rebuildFromEvents(store, readModels, {
       ...(until === undefined ? {} : { until }),
+      ...(helper ? { helper } : {}),
       onProgress: (progress) => bar.update(progress.position, progress.head, progress.elapsedMs, progress.events),
     });
     bar.finish(events, Date.now() - started);
@@ -30,6 +42,7 @@ async function project(store: EventStore, file: string, label: string, until?: n
     readModels.db.pragma('wal_checkpoint(TRUNCATE)');
     return events;
   } finally {
+    await helper?.close();
     readModels.close();
   }
 }
@@ -47,7 +60,7 @@ export async function rebuildReadModels(config: Config): Promise<number> {
     const live = readModelFileOf(config);
     const scratch = `${live}.rebuild`;
     removeDatabase(scratch);
-    await project(store, scratch, 'rebuild');
+    await project(config, store, scratch, 'rebuild');
     // The new file replaces the old in one rename; the old WAL must not be replayed onto it.
     for (const suffix of ['-wal', '-shm']) fs.rmSync(`${live}${suffix}`, { force: true });
     fs.renameSync(scratch, live);
@@ -134,7 +147,7 @@ async function verifyReadModels(config: Config, store: EventStore): Promise<numb
     live.db.exec('BEGIN');
     const position = live.position();
     const scratchFile = path.join(scratchDir, 'readmodels.db');
-    await project(store, scratchFile, 'verify: rebuilding', position);
+    await project(config, store, scratchFile, 'verify: rebuilding', position);
     const rebuilt = ReadModelDb.open({ file: scratchFile });
     try {
       const result = compareReadModels(live, rebuilt);

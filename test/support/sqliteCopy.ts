@@ -11,8 +11,9 @@ export async function sqliteCopyOf(store: EventStore): Promise<EventStore> {
   return asConfiguredPort(await fullSqliteCopyOf(store));
 }
 
-async function fullSqliteCopyOf(store: EventStore): Promise<SqliteEventStore> {
-  const copy = SqliteEventStore.open({ file: ':memory:' });
+/** The same copy in a file, whole (every SQLite read), for what opens the file again (the rebuild's second thread). */
+export async function fullSqliteCopyOf(store: EventStore, file = ':memory:'): Promise<SqliteEventStore> {
+  const copy = SqliteEventStore.open({ file });
   for (let position = 0; ; ) {
     const page = await store.readAll(position, 1000);
     if (page.length === 0) return copy;
