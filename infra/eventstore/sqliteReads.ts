@@ -35,24 +35,24 @@ class LazyStoredEvent implements StoredEvent {
   #metadata: EventMetadata | undefined;
 
   constructor(row: EventRow) {
-    this.id = row.id;
-    this.stream = row.stream;
-    this.type = row.type;
-    this.revision = row.revision;
-    this.position = row.position;
+    this.position = row[0];
+    this.id = row[1];
+    this.stream = row[2];
+    this.revision = row[3];
+    this.type = row[4];
     this.#row = row;
   }
 
   get data(): unknown {
     if (!this.#dataParsed) {
-      this.#data = JSON.parse(this.#row.data) as unknown;
+      this.#data = JSON.parse(this.#row[5]) as unknown;
       this.#dataParsed = true;
     }
     return this.#data;
   }
 
   get metadata(): EventMetadata {
-    this.#metadata ??= JSON.parse(this.#row.metadata) as EventMetadata;
+    this.#metadata ??= JSON.parse(this.#row[6]) as EventMetadata;
     return this.#metadata;
   }
 
@@ -89,8 +89,10 @@ export class SqliteReader {
 
   streams(streams: readonly string[]): Map<string, StoredEvent[]> {
     const result = new Map<string, StoredEvent[]>(streams.map((stream) => [stream, []]));
-    for (const row of this.statements.readStreams.all(JSON.stringify(streams)))
-      result.get(row.stream)?.push(toEvent(row));
+    for (const row of this.statements.readStreams.all(JSON.stringify(streams))) {
+      const event = toEvent(row);
+      result.get(event.stream)?.push(event);
+    }
     return result;
   }
 

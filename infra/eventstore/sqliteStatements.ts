@@ -5,15 +5,20 @@
 import type Database from 'better-sqlite3';
 import { REFERENCE_STREAMS } from './sqliteSchema';
 
-export interface EventRow {
-  position: number;
-  id: string;
-  stream: string;
-  revision: number;
-  type: string;
-  data: string;
-  metadata: string;
-}
+/**
+ * An event as the reads below return it: better-sqlite3's raw mode, an array in the order of the columns selected
+ * (position, id, stream, revision, type, data, metadata). An object per row cost a third more than the array when
+ * reading a million events (3.1-4.1 s against 2.1 s).
+ */
+export type EventRow = [
+  position: number,
+  id: string,
+  stream: string,
+  revision: number,
+  type: string,
+  data: string,
+  metadata: string,
+];
 
 export interface IdRow {
   stream: string;
@@ -33,28 +38,40 @@ export function prepareStatements(db: Database.Database) {
     insertEvent: db.prepare<[string, string, number, string, string, string, string]>(
       'INSERT INTO events (id, stream, revision, type, data, metadata, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    readStream: db.prepare<[string, number], EventRow>(
-      'SELECT position, id, stream, revision, type, data, metadata FROM events WHERE stream = ? AND revision >= ? ORDER BY revision',
-    ),
-    readAll: db.prepare<[number, number], EventRow>(
-      'SELECT position, id, stream, revision, type, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?',
-    ),
-    readReferenceData: db.prepare<[number, number, number], EventRow>(
-      `SELECT position, id, stream, revision, type, data, metadata FROM events
+    readStream: db
+      .prepare<[string, number], EventRow>(
+        'SELECT position, id, stream, revision, type, data, metadata FROM events WHERE stream = ? AND revision >= ? ORDER BY revision',
+      )
+      .raw(),
+    readAll: db
+      .prepare<[number, number], EventRow>(
+        'SELECT position, id, stream, revision, type, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?',
+      )
+      .raw(),
+    readReferenceData: db
+      .prepare<[number, number, number], EventRow>(
+        `SELECT position, id, stream, revision, type, data, metadata FROM events
        WHERE ${REFERENCE_STREAMS} AND position > ? AND position <= ? ORDER BY position LIMIT ?`,
-    ),
-    readStreams: db.prepare<[string], EventRow>(
-      'SELECT position, id, stream, revision, type, data, metadata FROM events WHERE stream IN (SELECT value FROM json_each(?)) ORDER BY stream, revision',
-    ),
-    readReferenceDataAnd: db.prepare<[number, number, string, number], EventRow>(
-      `SELECT position, id, stream, revision, type, data, metadata FROM events
+      )
+      .raw(),
+    readStreams: db
+      .prepare<[string], EventRow>(
+        'SELECT position, id, stream, revision, type, data, metadata FROM events WHERE stream IN (SELECT value FROM json_each(?)) ORDER BY stream, revision',
+      )
+      .raw(),
+    readReferenceDataAnd: db
+      .prepare<[number, number, string, number], EventRow>(
+        `SELECT position, id, stream, revision, type, data, metadata FROM events
        WHERE position > ? AND position <= ? AND (${REFERENCE_STREAMS} OR type IN (SELECT value FROM json_each(?))) ORDER BY position LIMIT ?`,
-    ),
+      )
+      .raw(),
     // Keyset paging over the (stream, revision) unique index: each page starts where the last one ended.
-    readStreamsByPrefix: db.prepare<[string, number, string, number, number], EventRow>(
-      `SELECT position, id, stream, revision, type, data, metadata FROM events
+    readStreamsByPrefix: db
+      .prepare<[string, number, string, number, number], EventRow>(
+        `SELECT position, id, stream, revision, type, data, metadata FROM events
        WHERE (stream, revision) > (?, ?) AND stream < ? AND position <= ? ORDER BY stream, revision LIMIT ?`,
-    ),
+      )
+      .raw(),
     head: db.prepare<[], { head: number }>('SELECT COALESCE(MAX(position), 0) AS head FROM events'),
     findCommand: db.prepare<[string], { reply: string; position: number; owner: string | null }>(
       'SELECT reply, position, owner FROM commands WHERE command_id = ?',
