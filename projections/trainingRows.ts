@@ -75,7 +75,10 @@ export function assignmentRow(userId: string, assignment: Assignment): Assignmen
   };
 }
 
-/** R7: each rule source of an assignment (none when it is not current), ticked when exempt, with reason, applied-by and applied-at. */
+/**
+ * R7: each rule source of an assignment (none when it is not current), ticked when exempt, with reason, applied-by
+ * and applied-at, in rule order.
+ */
 export function exemptionRows(userId: string, assignment: Assignment): ExemptionRow[] {
   if (!assignment.active) return [];
   const rows: ExemptionRow[] = [];
@@ -93,5 +96,5 @@ export function exemptionRows(userId: string, assignment: Assignment): Exemption
       until: source.exemption?.until ?? null,
     });
   }
-  return rows.length > 1 ? rows.sort((a, b) => a.ruleId.localeCompare(b.ruleId)) : rows;
+  return rows.sort((a, b) => a.ruleId.localeCompare(b.ruleId));
 }

@@ -6,9 +6,8 @@ import type Database from 'better-sqlite3';
 import { REFERENCE_STREAMS } from './sqliteSchema';
 
 /**
- * An event as the reads below return it: better-sqlite3's raw mode, an array in the order of the columns selected
- * (position, id, stream, revision, type, data, metadata). An object per row cost a third more than the array when
- * reading a million events (3.1-4.1 s against 2.1 s).
+ * An event as the reads below return it: better-sqlite3's raw mode, an array in the order of EVENT_COLUMNS. An object
+ * per row cost a third more than the array when reading a million events (3.1-4.1 s against 2.1 s).
  */
 export type EventRow = [
   position: number,
@@ -20,6 +19,9 @@ export type EventRow = [
   metadata: string,
 ];
 
+/** The columns every event read selects, in the order of EventRow. */
+const EVENT_COLUMNS = 'position, id, stream, revision, type, data, metadata';
+
 export interface IdRow {
   stream: string;
   revision: number;
@@ -27,6 +29,7 @@ export interface IdRow {
 }
 
 export function prepareStatements(db: Database.Database) {
+  const eventReads = <P extends unknown[]>(sql: string) => db.prepare<P, EventRow>(sql).raw();
   return {
     streamRevision: db.prepare<[string], { revision: number | null }>(
       'SELECT MAX(revision) AS revision FROM events WHERE stream = ?',
@@ -38,40 +41,28 @@ export function prepareStatements(db: Database.Database) {
     insertEvent: db.prepare<[string, string, number, string, string, string, string]>(
       'INSERT INTO events (id, stream, revision, type, data, metadata, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    readStream: db
-      .prepare<[string, number], EventRow>(
-        'SELECT position, id, stream, revision, type, data, metadata FROM events WHERE stream = ? AND revision >= ? ORDER BY revision',
-      )
-      .raw(),
-    readAll: db
-      .prepare<[number, number], EventRow>(
-        'SELECT position, id, stream, revision, type, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?',
-      )
-      .raw(),
-    readReferenceData: db
-      .prepare<[number, number, number], EventRow>(
-        `SELECT position, id, stream, revision, type, data, metadata FROM events
+    readStream: eventReads<[string, number]>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision`,
+    ),
+    readAll: eventReads<[number, number]>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+    ),
+    readReferenceData: eventReads<[number, number, number]>(
+      `SELECT ${EVENT_COLUMNS} FROM events
        WHERE ${REFERENCE_STREAMS} AND position > ? AND position <= ? ORDER BY position LIMIT ?`,
-      )
-      .raw(),
-    readStreams: db
-      .prepare<[string], EventRow>(
-        'SELECT position, id, stream, revision, type, data, metadata FROM events WHERE stream IN (SELECT value FROM json_each(?)) ORDER BY stream, revision',
-      )
-      .raw(),
-    readReferenceDataAnd: db
-      .prepare<[number, number, string, number], EventRow>(
-        `SELECT position, id, stream, revision, type, data, metadata FROM events
+    ),
+    readStreams: eventReads<[string]>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream IN (SELECT value FROM json_each(?)) ORDER BY stream, revision`,
+    ),
+    readReferenceDataAnd: eventReads<[number, number, string, number]>(
+      `SELECT ${EVENT_COLUMNS} FROM events
        WHERE position > ? AND position <= ? AND (${REFERENCE_STREAMS} OR type IN (SELECT value FROM json_each(?))) ORDER BY position LIMIT ?`,
-      )
-      .raw(),
+    ),
     // Keyset paging over the (stream, revision) unique index: each page starts where the last one ended.
-    readStreamsByPrefix: db
-      .prepare<[string, number, string, number, number], EventRow>(
-        `SELECT position, id, stream, revision, type, data, metadata FROM events
+    readStreamsByPrefix: eventReads<[string, number, string, number, number]>(
+      `SELECT ${EVENT_COLUMNS} FROM events
        WHERE (stream, revision) > (?, ?) AND stream < ? AND position <= ? ORDER BY stream, revision LIMIT ?`,
-      )
-      .raw(),
+    ),
     head: db.prepare<[], { head: number }>('SELECT COALESCE(MAX(position), 0) AS head FROM events'),
     findCommand: db.prepare<[string], { reply: string; position: number; owner: string | null }>(
       'SELECT reply, position, owner FROM commands WHERE command_id = ?',

@@ -110,6 +110,7 @@ const ALLOWED: Record<string, Record<string, string>> = {
   },
   'infra/eventstore/sqliteStatements.ts': {
     REFERENCE_STREAMS: 'a constant condition over the stream column (from sqliteSchema.ts)',
+    EVENT_COLUMNS: 'a constant column list, the order of the EventRow tuple every event read returns',
   },
 };
 
