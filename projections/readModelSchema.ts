@@ -11,10 +11,17 @@ export const READ_MODEL_NAMES = ['referenceData', 'assignments'] as const;
  * Bumped whenever a table or a row derivation changes: read models built by another version are dropped on open
  * and rebuilt from the events by the next catch-up.
  */
-export const READ_MODEL_VERSION = 10;
+export const READ_MODEL_VERSION = 11;
 export type ReadModelName = (typeof READ_MODEL_NAMES)[number];
 
 export { NO_DUE_DATE };
+
+/**
+ * What an update of an assignment row must change to move its MI count: the upsert rewrites every column, and most
+ * updates (progress, a start, a score) change none of these, so the trigger fires no statement for them.
+ */
+const MI_COUNTED_CHANGE =
+  'OLD.course_id IS NOT NEW.course_id OR OLD.status IS NOT NEW.status OR OLD.overdue_at IS NOT NEW.overdue_at OR OLD.org_unit_id IS NOT NEW.org_unit_id OR OLD.department IS NOT NEW.department OR OLD.visible IS NOT NEW.visible OR OLD.user_active IS NOT NEW.user_active';
 
 /** A row counts in MI when it is visible and its user active (the condition of the partial index assignments_mi). */
 function countTrigger(name: string, on: 'INSERT' | 'DELETE' | 'UPDATE', rows: ('OLD' | 'NEW')[]): string {
@@ -26,7 +33,8 @@ function countTrigger(name: string, on: 'INSERT' | 'DELETE' | 'UPDATE', rows: ('
       ? `INSERT INTO mi_counts SELECT NEW.course_id, NEW.status, IFNULL(NEW.overdue_at, ${NO_DUE_DATE}), NEW.org_unit_id, IFNULL(NEW.department, ''), 1 WHERE ${counted} ON CONFLICT DO UPDATE SET n = n + 1;`
       : `UPDATE mi_counts SET n = n - 1 WHERE ${counted} AND ${key('OLD')}; DELETE FROM mi_counts WHERE ${counted} AND ${key('OLD')} AND n = 0;`;
   });
-  return `CREATE TRIGGER IF NOT EXISTS ${name} AFTER ${on} ON assignments BEGIN ${steps.join(' ')} END;`;
+  const when = on === 'UPDATE' ? ` WHEN ${MI_COUNTED_CHANGE}` : '';
+  return `CREATE TRIGGER IF NOT EXISTS ${name} AFTER ${on} ON assignments${when} BEGIN ${steps.join(' ')} END;`;
 }
 
 /** Every trigger that keeps counts (MI counts and the tallies): a rebuild drops them and counts as it writes. */

@@ -6,7 +6,7 @@ import type { Assignment } from '../domain/userTraining/trainingState';
 import type { BulkCounts } from './bulkCounts';
 import type { ReadModelDb } from './readModelDb';
 import { READ_MODEL_NAMES } from './readModelSchema';
-import { assignmentRow, exemptionRows } from './trainingRows';
+import { assignmentRow, exemptionRows, sameExemptionRows } from './trainingRows';
 
 const flag = (value: boolean) => (value ? 1 : 0);
 
@@ -75,9 +75,14 @@ export class ReadModelWriter {
   ): void {
     const s = this.s;
     if (assignment) s.saveAssignment.run(userId, courseId, JSON.stringify(assignment));
+    const exemptions = assignment ? exemptionRows(userId, assignment) : [];
+    // Most events (progress, a start, a completion) leave the rule sources as they were: their rows, and the counts
+    // their triggers keep, stay untouched; the assignment row's own update moves the counts of the pairs.
+    const keepExemptions = before?.active === true && sameExemptionRows(exemptionRows(userId, before), exemptions);
     if (before?.active) {
       if (!assignment?.active) s.deleteAssignment.run(userId, courseId);
-      if (before.sources.some((source) => source.ruleId !== null)) s.deleteExemptionsOf.run(userId, courseId);
+      if (!keepExemptions && before.sources.some((source) => source.ruleId !== null))
+        s.deleteExemptionsOf.run(userId, courseId);
     }
     if (!assignment?.active) return;
     const row = assignmentRow(userId, assignment);
@@ -104,8 +109,7 @@ export class ReadModelWriter {
       user.department,
       overdueAt,
     );
-    const exemptions = exemptionRows(userId, assignment);
-    for (const exemption of exemptions) {
+    for (const exemption of keepExemptions ? [] : exemptions) {
       s.insertExemption.run(
         exemption.userId,
         exemption.courseId,

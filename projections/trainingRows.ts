@@ -98,3 +98,12 @@ export function exemptionRows(userId: string, assignment: Assignment): Exemption
   }
   return rows.sort((a, b) => a.ruleId.localeCompare(b.ruleId));
 }
+
+/** Whether two lists of exemption rows (as exemptionRows gives them, in rule order) hold the same rows. */
+export function sameExemptionRows(a: ExemptionRow[], b: ExemptionRow[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((row, i) => {
+    const other = b[i] as ExemptionRow;
+    return (Object.keys(row) as (keyof ExemptionRow)[]).every((key) => row[key] === other[key]);
+  });
+}

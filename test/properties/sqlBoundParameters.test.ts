@@ -56,6 +56,8 @@ const ALLOWED: Record<string, Record<string, string>> = {
     name: 'countTrigger(): a trigger name given by the constant schema text',
     on: "countTrigger(): 'INSERT', 'DELETE' or 'UPDATE' (its parameter's type)",
     "steps.join(' ')": 'countTrigger(): constant statements built above',
+    when: "countTrigger(): '' or a WHEN clause over the constant MI_COUNTED_CHANGE",
+    MI_COUNTED_CHANGE: 'a constant condition over the OLD and NEW rows',
     "countTrigger('mi_counts_insert', 'INSERT', ['NEW'])": 'a constant trigger definition',
     "countTrigger('mi_counts_delete', 'DELETE', ['OLD'])": 'a constant trigger definition',
     "countTrigger('mi_counts_update', 'UPDATE', ['OLD', 'NEW'])": 'a constant trigger definition',
