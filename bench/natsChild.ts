@@ -49,15 +49,18 @@ async function natsWorkloads(quick: boolean): Promise<Result[]> {
     const courseId = portal.courseIds[0] as string;
     const sustainedCount = quick ? 2_000 : 20_000;
     const rateCount = quick ? 2_000 : 10_000;
+    // One command per user before the timed run (see natsLoadChild.ts).
+    const warmUpCount = portal.userIds.length;
     const before = await server.store.headPosition();
     // The load comes from another process, as an upstream service's would.
     // Not spawnSync: the engine serving the load runs in this process and must keep its event loop.
     const load = await runChild(path.join(__dirname, 'natsLoadChild.js'), [
-      JSON.stringify({ url: nats.url, userIds: portal.userIds, courseId, sustainedCount, rateCount }),
+      JSON.stringify({ url: nats.url, userIds: portal.userIds, courseId, sustainedCount, rateCount, warmUpCount }),
     ]);
     check(load.status === 0, `NATS load process failed: ${load.stderr}`);
     const report = JSON.parse(load.stdout) as {
       failures: number;
+      warmUpCommandsPerS: number;
       commandsPerS: number;
       sustained: ReturnType<typeof summarize>;
       atRate: ReturnType<typeof summarize>;
@@ -65,8 +68,8 @@ async function natsWorkloads(quick: boolean): Promise<Result[]> {
     check(report.failures === 0, `${report.failures} NATS commands refused`);
     const stored = (await server.store.headPosition()) - before;
     check(
-      stored >= sustainedCount + rateCount,
-      `expected ${sustainedCount + rateCount} progress events stored, found ${stored}`,
+      stored >= warmUpCount + sustainedCount + rateCount,
+      `expected ${warmUpCount + sustainedCount + rateCount} progress events stored, found ${stored}`,
     );
     const throughput = report.commandsPerS;
     const s = report.sustained;
@@ -91,8 +94,13 @@ async function natsWorkloads(quick: boolean): Promise<Result[]> {
     return [
       {
         workload: 'NATS request-reply, sustained',
-        size: `${sustainedCount.toLocaleString('en')} RecordProgress, 128 in flight, client in its own process`,
-        figures: { commandsPerS: throughput, p50Ms: s.p50Ms, p99Ms: s.p99Ms },
+        size: `${sustainedCount.toLocaleString('en')} RecordProgress, 128 in flight, client in its own process, after ${warmUpCount.toLocaleString('en')} to warm up`,
+        figures: {
+          commandsPerS: throughput,
+          p50Ms: s.p50Ms,
+          p99Ms: s.p99Ms,
+          warmUpCommandsPerS: report.warmUpCommandsPerS,
+        },
         target: '≥ 5,000 commands/s',
         met: throughput >= 5_000,
       },
