@@ -14,11 +14,12 @@ export function eventsFileOf(config: Config): string {
 /**
  * The event store the configuration names; the embedded default is one SQLite file in the data folder, written
  * through its writer thread. A worker thread that reads (projections) or writes only checkpoints (the relay) opens
- * it with `writerThread: false`: its own connection writes, without a thread of its own.
+ * it with `writerThread: false`: its own connection writes, without a thread of its own. With a projection thread,
+ * `walCheckpointsElsewhere`: that thread checkpoints the WAL (projectionThreadMain.ts), not the commits.
  */
 export function openEventStore(
   config: Config,
-  options: { writerThread?: boolean; integrityCheck?: boolean } = {},
+  options: { writerThread?: boolean; integrityCheck?: boolean; walCheckpointsElsewhere?: boolean } = {},
 ): EventStore {
   switch (config.EVENT_STORE) {
     case 'sqlite':
@@ -27,6 +28,7 @@ export function openEventStore(
         synchronous: config.LMS_SQLITE_SYNCHRONOUS,
         writerThread: options.writerThread ?? true,
         integrityCheck: options.integrityCheck ?? false,
+        walCheckpointsElsewhere: options.walCheckpointsElsewhere ?? false,
       });
     case 'memory':
       return new MemoryEventStore();

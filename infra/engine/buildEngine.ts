@@ -60,7 +60,15 @@ export const readModelFileOf = (config: Config): string =>
 export function buildEngine(options: BuildEngineOptions): Engine {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? openEventStore(config, { integrityCheck: options.integrityCheck ?? false });
+  const threadable = options.store === undefined && options.readModels === undefined && config.EVENT_STORE !== 'memory';
+  const thread = options.projectionThread && threadable ? options.projectionThread : undefined;
+  const store =
+    options.store ??
+    openEventStore(config, {
+      integrityCheck: options.integrityCheck ?? false,
+      // The projection thread checkpoints the WAL: commits do not stop to copy it into the file.
+      walCheckpointsElsewhere: thread !== undefined,
+    });
   const readModelFile = readModelFileOf(config);
   // Read models are derived: NORMAL (no fsync per batch) loses at most the last batches on power loss, rows and
   // checkpoint together, and the next catch-up projects them again.
@@ -84,8 +92,6 @@ export function buildEngine(options: BuildEngineOptions): Engine {
   // Work that keeps failing is parked in the store itself (R29): every instance and the CLI see one list.
   const parked = new StoredParkedWorkLog(store, clock);
   const reactor = new AssignmentReactor(commands, { ...(logger ? { logger } : {}), parked, ...options.reactor });
-  const threadable = options.store === undefined && options.readModels === undefined && config.EVENT_STORE !== 'memory';
-  const thread = options.projectionThread && threadable ? options.projectionThread : undefined;
   const batchSize = typeof thread === 'object' ? thread.batchSize : undefined;
   const projections: Projections = thread
     ? new ProjectionThread({ config, readModelFile, ...(batchSize ? { batchSize } : {}) }, readModels)

@@ -54,6 +54,12 @@ export interface SqliteEventStoreOptions {
   writerThread?: boolean;
   /** Run SQLite's quick check of the file at open (R30): a damaged file is refused with a named, fatal error. */
   integrityCheck?: boolean;
+  /**
+   * WAL checkpoints are taken by another connection (the projection thread's, see `checkpointWal`), off the commit
+   * path: this store's commits checkpoint only as a backstop, past WAL_BACKSTOP_PAGES. Without it a commit that
+   * crosses SQLite's 1,000 pages copies them into the file and fsyncs it before it returns.
+   */
+  walCheckpointsElsewhere?: boolean;
 }
 
 export class SqliteEventStore implements EventStore {
@@ -75,6 +81,7 @@ export class SqliteEventStore implements EventStore {
         file: path.resolve(options.file),
         synchronous,
         busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+        walCheckpointsElsewhere: options.walCheckpointsElsewhere ?? false,
       });
     const statements = prepareStatements(db);
     this.reader = new SqliteReader(statements);
@@ -109,6 +116,17 @@ export class SqliteEventStore implements EventStore {
       });
     }
     return this.groupCommit.append(writes, options.command);
+  }
+
+  /**
+   * Copies what the WAL holds into the database file as far as readers allow, without waiting for any lock (a
+   * PASSIVE checkpoint: writers go on appending meanwhile). Returns the WAL's frames and how many are in the file.
+   */
+  checkpointWal(): { walFrames: number; checkpointedFrames: number } {
+    return this.run(() => {
+      const [row] = this.db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
+      return { walFrames: row?.log ?? 0, checkpointedFrames: row?.checkpointed ?? 0 };
+    });
   }
 
   /** R30: SQLite's integrity check of the whole file, then every event's checksum. */

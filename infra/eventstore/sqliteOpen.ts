@@ -22,7 +22,14 @@ export interface SqliteOpenOptions {
   busyTimeoutMs?: number;
   writerThread?: boolean;
   integrityCheck?: boolean;
+  walCheckpointsElsewhere?: boolean;
 }
+
+/**
+ * The WAL size (pages) past which a connection whose checkpoints are taken elsewhere checkpoints by itself: only when
+ * the other connection has not run for a long while (its thread failing or stopped); 40 MB at 4 KiB pages.
+ */
+export const WAL_BACKSTOP_PAGES = 10_000;
 
 /**
  * Opens (creating when missing) the file and its schema and hands the connection to `use`. If opening or `use`
@@ -47,6 +54,7 @@ export function openSqliteDatabase<T>(options: SqliteOpenOptions, use: (db: Data
     const opened = db;
     retryWhileBusy(() => opened.pragma('journal_mode = WAL'), busyTimeoutMs);
     db.pragma(`synchronous = ${synchronous}`);
+    if (options.walCheckpointsElsewhere) db.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
     if (options.integrityCheck) quickCheck(db, options.file);
     db.exec(SCHEMA);
     addChecksumColumn(db);

@@ -19,6 +19,7 @@ const store = SqliteEventStore.open({
   file: data.file,
   synchronous: data.synchronous,
   busyTimeoutMs: data.busyTimeoutMs,
+  walCheckpointsElsewhere: data.walCheckpointsElsewhere,
 });
 
 function describe(error: unknown): SqliteWriterError {

@@ -5,6 +5,8 @@ export interface SqliteWriterData {
   file: string;
   synchronous: 'FULL' | 'NORMAL';
   busyTimeoutMs: number;
+  /** See SqliteEventStoreOptions.walCheckpointsElsewhere. */
+  walCheckpointsElsewhere?: boolean;
 }
 
 export type SqliteWriterRequest =

@@ -46,6 +46,19 @@ describe('projection thread: the read models projected on a second core', () => 
     return { h, readModels, thread };
   }
 
+  test("checkpoints the event store's WAL on its own, so the engine's commits need not: the events reach the database file", async () => {
+    const { h, thread } = await threadOnHistory();
+    await thread.catchUp();
+    const file = path.join(path.dirname(thread.readModels.file), 'events.db');
+    // The history is far under SQLite's 1,000 pages: no commit has checkpointed it, the file holds only its header.
+    const before = fs.statSync(file).size;
+    await h.ok('RecordProgress', { userId: 'ada', courseId: 'security', progress: 30 });
+    const deadline = Date.now() + 10_000;
+    while (fs.statSync(file).size <= before && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fs.statSync(file).size).toBeGreaterThan(before);
+  });
+
   test('R20: a catch-up in the worker thread brings the read models this thread queries to the head, equal to projecting here', async () => {
     const { h, readModels, thread } = await threadOnHistory();
     expect(thread.position).toBe(0);

@@ -226,6 +226,35 @@ describe('SqliteEventStore', () => {
     expect(await store.headPosition()).toBe(1);
   });
 
+  describe('WAL checkpoints taken elsewhere (the projection thread under lms serve)', () => {
+    const PAGE = 4096;
+    const walPages = () => fs.statSync(`${file}-wal`).size / PAGE;
+    async function appendMany(store: SqliteEventStore, count: number) {
+      for (let i = 0; i < count; i++)
+        await store.append([{ stream: `s-${i}`, expectedRevision: 'no_stream', events: [event({ n: i })] }]);
+    }
+
+    it("commits leave the WAL to grow past SQLite's 1,000 pages, and checkpointWal copies all of it into the file", async () => {
+      const store = SqliteEventStore.open({ file, synchronous: 'NORMAL', walCheckpointsElsewhere: true });
+      opened.push(store);
+      await appendMany(store, 400);
+      expect(walPages()).toBeGreaterThan(1_200);
+      const before = fs.statSync(file).size;
+      const { walFrames, checkpointedFrames } = store.checkpointWal();
+      expect(walFrames).toBeGreaterThan(1_200);
+      expect(checkpointedFrames).toBe(walFrames);
+      expect(fs.statSync(file).size).toBeGreaterThan(before);
+      expect(await store.headPosition()).toBe(400);
+    });
+
+    it('by default a commit checkpoints once the WAL passes 1,000 pages, so it stays near that size', async () => {
+      const store = open({ synchronous: 'NORMAL' });
+      await appendMany(store, 400);
+      expect(walPages()).toBeLessThan(1_200);
+      expect(await store.headPosition()).toBe(400);
+    });
+  });
+
   describe('two instances on one file (standing in for two processes)', () => {
     it('see each other’s appends', async () => {
       const one = open();
