@@ -3,6 +3,7 @@
  * date and score corrected, a completion revoked, a due date extended, a hire date corrected.
  */
 
+import { refuseFutureCompletion } from '../policies/completionDatePolicy';
 import { expiryDate, hasLapsed } from '../policies/validityPolicy';
 import { statusWords } from '../policies/versionPolicy';
 import { ruleViolation } from '../shared/domainError';
@@ -60,12 +61,11 @@ function correctCompletion(
   const completion = requireCompletionInForce(current, 'corrected', context);
   const completedOn = command.completedOn ?? completion.completedOn;
   const score = command.score === undefined ? completion.score : command.score;
-  if (completedOn > context.today)
-    throw ruleViolation(
-      `the corrected completion date ${completedOn} is in the future for ${context.userId} (today is ${context.today} in ${context.timeZone})`,
-      { courseId, completedOn },
-      'R26',
-    );
+  refuseFutureCompletion(completedOn, context, {
+    subject: 'the corrected completion date',
+    details: { courseId, completedOn },
+    rule: 'R26',
+  });
   const renewed = earlierCompletion(current);
   if (renewed && completedOn <= renewed.completedOn)
     throw ruleViolation(

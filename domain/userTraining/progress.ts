@@ -1,4 +1,5 @@
 /** R5, R13: registration, progress and completion. */
+import { refuseFutureCompletion } from '../policies/completionDatePolicy';
 import { expiryDate } from '../policies/validityPolicy';
 import { versionOnRegistration } from '../policies/versionPolicy';
 import { ruleViolation } from '../shared/domainError';
@@ -130,11 +131,7 @@ export function complete(
       `the retake's completion date ${completedOn} must come after the completion it renews (${current.completedOn})`,
       { completedOn },
     );
-  if (completedOn > context.today)
-    throw ruleViolation(
-      `completedOn ${completedOn} is in the future for ${context.userId} (today is ${context.today} in ${context.timeZone})`,
-      { completedOn },
-    );
+  refuseFutureCompletion(completedOn, context);
   const course = requireCourse(command.courseId, context);
   const events = registrationFor(current, context, completedOn);
   const version = versionAfter(events, current.retake?.version ?? current.version);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { refuseFutureCompletion } from '../../../domain/policies/completionDatePolicy';
 import { todayIn } from '../../../domain/shared/calendar';
+import { DomainError } from '../../../domain/shared/domainError';
 import { DateInputSchema, IdSchema } from '../../../domain/shared/primitives';
 import { AssignCourseSchema, CompleteCourseSchema } from '../../../domain/userTraining/trainingCommands';
 import type { CommandReply, PairOutcome } from '../../../handlers/ports/reply';
@@ -205,13 +207,17 @@ export class CompletionsImport implements ImportKind {
       // Nothing of a row is stored unless all of it can be: the completion's date is judged before the assignment it
       // needs (the engine refuses a completion in the future only once the course is held).
       const { referenceData, clock } = session.engine.commands;
-      const zone = referenceData.timeZoneOf(data.userId);
-      const today = todayIn(clock.now(), zone);
-      if (data.completedOn > today)
-        return refused(
-          row,
-          `RULE_VIOLATION: completedOn ${data.completedOn} is in the future for ${data.userId} (today is ${today} in ${zone})`,
-        );
+      const timeZone = referenceData.timeZoneOf(data.userId);
+      try {
+        refuseFutureCompletion(data.completedOn, {
+          userId: data.userId,
+          today: todayIn(clock.now(), timeZone),
+          timeZone,
+        });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return refused(row, `${error.code}: ${error.message}`);
+      }
       const assignment = { userIds: [data.userId], courseIds: [data.courseId] };
       const reply = await session.send(
         'AssignCourse',
