@@ -13,7 +13,7 @@ import type { ProjectionThreadData, ProjectionThreadRequest } from './projection
  * engine's thread keeps deciding commands meanwhile, and queries read the read models through their own connection.
  */
 const data = workerData as ProjectionThreadData;
-/** How often the event store's WAL is checkpointed: at 5,000 commands a second, about 3 MB of WAL each time. */
+/** How often the event store's WAL is checkpointed: often, so that each checkpoint has little to copy. */
 const WAL_CHECKPOINT_INTERVAL_MS = 200;
 const store = openEventStore(data.config, { writerThread: false });
 const readModels = ReadModelDb.open({
