@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database, { type Statement } from 'better-sqlite3';
 import type { ReadModelName } from './readModelSchema';
 import { READ_MODEL_NAMES, READ_MODEL_SCHEMA, READ_MODEL_TABLES, READ_MODEL_VERSION } from './readModelSchema';
 import { retryWhileBusy } from './sqliteBusyRetry';
@@ -113,11 +113,15 @@ export class ReadModelDb {
   }
 
   checkpoint(name: ReadModelName): number {
-    const row = this.db
-      .prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?')
-      .get(name);
-    return row?.position ?? 0;
+    // Prepared once: every catch-up and every query asks, and preparing was 6% of the projection thread at a steady
+    // 1,000 commands a second.
+    this.checkpointRead ??= this.db.prepare<[string], { position: number }>(
+      'SELECT position FROM checkpoints WHERE name = ?',
+    );
+    return this.checkpointRead.get(name)?.position ?? 0;
   }
+
+  private checkpointRead: Statement<[string], { position: number }> | undefined;
 
   /** The position every read model has reached: queries are answered as of here. */
   position(): number {
