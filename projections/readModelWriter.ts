@@ -75,15 +75,14 @@ export class ReadModelWriter {
   ): void {
     const s = this.s;
     if (assignment) s.saveAssignment.run(userId, courseId, JSON.stringify(assignment));
+    // Exemption rows exist only for an active assignment's rule sources (none for an inactive one). Most events
+    // (progress, a start, a completion) leave them as they were: their rows, and the counts their triggers keep, stay
+    // untouched; the assignment row's own update moves the counts of the pairs.
+    const exemptionsBefore = before ? exemptionRows(userId, before) : [];
     const exemptions = assignment ? exemptionRows(userId, assignment) : [];
-    // Most events (progress, a start, a completion) leave the rule sources as they were: their rows, and the counts
-    // their triggers keep, stay untouched; the assignment row's own update moves the counts of the pairs.
-    const keepExemptions = before?.active === true && sameExemptionRows(exemptionRows(userId, before), exemptions);
-    if (before?.active) {
-      if (!assignment?.active) s.deleteAssignment.run(userId, courseId);
-      if (!keepExemptions && before.sources.some((source) => source.ruleId !== null))
-        s.deleteExemptionsOf.run(userId, courseId);
-    }
+    const rewriteExemptions = !sameExemptionRows(exemptionsBefore, exemptions);
+    if (before?.active && !assignment?.active) s.deleteAssignment.run(userId, courseId);
+    if (rewriteExemptions && exemptionsBefore.length > 0) s.deleteExemptionsOf.run(userId, courseId);
     if (!assignment?.active) return;
     const row = assignmentRow(userId, assignment);
     const overdueAt = this.overdueAt(row.dueDate, user.time_zone);
@@ -109,7 +108,7 @@ export class ReadModelWriter {
       user.department,
       overdueAt,
     );
-    for (const exemption of keepExemptions ? [] : exemptions) {
+    for (const exemption of rewriteExemptions ? exemptions : []) {
       s.insertExemption.run(
         exemption.userId,
         exemption.courseId,

@@ -29,7 +29,7 @@ export interface SqliteOpenOptions {
  * The WAL size (pages) past which a connection whose checkpoints are taken elsewhere checkpoints by itself: only when
  * the other connection has not run for a long while (its thread failing or stopped); 40 MB at 4 KiB pages.
  */
-export const WAL_BACKSTOP_PAGES = 10_000;
+const WAL_BACKSTOP_PAGES = 10_000;
 
 /**
  * Opens (creating when missing) the file and its schema and hands the connection to `use`. If opening or `use`
