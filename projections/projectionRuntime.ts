@@ -5,6 +5,7 @@ import type { ParkedWorkLog } from '../handlers/ports/parkedWork';
 import type { BeforeEventHook } from './projector';
 import { Projector } from './projector';
 import type { ReadModelDb } from './readModelDb';
+import { streamsReaderOf } from './unfoldedUsers';
 
 export interface ProjectionProgress {
   position: number;
@@ -56,7 +57,7 @@ export class ProjectionRuntime implements Projections {
     readonly readModels: ReadModelDb,
     options: ProjectionRuntimeOptions = {},
   ) {
-    this.projector = new Projector(readModels, options.beforeEvent, options.cacheBytes);
+    this.projector = new Projector(readModels, streamsReaderOf(store), options.beforeEvent, options.cacheBytes);
     this.batchSize = options.batchSize ?? 1000;
     this.parked = options.parked;
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;

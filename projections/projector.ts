@@ -7,6 +7,8 @@ import type { StoredEvent } from '../handlers/ports/eventStore';
 import type { ReadModelDb } from './readModelDb';
 import type { UserFacts } from './readModelWriter';
 import { ReadModelWriter } from './readModelWriter';
+import type { FoldedUsers, StreamsReader } from './unfoldedUsers';
+import { UnfoldedUsers } from './unfoldedUsers';
 
 /** Fault injection for tests: called before each event is applied, inside the batch's transaction. */
 export type BeforeEventHook = (event: StoredEvent) => void;
@@ -18,6 +20,8 @@ const assignmentKey = (userId: string, courseId: string) => `${userId}\u0000${co
  * assignments) keeps what the last batches touched, which is what the next ones touch, whatever the portal's size.
  */
 const DEFAULT_CACHE_BYTES = 16 * 1024 * 1024;
+/** Folds of a batch's unfolded users tried before giving up, when other processes keep moving the read models. */
+const FOLD_ATTEMPTS = 3;
 /** A cached "no assignment": the key and a map entry. */
 const ABSENT_BYTES = 100;
 const cachedBytes = (assignment: Assignment | null) => (assignment ? assignmentBytes(assignment) : ABSENT_BYTES);
@@ -28,18 +32,24 @@ const cachedBytes = (assignment: Assignment | null) => (assignment ? assignmentB
  */
 export class Projector {
   private readonly writer: ReadModelWriter;
-  private readonly applyInTransaction: (events: readonly StoredEvent[]) => void;
+  private readonly unfolded: UnfoldedUsers;
+  private readonly applyInTransaction: (events: readonly StoredEvent[], folded: FoldedUsers) => boolean;
 
+  /** @param readStreams whole training streams, for users a rebuild left unfolded (`UnfoldedUsers`). */
   constructor(
     private readonly readModels: ReadModelDb,
+    readStreams: StreamsReader,
     private readonly beforeEvent?: BeforeEventHook,
     private readonly maxCacheBytes = DEFAULT_CACHE_BYTES,
   ) {
     this.writer = new ReadModelWriter(readModels);
-    const transaction = readModels.db.transaction((events: readonly StoredEvent[]) => this.applyBatch(events));
+    this.unfolded = new UnfoldedUsers(readModels, readStreams);
+    const transaction = readModels.db.transaction((events: readonly StoredEvent[], folded: FoldedUsers) =>
+      this.applyBatch(events, folded),
+    );
     // IMMEDIATE: the checkpoint is read under the write lock, so two processes sharing the file never apply an event
     // twice.
-    this.applyInTransaction = (events) => transaction.immediate(events);
+    this.applyInTransaction = (events, folded) => transaction.immediate(events, folded);
   }
 
   /**
@@ -61,10 +71,15 @@ export class Projector {
    * Applies a page of events in order; a throw rolls the whole batch back. Events at or below the checkpoint are
    * skipped.
    */
-  apply(events: readonly StoredEvent[]): void {
+  async apply(events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
-    this.staged = new Map();
-    this.applyInTransaction(events);
+    for (let attempt = 1; ; attempt++) {
+      const folded = await this.unfolded.fold(events);
+      this.staged = new Map();
+      if (this.applyInTransaction(events, folded)) break;
+      if (attempt === FOLD_ATTEMPTS)
+        throw new Error(`the read models kept moving while ${FOLD_ATTEMPTS} folds of a batch's users were read`);
+    }
     for (const [key, assignment] of this.staged) {
       this.forget(key);
       this.cache.set(key, assignment);
@@ -104,12 +119,14 @@ export class Projector {
       .immediate();
   }
 
-  private applyBatch(page: readonly StoredEvent[]): void {
+  /** False when the batch's unfolded users must be folded again (nothing written). */
+  private applyBatch(page: readonly StoredEvent[], folded: FoldedUsers): boolean {
     const checkpoint = this.readModels.position();
     if (checkpoint !== this.cachedAt) this.clearCache();
     this.writer.forgetPortalZone();
     const events = page.filter((event) => event.position > checkpoint);
-    if (events.length === 0) return;
+    if (events.length === 0) return true;
+    if (!this.unfolded.store(events, folded, checkpoint, this.writer)) return false;
     // Per user × course: the assignment as the batch leaves it (evolveTraining touches only the event's course).
     const touched = new Map<
       string,
@@ -152,6 +169,7 @@ export class Projector {
     const last = events[events.length - 1] as StoredEvent;
     this.writer.writeCheckpoints(last.position);
     this.cachedAt = last.position;
+    return true;
   }
 
   private loadAssignment(key: string, userId: string, courseId: string): Assignment | null {

@@ -11,7 +11,7 @@ export const READ_MODEL_NAMES = ['referenceData', 'assignments'] as const;
  * Bumped whenever a table or a row derivation changes: read models built by another version are dropped on open
  * and rebuilt from the events by the next catch-up.
  */
-export const READ_MODEL_VERSION = 11;
+export const READ_MODEL_VERSION = 12;
 export type ReadModelName = (typeof READ_MODEL_NAMES)[number];
 
 export { NO_DUE_DATE };
@@ -109,6 +109,13 @@ CREATE TABLE IF NOT EXISTS training_state (
   PRIMARY KEY (user_id, course_id)
 ) WITHOUT ROWID;
 
+-- Users whose current assignments' folded states a rebuild from zero left out of training_state (their rows are
+-- written; the states were more than half the file and a fifth of the rebuild's time). The projector folds such a
+-- user's training stream when an event first touches them, stores every state and takes them off this list.
+CREATE TABLE IF NOT EXISTS unfolded_users (
+  user_id TEXT PRIMARY KEY
+) WITHOUT ROWID;
+
 -- One row per current assignment (user × course, R1). visible = 0 when every source is exempt (R6).
 CREATE TABLE IF NOT EXISTS assignments (
   user_id TEXT NOT NULL,
@@ -188,6 +195,7 @@ export const READ_MODEL_TABLES = [
   'users',
   'courses',
   'training_state',
+  'unfolded_users',
   'assignments',
   'mi_counts',
   'exemptions',

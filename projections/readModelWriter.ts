@@ -34,10 +34,13 @@ export class ReadModelWriter {
   /**
    * @param bulk a rebuild from zero: counts are tallied here as rows are written (the count triggers are dropped), and
    * stored at the end.
+   * @param currentStates false: a rebuild from zero that stores the folded states of removed assignments only (their
+   * completions have no row elsewhere); the caller lists the users it left out (`markUnfolded`).
    */
   constructor(
     readModels: ReadModelDb,
     private readonly bulk?: BulkCounts,
+    private readonly currentStates = true,
   ) {
     this.s = prepare(readModels);
   }
@@ -54,6 +57,16 @@ export class ReadModelWriter {
   loadAssignment(userId: string, courseId: string): Assignment | null {
     const row = this.s.loadAssignment.get(userId, courseId);
     return row ? (JSON.parse(row.state) as Assignment) : null;
+  }
+
+  /** Stores a folded assignment (the projector's state for the next event of this user and course). */
+  saveState(userId: string, courseId: string, assignment: Assignment): void {
+    this.s.saveAssignment.run(userId, courseId, JSON.stringify(assignment));
+  }
+
+  /** Lists a user whose current assignments' states were left out: the projector folds their stream first. */
+  markUnfolded(userId: string): void {
+    this.s.markUnfolded.run(userId);
   }
 
   /** Every read model's checkpoint, written in the caller's transaction with the rows it covers. */
@@ -74,7 +87,7 @@ export class ReadModelWriter {
     user: UserFacts,
   ): void {
     const s = this.s;
-    if (assignment) s.saveAssignment.run(userId, courseId, JSON.stringify(assignment));
+    if (assignment && (this.currentStates || !assignment.active)) this.saveState(userId, courseId, assignment);
     // Exemption rows exist only for an active assignment's rule sources (none for an inactive one). Most events
     // (progress, a start, a completion) leave them as they were: their rows, and the counts their triggers keep, stay
     // untouched; the assignment row's own update moves the counts of the pairs.
@@ -240,6 +253,7 @@ function prepare(readModels: ReadModelDb) {
     saveAssignment: run<[string, string, string]>(
       'INSERT INTO training_state (user_id, course_id, state) VALUES (?, ?, ?) ON CONFLICT (user_id, course_id) DO UPDATE SET state = excluded.state',
     ),
+    markUnfolded: run<[string]>('INSERT INTO unfolded_users (user_id) VALUES (?)'),
     deleteAssignment: run<[string, string]>('DELETE FROM assignments WHERE user_id = ? AND course_id = ?'),
     upsertAssignment: run<unknown[]>(
       // An upsert, not INSERT OR REPLACE: a replace deletes without firing the MI count triggers.

@@ -23,6 +23,8 @@ const HELPER_FROM_EVENTS = 200_000;
  */
 export interface TrainingRangeJob {
   head: number;
+  /** Store every folded state, current assignments' too (see RebuildOptions). */
+  currentStates: boolean;
 }
 
 export interface TrainingRangeResult {
@@ -54,6 +56,13 @@ export interface RebuildOptions {
   helper?: RebuildHelper;
   /** The log size from which the helper is used (default 200,000 events). */
   helperFromEvents?: number;
+  /**
+   * Store the folded state of every assignment (`lms verify` compares them). By default only removed assignments'
+   * states are stored (their completions are in no row) and the users with current assignments are listed in
+   * unfolded_users: the projector folds their stream again when it first touches them (issue #19: the states were
+   * more than half the file and a fifth of the rebuild's time).
+   */
+  currentStates?: boolean;
 }
 
 type ReadByPrefix = NonNullable<EventStore['readStreamsByPrefix']>;
@@ -66,7 +75,8 @@ type ReadReferenceData = NonNullable<EventStore['readReferenceData']>;
  * once, with the user's final facts, and memory holds one user. Rows are a function of a user's final training
  * state and final reference facts, which is what the event-by-event projection converges to (it rewrites a user's
  * rows when their facts change). The MI and holder indexes are built once at the end rather than row by row, and the
- * counts (MI, rules, course versions) are tallied as rows are written and stored at the end.
+ * counts (MI, rules, course versions) are tallied as rows are written and stored at the end. Folded states are stored
+ * for removed assignments only, unless `currentStates` (see RebuildOptions).
  *
  * With a helper and a large log, the users are split in two at the middle user: the helper rebuilds the second half
  * into a file of its own while this thread rebuilds the first, then its rows are copied in (they sort after every row
@@ -89,7 +99,8 @@ export async function rebuildFromEvents(
   const started = Date.now();
   const head = Math.min(options.until ?? Number.MAX_SAFE_INTEGER, await store.headPosition());
   const counts = new BulkCounts();
-  const writer = new ReadModelWriter(readModels, counts);
+  const currentStates = options.currentStates ?? false;
+  const writer = new ReadModelWriter(readModels, counts, currentStates);
   const db = readModels.db;
   let events = 0;
   const report = (applied: number) => {
@@ -97,13 +108,15 @@ export async function rebuildFromEvents(
     options.onProgress?.({ position: Math.min(events, head), head, events, elapsedMs: Date.now() - started });
   };
   const helped =
-    head >= (options.helperFromEvents ?? HELPER_FROM_EVENTS) ? options.helper?.rebuild({ head }) : undefined;
+    head >= (options.helperFromEvents ?? HELPER_FROM_EVENTS)
+      ? options.helper?.rebuild({ head, currentStates })
+      : undefined;
   // Settled here too, so a failure of this thread's half leaves no rejection unhandled.
   helped?.catch(() => undefined);
   await applyReferenceData(readReferenceData, readModels, writer, head, report);
   deferIndexesAndCounts(readModels);
   const before = helped ? middleStream(db) : null;
-  await rebuildTraining(readByPrefix, readModels, writer, head, before ?? undefined, report);
+  await rebuildTraining(readByPrefix, readModels, writer, head, before ?? undefined, report, currentStates);
   if (helped) {
     const part = await helped;
     if (part.fromStream !== before)
@@ -133,7 +146,7 @@ export async function rebuildTrainingFrom(
   const readByPrefix = store.readStreamsByPrefix?.bind(store);
   if (!readReferenceData || !readByPrefix) throw new Error('a rebuild helper needs reads by stream prefix');
   const counts = new BulkCounts();
-  const writer = new ReadModelWriter(readModels, counts);
+  const writer = new ReadModelWriter(readModels, counts, job.currentStates);
   await applyReferenceData(readReferenceData, readModels, writer, job.head, () => undefined);
   const fromStream = middleStream(readModels.db);
   if (fromStream === null) return { fromStream, events: 0, tally: counts.tally() };
@@ -142,7 +155,7 @@ export async function rebuildTrainingFrom(
   const count = (applied: number) => {
     events += applied;
   };
-  await rebuildTraining(readByPrefix, readModels, writer, job.head, undefined, count, {
+  await rebuildTraining(readByPrefix, readModels, writer, job.head, undefined, count, job.currentStates, {
     stream: fromStream,
     revision: -1,
   });
@@ -202,15 +215,20 @@ async function rebuildTraining(
   head: number,
   before: string | undefined,
   report: (applied: number) => void,
+  currentStates: boolean,
   from?: StreamCursor,
 ): Promise<void> {
   let user: { userId: string; stream: string; state: TrainingState } | undefined;
   const flush = () => {
     if (!user) return;
     const facts = writer.userFacts(user.userId);
+    let current = false;
     for (const courseId of [...user.state.assignments.keys()].sort()) {
-      writer.writeAssignment(user.userId, courseId, null, user.state.assignments.get(courseId) ?? null, facts);
+      const assignment = user.state.assignments.get(courseId) ?? null;
+      writer.writeAssignment(user.userId, courseId, null, assignment, facts);
+      current ||= assignment?.active === true;
     }
+    if (current && !currentStates) writer.markUnfolded(user.userId);
     user = undefined;
   };
   let done = false;
@@ -250,6 +268,7 @@ function copyRowsFrom(readModels: ReadModelDb, file: string): void {
   try {
     db.transaction(() => {
       db.exec('INSERT INTO main.training_state SELECT * FROM rebuild_part.training_state');
+      db.exec('INSERT INTO main.unfolded_users SELECT * FROM rebuild_part.unfolded_users');
       db.exec('INSERT INTO main.assignments SELECT * FROM rebuild_part.assignments');
       db.exec('INSERT INTO main.exemptions SELECT * FROM rebuild_part.exemptions');
     })();

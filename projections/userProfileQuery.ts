@@ -6,7 +6,7 @@ import type { QueryOf } from '../domain/queries';
 import type { ProfileAssignment, UserProfileResult } from '../domain/queryResults/userProfileResult';
 import type { UserAssignmentRow } from '../domain/queryResults/userViewResults';
 import { notFound } from '../domain/shared/domainError';
-import type { Assignment } from '../domain/userTraining/trainingState';
+import type { Completion } from '../domain/userTraining/trainingState';
 import type { QuerySources } from './readModelQueries';
 import { ReadModelQueries } from './readModelQueries';
 import type { UserViews } from './userViews';
@@ -83,23 +83,29 @@ export class UserProfileQuery extends ReadModelQueries {
     };
   }
 
-  /** Every completion the folded training holds, removed assignments' included (their history stays, R4). */
+  /**
+   * Every completion of the user's training, removed assignments' included (their history stays, R4): a current
+   * assignment's from its row, a removed one's from its folded state (a rebuild stores no other states).
+   */
   private completionHistory(userId: string, view: TrainingView): UserProfileResult['completionHistory'] {
-    const states = this.statement<[string], { course_id: string; state: string }>(
-      'SELECT course_id, state FROM training_state WHERE user_id = ?',
-    ).all(userId);
-    return states
+    const held = this.statement<[string, string], { course_id: string; completions: string; current: number }>(
+      `SELECT course_id, completions, 1 AS current FROM assignments WHERE user_id = ?
+       UNION ALL
+       SELECT course_id, json_extract(state, '$.completions'), 0 FROM training_state
+        WHERE user_id = ? AND json_extract(state, '$.active') = 0`,
+    ).all(userId, userId);
+    return held
       .filter((row) => view.course(this.referenceData.courses.get(row.course_id)))
       .flatMap((row) => {
-        const assignment = JSON.parse(row.state) as Assignment;
+        const completions = JSON.parse(row.completions) as Completion[];
         const title = this.referenceData.courses.get(row.course_id)?.title ?? row.course_id;
-        return assignment.completions.map((completion) => ({
+        return completions.map((completion) => ({
           courseId: row.course_id,
           title,
           completedOn: completion.completedOn,
           score: completion.score,
           version: completion.version,
-          currentlyAssigned: assignment.active,
+          currentlyAssigned: row.current === 1,
           revoked: completion.revoked !== undefined,
         }));
       })

@@ -4,6 +4,12 @@ import { scriptBeside, ThreadRequests } from '../threads/threadRequests';
 import type { RebuildHelperRequest } from './rebuildHelperMessages';
 
 /**
+ * The helper's young generation (semi-spaces of 48 MB, near the 64 MB that the Docker image's NODE_OPTIONS give the
+ * process's own thread); 128 measured no faster, 64 and 16 slower.
+ */
+const HELPER_YOUNG_GENERATION_MB = 96;
+
+/**
  * The rebuild on both cores (issue #19): a worker thread with its own connection to the SQLite event store rebuilds
  * half of the users into a scratch file beside the read models being built, which the rebuild then copies in.
  * `close` ends the thread and removes its files, whatever happened.
@@ -27,6 +33,9 @@ export class RebuildHelperThread implements RebuildHelper {
         failure: (message) => new Error(`the rebuild's second thread failed: ${message}`),
         ended: (reason) => new Error(`the rebuild's second thread failed: ${reason}`),
       },
+      // Its half of the log is garbage at a high rate (pages of events, their data, folded states): with the 16 MB
+      // young generation of the engine's threads it spent a fifth of its time collecting (BENCHMARKS.md, session 14).
+      { maxYoungGenerationSizeMb: HELPER_YOUNG_GENERATION_MB },
     );
   }
 
