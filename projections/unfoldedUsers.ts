@@ -30,6 +30,11 @@ export class UnfoldedUsers {
   private readonly any: Statement<[], unknown>;
   private readonly listed: Statement<[string], unknown>;
   private readonly remove: Statement<[string]>;
+  /**
+   * The list was found empty: it stays so (a rebuild lists users only in the file it creates, before anything
+   * projects into it), so batches stop asking.
+   */
+  private drained = false;
 
   constructor(
     private readonly readModels: ReadModelDb,
@@ -43,7 +48,11 @@ export class UnfoldedUsers {
 
   /** The batch's users still listed (none when the list is empty: read models built event by event). */
   private usersOf(events: readonly StoredEvent[]): string[] {
-    if (this.any.get() === undefined) return [];
+    if (this.drained) return [];
+    if (this.any.get() === undefined) {
+      this.drained = true;
+      return [];
+    }
     const users = new Set<string>();
     for (const { stream } of events) {
       if (!stream.startsWith(TRAINING_PREFIX)) continue;

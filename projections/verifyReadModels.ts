@@ -19,8 +19,9 @@ const unfoldedUsers = (readModels: ReadModelDb) =>
   new Set(readModels.db.prepare<[], string>('SELECT user_id FROM unfolded_users').pluck().all());
 
 /**
- * A folded state one side left out: a current assignment's, of a user the other side lists as unfolded (a rebuild
- * from zero stores only removed assignments' states; the projector folds the rest again when it needs them).
+ * The folded states of one side but those the other side left out: a current assignment's, of a user the other side
+ * lists as unfolded (a rebuild from zero stores only removed assignments' states; the projector folds the rest again
+ * when it needs them).
  */
 function* statesBothHold(rows: IterableIterator<Row>, unfoldedElsewhere: ReadonlySet<string>): IterableIterator<Row> {
   for (const row of rows) {
