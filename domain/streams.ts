@@ -10,6 +10,13 @@ export const streams = {
   access: (userId: string) => `access-${userId}`,
 } as const;
 
+const TRAINING_PREFIX = streams.training('');
+
+/** The user whose training stream this is; undefined for any other stream. */
+export function trainingUserOf(stream: string): string | undefined {
+  return stream.startsWith(TRAINING_PREFIX) ? stream.slice(TRAINING_PREFIX.length) : undefined;
+}
+
 export type StreamCategory = 'portal' | 'orgunit' | 'user' | 'course' | 'group' | 'rule' | 'training' | 'access';
 
 export function categoryOf(stream: string): StreamCategory | undefined {

@@ -5,7 +5,8 @@ import type { ReadModelName } from './readModelSchema';
 import { READ_MODEL_NAMES, READ_MODEL_SCHEMA, READ_MODEL_TABLES, READ_MODEL_VERSION } from './readModelSchema';
 import { retryWhileBusy } from './sqliteBusyRetry';
 
-/** The page cache of a read-model file being rebuilt from zero (see `prepare`). */
+/** The page cache of the read models, and of a file being rebuilt from zero (see `prepare`), in MiB. */
+const CACHE_MB = 64;
 const BULK_CACHE_MB = 16;
 /** How long a process opening the file waits for another's locks (the busy_timeout set first). */
 const BUSY_TIMEOUT_MS = 5000;
@@ -86,7 +87,7 @@ export class ReadModelDb {
     // file cache, which the process's memory does not count. A bulk build inserts in key order (it touches the right
     // edge of each tree) and SQLite's sorter spills the deferred indexes beyond the cache: 16 MiB builds them as fast
     // as 64-256 MiB did (measured), and the rebuild's peak memory is lower by the difference.
-    const cacheKib = Math.round((options.cacheMb ?? (options.bulk ? BULK_CACHE_MB : 64)) * 1024);
+    const cacheKib = Math.round((options.cacheMb ?? (options.bulk ? BULK_CACHE_MB : CACHE_MB)) * 1024);
     if (!Number.isSafeInteger(cacheKib) || cacheKib < 1)
       throw new Error(`${options.cacheMb} MiB is not a page cache size`);
     db.pragma(`cache_size = -${cacheKib}`);

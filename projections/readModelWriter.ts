@@ -40,7 +40,7 @@ export class ReadModelWriter {
   constructor(
     readModels: ReadModelDb,
     private readonly bulk?: BulkCounts,
-    private readonly currentStates = true,
+    readonly currentStates = true,
   ) {
     this.s = prepare(readModels);
   }

@@ -116,7 +116,7 @@ export async function rebuildFromEvents(
   await applyReferenceData(readReferenceData, readModels, writer, head, report);
   deferIndexesAndCounts(readModels);
   const before = helped ? middleStream(db) : null;
-  await rebuildTraining(readByPrefix, readModels, writer, head, before ?? undefined, report, currentStates);
+  await rebuildTraining(readByPrefix, readModels, writer, head, before ?? undefined, report);
   if (helped) {
     const part = await helped;
     if (part.fromStream !== before)
@@ -155,7 +155,7 @@ export async function rebuildTrainingFrom(
   const count = (applied: number) => {
     events += applied;
   };
-  await rebuildTraining(readByPrefix, readModels, writer, job.head, undefined, count, job.currentStates, {
+  await rebuildTraining(readByPrefix, readModels, writer, job.head, undefined, count, {
     stream: fromStream,
     revision: -1,
   });
@@ -215,7 +215,6 @@ async function rebuildTraining(
   head: number,
   before: string | undefined,
   report: (applied: number) => void,
-  currentStates: boolean,
   from?: StreamCursor,
 ): Promise<void> {
   let user: { userId: string; stream: string; state: TrainingState } | undefined;
@@ -228,7 +227,7 @@ async function rebuildTraining(
       writer.writeAssignment(user.userId, courseId, null, assignment, facts);
       current ||= assignment?.active === true;
     }
-    if (current && !currentStates) writer.markUnfolded(user.userId);
+    if (current && !writer.currentStates) writer.markUnfolded(user.userId);
     user = undefined;
   };
   let done = false;

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { asDomainEvent } from '../domain/events';
-import { streams } from '../domain/streams';
+import { streams, trainingUserOf } from '../domain/streams';
 import { trainingDecider } from '../domain/userTraining/trainingDecider';
 import { isTrainingEvent } from '../domain/userTraining/trainingEvents';
 import type { TrainingState } from '../domain/userTraining/trainingState';
@@ -18,7 +18,6 @@ export interface FoldedUsers {
 }
 
 const NONE: FoldedUsers = { at: -1, states: new Map() };
-const TRAINING_PREFIX = streams.training('');
 
 /**
  * Users a rebuild from zero left without their current assignments' folded states (`unfolded_users`), folded again
@@ -27,7 +26,7 @@ const TRAINING_PREFIX = streams.training('');
  * position they were folded to.
  */
 export class UnfoldedUsers {
-  private readonly any: Statement<[], unknown>;
+  private readonly anyListed: Statement<[], unknown>;
   private readonly listed: Statement<[string], unknown>;
   private readonly remove: Statement<[string]>;
   /**
@@ -41,7 +40,7 @@ export class UnfoldedUsers {
     private readonly readStreams: StreamsReader,
   ) {
     const db = readModels.db;
-    this.any = db.prepare('SELECT 1 FROM unfolded_users LIMIT 1');
+    this.anyListed = db.prepare('SELECT 1 FROM unfolded_users LIMIT 1');
     this.listed = db.prepare('SELECT 1 FROM unfolded_users WHERE user_id = ?');
     this.remove = db.prepare('DELETE FROM unfolded_users WHERE user_id = ?');
   }
@@ -49,17 +48,19 @@ export class UnfoldedUsers {
   /** The batch's users still listed (none when the list is empty: read models built event by event). */
   private usersOf(events: readonly StoredEvent[]): string[] {
     if (this.drained) return [];
-    if (this.any.get() === undefined) {
+    if (this.anyListed.get() === undefined) {
       this.drained = true;
       return [];
     }
-    const users = new Set<string>();
+    const seen = new Set<string>();
+    const users: string[] = [];
     for (const { stream } of events) {
-      if (!stream.startsWith(TRAINING_PREFIX)) continue;
-      const userId = stream.slice(TRAINING_PREFIX.length);
-      if (!users.has(userId) && this.listed.get(userId) !== undefined) users.add(userId);
+      const userId = trainingUserOf(stream);
+      if (userId === undefined || seen.has(userId)) continue;
+      seen.add(userId);
+      if (this.listed.get(userId) !== undefined) users.push(userId);
     }
-    return [...users];
+    return users;
   }
 
   /** Folds the batch's unfolded users from their streams, up to the position the read models have reached. */
