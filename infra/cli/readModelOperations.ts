@@ -14,6 +14,7 @@ import { buildEngine, readModelFileOf } from '../engine/buildEngine';
 import { eventsFileOf, openEventStore } from '../openEventStore';
 import { RebuildHelperThread } from '../rebuild/rebuildHelperThread';
 import { ProgressBar } from './progressBar';
+import { assertReadModelsFree, ReadModelsInUse, swapReadModels } from './readModelSwap';
 import { renderTable } from './table';
 
 /**
@@ -58,26 +59,39 @@ export async function rebuildReadModels(config: Config): Promise<number> {
     throw new ConfigError('rebuild needs a durable store: the memory store holds nothing between runs');
   const store = openEventStore(config);
   try {
-    const live = readModelFileOf(config);
-    const scratch = `${live}.rebuild`;
-    removeDatabase(scratch);
-    await project(config, store, scratch, 'rebuild');
-    // The new file replaces the old in one rename; the old WAL must not be replayed onto it.
-    for (const suffix of ['-wal', '-shm']) fs.rmSync(`${live}${suffix}`, { force: true });
-    fs.renameSync(scratch, live);
-    const rebuilt = ReadModelDb.open({ file: live });
-    const position = rebuilt.position();
-    console.log(`read models rebuilt at position ${position}: ${live}`);
-    rebuilt.close();
-    // Events the live projection had parked (R29) are in the new read models, or fail there no more: cleared.
-    const parked = new StoredParkedWorkLog(store, systemClock);
-    for (const work of await parked.list()) {
-      if (work.loop === 'projections') await parked.resolve(work.key, `read models rebuilt at position ${position}`);
-    }
-    return 0;
+    return await rebuildAndSwap(config, store);
+  } catch (error) {
+    if (!(error instanceof ReadModelsInUse)) throw error;
+    console.error(`rebuild refused: ${error.message}`);
+    return 1;
   } finally {
     await store.close();
   }
+}
+
+async function rebuildAndSwap(config: Config, store: EventStore): Promise<number> {
+  const live = readModelFileOf(config);
+  const scratch = `${live}.rebuild`;
+  // Refused before the long work, and again at the swap, while another process has the live file open.
+  assertReadModelsFree(live);
+  removeDatabase(scratch);
+  await project(config, store, scratch, 'rebuild');
+  try {
+    swapReadModels(scratch, live);
+  } catch (error) {
+    removeDatabase(scratch);
+    throw error;
+  }
+  const rebuilt = ReadModelDb.open({ file: live });
+  const position = rebuilt.position();
+  console.log(`read models rebuilt at position ${position}: ${live}`);
+  rebuilt.close();
+  // Events the live projection had parked (R29) are in the new read models, or fail there no more: cleared.
+  const parked = new StoredParkedWorkLog(store, systemClock);
+  for (const work of await parked.list()) {
+    if (work.loop === 'projections') await parked.resolve(work.key, `read models rebuilt at position ${position}`);
+  }
+  return 0;
 }
 
 /**
