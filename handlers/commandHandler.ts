@@ -52,6 +52,8 @@ export class CommandHandler {
   private readonly streamLocks = new StreamLocks();
   /** Conflicts met and retried, for operators and tests. */
   conflictRetries = 0;
+  /** Commands (and reactions) being decided or committed now: one alone may be committed in place (AppendOptions). */
+  private inFlight = 0;
   /** Who holds which rule, as the reactor knows it: what previews count a rule's reactions against (R25). */
   private ruleHolders: RuleHolding | undefined;
 
@@ -89,6 +91,7 @@ export class CommandHandler {
 
   /** Runs a planner under the engine's guarantees; reactors use it for the per-user work they derive. */
   async execute(meta: CommandMeta, planner: Planner): Promise<CommandReply> {
+    this.inFlight++;
     try {
       // No look-up first: the append checks the command id in its own transaction and refuses a duplicate (stores
       // nothing), which lands below and returns the first reply (R21). A rare duplicate is planned once for nothing;
@@ -113,6 +116,8 @@ export class CommandHandler {
         );
       }
       throw error;
+    } finally {
+      this.inFlight--;
     }
   }
 
@@ -242,6 +247,7 @@ export class CommandHandler {
     try {
       result = await this.store.append(written, {
         command: { commandId: meta.commandId, reply, owner: ownerOf(meta) },
+        ...(this.inFlight === 1 ? { alone: true } : {}),
       });
     } catch (error) {
       for (const write of written) this.aggregates.invalidate(write.stream);

@@ -91,6 +91,12 @@ export interface AppendOptions {
    * this command id exists already, the append throws DuplicateCommandError and stores nothing.
    */
   command?: CommandRecord;
+  /**
+   * No other command of the caller's process is being decided or committed: a store that commits on another thread
+   * may commit this one in place instead (one at a time, the two thread hops are most of the time beside the fsync).
+   * A hint: stores may ignore it.
+   */
+  alone?: boolean;
 }
 
 export class WrongExpectedRevisionError extends Error {

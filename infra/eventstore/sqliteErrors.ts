@@ -41,6 +41,12 @@ export function isUnavailable(error: unknown): boolean {
   return typeof message === 'string' && /database connection is not open/i.test(message);
 }
 
+/** Another connection holds the lock (the busy timeout, if any, ran out). */
+export function isBusy(error: unknown): boolean {
+  const sqlite = sqliteCode(error);
+  return sqlite !== undefined && (sqlite === 'SQLITE_BUSY' || sqlite.startsWith('SQLITE_BUSY_'));
+}
+
 export function isDuplicateEventId(error: unknown): boolean {
   const message = String((error as { message?: unknown } | null)?.message);
   return sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE' && message.includes('events.id');

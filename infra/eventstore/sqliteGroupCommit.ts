@@ -2,7 +2,7 @@
  * Group commit for the SQLite event store: appends arriving in the same turn of the event loop share one
  * transaction and one fsync, each inside its own SAVEPOINT, so one append's conflict rolls back only that append.
  * A lone append waits one turn. A whole `append` call is one transaction over statements prepared once, so
- * 1,000 streams × 1 event cost one fsync.
+ * 1,000 streams × 1 event cost one fsync. `commitAlone` commits one append at once, on the caller's thread.
  *
  * The transaction is BEGIN IMMEDIATE: the write lock is taken before the expected-revision check, so a second
  * process cannot slip an append between our check and our insert (a deferred transaction would read, then fail
@@ -11,12 +11,15 @@
 import type Database from 'better-sqlite3';
 import type { AppendResult, CommandRecord, StreamWrite } from '../../handlers/ports/eventStore';
 import { appendInTransaction } from './sqliteAppendWrites';
-import { toStoreError } from './sqliteErrors';
+import { isBusy, toStoreError } from './sqliteErrors';
 import type { Statements } from './sqliteStatements';
 
-interface PendingAppend {
+interface Append {
   writes: StreamWrite[];
   command: CommandRecord | undefined;
+}
+
+interface PendingAppend extends Append {
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
 }
@@ -25,19 +28,24 @@ type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown 
 
 export class SqliteGroupCommit {
   private readonly pending: PendingAppend[] = [];
-  private readonly transaction: (batch: PendingAppend[]) => Outcome[];
+  private readonly transaction: (batch: Append[]) => Outcome[];
+  /** The pragma that puts the connection's own busy timeout back after `commitAlone`. */
+  private readonly waitAgain: string;
 
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     statements: Statements,
     /** The store's own error handling around the transaction (closed store, unavailable database). */
     private readonly run: <T>(operation: () => T) => T,
     /** Called after a batch in which at least one append committed. */
     private readonly committed: () => void,
     /** The file, named by a damage error. */
-    file: string,
+    private readonly file: string,
+    /** The connection's busy timeout (checked when the file was opened), put back after `commitAlone`. */
+    busyTimeoutMs: number,
   ) {
-    const group = db.transaction((batch: PendingAppend[]) =>
+    this.waitAgain = `busy_timeout = ${busyTimeoutMs}`;
+    const group = db.transaction((batch: Append[]) =>
       batch.map((item): Outcome => {
         db.exec('SAVEPOINT append');
         try {
@@ -59,6 +67,28 @@ export class SqliteGroupCommit {
       this.pending.push({ writes, command, resolve, reject });
       if (this.pending.length === 1) setImmediate(() => this.flush());
     });
+  }
+
+  /**
+   * One append committed now, in this thread's own transaction, if the write lock is free at once; undefined when
+   * another connection holds it (the caller goes through its writer thread, which waits for the lock off this
+   * thread: this one must not stop for up to the busy timeout). Synchronous: the thread waits for the fsync.
+   */
+  commitAlone(writes: StreamWrite[], command: CommandRecord | undefined): Promise<AppendResult> | undefined {
+    let outcome: Outcome | undefined;
+    try {
+      // Not prepared once: SQLite applies this pragma when the statement is prepared, not when it runs.
+      this.db.pragma('busy_timeout = 0');
+      [outcome] = this.transaction([{ writes, command }]);
+    } catch (error) {
+      if (isBusy(error)) return undefined;
+      return Promise.reject(toStoreError(error, this.file));
+    } finally {
+      this.db.pragma(this.waitAgain);
+    }
+    if (outcome === undefined || !outcome.ok) return Promise.reject(outcome?.error);
+    this.committed();
+    return Promise.resolve(outcome.result);
   }
 
   private flush(): void {

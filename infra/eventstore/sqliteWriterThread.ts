@@ -39,6 +39,11 @@ export class SqliteWriterThread {
     });
   }
 
+  /** No append or checkpoint is in hand: the thread's connection holds no write lock and none is coming. */
+  get idle(): boolean {
+    return this.thread.idle;
+  }
+
   async append(writes: StreamWrite[], command: CommandRecord | undefined): Promise<AppendResult> {
     return (await this.thread.request({ type: 'append', writes, ...(command ? { command } : {}) })) as AppendResult;
   }

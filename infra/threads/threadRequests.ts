@@ -85,6 +85,11 @@ export class ThreadRequests<Body, Failure> {
     });
   }
 
+  /** Nothing asked of the thread is waiting for its answer (or to be posted). */
+  get idle(): boolean {
+    return this.pending.size === 0 && this.outbox.length === 0;
+  }
+
   request(body: Body): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { AppendOptions, EventStore, StreamWrite } from '../../handlers/ports/eventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import { describeEventStoreContract } from './eventStoreContract';
 
@@ -22,6 +23,29 @@ describeEventStoreContract('sqlite, writing through its writer thread', async ()
   const store = SqliteEventStore.open({ file: path.join(dir, 'events.db'), writerThread: true });
   return {
     store,
+    cleanup: async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+// The same contract again when every append says it is alone (AppendOptions.alone): committed in place, on this
+// thread's connection, while the writer thread has nothing in hand.
+describeEventStoreContract('sqlite, each append alone and committed in place', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eventstore-contract-'));
+  const store = SqliteEventStore.open({ file: path.join(dir, 'events.db'), writerThread: true });
+  const alone: EventStore = new Proxy(store, {
+    get(target, name) {
+      if (name === 'append')
+        return (writes: StreamWrite[], options: AppendOptions = {}) =>
+          target.append(writes, { ...options, alone: true });
+      const value: unknown = Reflect.get(target, name, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return {
+    store: alone,
     cleanup: async () => {
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });

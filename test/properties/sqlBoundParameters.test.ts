@@ -108,6 +108,9 @@ const ALLOWED: Record<string, Record<string, string>> = {
     synchronous: "checked to be 'FULL' or 'NORMAL' just before",
     WAL_BACKSTOP_PAGES: 'a numeric constant (10,000) declared in the same file',
   },
+  'infra/eventstore/sqliteGroupCommit.ts': {
+    busyTimeoutMs: "the store's busy timeout, checked to be a non-negative safe integer when the file was opened",
+  },
   'infra/eventstore/sqliteSchema.ts': {
     REFERENCE_STREAMS: 'a constant condition over the stream column',
   },
