@@ -5,6 +5,7 @@ import type { DomainEvent } from '../domain/events';
 import { eventSchemas } from '../domain/events';
 import type { RuleHolding } from '../domain/reactions/ruleHolders';
 import { DomainError } from '../domain/shared/domainError';
+import { categoryOf } from '../domain/streams';
 import { AggregateStore } from './aggregateStore';
 import { countsEffects, effectsOf } from './commandPreview';
 import { eventIdsFor } from './eventIds';
@@ -254,6 +255,8 @@ export class CommandHandler {
       throw error;
     }
     reply.position = result.position;
+    // The next decision need not read back what this one stored, unless it changes reference data.
+    if (written.every((write) => categoryOf(write.stream) === 'training')) this.feed.passOver(result);
     result.streams.forEach((stored, i) => {
       const stateAfter = planned[i]?.stateAfter;
       if (stateAfter !== undefined && planned[i]?.stream === stored.stream)

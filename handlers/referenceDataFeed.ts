@@ -1,7 +1,7 @@
 import { asDomainEvent } from '../domain/events';
 import { ReferenceData } from '../domain/referenceData/referenceData';
 import { isTrainingEventType } from '../domain/userTraining/trainingEvents';
-import type { EventStore } from './ports/eventStore';
+import type { AppendResult, EventStore } from './ports/eventStore';
 import type { ReferenceDataSource } from './ports/referenceDataSource';
 
 /** Keeps a ReferenceData current with the store: before each decision it folds whatever was appended since. */
@@ -34,6 +34,15 @@ export class ReferenceDataFeed implements ReferenceDataSource {
         return this.start();
       });
     return this.queued;
+  }
+
+  /**
+   * Our own append, which stored no reference data (training streams only): if the feed stands right before it, it
+   * moves past it without reading it back (the store says no other event lies between: `firstPosition`).
+   */
+  passOver(append: AppendResult): void {
+    if (this.running || append.firstPosition === undefined || append.firstPosition !== this.position + 1) return;
+    this.position = append.position;
   }
 
   /** The catch-up under way, and the one the callers who came during it wait for. */

@@ -65,6 +65,11 @@ export interface AppendResult {
   streams: StreamWriteResult[];
   /** The highest position written, or the store's head when nothing was written. */
   position: number;
+  /**
+   * Optional: the position of the first event written, when the store knows that this append's events, and none
+   * other, hold every position from it to `position` (SQLite; absent when nothing new was written).
+   */
+  firstPosition?: number;
 }
 
 /** The reply to a command, kept so the same command id gets the same reply again (R21). */

@@ -32,13 +32,15 @@ export function appendInTransaction(
   if (command !== undefined && statements.findCommand.get(command.commandId) !== undefined) {
     throw new DuplicateCommandError(command.commandId);
   }
+  const head = headOf(statements);
   const streams = writes.map((write) => applyWrite(statements, write));
   const position = headOf(statements);
   if (command !== undefined) {
     const owner = command.owner ? JSON.stringify(command.owner) : null;
     statements.insertCommand.run(command.commandId, toJson(command.reply), position, new Date().toISOString(), owner);
   }
-  return { streams, position };
+  // Inside the write lock the inserts take the positions after the head one by one: all of them are this append's.
+  return { streams, position, ...(position > head ? { firstPosition: head + 1 } : {}) };
 }
 
 function applyWrite(statements: Statements, write: StreamWrite): StreamWriteResult {
