@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
+import { isBusy, isCorrupt } from '../eventstore/sqliteErrors';
 
 /** How long taking the live read models waits for another process's short use of them (an `lms report`) to end. */
 const IN_USE_WAIT_MS = 5_000;
@@ -30,9 +31,8 @@ function holdAlone(file: string): Database.Database | undefined {
     return db;
   } catch (error) {
     db.close();
-    const code = String((error as { code?: unknown } | null)?.code);
-    if (code.startsWith('SQLITE_BUSY')) throw new ReadModelsInUse(file);
-    if (/^SQLITE_(CORRUPT|NOTADB)/.test(code)) return undefined;
+    if (isBusy(error)) throw new ReadModelsInUse(file);
+    if (isCorrupt(error)) return undefined;
     throw error;
   }
 }

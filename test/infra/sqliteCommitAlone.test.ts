@@ -51,6 +51,17 @@ describe('issue #19: a command alone commits in place', () => {
     expect(await store.headPosition()).toBe(2);
   });
 
+  test('a large append alone still goes through the writer thread: its commit would stop this thread for long', async () => {
+    const events = Array.from({ length: 33 }, () => write('probe-big')[0]?.events[0]).filter(
+      (event) => event !== undefined,
+    );
+    const result = await store.append([{ stream: 'probe-big', expectedRevision: 'no_stream', events }], {
+      alone: true,
+    });
+    expect(result.position).toBe(33);
+    expect(await writerRunning()).toBe(true);
+  });
+
   test('with the write lock held by another connection, the append waits in the writer thread and this thread runs on', async () => {
     // A busy timeout longer than the test's: a commit that waited here for the lock would stop the event loop that
     // releases it, and the test would time out.
