@@ -22,8 +22,11 @@ const PROBE_METADATA = {
   occurredAt: '2026-03-02T09:00:00.000Z',
 };
 
-const write = (stream: string): StreamWrite[] => [
-  { stream, expectedRevision: 'any', events: [{ id: ulid(), type: 'Probe', data: {}, metadata: PROBE_METADATA }] },
+const probes = (count: number) =>
+  Array.from({ length: count }, () => ({ id: ulid(), type: 'Probe', data: {}, metadata: PROBE_METADATA }));
+
+const write = (stream: string, events = 1): StreamWrite[] => [
+  { stream, expectedRevision: 'any', events: probes(events) },
 ];
 
 describe('issue #19: a command alone commits in place', () => {
@@ -52,12 +55,7 @@ describe('issue #19: a command alone commits in place', () => {
   });
 
   test('a large append alone still goes through the writer thread: its commit would stop this thread for long', async () => {
-    const events = Array.from({ length: 33 }, () => write('probe-big')[0]?.events[0]).filter(
-      (event) => event !== undefined,
-    );
-    const result = await store.append([{ stream: 'probe-big', expectedRevision: 'no_stream', events }], {
-      alone: true,
-    });
+    const result = await store.append(write('probe-big', 33), { alone: true });
     expect(result.position).toBe(33);
     expect(await writerRunning()).toBe(true);
   });
