@@ -48,7 +48,7 @@ describe('issue #19: the reference data read before a decision', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test("R1: a command's own training events are not read back before the next decision", async () => {
+  test("issue #19: a command's own training events are not read back before the next decision", async () => {
     const { proxy, counts } = watched(first, async () => undefined);
     const h = engineHarness({ store: proxy });
     await h.seedPortal();
@@ -75,7 +75,7 @@ describe('issue #19: the reference data read before a decision', () => {
     expect(counts.referenceReads).toBe(1);
   });
 
-  test('R17: a user another writer registered just before our append is known to our next decision', async () => {
+  test('R21: a user another writer registered just before our append is known to our next decision', async () => {
     const other = engineHarness({ store: second });
     let interpose = false;
     const { proxy } = watched(first, async () => {
