@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AppendOptions, EventStore, StreamWrite } from '../../handlers/ports/eventStore';
+import type { AppendOptions, StreamWrite } from '../../handlers/ports/eventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
+import { withOverrides } from '../support/storeOverrides';
 import { describeEventStoreContract } from './eventStoreContract';
 
 describeEventStoreContract('sqlite', async () => {
@@ -35,14 +36,8 @@ describeEventStoreContract('sqlite, writing through its writer thread', async ()
 describeEventStoreContract('sqlite, each append alone and committed in place', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eventstore-contract-'));
   const store = SqliteEventStore.open({ file: path.join(dir, 'events.db'), writerThread: true });
-  const alone: EventStore = new Proxy(store, {
-    get(target, name) {
-      if (name === 'append')
-        return (writes: StreamWrite[], options: AppendOptions = {}) =>
-          target.append(writes, { ...options, alone: true });
-      const value: unknown = Reflect.get(target, name, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
+  const alone = withOverrides(store, {
+    append: (writes: StreamWrite[], options: AppendOptions = {}) => store.append(writes, { ...options, alone: true }),
   });
   return {
     store: alone,

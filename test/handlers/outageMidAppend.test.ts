@@ -2,6 +2,7 @@ import type { AppendOptions, EventStore, StreamWrite } from '../../handlers/port
 import { AppendTooLargeError, EventStoreUnavailableError } from '../../handlers/ports/eventStore';
 import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
 import { engineHarness } from '../support/engineHarness';
+import { withOverrides } from '../support/storeOverrides';
 import { wholeLog } from '../support/wholeLog';
 
 /**
@@ -10,21 +11,15 @@ import { wholeLog } from '../support/wholeLog';
  */
 function cutOnceAfterFirstWrite(inner: MemoryEventStore): { store: EventStore; cutNext: () => void } {
   let cut = false;
-  const store = new Proxy(inner, {
-    get(target, property, receiver) {
-      if (property === 'append') {
-        return async (writes: StreamWrite[], options?: AppendOptions) => {
-          const [first] = writes;
-          if (cut && first !== undefined && writes.length > 1) {
-            cut = false;
-            await target.append([first]);
-            throw new EventStoreUnavailableError('the connection dropped between two stream writes');
-          }
-          return target.append(writes, options);
-        };
+  const store = withOverrides(inner, {
+    append: async (writes: StreamWrite[], options?: AppendOptions) => {
+      const [first] = writes;
+      if (cut && first !== undefined && writes.length > 1) {
+        cut = false;
+        await inner.append([first]);
+        throw new EventStoreUnavailableError('the connection dropped between two stream writes');
       }
-      const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
+      return inner.append(writes, options);
     },
   });
   return { store, cutNext: () => (cut = true) };
@@ -58,15 +53,10 @@ describe("issue #15: a write over the event store's size limit", () => {
   test('R28: the command is VALIDATION_FAILED, saying which stream and what to do, and nothing is stored', async () => {
     const inner = new MemoryEventStore();
     let refuse = false;
-    const store = new Proxy(inner, {
-      get(target, property, receiver) {
-        if (property === 'append' && refuse) {
-          return async (writes: StreamWrite[]) => {
-            throw new AppendTooLargeError(writes[0]?.stream ?? '?', 1_200_000, 1_048_576);
-          };
-        }
-        const value: unknown = Reflect.get(target, property, receiver);
-        return typeof value === 'function' ? value.bind(target) : value;
+    const store = withOverrides(inner, {
+      append: async (writes: StreamWrite[], options?: AppendOptions) => {
+        if (refuse) throw new AppendTooLargeError(writes[0]?.stream ?? '?', 1_200_000, 1_048_576);
+        return inner.append(writes, options);
       },
     });
     const h = engineHarness({ store });

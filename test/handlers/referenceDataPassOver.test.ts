@@ -1,31 +1,25 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { EventStore } from '../../handlers/ports/eventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import { engineHarness } from '../support/engineHarness';
+import { withOverrides } from '../support/storeOverrides';
 
 // Issue #19: before each decision the engine reads the reference data stored since the last one. What a command of
 // its own stored in training streams only is passed over without being read back, unless another writer's event
 // lies before it: that one must still be read.
 
 /** The store with its reference-data reads counted, and a hook run just before each append. */
-function watched(store: EventStore, beforeAppend: () => Promise<void>) {
+function watched(store: SqliteEventStore, beforeAppend: () => Promise<void>) {
   const counts = { referenceReads: 0 };
-  const proxy: EventStore = new Proxy(store, {
-    get(target, name) {
-      if (name === 'readReferenceData')
-        return (...args: Parameters<NonNullable<EventStore['readReferenceData']>>) => {
-          counts.referenceReads++;
-          return target.readReferenceData?.(...args);
-        };
-      if (name === 'append')
-        return async (...args: Parameters<EventStore['append']>) => {
-          await beforeAppend();
-          return target.append(...args);
-        };
-      const value: unknown = Reflect.get(target, name, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+  const proxy = withOverrides(store, {
+    readReferenceData: (...args: Parameters<SqliteEventStore['readReferenceData']>) => {
+      counts.referenceReads++;
+      return store.readReferenceData(...args);
+    },
+    append: async (...args: Parameters<SqliteEventStore['append']>) => {
+      await beforeAppend();
+      return store.append(...args);
     },
   });
   return { proxy, counts };

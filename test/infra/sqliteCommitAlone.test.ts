@@ -5,9 +5,10 @@ import Database from 'better-sqlite3';
 import { ulid } from 'ulid';
 import { CommandHandler } from '../../handlers/commandHandler';
 import { ManualClock } from '../../handlers/ports/clock';
-import type { AppendOptions, EventStore, StreamWrite } from '../../handlers/ports/eventStore';
+import type { AppendOptions, StreamWrite } from '../../handlers/ports/eventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import { threadHeaps } from '../../infra/threads/threadRequests';
+import { withOverrides } from '../support/storeOverrides';
 
 // Issue #19: one command at a time, the two hops to the writer thread and back were most of a command's time beside
 // the fsync. A command alone commits on the deciding thread's connection; under load the writer thread's group commit
@@ -87,15 +88,10 @@ describe('issue #19: a command alone commits in place', () => {
 
   test('the command handler says alone only when no other command is in flight', async () => {
     const seen: boolean[] = [];
-    const spy: EventStore = new Proxy(store, {
-      get(target, name) {
-        if (name === 'append')
-          return (writes: StreamWrite[], options: AppendOptions = {}) => {
-            seen.push(options.alone === true);
-            return target.append(writes, options);
-          };
-        const value: unknown = Reflect.get(target, name, target);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    const spy = withOverrides(store, {
+      append: (writes: StreamWrite[], options: AppendOptions = {}) => {
+        seen.push(options.alone === true);
+        return store.append(writes, options);
       },
     });
     const engine = new CommandHandler({
