@@ -26,24 +26,6 @@ export function eventChecksum(
 export const corruptionRemedy = (file: string) =>
   `the event store ${file} is damaged: stop every engine on it and restore the file from a backup (README, Backups); its read models are rebuilt from the restored log`;
 
-/**
- * Checksums arrived after the first logs were written: their events keep a NULL checksum and are not compared.
- * Under the write lock (IMMEDIATE, waiting busy_timeout): of engines opening an old log together, one adds the
- * columns and the others then find them, where a deferred read-then-alter would fail with SQLITE_BUSY or add twice.
- */
-export function addChecksumColumn(db: Database.Database): void {
-  const columnOf = db.prepare<[string, string], { name: string }>(
-    'SELECT name FROM pragma_table_info(?) WHERE name = ?',
-  );
-  const hasColumn = (table: string, name: string) => columnOf.get(table, name) !== undefined;
-  if (hasColumn('events', 'checksum') && hasColumn('commands', 'owner')) return;
-  db.transaction(() => {
-    if (!hasColumn('events', 'checksum')) db.exec('ALTER TABLE events ADD COLUMN checksum TEXT');
-    // Not integrity, but the same kind of step: a log written before R21 kept command owners gains the column.
-    if (!hasColumn('commands', 'owner')) db.exec('ALTER TABLE commands ADD COLUMN owner TEXT');
-  }).immediate();
-}
-
 /** SQLite's quick check of the file's structure (pages, indexes' shape): on damage, the fatal error. */
 export function quickCheck(db: Database.Database, file: string): void {
   const result = db.pragma('quick_check', { simple: true });

@@ -12,8 +12,9 @@ import Database from 'better-sqlite3';
 import { EventStoreCorruptError, EventStoreUnavailableError } from '../../handlers/ports/eventStore';
 import { retryWhileBusy } from '../../projections/sqliteBusyRetry';
 import { isCorrupt, isUnavailable } from './sqliteErrors';
-import { addChecksumColumn, corruptionRemedy, quickCheck } from './sqliteIntegrity';
+import { corruptionRemedy, quickCheck } from './sqliteIntegrity';
 import { SCHEMA } from './sqliteSchema';
+import { upgradeOldLog } from './sqliteSchemaUpgrades';
 
 /** The options of SqliteEventStoreOptions that opening the file reads (documented there). */
 export interface SqliteOpenOptions {
@@ -57,7 +58,7 @@ export function openSqliteDatabase<T>(options: SqliteOpenOptions, use: (db: Data
     if (options.walCheckpointsElsewhere) db.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
     if (options.integrityCheck) quickCheck(db, options.file);
     db.exec(SCHEMA);
-    addChecksumColumn(db);
+    upgradeOldLog(db);
     return use(db);
   } catch (error) {
     db?.close();

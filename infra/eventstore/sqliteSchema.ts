@@ -12,6 +12,20 @@
  */
 export const REFERENCE_STREAMS = "substr(stream, 1, 9) <> 'training-'";
 
+/**
+ * The command records (R21), a rowid table: a reply can be long (a rule's reactor command lists up to 1,000 events,
+ * about 57 KB), and in a WITHOUT ROWID table, where the whole row is the key, each lookup's comparisons read such
+ * rows' overflow pages (40 us of a 300 us command; sqliteSchemaUpgrades.ts moves older logs' records).
+ */
+export const COMMANDS_COLUMNS = `
+  command_id TEXT PRIMARY KEY,
+  reply TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  recorded_at TEXT NOT NULL,
+  -- R21: the actor and command type the first reply belongs to (JSON); NULL in records written before it was kept.
+  owner TEXT
+`;
+
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   position INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -28,14 +42,7 @@ CREATE TABLE IF NOT EXISTS events (
 -- Reference data (every stream but users' training): the reference-data feed reads only these, a small part of the log.
 CREATE INDEX IF NOT EXISTS events_reference ON events (position) WHERE ${REFERENCE_STREAMS};
 DROP TABLE IF EXISTS streams;
-CREATE TABLE IF NOT EXISTS commands (
-  command_id TEXT PRIMARY KEY,
-  reply TEXT NOT NULL,
-  position INTEGER NOT NULL,
-  recorded_at TEXT NOT NULL,
-  -- R21: the actor and command type the first reply belongs to (JSON); NULL in records written before it was kept.
-  owner TEXT
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS commands (${COMMANDS_COLUMNS});
 CREATE TABLE IF NOT EXISTS checkpoints (
   name TEXT PRIMARY KEY,
   position INTEGER NOT NULL

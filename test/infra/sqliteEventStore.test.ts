@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  DuplicateCommandError,
   type EventMetadata,
   EventStoreUnavailableError,
   type NewEvent,
@@ -175,6 +176,41 @@ describe('SqliteEventStore', () => {
     expect(await reopened.readCheckpoint('reactor')).toBe(2);
     const next = await reopened.append([{ stream: 's', expectedRevision: 1, events: [event()] }]);
     expect(next.position).toBe(3);
+  });
+
+  it('R21: a log whose command records were kept in a WITHOUT ROWID table still knows them after the upgrade on open', async () => {
+    const first = open();
+    await first.append([{ stream: 's', expectedRevision: 'no_stream', events: [event()] }], {
+      command: { commandId: 'cmd-old', reply: { ok: true, said: 'first' } },
+    });
+    await first.close();
+    // The table as earlier versions wrote it: the whole row its key.
+    const old = new Database(file);
+    old.exec(`
+      CREATE TABLE commands_old (command_id TEXT PRIMARY KEY, reply TEXT NOT NULL, position INTEGER NOT NULL,
+        recorded_at TEXT NOT NULL, owner TEXT) WITHOUT ROWID;
+      INSERT INTO commands_old SELECT command_id, reply, position, recorded_at, owner FROM commands;
+      DROP TABLE commands;
+      ALTER TABLE commands_old RENAME TO commands;
+    `);
+    expect(old.prepare("SELECT wr FROM pragma_table_list('commands')").get()).toEqual({ wr: 1 });
+    old.close();
+
+    const reopened = open();
+    expect(await reopened.findCommand('cmd-old')).toEqual({
+      commandId: 'cmd-old',
+      reply: { ok: true, said: 'first' },
+      position: 1,
+    });
+    await expect(
+      reopened.append([{ stream: 's2', expectedRevision: 'no_stream', events: [event()] }], {
+        command: { commandId: 'cmd-old', reply: { ok: true } },
+      }),
+    ).rejects.toBeInstanceOf(DuplicateCommandError);
+    expect(await reopened.headPosition()).toBe(1);
+    const check = new Database(file, { readonly: true });
+    expect(check.prepare("SELECT wr FROM pragma_table_list('commands')").get()).toEqual({ wr: 0 });
+    check.close();
   });
 
   it('runs in WAL mode with synchronous FULL and a 5 s busy timeout by default', () => {

@@ -113,6 +113,10 @@ const ALLOWED: Record<string, Record<string, string>> = {
   },
   'infra/eventstore/sqliteSchema.ts': {
     REFERENCE_STREAMS: 'a constant condition over the stream column',
+    COMMANDS_COLUMNS: 'the constant column list of the command records, declared in the same file',
+  },
+  'infra/eventstore/sqliteSchemaUpgrades.ts': {
+    COMMANDS_COLUMNS: 'the constant column list of the command records (from sqliteSchema.ts)',
   },
   'infra/eventstore/sqliteStatements.ts': {
     REFERENCE_STREAMS: 'a constant condition over the stream column (from sqliteSchema.ts)',

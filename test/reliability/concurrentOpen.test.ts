@@ -96,7 +96,7 @@ describe('R21: engines starting together on one data folder', () => {
     }
   });
 
-  test('R30: every process opens a log written before checksums and command owners, and each column is added once', async () => {
+  test('R30, R21: every process opens a log written before checksums and command owners, with its command records in a WITHOUT ROWID table, and it is upgraded once', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const file = freshFile(round, 'events.db');
       const old = new Database(file);
@@ -109,6 +109,8 @@ describe('R21: engines starting together on one data folder', () => {
           recorded_at TEXT NOT NULL) WITHOUT ROWID;
         INSERT INTO events (id, stream, revision, type, data, metadata)
           VALUES ('e1', 'course-c1', 0, 'CourseCreated', '{}', '{}');
+        INSERT INTO commands (command_id, reply, position, recorded_at)
+          VALUES ('cmd-1', '{"ok":true}', 1, '2026-01-01T00:00:00.000Z');
       `);
       old.close();
       const outcomes = await openTogether(
@@ -126,6 +128,17 @@ describe('R21: engines starting together on one data folder', () => {
       expect(columns('events').filter((name) => name === 'checksum')).toHaveLength(1);
       expect(columns('commands').filter((name) => name === 'owner')).toHaveLength(1);
       expect(db.prepare('SELECT id, checksum FROM events').all()).toEqual([{ id: 'e1', checksum: null }]);
+      // The command records moved into a rowid table, each once (sqliteSchemaUpgrades.ts).
+      expect(db.prepare("SELECT wr FROM pragma_table_list('commands')").get()).toEqual({ wr: 0 });
+      expect(db.prepare('SELECT * FROM commands').all()).toEqual([
+        {
+          command_id: 'cmd-1',
+          reply: '{"ok":true}',
+          position: 1,
+          recorded_at: '2026-01-01T00:00:00.000Z',
+          owner: null,
+        },
+      ]);
       db.close();
     }
   });
