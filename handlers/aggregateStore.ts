@@ -160,12 +160,30 @@ export class AggregateStore {
     this.cache.set(stream, { state: loaded.state, revision: loaded.revision, bytes });
     this.cachedBytes += bytes;
     while (this.cachedBytes > this.maxBytes && this.cache.size > 1) {
-      const [oldest, entry] = this.cache.entries().next().value as [string, Cached];
+      const [oldest, entry] = this.oldest();
       this.cache.delete(oldest);
       this.stale.delete(oldest);
       this.cachedBytes -= entry.bytes;
     }
   }
+
+  /**
+   * The least recently used entry, from an iterator kept between evictions. Every entry before its place was
+   * evicted, or used and so moved to the end (delete, then set), where the iterator meets it again: the next entry
+   * it gives is the oldest. A new iterator each time starts at the front of the Map's table and steps over every
+   * entry deleted since the table was last compacted (thousands when the cache turns over): 6.6 against 0.7 µs a
+   * miss in a micro-benchmark of 24,000 states.
+   */
+  private oldest(): [string, Cached] {
+    let next = this.evictionCursor?.next();
+    if (next === undefined || next.done) {
+      this.evictionCursor = this.cache.entries();
+      next = this.evictionCursor.next();
+    }
+    return next.value as [string, Cached];
+  }
+
+  private evictionCursor: MapIterator<[string, Cached]> | undefined;
 }
 
 /** How a state not cached yet is taken in: pushing out the least recently used, or only into room left. */

@@ -83,6 +83,43 @@ describe('issue #19: the folded-state cache is bounded in bytes, and a cold user
   );
 
   test.each(stores)(
+    'issue #19: evictions go in order of last use, over many turns of the cache (%s)',
+    async (_, store) => {
+      const { small, reads } = await tenStateCache(store());
+      const stream = (i: number) => streams.training(userIds[i] as string);
+      const load = (i: number) => small.load(stream(i), aggregateKinds.training);
+      /** Loads each user and says which were folded from the store (not cached). */
+      const folded = async (users: number[]) => {
+        const read: number[] = [];
+        for (const i of users) {
+          const before = reads.count();
+          await load(i);
+          if (reads.count() > before) read.push(i);
+        }
+        return read;
+      };
+      expect(await folded([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      // Used again: 0-4 move behind 5-9, so five new users push out 5-9.
+      expect(await folded([0, 1, 2, 3, 4])).toEqual([]);
+      expect(await folded([10, 11, 12, 13, 14])).toEqual([10, 11, 12, 13, 14]);
+      expect(await folded([0, 1, 2, 3, 4, 10, 11, 12, 13, 14])).toEqual([]);
+      // Each new user now pushes out the one used longest ago, turn after turn: 0, then 1, and so on.
+      for (let turn = 0; turn < 5; turn++) {
+        const order = [0, 1, 2, 3, 4, 10, 11, 12, 13, 14];
+        for (let n = 0; n < 30; n++) {
+          const newcomer = 100 + turn * 30 + n;
+          expect(await folded([newcomer])).toEqual([newcomer]);
+          order.shift();
+          order.push(newcomer);
+        }
+        expect(await folded(order)).toEqual([]);
+        expect(small.cacheUse.states).toBe(10);
+      }
+      expect(await folded([0, 5, 14])).toEqual([0, 5, 14]);
+    },
+  );
+
+  test.each(stores)(
     'issue #19: a bulk read over the whole portal keeps the states commands were using (%s)',
     async (_, store) => {
       const { small, reads } = await tenStateCache(store());
