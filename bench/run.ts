@@ -104,6 +104,11 @@ async function runWorkloads(built: Engine, options: BenchOptions, dir: string, l
   const results: Result[] = [];
   // Each result records the peak resident memory reached by the end of its workload.
   const add = (...done: Result[]) => results.push(...done.map(withPeakRss));
+  // The engine's reactions and read models caught up, so a workload measures its own work only.
+  const settle = async () => {
+    await reactor.runUntilIdle();
+    await projections.catchUp();
+  };
   const generation = await timed(() =>
     generatePortal(store, { users, courses: quick ? 20 : 200, seed: 42 }, (done, total) =>
       log(`  generating portal: ${done}/${total} users`),
@@ -111,8 +116,7 @@ async function runWorkloads(built: Engine, options: BenchOptions, dir: string, l
   );
   const portal = generation.result;
   log(`  portal: ${portal.events.toLocaleString('en')} events in ${round(generation.ms / 1000, 1)} s`);
-  await reactor.runUntilIdle();
-  await projections.catchUp();
+  await settle();
 
   const runs = (name: Workload) => options.only === null || options.only.has(name);
   const profile = <T>(name: Workload, work: () => Promise<T>) => profiled(options.profileDir, name, work);
@@ -138,16 +142,14 @@ async function runWorkloads(built: Engine, options: BenchOptions, dir: string, l
   cacheLine('before the commands');
   if (runs('commands')) add(await profile('commands', () => commandThroughputWorkload(engine, portal, quick)));
   cacheLine('after the commands');
-  await reactor.runUntilIdle();
-  await projections.catchUp();
+  await settle();
   if (runs('queries')) add(await profile('queries', () => queryWorkload(queries, portal, 1 + extraRules)));
   if (runs('web')) add(await profile('web', () => webWorkload(built, portal, quick)));
   // After the queries, whose MI check counts the rules' assignments only.
   if (runs('mixed')) add(...(await profile('mixed', () => mixedWorkloads(engine, portal, quick))));
   // Settled first: the rebuild's child process should not share the cores with this engine's catch-up of the
   // mixed workload (its projection thread was still following 30,000 commands when the child started).
-  await reactor.runUntilIdle();
-  await projections.catchUp();
+  await settle();
   if (runs('rebuild')) add(await rebuildWorkload(store, dir));
   if (runs('import')) add(importWorkload(quick));
   if (runs('memory')) add(memoryWorkload(quick));

@@ -46,6 +46,8 @@ interface Cached extends Loaded<unknown> {
 export class AggregateStore {
   private readonly cache = new Map<string, Cached>();
   private readonly stale = new Set<string>();
+  /** Where eviction goes on from (see `oldest`). */
+  private evictionCursor: MapIterator<[string, Cached]> | undefined;
   private cachedBytes = 0;
   private hits = 0;
   private misses = 0;
@@ -182,8 +184,6 @@ export class AggregateStore {
     }
     return next.value as [string, Cached];
   }
-
-  private evictionCursor: MapIterator<[string, Cached]> | undefined;
 }
 
 /** How a state not cached yet is taken in: pushing out the least recently used, or only into room left. */

@@ -17,7 +17,8 @@ export function upgradeOldLog(db: Database.Database): void {
     'SELECT name FROM pragma_table_info(?) WHERE name = ?',
   );
   const hasColumn = (table: string, name: string) => columnOf.get(table, name) !== undefined;
-  const withoutRowid = () => db.prepare("SELECT 1 FROM pragma_table_list('commands') WHERE wr = 1").get() !== undefined;
+  const commandsWithoutRowid = db.prepare("SELECT 1 FROM pragma_table_list('commands') WHERE wr = 1");
+  const withoutRowid = () => commandsWithoutRowid.get() !== undefined;
   const current = () => hasColumn('events', 'checksum') && hasColumn('commands', 'owner') && !withoutRowid();
   if (current()) return;
   db.transaction(() => {
