@@ -3,7 +3,7 @@
  * metadata), written with it; `lms verify` recomputes them all after SQLite's own integrity check. At open, a quick
  * check of the file's structure. Damage is EventStoreCorruptError: a fatal error that names the file and the remedy.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { IntegrityReport } from '../../handlers/ports/eventStore';
 import { EventStoreCorruptError } from '../../handlers/ports/eventStore';
@@ -16,10 +16,7 @@ export function eventChecksum(
   data: string,
   metadata: string,
 ) {
-  return createHash('sha256')
-    .update(`${id}\n${stream}\n${revision}\n${type}\n${data}\n${metadata}`)
-    .digest('hex')
-    .slice(0, 32);
+  return hash('sha256', `${id}\n${stream}\n${revision}\n${type}\n${data}\n${metadata}`, 'hex').slice(0, 32);
 }
 
 /** The remedy a damaged log calls for, in the words the error carries. */

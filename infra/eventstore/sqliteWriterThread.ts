@@ -24,6 +24,14 @@ function toError(error: SqliteWriterError): Error {
 }
 
 /**
+ * Appends decided in one turn go to the thread eight at a time rather than all at its end: the thread commits the
+ * first eight while this one decides the rest, which the thread's group commit then takes together. Posted only at
+ * the end of the turn, 64 commands in flight moved in step, the writer idle while this thread decided and this
+ * thread idle while the writer committed (BENCHMARKS.md, session 17).
+ */
+const POST_EVERY = 8;
+
+/**
  * Appends and checkpoints through a worker thread's connection, so the fsync of each commit (and the inserts before
  * it) no longer stops this thread: it decides the next commands meanwhile. A thread that ends unexpectedly fails what
  * was in hand as unavailable (a commit either happened before its reply or not at all: a retry with the same command
@@ -33,10 +41,21 @@ export class SqliteWriterThread {
   private readonly thread: ThreadRequests<SqliteWriterRequest, SqliteWriterError>;
 
   constructor(data: SqliteWriterData) {
-    this.thread = new ThreadRequests(scriptBeside(__filename, 'sqliteWriterMain'), data, {
-      failure: toError,
-      ended: (reason) => new EventStoreUnavailableError(`event store unavailable: the writer thread failed: ${reason}`),
-    });
+    this.thread = new ThreadRequests(
+      scriptBeside(__filename, 'sqliteWriterMain'),
+      data,
+      {
+        failure: toError,
+        ended: (reason) =>
+          new EventStoreUnavailableError(`event store unavailable: the writer thread failed: ${reason}`),
+      },
+      { postEvery: POST_EVERY },
+    );
+  }
+
+  /** Messages of appends and checkpoints posted to the thread since start. */
+  get messagesPosted(): number {
+    return this.thread.posted;
   }
 
   /** No append or checkpoint is in hand: the thread's connection holds no write lock and none is coming. */

@@ -35,7 +35,7 @@ export class RebuildHelperThread implements RebuildHelper {
       },
       // Its half of the log is garbage at a high rate (pages of events, their data, folded states): with the 16 MB
       // young generation of the engine's threads it spent a fifth of its time collecting (BENCHMARKS.md, session 14).
-      { maxYoungGenerationSizeMb: HELPER_YOUNG_GENERATION_MB },
+      { resourceLimits: { maxYoungGenerationSizeMb: HELPER_YOUNG_GENERATION_MB } },
     );
   }
 

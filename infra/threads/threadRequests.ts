@@ -44,6 +44,20 @@ export function scriptBeside(callerFile: string, name: string): string {
   return path.join(root, 'dist', path.relative(root, dir), `${name}.js`);
 }
 
+export interface ThreadRequestsOptions {
+  /**
+   * The thread's own heap limits (default a 16 MB young generation). Its young generation is set here rather than
+   * inherited from the process's V8 flags: `--max-semi-space-size=64`, which the deciding thread wants, would give
+   * every thread 128 MB of young generation (issue #19: memory bounded).
+   */
+  resourceLimits?: { maxYoungGenerationSizeMb: number };
+  /**
+   * Post as soon as this many requests wait, not only at the end of the turn (default: only then). The thread starts
+   * on the first ones while this one makes the rest: see SqliteWriterThread.
+   */
+  postEvery?: number;
+}
+
 /**
  * The calling side of a worker thread that answers requests: each request gets a promise, settled by the reply
  * with its id. The thread starts on the first request; one that ends unexpectedly fails the requests in hand (with
@@ -56,17 +70,20 @@ export class ThreadRequests<Body, Failure> {
   /** Requests of this turn, posted together at its end. */
   private outbox: { id: number; body: Body }[] = [];
 
+  private readonly resourceLimits: { maxYoungGenerationSizeMb: number };
+  private readonly postEvery: number;
+  /** Messages of requests posted to the thread since start, for tests and figures. */
+  posted = 0;
+
   constructor(
     private readonly script: string,
     private readonly workerData: unknown,
     private readonly decode: { failure(error: Failure): Error; ended(reason: string): Error },
-    /**
-     * The thread's own heap limits. Its young generation is set here rather than inherited from the process's V8
-     * flags: `--max-semi-space-size=64`, which the deciding thread wants, would give every thread 128 MB of young
-     * generation (issue #19: memory bounded).
-     */
-    private readonly resourceLimits: { maxYoungGenerationSizeMb: number } = { maxYoungGenerationSizeMb: 16 },
-  ) {}
+    options: ThreadRequestsOptions = {},
+  ) {
+    this.resourceLimits = options.resourceLimits ?? { maxYoungGenerationSizeMb: 16 };
+    this.postEvery = options.postEvery ?? Number.POSITIVE_INFINITY;
+  }
 
   /** The thread's name in figures: its script's, without `Main` (`projectionThread`, `sqliteWriter`). */
   get name(): string {
@@ -96,6 +113,7 @@ export class ThreadRequests<Body, Failure> {
       this.pending.set(id, { resolve, reject });
       this.outbox.push({ id, body });
       if (this.outbox.length === 1) queueMicrotask(() => this.post());
+      else if (this.outbox.length >= this.postEvery) this.post();
     });
   }
 
@@ -113,6 +131,7 @@ export class ThreadRequests<Body, Failure> {
     }
     try {
       worker.postMessage({ requests } satisfies ThreadMessage<Body>);
+      this.posted++;
     } catch {
       // Data that cannot cross to the thread (a function, a symbol) is a caller's bug: post each request alone so
       // only the one that cannot cross fails; nothing of it was sent.

@@ -49,3 +49,54 @@ describe('event ids of a large command', () => {
     expect(idOf(0x1000000)).toBe(idOf(0x1000000));
   });
 });
+
+describe('event ids never change across versions (R21: a command retried after an upgrade stores its events once)', () => {
+  // Derived by the implementation of session 16 (before ids were written from a prefix kept per command).
+  const known: [string, string[]][] = [
+    [
+      '01JEXAMPLE0000000000000000',
+      [
+        '1b4428c1-c148-5373-aa16-a736ef000000',
+        '1b4428c1-c148-5373-aa16-a736ef000001',
+        '1b4428c1-c148-5373-aa16-a736ef0000ff',
+        '1b4428c1-c148-5373-aa16-a736efffffff',
+        'b0cabc88-e2bb-5170-be8d-102d50852780',
+      ],
+    ],
+    [
+      '01HZ8Y3K2M4N5P6Q7R8S9T0V1W',
+      [
+        '018fd1e1-cc54-71ec-9765-58d452000000',
+        '018fd1e1-cc54-71ec-9765-58d452000001',
+        '018fd1e1-cc54-71ec-9765-58d4520000ff',
+        '018fd1e1-cc54-71ec-9765-58d452ffffff',
+        '018fd1e1-cc54-776c-915a-99bedc904c2c',
+      ],
+    ],
+    [
+      'reactor:01938a6c-3f00-7a12-8b34-56789abcdef0:2',
+      [
+        '01938a6c-3f00-73e1-9f37-b9f6a1000000',
+        '01938a6c-3f00-73e1-9f37-b9f6a1000001',
+        '01938a6c-3f00-73e1-9f37-b9f6a10000ff',
+        '01938a6c-3f00-73e1-9f37-b9f6a1ffffff',
+        '01938a6c-3f00-7512-ae1e-deb441a7b6d5',
+      ],
+    ],
+    [
+      'cmd-1',
+      [
+        '056f000f-61f5-5b7f-ae59-2afae6000000',
+        '056f000f-61f5-5b7f-ae59-2afae6000001',
+        '056f000f-61f5-5b7f-ae59-2afae60000ff',
+        '056f000f-61f5-5b7f-ae59-2afae6ffffff',
+        'c12bef72-2edd-5179-b4a5-a35a9eb5a915',
+      ],
+    ],
+  ];
+
+  test.each(known)('%s: indexes 0, 1, 255, 2^24 - 1 and 2^24 give the ids stored before', (commandId, ids) => {
+    const idOf = eventIdsFor(commandId);
+    expect([0, 1, 255, 0xffffff, 0x1000000].map(idOf)).toEqual(ids);
+  });
+});
