@@ -67,13 +67,12 @@ export class ThreadRequests<Body, Failure> {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   private nextId = 1;
-  /** Requests of this turn, posted together at its end. */
+  /** Requests waiting to be posted: together at the end of the turn, or as soon as `postEvery` of them wait. */
   private outbox: { id: number; body: Body }[] = [];
 
   private readonly resourceLimits: { maxYoungGenerationSizeMb: number };
   private readonly postEvery: number;
-  /** Messages of requests posted to the thread since start, for tests and figures. */
-  posted = 0;
+  private postedMessages = 0;
 
   constructor(
     private readonly script: string,
@@ -83,6 +82,11 @@ export class ThreadRequests<Body, Failure> {
   ) {
     this.resourceLimits = options.resourceLimits ?? { maxYoungGenerationSizeMb: 16 };
     this.postEvery = options.postEvery ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Messages of requests posted to the thread since start, for tests and figures. */
+  get posted(): number {
+    return this.postedMessages;
   }
 
   /** The thread's name in figures: its script's, without `Main` (`projectionThread`, `sqliteWriter`). */
@@ -131,7 +135,7 @@ export class ThreadRequests<Body, Failure> {
     }
     try {
       worker.postMessage({ requests } satisfies ThreadMessage<Body>);
-      this.posted++;
+      this.postedMessages++;
     } catch {
       // Data that cannot cross to the thread (a function, a symbol) is a caller's bug: post each request alone so
       // only the one that cannot cross fails; nothing of it was sent.
