@@ -80,6 +80,8 @@ export interface ContractOptions {
   densePositions?: boolean;
   /** The store can tell that an event id is already used in a stream the append does not touch. */
   detectsIdsAcrossStreams?: boolean;
+  /** The store has the optional `readReferenceData` (SQLite, memory): its tests run only where it exists. */
+  readsReferenceData?: boolean;
 }
 
 export function describeEventStoreContract(
@@ -455,47 +457,48 @@ export function describeEventStoreContract(
       });
     });
 
-    describe('reference data (optional readReferenceData)', () => {
-      /** Reference events are every stream's but `training-*`. */
-      async function positionsOf(from: number, to = Number.MAX_SAFE_INTEGER, limit = 100, types: string[] = []) {
-        const read = store.readReferenceData?.bind(store);
-        if (!read) return undefined;
-        return (await read(from, to, limit, types)).map((event) => `${event.stream}@${event.position}`);
-      }
+    // Only where the store has it: registered nowhere else (no skipped tests).
+    if (options.readsReferenceData) {
+      describe('reference data (optional readReferenceData)', () => {
+        /** Reference events are every stream's but `training-*`. */
+        async function positionsOf(from: number, to = Number.MAX_SAFE_INTEGER, limit = 100, types: string[] = []) {
+          const read = store.readReferenceData?.bind(store);
+          if (!read) throw new Error('this store has no readReferenceData');
+          return (await read(from, to, limit, types)).map((event) => `${event.stream}@${event.position}`);
+        }
 
-      it('reads the events of every stream but training ones, past a position, up to another, in order', async () => {
-        if (!store.readReferenceData) return;
-        await store.append([{ stream: 'user-a', expectedRevision: 'no_stream', events: events(1) }]);
-        await store.append([{ stream: 'training-a', expectedRevision: 'no_stream', events: events(3) }]);
-        await store.append([{ stream: 'course-c', expectedRevision: 'no_stream', events: events(2) }]);
-        await store.append([{ stream: 'training-b', expectedRevision: 'no_stream', events: events(1) }]);
-        const [a, c1, c2] = [await nth(1), await nth(5), await nth(6)];
-        expect(await positionsOf(0)).toEqual([`user-a@${a}`, `course-c@${c1}`, `course-c@${c2}`]);
-        // Past the last reference event (training events after it): none.
-        expect(await positionsOf(c2)).toEqual([]);
-        expect(await positionsOf(a)).toEqual([`course-c@${c1}`, `course-c@${c2}`]);
-        expect(await positionsOf(a, c1)).toEqual([`course-c@${c1}`]);
-        expect(await positionsOf(0, Number.MAX_SAFE_INTEGER, 2)).toEqual([`user-a@${a}`, `course-c@${c1}`]);
-        // With training events of the given types among them.
-        expect(await positionsOf(a, Number.MAX_SAFE_INTEGER, 100, ['Happened'])).toHaveLength(6);
-      });
+        it('reads the events of every stream but training ones, past a position, up to another, in order', async () => {
+          await store.append([{ stream: 'user-a', expectedRevision: 'no_stream', events: events(1) }]);
+          await store.append([{ stream: 'training-a', expectedRevision: 'no_stream', events: events(3) }]);
+          await store.append([{ stream: 'course-c', expectedRevision: 'no_stream', events: events(2) }]);
+          await store.append([{ stream: 'training-b', expectedRevision: 'no_stream', events: events(1) }]);
+          const [a, c1, c2] = [await nth(1), await nth(5), await nth(6)];
+          expect(await positionsOf(0)).toEqual([`user-a@${a}`, `course-c@${c1}`, `course-c@${c2}`]);
+          // Past the last reference event (training events after it): none.
+          expect(await positionsOf(c2)).toEqual([]);
+          expect(await positionsOf(a)).toEqual([`course-c@${c1}`, `course-c@${c2}`]);
+          expect(await positionsOf(a, c1)).toEqual([`course-c@${c1}`]);
+          expect(await positionsOf(0, Number.MAX_SAFE_INTEGER, 2)).toEqual([`user-a@${a}`, `course-c@${c1}`]);
+          // With training events of the given types among them.
+          expect(await positionsOf(a, Number.MAX_SAFE_INTEGER, 100, ['Happened'])).toHaveLength(6);
+        });
 
-      it('finds nothing of an append refused for a conflict', async () => {
-        if (!store.readReferenceData) return;
-        await store.append([{ stream: 'taken', expectedRevision: 'no_stream', events: events(1) }]);
-        await expectConflict(
-          store.append([
-            { stream: 'user-a', expectedRevision: 'no_stream', events: events(2) },
-            { stream: 'taken', expectedRevision: 'no_stream', events: events(1) },
-          ]),
-          { stream: 'taken', expected: 'no_stream', actual: 0 },
-        );
-        await store.append([{ stream: 'training-a', expectedRevision: 'no_stream', events: events(1) }]);
-        expect(await positionsOf(await nth(1))).toEqual([]);
-        await store.append([{ stream: 'user-b', expectedRevision: 'no_stream', events: events(1) }]);
-        expect(await positionsOf(await nth(1))).toEqual([`user-b@${await nth(3)}`]);
+        it('finds nothing of an append refused for a conflict', async () => {
+          await store.append([{ stream: 'taken', expectedRevision: 'no_stream', events: events(1) }]);
+          await expectConflict(
+            store.append([
+              { stream: 'user-a', expectedRevision: 'no_stream', events: events(2) },
+              { stream: 'taken', expectedRevision: 'no_stream', events: events(1) },
+            ]),
+            { stream: 'taken', expected: 'no_stream', actual: 0 },
+          );
+          await store.append([{ stream: 'training-a', expectedRevision: 'no_stream', events: events(1) }]);
+          expect(await positionsOf(await nth(1))).toEqual([]);
+          await store.append([{ stream: 'user-b', expectedRevision: 'no_stream', events: events(1) }]);
+          expect(await positionsOf(await nth(1))).toEqual([`user-b@${await nth(3)}`]);
+        });
       });
-    });
+    }
 
     describe('command records', () => {
       it('records the command’s reply with the events and finds it by command id', async () => {
