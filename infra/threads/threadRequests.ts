@@ -121,7 +121,7 @@ export class ThreadRequests<Body, Failure> {
     });
   }
 
-  /** Posts the turn's requests in one message. */
+  /** Posts the requests waiting, in one message. */
   private post(): void {
     const requests = this.outbox;
     this.outbox = [];
