@@ -7,6 +7,8 @@
 export interface Decider<Command, Event, State, Context, Result extends Decision<Event> = Decision<Event>> {
   initialState(): State;
   evolve(state: State, event: Event): State;
+  /** Folds events in order as `evolve` one by one would, where an aggregate can do it for less. */
+  evolveAll?(state: State, events: readonly Event[]): State;
   decide(command: Command, state: State, context: Context): Result;
 }
 

@@ -5,6 +5,7 @@ import { assignmentRuleDecider } from '../domain/assignmentRule/assignmentRuleDe
 import { assignmentRuleEventSchemas } from '../domain/assignmentRule/assignmentRuleEvents';
 import { courseDecider } from '../domain/course/courseDecider';
 import { courseEventSchemas } from '../domain/course/courseEvents';
+import type { Decider } from '../domain/decider';
 import type { DomainEvent } from '../domain/events';
 import { groupDecider } from '../domain/group/groupDecider';
 import { groupEventSchemas } from '../domain/group/groupEvents';
@@ -22,13 +23,19 @@ import type { AggregateKind } from './aggregateStore';
 /** Adapts a decider's evolve (over its own events) to the stream fold (over any domain event). */
 function kindOf<Schemas extends Record<string, z.ZodType>, State>(
   schemas: Schemas,
-  decider: { initialState(): State; evolve(state: State, event: MessagesOf<Schemas>): State },
+  decider: Pick<Decider<unknown, MessagesOf<Schemas>, State, unknown>, 'initialState' | 'evolve' | 'evolveAll'>,
 ): AggregateKind<State> {
   const own = (event: DomainEvent): event is DomainEvent & MessagesOf<Schemas> =>
     Object.prototype.hasOwnProperty.call(schemas, event.type);
+  const evolveAll =
+    decider.evolveAll?.bind(decider) ??
+    ((state: State, events: readonly MessagesOf<Schemas>[]) => events.reduce(decider.evolve.bind(decider), state));
   return {
     initial: () => decider.initialState(),
-    evolve: (state, event) => (own(event) ? decider.evolve(state, event) : state),
+    evolveAll: (state, events) => {
+      const owned = events.filter(own);
+      return owned.length === 0 ? state : evolveAll(state, owned);
+    },
   };
 }
 

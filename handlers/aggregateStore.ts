@@ -6,7 +6,8 @@ import { stateBytes } from './stateBytes';
 /** How to fold one kind of aggregate from its stream. */
 export interface AggregateKind<State> {
   initial(): State;
-  evolve(state: State, event: DomainEvent): State;
+  /** Folds events in order (those of other aggregates change nothing). */
+  evolveAll(state: State, events: readonly DomainEvent[]): State;
 }
 
 export interface Loaded<State> {
@@ -191,11 +192,13 @@ type Admission = 'evict' | 'ifRoom';
 
 /** Folds a stream's events onto a state known up to some revision. */
 function fold<State>(from: Loaded<State>, events: readonly StoredEvent[], kind: AggregateKind<State>): Loaded<State> {
-  let { state, revision } = from;
+  const known: DomainEvent[] = [];
   for (const stored of events) {
     const event = asDomainEvent(stored);
-    if (event) state = kind.evolve(state, event);
-    revision = stored.revision;
+    if (event) known.push(event);
   }
-  return { state, revision };
+  return {
+    state: known.length === 0 ? from.state : kind.evolveAll(from.state, known),
+    revision: events.at(-1)?.revision ?? from.revision,
+  };
 }

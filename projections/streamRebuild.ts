@@ -1,8 +1,9 @@
 import { asDomainEvent } from '../domain/events';
 import { streams } from '../domain/streams';
-import { trainingDecider } from '../domain/userTraining/trainingDecider';
 import { isTrainingEvent } from '../domain/userTraining/trainingEvents';
-import type { TrainingState } from '../domain/userTraining/trainingState';
+import { evolveTrainingAll } from '../domain/userTraining/trainingEvolution';
+import type { TrainingEvent } from '../domain/userTraining/trainingState';
+import { initialTrainingState } from '../domain/userTraining/trainingState';
 import type { EventStore, StoredEvent, StreamCursor } from '../handlers/ports/eventStore';
 import type { CountsTally } from './bulkCounts';
 import { BulkCounts } from './bulkCounts';
@@ -217,13 +218,15 @@ async function rebuildTraining(
   report: (applied: number) => void,
   from?: StreamCursor,
 ): Promise<void> {
-  let user: { userId: string; stream: string; state: TrainingState } | undefined;
+  // A user's events are folded at once when the stream ends: one copy of the assignments, not one per event.
+  let user: { userId: string; stream: string; events: TrainingEvent[] } | undefined;
   const flush = () => {
     if (!user) return;
     const facts = writer.userFacts(user.userId);
+    const state = evolveTrainingAll(initialTrainingState(), user.events);
     let current = false;
-    for (const courseId of [...user.state.assignments.keys()].sort()) {
-      const assignment = user.state.assignments.get(courseId) ?? null;
+    for (const courseId of [...state.assignments.keys()].sort()) {
+      const assignment = state.assignments.get(courseId) ?? null;
       writer.writeAssignment(user.userId, courseId, null, assignment, facts);
       current ||= assignment?.active === true;
     }
@@ -245,8 +248,8 @@ async function rebuildTraining(
       applied++;
       const event = asDomainEvent(stored);
       if (!event || !isTrainingEvent(event)) continue;
-      user ??= { userId: event.data.userId, stream: stored.stream, state: trainingDecider.initialState() };
-      user.state = trainingDecider.evolve(user.state, event);
+      user ??= { userId: event.data.userId, stream: stored.stream, events: [] };
+      user.events.push(event);
     }
     if (done || page.length < PAGE) flush();
     return applied;

@@ -6,7 +6,7 @@ import { complete, recordProgress, start } from './progress';
 import { unassign, withdrawRule } from './removing';
 import { runScheduledTransitions } from './scheduledTransitions';
 import type { TrainingCommand, TrainingContext, TrainingDecision } from './trainingDecision';
-import { evolveTraining } from './trainingEvolution';
+import { evolveTraining, evolveTrainingAll } from './trainingEvolution';
 import type { TrainingEvent, TrainingState } from './trainingState';
 
 export type { Outcome, RuleFacts, TrainingCommand, TrainingContext, TrainingDecision } from './trainingDecision';
@@ -21,6 +21,7 @@ export const trainingDecider: Decider<
 > = {
   initialState: () => ({ assignments: new Map() }),
   evolve: evolveTraining,
+  evolveAll: evolveTrainingAll,
   decide: decideTraining,
 };
 

@@ -11,17 +11,44 @@ type Evolver<Type extends TrainingEvent['type']> = (current: Assignment, event: 
 
 /** Folds a training event onto the user's training: every event concerns one course's assignment. */
 export function evolveTraining(state: TrainingState, event: TrainingEvent): TrainingState {
-  const { courseId } = event.data;
-  const current = state.assignments.get(courseId);
+  const next = evolveAssignment(state.assignments.get(event.data.courseId), event);
+  return next === undefined ? state : { assignments: copyOf(state.assignments).set(event.data.courseId, next) };
+}
+
+/**
+ * Folds events in order, as `evolveTraining` one by one would, copying the assignments once rather than once per
+ * event: a user's training read from the store is ten events or more, each a copy of every assignment the user holds
+ * (issue #19). The state given is left as it was.
+ */
+export function evolveTrainingAll(state: TrainingState, events: readonly TrainingEvent[]): TrainingState {
+  let assignments: Map<string, Assignment> | undefined;
+  for (const event of events) {
+    const { courseId } = event.data;
+    const next = evolveAssignment((assignments ?? state.assignments).get(courseId), event);
+    if (next === undefined) continue;
+    assignments ??= copyOf(state.assignments);
+    assignments.set(courseId, next);
+  }
+  return assignments === undefined ? state : { assignments };
+}
+
+/** The assignment an event leaves; undefined: the event changes nothing (it concerns no assignment the user has). */
+function evolveAssignment(current: Assignment | undefined, event: TrainingEvent): Assignment | undefined {
   let next: Assignment;
   if (event.type === 'TrainingAssigned') next = assigned(current, event);
-  else if (!current) return state;
+  else if (!current) return undefined;
   else next = (evolvers[event.type] as Evolver<typeof event.type>)(current, event);
   // R6: an exemption stays with the user and rule while dynamic removal has taken the rule's source away.
   next = keepExemptions(current, next, event);
   // R26: what a correction or a revocation of a completion needs; a corrected hire date moves new-starter windows.
-  next = withCorrectionFacts(current, next, event);
-  return { assignments: new Map(state.assignments).set(courseId, next) };
+  return withCorrectionFacts(current, next, event);
+}
+
+/** A copy by forEach: `new Map(map)` iterates entries and builds a [key, value] array for each. */
+function copyOf(assignments: ReadonlyMap<string, Assignment>): Map<string, Assignment> {
+  const copy = new Map<string, Assignment>();
+  assignments.forEach((assignment, courseId) => copy.set(courseId, assignment));
+  return copy;
 }
 
 /** A new assignment from its first source; completions and dynamic removals of an earlier one stay (R11). */

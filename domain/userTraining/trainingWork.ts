@@ -6,6 +6,7 @@ import { DomainError, notFound } from '../shared/domainError';
 import type { Instant } from '../shared/primitives';
 import { trainingDecider } from './trainingDecider';
 import type { TrainingCommand, TrainingContext, TrainingDecision } from './trainingDecision';
+import { evolveTrainingAll } from './trainingEvolution';
 import type { TrainingEvent, TrainingState } from './trainingState';
 
 /** What caused a piece of work the engine derived (R20): recorded on the events it decides. */
@@ -96,8 +97,8 @@ export function decideTrainingWork(
         work.actorId ?? options.actorId,
       );
       const decision = trainingDecider.decide(work.command, change.state, context);
+      change.state = evolveTrainingAll(change.state, decision.events);
       for (const event of decision.events) {
-        change.state = trainingDecider.evolve(change.state, event);
         change.events.push(event);
         change.causes.push(work.cause);
       }

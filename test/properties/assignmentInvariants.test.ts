@@ -16,6 +16,7 @@ import { ReferenceData } from '../../domain/referenceData/referenceData';
 import { addDays, todayIn } from '../../domain/shared/calendar';
 import { streams } from '../../domain/streams';
 import { trainingDecider } from '../../domain/userTraining/trainingDecider';
+import { evolveTrainingAll } from '../../domain/userTraining/trainingEvolution';
 import type { Assignment, TrainingEvent, TrainingState } from '../../domain/userTraining/trainingState';
 import { aggregateKinds } from '../../handlers/aggregateKinds';
 import { ManualClock } from '../../handlers/ports/clock';
@@ -542,5 +543,38 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
       }),
       propertyParameters(RUNS.histories, 7),
     );
+  });
+
+  test("R20: a user's training folded all at once (a cold load, a rebuild, a decision's events) equals it folded event by event, from the start or from a state part-way, which is left as it was", async () => {
+    let folded = 0;
+    await fc.assert(
+      historyProperty(async (run) => {
+        const violations: string[] = [];
+        const byUser = new Map<string, TrainingEvent[]>();
+        for (const stored of await readLog(run)) {
+          const event = asDomainEvent(stored);
+          if (!event || !isTrainingEvent(stored)) continue;
+          const training = event as TrainingEvent;
+          byUser.set(training.data.userId, [...(byUser.get(training.data.userId) ?? []), training]);
+        }
+        for (const [userId, events] of byUser) {
+          const oneByOne = events.reduce(trainingDecider.evolve, trainingDecider.initialState());
+          // Part-way, as a cached state takes the events appended since it was kept.
+          for (const at of new Set([0, Math.floor(events.length / 2), events.length])) {
+            const start = events.slice(0, at).reduce(trainingDecider.evolve, trainingDecider.initialState());
+            const startAsItWas = JSON.stringify([...start.assignments]);
+            const all = evolveTrainingAll(start, events.slice(at));
+            folded++;
+            if (!isDeepStrictEqual(all, oneByOne))
+              violations.push(`${userId}: folding events ${at + 1}..${events.length} at once differs from one by one`);
+            if (JSON.stringify([...start.assignments]) !== startAsItWas)
+              violations.push(`${userId}: folding events ${at + 1}..${events.length} at once changed the state given`);
+          }
+        }
+        verdict(run, violations);
+      }),
+      propertyParameters(RUNS.histories, 8),
+    );
+    expect(folded).toBeGreaterThan(RUNS.histories);
   });
 });
