@@ -13,6 +13,7 @@ import { printResults } from './resultsOutput';
 import { commandThroughputWorkload } from './workloads/commandThroughputWorkload';
 import { dynamicRuleWorkload } from './workloads/dynamicRuleWorkload';
 import { importWorkload } from './workloads/importWorkload';
+import { longHistoryWorkload } from './workloads/longHistoryWorkload';
 import { memoryWorkload } from './workloads/memoryWorkload';
 import { mixedWorkloads } from './workloads/mixedWorkload';
 import { natsWorkloads } from './workloads/natsWorkloads';
@@ -31,7 +32,19 @@ import { webWorkload } from './workloads/webWorkload';
  * events.db) for looking into one workload by hand, e.g. `node dist/bench/rebuildChild.js DIR/events.db out.db`.
  */
 
-const WORKLOADS = ['dynamic', 'commands', 'queries', 'web', 'mixed', 'rebuild', 'import', 'memory', 'raw', 'nats'];
+const WORKLOADS = [
+  'dynamic',
+  'commands',
+  'queries',
+  'web',
+  'mixed',
+  'rebuild',
+  'import',
+  'history',
+  'memory',
+  'raw',
+  'nats',
+];
 type Workload = (typeof WORKLOADS)[number];
 
 interface BenchOptions {
@@ -152,6 +165,7 @@ async function runWorkloads(built: Engine, options: BenchOptions, dir: string, l
   await settle();
   if (runs('rebuild')) add(await rebuildWorkload(store, dir));
   if (runs('import')) add(importWorkload(quick));
+  if (runs('history')) add(await longHistoryWorkload(quick));
   if (runs('memory')) add(memoryWorkload(quick));
   if (runs('raw')) add(rawInsertReference(await store.headPosition()));
   if (runs('nats') && !options.skipNats) add(...(await natsWorkloads(quick)));

@@ -18,6 +18,7 @@ import { userDecider } from '../domain/user/userDecider';
 import { userEventSchemas } from '../domain/user/userEvents';
 import { trainingDecider } from '../domain/userTraining/trainingDecider';
 import { trainingEventSchemas } from '../domain/userTraining/trainingEvents';
+import { trainingSnapshots } from '../domain/userTraining/trainingSnapshot';
 import type { AggregateKind } from './aggregateStore';
 
 /** Adapts a decider's evolve (over its own events) to the stream fold (over any domain event). */
@@ -46,6 +47,6 @@ export const aggregateKinds = {
   course: kindOf(courseEventSchemas, courseDecider),
   group: kindOf(groupEventSchemas, groupDecider),
   rule: kindOf(assignmentRuleEventSchemas, assignmentRuleDecider),
-  training: kindOf(trainingEventSchemas, trainingDecider),
+  training: { ...kindOf(trainingEventSchemas, trainingDecider), snapshots: trainingSnapshots },
   access: kindOf(accessEventSchemas, accessDecider),
 };

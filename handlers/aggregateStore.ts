@@ -8,7 +8,31 @@ export interface AggregateKind<State> {
   initial(): State;
   /** Folds events in order (those of other aggregates change nothing). */
   evolveAll(state: State, events: readonly DomainEvent[]): State;
+  /** How its state goes into a snapshot and back; a kind without one is always folded from its first event. */
+  snapshots?: SnapshotCodec<State>;
 }
+
+/** A state as JSON and back: `decode(JSON.parse(JSON.stringify(encode(state))))` is the state. */
+export interface SnapshotCodec<State> {
+  /** Names the encoding: a snapshot of another is not decoded. */
+  format: string;
+  encode(state: State): unknown;
+  decode(value: unknown): State;
+}
+
+/** Snapshots read, written and refused since start (a write refused, or a snapshot that would not decode). */
+export interface SnapshotUse {
+  read: number;
+  written: number;
+  failed: number;
+}
+
+/**
+ * Events a load folds past the snapshot it started from (or from the stream's start) that make it write a new
+ * snapshot: reading and decoding a snapshot costs about what ten events cost (BENCHMARKS.md, session 18), so a
+ * snapshot pays only on a long stream, and a user's training usually holds fewer events than this.
+ */
+export const DEFAULT_SNAPSHOT_AFTER_EVENTS = 100;
 
 export interface Loaded<State> {
   state: State;
@@ -27,6 +51,15 @@ export interface AggregateStoreOptions {
   maxBytes?: number;
   /** Use a cached state without asking the store (one writer per store; a conflict on append corrects it). */
   optimistic?: boolean;
+  /**
+   * Snapshots of long streams, where the store keeps them (readSnapshot, writeSnapshot) and the kind has a codec:
+   * the identity of the domain code that folds states (infra/engine/domainFingerprint.ts). A snapshot written under
+   * another is not read, so a state folded by older rules is never taken for one folded by these. Absent: no
+   * snapshots.
+   */
+  snapshotDomain?: string | undefined;
+  /** See DEFAULT_SNAPSHOT_AFTER_EVENTS. */
+  snapshotAfterEvents?: number;
 }
 
 interface Cached extends Loaded<unknown> {
@@ -54,6 +87,9 @@ export class AggregateStore {
   private misses = 0;
   private readonly maxBytes: number;
   private readonly optimistic: boolean;
+  private readonly snapshotDomain: string | undefined;
+  private readonly snapshotAfterEvents: number;
+  private readonly snapshotUse: SnapshotUse = { read: 0, written: 0, failed: 0 };
 
   constructor(
     private readonly store: EventStore,
@@ -61,6 +97,13 @@ export class AggregateStore {
   ) {
     this.maxBytes = options.maxBytes ?? DEFAULT_STATE_CACHE_BYTES;
     this.optimistic = options.optimistic ?? true;
+    this.snapshotDomain = options.snapshotDomain;
+    this.snapshotAfterEvents = options.snapshotAfterEvents ?? DEFAULT_SNAPSHOT_AFTER_EVENTS;
+  }
+
+  /** Snapshots read, written and refused since start, for operators and tests. */
+  get snapshots(): SnapshotUse {
+    return { ...this.snapshotUse };
   }
 
   /** What the cache holds, and how often a load found its state there (since start), for operators and tests. */
@@ -121,13 +164,61 @@ export class AggregateStore {
     return this.fresh<State>(stream) ?? this.read(stream, kind, 'evict');
   }
 
-  /** Folds what the cache lacks of one stream, and keeps it as `admission` says. */
+  /**
+   * Folds what the cache lacks of one stream, from the cached state, else from the stream's snapshot, else from its
+   * start, and keeps it as `admission` says. A load that folded many events leaves a snapshot for the next.
+   */
   private async read<State>(stream: string, kind: AggregateKind<State>, admission: Admission): Promise<Loaded<State>> {
     const known = this.cache.get(stream) as Loaded<State> | undefined;
-    const from = known ?? { state: kind.initial(), revision: -1 };
-    const loaded = fold(from, await this.store.readStream(stream, from.revision + 1), kind);
+    const from = known ?? (await this.fromSnapshot(stream, kind)) ?? { state: kind.initial(), revision: -1 };
+    const events = await this.store.readStream(stream, from.revision + 1);
+    const loaded = fold(from, events, kind);
+    if (events.length >= this.snapshotAfterEvents) this.writeSnapshot(stream, loaded, kind);
     this.keep(stream, loaded, admission);
     return loaded;
+  }
+
+  /** The stream's snapshot, if the store keeps one written by this domain code and the kind's codec. */
+  private async fromSnapshot<State>(stream: string, kind: AggregateKind<State>): Promise<Loaded<State> | undefined> {
+    const format = this.snapshotFormat(kind);
+    if (format === undefined || !this.store.readSnapshot || !kind.snapshots) return undefined;
+    const snapshot = await this.store.readSnapshot(stream);
+    if (snapshot === undefined || snapshot.format !== format) return undefined;
+    try {
+      const state = kind.snapshots.decode(JSON.parse(snapshot.state));
+      this.snapshotUse.read++;
+      return { state, revision: snapshot.revision };
+    } catch {
+      // Not what this codec writes: the stream is folded from its start, and the load leaves a new snapshot.
+      this.snapshotUse.failed++;
+      return undefined;
+    }
+  }
+
+  /**
+   * Leaves a snapshot of a state just folded, without waiting: the store writes it off this thread where it can,
+   * and a snapshot that is not written costs the next load a longer fold, nothing else.
+   */
+  private writeSnapshot<State>(stream: string, loaded: Loaded<State>, kind: AggregateKind<State>): void {
+    const format = this.snapshotFormat(kind);
+    if (format === undefined || !this.store.writeSnapshot || !kind.snapshots || loaded.revision < 0) return;
+    let state: string;
+    try {
+      state = JSON.stringify(kind.snapshots.encode(loaded.state));
+    } catch {
+      this.snapshotUse.failed++;
+      return;
+    }
+    this.store.writeSnapshot(stream, { revision: loaded.revision, format, state }).then(
+      () => this.snapshotUse.written++,
+      () => this.snapshotUse.failed++,
+    );
+  }
+
+  private snapshotFormat(kind: AggregateKind<unknown>): string | undefined {
+    return this.snapshotDomain === undefined || !kind.snapshots
+      ? undefined
+      : `${kind.snapshots.format} ${this.snapshotDomain}`;
   }
 
   /**

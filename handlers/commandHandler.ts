@@ -6,6 +6,7 @@ import { eventSchemas } from '../domain/events';
 import type { RuleHolding } from '../domain/reactions/ruleHolders';
 import { DomainError } from '../domain/shared/domainError';
 import { categoryOf } from '../domain/streams';
+import type { AggregateStoreOptions } from './aggregateStore';
 import { AggregateStore } from './aggregateStore';
 import { countsEffects, effectsOf } from './commandPreview';
 import { eventIdsFor } from './eventIds';
@@ -36,6 +37,8 @@ export interface CommandHandlerOptions {
   validateEvents?: boolean;
   /** Bound of the folded-state cache in bytes (default DEFAULT_STATE_CACHE_BYTES). */
   stateCacheBytes?: number;
+  /** Snapshots of long streams (AggregateStoreOptions); absent: none. */
+  snapshots?: Pick<AggregateStoreOptions, 'snapshotDomain' | 'snapshotAfterEvents'>;
 }
 
 /**
@@ -65,10 +68,10 @@ export class CommandHandler {
     this.maxAttempts = options.maxAttempts ?? 8;
     this.validateEvents = options.validateEvents ?? true;
     this.feed = new ReferenceDataFeed(options.store, options.bootstrapAdminId);
-    this.aggregates = new AggregateStore(
-      options.store,
-      options.stateCacheBytes ? { maxBytes: options.stateCacheBytes } : {},
-    );
+    this.aggregates = new AggregateStore(options.store, {
+      ...(options.stateCacheBytes ? { maxBytes: options.stateCacheBytes } : {}),
+      ...(options.snapshots ?? {}),
+    });
   }
 
   /** The reactor's record of rule holders, for counting what a rule change will withdraw (R25). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IdSchema } from '../domain/shared/primitives';
-import { DEFAULT_STATE_CACHE_BYTES } from '../handlers/aggregateStore';
+import { DEFAULT_SNAPSHOT_AFTER_EVENTS, DEFAULT_STATE_CACHE_BYTES } from '../handlers/aggregateStore';
 import type { Clock } from '../handlers/ports/clock';
 import { AcceleratedClock, systemClock } from '../handlers/ports/clock';
 
@@ -14,7 +14,6 @@ export const ConfigSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only (it becomes part of NATS subjects)')
     .default('lms'),
   LMS_BOOTSTRAP_ADMIN: IdSchema.optional(),
-  /** FULL (default): every commit is fsynced; NORMAL trades the last commits on power loss for speed. */
   /** Bound of the engine's cache of folded aggregate states, in MiB (issue #19: memory bounded whatever the size). */
   LMS_STATE_CACHE_MB: z.coerce
     .number()
@@ -24,6 +23,12 @@ export const ConfigSchema = z.object({
     .default(DEFAULT_STATE_CACHE_BYTES / 1024 / 1024),
   /** SQLite's page cache of each read-model connection (queries, projections), in MiB. */
   LMS_READ_MODEL_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(64),
+  /**
+   * A load that folds this many events of a stream leaves a snapshot of it beside the log (SQLite), so the next load
+   * of that stream reads the snapshot and what came after; 0: no snapshots.
+   */
+  LMS_SNAPSHOT_AFTER_EVENTS: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_SNAPSHOT_AFTER_EVENTS),
+  /** FULL (default): every commit is fsynced; NORMAL trades the last commits on power loss for speed. */
   LMS_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   LMS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   /** Prometheus metrics on this port under `lms serve` (opt-in: unset, no port is opened). */

@@ -170,6 +170,19 @@ export class EventStoreCorruptError extends Error {
   }
 }
 
+/**
+ * A stream's state folded up to a revision, kept beside the log so that loading a long stream reads the snapshot
+ * and the events after it instead of every event from the first (issue #19). A cache: events stay the truth.
+ */
+export interface StreamSnapshot {
+  /** The revision of the last event folded into it. */
+  revision: number;
+  /** Who may read it: the aggregate's codec and the domain code that folded it; any other reader ignores it. */
+  format: string;
+  /** The state as the aggregate's codec wrote it (JSON text). */
+  state: string;
+}
+
 /** R30: what a check of the whole log found. */
 export interface IntegrityReport {
   /** Events whose checksum was recomputed and matched. */
@@ -245,6 +258,17 @@ export interface EventStore {
   findCommand(commandId: string): Promise<CommandRecord | undefined>;
   /** Optional (R30): checks the storage and every event's checksum; a store with its own guarantees may leave it out. */
   verifyIntegrity?(onProgress?: (checked: number) => void): Promise<IntegrityReport>;
+  /**
+   * Optional: the snapshot kept for a stream, or undefined (none, or one the store finds damaged). Stores without
+   * snapshots fold every stream from its first event.
+   */
+  readSnapshot?(stream: string): Promise<StreamSnapshot | undefined>;
+  /**
+   * Optional (with readSnapshot): keeps a stream's snapshot in place of the one kept, unless that one is of the same
+   * format and a later revision; one past the stream's last event is not kept. Not durable at once (no fsync of its
+   * own): a snapshot lost costs a longer fold, never an event.
+   */
+  writeSnapshot?(stream: string, snapshot: StreamSnapshot): Promise<void>;
   /** A named checkpoint (reactors): the position up to which its owner has handled events. */
   readCheckpoint(name: string): Promise<number>;
   writeCheckpoint(name: string, position: number): Promise<void>;

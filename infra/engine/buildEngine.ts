@@ -15,6 +15,7 @@ import { ReadModelDb } from '../../projections/readModelDb';
 import type { Config } from '../config';
 import { openEventStore } from '../openEventStore';
 import { ProjectionThread } from '../server/projectionThread';
+import { domainFingerprint } from './domainFingerprint';
 import { Engine } from './engine';
 
 export interface BuildEngineOptions {
@@ -86,6 +87,9 @@ export function buildEngine(options: BuildEngineOptions): Engine {
     clock,
     bootstrapAdminId: config.LMS_BOOTSTRAP_ADMIN ?? null,
     stateCacheBytes: config.LMS_STATE_CACHE_MB * 1024 * 1024,
+    ...(config.LMS_SNAPSHOT_AFTER_EVENTS > 0
+      ? { snapshots: { snapshotDomain: domainFingerprint(), snapshotAfterEvents: config.LMS_SNAPSHOT_AFTER_EVENTS } }
+      : {}),
     ...(logger ? { logger } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
   });

@@ -1,3 +1,4 @@
+import type { SnapshotUse } from '../../handlers/aggregateStore';
 import { AssignmentReactor } from '../../handlers/reactors/assignmentReactor';
 import { RELAY_CHECKPOINT } from '../nats/eventRelay';
 import type { Engine } from './engine';
@@ -23,6 +24,8 @@ export interface EngineStatus {
    * the loads since start that found their state there (hits) or read it from the store (misses).
    */
   stateCache: { states: number; bytes: number; maxBytes: number; hits: number; misses: number };
+  /** Snapshots of long streams read, written and refused since start (issue #19). */
+  snapshots: SnapshotUse;
   /** What needs someone, in sentences; empty when all is well. */
   problems: string[];
 }
@@ -87,7 +90,9 @@ export async function engineStatus(
     .slice(-5)
     .map((work) => ({ key: work.key, loop: work.loop, error: work.lastRetry?.error ?? work.error }));
   const stateCache = engine.commands.aggregates.cacheUse;
-  return { head, checkpoints, parked: { total: parked.length, byLoop, latest }, scheduler, stateCache, problems };
+  const snapshots = engine.commands.aggregates.snapshots;
+  const parkedWork = { total: parked.length, byLoop, latest };
+  return { head, checkpoints, parked: parkedWork, scheduler, stateCache, snapshots, problems };
 }
 
 /**

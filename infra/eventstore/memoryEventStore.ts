@@ -25,6 +25,7 @@ import {
   type EventStore,
   EventStoreUnavailableError,
   type StoredEvent,
+  type StreamSnapshot,
   type StreamWrite,
   type StreamWriteResult,
   type SubscribeOptions,
@@ -32,7 +33,7 @@ import {
   WrongExpectedRevisionError,
 } from '../../handlers/ports/eventStore';
 import { SubscriptionHub } from './catchUpSubscription';
-import { matchesExpected, toJson } from './writeRules';
+import { keepsSnapshot, matchesExpected, toJson } from './writeRules';
 
 interface Row {
   id: string;
@@ -59,6 +60,7 @@ export class MemoryEventStore implements EventStore {
   /** Command id -> reply JSON, and who the reply belongs to (R21). */
   private readonly commands = new Map<string, { reply: string; position: number; owner?: CommandOwner | undefined }>();
   private readonly checkpoints = new Map<string, number>();
+  private readonly snapshots = new Map<string, StreamSnapshot>();
   private readonly hub: SubscriptionHub;
   private closed = false;
 
@@ -161,6 +163,19 @@ export class MemoryEventStore implements EventStore {
   async writeCheckpoint(name: string, position: number): Promise<void> {
     this.assertOpen();
     this.checkpoints.set(name, position);
+  }
+
+  async readSnapshot(stream: string): Promise<StreamSnapshot | undefined> {
+    this.assertOpen();
+    const kept = this.snapshots.get(stream);
+    return kept ? { ...kept } : undefined;
+  }
+
+  async writeSnapshot(stream: string, snapshot: StreamSnapshot): Promise<void> {
+    this.assertOpen();
+    if (!keepsSnapshot(this.snapshots.get(stream), snapshot, this.currentRevision(stream))) return;
+    const { revision, format, state } = snapshot;
+    this.snapshots.set(stream, { revision, format, state });
   }
 
   async close(): Promise<void> {

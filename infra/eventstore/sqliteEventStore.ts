@@ -22,6 +22,7 @@ import {
   type IntegrityReport,
   type StoredEvent,
   type StreamCursor,
+  type StreamSnapshot,
   type StreamWrite,
   type SubscribeOptions,
   type Subscription,
@@ -33,6 +34,7 @@ import { SqliteGroupCommit } from './sqliteGroupCommit';
 import { verifyLog } from './sqliteIntegrity';
 import { openSqliteDatabase } from './sqliteOpen';
 import { pageSize, SqliteReader } from './sqliteReads';
+import { SqliteSnapshots } from './sqliteSnapshots';
 import { prepareStatements } from './sqliteStatements';
 import { SqliteWriterThread } from './sqliteWriterThread';
 
@@ -77,6 +79,7 @@ function eventsIn(writes: readonly StreamWrite[]): number {
 export class SqliteEventStore implements EventStore {
   private readonly reader: SqliteReader;
   private readonly checkpoints: SqliteCheckpoints;
+  private readonly snapshots: SqliteSnapshots;
   private readonly groupCommit: SqliteGroupCommit;
   private readonly hub: SubscriptionHub;
   private readonly writer: SqliteWriterThread | undefined;
@@ -98,6 +101,7 @@ export class SqliteEventStore implements EventStore {
     const statements = prepareStatements(db);
     this.reader = new SqliteReader(statements);
     this.checkpoints = new SqliteCheckpoints(db, statements, synchronous);
+    this.snapshots = new SqliteSnapshots(db, statements, synchronous);
     this.groupCommit = new SqliteGroupCommit(
       db,
       statements,
@@ -218,6 +222,19 @@ export class SqliteEventStore implements EventStore {
       return this.writer.writeCheckpoint(name, position);
     }
     this.run(() => this.checkpoints.write(name, position));
+  }
+
+  async readSnapshot(stream: string): Promise<StreamSnapshot | undefined> {
+    return this.run(() => this.snapshots.read(stream));
+  }
+
+  /** Through the writer thread when there is one (this thread's connection would wait for the write lock). */
+  async writeSnapshot(stream: string, snapshot: StreamSnapshot): Promise<void> {
+    if (this.writer) {
+      this.assertOpen();
+      return this.writer.writeSnapshot(stream, snapshot);
+    }
+    this.run(() => this.snapshots.write(stream, snapshot));
   }
 
   /** Reads one pragma's value (for tests and diagnostics), e.g. `pragma('synchronous')` is 2 for FULL. */

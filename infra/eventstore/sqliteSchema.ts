@@ -44,6 +44,15 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_reference ON events (position) WHERE ${REFERENCE_STREAMS};
 DROP TABLE IF EXISTS streams;
 CREATE TABLE IF NOT EXISTS commands (${COMMANDS_COLUMNS});
+-- Snapshots of long streams' folded state (sqliteSnapshots.ts): a cache beside the log; a rowid table, as a state
+-- can be tens of kilobytes (see COMMANDS_COLUMNS).
+CREATE TABLE IF NOT EXISTS snapshots (
+  stream TEXT NOT NULL PRIMARY KEY,
+  revision INTEGER NOT NULL,
+  format TEXT NOT NULL,
+  state TEXT NOT NULL,
+  checksum TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS checkpoints (
   name TEXT PRIMARY KEY,
   position INTEGER NOT NULL

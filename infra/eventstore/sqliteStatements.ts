@@ -70,6 +70,14 @@ export function prepareStatements(db: Database.Database) {
     insertCommand: db.prepare<[string, string, number, string, string | null]>(
       'INSERT INTO commands (command_id, reply, position, recorded_at, owner) VALUES (?, ?, ?, ?, ?)',
     ),
+    readSnapshot: db.prepare<[string], { revision: number; format: string; state: string; checksum: string }>(
+      'SELECT revision, format, state, checksum FROM snapshots WHERE stream = ?',
+    ),
+    writeSnapshot: db.prepare<[string, number, string, string, string]>(
+      `INSERT INTO snapshots (stream, revision, format, state, checksum) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision, format = excluded.format,
+       state = excluded.state, checksum = excluded.checksum`,
+    ),
     readCheckpoint: db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?'),
     writeCheckpoint: db.prepare<[string, number]>(
       'INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',

@@ -32,10 +32,16 @@ function describe(error: unknown): SqliteWriterError {
 }
 
 serveThreadRequests<SqliteWriterRequest, SqliteWriterError>(
-  (request) =>
-    request.type === 'append'
-      ? store.append(request.writes, request.command ? { command: request.command } : {})
-      : store.writeCheckpoint(request.name, request.position),
+  (request) => {
+    switch (request.type) {
+      case 'append':
+        return store.append(request.writes, request.command ? { command: request.command } : {});
+      case 'checkpoint':
+        return store.writeCheckpoint(request.name, request.position);
+      case 'snapshot':
+        return store.writeSnapshot(request.stream, request.snapshot);
+    }
+  },
   describe,
   () => store.close(),
 );

@@ -1,4 +1,4 @@
-import type { CommandRecord, ExpectedRevision, StreamWrite } from '../../handlers/ports/eventStore';
+import type { CommandRecord, ExpectedRevision, StreamSnapshot, StreamWrite } from '../../handlers/ports/eventStore';
 
 /** What the SQLite writer thread is started with. */
 export interface SqliteWriterData {
@@ -11,7 +11,8 @@ export interface SqliteWriterData {
 
 export type SqliteWriterRequest =
   | { type: 'append'; writes: StreamWrite[]; command?: CommandRecord }
-  | { type: 'checkpoint'; name: string; position: number };
+  | { type: 'checkpoint'; name: string; position: number }
+  | { type: 'snapshot'; stream: string; snapshot: StreamSnapshot };
 
 /** An error as it crosses the thread boundary: the store's own errors keep their kind and fields. */
 export type SqliteWriterError =

@@ -1,4 +1,4 @@
-import type { AppendResult, CommandRecord, StreamWrite } from '../../handlers/ports/eventStore';
+import type { AppendResult, CommandRecord, StreamSnapshot, StreamWrite } from '../../handlers/ports/eventStore';
 import {
   DuplicateCommandError,
   EventStoreCorruptError,
@@ -69,6 +69,10 @@ export class SqliteWriterThread {
 
   async writeCheckpoint(name: string, position: number): Promise<void> {
     await this.thread.request({ type: 'checkpoint', name, position });
+  }
+
+  async writeSnapshot(stream: string, snapshot: StreamSnapshot): Promise<void> {
+    await this.thread.request({ type: 'snapshot', stream, snapshot });
   }
 
   /** Lets the writes in hand commit, closes the thread's connection and ends it. */

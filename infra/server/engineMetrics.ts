@@ -2,6 +2,7 @@ import http from 'node:http';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { commandTypes } from '../../domain/commands';
 import { queryNames } from '../../domain/queries';
+import type { SnapshotUse } from '../../handlers/aggregateStore';
 import type { EngineStatus } from '../engine/engineStatus';
 import { threadHeaps } from '../threads/threadRequests';
 
@@ -87,8 +88,15 @@ export class EngineMetrics {
       labelNames: ['result'] as const,
       registers: [this.registry],
     });
+    const snapshotUse = new Counter({
+      name: 'lms_state_snapshots_total',
+      help: 'Snapshots of long streams: read (a load started from one), written, or failed (a write refused, or one that would not decode).',
+      labelNames: ['result'] as const,
+      registers: [this.registry],
+    });
     // The cache counts since start; the counter is moved by what was added since the last scrape.
     let counted = { hits: 0, misses: 0 };
+    let snapshotsCounted: SnapshotUse = { read: 0, written: 0, failed: 0 };
     const threadHeap = new Gauge({
       name: 'lms_thread_heap_bytes',
       help: "Each worker thread's V8 heap: used (live and not yet collected) and total (taken from the system).",
@@ -106,6 +114,9 @@ export class EngineMetrics {
       cacheLoads.inc({ result: 'hit' }, Math.max(0, now.stateCache.hits - counted.hits));
       cacheLoads.inc({ result: 'miss' }, Math.max(0, now.stateCache.misses - counted.misses));
       counted = { hits: now.stateCache.hits, misses: now.stateCache.misses };
+      for (const result of ['read', 'written', 'failed'] as const)
+        snapshotUse.inc({ result }, Math.max(0, now.snapshots[result] - snapshotsCounted[result]));
+      snapshotsCounted = now.snapshots;
       for (const checkpoint of now.checkpoints) {
         lagEvents.set({ checkpoint: checkpoint.name }, checkpoint.lagEvents);
         lagSeconds.set({ checkpoint: checkpoint.name }, checkpoint.lagSeconds);

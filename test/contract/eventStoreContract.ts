@@ -82,6 +82,8 @@ export interface ContractOptions {
   detectsIdsAcrossStreams?: boolean;
   /** The store has the optional `readReferenceData` (SQLite, memory): its tests run only where it exists. */
   readsReferenceData?: boolean;
+  /** The store keeps snapshots (the optional readSnapshot and writeSnapshot). */
+  keepsSnapshots?: boolean;
 }
 
 export function describeEventStoreContract(
@@ -496,6 +498,66 @@ export function describeEventStoreContract(
           expect(await positionsOf(await nth(1))).toEqual([]);
           await store.append([{ stream: 'user-b', expectedRevision: 'no_stream', events: events(1) }]);
           expect(await positionsOf(await nth(1))).toEqual([`user-b@${await nth(3)}`]);
+        });
+      });
+    }
+
+    // Only where the store has them: registered nowhere else (no skipped tests).
+    if (options.keepsSnapshots) {
+      describe('snapshots (optional readSnapshot and writeSnapshot)', () => {
+        const snapshot = (revision: number, format = 'f1', state = `{"at":${revision}}`) => ({
+          revision,
+          format,
+          state,
+        });
+        async function read(stream: string) {
+          if (!store.readSnapshot) throw new Error('this store has no readSnapshot');
+          return store.readSnapshot(stream);
+        }
+        async function write(stream: string, offered: ReturnType<typeof snapshot>) {
+          if (!store.writeSnapshot) throw new Error('this store has no writeSnapshot');
+          await store.writeSnapshot(stream, offered);
+        }
+
+        it("keeps a stream's snapshot and reads it back as written; a stream with none reads as none", async () => {
+          await store.append([{ stream: 'training-a', expectedRevision: 'no_stream', events: events(3) }]);
+          expect(await read('training-a')).toBeUndefined();
+          await write('training-a', snapshot(1, 'f1', '[{"courseId":"c","text":"é \\u2028"}]'));
+          expect(await read('training-a')).toEqual(snapshot(1, 'f1', '[{"courseId":"c","text":"é \\u2028"}]'));
+          expect(await read('training-b')).toBeUndefined();
+          // Ids are the caller's: a stream named like an Object.prototype member is a stream like any other.
+          await store.append([{ stream: 'constructor', expectedRevision: 'no_stream', events: events(1) }]);
+          expect(await read('constructor')).toBeUndefined();
+          await write('constructor', snapshot(0));
+          expect(await read('constructor')).toEqual(snapshot(0));
+        });
+
+        it('keeps the later of two snapshots of one format, whatever order they come in; another format replaces it', async () => {
+          await store.append([{ stream: 'training-a', expectedRevision: 'no_stream', events: events(5) }]);
+          await write('training-a', snapshot(3));
+          await write('training-a', snapshot(2));
+          expect(await read('training-a')).toEqual(snapshot(3));
+          await write('training-a', snapshot(4));
+          expect(await read('training-a')).toEqual(snapshot(4));
+          await write('training-a', snapshot(1, 'f2'));
+          expect(await read('training-a')).toEqual(snapshot(1, 'f2'));
+        });
+
+        it("keeps no snapshot past the stream's last event, nor of a stream without events", async () => {
+          await store.append([{ stream: 'training-a', expectedRevision: 'no_stream', events: events(2) }]);
+          await write('training-a', snapshot(2));
+          await write('training-none', snapshot(0));
+          await write('training-a', snapshot(-1));
+          expect(await read('training-a')).toBeUndefined();
+          expect(await read('training-none')).toBeUndefined();
+        });
+
+        it('a snapshot changes no event, revision or head', async () => {
+          await store.append([{ stream: 'training-a', expectedRevision: 'no_stream', events: events(2) }]);
+          const before = [await store.readStream('training-a'), await store.headPosition()];
+          await write('training-a', snapshot(1));
+          expect([await store.readStream('training-a'), await store.headPosition()]).toEqual(before);
+          expect(await store.streamRevision('training-a')).toBe(1);
         });
       });
     }

@@ -7,5 +7,5 @@ describeEventStoreContract(
     const store = new MemoryEventStore();
     return { store, cleanup: () => store.close() };
   },
-  { readsReferenceData: true },
+  { readsReferenceData: true, keepsSnapshots: true },
 );

@@ -24,7 +24,7 @@ function sqliteFixture(
   };
 }
 
-const SQLITE = { readsReferenceData: true };
+const SQLITE = { readsReferenceData: true, keepsSnapshots: true };
 
 describeEventStoreContract('sqlite', sqliteFixture(), SQLITE);
 

@@ -17,6 +17,7 @@ import { addDays, todayIn } from '../../domain/shared/calendar';
 import { streams } from '../../domain/streams';
 import { trainingDecider } from '../../domain/userTraining/trainingDecider';
 import { evolveTrainingAll } from '../../domain/userTraining/trainingEvolution';
+import { trainingSnapshots } from '../../domain/userTraining/trainingSnapshot';
 import type { Assignment, TrainingEvent, TrainingState } from '../../domain/userTraining/trainingState';
 import { aggregateKinds } from '../../handlers/aggregateKinds';
 import { ManualClock } from '../../handlers/ports/clock';
@@ -545,7 +546,7 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
     );
   });
 
-  test("R20: a user's training folded all at once (a cold load, a rebuild, a decision's events) equals it folded event by event, from the start or from a state part-way, which is left as it was", async () => {
+  test("R20: a user's training folded all at once (a cold load, a rebuild, a decision's events) equals it folded event by event, from the start or from a state part-way, which is left as it was; read back from a snapshot it is the same", async () => {
     let folded = 0;
     await fc.assert(
       historyProperty(async (run) => {
@@ -559,6 +560,10 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
         }
         for (const [userId, events] of byUser) {
           const oneByOne = events.reduce(trainingDecider.evolve, trainingDecider.initialState());
+          // Issue #19: and through a snapshot (the state as JSON and back) it is the same state.
+          const snapshot = JSON.stringify(trainingSnapshots.encode(oneByOne));
+          if (!isDeepStrictEqual(trainingSnapshots.decode(JSON.parse(snapshot)), oneByOne))
+            violations.push(`${userId}: the training read back from its snapshot differs from the training folded`);
           // Part-way, as a cached state takes the events appended since it was kept.
           for (const at of new Set([0, Math.floor(events.length / 2), events.length])) {
             const start = events.slice(0, at).reduce(trainingDecider.evolve, trainingDecider.initialState());

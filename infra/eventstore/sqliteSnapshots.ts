@@ -1,0 +1,56 @@
+/**
+ * Snapshots of long streams in the SQLite event store (one row per stream, `snapshots`): a cache beside the log that
+ * lets a long stream be loaded from its snapshot and the events after it (handlers/aggregateStore.ts).
+ *
+ * - Each row carries a checksum of what was written; a row that does not match reads as no snapshot (the stream is
+ *   folded from its first event, and a new snapshot replaces the damaged one). Events stay the truth: `lms verify`
+ *   checks them, not this cache.
+ * - Written as checkpoints are, without an fsync of their own (synchronous NORMAL for that commit): a snapshot lost
+ *   to a power cut costs one longer fold.
+ * - The write keeps a snapshot only if it is not past the stream's last event and not older than the one kept of
+ *   the same format (writeRules.keepsSnapshot), checked inside the write's own transaction.
+ */
+import { hash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { StreamSnapshot } from '../../handlers/ports/eventStore';
+import type { Statements } from './sqliteStatements';
+import { keepsSnapshot } from './writeRules';
+
+function snapshotChecksum(stream: string, { revision, format, state }: StreamSnapshot): string {
+  return hash('sha256', `${stream}\n${revision}\n${format}\n${state}`, 'hex').slice(0, 32);
+}
+
+export class SqliteSnapshots {
+  private readonly keep: (stream: string, snapshot: StreamSnapshot) => void;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly statements: Statements,
+    private readonly synchronous: 'FULL' | 'NORMAL',
+  ) {
+    this.keep = db.transaction((stream: string, snapshot: StreamSnapshot) => {
+      const last = statements.streamRevision.get(stream)?.revision ?? -1;
+      // A damaged row is no snapshot: any offered replaces it.
+      if (!keepsSnapshot(this.read(stream), snapshot, last)) return;
+      const { revision, format, state } = snapshot;
+      statements.writeSnapshot.run(stream, revision, format, state, snapshotChecksum(stream, snapshot));
+    });
+  }
+
+  read(stream: string): StreamSnapshot | undefined {
+    const row = this.statements.readSnapshot.get(stream);
+    if (row === undefined) return undefined;
+    const snapshot = { revision: row.revision, format: row.format, state: row.state };
+    return snapshotChecksum(stream, snapshot) === row.checksum ? snapshot : undefined;
+  }
+
+  write(stream: string, snapshot: StreamSnapshot): void {
+    const full = this.synchronous === 'FULL' && !this.db.inTransaction;
+    if (full) this.db.pragma('synchronous = NORMAL');
+    try {
+      this.keep(stream, snapshot);
+    } finally {
+      if (full) this.db.pragma('synchronous = FULL');
+    }
+  }
+}
