@@ -25,6 +25,12 @@ const ALLOWED: Record<string, Record<string, string>> = {
     data: "eventChecksum(): the text hashed into an event's checksum, not SQL",
     metadata: "eventChecksum(): the text hashed into an event's checksum, not SQL",
   },
+  'infra/eventstore/sqliteSnapshots.ts': {
+    stream: "snapshotChecksum(): the text hashed into a snapshot's checksum, not SQL",
+    revision: "snapshotChecksum(): the text hashed into a snapshot's checksum, not SQL",
+    format: "snapshotChecksum(): the text hashed into a snapshot's checksum, not SQL",
+    state: "snapshotChecksum(): the text hashed into a snapshot's checksum, not SQL",
+  },
   'projections/miQueries.ts': {
     "where.join(' AND ')": 'where holds constant fragments only (checked below); the filter values are @parameters',
     where: "miBase()'s WHERE clause: `WHERE ${where.join(' AND ')}` over constant fragments (checked below)",
