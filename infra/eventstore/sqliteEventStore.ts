@@ -232,7 +232,9 @@ export class SqliteEventStore implements EventStore {
   async writeSnapshot(stream: string, snapshot: StreamSnapshot): Promise<void> {
     if (this.writer) {
       this.assertOpen();
-      return this.writer.writeSnapshot(stream, snapshot);
+      await this.writer.writeSnapshot(stream, snapshot);
+      this.snapshots.written();
+      return;
     }
     this.run(() => this.snapshots.write(stream, snapshot));
   }

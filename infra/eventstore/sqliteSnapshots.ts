@@ -9,6 +9,10 @@
  *   to a power cut costs one longer fold.
  * - The write keeps a snapshot only if it is not past the stream's last event and not older than the one kept of
  *   the same format (writeRules.keepsSnapshot), checked inside the write's own transaction.
+ * - While the table holds none (a portal whose users' histories are short), a read does not look: the deciding
+ *   thread asks once per cold load, and the lookup was 3% of a cold command (BENCHMARKS.md, session 18). Whether
+ *   one exists is asked again at most once a second (another process may write the first), and once one is seen
+ *   the table is always read.
  */
 import { hash } from 'node:crypto';
 import type Database from 'better-sqlite3';
@@ -20,8 +24,13 @@ function snapshotChecksum(stream: string, { revision, format, state }: StreamSna
   return hash('sha256', `${stream}\n${revision}\n${format}\n${state}`, 'hex').slice(0, 32);
 }
 
+/** How long an empty snapshots table is taken to be empty before it is asked again. */
+const EMPTY_RECHECK_MS = 1000;
+
 export class SqliteSnapshots {
   private readonly keep: (stream: string, snapshot: StreamSnapshot) => void;
+  private seen = false;
+  private askedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly db: Database.Database,
@@ -31,6 +40,7 @@ export class SqliteSnapshots {
     this.keep = db.transaction((stream: string, snapshot: StreamSnapshot) => {
       const last = statements.streamRevision.get(stream)?.revision ?? -1;
       // A damaged row is no snapshot: any offered replaces it.
+      this.seen = true;
       if (!keepsSnapshot(this.read(stream), snapshot, last)) return;
       const { revision, format, state } = snapshot;
       statements.writeSnapshot.run(stream, revision, format, state, snapshotChecksum(stream, snapshot));
@@ -38,10 +48,25 @@ export class SqliteSnapshots {
   }
 
   read(stream: string): StreamSnapshot | undefined {
+    if (!this.mayHoldAny()) return undefined;
     const row = this.statements.readSnapshot.get(stream);
     if (row === undefined) return undefined;
     const snapshot = { revision: row.revision, format: row.format, state: row.state };
     return snapshotChecksum(stream, snapshot) === row.checksum ? snapshot : undefined;
+  }
+
+  private mayHoldAny(): boolean {
+    if (this.seen) return true;
+    const now = performance.now();
+    if (now - this.askedAt < EMPTY_RECHECK_MS) return false;
+    this.askedAt = now;
+    this.seen = this.statements.anySnapshot.get() !== undefined;
+    return this.seen;
+  }
+
+  /** This connection's writer (or the writer thread beside it) has written one: the table is read from now on. */
+  written(): void {
+    this.seen = true;
   }
 
   write(stream: string, snapshot: StreamSnapshot): void {

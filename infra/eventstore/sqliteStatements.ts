@@ -73,6 +73,7 @@ export function prepareStatements(db: Database.Database) {
     readSnapshot: db.prepare<[string], { revision: number; format: string; state: string; checksum: string }>(
       'SELECT revision, format, state, checksum FROM snapshots WHERE stream = ?',
     ),
+    anySnapshot: db.prepare<[], { one: number }>('SELECT 1 AS one FROM snapshots LIMIT 1'),
     writeSnapshot: db.prepare<[string, number, string, string, string]>(
       `INSERT INTO snapshots (stream, revision, format, state, checksum) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision, format = excluded.format,

@@ -50,6 +50,26 @@ describe('issue #19: SQLite snapshots', () => {
     await store.close();
   });
 
+  test('a snapshot another process writes is read by this one within about a second, though this one found none before', async () => {
+    const here = SqliteEventStore.open({ file });
+    const events = Array.from({ length: 3 }, () => ({ id: ulid(), type: 'Probe', data: {}, metadata: METADATA }));
+    await here.append([{ stream: STREAM, expectedRevision: 'no_stream', events }]);
+    expect(await here.readSnapshot(STREAM)).toBeUndefined();
+    const elsewhere = SqliteEventStore.open({ file, writerThread: true });
+    let read: StreamSnapshot | undefined;
+    try {
+      await elsewhere.writeSnapshot(STREAM, SNAPSHOT);
+      for (let tries = 0; read === undefined && tries < 60; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        read = await here.readSnapshot(STREAM);
+      }
+    } finally {
+      await elsewhere.close();
+      await here.close();
+    }
+    expect(read).toEqual(SNAPSHOT);
+  });
+
   test('R30: a snapshot is not part of the log: lms verify checks the events, and finds them whole beside it', async () => {
     const store = await withSnapshot();
     const report = await store.verifyIntegrity();
