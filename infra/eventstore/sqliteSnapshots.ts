@@ -39,7 +39,7 @@ export class SqliteSnapshots {
   ) {
     this.keep = db.transaction((stream: string, snapshot: StreamSnapshot) => {
       const last = statements.streamRevision.get(stream)?.revision ?? -1;
-      // A damaged row is no snapshot: any offered replaces it.
+      // From now on the table is read. A damaged row reads as none, so any snapshot offered replaces it.
       this.seen = true;
       if (!keepsSnapshot(this.read(stream), snapshot, last)) return;
       const { revision, format, state } = snapshot;
