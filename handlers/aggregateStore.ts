@@ -53,11 +53,12 @@ export interface AggregateStoreOptions {
   optimistic?: boolean;
   /**
    * Snapshots of long streams, where the store keeps them (readSnapshot, writeSnapshot) and the kind has a codec:
-   * the identity of the domain code that folds states (infra/engine/domainFingerprint.ts). A snapshot written under
-   * another is not read, so a state folded by older rules is never taken for one folded by these. Absent: no
-   * snapshots.
+   * the identity of the domain code that folds states (infra/engine/domainFingerprint.ts), asked when a snapshot is
+   * first read or written (a process that loads no cold stream never computes it). A snapshot written under another
+   * is not read, so a state folded by older rules is never taken for one folded by these. Absent, or undefined when
+   * asked: no snapshots.
    */
-  snapshotDomain?: string | undefined;
+  snapshotDomain?: () => string | undefined;
   /** See DEFAULT_SNAPSHOT_AFTER_EVENTS. */
   snapshotAfterEvents?: number;
 }
@@ -87,7 +88,7 @@ export class AggregateStore {
   private misses = 0;
   private readonly maxBytes: number;
   private readonly optimistic: boolean;
-  private readonly snapshotDomain: string | undefined;
+  private readonly snapshotDomain: (() => string | undefined) | undefined;
   private readonly snapshotAfterEvents: number;
   private readonly snapshotUse: SnapshotUse = { read: 0, written: 0, failed: 0 };
 
@@ -216,9 +217,9 @@ export class AggregateStore {
   }
 
   private snapshotFormat(kind: AggregateKind<unknown>): string | undefined {
-    return this.snapshotDomain === undefined || !kind.snapshots
-      ? undefined
-      : `${kind.snapshots.format} ${this.snapshotDomain}`;
+    if (!kind.snapshots) return undefined;
+    const domain = this.snapshotDomain?.();
+    return domain === undefined ? undefined : `${kind.snapshots.format} ${domain}`;
   }
 
   /**

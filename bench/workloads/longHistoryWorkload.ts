@@ -36,24 +36,16 @@ export async function longHistoryWorkload(quick: boolean): Promise<Result> {
       .slice(0, COURSES_PER_USER);
     check(courseIds.length === COURSES_PER_USER, `only ${courseIds.length} courses of kind course`);
     await send(engine, 'AssignCourse', { userIds: portal.userIds, courseIds });
-    const steps = portal.userIds.flatMap((userId) => [
-      ...courseIds.map((courseId) => ({ type: 'StartCourse', data: { userId, courseId } })),
-      ...Array.from({ length: 49 }, (_, i) =>
-        courseIds.map((courseId) => ({ type: 'RecordProgress', data: { userId, courseId, progress: i + 1 } })),
-      ).flat(),
-    ]);
     // Each user's commands in order; users side by side.
-    const perUser = steps.length / users;
     await runConcurrently(users, 64, async (u) => {
-      for (let i = u * perUser; i < (u + 1) * perUser; i++) {
-        const step = steps[i];
-        if (step) await send(engine, step.type, step.data);
-      }
+      const userId = portal.userIds[u] as string;
+      for (const courseId of courseIds) await send(engine, 'StartCourse', { userId, courseId });
+      for (let progress = 1; progress <= 49; progress++)
+        for (const courseId of courseIds) await send(engine, 'RecordProgress', { userId, courseId, progress });
     });
     const userStreams = portal.userIds.map(streams.training);
-    const snapshotDomain = domainFingerprint();
-    check(snapshotDomain !== undefined, 'the domain code could not be read for its fingerprint');
-    const snapshotsOn: AggregateStoreOptions = { snapshotDomain };
+    check(domainFingerprint() !== undefined, 'the domain code could not be read for its fingerprint');
+    const snapshotsOn: AggregateStoreOptions = { snapshotDomain: domainFingerprint };
     const full = await coldLoads(new AggregateStore(built.store), userStreams);
     const writing = new AggregateStore(built.store, snapshotsOn);
     const first = await coldLoads(writing, userStreams);

@@ -88,7 +88,7 @@ export function buildEngine(options: BuildEngineOptions): Engine {
     bootstrapAdminId: config.LMS_BOOTSTRAP_ADMIN ?? null,
     stateCacheBytes: config.LMS_STATE_CACHE_MB * 1024 * 1024,
     ...(config.LMS_SNAPSHOT_AFTER_EVENTS > 0
-      ? { snapshots: { snapshotDomain: domainFingerprint(), snapshotAfterEvents: config.LMS_SNAPSHOT_AFTER_EVENTS } }
+      ? { snapshots: { snapshotDomain: domainFingerprint, snapshotAfterEvents: config.LMS_SNAPSHOT_AFTER_EVENTS } }
       : {}),
     ...(logger ? { logger } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),

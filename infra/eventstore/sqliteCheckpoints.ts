@@ -20,12 +20,20 @@ export class SqliteCheckpoints {
   }
 
   write(name: string, position: number): void {
-    const full = this.synchronous === 'FULL' && !this.db.inTransaction;
-    if (full) this.db.pragma('synchronous = NORMAL');
-    try {
-      this.statements.writeCheckpoint.run(name, position);
-    } finally {
-      if (full) this.db.pragma('synchronous = FULL');
-    }
+    withoutOwnFsync(this.db, this.synchronous, () => this.statements.writeCheckpoint.run(name, position));
+  }
+}
+
+/**
+ * Runs a write whose loss on power failure costs only redone work (a checkpoint, a snapshot) as one commit without
+ * an fsync of its own (synchronous NORMAL for that commit); inside a transaction it takes the transaction's.
+ */
+export function withoutOwnFsync(db: Database.Database, synchronous: 'FULL' | 'NORMAL', write: () => void): void {
+  const full = synchronous === 'FULL' && !db.inTransaction;
+  if (full) db.pragma('synchronous = NORMAL');
+  try {
+    write();
+  } finally {
+    if (full) db.pragma('synchronous = FULL');
   }
 }

@@ -17,6 +17,7 @@
 import { hash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { StreamSnapshot } from '../../handlers/ports/eventStore';
+import { withoutOwnFsync } from './sqliteCheckpoints';
 import type { Statements } from './sqliteStatements';
 import { keepsSnapshot } from './writeRules';
 
@@ -70,12 +71,6 @@ export class SqliteSnapshots {
   }
 
   write(stream: string, snapshot: StreamSnapshot): void {
-    const full = this.synchronous === 'FULL' && !this.db.inTransaction;
-    if (full) this.db.pragma('synchronous = NORMAL');
-    try {
-      this.keep(stream, snapshot);
-    } finally {
-      if (full) this.db.pragma('synchronous = FULL');
-    }
+    withoutOwnFsync(this.db, this.synchronous, () => this.keep(stream, snapshot));
   }
 }

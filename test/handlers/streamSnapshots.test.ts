@@ -11,6 +11,7 @@ import { AggregateStore } from '../../handlers/aggregateStore';
 import type { EventStore, StoredEvent } from '../../handlers/ports/eventStore';
 import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
+import { waitFor } from '../support/dataFolderChecks';
 import { engineHarness } from '../support/engineHarness';
 
 /**
@@ -46,16 +47,18 @@ function counted(store: EventStore) {
 }
 
 const fresh = (store: EventStore, options: AggregateStoreOptions = {}) =>
-  new AggregateStore(store, { snapshotDomain: 'domain-a', snapshotAfterEvents: 20, ...options });
+  new AggregateStore(store, { snapshotDomain: () => 'domain-a', snapshotAfterEvents: 20, ...options });
 
 /** Waits until the store keeps a snapshot of the stream at least at `revision` (snapshots are written unawaited). */
 async function snapshotAt(store: EventStore, revision: number) {
-  for (let tries = 0; tries < 200; tries++) {
-    const snapshot = await store.readSnapshot?.(STREAM);
-    if (snapshot !== undefined && snapshot.revision >= revision) return snapshot;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`no snapshot of ${STREAM} at ${revision}`);
+  const snapshot = await waitFor(
+    async () => store.readSnapshot?.(STREAM),
+    (kept) => kept !== undefined && kept.revision >= revision,
+    2000,
+    `a snapshot of ${STREAM} at ${revision}`,
+  );
+  if (snapshot === undefined) throw new Error(`no snapshot of ${STREAM}`);
+  return snapshot;
 }
 
 /** Ada's training folded from the first event, no snapshot involved. */
@@ -141,7 +144,7 @@ describe.each(stores)('issue #19: snapshots of long streams (%s)', (_, open) => 
 
   test('a snapshot written by other domain code is not read: the stream is folded from its start and a new snapshot replaces it', async () => {
     const h = await longHistory(store);
-    await fresh(store, { snapshotDomain: 'domain-before-an-upgrade' }).load(STREAM, aggregateKinds.training);
+    await fresh(store, { snapshotDomain: () => 'domain-before-an-upgrade' }).load(STREAM, aggregateKinds.training);
     const old = await snapshotAt(store, PROGRESS_STEPS);
     const reads = counted(store);
     const upgraded = fresh(store);
@@ -149,8 +152,12 @@ describe.each(stores)('issue #19: snapshots of long streams (%s)', (_, open) => 
     expect(reads[0]?.from).toBe(0);
     expect(upgraded.snapshots.read).toBe(0);
     expect(isDeepStrictEqual(loaded.state, await fullFold(store))).toBe(true);
-    for (let tries = 0; (await store.readSnapshot?.(STREAM))?.format === old.format && tries < 200; tries++)
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitFor(
+      async () => (await store.readSnapshot?.(STREAM))?.format,
+      (format) => format !== old.format,
+      2000,
+      'the snapshot replaced',
+    ).catch(() => undefined);
     expect((await store.readSnapshot?.(STREAM))?.format).toBe(`${trainingSnapshots.format} domain-a`);
     h.readModels.close();
   });

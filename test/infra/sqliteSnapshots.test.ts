@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { ulid } from 'ulid';
 import type { StreamSnapshot } from '../../handlers/ports/eventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
+import { waitFor } from '../support/dataFolderChecks';
 
 // Issue #19: the SQLite store's snapshots of long streams are a cache beside the log, checked when read.
 
@@ -59,10 +60,12 @@ describe('issue #19: SQLite snapshots', () => {
     let read: StreamSnapshot | undefined;
     try {
       await elsewhere.writeSnapshot(STREAM, SNAPSHOT);
-      for (let tries = 0; read === undefined && tries < 60; tries++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        read = await here.readSnapshot(STREAM);
-      }
+      read = await waitFor(
+        () => here.readSnapshot(STREAM),
+        (kept) => kept !== undefined,
+        3000,
+        "another process's snapshot",
+      ).catch(() => undefined);
     } finally {
       await elsewhere.close();
       await here.close();
