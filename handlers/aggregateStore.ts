@@ -1,7 +1,10 @@
 import type { DomainEvent } from '../domain/events';
 import { asDomainEvent } from '../domain/events';
 import type { EventStore, StoredEvent } from './ports/eventStore';
-import { stateBytes } from './stateBytes';
+import type { Admission, Loaded } from './stateCache';
+import { StateCache } from './stateCache';
+
+export type { Loaded } from './stateCache';
 
 /** How to fold one kind of aggregate from its stream. */
 export interface AggregateKind<State> {
@@ -34,15 +37,10 @@ export interface SnapshotUse {
  */
 export const DEFAULT_SNAPSHOT_AFTER_EVENTS = 100;
 
-export interface Loaded<State> {
-  state: State;
-  /** Revision of the stream's last event, -1 for a new stream: the expected revision of the next append. */
-  revision: number;
-}
-
 /**
- * The state cache's default bound: about 23,000 users holding ten assignments each, 90,000 holding two. Twice that
- * took 200 MB more at 250,000 users (issue #19); a miss costs one indexed range read.
+ * The state cache's default bound: about 24,000 users holding ten assignments each unpacked, or 6,000 unpacked and
+ * 190,000 packed (StateCache). Twice that took 200 MB more at 250,000 users (issue #19); a miss costs one indexed
+ * range read.
  */
 export const DEFAULT_STATE_CACHE_BYTES = 128 * 1024 * 1024;
 
@@ -51,6 +49,8 @@ export interface AggregateStoreOptions {
   maxBytes?: number;
   /** Use a cached state without asking the store (one writer per store; a conflict on append corrects it). */
   optimistic?: boolean;
+  /** Pack users' training past the bound rather than drop it (default on; off: states are dropped, least recently used first). */
+  packing?: boolean;
   /**
    * Snapshots of long streams, where the store keeps them (readSnapshot, writeSnapshot) and the kind has a codec:
    * the identity of the domain code that folds states (infra/engine/domainFingerprint.ts), asked when a snapshot is
@@ -63,30 +63,21 @@ export interface AggregateStoreOptions {
   snapshotAfterEvents?: number;
 }
 
-interface Cached extends Loaded<unknown> {
-  bytes: number;
-}
-
 /**
  * Loads aggregate state, keeping each stream's folded state keyed by its revision so the next load reads only
- * the events appended since. Bounded in memory, whatever the portal's size (issue #19): past `maxBytes` the least
- * recently used states are dropped, and a state not cached is folded from its stream again (one indexed range
- * read; `loadMany` reads a batch of streams in one query).
+ * the events appended since. Bounded in memory, whatever the portal's size (issue #19; StateCache: past the bound the
+ * least recently used users are packed, then dropped); a state not cached is folded from its stream again (one
+ * indexed range read; `loadMany` reads a batch of streams in one query).
  *
  * Bulk work does not evict: the states `loadMany` folds (a rule's audience, a bulk command's users) and the states
- * written after them are kept only while the cache has room. A rule over 250,000 users would otherwise push out every
- * state commands use, once to count its effects and again to apply it, and leave the heap a quarter of a million
- * promoted states to collect; a scan in user order also finds nothing an LRU cache kept from the last scan.
+ * written after them are kept only while the cache has room, or packed. A rule over 250,000 users would otherwise push
+ * out every state commands use, once to count its effects and again to apply it, and leave the heap a quarter of a
+ * million promoted states to collect; a scan in user order also finds nothing an LRU cache kept from the last scan.
  */
 export class AggregateStore {
-  private readonly cache = new Map<string, Cached>();
-  private readonly stale = new Set<string>();
-  /** Where eviction goes on from (see `oldest`). */
-  private evictionCursor: MapIterator<[string, Cached]> | undefined;
-  private cachedBytes = 0;
+  private readonly cache: StateCache;
   private hits = 0;
   private misses = 0;
-  private readonly maxBytes: number;
   private readonly optimistic: boolean;
   private readonly snapshotDomain: (() => string | undefined) | undefined;
   private readonly snapshotAfterEvents: number;
@@ -96,7 +87,7 @@ export class AggregateStore {
     private readonly store: EventStore,
     options: AggregateStoreOptions = {},
   ) {
-    this.maxBytes = options.maxBytes ?? DEFAULT_STATE_CACHE_BYTES;
+    this.cache = new StateCache(options.maxBytes ?? DEFAULT_STATE_CACHE_BYTES, options.packing ?? true);
     this.optimistic = options.optimistic ?? true;
     this.snapshotDomain = options.snapshotDomain;
     this.snapshotAfterEvents = options.snapshotAfterEvents ?? DEFAULT_SNAPSHOT_AFTER_EVENTS;
@@ -108,14 +99,16 @@ export class AggregateStore {
   }
 
   /** What the cache holds, and how often a load found its state there (since start), for operators and tests. */
-  get cacheUse(): { states: number; bytes: number; maxBytes: number; hits: number; misses: number } {
-    return {
-      states: this.cache.size,
-      bytes: this.cachedBytes,
-      maxBytes: this.maxBytes,
-      hits: this.hits,
-      misses: this.misses,
-    };
+  get cacheUse(): {
+    states: number;
+    packed: number;
+    bytes: number;
+    maxBytes: number;
+    hits: number;
+    misses: number;
+    unpacks: number;
+  } {
+    return { ...this.cache.usage, hits: this.hits, misses: this.misses };
   }
 
   /**
@@ -123,12 +116,12 @@ export class AggregateStore {
    * cache does not hold (bulk work read it) is taken in only if there is room.
    */
   advance(stream: string, state: unknown, revision: number): void {
-    this.keep(stream, { state, revision }, 'ifRoom');
+    this.cache.keep(stream, { state, revision }, 'ifRoom');
   }
 
   /** The store has events of this stream the cache lacks (we appended, or lost a race): read them on next load. */
   invalidate(stream: string): void {
-    if (this.cache.has(stream)) this.stale.add(stream);
+    this.cache.markStale(stream);
   }
 
   /**
@@ -140,7 +133,7 @@ export class AggregateStore {
     const loaded = new Map<string, Loaded<State>>();
     const missing: string[] = [];
     for (const stream of new Set(streams)) {
-      const cached = this.fresh<State>(stream);
+      const cached = this.fresh<State>(stream, 'ifRoom');
       if (cached) loaded.set(stream, cached);
       else missing.push(stream);
     }
@@ -154,7 +147,7 @@ export class AggregateStore {
       const page = await read(batch);
       for (const stream of batch) {
         const state = fold({ state: kind.initial(), revision: -1 }, page.get(stream) ?? [], kind);
-        this.keep(stream, state, 'ifRoom');
+        this.cache.keep(stream, state, 'ifRoom');
         loaded.set(stream, state);
       }
     }
@@ -162,7 +155,7 @@ export class AggregateStore {
   }
 
   async load<State>(stream: string, kind: AggregateKind<State>): Promise<Loaded<State>> {
-    return this.fresh<State>(stream) ?? this.read(stream, kind, 'evict');
+    return this.fresh<State>(stream, 'evict') ?? this.read(stream, kind, 'evict');
   }
 
   /**
@@ -170,12 +163,12 @@ export class AggregateStore {
    * start, and keeps it as `admission` says. A load that folded many events leaves a snapshot for the next.
    */
   private async read<State>(stream: string, kind: AggregateKind<State>, admission: Admission): Promise<Loaded<State>> {
-    const known = this.cache.get(stream) as Loaded<State> | undefined;
+    const known = this.cache.held(stream) as Loaded<State> | undefined;
     const from = known ?? (await this.fromSnapshot(stream, kind)) ?? { state: kind.initial(), revision: -1 };
     const events = await this.store.readStream(stream, from.revision + 1);
     const loaded = fold(from, events, kind);
     if (events.length >= this.snapshotAfterEvents) this.writeSnapshot(stream, loaded, kind);
-    this.keep(stream, loaded, admission);
+    this.cache.keep(stream, loaded, admission);
     return loaded;
   }
 
@@ -226,61 +219,13 @@ export class AggregateStore {
    * Optimistic: a cached state nobody marked stale is used without asking the store. If another process appended
    * meanwhile, the append's expected revision refuses it; the engine marks the stream stale and decides again.
    */
-  private fresh<State>(stream: string): Loaded<State> | undefined {
-    const cached = this.cache.get(stream);
-    if (!cached || !this.optimistic || this.stale.has(stream)) {
-      this.misses++;
-      return undefined;
-    }
-    this.hits++;
-    this.cache.delete(stream);
-    this.cache.set(stream, cached);
-    return { state: cached.state as State, revision: cached.revision };
-  }
-
-  /**
-   * Keeps a stream's state, most recently used last, and drops the least recently used past the bound. A stream held
-   * already is always replaced; a new one is taken in either way (`evict`: a command's) or only if it fits beside
-   * the others (`ifRoom`: bulk work's).
-   */
-  private keep(stream: string, loaded: Loaded<unknown>, admission: Admission): void {
-    this.stale.delete(stream);
-    const previous = this.cache.get(stream);
-    const bytes = stateBytes(stream, loaded.state);
-    if (!previous && admission === 'ifRoom' && this.cachedBytes + bytes > this.maxBytes) return;
-    if (previous) {
-      this.cachedBytes -= previous.bytes;
-      this.cache.delete(stream);
-    }
-    this.cache.set(stream, { state: loaded.state, revision: loaded.revision, bytes });
-    this.cachedBytes += bytes;
-    while (this.cachedBytes > this.maxBytes && this.cache.size > 1) {
-      const [oldest, entry] = this.oldest();
-      this.cache.delete(oldest);
-      this.stale.delete(oldest);
-      this.cachedBytes -= entry.bytes;
-    }
-  }
-
-  /**
-   * The least recently used entry, from an iterator kept between evictions. Every entry before its place was
-   * evicted, or used and so moved to the end (delete, then set), where the iterator meets it again: the next entry
-   * it gives is the oldest. A new iterator each time starts at the front of the Map's table and steps over every
-   * entry deleted since the table was last compacted (thousands when the cache turns over): 6.6 against 0.7 µs a
-   * miss in a micro-benchmark of 24,000 states.
-   */
-  private oldest(): [string, Cached] {
-    let next = this.evictionCursor?.next();
-    if (next === undefined || next.done) {
-      this.evictionCursor = this.cache.entries();
-      next = this.evictionCursor.next();
-    }
-    return next.value as [string, Cached];
+  private fresh<State>(stream: string, admission: Admission): Loaded<State> | undefined {
+    const cached = this.optimistic && !this.cache.isStale(stream) ? this.cache.take(stream, admission) : undefined;
+    if (cached) this.hits++;
+    else this.misses++;
+    return cached as Loaded<State> | undefined;
   }
 }
-
-/** How a state not cached yet is taken in: pushing out the least recently used, or only into room left. */
-type Admission = 'evict' | 'ifRoom';
 
 /** Folds a stream's events onto a state known up to some revision. */
 function fold<State>(from: Loaded<State>, events: readonly StoredEvent[], kind: AggregateKind<State>): Loaded<State> {

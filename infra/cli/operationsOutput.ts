@@ -32,9 +32,9 @@ export async function printStatus(
       ),
     );
   }
-  const { states, bytes, maxBytes } = status.stateCache;
+  const { states, packed, bytes, maxBytes } = status.stateCache;
   const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  console.log(`state cache: ${states} aggregates, ${mib(bytes)} of ${mib(maxBytes)}`);
+  console.log(`state cache: ${states} aggregates (${packed} of them packed), ${mib(bytes)} of ${mib(maxBytes)}`);
   const { read, written, failed } = status.snapshots;
   console.log(`snapshots of long streams since start: ${read} read, ${written} written, ${failed} refused`);
   const loops = Object.entries(status.parked.byLoop).map(([loop, count]) => `${loop} ${count}`);

@@ -20,10 +20,19 @@ export interface EngineStatus {
   /** Per time zone in use: the last local date the scheduler applied (R5), and today there. */
   scheduler: { zone: string; appliedThrough: string | null; today: string }[];
   /**
-   * The folded-state cache of the deciding thread: states held, their estimated bytes and the bound (issue #19), and
-   * the loads since start that found their state there (hits) or read it from the store (misses).
+   * The folded-state cache of the deciding thread: states held (of which packed), their estimated bytes and the bound
+   * (issue #19), and the loads since start that found their state there (hits, of which unpacked) or read it from the
+   * store (misses).
    */
-  stateCache: { states: number; bytes: number; maxBytes: number; hits: number; misses: number };
+  stateCache: {
+    states: number;
+    packed: number;
+    bytes: number;
+    maxBytes: number;
+    hits: number;
+    misses: number;
+    unpacks: number;
+  };
   /** Snapshots of long streams read, written and refused since start (issue #19). */
   snapshots: SnapshotUse;
   /** What needs someone, in sentences; empty when all is well. */

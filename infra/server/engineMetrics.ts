@@ -82,6 +82,12 @@ export class EngineMetrics {
       help: 'Estimated heap held by the folded-state cache (bounded by LMS_STATE_CACHE_MB).',
       registers: [this.registry],
     });
+    const cacheStates = new Gauge({
+      name: 'lms_state_cache_states',
+      help: 'States the folded-state cache holds: unpacked, or packed (the less recently used users, unpacked when used).',
+      labelNames: ['form'] as const,
+      registers: [this.registry],
+    });
     const cacheLoads = new Counter({
       name: 'lms_state_cache_loads_total',
       help: 'Loads of an aggregate state (commands, reactions): found in the cache (hit) or read from the store (miss).',
@@ -111,6 +117,8 @@ export class EngineMetrics {
       const now = await status();
       head.set(now.head);
       cacheBytes.set(now.stateCache.bytes);
+      cacheStates.set({ form: 'unpacked' }, now.stateCache.states - now.stateCache.packed);
+      cacheStates.set({ form: 'packed' }, now.stateCache.packed);
       cacheLoads.inc({ result: 'hit' }, Math.max(0, now.stateCache.hits - counted.hits));
       cacheLoads.inc({ result: 'miss' }, Math.max(0, now.stateCache.misses - counted.misses));
       counted = { hits: now.stateCache.hits, misses: now.stateCache.misses };

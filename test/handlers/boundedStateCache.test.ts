@@ -27,7 +27,7 @@ async function portal(store?: EventStore) {
 }
 
 describe('issue #19: the folded-state cache is bounded in bytes, and a cold user is folded from the store', () => {
-  test('R1, R16: with the cache far smaller than the portal, a bulk assignment and its repeat decide from the stored truth', async () => {
+  test('R1, R16: with the cache far smaller than the portal, a bulk assignment and its repeat decide from the stored truth, users packed', async () => {
     const h = await portal();
     const aggregates = h.commands.aggregates;
     expect(aggregates.cacheUse.maxBytes).toBe(1024 * 1024);
@@ -35,9 +35,11 @@ describe('issue #19: the folded-state cache is bounded in bytes, and a cold user
     const first = await h.ok('AssignCourse', { userIds, courseIds: ['fire-safety', 'security'] });
     expect(first.resultCounts).toEqual({ assigned: USERS * 2 });
     expect(aggregates.cacheUse.bytes).toBeLessThanOrEqual(aggregates.cacheUse.maxBytes);
-    expect(aggregates.cacheUse.states).toBeLessThan(USERS);
+    // Unpacked, a thousand users' states would not fit: every one is held, hundreds of them packed.
+    expect(aggregates.cacheUse.states).toBe(USERS);
+    expect(aggregates.cacheUse.packed).toBeGreaterThan(100);
 
-    // Every user again: the states are read back from the store where the cache let them go; nothing is assigned twice.
+    // Every user again: the states are unpacked where the cache packed them; nothing is assigned twice.
     const again = await h.ok('AssignCourse', { userIds, courseIds: ['fire-safety'] });
     expect(again.resultCounts).toEqual({ unchanged: USERS });
     for (const userId of [userIds[0], userIds[USERS - 1]] as string[])
@@ -56,9 +58,9 @@ describe('issue #19: the folded-state cache is bounded in bytes, and a cold user
   ];
 
   test.each(stores)(
-    'issue #19: bulk reads fill the cache only while it has room; a single load drops the least recently used (%s)',
+    'issue #19: bulk reads fill the cache only while it has room; a single load drops the least recently used, packing off (%s)',
     async (_, store) => {
-      const { small, reads, one } = await tenStateCache(store());
+      const { small, reads, one } = await tenStateCache(store(), { packing: false });
       const loaded = await small.loadMany(userIds.map(streams.training), aggregateKinds.training);
       expect(loaded.size).toBe(USERS);
       for (const [, { state, revision }] of loaded) {
@@ -83,9 +85,9 @@ describe('issue #19: the folded-state cache is bounded in bytes, and a cold user
   );
 
   test.each(stores)(
-    'issue #19: evictions go in order of last use, over many turns of the cache (%s)',
+    'issue #19: evictions go in order of last use, over many turns of the cache, packing off (%s)',
     async (_, store) => {
-      const { small, reads } = await tenStateCache(store());
+      const { small, reads } = await tenStateCache(store(), { packing: false });
       const stream = (i: number) => streams.training(userIds[i] as string);
       const load = (i: number) => small.load(stream(i), aggregateKinds.training);
       /** Loads each user and says which were folded from the store (not cached). */
@@ -120,6 +122,45 @@ describe('issue #19: the folded-state cache is bounded in bytes, and a cold user
   );
 
   test.each(stores)(
+    'issue #19, R20: past the bound the least recently used users are packed, not dropped; a packed user is unpacked without reading the store, to the state folded from it (%s)',
+    async (_, store) => {
+      const { small, reads, one } = await tenStateCache(store());
+      const load = (i: number) => small.load(streams.training(userIds[i] as string), aggregateKinds.training);
+      const folded = [];
+      for (let i = 0; i < 20; i++) folded.push((await load(i)).state);
+      expect(reads.count()).toBeGreaterThanOrEqual(20);
+      // Twenty users in a cache bounded at ten users' states: every one of them held, most packed.
+      expect(small.cacheUse.states).toBe(20);
+      expect(small.cacheUse.packed).toBeGreaterThan(15);
+      expect(small.cacheUse.bytes).toBeLessThanOrEqual(one * 10);
+      const before = reads.count();
+      const unpacks = small.cacheUse.unpacks;
+      for (let i = 0; i < 20; i++) expect((await load(i)).state).toEqual(folded[i]);
+      expect(reads.count()).toBe(before);
+      expect(small.cacheUse.unpacks - unpacks).toBeGreaterThan(15);
+    },
+  );
+
+  test.each(stores)(
+    'issue #19: once a quarter of the bound holds unpacked states, the users packed longest ago are dropped first (%s)',
+    async (_, store) => {
+      const { small, reads, one } = await tenStateCache(store());
+      const load = (i: number) => small.load(streams.training(userIds[i] as string), aggregateKinds.training);
+      for (let i = 0; i < USERS; i++) await load(i);
+      const held = small.cacheUse.states;
+      expect(held).toBeGreaterThan(20);
+      expect(held).toBeLessThan(USERS);
+      expect(small.cacheUse.bytes).toBeLessThanOrEqual(one * 10);
+      // The users loaded last are all held, packed or not; the first was dropped.
+      const before = reads.count();
+      for (let i = USERS - held; i < USERS; i++) await load(i);
+      expect(reads.count()).toBe(before);
+      await load(0);
+      expect(reads.count()).toBe(before + 1);
+    },
+  );
+
+  test.each(stores)(
     'issue #19: a bulk read over the whole portal keeps the states commands were using (%s)',
     async (_, store) => {
       const { small, reads } = await tenStateCache(store());
@@ -133,13 +174,16 @@ describe('issue #19: the folded-state cache is bounded in bytes, and a cold user
   );
 });
 
-/** The portal, each user given one course, and a state cache of its own bounded at ten users' states. */
-async function tenStateCache(store: EventStore) {
+/**
+ * The portal, each user given one course, and a state cache of its own bounded at ten users' states, packing users
+ * past the bound (the default) or dropping them.
+ */
+async function tenStateCache(store: EventStore, options: { packing?: boolean } = {}) {
   const h = await portal(store);
   await h.ok('AssignCourse', { userIds, courseIds: ['fire-safety'] });
   const one = trainingStateBytes((await h.training(userIds[0] as string)) ?? { assignments: new Map() });
   const reads = countingReads(h.store);
-  return { small: new AggregateStore(reads.store, { maxBytes: one * 10 }), reads, one };
+  return { small: new AggregateStore(reads.store, { maxBytes: one * 10, ...options }), reads, one };
 }
 
 /** The store itself, counting the stream reads made through it (a state not cached is one read). */

@@ -50,6 +50,9 @@ describe('health and metrics of lms serve', () => {
       Number(text.match(new RegExp(`lms_state_cache_loads_total\\{result="${result}"\\} (\\d+)`))?.[1] ?? -1);
     expect(loads('hit')).toBeGreaterThanOrEqual(0);
     expect(loads('miss')).toBeGreaterThan(0);
+    // Issue #19: the states held, unpacked and packed; the seed's few users are far from the bound, so none is packed.
+    expect(text).toMatch(/lms_state_cache_states\{form="unpacked"\} [1-9]\d*/);
+    expect(text).toMatch(/lms_state_cache_states\{form="packed"\} 0/);
     // Issue #19: no stream of the seed is long enough for a snapshot; the counters are there, at nothing.
     for (const result of ['read', 'written', 'failed'])
       expect(text).toMatch(new RegExp(`lms_state_snapshots_total\\{result="${result}"\\} 0`));

@@ -17,6 +17,7 @@ import { addDays, todayIn } from '../../domain/shared/calendar';
 import { streams } from '../../domain/streams';
 import { trainingDecider } from '../../domain/userTraining/trainingDecider';
 import { evolveTrainingAll } from '../../domain/userTraining/trainingEvolution';
+import { TrainingPacker } from '../../domain/userTraining/trainingPacking';
 import { trainingSnapshots } from '../../domain/userTraining/trainingSnapshot';
 import type { Assignment, TrainingEvent, TrainingState } from '../../domain/userTraining/trainingState';
 import { aggregateKinds } from '../../handlers/aggregateKinds';
@@ -546,8 +547,10 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
     );
   });
 
-  test("R20: a user's training folded all at once (a cold load, a rebuild, a decision's events) equals it folded event by event, from the start or from a state part-way, which is left as it was; read back from a snapshot it is the same", async () => {
+  test("R20: a user's training folded all at once (a cold load, a rebuild, a decision's events) equals it folded event by event, from the start or from a state part-way, which is left as it was; read back from a snapshot or packed in the state cache it is the same", async () => {
     let folded = 0;
+    // One packer for every history, as the state cache has: sources pooled by one history are met again by others.
+    const packer = new TrainingPacker();
     await fc.assert(
       historyProperty(async (run) => {
         const violations: string[] = [];
@@ -564,6 +567,12 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
           const snapshot = JSON.stringify(trainingSnapshots.encode(oneByOne));
           if (!isDeepStrictEqual(trainingSnapshots.decode(JSON.parse(snapshot)), oneByOne))
             violations.push(`${userId}: the training read back from its snapshot differs from the training folded`);
+          // Issue #19: packed and unpacked by the state cache, it is the same state, and packs to the same text again.
+          const packed = packer.pack(oneByOne);
+          const unpacked = packer.unpack(packed);
+          if (!isDeepStrictEqual(unpacked, oneByOne))
+            violations.push(`${userId}: the training unpacked differs from the training folded: ${packed}`);
+          if (packer.pack(unpacked) !== packed) violations.push(`${userId}: the training unpacked packs differently`);
           // Part-way, as a cached state takes the events appended since it was kept.
           for (const at of new Set([0, Math.floor(events.length / 2), events.length])) {
             const start = events.slice(0, at).reduce(trainingDecider.evolve, trainingDecider.initialState());
@@ -572,6 +581,9 @@ describe(`assignment invariants over generated histories (fast-check seed ${PROP
             folded++;
             if (!isDeepStrictEqual(all, oneByOne))
               violations.push(`${userId}: folding events ${at + 1}..${events.length} at once differs from one by one`);
+            // A packed state (its sources shared and frozen) folds the events after it as the state it was packed from.
+            if (!isDeepStrictEqual(evolveTrainingAll(packer.unpack(packer.pack(start)), events.slice(at)), oneByOne))
+              violations.push(`${userId}: folding events ${at + 1}..${events.length} onto the unpacked state differs`);
             if (JSON.stringify([...start.assignments]) !== startAsItWas)
               violations.push(`${userId}: folding events ${at + 1}..${events.length} at once changed the state given`);
           }
