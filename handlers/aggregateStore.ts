@@ -1,7 +1,7 @@
 import type { DomainEvent } from '../domain/events';
 import { asDomainEvent } from '../domain/events';
 import type { EventStore, StoredEvent } from './ports/eventStore';
-import type { Admission, Loaded } from './stateCache';
+import type { Admission, Loaded, StateCacheUsage } from './stateCache';
 import { StateCache } from './stateCache';
 
 export type { Loaded } from './stateCache';
@@ -49,7 +49,7 @@ export interface AggregateStoreOptions {
   maxBytes?: number;
   /** Use a cached state without asking the store (one writer per store; a conflict on append corrects it). */
   optimistic?: boolean;
-  /** Pack users' training past the bound rather than drop it (default on; off: states are dropped, least recently used first). */
+  /** Past the bound, pack users' training before dropping any (default on; off: dropped, least recently used first). */
   packing?: boolean;
   /**
    * Snapshots of long streams, where the store keeps them (readSnapshot, writeSnapshot) and the kind has a codec:
@@ -62,6 +62,12 @@ export interface AggregateStoreOptions {
   /** See DEFAULT_SNAPSHOT_AFTER_EVENTS. */
   snapshotAfterEvents?: number;
 }
+
+/**
+ * The state cache as operators see it: states held (of which packed), their estimated bytes and the bound, and the
+ * loads since start that found their state there (hits, of which unpacked) or read it from the store (misses).
+ */
+export type CacheUse = StateCacheUsage & { hits: number; misses: number };
 
 /**
  * Loads aggregate state, keeping each stream's folded state keyed by its revision so the next load reads only
@@ -99,15 +105,7 @@ export class AggregateStore {
   }
 
   /** What the cache holds, and how often a load found its state there (since start), for operators and tests. */
-  get cacheUse(): {
-    states: number;
-    packed: number;
-    bytes: number;
-    maxBytes: number;
-    hits: number;
-    misses: number;
-    unpacks: number;
-  } {
+  get cacheUse(): CacheUse {
     return { ...this.cache.usage, hits: this.hits, misses: this.misses };
   }
 

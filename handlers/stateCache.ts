@@ -17,6 +17,15 @@ interface Unpacked extends Loaded<unknown> {
   bytes: number;
 }
 
+/** States held (of which packed), their estimated bytes, the bound, and the states unpacked since start. */
+export interface StateCacheUsage {
+  states: number;
+  packed: number;
+  bytes: number;
+  maxBytes: number;
+  unpacks: number;
+}
+
 /** A user's training kept packed (TrainingPacker): the cache's less recently used part. */
 interface Packed {
   text: string;
@@ -63,7 +72,7 @@ export class StateCache {
     private readonly packing: boolean,
   ) {}
 
-  get usage(): { states: number; packed: number; bytes: number; maxBytes: number; unpacks: number } {
+  get usage(): StateCacheUsage {
     return {
       states: this.unpacked.size + this.packed.size,
       packed: this.packed.size,

@@ -1,4 +1,4 @@
-import type { SnapshotUse } from '../../handlers/aggregateStore';
+import type { CacheUse, SnapshotUse } from '../../handlers/aggregateStore';
 import { AssignmentReactor } from '../../handlers/reactors/assignmentReactor';
 import { RELAY_CHECKPOINT } from '../nats/eventRelay';
 import type { Engine } from './engine';
@@ -19,20 +19,8 @@ export interface EngineStatus {
   parked: { total: number; byLoop: Record<string, number>; latest: { key: string; loop: string; error: string }[] };
   /** Per time zone in use: the last local date the scheduler applied (R5), and today there. */
   scheduler: { zone: string; appliedThrough: string | null; today: string }[];
-  /**
-   * The folded-state cache of the deciding thread: states held (of which packed), their estimated bytes and the bound
-   * (issue #19), and the loads since start that found their state there (hits, of which unpacked) or read it from the
-   * store (misses).
-   */
-  stateCache: {
-    states: number;
-    packed: number;
-    bytes: number;
-    maxBytes: number;
-    hits: number;
-    misses: number;
-    unpacks: number;
-  };
+  /** The folded-state cache of the deciding thread (issue #19). */
+  stateCache: CacheUse;
   /** Snapshots of long streams read, written and refused since start (issue #19). */
   snapshots: SnapshotUse;
   /** What needs someone, in sentences; empty when all is well. */

@@ -76,6 +76,8 @@ describe('lms status, parked and retry (R29)', () => {
     const status = lms(data, ['status']);
     expect(status.status).toBe(1);
     expect(status.stdout).toMatch(/parked work: 1 \(reactor 1\)/);
+    // Issue #19: the state cache's line says how many states are held, and how many of them packed.
+    expect(status.stdout).toMatch(/state cache: \d+ aggregates \(0 of them packed\), [\d.]+ MiB of 128\.0 MiB/);
     expect(status.stdout).toMatch(/NEEDS ATTENTION/);
     const parked = lms(data, ['parked', '--json']);
     expect(parked.status).toBe(1);
