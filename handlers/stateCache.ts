@@ -103,8 +103,8 @@ export class StateCache {
       return unpacked;
     }
     const packed = this.packed.get(stream);
-    if (!packed) return undefined;
-    const loaded = this.unpack(packed);
+    const loaded = packed && this.unpack(stream, packed);
+    if (!packed || !loaded) return undefined;
     if (admission === 'evict' || this.bytes - packed.bytes + stateBytes(stream, loaded.state) <= this.maxBytes)
       this.keep(stream, loaded, 'evict');
     return loaded;
@@ -115,7 +115,7 @@ export class StateCache {
     const unpacked = this.unpacked.get(stream);
     if (unpacked) return unpacked;
     const packed = this.packed.get(stream);
-    return packed ? this.unpack(packed) : undefined;
+    return packed && this.unpack(stream, packed);
   }
 
   /**
@@ -125,16 +125,8 @@ export class StateCache {
    */
   keep(stream: string, loaded: Loaded<unknown>, admission: Admission): void {
     this.stale.delete(stream);
-    const previous = this.unpacked.get(stream);
-    if (previous) {
-      this.unpackedBytes -= previous.bytes;
-      this.unpacked.delete(stream);
-    }
-    const previousPacked = this.packed.get(stream);
-    if (previousPacked) {
-      this.packedBytes -= previousPacked.bytes;
-      this.packed.delete(stream);
-    }
+    const previous = this.removeUnpacked(stream);
+    this.removePacked(stream);
     const bytes = stateBytes(stream, loaded.state);
     if (admission === 'evict' || previous || this.bytes + bytes <= this.maxBytes) {
       this.unpacked.set(stream, { state: loaded.state, revision: loaded.revision, bytes });
@@ -142,14 +134,12 @@ export class StateCache {
       this.makeRoom();
       return;
     }
-    if (!this.packs(stream)) return;
-    const packed = this.packedEntry(loaded);
-    this.packed.set(stream, packed);
-    this.packedBytes += packed.bytes;
+    const packed = this.packs(stream) ? this.packedEntry(loaded) : undefined;
+    if (!packed) return;
+    this.addPacked(stream, packed);
     while (this.bytes > this.maxBytes && this.unpackedBytes > this.maxBytes * UNPACKED_SHARE) this.packOldest();
     if (this.bytes <= this.maxBytes) return;
-    this.packed.delete(stream);
-    this.packedBytes -= packed.bytes;
+    this.removePacked(stream);
     // Over only if packing added a source to the packer's pool.
     this.makeRoom();
   }
@@ -159,9 +149,16 @@ export class StateCache {
     return this.unpackedBytes + this.packedBytes + this.packer.poolBytes;
   }
 
-  private unpack(packed: Packed): Loaded<unknown> {
+  /** A packed state unpacked; one that cannot be is dropped (a cache: its user is read from the store instead). */
+  private unpack(stream: string, packed: Packed): Loaded<unknown> | undefined {
     this.unpacks++;
-    return { state: this.packer.unpack(packed.text), revision: packed.revision };
+    try {
+      return { state: this.packer.unpack(packed.text), revision: packed.revision };
+    } catch {
+      this.removePacked(stream);
+      this.stale.delete(stream);
+      return undefined;
+    }
   }
 
   /**
@@ -179,30 +176,45 @@ export class StateCache {
     }
   }
 
-  /** Packs the least recently used unpacked state, or drops it if it is not a user's training. */
+  /** Packs the least recently used unpacked state, or drops it if it is not a user's training (or cannot be packed). */
   private packOldest(): void {
     const [stream, entry] = this.removeOldestUnpacked();
-    if (!this.packs(stream)) {
-      this.stale.delete(stream);
-      return;
-    }
-    const packed = this.packedEntry(entry);
-    this.packed.set(stream, packed);
-    this.packedBytes += packed.bytes;
+    const packed = this.packs(stream) ? this.packedEntry(entry) : undefined;
+    if (packed) this.addPacked(stream, packed);
+    else this.stale.delete(stream);
   }
 
   private removeOldestUnpacked(): [string, Unpacked] {
     const oldest = this.oldest(this.unpacked, 'unpacked');
-    this.unpacked.delete(oldest[0]);
-    this.unpackedBytes -= oldest[1].bytes;
+    this.removeUnpacked(oldest[0]);
     return oldest;
   }
 
   private dropOldestPacked(): void {
-    const [stream, entry] = this.oldest(this.packed, 'packed');
+    const [stream] = this.oldest(this.packed, 'packed');
+    this.removePacked(stream);
+    this.stale.delete(stream);
+  }
+
+  private removeUnpacked(stream: string): Unpacked | undefined {
+    const entry = this.unpacked.get(stream);
+    if (entry) {
+      this.unpacked.delete(stream);
+      this.unpackedBytes -= entry.bytes;
+    }
+    return entry;
+  }
+
+  private addPacked(stream: string, packed: Packed): void {
+    this.packed.set(stream, packed);
+    this.packedBytes += packed.bytes;
+  }
+
+  private removePacked(stream: string): void {
+    const entry = this.packed.get(stream);
+    if (!entry) return;
     this.packed.delete(stream);
     this.packedBytes -= entry.bytes;
-    this.stale.delete(stream);
   }
 
   /** Only users' training is packed: the other states are few, or small. */
@@ -210,8 +222,14 @@ export class StateCache {
     return this.packing && categoryOf(stream) === 'training';
   }
 
-  private packedEntry(loaded: Loaded<unknown>): Packed {
-    const text = this.packer.pack(loaded.state as TrainingState);
+  /** The packed entry of a state; undefined if it cannot be packed (the caller drops the state: a cache). */
+  private packedEntry(loaded: Loaded<unknown>): Packed | undefined {
+    let text: string;
+    try {
+      text = this.packer.pack(loaded.state as TrainingState);
+    } catch {
+      return undefined;
+    }
     const characterBytes = TWO_BYTE_CHARACTER.test(text) ? 2 : 1;
     return { text, revision: loaded.revision, bytes: PACKED_ENTRY_BYTES + 16 + text.length * characterBytes };
   }

@@ -1,9 +1,11 @@
 import { streams } from '../../domain/streams';
+import type { Assignment, TrainingState } from '../../domain/userTraining/trainingState';
 import { isVisible } from '../../domain/userTraining/trainingState';
 import { trainingStateBytes } from '../../domain/userTraining/trainingStateSize';
 import { aggregateKinds } from '../../handlers/aggregateKinds';
 import { AggregateStore } from '../../handlers/aggregateStore';
 import type { EventStore } from '../../handlers/ports/eventStore';
+import { StateCache } from '../../handlers/stateCache';
 import { MemoryEventStore } from '../../infra/eventstore/memoryEventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
 import { engineHarness } from '../support/engineHarness';
@@ -203,3 +205,19 @@ function countingReads(store: EventStore): { store: EventStore; count(): number 
   });
   return { store: counted, count: () => reads };
 }
+
+describe('issue #19: a state the cache cannot pack is dropped, never an error for the command that stored it', () => {
+  test('a user whose training will not pack (a value JSON cannot write) is dropped when packed, and the others kept', () => {
+    const cache = new StateCache(4_000, true);
+    const training = (extra: unknown): TrainingState => ({
+      assignments: new Map([['c1', { courseId: 'c1', sources: [], completions: [], extra } as unknown as Assignment]]),
+    });
+    // Written first, so packed first when later states fill the cache.
+    cache.keep('training-odd', { state: training(1n), revision: 0 }, 'evict');
+    for (let i = 0; i < 10; i++) cache.keep(`training-u${i}`, { state: training(null), revision: 0 }, 'evict');
+    expect(cache.usage.packed).toBeGreaterThan(0);
+    expect(cache.take('training-odd', 'evict')).toBeUndefined();
+    expect(cache.take('training-u0', 'evict')?.revision).toBe(0);
+    expect(cache.usage.bytes).toBeLessThanOrEqual(4_000);
+  });
+});
