@@ -45,6 +45,21 @@ describe('issue #19: the writer thread gets the appends of a turn eight at a tim
     );
   });
 
+  test('appends reached in later microtasks of one turn (commands decided in promise chains) go in one message', async () => {
+    await writer.append(write('started'), undefined);
+    const posted = writer.messagesPosted;
+    // Each command awaits a different number of times before its append, as decisions do; all in one turn.
+    const decided = async (awaits: number) => {
+      for (let i = 0; i < awaits; i++) await Promise.resolve();
+      return writer.append(write(`late-${awaits}`), undefined);
+    };
+    const results = await Promise.all(Array.from({ length: 6 }, (_, awaits) => decided(awaits)));
+    expect(writer.messagesPosted).toBe(posted + 1);
+    expect(results.map((result) => result.streams[0]?.stream)).toEqual(
+      Array.from({ length: 6 }, (_, awaits) => `late-${awaits}`),
+    );
+  });
+
   test('fewer than eight in a turn go together at its end; one refused append fails alone', async () => {
     await writer.append(write('taken'), undefined);
     const posted = writer.messagesPosted;
