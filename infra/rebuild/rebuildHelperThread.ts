@@ -39,6 +39,11 @@ export class RebuildHelperThread implements RebuildHelper {
     );
   }
 
+  /** Messages posted to the thread since start, for tests. */
+  get messagesPosted(): number {
+    return this.thread.posted;
+  }
+
   async rebuild(job: TrainingRangeJob): Promise<TrainingRangeResult> {
     const file = `${this.readModelsFile}.part-${this.files.length}`;
     this.files.push(file);

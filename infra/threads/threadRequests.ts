@@ -52,8 +52,9 @@ export interface ThreadRequestsOptions {
    */
   resourceLimits?: { maxYoungGenerationSizeMb: number };
   /**
-   * Post as soon as this many requests wait, not only at the end of the turn (default: only then). The thread starts
-   * on the first ones while this one makes the rest: see SqliteWriterThread.
+   * A thread that takes requests in batches: they wait for the end of the event loop's turn (`setImmediate`), and go
+   * as soon as this many wait, so the thread starts on the first ones while this one makes the rest (see
+   * SqliteWriterThread). Default: none; each request goes at the next microtask.
    */
   postEvery?: number;
 }
@@ -67,11 +68,12 @@ export class ThreadRequests<Body, Failure> {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   private nextId = 1;
-  /** Requests waiting to be posted: together at the end of the turn, or as soon as `postEvery` of them wait. */
+  /** Requests waiting to be posted: at the next microtask, or for a batching thread as ThreadRequestsOptions says. */
   private outbox: { id: number; body: Body }[] = [];
 
   private readonly resourceLimits: { maxYoungGenerationSizeMb: number };
   private readonly postEvery: number;
+  private readonly postLater: (post: () => void) => void;
   private postedMessages = 0;
 
   constructor(
@@ -82,6 +84,13 @@ export class ThreadRequests<Body, Failure> {
   ) {
     this.resourceLimits = options.resourceLimits ?? { maxYoungGenerationSizeMb: 16 };
     this.postEvery = options.postEvery ?? Number.POSITIVE_INFINITY;
+    // A batching thread's end of the turn is setImmediate's: commands decided in promise chains reach `request` in
+    // later microtasks of the same turn, and a microtask posted each alone after a full message (a commit of one
+    // append, one fsync, for a fifth of the writer's commits at 64 in flight; BENCHMARKS.md, session 20). Other
+    // requests go at the next microtask: a caller may go on working without yielding to the event loop (the rebuild
+    // asks its helper for one half, then builds the other), and a request held to the turn's end would wait for it.
+    this.postLater =
+      options.postEvery === undefined ? (post) => queueMicrotask(post) : (post) => void setImmediate(post);
   }
 
   /** Messages of requests posted to the thread since start, for tests and figures. */
@@ -116,10 +125,7 @@ export class ThreadRequests<Body, Failure> {
       const id = this.nextId++;
       this.pending.set(id, { resolve, reject });
       this.outbox.push({ id, body });
-      // The end of the turn is setImmediate's, not a microtask's: commands decided in promise chains reach here in
-      // later microtasks of the same turn, and a microtask posted each alone (a commit of one append, one fsync, for
-      // a fifth of the writer's commits at 64 in flight; BENCHMARKS.md, session 20).
-      if (this.outbox.length === 1) setImmediate(() => this.post());
+      if (this.outbox.length === 1) this.postLater(() => this.post());
       else if (this.outbox.length >= this.postEvery) this.post();
     });
   }

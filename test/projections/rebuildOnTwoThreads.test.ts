@@ -108,6 +108,24 @@ describe('the rebuild on two threads (issue #19): half of the users rebuilt by a
     await asOfThen.close();
   });
 
+  test('the second thread is asked at once, not at the end of the event loop turn (the first thread works meanwhile without yielding)', async () => {
+    const h = await portalOfNine();
+    const eventsFile = path.join(dir, 'events.db');
+    const copy = await fullSqliteCopyOf(h.store, eventsFile);
+    const thread = new RebuildHelperThread(eventsFile, path.join(dir, 'readmodels.db'));
+    try {
+      const asked = thread.rebuild({ head: await copy.headPosition(), currentStates: false });
+      // One microtask later, with no turn of the event loop (the rebuild's own half reads and writes synchronously).
+      await Promise.resolve();
+      const postedAtOnce = thread.messagesPosted;
+      expect((await asked).fromStream).toBe('training-eve');
+      expect(postedAtOnce).toBe(1);
+    } finally {
+      await thread.close();
+      await copy.close();
+    }
+  });
+
   test('a small log is rebuilt by one thread: below the threshold the helper is not started', async () => {
     const h = await portalOfNine();
     const copy = await fullSqliteCopyOf(h.store);
