@@ -7,8 +7,9 @@ import path from 'node:path';
  * that fold (`aggregateKinds`, `aggregateStore`), as this process runs them (compiled or not; source maps and
  * declarations left out). A snapshot records the one it was folded under and is read only under the same
  * (handlers/aggregateStore.ts): after an upgrade that changes any of that code, states are folded from the events
- * again and new snapshots written, so a rule fixed in `evolve` is never hidden behind a snapshot folded by the old one. Computed once per process; undefined when the files cannot be
- * read (the code bundled some other way): then the engine keeps no snapshots rather than guess.
+ * again and new snapshots written, so a rule fixed in `evolve` is never hidden behind a snapshot folded by the old
+ * one. Computed once per process; undefined when the files cannot be read (the code bundled some other way): then
+ * the engine keeps no snapshots rather than guess.
  */
 export function domainFingerprint(): string | undefined {
   if (fingerprint === null) {

@@ -73,7 +73,6 @@ export class ThreadRequests<Body, Failure> {
 
   private readonly resourceLimits: { maxYoungGenerationSizeMb: number };
   private readonly postEvery: number;
-  private readonly postLater: (post: () => void) => void;
   private postedMessages = 0;
 
   constructor(
@@ -84,13 +83,6 @@ export class ThreadRequests<Body, Failure> {
   ) {
     this.resourceLimits = options.resourceLimits ?? { maxYoungGenerationSizeMb: 16 };
     this.postEvery = options.postEvery ?? Number.POSITIVE_INFINITY;
-    // A batching thread's end of the turn is setImmediate's: commands decided in promise chains reach `request` in
-    // later microtasks of the same turn, and a microtask posted each alone after a full message (a commit of one
-    // append, one fsync, for a fifth of the writer's commits at 64 in flight; BENCHMARKS.md, session 20). Other
-    // requests go at the next microtask: a caller may go on working without yielding to the event loop (the rebuild
-    // asks its helper for one half, then builds the other), and a request held to the turn's end would wait for it.
-    this.postLater =
-      options.postEvery === undefined ? (post) => queueMicrotask(post) : (post) => void setImmediate(post);
   }
 
   /** Messages of requests posted to the thread since start, for tests and figures. */
@@ -125,9 +117,21 @@ export class ThreadRequests<Body, Failure> {
       const id = this.nextId++;
       this.pending.set(id, { resolve, reject });
       this.outbox.push({ id, body });
-      if (this.outbox.length === 1) this.postLater(() => this.post());
+      if (this.outbox.length === 1) this.postSoon();
       else if (this.outbox.length >= this.postEvery) this.post();
     });
+  }
+
+  /**
+   * A batching thread's requests go at the end of the turn (setImmediate): commands decided in promise chains reach
+   * `request` in later microtasks of the same turn, and a microtask posted each alone after a full message (a commit
+   * of one append, one fsync, for a fifth of the writer's commits at 64 in flight; BENCHMARKS.md, session 20). Other
+   * requests go at the next microtask: a caller may go on working without yielding to the event loop (the rebuild
+   * asks its helper for one half, then builds the other), and a request held to the turn's end would wait for it.
+   */
+  private postSoon(): void {
+    if (this.postEvery < Number.POSITIVE_INFINITY) setImmediate(() => this.post());
+    else queueMicrotask(() => this.post());
   }
 
   /** Posts the requests waiting, in one message. */
