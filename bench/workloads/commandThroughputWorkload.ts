@@ -1,5 +1,5 @@
-import { ulid } from 'ulid';
 import type { CommandHandler } from '../../handlers/commandHandler';
+import { orderedCommandIds } from '../../infra/commandIds';
 import { actor } from '../adminCommands';
 import type { Result } from '../measure';
 import { check, runConcurrently, summarize } from '../measure';
@@ -17,8 +17,10 @@ export async function commandThroughputWorkload(
   const courseId = portal.courseIds[1] as string;
   const before = await engine.store.headPosition();
   let failures = 0;
-  // Callers bring their command ids: generating them is the caller's cost, not the engine's.
-  const commandIds = Array.from({ length: count }, () => ulid());
+  // Callers bring their command ids: generating them is the caller's cost, not the engine's. Made in order, as a
+  // client sending them over time makes them (infra/commandIds.ts, orderedCommandIds).
+  const commandId = orderedCommandIds();
+  const commandIds = Array.from({ length: count }, () => commandId());
   const started = performance.now();
   const latencies = await runConcurrently(count, 64, async (i) => {
     const userId = portal.userIds[i % portal.userIds.length] as string;

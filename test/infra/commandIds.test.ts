@@ -1,6 +1,6 @@
 import { decodeTime } from 'ulid';
 import { CommandIdSchema } from '../../domain/shared/primitives';
-import { newCommandId } from '../../infra/commandIds';
+import { newCommandId, orderedCommandIds } from '../../infra/commandIds';
 
 describe('command ids made for callers', () => {
   test('R21: every id is a valid ULID carrying the time it was made, and 20,000 ids are all distinct', () => {
@@ -20,5 +20,15 @@ describe('command ids made for callers', () => {
     expect(counts.size).toBe(32);
     // 64,000 characters over 32 symbols: 2,000 each expected; a broken mapping leaves some far off.
     for (const count of counts.values()) expect(Math.abs(count - 2_000)).toBeLessThan(300);
+  });
+
+  test('R21: ordered ids are valid, distinct and sort in the order they were made, many within one millisecond', () => {
+    const next = orderedCommandIds();
+    const ids = Array.from({ length: 20_000 }, () => next());
+    expect(ids.filter((id) => !CommandIdSchema.safeParse(id).success)).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    // Made in a burst: thousands share a millisecond, ordered by their random part.
+    expect(new Set(ids.map((id) => decodeTime(id))).size).toBeLessThan(ids.length / 2);
   });
 });
