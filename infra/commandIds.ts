@@ -28,6 +28,5 @@ export function newCommandId(): string {
  * all over the command records' index, where ids made as commands are sent land at its end).
  */
 export function orderedCommandIds(): () => string {
-  const next = monotonicFactory(pooledRandom);
-  return () => next();
+  return monotonicFactory(pooledRandom);
 }
