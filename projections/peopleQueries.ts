@@ -5,7 +5,6 @@ import { forbidden, notFound } from '../domain/shared/domainError';
 import type { QuerySources } from './readModelQueries';
 import { ReadModelQueries } from './readModelQueries';
 import type { UserViews } from './userViews';
-import { dashboardOf } from './userViews';
 
 /** Across people: My Team for a manager, and finding users (R17: only those the actor may view). */
 export class PeopleQueries extends ReadModelQueries {
@@ -47,14 +46,14 @@ export class PeopleQueries extends ReadModelQueries {
       scope: query.params.scope,
       members: (() => {
         const active = visible.filter((userId) => this.referenceData.users.get(userId)?.active).sort();
-        const rows = this.users.rowsOfUsers(active, now, false);
+        const rows = this.users.dashboardsOf(active, now);
         return active.map((userId) => {
           const user = this.referenceData.users.get(userId);
           return {
             userId,
             name: user?.name ?? userId,
             managerId: user?.managerId ?? null,
-            assignments: (rows.get(userId) ?? []).map(dashboardOf),
+            assignments: rows.get(userId) ?? [],
           };
         });
       })(),

@@ -20,7 +20,7 @@ import type { Projections } from './projectionRuntime';
 import type { QuerySources } from './readModelQueries';
 import { RuleQueries } from './ruleQueries';
 import { UserProfileQuery } from './userProfileQuery';
-import { dashboardOf, UserViews } from './userViews';
+import { UserViews } from './userViews';
 export interface QueryHandlerOptions {
   store: EventStore;
   projections: Projections;
@@ -131,9 +131,7 @@ export class QueryHandler {
     switch (query.type) {
       case 'UserDashboard':
         requireUserView(actor, query.params.userId, this.referenceData, { self: true });
-        return (this.users.rowsOfUsers([query.params.userId], now, false).get(query.params.userId) ?? []).map(
-          dashboardOf,
-        );
+        return this.users.dashboardsOf([query.params.userId], now).get(query.params.userId) ?? [];
       case 'UserAssignments':
         requireUserView(actor, query.params.userId, this.referenceData, { self: true });
         return this.users.userRows(query.params.userId, now);
