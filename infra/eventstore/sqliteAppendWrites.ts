@@ -23,21 +23,31 @@ import { headOf } from './sqliteReads';
 import type { IdRow, Statements } from './sqliteStatements';
 import { matchesExpected, toJson } from './writeRules';
 
-/** Runs inside a transaction (or savepoint) that the caller rolls back when this throws. */
+/**
+ * Counts the rows an append has inserted so far: when it throws with none, nothing of it was written (every check
+ * comes before the first insert, and a failed statement changes nothing), so its transaction can go on without it.
+ */
+export interface Written {
+  rows: number;
+}
+
+/** Runs inside a transaction (or savepoint) that the caller rolls back when this throws having written rows. */
 export function appendInTransaction(
   statements: Statements,
   writes: StreamWrite[],
   command: CommandRecord | undefined,
+  written: Written = { rows: 0 },
 ): AppendResult {
   if (command !== undefined && statements.findCommand.get(command.commandId) !== undefined) {
     throw new DuplicateCommandError(command.commandId);
   }
   const stored = { events: 0 };
-  const streams = writes.map((write) => applyWrite(statements, write, stored));
+  const streams = writes.map((write) => applyWrite(statements, write, stored, written));
   const position = headOf(statements);
   if (command !== undefined) {
     const owner = command.owner ? JSON.stringify(command.owner) : null;
     statements.insertCommand.run(command.commandId, toJson(command.reply), position, new Date().toISOString(), owner);
+    written.rows++;
   }
   // Inside the write lock the inserts take the positions after the head one by one: the last `stored.events` are
   // this append's, and no other event lies between them.
@@ -45,7 +55,12 @@ export function appendInTransaction(
 }
 
 /** Inserts the write's events (counted in `stored`), or recognises a replay of them, or refuses the write. */
-function applyWrite(statements: Statements, write: StreamWrite, stored: { events: number }): StreamWriteResult {
+function applyWrite(
+  statements: Statements,
+  write: StreamWrite,
+  stored: { events: number },
+  written: Written,
+): StreamWriteResult {
   const { stream, expectedRevision, events } = write;
   const current = statements.streamRevision.get(stream)?.revision ?? -1;
   const first = events[0];
@@ -67,6 +82,7 @@ function applyWrite(statements: Statements, write: StreamWrite, stored: { events
       const checksum = eventChecksum(event.id, stream, revision, event.type, data, metadata);
       const info = statements.insertEvent.run(event.id, stream, revision, event.type, data, metadata, checksum);
       position = Number(info.lastInsertRowid);
+      written.rows++;
     } catch (error) {
       // A later id already stored (here or elsewhere): the write is neither new nor a replay.
       if (isDuplicateEventId(error)) throw new WrongExpectedRevisionError(stream, expectedRevision, current);

@@ -1,7 +1,12 @@
 /**
  * Group commit for the SQLite event store: appends arriving in the same turn of the event loop share one
- * transaction and one fsync, each inside its own SAVEPOINT, so one append's conflict rolls back only that append.
- * A lone append waits one turn. A whole `append` call is one transaction over statements prepared once, so
+ * transaction and one fsync, and one append's refusal takes back only that append. A lone append waits one turn.
+ *
+ * An append refused by its checks has written nothing (they all come before its first insert), so the transaction
+ * goes on without it. Only an append that fails after inserting rows, or with an error that is not a refusal, needs
+ * its own SAVEPOINT: then the whole batch is rolled back and run again with one SAVEPOINT per append. Taking them
+ * every time cost about 3.5 µs of the writer's CPU an append (two statements, and the savepoint's copy of every page
+ * the append touches), 7% of a raw append in a micro-benchmark. A whole `append` call is one transaction over statements prepared once, so
  * 1,000 streams × 1 event cost one fsync. `commitAlone` commits one append at once, on the caller's thread.
  *
  * The transaction is BEGIN IMMEDIATE: the write lock is taken before the expected-revision check, so a second
@@ -9,8 +14,14 @@
  * to upgrade with SQLITE_BUSY).
  */
 import type Database from 'better-sqlite3';
-import type { AppendResult, CommandRecord, StreamWrite } from '../../handlers/ports/eventStore';
-import { appendInTransaction } from './sqliteAppendWrites';
+import {
+  type AppendResult,
+  type CommandRecord,
+  DuplicateCommandError,
+  type StreamWrite,
+  WrongExpectedRevisionError,
+} from '../../handlers/ports/eventStore';
+import { appendInTransaction, type Written } from './sqliteAppendWrites';
 import { isBusy, toStoreError } from './sqliteErrors';
 import type { Statements } from './sqliteStatements';
 
@@ -25,6 +36,14 @@ interface PendingAppend extends Append {
 }
 
 type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+
+/** Out of the batch's transaction without savepoints, which rolls it back: the batch goes again with them. */
+class NeedsSavepoints extends Error {}
+
+/** The refusals an append's checks make before it writes anything. */
+function isRefusal(error: unknown): boolean {
+  return error instanceof DuplicateCommandError || error instanceof WrongExpectedRevisionError;
+}
 
 export class SqliteGroupCommit {
   private readonly pending: PendingAppend[] = [];
@@ -45,7 +64,18 @@ export class SqliteGroupCommit {
     busyTimeoutMs: number,
   ) {
     this.waitAgain = `PRAGMA busy_timeout = ${busyTimeoutMs}`;
-    const group = db.transaction((batch: Append[]) =>
+    const unguarded = db.transaction((batch: Append[]) =>
+      batch.map((item): Outcome => {
+        const written: Written = { rows: 0 };
+        try {
+          return { ok: true, result: appendInTransaction(statements, item.writes, item.command, written) };
+        } catch (error) {
+          if (written.rows > 0 || !isRefusal(error)) throw new NeedsSavepoints();
+          return { ok: false, error };
+        }
+      }),
+    );
+    const guarded = db.transaction((batch: Append[]) =>
       batch.map((item): Outcome => {
         db.exec('SAVEPOINT append');
         try {
@@ -59,7 +89,15 @@ export class SqliteGroupCommit {
         }
       }),
     );
-    this.transaction = (batch) => group.immediate(batch);
+    this.transaction = (batch) => {
+      try {
+        return unguarded.immediate(batch);
+      } catch (error) {
+        // Rolled back by the transaction: nothing of the batch is stored.
+        if (error instanceof NeedsSavepoints) return guarded.immediate(batch);
+        throw error;
+      }
+    };
   }
 
   append(writes: StreamWrite[], command: CommandRecord | undefined): Promise<AppendResult> {
