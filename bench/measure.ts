@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 
 /** Timing helpers for the benchmarks (never used in tests). */
 
@@ -25,6 +25,29 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms:
   const started = performance.now();
   const result = await work();
   return { result, ms: performance.now() - started };
+}
+
+/** A garbage collection's pause on this thread: when it began (performance.now()) and how long it took. */
+export interface GcPause {
+  startMs: number;
+  ms: number;
+}
+
+/** Runs `work`, noting the garbage collector's pauses on this thread meanwhile (what makes a latency's tail). */
+export async function withGcPauses<T>(work: () => Promise<T>): Promise<{ result: T; pauses: GcPause[] }> {
+  const pauses: GcPause[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push({ startMs: entry.startTime, ms: entry.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  try {
+    const result = await work();
+    // Entries are delivered after the turn that made them.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    return { result, pauses };
+  } finally {
+    observer.disconnect();
+  }
 }
 
 /** Runs `count` tasks with at most `concurrency` in flight; returns each task's latency. */
