@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
   DuplicateCommandError,
-  type EventMetadata,
   EventStoreUnavailableError,
   type NewEvent,
   type StoredEvent,
@@ -13,17 +11,7 @@ import {
   WrongExpectedRevisionError,
 } from '../../handlers/ports/eventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
-
-const metadata: EventMetadata = {
-  actorId: 'admin',
-  commandId: 'c1',
-  correlationId: 'c1',
-  occurredAt: '2026-01-01T00:00:00.000Z',
-};
-
-function event(data: unknown = { n: 1 }): NewEvent {
-  return { id: randomUUID(), type: 'Happened', data, metadata };
-}
+import { happenedEvent as event } from '../support/happenedEvent';
 
 describe('SqliteEventStore', () => {
   let dir: string;

@@ -1,25 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  DuplicateCommandError,
-  type EventMetadata,
-  type NewEvent,
-  WrongExpectedRevisionError,
-} from '../../handlers/ports/eventStore';
+import { DuplicateCommandError, WrongExpectedRevisionError } from '../../handlers/ports/eventStore';
 import { SqliteEventStore } from '../../infra/eventstore/sqliteEventStore';
-
-const metadata: EventMetadata = {
-  actorId: 'admin',
-  commandId: 'c1',
-  correlationId: 'c1',
-  occurredAt: '2026-01-01T00:00:00.000Z',
-};
-
-function event(data: unknown = { n: 1 }): NewEvent {
-  return { id: randomUUID(), type: 'Happened', data, metadata };
-}
+import { happenedEvent as event } from '../support/happenedEvent';
 
 /**
  * Appends made in one turn share one transaction (group commit). An append refused by its checks wrote nothing and
