@@ -35,8 +35,10 @@ type AssignmentRecord = [
   completions: string,
 ];
 
-const DASHBOARD_COLUMNS =
-  'a.user_id, a.course_id, a.required, a.status, a.progress, a.version, a.due_date, a.expires_on, a.retake, c.title, c.kind';
+const DASHBOARD_COLUMNS = [
+  'a.user_id, a.course_id, a.required, a.status, a.progress, a.version, a.due_date, a.expires_on, a.retake',
+  'c.title, c.kind',
+].join(', ');
 const ADMIN_COLUMNS = 'a.assigned_on, a.started_on, a.completed_on, a.score, a.sources, a.completions';
 
 /** Per user: the dashboard, the admin's view of a user's assignments, and the exemptions view (R6, R7). */
@@ -133,6 +135,7 @@ function startedShown(status: string, startedOn: string | null, completedOn: str
     : startedOn;
 }
 
+/** A dashboard row from a record's first eleven columns, overdue as of `today` in the user's zone (R5). */
 function dashboardRow(record: RecordStart, today: string): DashboardRow {
   const [, courseId, required, status, progress, version, dueDate, expiresOn, retake, title, kind] = record;
   return {

@@ -6,8 +6,10 @@
  * goes on without it. Only an append that fails after inserting rows, or with an error that is not a refusal, needs
  * its own SAVEPOINT: then the whole batch is rolled back and run again with one SAVEPOINT per append. Taking them
  * every time cost about 3.5 µs of the writer's CPU an append (two statements, and the savepoint's copy of every page
- * the append touches), 7% of a raw append in a micro-benchmark. A whole `append` call is one transaction over statements prepared once, so
- * 1,000 streams × 1 event cost one fsync. `commitAlone` commits one append at once, on the caller's thread.
+ * the append touches), 7% of a raw append in a micro-benchmark.
+ *
+ * A whole `append` call is one transaction over statements prepared once, so 1,000 streams × 1 event cost one fsync.
+ * `commitAlone` commits one append at once, on the caller's thread.
  *
  * The transaction is BEGIN IMMEDIATE: the write lock is taken before the expected-revision check, so a second
  * process cannot slip an append between our check and our insert (a deferred transaction would read, then fail
