@@ -35,18 +35,21 @@ type AssignmentRecord = [
   completions: string,
 ];
 
-const DASHBOARD_COLUMNS = [
-  'a.user_id, a.course_id, a.required, a.status, a.progress, a.version, a.due_date, a.expires_on, a.retake',
-  'c.title, c.kind',
-].join(', ');
-const ADMIN_COLUMNS = 'a.assigned_on, a.started_on, a.completed_on, a.score, a.sources, a.completions';
+const DASHBOARD_COLUMNS =
+  'a.user_id, a.course_id, a.required, a.status, a.progress, a.version, a.due_date, a.expires_on, a.retake, c.title, c.kind';
+
+/** The columns each view reads, in the order of its record. */
+const COLUMNS = {
+  dashboard: DASHBOARD_COLUMNS,
+  admin: `${DASHBOARD_COLUMNS}, a.assigned_on, a.started_on, a.completed_on, a.score, a.sources, a.completions`,
+} as const;
 
 /** Per user: the dashboard, the admin's view of a user's assignments, and the exemptions view (R6, R7). */
 export class UserViews extends ReadModelQueries {
   /** A user's visible assignments (R6: exempted ones are absent), soonest due first, with what the admin sees. */
   userRows(userId: string, now: string): UserAssignmentRow[] {
     const today = todayIn(now, this.referenceData.timeZoneOf(userId));
-    return this.records<AssignmentRecord>(`${DASHBOARD_COLUMNS}, ${ADMIN_COLUMNS}`, [userId]).map((record) => {
+    return this.records<AssignmentRecord>('admin', [userId]).map((record) => {
       const [, , , status, , , , , , , , assignedOn, startedOn, completedOn, score, sources, completions] = record;
       return {
         ...dashboardRow(record, today),
@@ -67,7 +70,7 @@ export class UserViews extends ReadModelQueries {
   dashboardsOf(userIds: readonly string[], now: string): Map<string, DashboardRow[]> {
     const rows = new Map<string, DashboardRow[]>(userIds.map((userId) => [userId, []]));
     const todays = new Map<string, string>();
-    for (const record of this.records<DashboardRecord>(DASHBOARD_COLUMNS, userIds)) {
+    for (const record of this.records<DashboardRecord>('dashboard', userIds)) {
       const userId = record[0];
       // "Today" once per time zone, not once per row.
       const zone = this.referenceData.timeZoneOf(userId);
@@ -82,9 +85,9 @@ export class UserViews extends ReadModelQueries {
   }
 
   /** The visible assignments (R6) of the users, by user, each user's soonest due first. */
-  private records<Record extends RecordStart>(columns: string, userIds: readonly string[]): Record[] {
+  private records<Record extends RecordStart>(view: keyof typeof COLUMNS, userIds: readonly string[]): Record[] {
     return this.statement<[string], Record>(
-      `SELECT ${columns}
+      `SELECT ${COLUMNS[view]}
        FROM assignments a LEFT JOIN courses c ON c.course_id = a.course_id
        WHERE a.user_id IN (SELECT value FROM json_each(?)) AND a.visible = 1
        ORDER BY a.user_id, a.due_date IS NULL, a.due_date, c.title, a.course_id`,

@@ -50,6 +50,9 @@ const ALLOWED: Record<string, Record<string, string>> = {
     NO_DUE_DATE: 'a numeric constant (Number.MIN_SAFE_INTEGER) from readModelSchema.ts',
     HOLDERS: 'a constant FROM/JOIN/WHERE clause over columns and @parameters',
   },
+  'projections/userViews.ts': {
+    'COLUMNS[view]': "records(): a constant column list chosen by the view's type ('dashboard' | 'admin')",
+  },
   'projections/peopleQueries.ts': {
     "where.join(' AND ')":
       'searchUsers(): where holds constant fragments only (checked below); the filter values are @parameters',
