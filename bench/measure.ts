@@ -21,10 +21,11 @@ export function summarize(latenciesMs: number[]) {
 
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
-  const started = performance.now();
+/** The work's result, its time, and when it started (performance.now()). */
+export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; startMs: number }> {
+  const startMs = performance.now();
   const result = await work();
-  return { result, ms: performance.now() - started };
+  return { result, ms: performance.now() - startMs, startMs };
 }
 
 /** A garbage collection's pause on this thread: when it began (performance.now()) and how long it took. */

@@ -24,30 +24,29 @@ import type { IdRow, Statements } from './sqliteStatements';
 import { matchesExpected, toJson } from './writeRules';
 
 /**
- * Counts the rows an append has inserted so far: when it throws with none, nothing of it was written (every check
- * comes before the first insert, and a failed statement changes nothing), so its transaction can go on without it.
+ * The events an append has inserted so far, counted as each insert succeeds: when it throws with none, nothing of it
+ * was written (every check comes before the first insert, the command record is written after the events, and a
+ * failed statement changes nothing), so its transaction can go on without it.
  */
-export interface Written {
-  rows: number;
+export interface StoredEvents {
+  events: number;
 }
 
-/** Runs inside a transaction (or savepoint) that the caller rolls back when this throws having written rows. */
+/** Runs inside a transaction (or savepoint) that the caller rolls back when this throws having stored events. */
 export function appendInTransaction(
   statements: Statements,
   writes: StreamWrite[],
   command: CommandRecord | undefined,
-  written: Written = { rows: 0 },
+  stored: StoredEvents = { events: 0 },
 ): AppendResult {
   if (command !== undefined && statements.findCommand.get(command.commandId) !== undefined) {
     throw new DuplicateCommandError(command.commandId);
   }
-  const stored = { events: 0 };
-  const streams = writes.map((write) => applyWrite(statements, write, stored, written));
+  const streams = writes.map((write) => applyWrite(statements, write, stored));
   const position = headOf(statements);
   if (command !== undefined) {
     const owner = command.owner ? JSON.stringify(command.owner) : null;
     statements.insertCommand.run(command.commandId, toJson(command.reply), position, new Date().toISOString(), owner);
-    written.rows++;
   }
   // Inside the write lock the inserts take the positions after the head one by one: the last `stored.events` are
   // this append's, and no other event lies between them.
@@ -55,12 +54,7 @@ export function appendInTransaction(
 }
 
 /** Inserts the write's events (counted in `stored`), or recognises a replay of them, or refuses the write. */
-function applyWrite(
-  statements: Statements,
-  write: StreamWrite,
-  stored: { events: number },
-  written: Written,
-): StreamWriteResult {
+function applyWrite(statements: Statements, write: StreamWrite, stored: StoredEvents): StreamWriteResult {
   const { stream, expectedRevision, events } = write;
   const current = statements.streamRevision.get(stream)?.revision ?? -1;
   const first = events[0];
@@ -82,14 +76,13 @@ function applyWrite(
       const checksum = eventChecksum(event.id, stream, revision, event.type, data, metadata);
       const info = statements.insertEvent.run(event.id, stream, revision, event.type, data, metadata, checksum);
       position = Number(info.lastInsertRowid);
-      written.rows++;
+      stored.events++;
     } catch (error) {
       // A later id already stored (here or elsewhere): the write is neither new nor a replay.
       if (isDuplicateEventId(error)) throw new WrongExpectedRevisionError(stream, expectedRevision, current);
       throw error;
     }
   }
-  stored.events += events.length;
   return { stream, nextRevision: revision, position };
 }
 

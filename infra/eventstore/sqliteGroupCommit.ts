@@ -23,7 +23,7 @@ import {
   type StreamWrite,
   WrongExpectedRevisionError,
 } from '../../handlers/ports/eventStore';
-import { appendInTransaction, type Written } from './sqliteAppendWrites';
+import { appendInTransaction, type StoredEvents } from './sqliteAppendWrites';
 import { isBusy, toStoreError } from './sqliteErrors';
 import type { Statements } from './sqliteStatements';
 
@@ -68,11 +68,11 @@ export class SqliteGroupCommit {
     this.waitAgain = `PRAGMA busy_timeout = ${busyTimeoutMs}`;
     const unguarded = db.transaction((batch: Append[]) =>
       batch.map((item): Outcome => {
-        const written: Written = { rows: 0 };
+        const stored: StoredEvents = { events: 0 };
         try {
-          return { ok: true, result: appendInTransaction(statements, item.writes, item.command, written) };
+          return { ok: true, result: appendInTransaction(statements, item.writes, item.command, stored) };
         } catch (error) {
-          if (written.rows > 0 || !isRefusal(error)) throw new NeedsSavepoints();
+          if (stored.events > 0 || !isRefusal(error)) throw new NeedsSavepoints();
           return { ok: false, error };
         }
       }),
