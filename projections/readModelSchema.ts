@@ -11,7 +11,7 @@ export const READ_MODEL_NAMES = ['referenceData', 'assignments'] as const;
  * Bumped whenever a table or a row derivation changes: read models built by another version are dropped on open
  * and rebuilt from the events by the next catch-up.
  */
-export const READ_MODEL_VERSION = 12;
+export const READ_MODEL_VERSION = 13;
 export type ReadModelName = (typeof READ_MODEL_NAMES)[number];
 
 export { NO_DUE_DATE };

@@ -6,6 +6,7 @@ import type { Assignment } from '../domain/userTraining/trainingState';
 import type { BulkCounts } from './bulkCounts';
 import type { ReadModelDb } from './readModelDb';
 import { READ_MODEL_NAMES } from './readModelSchema';
+import { sourcesColumn } from './sourcesColumn';
 import { assignmentRow, exemptionRows, sameExemptionRows } from './trainingRows';
 
 const flag = (value: boolean) => (value ? 1 : 0);
@@ -112,7 +113,7 @@ export class ReadModelWriter {
       row.startedOn,
       row.completedOn,
       row.score,
-      JSON.stringify(row.sources),
+      sourcesColumn(row.sources),
       JSON.stringify(row.completions),
       row.expiresOn,
       row.retake ? JSON.stringify(row.retake) : null,

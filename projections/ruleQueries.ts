@@ -11,13 +11,13 @@ import type {
   AssignmentSummaryResult,
   RuleUserRow,
 } from '../domain/queryResults/assignmentRuleResults';
-import type { SourceView } from '../domain/queryResults/userViewResults';
 import { forbidden, notFound } from '../domain/shared/domainError';
 import { AudienceSizes } from './audienceSizes';
 import type { QuerySources } from './readModelQueries';
 import { ReadModelQueries } from './readModelQueries';
 import type { RuleTally } from './ruleTallies';
 import { emptyTally, RuleTallies } from './ruleTallies';
+import { sourceViews } from './sourcesColumn';
 
 type HolderRecord = {
   user_id: string;
@@ -153,7 +153,7 @@ export class RuleQueries extends ReadModelQueries {
 
 function holderRow(ruleId: string, record: HolderRecord): RuleUserRow {
   const exempt = record.exempted === 1;
-  const source = (JSON.parse(record.sources) as SourceView[]).find((candidate) => candidate.ruleId === ruleId);
+  const source = sourceViews(record.sources).find((candidate) => candidate.ruleId === ruleId);
   return {
     userId: record.user_id,
     name: record.name,

@@ -1,7 +1,7 @@
 import type { TrainingStatus } from '../domain/policies/versionPolicy';
-import type { RetakeView, SourceView } from '../domain/queryResults/userViewResults';
+import type { RetakeView } from '../domain/queryResults/userViewResults';
 import { sourceLabel } from '../domain/userTraining/assignmentSource';
-import type { Assignment, Completion } from '../domain/userTraining/trainingState';
+import type { Assignment, Completion, SourceState } from '../domain/userTraining/trainingState';
 import { isRequired, isVisible } from '../domain/userTraining/trainingState';
 
 /**
@@ -24,7 +24,8 @@ export interface AssignmentRow {
   startedOn: string | null;
   completedOn: string | null;
   score: number | null;
-  sources: SourceView[];
+  /** Stored as `sourcesColumn` writes them. */
+  sources: readonly SourceState[];
   completions: Completion[];
   expiresOn: string | null;
   /** R24: the retake assigned in the recertification window, while the completion is still valid. */
@@ -58,15 +59,7 @@ export function assignmentRow(userId: string, assignment: Assignment): Assignmen
     startedOn: assignment.startedOn,
     completedOn: assignment.completedOn,
     score: assignment.score,
-    sources: assignment.sources.map((source) => ({
-      kind: source.kind,
-      label: sourceLabel(source),
-      ruleId: source.ruleId,
-      assignedOn: source.assignedOn,
-      exempt: source.exempt,
-      // R6: shown only for an exemption with an end date, so rows of exemptions without one are as they were.
-      ...(source.exemption?.until ? { exemptUntil: source.exemption.until } : {}),
-    })),
+    sources: assignment.sources,
     completions: assignment.completions,
     expiresOn: assignment.status === 'completed' ? assignment.expiresOn : null,
     retake: assignment.retake

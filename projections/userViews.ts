@@ -1,7 +1,8 @@
 import { isOverdue } from '../domain/policies/overduePolicy';
-import type { DashboardRow, RetakeView, SourceView, UserAssignmentRow } from '../domain/queryResults/userViewResults';
+import type { DashboardRow, RetakeView, UserAssignmentRow } from '../domain/queryResults/userViewResults';
 import { todayIn } from '../domain/shared/calendar';
 import { ReadModelQueries } from './readModelQueries';
+import { sourceViews } from './sourcesColumn';
 
 /**
  * A row of the assignment queries in better-sqlite3's raw mode, an array in the order of its columns: building an
@@ -53,7 +54,7 @@ export class UserViews extends ReadModelQueries {
       const [, , , status, , , , , , , , assignedOn, startedOn, completedOn, score, sources, completions] = record;
       return {
         ...dashboardRow(record, today),
-        sources: JSON.parse(sources) as SourceView[],
+        sources: sourceViews(sources),
         assignedOn,
         startedOn: startedShown(status, startedOn, completedOn),
         completedOn,
