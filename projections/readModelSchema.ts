@@ -46,7 +46,13 @@ export const COUNT_TRIGGERS = [
 ];
 
 /** Indexes a rebuild builds once at the end instead of row by row. */
-export const DEFERRED_INDEXES = ['assignments_mi', 'exemptions_holders'];
+export const DEFERRED_INDEXES = [
+  'assignments_mi',
+  'exemptions_holders',
+  'users_manager',
+  'users_org_unit',
+  'users_department',
+];
 
 export const READ_MODEL_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (

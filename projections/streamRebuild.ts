@@ -114,8 +114,8 @@ export async function rebuildFromEvents(
       : undefined;
   // Settled here too, so a failure of this thread's half leaves no rejection unhandled.
   helped?.catch(() => undefined);
-  await applyReferenceData(readReferenceData, readModels, writer, head, report);
   deferIndexesAndCounts(readModels);
+  await applyReferenceData(readReferenceData, readModels, writer, head, report);
   const before = helped ? middleStream(db) : null;
   await rebuildTraining(readByPrefix, readModels, writer, head, before ?? undefined, report);
   if (helped) {
@@ -148,10 +148,11 @@ export async function rebuildTrainingFrom(
   if (!readReferenceData || !readByPrefix) throw new Error('a rebuild helper needs reads by stream prefix');
   const counts = new BulkCounts();
   const writer = new ReadModelWriter(readModels, counts, job.currentStates);
+  // Its file is only copied from: the indexes and counts are never built there.
+  deferIndexesAndCounts(readModels);
   await applyReferenceData(readReferenceData, readModels, writer, job.head, () => undefined);
   const fromStream = middleStream(readModels.db);
   if (fromStream === null) return { fromStream, events: 0, tally: counts.tally() };
-  deferIndexesAndCounts(readModels);
   let events = 0;
   const count = (applied: number) => {
     events += applied;
@@ -186,8 +187,9 @@ async function applyReferenceData(
 }
 
 /**
- * Built once at the end rather than row by row: the MI, course-rows and rule-holder indexes, and the counts (their
- * triggers dropped meanwhile, the writer tallying them).
+ * Built once at the end rather than row by row: the MI and rule-holder indexes, the users' indexes (their rows come
+ * in user order, the indexes' keys in any), and the counts (their triggers dropped meanwhile, the writer tallying
+ * them).
  */
 function deferIndexesAndCounts(readModels: ReadModelDb): void {
   for (const index of DEFERRED_INDEXES) readModels.db.exec(`DROP INDEX IF EXISTS ${index}`);
