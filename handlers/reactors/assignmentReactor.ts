@@ -59,7 +59,7 @@ export class AssignmentReactor {
   ) {
     // Its users and the command handler's are the same objects wherever the two agree (the reactor lags, it is not
     // elsewhere).
-    this.referenceData = new ReferenceData(commands.referenceData.bootstrapAdminId);
+    this.referenceData = new ReferenceData(commands.referenceData.bootstrapAdminId, undefined, { emailIndex: false });
     this.referenceData.shareUsersWith(commands.referenceData);
     // Previews and replies count what a rule change will withdraw against the holders the reactor itself knows.
     commands.countEffectsWith(this.holders);

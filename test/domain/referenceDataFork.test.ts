@@ -139,4 +139,20 @@ describe("issue #19: a lagging copy of the reference data (the reactor's) holds 
     expect(lagging.directReports('sam')).toEqual(['ada']);
     expect(lagging.directReports('grace')).toEqual([]);
   });
+
+  test('given a copy without the email index (the reactor decides no command), then it holds the users and refuses to look up an email', () => {
+    const head = new ReferenceData('admin');
+    const lagging = new ReferenceData('admin', undefined, { emailIndex: false });
+    for (const event of log) {
+      head.apply(event);
+      lagging.apply(event);
+    }
+
+    expect(head.emailOwner('ADA@acme.test')).toBe('ada');
+    expect(head.fork().emailOwner('sam@acme.test')).toBe('sam');
+    expect(lagging.users.get('ada')?.email).toBe('ada@acme.test');
+    expect(lagging.reportingLine('sam')).toEqual(['ada']);
+    expect(() => lagging.emailOwner('ada@acme.test')).toThrow('keeps no email index');
+    expect(() => lagging.fork().emailOwner('ada@acme.test')).toThrow('keeps no email index');
+  });
 });
