@@ -187,8 +187,8 @@ async function applyReferenceData(
 }
 
 /**
- * Built once at the end rather than row by row: the MI and rule-holder indexes, the users' indexes (their rows come
- * in user order, the indexes' keys in any), and the counts (their triggers dropped meanwhile, the writer tallying
+ * Built once at the end rather than row by row: the MI and rule-holder indexes, the users' indexes (users come in
+ * log order, those indexes' keys in any), and the counts (their triggers dropped meanwhile, the writer tallying
  * them).
  */
 function deferIndexesAndCounts(readModels: ReadModelDb): void {

@@ -17,6 +17,8 @@ import { userDecider } from '../user/userDecider';
 import { LayeredMap, writableEntry } from './layeredMap';
 
 export type ExistingUser = Extract<UserState, { exists: true }>;
+export type ExistingGroup = Extract<GroupState, { exists: true }>;
+export type ExistingOrgUnit = Extract<OrgUnitState, { exists: true }>;
 
 export interface ReferenceDataOptions {
   /**
@@ -25,8 +27,6 @@ export interface ReferenceDataOptions {
    */
   emailIndex?: boolean;
 }
-export type ExistingGroup = Extract<GroupState, { exists: true }>;
-export type ExistingOrgUnit = Extract<OrgUnitState, { exists: true }>;
 
 /**
  * The reference data every decision consults: portal preferences, the org tree, users and reporting lines,
