@@ -11,7 +11,7 @@ export const READ_MODEL_NAMES = ['referenceData', 'assignments'] as const;
  * Bumped whenever a table or a row derivation changes: read models built by another version are dropped on open
  * and rebuilt from the events by the next catch-up.
  */
-export const READ_MODEL_VERSION = 13;
+export const READ_MODEL_VERSION = 14;
 export type ReadModelName = (typeof READ_MODEL_NAMES)[number];
 
 export { NO_DUE_DATE };
@@ -171,12 +171,11 @@ ${countTrigger('mi_counts_insert', 'INSERT', ['NEW'])}
 ${countTrigger('mi_counts_delete', 'DELETE', ['OLD'])}
 ${countTrigger('mi_counts_update', 'UPDATE', ['OLD', 'NEW'])}
 
--- R7: every rule source of a current assignment, ticked when exempt.
+-- R7: every rule source of a current assignment, ticked when exempt (its label is the assignment row's: sources).
 CREATE TABLE IF NOT EXISTS exemptions (
   user_id TEXT NOT NULL,
   course_id TEXT NOT NULL,
   rule_id TEXT NOT NULL,
-  source TEXT NOT NULL,
   exempted INTEGER NOT NULL,
   reason TEXT,
   applied_by TEXT,

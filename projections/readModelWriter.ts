@@ -127,7 +127,6 @@ export class ReadModelWriter {
         exemption.userId,
         exemption.courseId,
         exemption.ruleId,
-        exemption.source,
         flag(exemption.exempted),
         exemption.reason,
         exemption.appliedBy,
@@ -285,7 +284,7 @@ function prepare(readModels: ReadModelDb) {
     portalZone: db.prepare<[], { time_zone: string }>('SELECT time_zone FROM portal WHERE id = 1'),
     deleteExemptionsOf: run<[string, string]>('DELETE FROM exemptions WHERE user_id = ? AND course_id = ?'),
     insertExemption: run<unknown[]>(
-      'INSERT INTO exemptions (user_id, course_id, rule_id, source, exempted, reason, applied_by, applied_at, exempt_until, user_name, user_active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO exemptions (user_id, course_id, rule_id, exempted, reason, applied_by, applied_at, exempt_until, user_name, user_active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     upsertPortal: run<[string, string]>(
       'INSERT INTO portal (id, time_zone, due_date_policy) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone, due_date_policy = excluded.due_date_policy',

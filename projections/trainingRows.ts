@@ -1,6 +1,5 @@
 import type { TrainingStatus } from '../domain/policies/versionPolicy';
 import type { RetakeView } from '../domain/queryResults/userViewResults';
-import { sourceLabel } from '../domain/userTraining/assignmentSource';
 import type { Assignment, Completion, SourceState } from '../domain/userTraining/trainingState';
 import { isRequired, isVisible } from '../domain/userTraining/trainingState';
 
@@ -36,7 +35,6 @@ export interface ExemptionRow {
   userId: string;
   courseId: string;
   ruleId: string;
-  source: string;
   exempted: boolean;
   reason: string | null;
   appliedBy: string | null;
@@ -81,7 +79,6 @@ export function exemptionRows(userId: string, assignment: Assignment): Exemption
       userId,
       courseId: assignment.courseId,
       ruleId: source.ruleId,
-      source: sourceLabel(source),
       exempted: source.exempt,
       reason: source.exemption?.reason ?? null,
       appliedBy: source.exemption?.appliedBy ?? null,

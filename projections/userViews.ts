@@ -102,7 +102,7 @@ export class UserViews extends ReadModelQueries {
       course_id: string;
       title: string | null;
       rule_id: string;
-      source: string;
+      sources: string | null;
       exempted: number;
       reason: string | null;
       applied_by: string | null;
@@ -110,7 +110,9 @@ export class UserViews extends ReadModelQueries {
       exempt_until: string | null;
     };
     return this.statement<[string], Row>(
-      `SELECT e.*, c.title FROM exemptions e LEFT JOIN courses c ON c.course_id = e.course_id
+      `SELECT e.*, c.title, a.sources FROM exemptions e
+         LEFT JOIN assignments a ON a.user_id = e.user_id AND a.course_id = e.course_id
+         LEFT JOIN courses c ON c.course_id = e.course_id
          WHERE e.user_id = ? ORDER BY c.title, e.course_id, e.rule_id`,
     )
       .all(userId)
@@ -118,7 +120,10 @@ export class UserViews extends ReadModelQueries {
         courseId: row.course_id,
         title: row.title ?? row.course_id,
         ruleId: row.rule_id,
-        source: row.source,
+        // The label is the assignment row's: an exemption row is there only beside its current assignment's.
+        source:
+          (row.sources === null ? [] : sourceViews(row.sources)).find((s) => s.ruleId === row.rule_id)?.label ??
+          row.rule_id,
         exempted: row.exempted === 1,
         reason: row.reason,
         appliedBy: row.applied_by,

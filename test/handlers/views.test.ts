@@ -43,6 +43,29 @@ describe('views built from the events (R6, R7, R9, R20)', () => {
     ]);
   });
 
+  test("R7: each row of the exemptions view names its rule's source as the LMS labels it (a group's by the group's name)", async () => {
+    const { h, query } = await portalWithMandatoryCourse();
+    await h.ok('AddGroupMember', { groupId: 'engineering', userIds: ['ada'] });
+    await h.ok('CreateAssignmentRule', {
+      ruleId: 'r-eng',
+      courseId: 'security',
+      target: { kind: 'group', groupId: 'engineering' },
+      mode: 'dynamic',
+      due: { kind: 'relative', days: 14 },
+    });
+    await h.engine.reactor.runUntilIdle();
+    await h.ok('ExemptUser', { userId: 'ada', courseId: 'security', ruleId: 'r-eng', reason: 'covered by the team' });
+    const rows = (await query('UserExemptions', { userId: 'ada' })) as {
+      ruleId: string;
+      source: string;
+      exempted: boolean;
+    }[];
+    expect(rows.map(({ ruleId, source, exempted }) => ({ ruleId, source, exempted }))).toEqual([
+      { ruleId: 'r-all', source: 'Mandatory', exempted: false },
+      { ruleId: 'r-eng', source: 'Group: Engineering', exempted: true },
+    ]);
+  });
+
   test('R6/R9: an exempted assignment is in no view; after removing the exemption it is back in all of them with the reset deadline', async () => {
     const { h, query } = await portalWithMandatoryCourse();
     await h.ok('ExemptUser', { userId: 'ada', courseId: 'security', reason: 'on a support plan' });
