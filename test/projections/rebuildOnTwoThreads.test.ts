@@ -30,9 +30,13 @@ async function portalOfNine() {
   return h;
 }
 
+/** Helper threads a test started and has not closed: closed after each test, so a failing test ends (Jest waited). */
+const unclosed = new Set<RebuildHelperThread>();
+
 /** The helper thread, recording where each half it rebuilt began. */
 function recordingHelper(eventsFile: string, readModelsFile: string) {
   const thread = new RebuildHelperThread(eventsFile, readModelsFile);
+  unclosed.add(thread);
   const halves: (string | null)[] = [];
   const helper: RebuildHelper & { halves: (string | null)[]; close(): Promise<void> } = {
     halves,
@@ -41,7 +45,10 @@ function recordingHelper(eventsFile: string, readModelsFile: string) {
       halves.push(result.fromStream);
       return result;
     },
-    close: () => thread.close(),
+    close: () => {
+      unclosed.delete(thread);
+      return thread.close();
+    },
   };
   return helper;
 }
@@ -51,7 +58,11 @@ describe('the rebuild on two threads (issue #19): half of the users rebuilt by a
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-rebuild2-'));
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    await Promise.all([...unclosed].map((thread) => thread.close()));
+    unclosed.clear();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   test('R20: read models rebuilt on two threads equal the live read models row for row, counts included', async () => {
     const h = await portalOfNine();
