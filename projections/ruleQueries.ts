@@ -17,7 +17,7 @@ import type { QuerySources } from './readModelQueries';
 import { ReadModelQueries } from './readModelQueries';
 import type { RuleTally } from './ruleTallies';
 import { emptyTally, RuleTallies } from './ruleTallies';
-import { sourceViews } from './sourcesColumn';
+import { ruleSourceView } from './sourcesColumn';
 
 type HolderRecord = {
   user_id: string;
@@ -153,7 +153,7 @@ export class RuleQueries extends ReadModelQueries {
 
 function holderRow(ruleId: string, record: HolderRecord): RuleUserRow {
   const exempt = record.exempted === 1;
-  const source = sourceViews(record.sources).find((candidate) => candidate.ruleId === ruleId);
+  const source = ruleSourceView(record.sources, ruleId);
   return {
     userId: record.user_id,
     name: record.name,

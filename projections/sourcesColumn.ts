@@ -3,8 +3,8 @@ import type { SourceKind } from '../domain/userTraining/assignmentSource';
 import { sourceLabel } from '../domain/userTraining/assignmentSource';
 import type { SourceState } from '../domain/userTraining/trainingState';
 
-/** What a source's view is made of. */
-type ViewedSource = Pick<SourceState, 'kind' | 'groupName' | 'ruleId' | 'assignedOn' | 'exempt'> & {
+/** What the column keeps of a source. */
+type StoredFields = Pick<SourceState, 'kind' | 'groupName' | 'ruleId' | 'assignedOn' | 'exempt'> & {
   exemption: { until?: string } | null;
 };
 
@@ -18,7 +18,7 @@ type StoredSource =
  * Issue #19: as objects with their keys and labels the sources were half of a row's bytes, and a rebuild writes a
  * million rows.
  */
-export function sourcesColumn(sources: readonly ViewedSource[]): string {
+export function sourcesColumn(sources: readonly StoredFields[]): string {
   return JSON.stringify(
     sources.map((source): StoredSource => {
       const stored: StoredSource = [
@@ -33,21 +33,19 @@ export function sourcesColumn(sources: readonly ViewedSource[]): string {
   );
 }
 
-/** The sources a stored column holds, as queries show them. */
+/** The sources a stored column holds, as queries show them (R6: the end of an exemption only when it has one). */
 export function sourceViews(column: string): SourceView[] {
-  return (JSON.parse(column) as StoredSource[]).map(([kind, groupName, ruleId, assignedOn, exempt, until]) =>
-    sourceView({ kind, groupName, ruleId, assignedOn, exempt: exempt === 1, exemption: until ? { until } : null }),
-  );
+  return (JSON.parse(column) as StoredSource[]).map(([kind, groupName, ruleId, assignedOn, exempt, until]) => ({
+    kind,
+    label: sourceLabel({ kind, groupName }),
+    ruleId,
+    assignedOn,
+    exempt: exempt === 1,
+    ...(until ? { exemptUntil: until } : {}),
+  }));
 }
 
-/** A source as queries show it (R6: the end of its exemption only when it has one). */
-function sourceView(source: ViewedSource): SourceView {
-  return {
-    kind: source.kind,
-    label: sourceLabel(source),
-    ruleId: source.ruleId,
-    assignedOn: source.assignedOn,
-    exempt: source.exempt,
-    ...(source.exemption?.until ? { exemptUntil: source.exemption.until } : {}),
-  };
+/** The source of one rule in a stored column (null: no row beside it). */
+export function ruleSourceView(column: string | null, ruleId: string): SourceView | undefined {
+  return column === null ? undefined : sourceViews(column).find((source) => source.ruleId === ruleId);
 }

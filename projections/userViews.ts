@@ -2,7 +2,7 @@ import { isOverdue } from '../domain/policies/overduePolicy';
 import type { DashboardRow, RetakeView, UserAssignmentRow } from '../domain/queryResults/userViewResults';
 import { todayIn } from '../domain/shared/calendar';
 import { ReadModelQueries } from './readModelQueries';
-import { sourceViews } from './sourcesColumn';
+import { ruleSourceView, sourceViews } from './sourcesColumn';
 
 /**
  * A row of the assignment queries in better-sqlite3's raw mode, an array in the order of its columns: building an
@@ -121,9 +121,7 @@ export class UserViews extends ReadModelQueries {
         title: row.title ?? row.course_id,
         ruleId: row.rule_id,
         // The label is the assignment row's: an exemption row is there only beside its current assignment's.
-        source:
-          (row.sources === null ? [] : sourceViews(row.sources)).find((s) => s.ruleId === row.rule_id)?.label ??
-          row.rule_id,
+        source: ruleSourceView(row.sources, row.rule_id)?.label ?? row.rule_id,
         exempted: row.exempted === 1,
         reason: row.reason,
         appliedBy: row.applied_by,
